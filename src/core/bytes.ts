@@ -1,0 +1,123 @@
+import { KysoError } from './errors.js';
+
+/** Binary input accepted at every public boundary. */
+export type BinaryInput = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** Normalises any binary input to a `Uint8Array` view, without copying. */
+export function toBytes(input: BinaryInput, what = 'input'): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  throw new KysoError('ERR_INVALID_ARGUMENT', `${what} must be a Uint8Array or ArrayBuffer`);
+}
+
+/**
+ * An exact-size `ArrayBuffer` holding the bytes of `bytes`: WebCrypto and pkijs take `ArrayBuffer`s, and a
+ * view into a larger (pooled) buffer must not leak its neighbours.
+ */
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes.buffer;
+  }
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+/** Concatenates byte arrays into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** True when both arrays hold the same bytes. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hexadecimal of `bytes`. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
+  return s;
+}
+
+/** Decodes hexadecimal (whitespace ignored); throws on odd length or a non-hex character. */
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/\s+/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) {
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'not a hexadecimal string');
+  }
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
+  return out;
+}
+
+/** Bytes of a string whose characters are all below U+0100 (PDF syntax is byte-oriented). */
+export function latin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** String of one character per byte (the inverse of {@link latin1}). */
+export function fromLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let s = '';
+  const CHUNK = 0x8000;
+  for (let i = start; i < end; i += CHUNK) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as number[]);
+  }
+  return s;
+}
+
+/** Standard base64 of `bytes`. */
+export function toBase64(bytes: Uint8Array): string {
+  return btoa(fromLatin1(bytes));
+}
+
+/** Decodes standard base64 (whitespace ignored). */
+export function fromBase64(b64: string): Uint8Array {
+  try {
+    return latin1(atob(b64.replace(/\s+/g, '')));
+  } catch (cause) {
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'not a base64 string', { cause });
+  }
+}
+
+/** One block of a PEM file. */
+export interface PemBlock {
+  /** The label, e.g. `CERTIFICATE`, `PRIVATE KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY`. */
+  label: string;
+  /** The decoded DER bytes. */
+  der: Uint8Array;
+}
+
+/** True when `bytes` look like PEM text rather than DER. */
+export function isPem(bytes: Uint8Array): boolean {
+  return fromLatin1(bytes, 0, Math.min(bytes.length, 4096)).includes('-----BEGIN ');
+}
+
+/** All PEM blocks in `text`, in order. Headers such as `Proc-Type` are not supported (encrypted PEM). */
+export function parsePem(text: string): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    blocks.push({ label: m[1]!, der: fromBase64(m[2]!) });
+  }
+  return blocks;
+}
+
+/** PEM text of one DER block. */
+export function toPem(label: string, der: Uint8Array): string {
+  const b64 = toBase64(der).replace(/.{64}/g, '$&\n').replace(/\n$/, '');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}

@@ -1,0 +1,61 @@
+/**
+ * Stable string codes carried by every {@link KysoError}. Scripts may switch on them; they never change
+ * meaning between releases.
+ */
+export type KysoErrorCode =
+  /** An argument or option is missing, of the wrong type, or out of range. */
+  | 'ERR_INVALID_ARGUMENT'
+  /** The input is not a PDF, or its structure cannot be read (header, xref, trailer, objects). */
+  | 'ERR_PDF_MALFORMED'
+  /** The PDF is encrypted; kyso does not sign encrypted documents. */
+  | 'ERR_PDF_ENCRYPTED'
+  /** A named signature field does not exist, is already signed, or is not a signature field. */
+  | 'ERR_PDF_FIELD'
+  /** The reserved /Contents space is too small for the signature value. */
+  | 'ERR_PDF_SIGNATURE_TOO_LARGE'
+  /** A PKCS#12 password or key password is wrong. */
+  | 'ERR_WRONG_PASSWORD'
+  /** A key file, PKCS#12 file or certificate cannot be decoded. */
+  | 'ERR_KEY_DECODE'
+  /** The key type, size, curve or algorithm is not supported. */
+  | 'ERR_UNSUPPORTED_KEY'
+  /** The requested digest or signature algorithm is not supported. */
+  | 'ERR_UNSUPPORTED_ALGORITHM'
+  /** The private key does not belong to the signing certificate. */
+  | 'ERR_KEY_CERT_MISMATCH'
+  /** No certificate was found where one was required. */
+  | 'ERR_NO_CERTIFICATE'
+  /** An external or remote signer failed or returned an unusable value. */
+  | 'ERR_SIGNER_FAILED'
+  /** A CMS/PKCS#7 structure cannot be built or decoded. */
+  | 'ERR_CMS_MALFORMED'
+  /** A staged signing state is unusable (wrong version, tampered, or finished twice). */
+  | 'ERR_SIGNING_STATE'
+  /** Reading or writing a file failed. */
+  | 'ERR_IO';
+
+/**
+ * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,
+ * where it can, how to fix it; `cause` keeps the underlying error.
+ *
+ * @example
+ * ```ts
+ * try { await loadPkcs12(bytes, { password }) }
+ * catch (e) { if (e instanceof KysoError && e.code === 'ERR_WRONG_PASSWORD') askAgain() }
+ * ```
+ */
+export class KysoError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: KysoErrorCode;
+
+  constructor(code: KysoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KysoError';
+    this.code = code;
+  }
+}
+
+/** True when `e` is a {@link KysoError}, optionally with the given code. */
+export function isKysoError(e: unknown, code?: KysoErrorCode): e is KysoError {
+  return e instanceof KysoError && (code === undefined || e.code === code);
+}

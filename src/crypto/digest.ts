@@ -1,0 +1,60 @@
+import { toArrayBuffer, concatBytes } from '../core/bytes.js';
+import type { DigestAlgorithm } from '../core/algorithms.js';
+import { subtle } from './webcrypto.js';
+
+/** One-shot digest through WebCrypto. */
+export async function digest(hash: DigestAlgorithm, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().digest(hash, toArrayBuffer(data)));
+}
+
+/** An incremental digest: feed chunks with `update`, read the result once with `digest`. */
+export interface Hasher {
+  update(chunk: Uint8Array): void;
+  digest(): Promise<Uint8Array>;
+}
+
+interface NodeHash {
+  update(data: Uint8Array): NodeHash;
+  digest(): Uint8Array;
+}
+type CreateHash = (name: string) => NodeHash;
+
+const NODE_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+
+let nodeCreateHash: CreateHash | null | undefined;
+function findNodeCreateHash(): CreateHash | null {
+  if (nodeCreateHash === undefined) {
+    // WebCrypto has no incremental digest. Where Node's native hash is at hand (process.getBuiltinModule,
+    // Node ≥ 20.16) large inputs are hashed chunk by chunk through it; elsewhere chunks are gathered and
+    // hashed once by WebCrypto. No import statement, so browser bundles carry no Node built-in.
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const mod = proc?.getBuiltinModule?.('node:crypto') as { createHash?: CreateHash } | undefined;
+    nodeCreateHash = mod?.createHash ?? null;
+  }
+  return nodeCreateHash;
+}
+
+/** A new incremental {@link Hasher} for `hash`. */
+export function createHasher(hash: DigestAlgorithm): Hasher {
+  const createHash = findNodeCreateHash();
+  if (createHash) {
+    const h = createHash(NODE_NAMES[hash]);
+    return {
+      update: (chunk) => void h.update(chunk),
+      digest: async () => new Uint8Array(h.digest()),
+    };
+  }
+  const chunks: Uint8Array[] = [];
+  return {
+    update: (chunk) => void chunks.push(chunk.slice()),
+    digest: () => digest(hash, concatBytes(chunks)),
+  };
+}
+
+/** Digest of several byte ranges taken as one message, without concatenating them. */
+export async function digestParts(hash: DigestAlgorithm, parts: readonly Uint8Array[]): Promise<Uint8Array> {
+  if (parts.length === 1) return digest(hash, parts[0]!);
+  const h = createHasher(hash);
+  for (const p of parts) h.update(p);
+  return h.digest();
+}

@@ -1,0 +1,5 @@
+import { generateTestPki } from './fixtures/pki.js';
+
+export default async function setup(): Promise<void> {
+  await generateTestPki();
+}
