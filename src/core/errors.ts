@@ -32,7 +32,15 @@ export type KysoErrorCode =
   /** A staged signing state is unusable (wrong version, tampered, or finished twice). */
   | 'ERR_SIGNING_STATE'
   /** Reading or writing a file failed. */
-  | 'ERR_IO';
+  | 'ERR_IO'
+  /** The input is not well-formed XML, or uses a construct kyso refuses (processing instructions in signed content). */
+  | 'ERR_XML_MALFORMED'
+  /** The XML has a DOCTYPE (DTDs and entity declarations are refused: XXE and entity expansion). */
+  | 'ERR_XML_DOCTYPE'
+  /** The XML exceeds a size, depth, element, reference or transform limit. */
+  | 'ERR_XML_LIMIT'
+  /** The XML does not have the structure the signing profile expects (root, signed element, Id, placement). */
+  | 'ERR_XML_PROFILE';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,
