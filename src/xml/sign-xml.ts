@@ -1,0 +1,287 @@
+import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
+import { toBase64, toHex } from '../core/bytes.js';
+import { KysoError } from '../core/errors.js';
+import { digest } from '../crypto/digest.js';
+import { randomBytes } from '../crypto/webcrypto.js';
+import { chooseAlgorithm, type Signer } from '../signers/signer.js';
+import { signatureUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
+import { canonicalize, type C14nMethod } from './c14n.js';
+import { DSIG_NS, childElements, dsigChildren, elementsById, isElement, parseXml, type ParsedXml } from './dom.js';
+import {
+  elementsAtPath,
+  matchDocument,
+  resolveProfile,
+  splitSignedPath,
+  type ProfileDefinition,
+  type ProfileName,
+  type ProfileRole,
+} from './profiles.js';
+import { referenceOctets, resolveReferenceUri, type ReferenceTransform } from './references.js';
+import type { XmlLimits } from './scan.js';
+import { formatVietnamTime, renderSignature, renderSigningTimeObject, renderXadesObject, type SignatureTemplate, type TemplateReference } from './signature-template.js';
+
+/** Options of {@link signXml}. */
+export interface SignXmlOptions {
+  /** Who signs. Its key never leaves it: kyso hands it the canonical SignedInfo bytes. */
+  signer: Signer;
+  /** Placement rules by name or as data. Default: none (whole document, Signature appended to the root). */
+  profile?: ProfileName | ProfileDefinition;
+  /** The profile role (`seller`, `buyer`, `tax-authority`…). Default: the profile's first role. */
+  role?: string;
+  /** What the main Reference points at: `''` (whole document) or `#id`. Default: from the profile, else `''`. */
+  reference?: { uri: string };
+  /**
+   * Where the Signature is appended: a path of local names, absolute (`/HDon/DSCKS/NBan`) or from the
+   * root (`DSCKS/NBan`); missing elements are created. Default: from the profile, else the root.
+   */
+  location?: { path: string };
+  /** C14N for SignedInfo and the references. Default: the profile's, else `c14n`. */
+  canonicalization?: 'c14n' | 'c14n-with-comments' | 'exc-c14n';
+  /** Digest for references and the signature. Default: SHA-256. */
+  hash?: DigestAlgorithm;
+  /** RSA-PSS (RFC 6931 `sha256-rsa-MGF1`…) instead of PKCS#1 v1.5 for an RSA key. Default: false. */
+  pss?: boolean;
+  /** Permit `hash: 'SHA-1'` (RSA-SHA1, for old receivers only). Default: false. */
+  allowSha1?: boolean;
+  /** The signing time written into the signature, rendered in UTC+07:00. Default: now. */
+  signingTime?: Date;
+  /** Add a SigningTime `Object` even when the profile does not ask for one. Default: the profile's rule. */
+  signingTimeObject?: boolean;
+  /** Put the signer's chain into KeyInfo/X509Data after the certificate. Default: false. */
+  includeChain?: boolean;
+  /** Add XAdES-BES SignedProperties (SigningTime, SigningCertificateV2). Default: false. */
+  xades?: boolean;
+  /** The Signature's `Id`. Default: a random `sig-…`. */
+  signatureId?: string;
+  /** Parser caps for the input. */
+  limits?: XmlLimits;
+}
+
+interface Edit {
+  from: number;
+  to: number;
+  text: string;
+}
+
+interface Plan {
+  mainUri: string;
+  extraUris: string[];
+  parentPath: string[];
+  createAfter: Readonly<Record<string, readonly string[]>>;
+  canonicalization: C14nMethod;
+  signingTimeObject: boolean;
+  /** Edits to the input besides the signature (an Id added to the signed element). */
+  edits: Edit[];
+}
+
+/**
+ * Signs an XML document with an enveloped XMLDSig signature and returns the signed document as UTF-8
+ * bytes. The input text is kept byte for byte: the `Signature` (and any element the profile creates
+ * for it) is inserted into the original text, never re-serialised from a DOM.
+ *
+ * @example
+ * ```ts
+ * const signed = await signXml(invoiceXml, { signer, profile: 'einvoice' }); // seller, into DSCKS/NBan
+ * const declared = await signXml(declarationXml, { signer, profile: 'tax', signingTime: new Date() });
+ * ```
+ */
+export async function signXml(xml: string | Uint8Array, options: SignXmlOptions): Promise<Uint8Array> {
+  const { signer } = options ?? ({} as SignXmlOptions);
+  if (!signer || typeof signer.sign !== 'function' || !(signer.certificate instanceof Uint8Array)) {
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'signXml needs options.signer (a Signer with a certificate and sign())');
+  }
+  const hash = options.hash ?? 'SHA-256';
+  if (hash === 'SHA-1' && !options.allowSha1) {
+    throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', 'RSA-SHA1 is refused unless allowSha1 is set (old receivers only)');
+  }
+  const algorithm = chooseAlgorithm(signer, { hash, pss: options.pss ?? false });
+  const parsed = parseXml(xml, options.limits);
+  const plan = planSigning(parsed, options);
+
+  const signatureId = options.signatureId ?? `sig-${toHex(randomBytes(8))}`;
+  const time = formatVietnamTime(options.signingTime ?? new Date());
+  const transformsFor = (uri: string): ReferenceTransform[] => [
+    ...(uri === '' ? [{ kind: 'enveloped-signature' } as const] : []),
+    { kind: 'c14n', method: plan.canonicalization },
+  ];
+  const references: TemplateReference[] = [plan.mainUri, ...plan.extraUris].map((uri) => ({ uri, transforms: transformsFor(uri), hash, digestValue: '' }));
+  const objects: string[] = [];
+  if (plan.signingTimeObject) {
+    const objectId = `${signatureId}-SigningTime`;
+    objects.push(renderSigningTimeObject(objectId, signatureId, time));
+    references.push({ uri: `#${objectId}`, transforms: transformsFor('#'), hash, digestValue: '' });
+  }
+  if (options.xades) {
+    const propsId = `${signatureId}-SignedProperties`;
+    objects.push(renderXadesObject(propsId, signatureId, time, hash, await digest(hash, signer.certificate)));
+    references.push({ uri: `#${propsId}`, type: XADES_SIGNED_PROPERTIES_TYPE, transforms: transformsFor('#'), hash, digestValue: '' });
+  }
+  const template: SignatureTemplate = {
+    id: signatureId,
+    canonicalization: plan.canonicalization,
+    signatureMethod: signatureUri(algorithm),
+    references,
+    signatureValue: '',
+    certificates: options.includeChain ? [signer.certificate, ...signer.chain] : [signer.certificate],
+    objects,
+  };
+
+  // Digest and sign the document exactly as it will be read back: the skeleton is spliced into the
+  // original text and that text is parsed again.
+  const skeleton = parseXml(applyEdits(parsed.text, [...plan.edits, ...insertionEdits(parsed, plan, renderSignature(template))]), {
+    ...options.limits,
+    maxBytes: Number.MAX_SAFE_INTEGER,
+  });
+  const signature = skeleton.elements.find((e) => isElement(e, DSIG_NS, 'Signature') && e.getAttribute('Id') === signatureId);
+  if (!signature) throw new KysoError('ERR_XML_PROFILE', 'the inserted Signature cannot be found again');
+  if (elementsById(skeleton.elements, signatureId).length !== 1) {
+    throw new KysoError('ERR_XML_PROFILE', `the Id ${signatureId} is already used in the document`);
+  }
+  const signedInfo = dsigChildren(signature, 'SignedInfo')[0]!;
+  const refEls = dsigChildren(signedInfo, 'Reference');
+  for (const [i, ref] of references.entries()) {
+    const target = resolveReferenceUri(ref.uri, skeleton.doc, skeleton.elements);
+    const octets = referenceOctets(target, ref.transforms, signature, 'spec');
+    ref.digestValue = toBase64(await digest(hash, utf8(octets)));
+    const dv = dsigChildren(refEls[i]!, 'DigestValue')[0]!;
+    dv.appendChild(skeleton.doc.createTextNode(ref.digestValue));
+  }
+  const value = await callSigner(signer, utf8(canonicalize(signedInfo, plan.canonicalization)), algorithm);
+  template.signatureValue = toBase64(value);
+
+  const out = applyEdits(parsed.text, [...plan.edits, ...insertionEdits(parsed, plan, renderSignature(template))]);
+  return utf8((parsed.bom ? '\uFEFF' : '') + out);
+}
+
+function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
+  const root = parsed.doc.documentElement;
+  const profile = options.profile === undefined ? undefined : resolveProfile(options.profile);
+  let role: ProfileRole | undefined;
+  let defaultIds: readonly string[] = [];
+  if (profile) {
+    const rule = matchDocument(profile, root);
+    if (!rule) {
+      const roots = profile.documents.flatMap((d) => d.roots).join(', ');
+      throw new KysoError('ERR_XML_PROFILE', `profile ${profile.name} does not sign <${root.tagName}> documents (expected ${roots})`);
+    }
+    role = options.role === undefined ? rule.roles[0] : rule.roles.find((r) => r.name === options.role);
+    if (!role) throw new KysoError('ERR_INVALID_ARGUMENT', `profile ${profile.name} has no role ${options.role}; use ${rule.roles.map((r) => r.name).join(', ')}`);
+    defaultIds = rule.defaultIds ?? [];
+  } else if (options.role !== undefined) {
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'role needs a profile');
+  }
+  const edits: Edit[] = [];
+  let mainUri = '';
+  if (options.reference) {
+    mainUri = options.reference.uri;
+    if (mainUri !== '') resolveReferenceUri(mainUri, parsed.doc, parsed.elements);
+  } else if (role && role.signs !== 'document') {
+    const { uri, edit } = idReference(parsed, root, role.signs, defaultIds);
+    mainUri = uri;
+    if (edit) edits.push(edit);
+  }
+  const extraUris = (role?.alsoSigns ?? []).map((spec) => {
+    const { uri, edit } = idReference(parsed, root, spec, []);
+    if (edit) edits.push(edit);
+    return uri;
+  });
+  const parentSpec = options.location?.path ?? role?.signatureParent ?? '';
+  const steps = parentSpec.split('/').filter(Boolean);
+  if (parentSpec.startsWith('/')) {
+    if (steps[0] !== root.localName) throw new KysoError('ERR_XML_PROFILE', `location ${parentSpec} does not start at the root <${root.tagName}>`);
+    steps.shift();
+  }
+  return {
+    mainUri,
+    extraUris,
+    parentPath: steps,
+    createAfter: profile?.createAfter ?? {},
+    canonicalization: options.canonicalization ?? profile?.canonicalization ?? 'c14n',
+    signingTimeObject: options.signingTimeObject ?? role?.signingTimeObject ?? false,
+    edits,
+  };
+}
+
+/** `#id` of the one element at `Path@IdAttribute`, adding a default Id when it has none. */
+function idReference(parsed: ParsedXml, root: Element, spec: string, defaultIds: readonly string[]): { uri: string; edit?: Edit } {
+  const { path, idAttribute } = splitSignedPath(spec);
+  const found = elementsAtPath(root, path);
+  if (found.length !== 1) {
+    throw new KysoError('ERR_XML_PROFILE', `expected exactly one <${path}> under <${root.tagName}>, found ${found.length}`);
+  }
+  const el = found[0]!;
+  const attr = idAttribute ?? 'Id';
+  if (el.hasAttribute(attr) && el.getAttribute(attr)) {
+    const id = el.getAttribute(attr)!;
+    resolveReferenceUri(`#${id}`, parsed.doc, parsed.elements);
+    return { uri: `#${id}` };
+  }
+  const id = defaultIds.find((candidate) => elementsById(parsed.elements, candidate).length === 0);
+  if (!id) throw new KysoError('ERR_XML_PROFILE', `<${path}> has no ${attr} attribute to reference`);
+  const span = parsed.spans[parsed.elements.indexOf(el)]!;
+  const at = span.startTagEnd - (span.selfClosing ? 2 : 1);
+  return { uri: `#${id}`, edit: { from: at, to: at, text: ` ${attr}="${id}"` } };
+}
+
+/** The edits that put `signatureXml` into place, creating the missing parent elements. */
+function insertionEdits(parsed: ParsedXml, plan: Plan, signatureXml: string): Edit[] {
+  let current: Element = parsed.doc.documentElement;
+  let missing: string[] = [];
+  for (const [i, step] of plan.parentPath.entries()) {
+    const matches = childElements(current).filter((c) => c.localName === step);
+    if (matches.length > 1) throw new KysoError('ERR_XML_PROFILE', `more than one <${step}> under <${current.tagName}>`);
+    if (!matches[0]) {
+      missing = plan.parentPath.slice(i);
+      break;
+    }
+    current = matches[0];
+  }
+  if (!missing.length && dsigChildren(current, 'Signature').length) {
+    throw new KysoError('ERR_XML_PROFILE', `<${current.tagName}> already holds a Signature`);
+  }
+  const prefix = current.prefix ? `${current.prefix}:` : '';
+  const content =
+    missing.map((n) => `<${prefix}${n}>`).join('') +
+    signatureXml +
+    missing
+      .slice()
+      .reverse()
+      .map((n) => `</${prefix}${n}>`)
+      .join('');
+  const spanOf = (el: Element) => parsed.spans[parsed.elements.indexOf(el)]!;
+  if (missing.length) {
+    const after = plan.createAfter[missing[0]!] ?? [];
+    const siblings = childElements(current).filter((c) => after.includes(c.localName));
+    const last = siblings[siblings.length - 1];
+    if (last) return [{ from: spanOf(last).end, to: spanOf(last).end, text: content }];
+  }
+  const span = spanOf(current);
+  if (span.selfClosing) return [{ from: span.startTagEnd - 2, to: span.startTagEnd, text: `>${content}</${current.tagName}>` }];
+  return [{ from: span.endTagStart, to: span.endTagStart, text: content }];
+}
+
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.from - a.from);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.from) + e.text + out.slice(e.to);
+  return out;
+}
+
+async function callSigner(signer: Signer, data: Uint8Array, algorithm: SignatureAlgorithm): Promise<Uint8Array> {
+  let value: Uint8Array;
+  try {
+    value = await signer.sign(data, algorithm);
+  } catch (cause) {
+    if (cause instanceof KysoError) throw cause;
+    throw new KysoError('ERR_SIGNER_FAILED', `the signer failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+  if (!(value instanceof Uint8Array) || value.length === 0 || (algorithm.scheme === 'ECDSA' && value.length % 2 !== 0)) {
+    throw new KysoError('ERR_SIGNER_FAILED', 'the signer returned no usable signature value');
+  }
+  return value;
+}
+
+const encoder = new TextEncoder();
+function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
