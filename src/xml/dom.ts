@@ -19,7 +19,7 @@ export interface ParsedXml {
   spans: ElementSpan[];
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Parses XML the safe way: UTF-8 only, size-capped, no DOCTYPE, no entity declarations, strict
@@ -35,7 +35,7 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = {}): Pa
   } else {
     if (input.length > maxBytes) throw new KysoError('ERR_XML_LIMIT', `XML larger than ${maxBytes} bytes`);
     try {
-      text = utf8.decode(input);
+      text = utf8Decoder.decode(input);
     } catch (cause) {
       throw new KysoError('ERR_XML_MALFORMED', 'XML is not valid UTF-8', { cause });
     }
@@ -148,6 +148,13 @@ export function elementsById(elements: readonly Element[], id: string): Element[
   return elements.filter(
     (el) => ID_ATTRIBUTES.some((a) => el.hasAttribute(a) && el.getAttribute(a) === id) || (el.hasAttributeNS(WSU_NS, 'Id') && el.getAttributeNS(WSU_NS, 'Id') === id),
   );
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of `s` (canonical XML is UTF-8). */
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
 }
 
 /** Escapes text for an XML attribute value or text node. */

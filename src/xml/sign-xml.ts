@@ -6,7 +6,7 @@ import { randomBytes } from '../crypto/webcrypto.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { signatureUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { canonicalize, type C14nMethod } from './c14n.js';
-import { DSIG_NS, childElements, dsigChildren, elementsById, isElement, parseXml, type ParsedXml } from './dom.js';
+import { DSIG_NS, childElements, dsigChildren, elementsById, isElement, parseXml, utf8, type ParsedXml } from './dom.js';
 import {
   elementsAtPath,
   matchDocument,
@@ -279,9 +279,4 @@ async function callSigner(signer: Signer, data: Uint8Array, algorithm: Signature
     throw new KysoError('ERR_SIGNER_FAILED', 'the signer returned no usable signature value');
   }
   return value;
-}
-
-const encoder = new TextEncoder();
-function utf8(s: string): Uint8Array {
-  return encoder.encode(s);
 }
