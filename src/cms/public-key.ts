@@ -1,0 +1,58 @@
+// Private to cms/tsa: the pki layer (src/pki/certificate.ts, written in parallel) is meant to own public-key
+// import; when it lands with `importPublicKey`/`verifyRawSignature`, this file should give way to it.
+import { CURVES, digestLength, type SignatureAlgorithm } from '../core/algorithms.js';
+import { concatBytes, toArrayBuffer } from '../core/bytes.js';
+import { OID } from '../core/oids.js';
+import { derToP1363 } from '../crypto/ecdsa-signature.js';
+import { subtle } from '../crypto/webcrypto.js';
+import type { CertificateFacts } from './certificate-facts.js';
+import { DER_NULL, derOid, tlv } from './der.js';
+import type { CmsProblem } from './problem.js';
+
+/** Outcome of {@link verifyWithCertificate}. */
+export interface SignatureCheck {
+  valid: boolean;
+  problems: CmsProblem[];
+}
+
+/**
+ * Verifies `signature` (as stored in CMS: DER `ECDSA-Sig-Value` for ECDSA) over `data` with the
+ * certificate's public key, through WebCrypto. Never throws: what cannot be checked is a problem.
+ * `saltLength` is the RSA-PSS salt length (default: the digest length).
+ */
+export async function verifyWithCertificate(
+  cert: CertificateFacts,
+  algorithm: SignatureAlgorithm,
+  signature: Uint8Array,
+  data: Uint8Array,
+  saltLength?: number,
+): Promise<SignatureCheck> {
+  const key = cert.key;
+  const problem = (code: string, message: string): SignatureCheck => ({ valid: false, problems: [{ code, message }] });
+  try {
+    if (algorithm.scheme === 'ECDSA') {
+      if (key.type !== 'EC') return problem('key-algorithm-mismatch', `an ECDSA signature with a ${key.type} key`);
+      if (!key.curve) return problem('unsupported-algorithm', `EC curve ${key.curveOid ?? '(explicit parameters)'} is not supported`);
+      let raw: Uint8Array;
+      try {
+        raw = derToP1363(signature, CURVES[key.curve].size);
+      } catch {
+        return problem('signature-invalid', 'the ECDSA signature is not a DER ECDSA-Sig-Value for this curve');
+      }
+      const publicKey = await subtle().importKey('spki', toArrayBuffer(cert.spki), { name: 'ECDSA', namedCurve: key.curve }, false, ['verify']);
+      const valid = await subtle().verify({ name: 'ECDSA', hash: algorithm.hash }, publicKey, toArrayBuffer(raw), toArrayBuffer(data));
+      return { valid, problems: [] };
+    }
+    if (key.type !== 'RSA') return problem('key-algorithm-mismatch', `an ${algorithm.scheme} signature with a ${key.type} key`);
+    // WebCrypto imports RSA keys under rsaEncryption only; a PSS-restricted SPKI is rewritten to it.
+    const spki = tlv(0x30, tlv(0x30, derOid(OID.rsaEncryption), DER_NULL), tlv(0x03, concatBytes([Uint8Array.of(0), cert.publicKeyBits])));
+    const publicKey = await subtle().importKey('spki', toArrayBuffer(spki), { name: algorithm.scheme, hash: algorithm.hash }, false, ['verify']);
+    const params = algorithm.scheme === 'RSA-PSS' ? { name: 'RSA-PSS', saltLength: saltLength ?? digestLength(algorithm.hash) } : { name: algorithm.scheme };
+    // Some signers drop leading zero octets of the value; I2OSP restores them.
+    const value = signature.length < key.modulusBytes ? concatBytes([new Uint8Array(key.modulusBytes - signature.length), signature]) : signature;
+    const valid = await subtle().verify(params, publicKey, toArrayBuffer(value), toArrayBuffer(data));
+    return { valid, problems: [] };
+  } catch (cause) {
+    return problem('public-key-unusable', `the certificate's public key cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
