@@ -27,19 +27,19 @@ export function c14nFromUri(uri: string): C14nMethod | undefined {
 export interface CanonicalizeOptions {
   /** Exclusive C14N `InclusiveNamespaces/@PrefixList`. */
   inclusivePrefixes?: readonly string[];
-  /** An element left out of the node-set with its subtree (the enveloped-signature transform). */
-  exclude?: Element | null;
+  /** Elements left out of the node-set with their subtrees (enveloped-signature and its XPath form). */
+  exclude?: readonly Element[];
 }
 
 /**
  * Canonical form of the subtree of `el` as UTF-8 text. An excluded element that contains `el` leaves
- * nothing (the empty octet string); one inside `el` is detached for the duration of the call.
+ * nothing (the empty octet string); those inside `el` are detached for the duration of the call.
  */
 export function canonicalize(el: Element, method: C14nMethod, opts: CanonicalizeOptions = {}): string {
-  const exclude = opts.exclude ?? null;
-  if (exclude && isWithin(el, exclude)) return '';
+  const exclude = opts.exclude ?? [];
+  if (exclude.some((x) => isWithin(el, x))) return '';
   assertCanonicalizable(el, exclude, method);
-  const detached = exclude && isWithin(exclude, el) ? detach(exclude) : undefined;
+  const reattach = exclude.filter((x) => isWithin(x, el)).map(detach);
   try {
     if (method === 'c14n' || method === 'c14n-with-comments') {
       const algo = method === 'c14n' ? new C14nCanonicalization() : new C14nCanonicalizationWithComments();
@@ -57,12 +57,13 @@ export function canonicalize(el: Element, method: C14nMethod, opts: Canonicalize
       for (const a of Array.from(el.attributes)) if (!before.has(a.name)) el.removeAttributeNode(a);
     }
   } finally {
-    detached?.();
+    for (const undo of reattach.reverse()) undo();
   }
 }
 
 function detach(node: Element): () => void {
-  const parent = node.parentNode!;
+  const parent = node.parentNode;
+  if (!parent) return () => undefined;
   const next = node.nextSibling;
   parent.removeChild(node);
   return () => void parent.insertBefore(node, next);
@@ -73,11 +74,11 @@ function detach(node: Element): () => void {
  * implementation agrees with: processing instructions inside the subset, and (inclusive C14N) `xml:`
  * attributes on ancestors, which C14N 1.0 would import into the apex.
  */
-function assertCanonicalizable(el: Element, exclude: Element | null, method: C14nMethod): void {
+function assertCanonicalizable(el: Element, exclude: readonly Element[], method: C14nMethod): void {
   const stack: Node[] = [el];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n === exclude) continue;
+    if (exclude.includes(n as Element)) continue;
     if (n.nodeType === 7) {
       throw new KysoError('ERR_XML_MALFORMED', 'processing instructions inside signed XML content are not supported');
     }

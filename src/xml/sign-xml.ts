@@ -141,8 +141,8 @@ export async function signXml(xml: string | Uint8Array, options: SignXmlOptions)
   const refEls = dsigChildren(signedInfo, 'Reference');
   for (const [i, ref] of references.entries()) {
     const target = resolveReferenceUri(ref.uri, skeleton.doc, skeleton.elements);
-    const octets = referenceOctets(target, ref.transforms, signature, 'spec');
-    ref.digestValue = toBase64(await digest(hash, utf8(octets)));
+    const { octets } = referenceOctets(target, ref.transforms, signature, 'spec');
+    ref.digestValue = toBase64(await digest(hash, octets));
     const dv = dsigChildren(refEls[i]!, 'DigestValue')[0]!;
     dv.appendChild(skeleton.doc.createTextNode(ref.digestValue));
   }

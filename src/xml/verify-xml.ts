@@ -1,0 +1,642 @@
+import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
+import { bytesEqual, fromBase64, parsePem, toBase64 } from '../core/bytes.js';
+import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
+import { digest } from '../crypto/digest.js';
+import { digestFromUri, signatureFromUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
+import { C14N_URIS, c14nFromUri, canonicalize, type C14nMethod } from './c14n.js';
+import { checkCertificateChain, describeCertificateWithFingerprint, verifyWithCertificate, type XmlCertificateFacts, type XmlChainReport, type XmlTrust } from './certificates.js';
+import {
+  DSIG_NS,
+  XADES_NS,
+  childElements,
+  dsigChildren,
+  elementPath,
+  elementsInOrder,
+  hasMarkupChildren,
+  isElement,
+  isWithin,
+  parseXml,
+  textOf,
+  utf8,
+  type ParsedXml,
+} from './dom.js';
+import {
+  detectProfile,
+  elementsAtPath,
+  matchDocument,
+  resolveProfile,
+  splitSignedPath,
+  type ProfileDefinition,
+  type ProfileDocument,
+  type ProfileName,
+} from './profiles.js';
+import {
+  inclusivePrefixesOf,
+  isSameDocumentUri,
+  parseTransform,
+  referenceOctets,
+  resolveReferenceUri,
+  transformUri,
+  type EnvelopedRule,
+  type ReferenceOutput,
+  type ReferenceTarget,
+  type ReferenceTransform,
+} from './references.js';
+import type { XmlLimits } from './scan.js';
+
+/** ETSI EN 319 102-1 main indication. */
+export type Indication = 'TOTAL_PASSED' | 'INDETERMINATE' | 'TOTAL_FAILED';
+
+/** ETSI EN 319 102-1 sub-indications kyso's XML verifier reports. */
+export type SubIndication =
+  | 'FORMAT_FAILURE'
+  | 'HASH_FAILURE'
+  | 'SIG_CRYPTO_FAILURE'
+  | 'SIGNED_DATA_NOT_FOUND'
+  | 'NO_SIGNING_CERTIFICATE_FOUND'
+  | 'NO_CERTIFICATE_CHAIN_FOUND'
+  | 'CHAIN_CONSTRAINTS_FAILURE'
+  | 'CERTIFICATE_CHAIN_GENERAL_FAILURE'
+  | 'CRYPTO_CONSTRAINTS_FAILURE'
+  | 'SIG_CONSTRAINTS_FAILURE'
+  | 'REVOKED'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID';
+
+/** One Reference of a signature, as verified. */
+export interface XmlReferenceReport {
+  /** `Reference/@URI` (`""` is the whole document). */
+  uri: string;
+  /** `Reference/@Type`, e.g. XAdES SignedProperties. */
+  type?: string;
+  /** Path of the element the URI resolved to (`/HDon[1]/DLHDon[1]`); the root's path for `""`. */
+  resolvedPath?: string;
+  /** Transform algorithm URIs, in order. */
+  transforms: string[];
+  /** `DigestMethod/@Algorithm`. */
+  digestMethod: string;
+  /** True when the recomputed digest equals DigestValue. */
+  digestValid: boolean;
+  /**
+   * Which enveloped-signature reading matched: `spec` (XMLDSig) or `dotnet` (.NET SignedXml, which
+   * digests an in-signature Object as it stands). Absent when no digest matched.
+   */
+  rule?: EnvelopedRule;
+  /** Why the reference could not be processed. */
+  error?: string;
+  /**
+   * What was signed: the canonical octets this reference digested, as UTF-8 text (under the rule that
+   * matched). Parse it with {@link parseSignedContent} for a fresh DOM; never read the input tree.
+   */
+  signedXml?: string;
+  /** What was signed when the transforms end in binary data (Base64 transform), base64. */
+  signedData?: string;
+}
+
+/** The time a signature claims it was made. */
+export interface XmlSigningTime {
+  /** The value as written. */
+  value: string;
+  /** ISO 8601 UTC instant; a value without a zone is read as Vietnam time (UTC+07:00). */
+  time?: string;
+  /** Where it was found. */
+  source: 'SignatureProperty' | 'XAdES';
+  /** True when a valid reference of the signature covers it; an unsigned time is only a claim. */
+  signed: boolean;
+}
+
+/** The profile's business element (the one an application reads) and whether exactly it was signed. */
+export interface XmlBusinessElementReport {
+  /** The profile path (`DLHDon`), or `document`. */
+  rule: string;
+  /** Path of the element found at that place, when exactly one was found. */
+  path?: string;
+  /** True when a valid reference resolved to exactly that element (or the whole document). */
+  signed: boolean;
+  /** Why not. */
+  detail?: string;
+}
+
+/** Verification of one `Signature` element. */
+export interface XmlSignatureReport {
+  /** Path of the Signature element. */
+  path: string;
+  /** `Signature/@Id`. */
+  id?: string;
+  /** The profile role its place means (`seller`, `buyer`, `tax-authority`…). */
+  role?: string;
+  indication: Indication;
+  subIndication?: SubIndication;
+  /** Why the indication is not TOTAL_PASSED, most important first. */
+  errors: string[];
+  /** Things worth knowing that did not change the indication. */
+  warnings: string[];
+  /** True when structure, every reference digest and the SignatureValue check out (trust aside). */
+  integrity: boolean;
+  /** `CanonicalizationMethod/@Algorithm`. */
+  canonicalizationMethod?: string;
+  /** `SignatureMethod/@Algorithm`. */
+  signatureMethod?: string;
+  signatureAlgorithm?: SignatureAlgorithm;
+  references: XmlReferenceReport[];
+  /** Result of the SignatureValue check. */
+  signatureValue: 'valid' | 'invalid' | 'not-checked';
+  /** The certificate whose key verifies the SignatureValue. */
+  certificate?: XmlCertificateFacts;
+  /** Number of certificates in KeyInfo/X509Data. */
+  keyInfoCertificates: number;
+  chain: XmlChainReport;
+  signingTime?: XmlSigningTime;
+  /** XAdES signed properties: whether covered, and whether SigningCertificate(V2) names the signer. */
+  xades?: { signedPropertiesSigned: boolean; signingCertificate: 'match' | 'mismatch' | 'absent' };
+  /** Algorithm policy: SHA-1 anywhere is flagged, and accepted only when `allowSha1` was set. */
+  algorithms: { sha1: boolean; accepted: boolean };
+  businessElement?: XmlBusinessElementReport;
+}
+
+/** Verification of a document. */
+export interface XmlVerificationReport {
+  /** The worst indication over all signatures. */
+  indication: Indication;
+  subIndication?: SubIndication;
+  /** The profile applied, when one was. */
+  profile?: string;
+  signatures: XmlSignatureReport[];
+  /** Document-level problems (unreadable XML, no signature). */
+  errors: string[];
+  /** The KysoError code when the document could not be read at all. */
+  errorCode?: KysoErrorCode;
+}
+
+/** Options of {@link verifyXml}. */
+export interface VerifyXmlOptions {
+  /**
+   * Trust anchors (root certificates, DER or PEM). Without them no signature is TOTAL_PASSED: the best
+   * is INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND.
+   */
+  trust?: XmlTrust;
+  /** Validation time for the certificate chain. Default: now. */
+  time?: Date;
+  /** Profile whose placement and business-element rules apply. Default: `auto` (by root element). */
+  profile?: ProfileName | ProfileDefinition | 'auto' | 'none';
+  /** Accept SHA-1 digests and RSA-SHA1 (flagged all the same). Default: false. */
+  allowSha1?: boolean;
+  /** Extra candidate signing certificates (DER bytes or PEM text), for signatures without KeyInfo. */
+  certificates?: readonly (Uint8Array | string)[];
+  /** Parser caps. */
+  limits?: XmlLimits;
+}
+
+const MAX_REFERENCES = 32;
+const MAX_TRANSFORMS = 4;
+const MAX_CERTIFICATES = 16;
+const MAX_SIGNATURES = 64;
+
+class Failure extends Error {
+  constructor(
+    readonly indication: Indication,
+    readonly subIndication: SubIndication,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+const formatFailure = (message: string) => new Failure('TOTAL_FAILED', 'FORMAT_FAILURE', message);
+
+interface ParsedReference {
+  el: Element;
+  uri: string;
+  type?: string;
+  transforms: ReferenceTransform[];
+  digestMethod: string;
+  hash?: DigestAlgorithm;
+  digestValue: Uint8Array;
+  target?: ReferenceTarget;
+}
+
+interface ParsedSignature {
+  signedInfo: Element;
+  c14n: { method: C14nMethod; inclusivePrefixes?: string[] };
+  signatureMethod: string;
+  algorithm?: SignatureAlgorithm;
+  signatureValue: Uint8Array;
+  references: ParsedReference[];
+  certificates: Uint8Array[];
+}
+
+/**
+ * Verifies every XMLDSig `Signature` of a document (for e-invoices: each signature in `DSCKS`) and
+ * reports, per signature, each reference with the element it resolved to and its digest, the
+ * SignatureValue, the certificate and its chain, the signing time, the algorithm policy and whether the
+ * profile's business element is exactly what was signed. Never throws on a bad document: an unreadable
+ * or hostile one is TOTAL_FAILED / FORMAT_FAILURE.
+ *
+ * @example
+ * ```ts
+ * const report = await verifyXml(invoiceXml, { trust: [rootDer], profile: 'einvoice' });
+ * if (report.indication === 'TOTAL_PASSED') {
+ *   const dlhdon = report.signatures[0]!.references[0]!.signedXml; // read this, not the input
+ * }
+ * ```
+ */
+export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOptions = {}): Promise<XmlVerificationReport> {
+  if (typeof xml !== 'string' && !(xml instanceof Uint8Array)) {
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'verifyXml needs the XML as a string or Uint8Array');
+  }
+  let parsed: ParsedXml;
+  try {
+    parsed = parseXml(xml, options.limits);
+  } catch (e) {
+    if (!isKysoError(e)) throw e;
+    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], errors: [e.message], errorCode: e.code };
+  }
+  const root = parsed.doc.documentElement;
+  const profile = pickProfile(options.profile ?? 'auto', root);
+  const rule = profile && matchDocument(profile, root);
+  const signatureEls = parsed.elements.filter((e) => isElement(e, DSIG_NS, 'Signature'));
+  const report: XmlVerificationReport = { indication: 'TOTAL_PASSED', signatures: [], errors: [] };
+  if (profile) report.profile = profile.name;
+  if (profile && !rule) report.errors.push(`profile ${profile.name} does not describe <${root.tagName}> documents`);
+  if (signatureEls.length === 0) report.errors.push('the document has no XMLDSig Signature');
+  if (signatureEls.length > MAX_SIGNATURES) {
+    report.errors.push(`more than ${MAX_SIGNATURES} signatures`);
+    return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT' };
+  }
+  for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, rule ?? undefined, options));
+  const worst = worstOf(report.signatures);
+  if (report.errors.length) {
+    report.indication = 'TOTAL_FAILED';
+    report.subIndication = 'FORMAT_FAILURE';
+  } else if (worst) {
+    report.indication = worst.indication;
+    if (worst.subIndication) report.subIndication = worst.subIndication;
+  }
+  return report;
+}
+
+/**
+ * A fresh DOM of what a reference signed (its `signedXml`), parsed with the same safety rules as the
+ * input: the way for an application to read signed content.
+ */
+export function parseSignedContent(signedXml: string): Document {
+  return parseXml(signedXml).doc;
+}
+
+function pickProfile(option: NonNullable<VerifyXmlOptions['profile']>, root: Element): ProfileDefinition | undefined {
+  if (option === 'none') return undefined;
+  if (option === 'auto') return detectProfile(root);
+  return resolveProfile(option);
+}
+
+const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };
+
+function worstOf(reports: readonly XmlSignatureReport[]): XmlSignatureReport | undefined {
+  let worst: XmlSignatureReport | undefined;
+  for (const r of reports) if (!worst || RANK[r.indication] > RANK[worst.indication]) worst = r;
+  return worst;
+}
+
+async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDocument | undefined, options: VerifyXmlOptions): Promise<XmlSignatureReport> {
+  const report: XmlSignatureReport = {
+    path: elementPath(sig),
+    indication: 'TOTAL_PASSED',
+    errors: [],
+    warnings: [],
+    integrity: false,
+    references: [],
+    signatureValue: 'not-checked',
+    keyInfoCertificates: 0,
+    chain: { status: 'not-checked' },
+    algorithms: { sha1: false, accepted: true },
+  };
+  if (sig.hasAttribute('Id')) report.id = sig.getAttribute('Id')!;
+  const fail = (f: Failure) => {
+    if (report.indication === 'TOTAL_PASSED' || RANK[f.indication] > RANK[report.indication]) {
+      report.indication = f.indication;
+      report.subIndication = f.subIndication;
+      report.errors.unshift(f.message);
+    } else {
+      report.errors.push(f.message);
+    }
+  };
+  let s: ParsedSignature;
+  try {
+    s = readSignature(sig);
+  } catch (e) {
+    fail(e instanceof Failure ? e : formatFailure(isKysoError(e) ? e.message : String(e)));
+    return report;
+  }
+  report.canonicalizationMethod = C14N_URIS[s.c14n.method];
+  report.signatureMethod = s.signatureMethod;
+  report.keyInfoCertificates = s.certificates.length;
+  if (s.algorithm) report.signatureAlgorithm = s.algorithm;
+
+  // References: each resolved by Id with duplicates refused, digested by the spec rule and, for an
+  // enveloped-signature reference to something inside this Signature, by the .NET rule too.
+  let digestsOk = true;
+  for (const ref of s.references) {
+    const r: XmlReferenceReport = { uri: ref.uri, transforms: ref.transforms.map(transformUri), digestMethod: ref.digestMethod, digestValid: false };
+    if (ref.type) r.type = ref.type;
+    report.references.push(r);
+    try {
+      if (!ref.hash) throw formatFailure(`digest method ${ref.digestMethod} is not supported`);
+      ref.target = resolveTarget(ref.uri, parsed);
+      r.resolvedPath = elementPath(ref.target.element);
+      const rules: EnvelopedRule[] = ['spec'];
+      if (ref.transforms.some((t) => t.kind === 'enveloped-signature') && isWithin(ref.target.element, sig)) rules.push('dotnet');
+      for (const rule of rules) {
+        const out = canonicalOctets(ref.target, ref.transforms, sig, rule);
+        if (bytesEqual(await digest(ref.hash, out.octets), ref.digestValue)) {
+          r.digestValid = true;
+          r.rule = rule;
+          if (out.xml !== undefined) r.signedXml = out.xml;
+          else r.signedData = toBase64(out.octets);
+          break;
+        }
+      }
+      if (!r.digestValid) throw new Failure('TOTAL_FAILED', 'HASH_FAILURE', `the digest of Reference ${describeUri(ref.uri)} does not match`);
+      if (r.rule === 'dotnet') report.warnings.push(`Reference ${describeUri(ref.uri)} matched only the .NET SignedXml reading of enveloped-signature`);
+    } catch (e) {
+      digestsOk = false;
+      const f = e instanceof Failure ? e : formatFailure(isKysoError(e) ? e.message : String(e));
+      r.error = f.message;
+      fail(f);
+    }
+  }
+
+  // SignatureValue: the key of whichever offered certificate verifies it is the signer's.
+  const signedInfoOctets = utf8(canonicalize(s.signedInfo, s.c14n.method, { inclusivePrefixes: s.c14n.inclusivePrefixes }));
+  const candidates = [...s.certificates, ...(options.certificates ?? []).flatMap((c) => (typeof c === 'string' ? parsePem(c).map((b) => b.der) : [c]))];
+  let signer: Uint8Array | undefined;
+  if (!s.algorithm) {
+    fail(formatFailure(`signature method ${s.signatureMethod} is not supported`));
+  } else if (candidates.length === 0) {
+    fail(new Failure('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', 'no certificate in KeyInfo/X509Data and none given'));
+  } else {
+    for (const cert of candidates) {
+      if (await verifyWithCertificate(cert, signedInfoOctets, s.signatureValue, s.algorithm)) {
+        signer = cert;
+        break;
+      }
+    }
+    report.signatureValue = signer ? 'valid' : 'invalid';
+    if (!signer) fail(new Failure('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', 'the SignatureValue does not verify with any offered certificate'));
+  }
+  report.integrity = digestsOk && !!signer;
+  if (signer) {
+    try {
+      report.certificate = await describeCertificateWithFingerprint(signer);
+    } catch (e) {
+      report.warnings.push(`the signing certificate cannot be described: ${(e as Error).message}`);
+    }
+  }
+
+  const signedTargets = s.references.filter((r, i) => report.references[i]!.digestValid && r.target).map((r) => r.target!);
+  report.signingTime = findSigningTime(sig, signedTargets);
+  if (report.signingTime && !report.signingTime.signed) report.warnings.push('the SigningTime is not covered by the signature');
+  if (report.certificate && report.signingTime?.time) {
+    const t = report.signingTime.time;
+    if (t < report.certificate.notBefore || t > report.certificate.notAfter) {
+      report.warnings.push('the signing time lies outside the certificate validity period');
+    }
+  }
+  if (signer) await checkXades(sig, s, report, signer, signedTargets, fail);
+
+  // Profile: the signature's place gives its role, and the role's business element must be exactly
+  // the element a valid reference resolved to.
+  if (rule) checkProfile(sig, parsed, rule, s, report, fail);
+
+  // Algorithm policy.
+  const sha1 = s.algorithm?.hash === 'SHA-1' || s.references.some((r) => r.hash === 'SHA-1');
+  report.algorithms = { sha1, accepted: !sha1 || !!options.allowSha1 };
+  if (sha1 && !options.allowSha1) fail(new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is used; accept it only as a policy choice (allowSha1)'));
+  if (sha1 && options.allowSha1) report.warnings.push('SHA-1 accepted by policy (allowSha1)');
+
+  // Trust.
+  if (signer) {
+    const chain = await checkCertificateChain(signer, s.certificates, options.trust, options.time ?? new Date());
+    report.chain = chain;
+    if (chain.status !== 'valid') {
+      fail(new Failure('INDETERMINATE', chain.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND', chain.detail ?? 'the certificate chain was not validated'));
+    }
+  }
+  return report;
+}
+
+function resolveTarget(uri: string, parsed: ParsedXml): ReferenceTarget {
+  if (!isSameDocumentUri(uri)) {
+    throw new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `Reference URI ${uri} points outside the document (detached references are not supported)`);
+  }
+  try {
+    return resolveReferenceUri(uri, parsed.doc, parsed.elements);
+  } catch (e) {
+    if (isKysoError(e, 'ERR_XML_PROFILE')) throw new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', e.message);
+    throw e;
+  }
+}
+
+function canonicalOctets(target: ReferenceTarget, transforms: readonly ReferenceTransform[], sig: Element, rule: EnvelopedRule): ReferenceOutput {
+  try {
+    return referenceOctets(target, transforms, sig, rule);
+  } catch (e) {
+    if (isKysoError(e)) throw formatFailure(e.message);
+    throw e;
+  }
+}
+
+function describeUri(uri: string): string {
+  return uri === '' ? 'URI=""' : uri;
+}
+
+/** Reads a Signature strictly: XMLDSig's element order, no stray elements, capped counts. */
+function readSignature(sig: Element): ParsedSignature {
+  const kids = childElements(sig);
+  let i = 0;
+  const next = (local: string, optional = false): Element | undefined => {
+    const k = kids[i];
+    if (k && isElement(k, DSIG_NS, local)) {
+      i++;
+      return k;
+    }
+    if (!optional) throw formatFailure(`Signature: ${local} expected${k ? `, found ${(k as Element).tagName}` : ''}`);
+    return undefined;
+  };
+  const signedInfo = next('SignedInfo')!;
+  const signatureValueEl = next('SignatureValue')!;
+  const keyInfo = next('KeyInfo', true);
+  while (i < kids.length) if (!next('Object', true)) throw formatFailure(`Signature: unexpected ${kids[i]!.tagName}`);
+
+  const si = childElements(signedInfo);
+  const [cm, sm, ...refEls] = si;
+  if (!isElement(cm, DSIG_NS, 'CanonicalizationMethod')) throw formatFailure('SignedInfo: CanonicalizationMethod expected first');
+  if (!isElement(sm, DSIG_NS, 'SignatureMethod')) throw formatFailure('SignedInfo: SignatureMethod expected second');
+  if (refEls.length === 0) throw formatFailure('SignedInfo has no Reference');
+  if (refEls.length > MAX_REFERENCES) throw formatFailure(`more than ${MAX_REFERENCES} references`);
+  const method = c14nFromUri(cm.getAttribute('Algorithm') ?? '');
+  if (!method) throw formatFailure(`canonicalization method ${cm.getAttribute('Algorithm')} is not supported`);
+  const inclusivePrefixes = inclusivePrefixesOf(cm);
+  if (childElements(sm).length) throw formatFailure('SignatureMethod parameters (HMACOutputLength…) are not supported');
+  const signatureMethod = sm.getAttribute('Algorithm') ?? '';
+
+  const references = refEls.map((el): ParsedReference => {
+    if (!isElement(el, DSIG_NS, 'Reference')) throw formatFailure(`SignedInfo: unexpected ${(el as Element).tagName}`);
+    if (!el.hasAttribute('URI')) throw formatFailure('a Reference without URI is not supported');
+    const parts = childElements(el);
+    let j = 0;
+    const transformsEl = isElement(parts[j], DSIG_NS, 'Transforms') ? parts[j++] : undefined;
+    const dm = parts[j++];
+    const dv = parts[j++];
+    if (!isElement(dm, DSIG_NS, 'DigestMethod') || !isElement(dv, DSIG_NS, 'DigestValue') || j !== parts.length) {
+      throw formatFailure('Reference: Transforms?, DigestMethod, DigestValue expected');
+    }
+    const tEls = transformsEl ? childElements(transformsEl) : [];
+    if (tEls.length > MAX_TRANSFORMS) throw formatFailure(`more than ${MAX_TRANSFORMS} transforms in a Reference`);
+    const transforms = tEls.map((t) => {
+      if (!isElement(t, DSIG_NS, 'Transform')) throw formatFailure(`Transforms: unexpected ${(t as Element).tagName}`);
+      try {
+        return parseTransform(t);
+      } catch (e) {
+        throw formatFailure((e as Error).message);
+      }
+    });
+    const digestMethod = dm.getAttribute('Algorithm') ?? '';
+    const ref: ParsedReference = { el, uri: el.getAttribute('URI') ?? '', transforms, digestMethod, digestValue: base64Value(dv, 'DigestValue') };
+    const hash = digestFromUri(digestMethod);
+    if (hash) ref.hash = hash;
+    if (el.hasAttribute('Type')) ref.type = el.getAttribute('Type')!;
+    return ref;
+  });
+
+  const certificates: Uint8Array[] = [];
+  if (keyInfo) {
+    for (const x509Data of dsigChildren(keyInfo, 'X509Data')) {
+      for (const c of dsigChildren(x509Data, 'X509Certificate')) {
+        if (certificates.length >= MAX_CERTIFICATES) throw formatFailure(`more than ${MAX_CERTIFICATES} certificates in KeyInfo`);
+        certificates.push(base64Value(c, 'X509Certificate'));
+      }
+    }
+  }
+  const parsed: ParsedSignature = {
+    signedInfo,
+    c14n: inclusivePrefixes ? { method, inclusivePrefixes } : { method },
+    signatureMethod,
+    signatureValue: base64Value(signatureValueEl, 'SignatureValue'),
+    references,
+    certificates,
+  };
+  const algorithm = signatureFromUri(signatureMethod);
+  if (algorithm) parsed.algorithm = algorithm;
+  return parsed;
+}
+
+/**
+ * A base64 value element: text only. A comment inside DigestValue is refused outright — a parser that
+ * reads only the text before the comment would compare against a value the signer never wrote.
+ */
+function base64Value(el: Element, what: string): Uint8Array {
+  if (hasMarkupChildren(el)) throw formatFailure(`${what} contains markup or a comment`);
+  const text = textOf(el).replace(/[ \t\r\n]+/g, '');
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text) || text === '') throw formatFailure(`${what} is not base64`);
+  return fromBase64(text);
+}
+
+function findSigningTime(sig: Element, signedTargets: readonly ReferenceTarget[]): XmlSigningTime | undefined {
+  const covered = (el: Element) => signedTargets.some((t) => t.kind === 'element' && isWithin(el, t.element));
+  for (const obj of dsigChildren(sig, 'Object')) {
+    for (const el of elementsInOrder(obj)) {
+      if (el.localName !== 'SigningTime') continue;
+      const parent = el.parentNode as Element | null;
+      const source = parent?.localName === 'SignedSignatureProperties' && parent.namespaceURI === XADES_NS ? 'XAdES' : parent?.localName === 'SignatureProperty' ? 'SignatureProperty' : undefined;
+      if (!source) continue;
+      const value = textOf(el).trim();
+      const out: XmlSigningTime = { value, source, signed: covered(el) };
+      const time = parseXsdDateTime(value);
+      if (time) out.time = time;
+      return out;
+    }
+  }
+  return undefined;
+}
+
+/** xsd:dateTime to an ISO instant; without a zone the value is Vietnam time. */
+function parseXsdDateTime(value: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/.exec(value);
+  if (!m) return undefined;
+  const ms = Date.parse(m[1]! + (m[2] ?? '+07:00'));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+async function checkXades(
+  sig: Element,
+  s: ParsedSignature,
+  report: XmlSignatureReport,
+  signer: Uint8Array,
+  signedTargets: readonly ReferenceTarget[],
+  fail: (f: Failure) => void,
+): Promise<void> {
+  const props = dsigChildren(sig, 'Object')
+    .flatMap((o) => childElements(o))
+    .filter((q) => isElement(q, XADES_NS, 'QualifyingProperties'))
+    .flatMap((q) => childElements(q).filter((p) => isElement(p, XADES_NS, 'SignedProperties')));
+  if (props.length === 0) return;
+  if (props.length > 1) {
+    fail(formatFailure('more than one XAdES SignedProperties'));
+    return;
+  }
+  const sp = props[0]!;
+  const typed = s.references.find((r) => r.type === XADES_SIGNED_PROPERTIES_TYPE);
+  const signedPropertiesSigned = signedTargets.some((t) => t.element === sp) && !!typed && typed.target?.element === sp;
+  const certs = elementsInOrder(sp).filter((e) => e.namespaceURI === XADES_NS && e.localName === 'CertDigest');
+  let signingCertificate: 'match' | 'mismatch' | 'absent' = certs.length ? 'mismatch' : 'absent';
+  for (const cd of certs) {
+    const dm = dsigChildren(cd, 'DigestMethod')[0];
+    const dv = dsigChildren(cd, 'DigestValue')[0];
+    const hash = dm && digestFromUri(dm.getAttribute('Algorithm') ?? '');
+    if (!hash || !dv) continue;
+    try {
+      if (bytesEqual(await digest(hash, signer), base64Value(dv, 'CertDigest DigestValue'))) signingCertificate = 'match';
+    } catch {
+      // a malformed digest names no certificate
+    }
+  }
+  report.xades = { signedPropertiesSigned, signingCertificate };
+  if (!signedPropertiesSigned) fail(formatFailure('the XAdES SignedProperties are not covered by a SignedProperties Reference'));
+  else if (signingCertificate !== 'match') {
+    fail(new Failure('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', `the XAdES SigningCertificate does not name the signing certificate (${signingCertificate})`));
+  }
+}
+
+function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s: ParsedSignature, report: XmlSignatureReport, fail: (f: Failure) => void): void {
+  const root = parsed.doc.documentElement;
+  const role = rule.roles.find((r) => elementsAtPath(root, r.signatureParent).includes(sig.parentNode as Element));
+  if (!role) {
+    fail(new Failure('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', `the Signature is not in a place the profile signs into (${rule.roles.map((r) => r.signatureParent).join(', ')})`));
+    return;
+  }
+  report.role = role.name;
+  const valid = s.references.filter((_, i) => report.references[i]!.digestValid);
+  const business = coverage(role.signs, root, valid);
+  report.businessElement = business;
+  if (!business.signed) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `business element ${role.signs}: ${business.detail}`));
+  for (const extra of role.alsoSigns ?? []) {
+    const c = coverage(extra, root, valid);
+    if (!c.signed) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `${extra}: ${c.detail}`));
+  }
+  if (role.signingTimeObject && !report.signingTime?.signed) report.warnings.push(`the profile expects a signed SigningTime for the ${role.name}`);
+}
+
+/** Whether exactly the element an application reads at `spec` is what a valid reference covers. */
+function coverage(spec: string, root: Element, valid: readonly ParsedReference[]): XmlBusinessElementReport {
+  if (spec === 'document') {
+    const signed = valid.some((r) => r.target?.kind === 'document');
+    return signed ? { rule: spec, path: elementPath(root), signed } : { rule: spec, path: elementPath(root), signed, detail: 'no valid URI="" reference' };
+  }
+  const { path } = splitSignedPath(spec);
+  const found = elementsAtPath(root, path);
+  if (found.length !== 1) return { rule: path, signed: false, detail: `${found.length} <${path}> elements where the application reads exactly one` };
+  const el = found[0]!;
+  const signed = valid.some((r) => r.target?.kind === 'element' && r.target.element === el);
+  return signed
+    ? { rule: path, path: elementPath(el), signed }
+    : { rule: path, path: elementPath(el), signed, detail: 'the element an application reads is not the one the signature references' };
+}
