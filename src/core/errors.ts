@@ -29,6 +29,12 @@ export type KysoErrorCode =
   | 'ERR_SIGNER_FAILED'
   /** A CMS/PKCS#7 structure cannot be built or decoded. */
   | 'ERR_CMS_MALFORMED'
+  /** The time-stamping authority cannot be reached (refused, timed out, HTTP error) after the retries. */
+  | 'ERR_TSA_UNAVAILABLE'
+  /** The time-stamping authority answered with a PKIStatus other than granted / grantedWithMods. */
+  | 'ERR_TSA_REJECTED'
+  /** The time-stamp response or token is unusable: undecodable, wrong nonce or imprint, bad signature or TSA certificate. */
+  | 'ERR_TSA_RESPONSE_INVALID'
   /** A staged signing state is unusable (wrong version, tampered, or finished twice). */
   | 'ERR_SIGNING_STATE'
   /** Reading or writing a file failed. */
