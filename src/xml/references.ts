@@ -102,6 +102,8 @@ export interface ReferenceOutput {
   octets: Uint8Array;
   /** The canonical XML, when the chain ends in XML (not after Base64). */
   xml?: string;
+  /** Elements the transforms left out of the referenced node-set, with their subtrees. */
+  excluded: Element[];
 }
 
 /**
@@ -129,18 +131,18 @@ export function referenceOctets(
         exclude.push(...signaturesAround(el));
         break;
       case 'base64':
-        out = { octets: fromBase64(nodeSetText(el, exclude)) };
+        out = { octets: fromBase64(nodeSetText(el, exclude)), excluded: exclude };
         break;
       case 'c14n': {
         const method: C14nMethod = t.method === 'c14n-with-comments' ? 'c14n' : t.method === 'exc-c14n-with-comments' ? 'exc-c14n' : t.method;
         const xml = canonicalize(el, method, { exclude, inclusivePrefixes: t.inclusivePrefixes });
-        out = { octets: utf8(xml), xml };
+        out = { octets: utf8(xml), xml, excluded: exclude };
       }
     }
   }
   if (out) return out;
   const xml = canonicalize(el, 'c14n', { exclude });
-  return { octets: utf8(xml), xml };
+  return { octets: utf8(xml), xml, excluded: exclude };
 }
 
 /** Signature elements that are `el`, contain it, or lie inside it. */

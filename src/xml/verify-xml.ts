@@ -212,6 +212,8 @@ interface ParsedReference {
   hash?: DigestAlgorithm;
   digestValue: Uint8Array;
   target?: ReferenceTarget;
+  /** Set when the digest matched: what the node-set left out under the rule that matched. */
+  excluded?: Element[];
 }
 
 interface ParsedSignature {
@@ -349,6 +351,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
         if (bytesEqual(await digest(ref.hash, out.octets), ref.digestValue)) {
           r.digestValid = true;
           r.rule = rule;
+          ref.excluded = out.excluded;
           if (out.xml !== undefined) r.signedXml = out.xml;
           else r.signedData = toBase64(out.octets);
           break;
@@ -391,8 +394,8 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
     }
   }
 
-  const signedTargets = s.references.filter((r, i) => report.references[i]!.digestValid && r.target).map((r) => r.target!);
-  report.signingTime = findSigningTime(sig, signedTargets);
+  const signedRefs = s.references.filter((r) => r.excluded !== undefined);
+  report.signingTime = findSigningTime(sig, signedRefs);
   if (report.signingTime && !report.signingTime.signed) report.warnings.push('the SigningTime is not covered by the signature');
   if (report.certificate && report.signingTime?.time) {
     const t = report.signingTime.time;
@@ -400,7 +403,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
       report.warnings.push('the signing time lies outside the certificate validity period');
     }
   }
-  if (signer) await checkXades(sig, s, report, signer, signedTargets, fail);
+  if (signer) await checkXades(sig, signedRefs, report, signer, fail);
 
   // Profile: the signature's place gives its role, and the role's business element must be exactly
   // the element a valid reference resolved to.
@@ -540,8 +543,13 @@ function base64Value(el: Element, what: string): Uint8Array {
   return fromBase64(text);
 }
 
-function findSigningTime(sig: Element, signedTargets: readonly ReferenceTarget[]): XmlSigningTime | undefined {
-  const covered = (el: Element) => signedTargets.some((t) => t.kind === 'element' && isWithin(el, t.element));
+/** True when a reference whose digest matched covers `el` (inside its target, not left out). */
+function covers(ref: ParsedReference, el: Element): boolean {
+  return !!ref.target && !!ref.excluded && isWithin(el, ref.target.element) && !ref.excluded.some((x) => isWithin(el, x));
+}
+
+function findSigningTime(sig: Element, signedRefs: readonly ParsedReference[]): XmlSigningTime | undefined {
+  const covered = (el: Element) => signedRefs.some((r) => covers(r, el));
   for (const obj of dsigChildren(sig, 'Object')) {
     for (const el of elementsInOrder(obj)) {
       if (el.localName !== 'SigningTime') continue;
@@ -566,14 +574,7 @@ function parseXsdDateTime(value: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-async function checkXades(
-  sig: Element,
-  s: ParsedSignature,
-  report: XmlSignatureReport,
-  signer: Uint8Array,
-  signedTargets: readonly ReferenceTarget[],
-  fail: (f: Failure) => void,
-): Promise<void> {
+async function checkXades(sig: Element, signedRefs: readonly ParsedReference[], report: XmlSignatureReport, signer: Uint8Array, fail: (f: Failure) => void): Promise<void> {
   const props = dsigChildren(sig, 'Object')
     .flatMap((o) => childElements(o))
     .filter((q) => isElement(q, XADES_NS, 'QualifyingProperties'))
@@ -584,8 +585,7 @@ async function checkXades(
     return;
   }
   const sp = props[0]!;
-  const typed = s.references.find((r) => r.type === XADES_SIGNED_PROPERTIES_TYPE);
-  const signedPropertiesSigned = signedTargets.some((t) => t.element === sp) && !!typed && typed.target?.element === sp;
+  const signedPropertiesSigned = signedRefs.some((r) => r.type === XADES_SIGNED_PROPERTIES_TYPE && r.target?.element === sp && covers(r, sp));
   const certs = elementsInOrder(sp).filter((e) => e.namespaceURI === XADES_NS && e.localName === 'CertDigest');
   let signingCertificate: 'match' | 'mismatch' | 'absent' = certs.length ? 'mismatch' : 'absent';
   for (const cd of certs) {
@@ -614,7 +614,7 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
     return;
   }
   report.role = role.name;
-  const valid = s.references.filter((_, i) => report.references[i]!.digestValid);
+  const valid = s.references.filter((r) => r.excluded !== undefined);
   const business = coverage(role.signs, root, valid);
   report.businessElement = business;
   if (!business.signed) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `business element ${role.signs}: ${business.detail}`));
@@ -628,14 +628,14 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
 /** Whether exactly the element an application reads at `spec` is what a valid reference covers. */
 function coverage(spec: string, root: Element, valid: readonly ParsedReference[]): XmlBusinessElementReport {
   if (spec === 'document') {
-    const signed = valid.some((r) => r.target?.kind === 'document');
+    const signed = valid.some((r) => r.target?.kind === 'document' && covers(r, root));
     return signed ? { rule: spec, path: elementPath(root), signed } : { rule: spec, path: elementPath(root), signed, detail: 'no valid URI="" reference' };
   }
   const { path } = splitSignedPath(spec);
   const found = elementsAtPath(root, path);
   if (found.length !== 1) return { rule: path, signed: false, detail: `${found.length} <${path}> elements where the application reads exactly one` };
   const el = found[0]!;
-  const signed = valid.some((r) => r.target?.kind === 'element' && r.target.element === el);
+  const signed = valid.some((r) => r.target?.kind === 'element' && r.target.element === el && covers(r, el));
   return signed
     ? { rule: path, path: elementPath(el), signed }
     : { rule: path, path: elementPath(el), signed, detail: 'the element an application reads is not the one the signature references' };
