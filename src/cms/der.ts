@@ -36,6 +36,14 @@ export function derSmallInteger(n: number): Uint8Array {
   return tlv(0x02, Uint8Array.from(bytes));
 }
 
+/** DER `INTEGER` of the unsigned big-endian number `magnitude` (nonces, serial numbers). */
+export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
+  const body = magnitude.subarray(i);
+  return tlv(0x02, body.length === 0 || body[0]! & 0x80 ? concatBytes([Uint8Array.of(0), body]) : body);
+}
+
 /** DER `OBJECT IDENTIFIER` of a dotted OID string. */
 export function derOid(oid: string): Uint8Array {
   const arcs = oid.split('.').map((a) => {

@@ -153,28 +153,45 @@ export async function essCertIdMatches(id: EssCertId, cert: CertificateFacts): P
 
 /**
  * The certificate among `candidates` that a SignerIdentifier names: by issuer and serial number, or by
- * subjectKeyIdentifier (the extension, or the SHA-1 of the public key as RFC 5280 §4.2.1.2 derives it).
+ * subjectKeyIdentifier (the extension, or else the SHA-1 of the public key as RFC 5280 §4.2.1.2 derives it).
  */
 export async function findSignerCertificate(sid: SignerIdentifier, candidates: readonly Uint8Array[]): Promise<CertificateFacts | undefined> {
-  for (const der of candidates) {
-    let cert: CertificateFacts;
-    try {
-      cert = certificateFacts(der);
-    } catch (e) {
-      if (isKysoError(e)) continue;
-      throw e;
-    }
-    if ('issuer' in sid) {
-      if (serialEquals(sid.serialNumber, toHex(cert.serialNumber)) && namesEqual(sid.issuer, cert.issuer)) return cert;
-    } else {
-      const ski = cert.subjectKeyIdentifier ?? (await digest('SHA-1', cert.publicKeyBits));
-      if (toHex(ski) === sid.subjectKeyIdentifier) return cert;
-    }
+  const certs = readCertificates(candidates);
+  const found = certs.find((c) => matchesSignerIdentifier(sid, c));
+  if (found || 'issuer' in sid) return found;
+  for (const cert of certs) {
+    if (!cert.subjectKeyIdentifier && toHex(await digest('SHA-1', cert.publicKeyBits)) === sid.subjectKeyIdentifier) return cert;
   }
   return undefined;
 }
 
-function serialEquals(a: string, b: string): boolean {
+/**
+ * Synchronous {@link findSignerCertificate} without the derived key identifier: enough for reading,
+ * where a certificate without the extension is merely not pointed at.
+ */
+export function matchSignerCertificate(sid: SignerIdentifier, candidates: readonly Uint8Array[]): CertificateFacts | undefined {
+  return readCertificates(candidates).find((c) => matchesSignerIdentifier(sid, c));
+}
+
+function readCertificates(candidates: readonly Uint8Array[]): CertificateFacts[] {
+  const out: CertificateFacts[] = [];
+  for (const der of candidates) {
+    try {
+      out.push(certificateFacts(der));
+    } catch (e) {
+      if (!isKysoError(e)) throw e;
+    }
+  }
+  return out;
+}
+
+function matchesSignerIdentifier(sid: SignerIdentifier, cert: CertificateFacts): boolean {
+  if ('issuer' in sid) return serialEquals(sid.serialNumber, toHex(cert.serialNumber)) && namesEqual(sid.issuer, cert.issuer);
+  return cert.subjectKeyIdentifier !== undefined && toHex(cert.subjectKeyIdentifier) === sid.subjectKeyIdentifier;
+}
+
+/** True when two hexadecimal INTEGER contents denote the same number (leading zero octets ignored). */
+export function serialEquals(a: string, b: string): boolean {
   const strip = (s: string) => s.replace(/^(00)+(?=..)/, '');
   return strip(a) === strip(b);
 }
