@@ -19,7 +19,8 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
     return bytes.buffer;
   }
-  return bytes.slice().buffer as ArrayBuffer;
+  // new Uint8Array(view) copies; Buffer#slice would share memory and expose the whole pool.
+  return new Uint8Array(bytes).buffer as ArrayBuffer;
 }
 
 /** Concatenates byte arrays into one new array. */
