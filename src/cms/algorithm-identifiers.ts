@@ -8,8 +8,8 @@ import {
   type SignatureAlgorithm,
 } from '../core/algorithms.js';
 import { OID } from '../core/oids.js';
-import { DER_NULL, derOid, derSmallInteger, readChildren, readOid, readSmallInteger, readTlv, tlv, type Tlv } from './der.js';
-import type { CmsProblem } from './problem.js';
+import { DER_NULL, derOid, derSmallInteger, readChildren, readOid, readSmallInteger, readTlv, tlv, type Tlv } from '../core/der.js';
+import type { Problem as CmsProblem } from '../core/problem.js';
 
 /** DER AlgorithmIdentifier of a digest, parameters absent (RFC 5754 §2). */
 export function digestAlgorithmIdentifier(hash: DigestAlgorithm): Uint8Array {

@@ -26,4 +26,4 @@ export {
 } from './parse-signed-data.js';
 export { verifySignerInfo, type SignerInfoVerification, type VerifySignerInfoOptions } from './verify-signer-info.js';
 export type { PssParameters } from './algorithm-identifiers.js';
-export type { CmsProblem } from './problem.js';
+export type { Problem as CmsProblem } from '../core/problem.js';

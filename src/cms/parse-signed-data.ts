@@ -3,9 +3,9 @@ import { toHex, type BinaryInput } from '../core/bytes.js';
 import { KysoError, isKysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { readAlgorithmOid, resolveSignatureAlgorithm, type PssParameters } from './algorithm-identifiers.js';
-import { inputBytes, readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv } from './der.js';
-import { formatName } from './name.js';
-import type { CmsProblem } from './problem.js';
+import { inputBytes, readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv } from '../core/der.js';
+import { formatName } from '../pki/name.js';
+import type { Problem as CmsProblem } from '../core/problem.js';
 import type { CmsAttribute } from './signed-attributes.js';
 
 /** Largest CMS structure {@link parseSignedData} reads (a PDF's /Contents with embedded revocation data fits well). */

@@ -4,8 +4,8 @@ import { KysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { digest } from '../crypto/digest.js';
 import { digestAlgorithmIdentifier } from './algorithm-identifiers.js';
-import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
-import { inputBytes, derOid, derTime, sortSetOf, tlv } from './der.js';
+import { certificateFacts, type CertificateFacts } from '../pki/certificate-facts.js';
+import { inputBytes, derOid, derTime, sortSetOf, tlv } from '../core/der.js';
 
 /** A CMS Attribute: its type and the DER of each of its values. */
 export interface CmsAttribute {

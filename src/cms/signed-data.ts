@@ -5,8 +5,8 @@ import { OID } from '../core/oids.js';
 import { isDerEcdsaSignature, p1363ToDer } from '../crypto/ecdsa-signature.js';
 import type { Signer } from '../signers/signer.js';
 import { digestAlgorithmIdentifier, signatureAlgorithmIdentifier } from './algorithm-identifiers.js';
-import { certificateFacts, type PublicKeyFacts } from './certificate-facts.js';
-import { inputBytes, derOid, derSmallInteger, readChildren, readOid, readTlv, spliceInside, tlv, type Tlv } from './der.js';
+import { certificateFacts, type PublicKeyFacts } from '../pki/certificate-facts.js';
+import { inputBytes, derOid, derSmallInteger, readChildren, readOid, readTlv, spliceInside, tlv, type Tlv } from '../core/der.js';
 import { buildSignedAttributes, encodeAttribute, encodeSignedAttributes, type CmsAttribute } from './signed-attributes.js';
 
 /** Options of {@link assembleSignedData}. */

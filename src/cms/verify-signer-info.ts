@@ -2,12 +2,12 @@ import { digestLength, type SignatureAlgorithm } from '../core/algorithms.js';
 import { bytesEqual, toHex, type BinaryInput } from '../core/bytes.js';
 import { isKysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
-import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
-import { inputBytes } from './der.js';
-import { formatName } from './name.js';
+import { certificateFacts, type CertificateFacts } from '../pki/certificate-facts.js';
+import { inputBytes } from '../core/der.js';
+import { formatName } from '../pki/name.js';
 import type { EssCertId, ParsedSignedData, ParsedSignerInfo, SignerIdentifier } from './parse-signed-data.js';
-import type { CmsProblem } from './problem.js';
-import { verifyWithCertificate } from './public-key.js';
+import type { Problem as CmsProblem } from '../core/problem.js';
+import { verifyWithCertificate } from '../pki/public-key.js';
 
 /** Options of {@link verifySignerInfo}. */
 export interface VerifySignerInfoOptions {

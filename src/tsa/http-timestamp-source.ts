@@ -2,7 +2,7 @@ import { digestFromOid, type DigestAlgorithm } from '../core/algorithms.js';
 import { bytesEqual, concatBytes, toArrayBuffer, toHex } from '../core/bytes.js';
 import { KysoError, isKysoError } from '../core/errors.js';
 import { randomBytes } from '../crypto/webcrypto.js';
-import { inputBytes } from '../cms/der.js';
+import { inputBytes } from '../core/der.js';
 import { serialEquals } from '../cms/verify-signer-info.js';
 import { createTimestampRequest } from './timestamp-request.js';
 import { parseTimestampResponse, TimestampRejectedError } from './timestamp-response.js';

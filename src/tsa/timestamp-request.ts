@@ -3,7 +3,7 @@ import type { BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { randomBytes } from '../crypto/webcrypto.js';
 import { digestAlgorithmIdentifier } from '../cms/algorithm-identifiers.js';
-import { derOid, derSmallInteger, derUnsignedInteger, inputBytes, tlv } from '../cms/der.js';
+import { derOid, derSmallInteger, derUnsignedInteger, inputBytes, tlv } from '../core/der.js';
 
 /** Options of {@link createTimestampRequest}. */
 export interface TimestampRequestOptions {

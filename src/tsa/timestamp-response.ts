@@ -1,6 +1,6 @@
 import type { BinaryInput } from '../core/bytes.js';
 import { KysoError, isKysoError } from '../core/errors.js';
-import { inputBytes, readChildren, readSmallInteger, readTlv } from '../cms/der.js';
+import { inputBytes, readChildren, readSmallInteger, readTlv } from '../core/der.js';
 
 /** PKIStatus values (RFC 3161 §2.4.2). */
 const STATUS_NAMES = ['granted', 'grantedWithMods', 'rejection', 'waiting', 'revocationWarning', 'revocationNotification'];

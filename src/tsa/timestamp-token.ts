@@ -4,11 +4,11 @@ import { KysoError, isKysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { digest as digestOf } from '../crypto/digest.js';
 import { readAlgorithmOid } from '../cms/algorithm-identifiers.js';
-import { certificateFacts } from '../cms/certificate-facts.js';
-import { inputBytes, readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv } from '../cms/der.js';
-import { formatName } from '../cms/name.js';
+import { certificateFacts } from '../pki/certificate-facts.js';
+import { inputBytes, readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv } from '../core/der.js';
+import { formatName } from '../pki/name.js';
 import { parseSignedData, readTime, type ParsedSignedData } from '../cms/parse-signed-data.js';
-import type { CmsProblem } from '../cms/problem.js';
+import type { Problem as CmsProblem } from '../core/problem.js';
 import { matchSignerCertificate, serialEquals, verifySignerInfo, type SignerInfoVerification } from '../cms/verify-signer-info.js';
 
 /** An RFC 3161 time-stamp token, read: the TSTInfo's fields and the certificates around them. */

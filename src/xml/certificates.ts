@@ -4,11 +4,11 @@
 // (buildAndValidateChain). Nothing else in src/xml touches certificates, so the switch is this file.
 import type { SignatureAlgorithm } from '../core/algorithms.js';
 import { parsePem, toHex } from '../core/bytes.js';
-import { certificateFacts } from '../cms/certificate-facts.js';
-import { readChildren, readTlv } from '../cms/der.js';
-import { formatName } from '../cms/name.js';
+import { certificateFacts } from '../pki/certificate-facts.js';
+import { readChildren, readTlv } from '../core/der.js';
+import { formatName } from '../pki/name.js';
 import { readTime } from '../cms/parse-signed-data.js';
-import { verifyWithCertificate as verifyCmsSignature } from '../cms/public-key.js';
+import { verifyWithCertificate as verifyCmsSignature } from '../pki/public-key.js';
 import { digest } from '../crypto/digest.js';
 import { p1363ToDer } from '../crypto/ecdsa-signature.js';
 import type { SubIndication } from './verify-xml.js';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesEqual, concatBytes } from '../../src/core/bytes.js';
 import { OID } from '../../src/core/oids.js';
 import { digest } from '../../src/crypto/digest.js';
-import { readChildren, readTlv, spliceInside, tlv } from '../../src/cms/der.js';
+import { readChildren, readTlv, spliceInside, tlv } from '../../src/core/der.js';
 import { parseSignedData } from '../../src/cms/parse-signed-data.js';
 import { signDetachedDigest } from '../../src/cms/signed-data.js';
 import { verifySignerInfo } from '../../src/cms/verify-signer-info.js';

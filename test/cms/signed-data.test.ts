@@ -5,7 +5,7 @@ import type { DigestAlgorithm, SignatureAlgorithm } from '../../src/core/algorit
 import { bytesEqual } from '../../src/core/bytes.js';
 import { OID } from '../../src/core/oids.js';
 import { digest } from '../../src/crypto/digest.js';
-import { readChildren, readTlv } from '../../src/cms/der.js';
+import { readChildren, readTlv } from '../../src/core/der.js';
 import { parseSignedData } from '../../src/cms/parse-signed-data.js';
 import { buildSignedAttributes } from '../../src/cms/signed-attributes.js';
 import { addUnsignedAttribute, assembleSignedData, estimateSignedDataSize, signDetachedDigest } from '../../src/cms/signed-data.js';

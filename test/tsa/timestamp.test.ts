@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesEqual } from '../../src/core/bytes.js';
 import { OID } from '../../src/core/oids.js';
 import { digest } from '../../src/crypto/digest.js';
-import { derSmallInteger, readChildren, readTlv, tlv } from '../../src/cms/der.js';
+import { derSmallInteger, readChildren, readTlv, tlv } from '../../src/core/der.js';
 import { signDetachedDigest } from '../../src/cms/signed-data.js';
 import { HttpTimestampSource } from '../../src/tsa/http-timestamp-source.js';
 import { createTimestampRequest } from '../../src/tsa/timestamp-request.js';

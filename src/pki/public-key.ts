@@ -6,8 +6,8 @@ import { OID } from '../core/oids.js';
 import { derToP1363 } from '../crypto/ecdsa-signature.js';
 import { subtle } from '../crypto/webcrypto.js';
 import type { CertificateFacts } from './certificate-facts.js';
-import { DER_NULL, derOid, tlv } from './der.js';
-import type { CmsProblem } from './problem.js';
+import { DER_NULL, derOid, tlv } from '../core/der.js';
+import type { Problem as CmsProblem } from '../core/problem.js';
 
 /** Outcome of {@link verifyWithCertificate}. */
 export interface SignatureCheck {

@@ -1,5 +1,5 @@
-import { concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
-import { KysoError } from '../core/errors.js';
+import { concatBytes, toBytes, type BinaryInput } from './bytes.js';
+import { KysoError } from './errors.js';
 
 // Byte-level DER writing and BER walking. CMS pieces that were signed (signed attributes, certificates)
 // must reach the output exactly as they came in; composing the outer structures here, around those bytes,

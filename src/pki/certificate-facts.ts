@@ -1,7 +1,7 @@
 import { curveFromOid, type NamedCurve } from '../core/algorithms.js';
 import { KysoError, isKysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
-import { inputBytes, readChildren, readOctets, readOid, readTlv, type Tlv } from './der.js';
+import { inputBytes, readChildren, readOctets, readOid, readTlv, type Tlv } from '../core/der.js';
 
 /** The public key of a certificate, as far as CMS needs it. */
 export type PublicKeyFacts =

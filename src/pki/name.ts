@@ -1,6 +1,6 @@
 import { fromLatin1, toHex } from '../core/bytes.js';
 import { OID } from '../core/oids.js';
-import { readChildren, readOid, readTlv, type Tlv } from './der.js';
+import { readChildren, readOid, readTlv, type Tlv } from '../core/der.js';
 
 const SHORT_NAMES: Record<string, string> = {
   [OID.commonName]: 'CN',
