@@ -74,7 +74,8 @@ export function scanXml(text: string, limits: XmlLimits = {}): ElementSpan[] {
     return m[0];
   };
   const checkRefs = (from: number, to: number): void => {
-    for (let i = text.indexOf('&', from); i !== -1 && i < to; i = text.indexOf('&', i + 1)) {
+    for (let i = from; i < to; i++) {
+      if (text.charCodeAt(i) !== 0x26) continue;
       REF.lastIndex = i;
       if (!REF.test(text) || REF.lastIndex > to) {
         at = i;

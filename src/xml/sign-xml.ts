@@ -6,7 +6,7 @@ import { randomBytes } from '../crypto/webcrypto.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { signatureUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { canonicalize, type C14nMethod } from './c14n.js';
-import { DSIG_NS, childElements, dsigChildren, elementsById, isElement, parseXml, utf8, type ParsedXml } from './dom.js';
+import { childElements, dsigChildren, elementsById, elementsInOrder, parseXml, utf8, type ParsedXml } from './dom.js';
 import {
   elementsAtPath,
   matchDocument,
@@ -17,7 +17,7 @@ import {
   type ProfileRole,
 } from './profiles.js';
 import { referenceOctets, resolveReferenceUri, type ReferenceTransform } from './references.js';
-import type { XmlLimits } from './scan.js';
+import type { ElementSpan, XmlLimits } from './scan.js';
 import { formatVietnamTime, renderSignature, renderSigningTimeObject, renderXadesObject, type SignatureTemplate, type TemplateReference } from './signature-template.js';
 
 /** Options of {@link signXml}. */
@@ -70,8 +70,21 @@ interface Plan {
   createAfter: Readonly<Record<string, readonly string[]>>;
   canonicalization: C14nMethod;
   signingTimeObject: boolean;
-  /** Edits to the input besides the signature (an Id added to the signed element). */
-  edits: Edit[];
+  /** An Id attribute to add to the signed element, which has none. */
+  idEdit?: IdEdit;
+}
+
+interface IdEdit {
+  el: Element;
+  attr: string;
+  id: string;
+}
+
+/** Where the Signature goes: into `parent` (after `after`, else at its end), inside `missing` new elements. */
+interface Placement {
+  parent: Element;
+  missing: string[];
+  after?: Element;
 }
 
 /**
@@ -126,31 +139,28 @@ export async function signXml(xml: string | Uint8Array, options: SignXmlOptions)
     objects,
   };
 
-  // Digest and sign the document exactly as it will be read back: the skeleton is spliced into the
-  // original text and that text is parsed again.
-  const skeleton = parseXml(applyEdits(parsed.text, [...plan.edits, ...insertionEdits(parsed, plan, renderSignature(template))]), {
-    ...options.limits,
-    maxBytes: Number.MAX_SAFE_INTEGER,
-  });
-  const signature = skeleton.elements.find((e) => isElement(e, DSIG_NS, 'Signature') && e.getAttribute('Id') === signatureId);
-  if (!signature) throw new KysoError('ERR_XML_PROFILE', 'the inserted Signature cannot be found again');
-  if (elementsById(skeleton.elements, signatureId).length !== 1) {
-    throw new KysoError('ERR_XML_PROFILE', `the Id ${signatureId} is already used in the document`);
-  }
+  // The skeleton (empty DigestValues and SignatureValue) goes into the parsed document where its text
+  // will go into the input text, so that what is digested is what a verifier will parse.
+  const place = placement(parsed, plan);
+  const signature = parsed.doc.importNode(parseXml(renderSignature(template)).doc.documentElement, true) as Element;
+  insertIntoDom(parsed.doc, place, signature);
+  if (plan.idEdit) plan.idEdit.el.setAttribute(plan.idEdit.attr, plan.idEdit.id);
+  const elements = elementsInOrder(parsed.doc);
+  if (elementsById(elements, signatureId).length !== 1) throw new KysoError('ERR_XML_PROFILE', `the Id ${signatureId} is already used in the document`);
   const signedInfo = dsigChildren(signature, 'SignedInfo')[0]!;
   const refEls = dsigChildren(signedInfo, 'Reference');
   for (const [i, ref] of references.entries()) {
-    const target = resolveReferenceUri(ref.uri, skeleton.doc, skeleton.elements);
+    const target = resolveReferenceUri(ref.uri, parsed.doc, elements);
     const { octets } = referenceOctets(target, ref.transforms, signature, 'spec');
     ref.digestValue = toBase64(await digest(hash, octets));
-    const dv = dsigChildren(refEls[i]!, 'DigestValue')[0]!;
-    dv.appendChild(skeleton.doc.createTextNode(ref.digestValue));
+    dsigChildren(refEls[i]!, 'DigestValue')[0]!.appendChild(parsed.doc.createTextNode(ref.digestValue));
   }
   const value = await callSigner(signer, utf8(canonicalize(signedInfo, plan.canonicalization)), algorithm);
   template.signatureValue = toBase64(value);
 
-  const out = applyEdits(parsed.text, [...plan.edits, ...insertionEdits(parsed, plan, renderSignature(template))]);
-  return utf8((parsed.bom ? '\uFEFF' : '') + out);
+  const edits = textEdits(parsed, place, renderSignature(template));
+  if (plan.idEdit) edits.push(idAttributeEdit(parsed, plan.idEdit));
+  return utf8((parsed.bom ? '\uFEFF' : '') + applyEdits(parsed.text, edits));
 }
 
 function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
@@ -170,7 +180,7 @@ function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
   } else if (options.role !== undefined) {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'role needs a profile');
   }
-  const edits: Edit[] = [];
+  let idEdit: IdEdit | undefined;
   let mainUri = '';
   if (options.reference) {
     mainUri = options.reference.uri;
@@ -178,12 +188,10 @@ function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
   } else if (role && role.signs !== 'document') {
     const { uri, edit } = idReference(parsed, root, role.signs, defaultIds);
     mainUri = uri;
-    if (edit) edits.push(edit);
+    idEdit = edit;
   }
   const extraUris = (role?.alsoSigns ?? []).map((spec) => {
-    const { uri, edit } = idReference(parsed, root, spec, []);
-    if (edit) edits.push(edit);
-    return uri;
+    return idReference(parsed, root, spec, []).uri;
   });
   const parentSpec = options.location?.path ?? role?.signatureParent ?? '';
   const steps = parentSpec.split('/').filter(Boolean);
@@ -198,12 +206,12 @@ function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
     createAfter: profile?.createAfter ?? {},
     canonicalization: options.canonicalization ?? profile?.canonicalization ?? 'c14n',
     signingTimeObject: options.signingTimeObject ?? role?.signingTimeObject ?? false,
-    edits,
+    ...(idEdit && { idEdit }),
   };
 }
 
-/** `#id` of the one element at `Path@IdAttribute`, adding a default Id when it has none. */
-function idReference(parsed: ParsedXml, root: Element, spec: string, defaultIds: readonly string[]): { uri: string; edit?: Edit } {
+/** `#id` of the one element at `Path@IdAttribute`, with a default Id to add when it has none. */
+function idReference(parsed: ParsedXml, root: Element, spec: string, defaultIds: readonly string[]): { uri: string; edit?: IdEdit } {
   const { path, idAttribute } = splitSignedPath(spec);
   const found = elementsAtPath(root, path);
   if (found.length !== 1) {
@@ -218,46 +226,69 @@ function idReference(parsed: ParsedXml, root: Element, spec: string, defaultIds:
   }
   const id = defaultIds.find((candidate) => elementsById(parsed.elements, candidate).length === 0);
   if (!id) throw new KysoError('ERR_XML_PROFILE', `<${path}> has no ${attr} attribute to reference`);
-  const span = parsed.spans[parsed.elements.indexOf(el)]!;
-  const at = span.startTagEnd - (span.selfClosing ? 2 : 1);
-  return { uri: `#${id}`, edit: { from: at, to: at, text: ` ${attr}="${id}"` } };
+  return { uri: `#${id}`, edit: { el, attr, id } };
 }
 
-/** The edits that put `signatureXml` into place, creating the missing parent elements. */
-function insertionEdits(parsed: ParsedXml, plan: Plan, signatureXml: string): Edit[] {
+function idAttributeEdit(parsed: ParsedXml, edit: IdEdit): Edit {
+  const span = spanOf(parsed, edit.el);
+  const at = span.startTagEnd - (span.selfClosing ? 2 : 1);
+  return { from: at, to: at, text: ` ${edit.attr}="${edit.id}"` };
+}
+
+/** Finds the Signature's parent along the plan's path; steps that do not exist yet are `missing`. */
+function placement(parsed: ParsedXml, plan: Plan): Placement {
   let current: Element = parsed.doc.documentElement;
-  let missing: string[] = [];
   for (const [i, step] of plan.parentPath.entries()) {
     const matches = childElements(current).filter((c) => c.localName === step);
     if (matches.length > 1) throw new KysoError('ERR_XML_PROFILE', `more than one <${step}> under <${current.tagName}>`);
     if (!matches[0]) {
-      missing = plan.parentPath.slice(i);
-      break;
+      const missing = plan.parentPath.slice(i);
+      const candidates = plan.createAfter[missing[0]!] ?? [];
+      const after = childElements(current)
+        .filter((c) => candidates.includes(c.localName))
+        .pop();
+      return after ? { parent: current, missing, after } : { parent: current, missing };
     }
     current = matches[0];
   }
-  if (!missing.length && dsigChildren(current, 'Signature').length) {
-    throw new KysoError('ERR_XML_PROFILE', `<${current.tagName}> already holds a Signature`);
+  if (dsigChildren(current, 'Signature').length) throw new KysoError('ERR_XML_PROFILE', `<${current.tagName}> already holds a Signature`);
+  return { parent: current, missing: [] };
+}
+
+/** The same insertion on the DOM: new elements take the parent's namespace and prefix. */
+function insertIntoDom(doc: Document, place: Placement, signature: Element): void {
+  const prefix = place.parent.prefix ? `${place.parent.prefix}:` : '';
+  let node: Element = signature;
+  for (const name of [...place.missing].reverse()) {
+    const wrapper = doc.createElementNS(place.parent.namespaceURI, prefix + name);
+    wrapper.appendChild(node);
+    node = wrapper;
   }
-  const prefix = current.prefix ? `${current.prefix}:` : '';
-  const content =
-    missing.map((n) => `<${prefix}${n}>`).join('') +
-    signatureXml +
-    missing
-      .slice()
-      .reverse()
-      .map((n) => `</${prefix}${n}>`)
-      .join('');
-  const spanOf = (el: Element) => parsed.spans[parsed.elements.indexOf(el)]!;
-  if (missing.length) {
-    const after = plan.createAfter[missing[0]!] ?? [];
-    const siblings = childElements(current).filter((c) => after.includes(c.localName));
-    const last = siblings[siblings.length - 1];
-    if (last) return [{ from: spanOf(last).end, to: spanOf(last).end, text: content }];
+  place.parent.insertBefore(node, place.after ? place.after.nextSibling : null);
+}
+
+/** The text edits that put `signatureXml` into place, creating the missing elements. */
+function textEdits(parsed: ParsedXml, place: Placement, signatureXml: string): Edit[] {
+  const prefix = place.parent.prefix ? `${place.parent.prefix}:` : '';
+  const open = place.missing.map((n) => `<${prefix}${n}>`).join('');
+  const close = [...place.missing]
+    .reverse()
+    .map((n) => `</${prefix}${n}>`)
+    .join('');
+  const content = open + signatureXml + close;
+  if (place.after) {
+    const end = spanOf(parsed, place.after).end;
+    return [{ from: end, to: end, text: content }];
   }
-  const span = spanOf(current);
-  if (span.selfClosing) return [{ from: span.startTagEnd - 2, to: span.startTagEnd, text: `>${content}</${current.tagName}>` }];
+  const span = spanOf(parsed, place.parent);
+  if (span.selfClosing) return [{ from: span.startTagEnd - 2, to: span.startTagEnd, text: `>${content}</${place.parent.tagName}>` }];
   return [{ from: span.endTagStart, to: span.endTagStart, text: content }];
+}
+
+function spanOf(parsed: ParsedXml, el: Element): ElementSpan {
+  const i = parsed.elements.indexOf(el);
+  if (i < 0) throw new KysoError('ERR_XML_PROFILE', `<${el.tagName}> is not part of the input text`);
+  return parsed.spans[i]!;
 }
 
 function applyEdits(text: string, edits: readonly Edit[]): string {

@@ -162,6 +162,12 @@ describeWithTools(['xmlsec1'], 'xmlsec1 --verify accepts what signXml makes', ()
     }
   }
 
+  it('an Id added to the declaration, a CKyDTu created for the signature', async () => {
+    const input = fixtureText('tax-01gtgt.xml').replace('<HSoKhaiThue id="ID_1">', '<HSoKhaiThue>');
+    const r = xmlsecVerify(await signXml(input, { signer: testSigner('p256'), profile: 'tax', includeChain: true }));
+    expect(r.ok, r.output).toBe(true);
+  });
+
   it('RSA-SHA1 when allowed (old receivers)', async () => {
     const signed = await signXml(fixture('einvoice-tt78.xml'), { signer: rsa, profile: 'einvoice', hash: 'SHA-1', allowSha1: true });
     expect(xmlsecVerify(signed).ok).toBe(true);
