@@ -29,7 +29,7 @@ export function formatName(der: Uint8Array): string {
         .map((atv) => {
           const [type, value] = readChildren(der, atv);
           const oid = readOid(der, type!);
-          return `${SHORT_NAMES[oid] ?? oid}=${value ? formatValue(der, value) : ''}`;
+          return `${SHORT_NAMES[oid] ?? oid}=${value ? escapeOrHex(der, value) : ''}`;
         })
         .join('+'),
     )
@@ -37,23 +37,49 @@ export function formatName(der: Uint8Array): string {
     .join(',');
 }
 
-function formatValue(der: Uint8Array, el: Tlv): string {
+/** One attribute of a Name, its value decoded to text. */
+export interface NameAttribute {
+  oid: string;
+  /** `CN`, `O`, `UID`, … when the type is a common one. */
+  shortName?: string;
+  value: string;
+}
+
+/** The attributes of a DER X.500 Name in certificate order (least specific first), values as text. */
+export function readNameAttributes(der: Uint8Array): NameAttribute[] {
+  const name = readTlv(der, 0);
+  return readChildren(der, name).flatMap((rdn) =>
+    readChildren(der, rdn).map((atv) => {
+      const [type, value] = readChildren(der, atv);
+      const oid = readOid(der, type!);
+      const short = SHORT_NAMES[oid];
+      return { oid, ...(short && { shortName: short }), value: value ? (decodeString(der, value) ?? `#${toHex(der.subarray(value.start, value.end))}`) : '' };
+    }),
+  );
+}
+
+function escapeOrHex(der: Uint8Array, el: Tlv): string {
+  const text = decodeString(der, el);
+  return text === undefined ? `#${toHex(der.subarray(el.start, el.end))}` : escape(text);
+}
+
+function decodeString(der: Uint8Array, el: Tlv): string | undefined {
   const content = der.subarray(el.contentStart, el.contentEnd);
   switch (el.tag) {
     case 0x0c: // UTF8String
-      return escape(new TextDecoder().decode(content));
+      return new TextDecoder().decode(content);
     case 0x12: // NumericString
     case 0x13: // PrintableString
     case 0x14: // TeletexString (read as Latin-1, as most software does)
     case 0x16: // IA5String
     case 0x1a: // VisibleString
-      return escape(fromLatin1(content));
+      return fromLatin1(content);
     case 0x1e: // BMPString
-      return escape(decodeWide(content, 2));
+      return decodeWide(content, 2);
     case 0x1c: // UniversalString
-      return escape(decodeWide(content, 4));
+      return decodeWide(content, 4);
     default:
-      return `#${toHex(der.subarray(el.start, el.end))}`;
+      return undefined;
   }
 }
 

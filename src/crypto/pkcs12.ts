@@ -1,0 +1,54 @@
+import forge from 'node-forge';
+import { fromLatin1, latin1, toBytes, type BinaryInput } from '../core/bytes.js';
+import { KysoError } from '../core/errors.js';
+
+/** What a PKCS#12 file holds, as DER. */
+export interface Pkcs12Contents {
+  /** The private key as PKCS#8 DER. */
+  privateKeyPkcs8: Uint8Array;
+  /** Every certificate in the file, DER, in file order. */
+  certificates: Uint8Array[];
+  /** The key's friendly name, when the file gives one. */
+  friendlyName?: string;
+}
+
+/**
+ * Decodes a PKCS#12 (.p12/.pfx) file: OpenSSL 3's default (PBES2, PBKDF2, AES-256-CBC, SHA-256 MAC) and the
+ * legacy kind (PBE-SHA1-3DES / RC2-40, SHA-1 MAC). This is the one place node-forge is used: WebCrypto has no
+ * PKCS#12 KDF nor RC2, and decoding happens once per key load, never per signature.
+ *
+ * @throws KysoError `ERR_WRONG_PASSWORD` when the MAC does not verify; `ERR_KEY_DECODE` when the file is not a
+ * PKCS#12 file or holds no private key.
+ */
+export function decodePkcs12(input: BinaryInput, password: string): Pkcs12Contents {
+  const bytes = toBytes(input, 'PKCS#12 file');
+  let p12: forge.pkcs12.Pkcs12Pfx;
+  try {
+    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(fromLatin1(bytes)), true);
+    p12 = forge.pkcs12.pkcs12FromAsn1(asn1, true, password);
+  } catch (cause) {
+    if (/MAC could not be verified|Invalid password/i.test((cause as Error)?.message ?? '')) {
+      throw new KysoError('ERR_WRONG_PASSWORD', 'wrong password for the PKCS#12 file', { cause });
+    }
+    throw new KysoError('ERR_KEY_DECODE', 'not a readable PKCS#12 (.p12/.pfx) file', { cause });
+  }
+  const bagsOf = (type: string) => p12.getBags({ bagType: type })[type] ?? [];
+  const keyBags = [...bagsOf(forge.pki.oids.pkcs8ShroudedKeyBag!), ...bagsOf(forge.pki.oids.keyBag!)];
+  const keyBag = keyBags[0];
+  if (!keyBag) throw new KysoError('ERR_KEY_DECODE', 'the PKCS#12 file holds no private key');
+  // forge decodes RSA keys into its own objects and leaves other keys (EC) as ASN.1; both become PKCS#8 DER.
+  const keyAsn1 = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
+  if (!keyAsn1) throw new KysoError('ERR_KEY_DECODE', 'the PKCS#12 key cannot be read');
+  const certificates = bagsOf(forge.pki.oids.certBag!).map((bag) => {
+    const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : (bag as { asn1?: forge.asn1.Asn1 }).asn1;
+    if (!asn1) throw new KysoError('ERR_KEY_DECODE', 'a PKCS#12 certificate cannot be read');
+    // forge keeps the parsed TBSCertificate, so its re-encoding gives back the original DER (tested).
+    return latin1(forge.asn1.toDer(asn1).getBytes());
+  });
+  const friendlyName = keyBag.attributes?.friendlyName?.[0];
+  return {
+    privateKeyPkcs8: latin1(forge.asn1.toDer(keyAsn1).getBytes()),
+    certificates,
+    ...(typeof friendlyName === 'string' && { friendlyName }),
+  };
+}

@@ -1,0 +1,78 @@
+import { CURVES, type SignatureAlgorithm } from '../core/algorithms.js';
+import type { BinaryInput } from '../core/bytes.js';
+import { toBytes } from '../core/bytes.js';
+import { KysoError } from '../core/errors.js';
+import { digest } from '../crypto/digest.js';
+import { derToP1363, isDerEcdsaSignature } from '../crypto/ecdsa-signature.js';
+import { certificateFacts } from '../pki/certificate-facts.js';
+import { splitCertificates } from '../pki/certificate.js';
+import { orderChain } from '../pki/chain-order.js';
+import { algorithmsForKey } from './algorithms.js';
+import type { Signer } from './signer.js';
+
+/** Options of {@link createExternalSigner}: give exactly one of `signData` and `signDigest`. */
+export interface ExternalSignerOptions {
+  /** The signing certificate (PEM may hold the chain after it). */
+  certificate: BinaryInput | string;
+  /** Further certificates to embed. */
+  chain?: readonly (BinaryInput | string)[];
+  /** Algorithms the external key supports, preferred first. Default: all the certificate's key allows. */
+  algorithms?: readonly SignatureAlgorithm[];
+  /** Signs the whole message (the host hashes it). */
+  signData?: (data: Uint8Array, algorithm: SignatureAlgorithm) => Promise<BinaryInput>;
+  /**
+   * Signs a digest kyso computed with `algorithm.hash` (tokens, HSMs, remote hash-signing services). RSA
+   * PKCS#1 v1.5 hosts wrap it in a DigestInfo themselves (CKM_RSA_PKCS hosts must prepend it).
+   */
+  signDigest?: (digest: Uint8Array, algorithm: SignatureAlgorithm) => Promise<BinaryInput>;
+}
+
+/**
+ * A {@link Signer} whose key lives outside kyso: the host is handed the bytes or their digest and returns the
+ * signature value. ECDSA values may come back as DER or as r||s; they are normalised to r||s. Failures and
+ * values of the wrong size become `ERR_SIGNER_FAILED`. No probe signature is made at creation (it could ask a
+ * person to approve on a phone), so a key that does not match the certificate shows when the result is verified.
+ *
+ * @example
+ * ```ts
+ * const signer = await createExternalSigner({
+ *   certificate: certPem,
+ *   signDigest: (digest, alg) => myRemoteService.signHash(digest, alg.hash),
+ * });
+ * ```
+ */
+export async function createExternalSigner(options: ExternalSignerOptions): Promise<Signer> {
+  if (!options.signData === !options.signDigest) {
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'give exactly one of signData and signDigest');
+  }
+  const certs = splitCertificates(options.certificate);
+  const leaf = certs[0]!;
+  const key = certificateFacts(leaf).key;
+  if (key.type === 'other' || (key.type === 'EC' && !key.curve)) throw new KysoError('ERR_UNSUPPORTED_KEY', 'the certificate key is neither RSA nor EC on P-256/P-384/P-521');
+  const curve = key.type === 'EC' ? key.curve! : undefined;
+  const algorithms = options.algorithms?.length ? [...options.algorithms] : algorithmsForKey(curve ? { type: 'EC', curve } : { type: 'RSA' });
+  const expected = key.type === 'RSA' ? key.modulusBytes : 2 * CURVES[curve!].size;
+  return {
+    certificate: leaf,
+    chain: await orderChain(leaf, [...certs.slice(1), ...(options.chain ?? []).flatMap((c) => splitCertificates(c))]),
+    algorithms,
+    async sign(data, alg) {
+      let raw: Uint8Array;
+      try {
+        const result = options.signData ? await options.signData(data, alg) : await options.signDigest!(await digest(alg.hash, data), alg);
+        raw = toBytes(result, 'signature value');
+      } catch (cause) {
+        if (cause instanceof KysoError && cause.code === 'ERR_SIGNER_FAILED') throw cause;
+        throw new KysoError('ERR_SIGNER_FAILED', `the external signer failed: ${(cause as Error)?.message ?? cause}`, { cause });
+      }
+      if (curve && raw.length !== expected && isDerEcdsaSignature(raw, CURVES[curve].size)) raw = derToP1363(raw, CURVES[curve].size);
+      // Some hosts drop the leading zero octets of an RSA value (I2OSP restores them).
+      if (!curve && raw.length < expected && raw.length > expected - 4) raw = Uint8Array.from([...new Uint8Array(expected - raw.length), ...raw]);
+      if (raw.length !== expected) {
+        throw new KysoError('ERR_SIGNER_FAILED', `the external signer returned ${raw.length} bytes; a ${alg.scheme} signature with this key has ${expected}`);
+      }
+      return raw;
+    },
+  };
+}
+
