@@ -147,6 +147,8 @@ export interface XmlSignatureReport {
   keyInfoCertificates: number;
   chain: XmlChainReport;
   signingTime?: XmlSigningTime;
+  /** Whether the signing certificate's validity period contains the (signed) signing time. */
+  validAtSigningTime?: boolean;
   /** XAdES signed properties: whether covered, and whether SigningCertificate(V2) names the signer. */
   xades?: { signedPropertiesSigned: boolean; signingCertificate: 'match' | 'mismatch' | 'absent' };
   /** Algorithm policy: SHA-1 anywhere is flagged, and accepted only when `allowSha1` was set. */
@@ -397,11 +399,10 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
   const signedRefs = s.references.filter((r) => r.excluded !== undefined);
   report.signingTime = findSigningTime(sig, signedRefs);
   if (report.signingTime && !report.signingTime.signed) report.warnings.push('the SigningTime is not covered by the signature');
-  if (report.certificate && report.signingTime?.time) {
+  if (report.certificate && report.signingTime?.time && report.signingTime.signed) {
     const t = report.signingTime.time;
-    if (t < report.certificate.notBefore || t > report.certificate.notAfter) {
-      report.warnings.push('the signing time lies outside the certificate validity period');
-    }
+    report.validAtSigningTime = t >= report.certificate.notBefore && t <= report.certificate.notAfter;
+    if (!report.validAtSigningTime) report.warnings.push('the signing time lies outside the certificate validity period');
   }
   if (signer) await checkXades(sig, signedRefs, report, signer, fail);
 

@@ -82,6 +82,15 @@ describe('verifyXml round trips', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report); // data first: JSON-serialisable
   });
 
+  it('says whether the certificate was valid at the signed signing time', async () => {
+    const expired = testSigner('expired'); // valid 2020–2021
+    const during = first(await verifyXml(await signed('einvoice-tt78.xml', { signer: expired, signingTime: new Date('2020-06-01T00:00:00Z') })));
+    expect(during.validAtSigningTime).toBe(true);
+    const after = first(await verifyXml(await signed('einvoice-tt78.xml', { signer: expired, signingTime: TIME })));
+    expect(after.validAtSigningTime).toBe(false);
+    expect(after.warnings).toContain('the signing time lies outside the certificate validity period');
+  });
+
   it('verifies every signature in DSCKS: seller, buyer (ECDSA) and tax authority with MCCQT', async () => {
     const seller = await signXml(fixture('einvoice-tt78-mccqt.xml'), { signer: rsa, profile: 'einvoice' });
     const buyer = await signXml(seller, { signer: testSigner('p384'), profile: 'einvoice', role: 'buyer', hash: 'SHA-384' });
