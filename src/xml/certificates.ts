@@ -1,15 +1,11 @@
-// The seam between XML signatures and certificates. Certificate reading and public-key checks come
-// from the layers below (cms' DER certificate reader and WebCrypto key import, until src/pki/
-// certificate.ts offers parseCertificate/verifyRawSignature); chain validation waits for src/pki/chain.ts
+// The seam between XML signatures and certificates: certificate facts come from pki's parseCertificate,
+// public-key checks from pki's WebCrypto verification; chain validation waits for src/pki/chain.ts
 // (buildAndValidateChain). Nothing else in src/xml touches certificates, so the switch is this file.
 import type { SignatureAlgorithm } from '../core/algorithms.js';
-import { parsePem, toHex } from '../core/bytes.js';
+import { parsePem } from '../core/bytes.js';
+import { parseCertificate } from '../pki/certificate.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
-import { readChildren, readTlv } from '../core/der.js';
-import { formatName } from '../pki/name.js';
-import { readTime } from '../cms/parse-signed-data.js';
-import { verifyWithCertificate as verifyCmsSignature } from '../pki/public-key.js';
-import { digest } from '../crypto/digest.js';
+import { verifyWithCertificate as verifyRawSignature } from '../pki/public-key.js';
 import { p1363ToDer } from '../crypto/ecdsa-signature.js';
 import type { SubIndication } from './verify-xml.js';
 
@@ -34,7 +30,7 @@ export interface XmlCertificateFacts {
   cccd?: string;
   /** `RSA 2048`, `EC P-256`… */
   publicKey: string;
-  /** SHA-256 fingerprint of the DER, hexadecimal. */
+  /** SHA-256 fingerprint of the DER, upper-case hexadecimal. */
   sha256: string;
 }
 
@@ -46,39 +42,23 @@ export interface XmlChainReport {
   detail?: string;
 }
 
-/** Reads the facts a report shows about `der`. Throws `ERR_KEY_DECODE` when it is not a certificate. */
-export function describeCertificate(der: Uint8Array): XmlCertificateFacts {
-  const facts = certificateFacts(der);
-  const tbs = readChildren(der, readTlv(der, 0))[0]!;
-  const fields = readChildren(der, tbs);
-  const i = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const [issuer, validity, subject] = [fields[i + 2]!, fields[i + 3]!, fields[i + 4]!];
-  const [notBefore, notAfter] = readChildren(der, validity);
-  const subjectText = formatName(der.subarray(subject.start, subject.end));
-  const uid = [...subjectText.matchAll(/(?:^|[,+])UID=((?:\\.|[^,+\\])*)/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+/** The facts a report shows about `der`. Throws `ERR_KEY_DECODE` when it is not a certificate. */
+export async function describeCertificate(der: Uint8Array): Promise<XmlCertificateFacts> {
+  const cert = await parseCertificate(der);
+  const k = cert.publicKey;
   const out: XmlCertificateFacts = {
-    subject: subjectText,
-    issuer: formatName(der.subarray(issuer.start, issuer.end)),
-    serialNumber: toHex(facts.serialNumber),
-    notBefore: readTime(der, notBefore!).toISOString(),
-    notAfter: readTime(der, notAfter!).toISOString(),
-    uid,
-    publicKey:
-      facts.key.type === 'RSA' ? `RSA ${facts.key.modulusBytes * 8}` : facts.key.type === 'EC' ? `EC ${facts.key.curve ?? facts.key.curveOid ?? '?'}` : facts.key.oid,
-    sha256: '',
+    subject: cert.subject.display,
+    issuer: cert.issuer.display,
+    serialNumber: cert.serialNumber,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    uid: cert.subject.uids,
+    publicKey: k.type === 'RSA' ? `RSA ${k.bits}` : k.type === 'EC' ? `EC ${k.curve}` : k.oid,
+    sha256: cert.fingerprintSha256,
   };
-  const mst = uid.find((u) => /^MST:/i.test(u));
-  const cccd = uid.find((u) => /^(CCCD|CMND):/i.test(u));
-  if (mst) out.mst = mst.slice(4);
-  if (cccd) out.cccd = cccd.slice(5);
+  if (cert.subject.taxCode) out.mst = cert.subject.taxCode;
+  if (cert.subject.citizenId) out.cccd = cert.subject.citizenId;
   return out;
-}
-
-/** {@link describeCertificate} with the SHA-256 fingerprint filled in. */
-export async function describeCertificateWithFingerprint(der: Uint8Array): Promise<XmlCertificateFacts> {
-  const facts = describeCertificate(der);
-  facts.sha256 = toHex(await digest('SHA-256', der));
-  return facts;
 }
 
 /**
@@ -88,7 +68,7 @@ export async function describeCertificateWithFingerprint(der: Uint8Array): Promi
 export async function verifyWithCertificate(der: Uint8Array, data: Uint8Array, signature: Uint8Array, algorithm: SignatureAlgorithm): Promise<boolean> {
   try {
     const value = algorithm.scheme === 'ECDSA' ? p1363ToDer(signature) : signature;
-    return (await verifyCmsSignature(certificateFacts(der), algorithm, value, data)).valid;
+    return (await verifyRawSignature(certificateFacts(der), algorithm, value, data)).valid;
   } catch {
     return false;
   }

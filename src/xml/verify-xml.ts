@@ -4,7 +4,7 @@ import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
 import { digestFromUri, signatureFromUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { C14N_URIS, c14nFromUri, canonicalize, type C14nMethod } from './c14n.js';
-import { checkCertificateChain, describeCertificateWithFingerprint, verifyWithCertificate, type XmlCertificateFacts, type XmlChainReport, type XmlTrust } from './certificates.js';
+import { checkCertificateChain, describeCertificate, verifyWithCertificate, type XmlCertificateFacts, type XmlChainReport, type XmlTrust } from './certificates.js';
 import {
   DSIG_NS,
   XADES_NS,
@@ -390,7 +390,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
   report.integrity = digestsOk && !!signer;
   if (signer) {
     try {
-      report.certificate = await describeCertificateWithFingerprint(signer);
+      report.certificate = await describeCertificate(signer);
     } catch (e) {
       report.warnings.push(`the signing certificate cannot be described: ${(e as Error).message}`);
     }

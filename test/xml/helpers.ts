@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SignatureAlgorithm } from '../../src/core/algorithms.js';
-import { parsePem } from '../../src/core/bytes.js';
+import { parsePem, toArrayBuffer } from '../../src/core/bytes.js';
 import type { Signer } from '../../src/signers/signer.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
 import { run, scratchDir } from '../fixtures/tools.js';
@@ -45,14 +45,14 @@ export function testSigner(name: string): Signer {
     algorithms,
     async sign(data, alg) {
       const importAlg = alg.scheme === 'ECDSA' ? { name: 'ECDSA', namedCurve: curve! } : { name: alg.scheme, hash: alg.hash };
-      const key = await crypto.subtle.importKey('pkcs8', pkcs8, importAlg, false, ['sign']);
+      const key = await crypto.subtle.importKey('pkcs8', toArrayBuffer(pkcs8), importAlg, false, ['sign']);
       const params =
         alg.scheme === 'ECDSA'
           ? { name: 'ECDSA', hash: alg.hash }
           : alg.scheme === 'RSA-PSS'
             ? { name: 'RSA-PSS', saltLength: { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[alg.hash] }
             : { name: alg.scheme };
-      return new Uint8Array(await crypto.subtle.sign(params, key, data));
+      return new Uint8Array(await crypto.subtle.sign(params, key, toArrayBuffer(data)));
     },
   };
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isKysoError } from '../../src/core/errors.js';
+import { createKeySigner } from '../../src/signers/key-signer.js';
 import { DSIG_NS, parseXml } from '../../src/xml/dom.js';
 import { signXml, type SignXmlOptions } from '../../src/xml/sign-xml.js';
+import { pkiFile } from '../fixtures/pki.js';
 import { describeWithTools } from '../fixtures/tools.js';
 import { fixture, fixtureText, testSigner, xmlsecVerify } from './helpers.js';
 
@@ -161,6 +163,17 @@ describeWithTools(['xmlsec1'], 'xmlsec1 --verify accepts what signXml makes', ()
       });
     }
   }
+
+  it('with the key-file signer (PKCS#1 and SEC1 keys, chain from the PEM)', async () => {
+    for (const [name, key] of [
+      ['rsa2048', 'rsa2048.pkcs1.pem'],
+      ['p384', 'p384.sec1.pem'],
+    ]) {
+      const signer = await createKeySigner({ key: pkiFile(key!), certificate: pkiFile(`${name}.chain.pem`) });
+      const r = xmlsecVerify(await signXml(fixture('einvoice-tt78.xml'), { signer, profile: 'einvoice', includeChain: true }));
+      expect(r.ok, r.output).toBe(true);
+    }
+  });
 
   it('an Id added to the declaration, a CKyDTu created for the signature', async () => {
     const input = fixtureText('tax-01gtgt.xml').replace('<HSoKhaiThue id="ID_1">', '<HSoKhaiThue>');

@@ -75,7 +75,7 @@ describe('verifyXml round trips', () => {
     expect(s.businessElement).toEqual({ rule: 'DLHDon', path: '/HDon[1]/DLHDon[1]', signed: true });
     expect(s.certificate?.subject).toContain('CN=Nguyễn Văn An');
     expect(s.certificate?.cccd).toBe('001089012345');
-    expect(s.certificate?.sha256).toBe(createHash('sha256').update(pkiFile('rsa2048.cert.der')).digest('hex'));
+    expect(s.certificate?.sha256).toBe(createHash('sha256').update(pkiFile('rsa2048.cert.der')).digest('hex').toUpperCase());
     expect(s.signingTime).toEqual({ value: '2024-04-15T10:00:00+07:00', time: '2024-04-15T03:00:00.000Z', source: 'SignatureProperty', signed: true });
     expect(s.signatureAlgorithm).toEqual({ scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
     expect(s.algorithms).toEqual({ sha1: false, accepted: true });
