@@ -370,7 +370,13 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
   }
 
   // SignatureValue: the key of whichever offered certificate verifies it is the signer's.
-  const signedInfoOctets = utf8(canonicalize(s.signedInfo, s.c14n.method, { inclusivePrefixes: s.c14n.inclusivePrefixes }));
+  let signedInfoOctets: Uint8Array;
+  try {
+    signedInfoOctets = utf8(canonicalize(s.signedInfo, s.c14n.method, { inclusivePrefixes: s.c14n.inclusivePrefixes }));
+  } catch (e) {
+    fail(formatFailure(isKysoError(e) ? e.message : String(e)));
+    return report;
+  }
   const candidates = [...s.certificates, ...(options.certificates ?? []).flatMap((c) => (typeof c === 'string' ? parsePem(c).map((b) => b.der) : [c]))];
   let signer: Uint8Array | undefined;
   if (!s.algorithm) {

@@ -344,11 +344,27 @@ describe('verifyXml security', () => {
     expect(report.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
   });
 
+  it('never throws on mutated documents (deterministic fuzz)', async () => {
+    const xml = await signed('einvoice-tt78.xml', { xades: true });
+    let seed = 42;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const alphabet = '<>/="\'&;!-?[]# aZ09\u00e1';
+    for (let i = 0; i < 300; i++) {
+      const at = rand(xml.length);
+      const mutated = rand(2) ? xml.slice(0, at) + alphabet[rand(alphabet.length)] + xml.slice(at + 1) : xml.slice(0, at) + xml.slice(at + 1 + rand(20));
+      const report = await verifyXml(mutated);
+      expect(report.indication).not.toBe('TOTAL_PASSED');
+    }
+  });
+
   it('never throws on hostile or broken input', async () => {
     for (const junk of ['', 'not xml', '<a>', '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/>', new Uint8Array([0xff, 0xfe, 0])]) {
       const report = await verifyXml(junk);
       expect(report.indication).toBe('TOTAL_FAILED');
     }
+    const xml = await signed('einvoice-tt78.xml');
+    const piInSignedInfo = await verifyXml(xml.replace('<SignedInfo>', '<SignedInfo><?evil x?>'));
+    expect(first(piInSignedInfo).subIndication).toBe('FORMAT_FAILURE');
     await expect(verifyXml(42 as unknown as string)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 });
