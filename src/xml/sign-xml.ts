@@ -4,6 +4,7 @@ import { KysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
 import { randomBytes } from '../crypto/webcrypto.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
+import type { TimestampSource } from '../tsa/timestamp-source.js';
 import { signatureUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { canonicalize, type C14nMethod } from './c14n.js';
 import { childElements, dsigChildren, elementsById, elementsInOrder, parseXml, utf8, type ParsedXml } from './dom.js';
@@ -49,8 +50,13 @@ export interface SignXmlOptions {
   signingTimeObject?: boolean;
   /** Put the signer's chain into KeyInfo/X509Data after the certificate. Default: false. */
   includeChain?: boolean;
-  /** Add XAdES-BES SignedProperties (SigningTime, SigningCertificateV2). Default: false. */
+  /** Add XAdES-BES SignedProperties (SigningTime, SigningCertificateV2). Default: false (true with `tsa`). */
   xades?: boolean;
+  /**
+   * Time-stamps the SignatureValue through this RFC 3161 source and embeds the token as the XAdES
+   * SignatureTimeStamp (XAdES-T; implies `xades`). Default: none.
+   */
+  tsa?: TimestampSource;
   /** The Signature's `Id`. Default: a random `sig-…`. */
   signatureId?: string;
   /** Parser caps for the input. */
@@ -124,10 +130,11 @@ export async function signXml(xml: string | Uint8Array, options: SignXmlOptions)
     objects.push(renderSigningTimeObject(objectId, signatureId, time));
     references.push({ uri: `#${objectId}`, transforms: transformsFor('#'), hash, digestValue: '' });
   }
-  if (options.xades) {
-    const propsId = `${signatureId}-SignedProperties`;
-    objects.push(renderXadesObject(propsId, signatureId, time, hash, await digest(hash, signer.certificate)));
-    references.push({ uri: `#${propsId}`, type: XADES_SIGNED_PROPERTIES_TYPE, transforms: transformsFor('#'), hash, digestValue: '' });
+  const xades = options.xades || options.tsa ? { propsId: `${signatureId}-SignedProperties`, certDigest: await digest(hash, signer.certificate) } : undefined;
+  const xadesIndex = objects.length;
+  if (xades) {
+    objects.push(renderXadesObject(xades.propsId, signatureId, time, hash, xades.certDigest));
+    references.push({ uri: `#${xades.propsId}`, type: XADES_SIGNED_PROPERTIES_TYPE, transforms: transformsFor('#'), hash, digestValue: '' });
   }
   const template: SignatureTemplate = {
     id: signatureId,
@@ -157,6 +164,14 @@ export async function signXml(xml: string | Uint8Array, options: SignXmlOptions)
   }
   const value = await callSigner(signer, utf8(canonicalize(signedInfo, plan.canonicalization)), algorithm);
   template.signatureValue = toBase64(value);
+  if (options.tsa && xades) {
+    const signatureValue = dsigChildren(signature, 'SignatureValue')[0]!;
+    signatureValue.appendChild(parsed.doc.createTextNode(template.signatureValue));
+    const imprint = await digest(hash, utf8(canonicalize(signatureValue, plan.canonicalization)));
+    const token = await options.tsa.timestamp(imprint, hash);
+    const timestamp = { canonicalization: plan.canonicalization, token: token.der };
+    objects[xadesIndex] = renderXadesObject(xades.propsId, signatureId, time, hash, xades.certDigest, timestamp);
+  }
 
   const edits = textEdits(parsed, place, renderSignature(template));
   if (plan.idEdit) edits.push(idAttributeEdit(parsed, plan.idEdit));

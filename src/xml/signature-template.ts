@@ -66,18 +66,32 @@ export function renderSigningTimeObject(objectId: string, signatureId: string, t
 }
 
 /**
- * XAdES-BES qualifying properties (EN 319 132-1): SignedProperties with SigningTime and
- * SigningCertificateV2 (digest of the signing certificate; IssuerSerialV2 left out, as the baseline
- * profile recommends).
+ * XAdES qualifying properties (EN 319 132-1): SignedProperties with SigningTime and SigningCertificateV2
+ * (digest of the signing certificate; IssuerSerialV2 left out, as the baseline profile recommends), and
+ * for XAdES-T a SignatureTimeStamp over the canonical SignatureValue element.
  */
-export function renderXadesObject(signedPropertiesId: string, signatureId: string, time: string, certHash: DigestAlgorithm, certDigest: Uint8Array): string {
+export function renderXadesObject(
+  signedPropertiesId: string,
+  signatureId: string,
+  time: string,
+  certHash: DigestAlgorithm,
+  certDigest: Uint8Array,
+  timestamp?: { canonicalization: C14nMethod; token: Uint8Array },
+): string {
+  // XAdES-T: the signature time-stamp is an unsigned property, added after the SignatureValue exists.
+  const unsigned = timestamp
+    ? `<xades:UnsignedProperties><xades:UnsignedSignatureProperties><xades:SignatureTimeStamp Id="${escapeXml(signatureId)}-SignatureTimeStamp">` +
+      `<CanonicalizationMethod Algorithm="${C14N_URIS[timestamp.canonicalization]}"/>` +
+      `<xades:EncapsulatedTimeStamp>${toBase64(timestamp.token)}</xades:EncapsulatedTimeStamp>` +
+      `</xades:SignatureTimeStamp></xades:UnsignedSignatureProperties></xades:UnsignedProperties>`
+    : '';
   return (
     `<Object><xades:QualifyingProperties xmlns:xades="${XADES_NS}" Target="#${escapeXml(signatureId)}">` +
     `<xades:SignedProperties Id="${escapeXml(signedPropertiesId)}"><xades:SignedSignatureProperties>` +
     `<xades:SigningTime>${time}</xades:SigningTime>` +
     `<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><DigestMethod Algorithm="${digestUri(certHash)}"/>` +
     `<DigestValue>${toBase64(certDigest)}</DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2>` +
-    `</xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties></Object>`
+    `</xades:SignedSignatureProperties></xades:SignedProperties>${unsigned}</xades:QualifyingProperties></Object>`
   );
 }
 

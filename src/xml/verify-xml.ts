@@ -43,6 +43,7 @@ import {
   type ReferenceTransform,
 } from './references.js';
 import type { XmlLimits } from './scan.js';
+import { parseTimestampToken, verifyTimestampToken } from '../tsa/timestamp-token.js';
 
 /** ETSI EN 319 102-1 main indication. */
 export type Indication = 'TOTAL_PASSED' | 'INDETERMINATE' | 'TOTAL_FAILED';
@@ -105,6 +106,17 @@ export interface XmlSigningTime {
   signed: boolean;
 }
 
+/** A XAdES SignatureTimeStamp, checked. */
+export interface XmlTimestampReport {
+  /** The token's genTime, ISO 8601. */
+  genTime?: string;
+  /** The TSA name the token gives. */
+  tsa?: string;
+  /** Token signature, TSA certificate purpose and messageImprint over the SignatureValue all check out. */
+  valid: boolean;
+  problems: string[];
+}
+
 /** The profile's business element (the one an application reads) and whether exactly it was signed. */
 export interface XmlBusinessElementReport {
   /** The profile path (`DLHDon`), or `document`. */
@@ -149,6 +161,8 @@ export interface XmlSignatureReport {
   signingTime?: XmlSigningTime;
   /** Whether the signing certificate's validity period contains the (signed) signing time. */
   validAtSigningTime?: boolean;
+  /** XAdES-T signature time-stamps (RFC 3161 tokens over the canonical SignatureValue). */
+  timestamps?: XmlTimestampReport[];
   /** XAdES signed properties: whether covered, and whether SigningCertificate(V2) names the signer. */
   xades?: { signedPropertiesSigned: boolean; signingCertificate: 'match' | 'mismatch' | 'absent' };
   /** Algorithm policy: SHA-1 anywhere is flagged, and accepted only when `allowSha1` was set. */
@@ -411,6 +425,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
     if (!report.validAtSigningTime) report.warnings.push('the signing time lies outside the certificate validity period');
   }
   if (signer) await checkXades(sig, signedRefs, report, signer, fail);
+  await checkTimestamps(sig, report);
 
   // Profile: the signature's place gives its role, and the role's business element must be exactly
   // the element a valid reference resolved to.
@@ -610,6 +625,45 @@ async function checkXades(sig: Element, signedRefs: readonly ParsedReference[], 
   if (!signedPropertiesSigned) fail(formatFailure('the XAdES SignedProperties are not covered by a SignedProperties Reference'));
   else if (signingCertificate !== 'match') {
     fail(new Failure('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', `the XAdES SigningCertificate does not name the signing certificate (${signingCertificate})`));
+  }
+}
+
+const MAX_TIMESTAMPS = 4;
+
+/** XAdES SignatureTimeStamps: each token must time-stamp the canonical SignatureValue element. */
+async function checkTimestamps(sig: Element, report: XmlSignatureReport): Promise<void> {
+  const stamps = dsigChildren(sig, 'Object')
+    .flatMap((o) => childElements(o).filter((q) => isElement(q, XADES_NS, 'QualifyingProperties')))
+    .flatMap((q) => childElements(q).filter((u) => isElement(u, XADES_NS, 'UnsignedProperties')))
+    .flatMap((u) => childElements(u).filter((p) => isElement(p, XADES_NS, 'UnsignedSignatureProperties')))
+    .flatMap((p) => childElements(p).filter((t) => isElement(t, XADES_NS, 'SignatureTimeStamp')))
+    .slice(0, MAX_TIMESTAMPS);
+  if (stamps.length === 0) return;
+  const signatureValue = dsigChildren(sig, 'SignatureValue')[0]!;
+  report.timestamps = [];
+  for (const stamp of stamps) {
+    const out: XmlTimestampReport = { valid: false, problems: [] };
+    report.timestamps.push(out);
+    try {
+      const cm = dsigChildren(stamp, 'CanonicalizationMethod')[0];
+      const method = cm ? c14nFromUri(cm.getAttribute('Algorithm') ?? '') : 'c14n';
+      if (!method) throw new Error(`canonicalization method ${cm!.getAttribute('Algorithm')} is not supported`);
+      const encapsulated = childElements(stamp).find((e) => isElement(e, XADES_NS, 'EncapsulatedTimeStamp'));
+      if (!encapsulated) throw new Error('no EncapsulatedTimeStamp');
+      const token = parseTimestampToken(base64Value(encapsulated, 'EncapsulatedTimeStamp'));
+      out.genTime = token.genTime.toISOString();
+      if (token.tsaName) out.tsa = token.tsaName;
+      const data = utf8(canonicalize(signatureValue, method, { inclusivePrefixes: cm ? inclusivePrefixesOf(cm) : undefined }));
+      const check = await verifyTimestampToken(token, { data });
+      out.valid = check.valid;
+      out.problems = check.problems.map((p) => p.message);
+    } catch (e) {
+      out.problems.push(e instanceof Error ? e.message : String(e));
+    }
+    if (!out.valid) report.warnings.push(`a signature time-stamp does not verify: ${out.problems.join('; ')}`);
+    else if (report.signingTime?.time && out.genTime && report.signingTime.time > out.genTime) {
+      report.warnings.push('the claimed signing time is later than the signature time-stamp');
+    }
   }
 }
 
