@@ -1,0 +1,123 @@
+import { concatBytes, latin1 } from '../core/bytes.js';
+import { randomBytes } from '../crypto/webcrypto.js';
+import { PdfDict, PdfRef, PdfStream, PdfString, name, type PdfObject } from './objects.js';
+import type { PdfReader } from './reader.js';
+import { serialize, serializeIndirect } from './serialize.js';
+
+/** An incremental update in the making: new and replaced objects, written after the original bytes. */
+export class IncrementalWriter {
+  private readonly objects = new Map<number, { ref: PdfRef; value: PdfObject }>();
+  private next: number;
+
+  constructor(private readonly reader: PdfReader) {
+    this.next = reader.size;
+  }
+
+  /** A new object number. */
+  allocate(): PdfRef {
+    return new PdfRef(this.next++, 0);
+  }
+
+  /** True when the update already holds object `ref`. */
+  has(ref: PdfRef): boolean {
+    return this.objects.has(ref.num);
+  }
+
+  /** Adds `value` as object `ref`, or replaces the object `ref` names. */
+  set(ref: PdfRef, value: PdfObject): PdfRef {
+    this.objects.set(ref.num, { ref, value });
+    return ref;
+  }
+
+  /**
+   * The bytes of the update only (the caller appends them to the original): the objects, then a
+   * cross-reference section of the kind the file already uses (table or stream), a trailer with /Prev, and
+   * `%%EOF`. Also the offset of each object within the update.
+   */
+  build(): { update: Uint8Array; offsets: Map<number, number> } {
+    const base = this.reader.bytes.length;
+    const last = this.reader.bytes[base - 1];
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    const push = (b: Uint8Array) => {
+      parts.push(b);
+      size += b.length;
+    };
+    if (last !== 0x0a && last !== 0x0d) push(latin1('\n'));
+    const offsets = new Map<number, number>();
+    const sorted = [...this.objects.values()].sort((a, b) => a.ref.num - b.ref.num);
+    for (const { ref, value } of sorted) {
+      offsets.set(ref.num, size);
+      for (const b of serializeIndirect(ref, value)) push(b);
+    }
+    const trailer = this.trailer();
+    if (this.reader.xrefKind === 'stream') {
+      const xref = this.allocate();
+      offsets.set(xref.num, size);
+      trailer.set('Size', this.next);
+      const stream = xrefStream([...sorted.map((o) => ({ num: o.ref.num, gen: o.ref.gen, offset: base + offsets.get(o.ref.num)! })), { num: xref.num, gen: 0, offset: base + size }], trailer);
+      for (const b of serializeIndirect(xref, stream)) push(b);
+      push(latin1(`startxref\n${base + offsets.get(xref.num)!}\n%%EOF\n`));
+    } else {
+      const xrefAt = base + size;
+      trailer.set('Size', this.next);
+      let table = 'xref\n';
+      for (const run of runs(sorted.map((o) => o.ref.num))) {
+        table += `${run[0]} ${run.length}\n`;
+        for (const num of run) {
+          const o = this.objects.get(num)!;
+          table += `${String(base + offsets.get(num)!).padStart(10, '0')} ${String(o.ref.gen).padStart(5, '0')} n\r\n`;
+        }
+      }
+      push(latin1(`${table}trailer\n${serialize(trailer)}\nstartxref\n${xrefAt}\n%%EOF\n`));
+    }
+    return { update: concatBytes(parts), offsets };
+  }
+
+  private trailer(): PdfDict {
+    const old = this.reader.trailer;
+    const t = new PdfDict();
+    for (const key of ['Root', 'Info']) {
+      const v = old.get(key);
+      if (v !== undefined) t.set(key, v);
+    }
+    if (this.reader.startxref > 0) t.set('Prev', this.reader.startxref);
+    const id = this.reader.resolve(old.get('ID'));
+    const fresh = new PdfString(randomBytes(16), true);
+    const first = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : fresh;
+    t.set('ID', [first, new PdfString(randomBytes(16), true)]);
+    return t;
+  }
+}
+
+/** Consecutive runs of sorted numbers. */
+function runs(nums: number[]): number[][] {
+  const out: number[][] = [];
+  for (const n of nums) {
+    const cur = out[out.length - 1];
+    if (cur && cur[cur.length - 1] === n - 1) cur.push(n);
+    else out.push([n]);
+  }
+  return out;
+}
+
+/** An uncompressed cross-reference stream for the given entries, carrying the trailer keys. */
+function xrefStream(entries: { num: number; gen: number; offset: number }[], trailer: PdfDict): PdfStream {
+  entries.sort((a, b) => a.num - b.num);
+  const maxOffset = Math.max(...entries.map((e) => e.offset)) + 1024;
+  const w2 = maxOffset < 2 ** 32 ? 4 : 6;
+  const groups = runs(entries.map((e) => e.num));
+  const data = new Uint8Array(entries.length * (1 + w2 + 2));
+  let at = 0;
+  for (const e of entries) {
+    data[at++] = 1;
+    for (let k = w2 - 1; k >= 0; k--) data[at++] = Math.floor(e.offset / 2 ** (8 * k)) & 0xff;
+    data[at++] = (e.gen >> 8) & 0xff;
+    data[at++] = e.gen & 0xff;
+  }
+  const dict = trailer.clone();
+  dict.set('Type', name('XRef'));
+  dict.set('W', [1, w2, 2]);
+  dict.set('Index', groups.flatMap((g) => [g[0]!, g.length]));
+  return new PdfStream(dict, data);
+}

@@ -1,0 +1,342 @@
+import { fromLatin1, latin1 } from '../core/bytes.js';
+import { KysoError } from '../core/errors.js';
+import { decodeStream } from './filters.js';
+import { PdfDict, PdfRef, PdfStream, dictOf, nameOf, numberOf, type PdfObject } from './objects.js';
+import { PdfParser, indexOfBytes, isWhite, lastIndexOfBytes } from './parser.js';
+import { readXrefSection, xrefStreamEntries, type XrefEntry, type XrefSection } from './xref.js';
+
+/** A page of the document, with the attributes it inherits from the page tree. */
+export interface PdfPage {
+  ref: PdfRef;
+  dict: PdfDict;
+  mediaBox?: number[];
+  cropBox?: number[];
+  rotate: number;
+}
+
+/** One incremental revision of the file: the bytes up to `end` are the document as it was then. */
+export interface PdfRevision {
+  /** The `startxref` value of this revision. */
+  xrefOffset: number;
+  /** Offset just past this revision's `%%EOF` and its end-of-line. */
+  end: number;
+  /** Object numbers its cross-reference section defines (empty when the section cannot be read). */
+  objects: number[];
+}
+
+const MAX_SECTIONS = 10_000;
+const MAX_PAGES = 100_000;
+const MAX_REF_CHAIN = 32;
+const STARTXREF = latin1('startxref');
+const EOF_MARK = latin1('%%EOF');
+
+/**
+ * A lazy PDF reader: it reads the header, the cross-reference sections and the trailer, and parses an
+ * object only when asked for it. Broken cross-references are rebuilt by scanning for `N G obj`
+ * (`repaired` then says so). Every limit is bounded; failures are `ERR_PDF_MALFORMED`.
+ *
+ * @example
+ * ```ts
+ * const reader = PdfReader.open(bytes);
+ * const pages = reader.pages();
+ * ```
+ */
+export class PdfReader {
+  /** `1.7`, `2.0`, … from the header. */
+  readonly version: string;
+  /** Offset of `%PDF-` (usually 0). */
+  readonly headerOffset: number;
+  /** The newest trailer (the newest xref stream's dictionary for xref-stream files). */
+  readonly trailer: PdfDict;
+  /** Cross-reference sections, newest first. */
+  readonly sections: XrefSection[];
+  /** The `startxref` of the newest section. */
+  readonly startxref: number;
+  /** True when the cross-reference data was rebuilt by scanning the file. */
+  readonly repaired: boolean;
+
+  private readonly entries = new Map<number, XrefEntry>();
+  private readonly cache = new Map<number, PdfObject>();
+  private readonly objStreams = new Map<number, { parser: PdfParser; offsets: number[]; first: number }>();
+  private readonly resolving = new Set<number>();
+
+  private constructor(readonly bytes: Uint8Array, init: { version: string; headerOffset: number; sections: XrefSection[]; startxref: number; repaired: boolean; trailer: PdfDict; entries?: Map<number, XrefEntry> }) {
+    this.version = init.version;
+    this.headerOffset = init.headerOffset;
+    this.sections = init.sections;
+    this.startxref = init.startxref;
+    this.repaired = init.repaired;
+    this.trailer = init.trailer;
+    if (init.entries) for (const [k, v] of init.entries) this.entries.set(k, v);
+    for (const s of init.sections) for (const [k, v] of s.entries) if (!this.entries.has(k)) this.entries.set(k, v);
+  }
+
+  /** Opens `bytes` as a PDF. */
+  static open(bytes: Uint8Array): PdfReader {
+    const head = fromLatin1(bytes, 0, Math.min(bytes.length, 1024));
+    const h = head.indexOf('%PDF-');
+    if (h < 0) throw new KysoError('ERR_PDF_MALFORMED', 'not a PDF: no %PDF- header in the first 1 KiB');
+    const version = head.slice(h + 5, h + 8).match(/^\d\.\d/)?.[0] ?? '1.0';
+    const init = { version, headerOffset: h };
+    try {
+      const startxref = findStartxref(bytes, bytes.length);
+      const sections = readSectionChain(bytes, startxref);
+      const trailer = sections[0]!.trailer;
+      if (!(trailer.get('Root') instanceof PdfRef)) throw new KysoError('ERR_PDF_MALFORMED', 'trailer without /Root');
+      const reader = new PdfReader(bytes, { ...init, sections, startxref, repaired: false, trailer });
+      reader.catalog();
+      return reader;
+    } catch (cause) {
+      const repaired = repairByScanning(bytes);
+      if (!repaired) {
+        if (cause instanceof KysoError) throw cause;
+        throw new KysoError('ERR_PDF_MALFORMED', 'the PDF structure cannot be read', { cause });
+      }
+      const reader = new PdfReader(bytes, { ...init, sections: [], startxref: repaired.startxref, repaired: true, trailer: repaired.trailer, entries: repaired.entries });
+      reader.catalog();
+      return reader;
+    }
+  }
+
+  /** True when the document is encrypted (a trailer /Encrypt entry). */
+  get isEncrypted(): boolean {
+    return this.trailer.has('Encrypt');
+  }
+
+  /** The kind of the newest cross-reference section; an incremental update should write the same kind. */
+  get xrefKind(): 'table' | 'stream' {
+    return this.sections[0]?.kind ?? 'table';
+  }
+
+  /** The highest object number in use + 1 (the trailer's /Size, or more when the xref says so). */
+  get size(): number {
+    let max = numberOf(this.trailer.get('Size')) ?? 0;
+    for (const k of this.entries.keys()) if (k + 1 > max) max = k + 1;
+    return max;
+  }
+
+  /** The catalog (`/Root`) dictionary. */
+  catalog(): PdfDict {
+    const root = this.resolve(this.trailer.get('Root'));
+    if (!(root instanceof PdfDict)) throw new KysoError('ERR_PDF_MALFORMED', 'the /Root is not a dictionary');
+    return root;
+  }
+
+  /** The object `o` refers to when it is a reference (following chains of references), else `o`. */
+  resolve(o: PdfObject | undefined): PdfObject | undefined {
+    for (let i = 0; i < MAX_REF_CHAIN && o instanceof PdfRef; i++) o = this.getObject(o);
+    return o instanceof PdfRef ? undefined : o;
+  }
+
+  /** The dictionary `o` is or refers to (a stream's dictionary for a stream), or `undefined`. */
+  resolveDict(o: PdfObject | undefined): PdfDict | undefined {
+    return dictOf(this.resolve(o));
+  }
+
+  /** The object numbered by `ref` (null when free or missing, as the spec says). */
+  getObject(ref: PdfRef | number): PdfObject {
+    const num = typeof ref === 'number' ? ref : ref.num;
+    if (this.cache.has(num)) return this.cache.get(num)!;
+    if (this.resolving.has(num)) throw new KysoError('ERR_PDF_MALFORMED', `object ${num} refers to itself while being read`);
+    this.resolving.add(num);
+    try {
+      const value = this.load(num);
+      this.cache.set(num, value);
+      return value;
+    } finally {
+      this.resolving.delete(num);
+    }
+  }
+
+  /** The byte offset of an uncompressed object, when it has one. */
+  offsetOf(num: number): number | undefined {
+    const e = this.entries.get(num);
+    return e?.type === 1 ? e.offset : undefined;
+  }
+
+  /** The pages in order, with inherited attributes. Cycles and absurd trees are refused. */
+  pages(): PdfPage[] {
+    const out: PdfPage[] = [];
+    const seen = new Set<number>();
+    const walk = (ref: PdfObject | undefined, inherited: { mediaBox?: number[]; cropBox?: number[]; rotate: number; resources?: PdfObject }, depth: number) => {
+      if (!(ref instanceof PdfRef)) throw new KysoError('ERR_PDF_MALFORMED', 'page tree node is not an indirect object');
+      if (seen.has(ref.num) || depth > 64 || out.length > MAX_PAGES) throw new KysoError('ERR_PDF_MALFORMED', 'the page tree has a cycle or is too deep');
+      seen.add(ref.num);
+      const node = this.resolveDict(ref);
+      if (!node) throw new KysoError('ERR_PDF_MALFORMED', `page tree node ${ref.num} is not a dictionary`);
+      const box = (k: string) => {
+        const v = this.resolve(node.get(k));
+        return Array.isArray(v) && v.length === 4 ? v.map((x) => numberOf(this.resolve(x)) ?? 0) : undefined;
+      };
+      const here = {
+        mediaBox: box('MediaBox') ?? inherited.mediaBox,
+        cropBox: box('CropBox') ?? inherited.cropBox,
+        rotate: numberOf(this.resolve(node.get('Rotate'))) ?? inherited.rotate,
+      };
+      const kids = this.resolve(node.get('Kids'));
+      if (nameOf(node.get('Type')) === 'Pages' || (Array.isArray(kids) && nameOf(node.get('Type')) !== 'Page')) {
+        if (!Array.isArray(kids)) throw new KysoError('ERR_PDF_MALFORMED', 'a /Pages node without /Kids');
+        for (const kid of kids) walk(kid, here, depth + 1);
+      } else {
+        out.push({ ref, dict: node, rotate: ((here.rotate % 360) + 360) % 360, ...(here.mediaBox && { mediaBox: here.mediaBox }), ...(here.cropBox && { cropBox: here.cropBox }) });
+      }
+    };
+    walk(this.catalog().get('Pages'), { rotate: 0 }, 0);
+    return out;
+  }
+
+  /**
+   * The incremental revisions of the file, oldest first: each ends after a `%%EOF` that follows a
+   * `startxref`. The document as it was at revision i is `PdfReader.open(bytes.subarray(0, revisions[i].end))`.
+   */
+  revisions(): PdfRevision[] {
+    const out: PdfRevision[] = [];
+    const b = this.bytes;
+    for (let at = indexOfBytes(b, EOF_MARK); at >= 0; at = indexOfBytes(b, EOF_MARK, at + 5)) {
+      let end = at + 5;
+      if (b[end] === 0x0d) end++;
+      if (b[end] === 0x0a) end++;
+      let xrefOffset: number;
+      try {
+        xrefOffset = findStartxref(b, at + 5);
+      } catch {
+        continue;
+      }
+      if (out.length && out[out.length - 1]!.xrefOffset === xrefOffset) continue;
+      let objects: number[] = [];
+      try {
+        objects = [...readXrefSection(b, xrefOffset).entries.entries()].filter(([, e]) => e.type !== 0).map(([n]) => n);
+      } catch {
+        // an unreadable section still marks a revision boundary
+      }
+      out.push({ xrefOffset, end, objects });
+    }
+    return out;
+  }
+
+  private load(num: number): PdfObject {
+    const e = this.entries.get(num);
+    if (!e || e.type === 0) return null;
+    if (e.type === 1) {
+      if (e.offset < 0 || e.offset >= this.bytes.length) throw new KysoError('ERR_PDF_MALFORMED', `object ${num} points outside the file`);
+      const p = new PdfParser(this.bytes, e.offset, (r) => numberOf(this.resolve(r)));
+      const { ref, value } = p.readIndirectObject();
+      if (ref.num !== num) throw new KysoError('ERR_PDF_MALFORMED', `the xref entry of object ${num} points at object ${ref.num}`);
+      return value;
+    }
+    return this.loadCompressed(num, e.stream, e.index);
+  }
+
+  private loadCompressed(num: number, streamNum: number, index: number): PdfObject {
+    let os = this.objStreams.get(streamNum);
+    if (!os) {
+      const stream = this.getObject(streamNum);
+      if (!(stream instanceof PdfStream) || nameOf(stream.dict.get('Type')) !== 'ObjStm') {
+        throw new KysoError('ERR_PDF_MALFORMED', `object ${num} is in ${streamNum}, which is not an object stream`);
+      }
+      const data = decodeStream(stream);
+      const n = numberOf(stream.dict.get('N')) ?? 0;
+      const first = numberOf(stream.dict.get('First')) ?? 0;
+      const parser = new PdfParser(data, 0);
+      const offsets: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const objNum = parser.readInteger();
+        const off = parser.readInteger();
+        offsets.push(objNum, off);
+      }
+      os = { parser, offsets, first };
+      this.objStreams.set(streamNum, os);
+    }
+    if (os.offsets[index * 2] !== num) {
+      const i = os.offsets.findIndex((v, k) => k % 2 === 0 && v === num);
+      if (i < 0) throw new KysoError('ERR_PDF_MALFORMED', `object ${num} is not in object stream ${streamNum}`);
+      index = i / 2;
+    }
+    const p = new PdfParser(os.parser.bytes, os.first + os.offsets[index * 2 + 1]!);
+    return p.readObject();
+  }
+}
+
+/** The value of the last `startxref` before `before`. */
+function findStartxref(bytes: Uint8Array, before: number): number {
+  const at = lastIndexOfBytes(bytes, STARTXREF, before, Math.max(0, before - 4096));
+  if (at < 0) throw new KysoError('ERR_PDF_MALFORMED', 'no startxref near the end of the file');
+  const p = new PdfParser(bytes, at + STARTXREF.length);
+  return p.readInteger();
+}
+
+function readSectionChain(bytes: Uint8Array, startxref: number): XrefSection[] {
+  const sections: XrefSection[] = [];
+  const seen = new Set<number>();
+  let offset: number | undefined = startxref;
+  while (offset !== undefined) {
+    if (seen.has(offset)) break; // a /Prev cycle ends the chain
+    if (sections.length >= MAX_SECTIONS) throw new KysoError('ERR_PDF_MALFORMED', 'too many cross-reference sections');
+    seen.add(offset);
+    const section = readXrefSection(bytes, offset);
+    sections.push(section);
+    const stm = numberOf(section.trailer.get('XRefStm'));
+    if (section.kind === 'table' && stm !== undefined && !seen.has(stm)) {
+      try {
+        const hidden = readXrefSection(bytes, stm);
+        for (const [k, v] of hidden.entries) if (!section.entries.has(k)) section.entries.set(k, v);
+      } catch {
+        // a hybrid file's hidden section is optional for readers that use the table
+      }
+    }
+    offset = numberOf(section.trailer.get('Prev'));
+  }
+  return sections;
+}
+
+/**
+ * Rebuilds the cross-reference data by scanning for `N G obj` (the last definition wins) and takes the
+ * last trailer (or xref stream dictionary) that names a /Root.
+ */
+function repairByScanning(bytes: Uint8Array): { entries: Map<number, XrefEntry>; trailer: PdfDict; startxref: number } | undefined {
+  const entries = new Map<number, XrefEntry>();
+  let trailer: PdfDict | undefined;
+  const OBJ = latin1(' obj');
+  for (let at = indexOfBytes(bytes, OBJ); at >= 0; at = indexOfBytes(bytes, OBJ, at + 4)) {
+    // walk back over "N G"
+    let i = at - 1;
+    const digits = () => {
+      const end = i;
+      while (i >= 0 && bytes[i]! >= 0x30 && bytes[i]! <= 0x39) i--;
+      return end > i ? Number(fromLatin1(bytes, i + 1, end + 1)) : undefined;
+    };
+    const gen = digits();
+    if (gen === undefined || bytes[i] !== 0x20) continue;
+    i--;
+    const num = digits();
+    if (num === undefined || (i >= 0 && !isWhite(bytes[i]))) continue;
+    const start = i + 1;
+    entries.set(num, { type: 1, offset: start, gen });
+    try {
+      const { value } = new PdfParser(bytes, start).readIndirectObject();
+      if (value instanceof PdfStream && nameOf(value.dict.get('Type')) === 'XRef') {
+        if (value.dict.get('Root')) trailer = value.dict;
+        for (const [k, v] of xrefStreamEntries(value)) if (v.type === 2 && !entries.has(k)) entries.set(k, v);
+      }
+    } catch {
+      // an object we cannot parse stays in the map; reading it later gives the typed error
+    }
+  }
+  const TRAILER = latin1('trailer');
+  for (let at = indexOfBytes(bytes, TRAILER); at >= 0; at = indexOfBytes(bytes, TRAILER, at + 7)) {
+    try {
+      const t = new PdfParser(bytes, at + 7).readObject();
+      if (t instanceof PdfDict && t.get('Root') instanceof PdfRef) trailer = t;
+    } catch {
+      // ignore unreadable trailers
+    }
+  }
+  if (!trailer || entries.size === 0) return undefined;
+  let startxref = 0;
+  try {
+    startxref = findStartxref(bytes, bytes.length);
+  } catch {
+    // none: the update will carry no /Prev
+  }
+  return { entries, trailer, startxref };
+}

@@ -1,0 +1,68 @@
+import { PdfDict, PdfName, PdfRaw, PdfReal, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
+
+const REGULAR = /^[!-~]$/;
+const NAME_ESCAPE = new Set('()<>[]{}/%#'.split(''));
+
+function writeName(n: string): string {
+  let s = '/';
+  for (const ch of n) {
+    const c = ch.charCodeAt(0);
+    s += REGULAR.test(ch) && !NAME_ESCAPE.has(ch) ? ch : `#${(c & 0xff).toString(16).padStart(2, '0')}`;
+  }
+  return s;
+}
+
+function writeReal(v: number): string {
+  if (Number.isInteger(v)) return `${v}.0`;
+  return v.toFixed(6).replace(/0+$/, '').replace(/\.$/, '.0');
+}
+
+function writeString(s: PdfString): string {
+  const b = s.bytes;
+  if (s.hex) {
+    let h = '<';
+    for (const c of b) h += c.toString(16).padStart(2, '0');
+    return `${h}>`;
+  }
+  let out = '(';
+  for (const c of b) {
+    if (c === 0x28 || c === 0x29 || c === 0x5c) out += `\\${String.fromCharCode(c)}`;
+    else if (c === 0x0d) out += '\\r';
+    else if (c === 0x0a) out += '\\n';
+    else out += String.fromCharCode(c);
+  }
+  return `${out})`;
+}
+
+/**
+ * The PDF syntax of `o` as a string of one character per byte (latin1). Stream data is appended by
+ * {@link serializeIndirect}, which writes bytes.
+ */
+export function serialize(o: PdfObject): string {
+  if (o === null) return 'null';
+  if (typeof o === 'boolean') return o ? 'true' : 'false';
+  if (typeof o === 'number') return Number.isInteger(o) ? String(o) : writeReal(o);
+  if (o instanceof PdfReal) return writeReal(o.value);
+  if (o instanceof PdfName) return writeName(o.name);
+  if (o instanceof PdfString) return writeString(o);
+  if (o instanceof PdfRef) return `${o.num} ${o.gen} R`;
+  if (o instanceof PdfRaw) return o.text;
+  if (Array.isArray(o)) return `[${o.map(serialize).join(' ')}]`;
+  if (o instanceof PdfDict) {
+    let s = '<<';
+    for (const [k, v] of o.map) s += `${writeName(k)} ${serialize(v)}`;
+    return `${s}>>`;
+  }
+  if (o instanceof PdfStream) throw new TypeError('a stream can only be written as an indirect object');
+  throw new TypeError('not a PDF object');
+}
+
+/** Bytes of `num gen obj … endobj`, stream data included. */
+export function serializeIndirect(ref: PdfRef, o: PdfObject): Uint8Array[] {
+  const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+  if (o instanceof PdfStream) {
+    const dict = o.dict.clone().set('Length', o.data.length);
+    return [enc(`${ref.num} ${ref.gen} obj\n${serialize(dict)}\nstream\n`), o.data, enc('\nendstream\nendobj\n')];
+  }
+  return [enc(`${ref.num} ${ref.gen} obj\n${serialize(o)}\nendobj\n`)];
+}

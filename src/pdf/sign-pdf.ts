@@ -1,0 +1,208 @@
+import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
+import { bytesEqual, fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { KysoError } from '../core/errors.js';
+import { digest, digestParts } from '../crypto/digest.js';
+import { assembleSignedData, buildSignedAttributes, estimateSignedDataSize } from '../cms/index.js';
+import { parseCertificate, splitCertificates } from '../pki/certificate.js';
+import { chooseAlgorithm, type Signer } from '../signers/signer.js';
+import { embedSignature, preparePdfSignature, signedParts, type PreparedSignature } from './signature-field.js';
+
+/** SubFilters kyso writes for approval signatures. */
+export type PdfSignatureSubFilter = 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+
+/** What goes into the signature dictionary and field, shared by the one-shot and staged forms. */
+export interface PdfSignatureFields {
+  /** `/Reason`, e.g. "Phê duyệt". */
+  reason?: string;
+  /** `/Location`, e.g. "Hà Nội". */
+  location?: string;
+  /** `/ContactInfo`. */
+  contactInfo?: string;
+  /** `/Name`. Default: the signing certificate's common name. */
+  name?: string;
+  /** Signature field name. An existing empty signature field of that name is signed; default: a new unique name. */
+  fieldName?: string;
+  /** Claimed signing time, written as `/M` in Vietnam time (+07'00'). Default: now, from `clock`. */
+  signingTime?: Date;
+  /** Clock for the default signing time. Default: the system clock. */
+  clock?: Clock;
+  /**
+   * `ETSI.CAdES.detached` (PAdES, default) or `adbe.pkcs7.detached` for old validators. Both carry the same
+   * CAdES signed attributes (content-type, message-digest, signing-certificate-v2, no signing-time).
+   */
+  subFilter?: PdfSignatureSubFilter;
+  /** Bytes to reserve for the CMS beyond its computed size (e.g. for a timestamp token added later). Default: 0. */
+  extraReservedBytes?: number;
+}
+
+/** Options of {@link signPdf}. */
+export interface SignPdfOptions extends PdfSignatureFields {
+  /** Who signs. */
+  signer: Signer;
+  /** Digest algorithm. Default: the signer's preferred one (SHA-256 for RSA and P-256). */
+  hash?: DigestAlgorithm;
+  /** RSA-PSS rather than PKCS#1 v1.5 with an RSA key. Default: false. */
+  pss?: boolean;
+}
+
+/**
+ * Signs a PDF: PAdES baseline B-B (`ETSI.CAdES.detached`) in an incremental update. The result begins with
+ * the exact bytes of `pdf`, so earlier signatures stay valid; `pdf` itself is not modified.
+ *
+ * @example
+ * ```ts
+ * const signer = await loadPkcs12Signer(await readFile('me.p12'), { password });
+ * const signed = await signPdf(await readFile('in.pdf'), { signer, reason: 'Phê duyệt', location: 'Hà Nội' });
+ * ```
+ * @throws KysoError `ERR_PDF_MALFORMED`, `ERR_PDF_ENCRYPTED`, `ERR_PDF_FIELD`, `ERR_SIGNER_FAILED`, …
+ */
+export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promise<Uint8Array> {
+  const { signer } = options;
+  if (!signer || typeof signer.sign !== 'function') throw new KysoError('ERR_INVALID_ARGUMENT', 'options.signer is required');
+  const algorithm = chooseAlgorithm(signer, { hash: options.hash, pss: options.pss });
+  const session = await startSession(toBytes(pdf, 'pdf'), { ...options, certificate: signer.certificate, chain: signer.chain, algorithm });
+  const signature = await signer.sign(session.signedAttributes, algorithm);
+  return completeSession(session, signature);
+}
+
+/** Options of {@link preparePdfSigning}: the certificate side of a signer whose key is elsewhere. */
+export interface PreparePdfSigningOptions extends PdfSignatureFields {
+  /** DER or PEM of the signing certificate. */
+  certificate: BinaryInput | string;
+  /** DER or PEM of the chain certificates to embed. */
+  chain?: readonly (BinaryInput | string)[];
+  /** The algorithm the key will sign with. */
+  algorithm: SignatureAlgorithm;
+}
+
+/** What {@link preparePdfSigning} returns. */
+export interface PreparedPdfSigning {
+  /** The exact bytes the key must sign (the DER of the CMS signed attributes). */
+  toBeSigned: Uint8Array;
+  /** `toBeSigned` hashed with `algorithm.hash`, for services that sign a hash. */
+  digest: Uint8Array;
+  algorithm: SignatureAlgorithm;
+  /** JSON-serialisable state for {@link finishPdfSigning}; it survives a process restart. */
+  state: PdfSigningState;
+}
+
+/** The serialisable state between {@link preparePdfSigning} and {@link finishPdfSigning}. */
+export interface PdfSigningState {
+  kind: 'kyso.pdf-signing';
+  version: 1;
+  /** The prepared incremental update, base64. */
+  update: string;
+  byteRange: [number, number, number, number];
+  contentsHexOffset: number;
+  contentsHexLength: number;
+  inputLength: number;
+  signedAttributes: string;
+  algorithm: SignatureAlgorithm;
+  certificate: string;
+  chain: string[];
+}
+
+/**
+ * Stage one of signing with a key that signs elsewhere (USB token, HSM, remote signing service): prepares the
+ * incremental update and returns the bytes (and digest) to sign with a serialisable state.
+ *
+ * @example
+ * ```ts
+ * const { digest, state } = await preparePdfSigning(pdf, { certificate, algorithm: { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } });
+ * const signature = await remoteService.signHash(digest);       // maybe in another process, later
+ * const signed = await finishPdfSigning(pdf, state, signature);
+ * ```
+ */
+export async function preparePdfSigning(pdf: BinaryInput, options: PreparePdfSigningOptions): Promise<PreparedPdfSigning> {
+  const certificate = splitCertificates(options.certificate)[0]!;
+  const chain = (options.chain ?? []).flatMap((c) => splitCertificates(c));
+  const session = await startSession(toBytes(pdf, 'pdf'), { ...options, certificate, chain });
+  return {
+    toBeSigned: session.signedAttributes,
+    digest: await digest(options.algorithm.hash, session.signedAttributes),
+    algorithm: options.algorithm,
+    state: {
+      kind: 'kyso.pdf-signing',
+      version: 1,
+      update: toBase64(session.prepared.update),
+      byteRange: session.prepared.byteRange,
+      contentsHexOffset: session.prepared.contentsHexOffset,
+      contentsHexLength: session.prepared.contentsHexLength,
+      inputLength: session.prepared.input.length,
+      signedAttributes: toBase64(session.signedAttributes),
+      algorithm: options.algorithm,
+      certificate: toBase64(certificate),
+      chain: chain.map(toBase64),
+    },
+  };
+}
+
+/**
+ * Stage two: embeds the signature value (RSA value, or ECDSA as r||s or DER) computed over
+ * `prepared.toBeSigned`. `pdf` must be the same input given to {@link preparePdfSigning}: the document digest
+ * is recomputed and must equal the one that was signed.
+ *
+ * @throws KysoError `ERR_SIGNING_STATE` when the state is not usable or `pdf` is not the prepared input.
+ */
+export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState, signature: BinaryInput): Promise<Uint8Array> {
+  if (state?.kind !== 'kyso.pdf-signing' || state.version !== 1) throw new KysoError('ERR_SIGNING_STATE', 'not a kyso PDF signing state (version 1)');
+  const input = toBytes(pdf, 'pdf');
+  if (input.length !== state.inputLength) throw new KysoError('ERR_SIGNING_STATE', 'the PDF is not the one the signature was prepared for (length differs)');
+  const prepared: PreparedSignature = {
+    input,
+    update: fromBase64(state.update),
+    byteRange: state.byteRange,
+    contentsHexOffset: state.contentsHexOffset,
+    contentsHexLength: state.contentsHexLength,
+  };
+  const signedAttributes = fromBase64(state.signedAttributes);
+  const certificate = fromBase64(state.certificate);
+  // The signed attributes are built deterministically from the document digest: rebuilding them from the
+  // digest of this input gives the same bytes only if it is the prepared input.
+  const contentDigest = await digestParts(state.algorithm.hash, signedParts(prepared));
+  const rebuilt = await buildSignedAttributes({ contentDigest, hash: state.algorithm.hash, signerCertificate: certificate });
+  if (!bytesEqual(rebuilt, signedAttributes)) {
+    throw new KysoError('ERR_SIGNING_STATE', 'the PDF is not the one the signature was prepared for (its digest differs)');
+  }
+  return completeSession(
+    { prepared, signedAttributes, algorithm: state.algorithm, certificate, chain: state.chain.map(fromBase64) },
+    toBytes(signature, 'signature'),
+  );
+}
+
+interface Session {
+  prepared: PreparedSignature;
+  signedAttributes: Uint8Array;
+  algorithm: SignatureAlgorithm;
+  certificate: Uint8Array;
+  chain: readonly Uint8Array[];
+}
+
+async function startSession(
+  input: Uint8Array,
+  o: PdfSignatureFields & { certificate: Uint8Array; chain: readonly Uint8Array[]; algorithm: SignatureAlgorithm },
+): Promise<Session> {
+  const extra = o.extraReservedBytes ?? 0;
+  const contentsSize = estimateSignedDataSize({ certificate: o.certificate, chain: o.chain, algorithm: o.algorithm }) + extra;
+  const name = o.name ?? (await parseCertificate(o.certificate)).subject.commonName;
+  const prepared = preparePdfSignature(input, {
+    subFilter: o.subFilter ?? 'ETSI.CAdES.detached',
+    type: 'Sig',
+    contentsSize,
+    signingTime: o.signingTime ?? (o.clock ?? systemClock)(),
+    ...(o.fieldName !== undefined && { fieldName: o.fieldName }),
+    ...(name !== undefined && { name }),
+    ...(o.reason !== undefined && { reason: o.reason }),
+    ...(o.location !== undefined && { location: o.location }),
+    ...(o.contactInfo !== undefined && { contactInfo: o.contactInfo }),
+  });
+  const contentDigest = await digestParts(o.algorithm.hash, signedParts(prepared));
+  const signedAttributes = await buildSignedAttributes({ contentDigest, hash: o.algorithm.hash, signerCertificate: o.certificate });
+  return { prepared, signedAttributes, algorithm: o.algorithm, certificate: o.certificate, chain: o.chain };
+}
+
+function completeSession(s: Session, signature: Uint8Array): Uint8Array {
+  const cms = assembleSignedData({ signedAttributes: s.signedAttributes, signature, algorithm: s.algorithm, certificate: s.certificate, chain: s.chain });
+  return embedSignature(s.prepared, cms);
+}

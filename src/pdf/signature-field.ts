@@ -1,0 +1,250 @@
+import { concatBytes, latin1 } from '../core/bytes.js';
+import { KysoError } from '../core/errors.js';
+import { IncrementalWriter } from './incremental-writer.js';
+import { PdfDict, PdfRaw, PdfRef, PdfStream, PdfString, dictOf, name, nameOf, type PdfObject } from './objects.js';
+import { indexOfBytes } from './parser.js';
+import { PdfReader } from './reader.js';
+import { decodeTextString, pdfDate, textString } from './text-string.js';
+
+/** A visible widget: where the signature appears and what it looks like. */
+export interface SignatureWidget {
+  /** Zero-based page index. */
+  pageIndex: number;
+  /** `[x1, y1, x2, y2]` in PDF user space (points, origin at the page's lower-left corner). */
+  rect: [number, number, number, number];
+  /**
+   * The normal appearance: a form XObject stream, plus the other objects it refers to (images, fonts), each
+   * written into the same update. Default: an empty appearance.
+   */
+  appearance?: { stream: PdfStream; resources?: { ref: PdfRef; value: PdfObject }[] };
+}
+
+/** Options of {@link preparePdfSignature}. */
+export interface PrepareSignatureOptions {
+  subFilter: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached' | 'ETSI.RFC3161';
+  /** `Sig` (default) or `DocTimeStamp`. */
+  type?: 'Sig' | 'DocTimeStamp';
+  /** Bytes to reserve for the CMS (the hex string is twice as long). */
+  contentsSize: number;
+  /** Field name; an existing empty signature field of this name is signed. Default: a new unique `SignatureN`. */
+  fieldName?: string;
+  name?: string;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  /** `/M`, written in Vietnam time. */
+  signingTime?: Date;
+  /** A visible widget. Default: invisible (`/Rect [0 0 0 0]`) on the first page. */
+  widget?: SignatureWidget;
+  /**
+   * Called with the writer and the new objects before the update is built, to add objects of the same
+   * revision (a DocMDP /Perms entry, a document number written on the page, …).
+   */
+  extend?: (ctx: { writer: IncrementalWriter; reader: PdfReader; catalog: PdfDict; catalogRef: PdfRef; signature: PdfRef; field: PdfRef }) => void;
+}
+
+/** A document with its signature space reserved: the original bytes and the update, kept apart. */
+export interface PreparedSignature {
+  input: Uint8Array;
+  update: Uint8Array;
+  /** `[0, a, b, c]`: the covered ranges `[0, a)` and `[b, b + c)` of input + update. */
+  byteRange: [number, number, number, number];
+  /** Offset (in input + update) of the first hex digit of /Contents. */
+  contentsHexOffset: number;
+  /** Number of hex digits reserved. */
+  contentsHexLength: number;
+}
+
+const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
+
+/**
+ * Adds a signature field, its widget and a signature dictionary with reserved /Contents in one incremental
+ * update, then fixes /ByteRange to cover everything but the /Contents hex string. The input is not copied.
+ *
+ * @throws KysoError `ERR_PDF_MALFORMED`, `ERR_PDF_ENCRYPTED`, `ERR_PDF_FIELD`, `ERR_INVALID_ARGUMENT`
+ */
+export function preparePdfSignature(input: Uint8Array, options: PrepareSignatureOptions): PreparedSignature {
+  if (!Number.isInteger(options.contentsSize) || options.contentsSize <= 0 || options.contentsSize > 64 * 1024 * 1024) {
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'contentsSize must be a positive number of bytes');
+  }
+  const reader = PdfReader.open(input);
+  if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted; kyso signs only unencrypted documents (decrypt it first, e.g. qpdf --decrypt)');
+  const writer = new IncrementalWriter(reader);
+  const catalogRef = reader.trailer.get('Root') as PdfRef;
+  const catalog = reader.catalog().clone();
+  const form = openAcroForm(reader, catalog);
+  const pages = reader.pages();
+  const pageIndex = options.widget?.pageIndex ?? 0;
+  const page = pages[pageIndex];
+  if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${pageIndex + 1} does not exist (the document has ${pages.length})`);
+
+  const sigRef = writer.allocate();
+  const sig = new PdfDict()
+    .set('Type', name(options.type ?? 'Sig'))
+    .set('Filter', name('Adobe.PPKLite'))
+    .set('SubFilter', name(options.subFilter))
+    .set('ByteRange', new PdfRaw(BYTE_RANGE_PLACEHOLDER))
+    .set('Contents', new PdfRaw(`<${'0'.repeat(options.contentsSize * 2)}>`));
+  if (options.signingTime) sig.set('M', pdfDate(options.signingTime));
+  if (options.name) sig.set('Name', textString(options.name));
+  if (options.reason) sig.set('Reason', textString(options.reason));
+  if (options.location) sig.set('Location', textString(options.location));
+  if (options.contactInfo) sig.set('ContactInfo', textString(options.contactInfo));
+  writer.set(sigRef, sig);
+
+  const existing = options.fieldName ? form.find(options.fieldName) : undefined;
+  let fieldRef: PdfRef;
+  if (existing) {
+    if (nameOf(existing.dict.get('FT')) !== 'Sig') throw new KysoError('ERR_PDF_FIELD', `field "${options.fieldName}" is not a signature field`);
+    if (existing.dict.get('V') !== undefined) throw new KysoError('ERR_PDF_FIELD', `field "${options.fieldName}" is already signed`);
+    fieldRef = existing.ref;
+    writer.set(fieldRef, existing.dict.clone().set('V', sigRef));
+  } else {
+    fieldRef = writer.allocate();
+    const rect = options.widget?.rect ?? [0, 0, 0, 0];
+    const ap = options.widget?.appearance;
+    const apRef = writer.allocate();
+    writer.set(apRef, ap?.stream ?? new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 0, 0]), new Uint8Array(0)));
+    for (const r of ap?.resources ?? []) writer.set(r.ref, r.value);
+    const field = new PdfDict()
+      .set('Type', name('Annot'))
+      .set('Subtype', name('Widget'))
+      .set('FT', name('Sig'))
+      .set('T', textString(options.fieldName ?? form.uniqueName('Signature')))
+      .set('V', sigRef)
+      .set('F', 132) // Print + Locked
+      .set('Rect', rect)
+      .set('P', page.ref)
+      .set('AP', new PdfDict().set('N', apRef));
+    writer.set(fieldRef, field);
+    addAnnotation(reader, writer, page.ref, page.dict, fieldRef);
+    form.addField(fieldRef);
+  }
+  form.write(writer, catalog);
+  options.extend?.({ writer, reader, catalog, catalogRef, signature: sigRef, field: fieldRef });
+  if (!writer.has(catalogRef) && catalogChanged(reader.catalog(), catalog)) writer.set(catalogRef, catalog);
+
+  const { update, offsets } = writer.build();
+  return fixByteRange(input, update, offsets.get(sigRef.num)!);
+}
+
+/** The covered byte ranges of a prepared signature, as views of input and update (no copies). */
+export function signedParts(p: PreparedSignature): Uint8Array[] {
+  const [, a, b, c] = p.byteRange;
+  const n = p.input.length;
+  const parts: Uint8Array[] = [];
+  const take = (from: number, to: number) => {
+    if (from < n) parts.push(p.input.subarray(from, Math.min(to, n)));
+    if (to > n) parts.push(p.update.subarray(Math.max(from, n) - n, to - n));
+  };
+  take(0, a);
+  take(b, b + c);
+  return parts.filter((x) => x.length > 0);
+}
+
+/**
+ * The signed document: input + update with the CMS written as hex into the reserved /Contents.
+ *
+ * @throws KysoError `ERR_PDF_SIGNATURE_TOO_LARGE` when `cms` does not fit the reservation.
+ */
+export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Array {
+  if (cms.length * 2 > p.contentsHexLength) {
+    throw new KysoError('ERR_PDF_SIGNATURE_TOO_LARGE', `the signature (${cms.length} bytes) exceeds the ${p.contentsHexLength / 2} bytes reserved for /Contents`);
+  }
+  const out = concatBytes([p.input, p.update]);
+  const HEX = '0123456789abcdef';
+  let at = p.contentsHexOffset;
+  for (const byte of cms) {
+    out[at++] = HEX.charCodeAt(byte >> 4);
+    out[at++] = HEX.charCodeAt(byte & 15);
+  }
+  return out;
+}
+
+function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number): PreparedSignature {
+  const br = indexOfBytes(update, latin1(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`), sigOffset);
+  const contents = indexOfBytes(update, latin1('/Contents <'), sigOffset);
+  if (br < 0 || contents < 0) throw new Error('signature placeholders not found in the update');
+  const hexStart = contents + '/Contents <'.length;
+  const hexEnd = update.indexOf(0x3e, hexStart); // '>'
+  const base = input.length;
+  const gapStart = base + hexStart - 1;
+  const gapEnd = base + hexEnd + 1;
+  const total = base + update.length;
+  const byteRange: [number, number, number, number] = [0, gapStart, gapEnd, total - gapEnd];
+  const text = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
+  if (text.length !== BYTE_RANGE_PLACEHOLDER.length) throw new KysoError('ERR_PDF_MALFORMED', 'the document is too large for a 10-digit /ByteRange');
+  update.set(latin1(text), br + '/ByteRange '.length);
+  return { input, update, byteRange, contentsHexOffset: base + hexStart, contentsHexLength: hexEnd - hexStart };
+}
+
+function addAnnotation(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, page: PdfDict, annot: PdfRef): void {
+  const annots = page.get('Annots');
+  if (annots instanceof PdfRef) {
+    const arr = reader.resolve(annots);
+    writer.set(annots, [...(Array.isArray(arr) ? arr : []), annot]);
+    return;
+  }
+  writer.set(pageRef, page.clone().set('Annots', [...(Array.isArray(annots) ? annots : []), annot]));
+}
+
+interface FieldRef {
+  ref: PdfRef;
+  dict: PdfDict;
+}
+
+/** The document's interactive form, to find fields by name and add one. */
+function openAcroForm(reader: PdfReader, catalog: PdfDict) {
+  const formObj = catalog.get('AcroForm');
+  const formRef = formObj instanceof PdfRef ? formObj : undefined;
+  const form = (reader.resolveDict(formObj) ?? new PdfDict()).clone();
+  const fieldsObj = form.get('Fields');
+  const fieldsRef = fieldsObj instanceof PdfRef ? fieldsObj : undefined;
+  const resolvedFields = reader.resolve(fieldsObj);
+  const fields: PdfObject[] = Array.isArray(resolvedFields) ? [...resolvedFields] : [];
+  const all: { name: string; field: FieldRef }[] = [];
+  const seen = new Set<number>();
+  const walk = (list: PdfObject[], prefix: string, depth: number) => {
+    for (const f of list) {
+      if (!(f instanceof PdfRef) || seen.has(f.num) || depth > 32 || seen.size > 100_000) continue;
+      seen.add(f.num);
+      const d = reader.resolveDict(f);
+      if (!d) continue;
+      const t = reader.resolve(d.get('T'));
+      const partial = t instanceof PdfString ? decodeTextString(t) : '';
+      const full = prefix && partial ? `${prefix}.${partial}` : prefix || partial;
+      if (partial) all.push({ name: full, field: { ref: f, dict: d } });
+      const kids = reader.resolve(d.get('Kids'));
+      if (Array.isArray(kids)) walk(kids, full, depth + 1);
+    }
+  };
+  walk(fields, '', 0);
+  let added = false;
+  return {
+    find: (fieldName: string): FieldRef | undefined => all.find((f) => f.name === fieldName)?.field,
+    uniqueName(stem: string): string {
+      for (let i = 1; ; i++) if (!all.some((f) => f.name === `${stem}${i}`)) return `${stem}${i}`;
+    },
+    addField(ref: PdfRef) {
+      fields.push(ref);
+      added = true;
+    },
+    write(writer: IncrementalWriter, cat: PdfDict) {
+      const hadFlags = dictOf(form)?.get('SigFlags');
+      if (!added && hadFlags === 3) return;
+      if (fieldsRef) {
+        if (added) writer.set(fieldsRef, fields);
+      } else form.set('Fields', fields);
+      form.set('SigFlags', 3);
+      if (formRef) writer.set(formRef, form);
+      else cat.set('AcroForm', form);
+    },
+  };
+}
+
+function catalogChanged(before: PdfDict, after: PdfDict): boolean {
+  if (before.map.size !== after.map.size) return true;
+  for (const [k, v] of after.map) if (before.get(k) !== v) return true;
+  return false;
+}
+
