@@ -1,0 +1,41 @@
+/** Shared pieces of the benchmark: inputs, key material, and the measurement record of a worker. */
+import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { generateTestPki } from '../test/fixtures/pki.js';
+
+export const WORK = fileURLToPath(new URL('./.work/', import.meta.url));
+export const PKI = join(WORK, 'pki');
+export const PASSWORD = 'kyso-test';
+
+/** What a worker reports on its standard output, as one JSON line. */
+export interface Measurement {
+  name: string;
+  docs: number;
+  seconds: number;
+  docsPerSecond: number;
+  maxRssMB: number;
+}
+
+/** Makes the key material (the test PKI) and a one-page PDF, once. */
+export async function prepareInputs(): Promise<{ pdf: string; p12: string; legacyP12: string }> {
+  mkdirSync(WORK, { recursive: true });
+  await generateTestPki(PKI);
+  const pdf = join(WORK, 'one-page.pdf');
+  if (!existsSync(pdf)) {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.TimesRoman);
+    doc.addPage([595, 842]).drawText('Benchmark document', { x: 72, y: 770, size: 14, font });
+    writeFileSync(pdf, await doc.save({ useObjectStreams: false }));
+  }
+  return { pdf, p12: join(PKI, 'rsa2048.p12'), legacyP12: join(PKI, 'rsa2048.legacy.p12') };
+}
+
+/** Runs `body` `n` times and returns the measurement. */
+export async function measure(name: string, n: number, body: (i: number) => Promise<unknown> | unknown): Promise<Measurement> {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await body(i);
+  const seconds = (performance.now() - start) / 1000;
+  return { name, docs: n, seconds, docsPerSecond: n / seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+}

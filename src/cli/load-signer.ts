@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { createKeySigner, loadPkcs12Signer, isKysoError, type Signer } from '../index.js';
+import { readSecret } from './secrets.js';
+import { UsageError } from './usage-error.js';
+
+/** The signer options every signing command shares. */
+export interface SignerArgs {
+  p12?: string;
+  key?: string;
+  cert?: string;
+  chain?: string;
+  'password-env'?: string;
+  'password-file'?: string;
+}
+
+/** Help text of {@link SignerArgs}. */
+export const SIGNER_HELP = `Key (one of):
+  --p12 FILE               PKCS#12 (.p12/.pfx) file with the key and certificate(s)
+  --key FILE --cert FILE   private key (PEM/DER: PKCS#8, PKCS#1, SEC1) and certificate(s) (PEM/DER)
+  --chain FILE             extra certificates (PEM) to embed, e.g. the issuing CA
+Password (never on the command line):
+  --password-env VAR       read it from environment variable VAR
+  --password-file FILE     read it from the first line of FILE
+                           (otherwise asked on the terminal, hidden)`;
+
+async function readInput(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Builds the {@link Signer} the options describe. */
+export async function loadSigner(args: SignerArgs): Promise<Signer> {
+  const secret = { env: args['password-env'], file: args['password-file'] };
+  if (args.p12) {
+    if (args.key || args.cert) throw new UsageError('give either --p12 or --key/--cert, not both');
+    const bytes = await readInput(args.p12);
+    const password = await readSecret({ ...secret, prompt: `Password for ${args.p12}: ` });
+    const chain = args.chain ? [await readInput(args.chain)] : [];
+    return loadPkcs12Signer(bytes, { password, extraCertificates: chain });
+  }
+  if (args.key || args.cert) {
+    if (!args.key || !args.cert) throw new UsageError('--key and --cert go together');
+    const key = await readInput(args.key);
+    const certificate = await readInput(args.cert);
+    const chain = args.chain ? [await readInput(args.chain)] : [];
+    const load = (password?: string) => createKeySigner({ key, certificate, chain, password });
+    try {
+      return await load(secret.env || secret.file ? await readSecret({ ...secret, prompt: '' }) : undefined);
+    } catch (e) {
+      // An encrypted key file asks for its password only when it turns out to need one.
+      if (!isKysoError(e, 'ERR_WRONG_PASSWORD') || secret.env || secret.file) throw e;
+      return load(await readSecret({ prompt: `Password for ${args.key}: ` }));
+    }
+  }
+  throw new UsageError('no key given: use --p12 FILE, or --key FILE --cert FILE');
+}

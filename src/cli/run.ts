@@ -1,0 +1,62 @@
+import { isKysoError } from '../index.js';
+import { EXIT } from './exit-codes.js';
+import { UsageError } from './usage-error.js';
+import { signCommand, SIGN_HELP } from './commands/sign.js';
+
+type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
+
+const COMMANDS: Record<string, Command> = {
+  sign: { run: signCommand, help: SIGN_HELP, summary: 'sign a PDF (PAdES)' },
+};
+
+const VERSION = '0.1.0';
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const list = Object.entries(COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+    .join('\n');
+  return `kyso ${VERSION} — sign, verify and timestamp e-government documents
+
+Usage: kyso COMMAND [options]
+
+Commands:
+${list}
+
+Run "kyso COMMAND --help" for a command's options.
+Exit codes: 0 success (verify: all passed), 1 failure, 2 indeterminate (verify), 3 usage or I/O error.`;
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    console.log(topic && COMMANDS[topic] ? COMMANDS[topic].help : mainHelp());
+    return EXIT.OK;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(VERSION);
+    return EXIT.OK;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    return await command.run(rest);
+  } catch (e) {
+    return report(e, name);
+  }
+}
+
+function report(e: unknown, command: string): number {
+  if (e instanceof UsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`kyso ${command}: ${(e as Error).message}\nRun "kyso ${COMMANDS[command] ? command + ' ' : ''}--help" for usage.`);
+    return EXIT.USAGE;
+  }
+  if (isKysoError(e)) {
+    console.error(`kyso ${command}: ${e.message} [${e.code}]`);
+    return e.code === 'ERR_IO' ? EXIT.USAGE : EXIT.FAILED;
+  }
+  console.error(`kyso ${command}: unexpected error: ${(e as Error)?.stack ?? String(e)}`);
+  return EXIT.FAILED;
+}
