@@ -2,8 +2,13 @@ import { toArrayBuffer, concatBytes } from '../core/bytes.js';
 import type { DigestAlgorithm } from '../core/algorithms.js';
 import { subtle } from './webcrypto.js';
 
-/** One-shot digest through WebCrypto. */
+/**
+ * One-shot digest. Node's native hash when it is at hand (the same OpenSSL code WebCrypto calls, without the
+ * round trip through the thread pool that costs more than hashing a few kilobytes); WebCrypto elsewhere.
+ */
 export async function digest(hash: DigestAlgorithm, data: Uint8Array): Promise<Uint8Array> {
+  const createHash = findNodeCreateHash();
+  if (createHash) return new Uint8Array(createHash(NODE_NAMES[hash]).update(data).digest());
   return new Uint8Array(await subtle().digest(hash, toArrayBuffer(data)));
 }
 

@@ -1,3 +1,4 @@
+import { latin1 } from '../core/bytes.js';
 import { PdfDict, PdfName, PdfRaw, PdfReal, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 
 const REGULAR = /^[!-~]$/;
@@ -59,7 +60,7 @@ export function serialize(o: PdfObject): string {
 
 /** Bytes of `num gen obj … endobj`, stream data included. */
 export function serializeIndirect(ref: PdfRef, o: PdfObject): Uint8Array[] {
-  const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+  const enc = latin1;
   if (o instanceof PdfStream) {
     const dict = o.dict.clone().set('Length', o.data.length);
     return [enc(`${ref.num} ${ref.gen} obj\n${serialize(dict)}\nstream\n`), o.data, enc('\nendstream\nendobj\n')];

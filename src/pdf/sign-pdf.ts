@@ -171,6 +171,18 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
   );
 }
 
+const commonNames = new WeakMap<Uint8Array, Promise<string | undefined>>();
+
+/** The signer's common name, read once per certificate object (batch signing reuses one signer). */
+function commonNameOf(certificate: Uint8Array): Promise<string | undefined> {
+  let cn = commonNames.get(certificate);
+  if (!cn) {
+    cn = parseCertificate(certificate).then((c) => c.subject.commonName);
+    commonNames.set(certificate, cn);
+  }
+  return cn;
+}
+
 interface Session {
   prepared: PreparedSignature;
   signedAttributes: Uint8Array;
@@ -185,7 +197,7 @@ async function startSession(
 ): Promise<Session> {
   const extra = o.extraReservedBytes ?? 0;
   const contentsSize = estimateSignedDataSize({ certificate: o.certificate, chain: o.chain, algorithm: o.algorithm }) + extra;
-  const name = o.name ?? (await parseCertificate(o.certificate)).subject.commonName;
+  const name = o.name ?? (await commonNameOf(o.certificate));
   const prepared = preparePdfSignature(input, {
     subFilter: o.subFilter ?? 'ETSI.CAdES.detached',
     type: 'Sig',
