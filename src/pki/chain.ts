@@ -1,0 +1,136 @@
+import type { SubIndication } from '../core/indication.js';
+import { bytesEqual } from '../core/bytes.js';
+import { signatureFromOid, type SignatureAlgorithm } from '../core/algorithms.js';
+import { readChildren, readOid, readTlv } from '../core/der.js';
+import { OID } from '../core/oids.js';
+import { parseCertificate, type Certificate, type CertificateInfo } from './certificate.js';
+import { verifyWithCertificate } from './public-key.js';
+import { isAnchor, type TrustStore } from './trust-store.js';
+
+/** What the certificate is used for; decides the key usage and extended key usage required of the leaf. */
+export type CertificatePurpose = 'signing' | 'timestamping' | 'any';
+
+/** Options of {@link validateCertificatePath}. */
+export interface PathValidationOptions {
+  /** The end-entity certificate (DER). */
+  certificate: Uint8Array;
+  /** Candidate intermediates: from the signature (CMS, KeyInfo) and from the caller. */
+  intermediates?: readonly Uint8Array[];
+  /** Trust anchors. */
+  trust: TrustStore;
+  /** The time at which every certificate of the path must be valid. */
+  time: Date;
+  /** Default: `signing` (digitalSignature or nonRepudiation on the leaf). */
+  purpose?: CertificatePurpose;
+}
+
+/** Outcome of {@link validateCertificatePath}; JSON-serialisable. */
+export interface PathValidationResult {
+  status: 'valid' | 'no-chain' | 'expired' | 'not-yet-valid' | 'signature-invalid' | 'not-ca' | 'key-usage';
+  /** The ETSI EN 319 102-1 sub-indication for a status other than `valid`. */
+  subIndication?: SubIndication;
+  /** The path found, leaf first, anchor last (as far as it was built). */
+  chain: Pick<CertificateInfo, 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'fingerprintSha256'>[];
+  /** What is wrong, for people. */
+  problems: string[];
+}
+
+const MAX_PATH = 10;
+
+/**
+ * Builds a path from `certificate` to one of the trust anchors (issuer name, then key identifiers; several
+ * candidates tried) and validates it at `time`: each link's signature (WebCrypto), CA basic constraints and
+ * key usage, path length, validity periods, and the leaf's key usage for the purpose. No network access;
+ * revocation is checked separately.
+ */
+export async function validateCertificatePath(options: PathValidationOptions): Promise<PathValidationResult> {
+  const leaf = await parseCertificate(options.certificate);
+  const pool: Certificate[] = [];
+  for (const der of options.intermediates ?? []) {
+    try {
+      const c = await parseCertificate(der);
+      if (!pool.some((p) => bytesEqual(p.der, c.der))) pool.push(c);
+    } catch {
+      // an undecodable extra certificate cannot be part of a path
+    }
+  }
+  const candidates = [...options.trust.anchors, ...pool];
+  let best: { path: Certificate[]; failure: PathValidationResult } | undefined;
+
+  const extend = async (path: Certificate[]): Promise<PathValidationResult | undefined> => {
+    const current = path[path.length - 1]!;
+    if (isAnchor(options.trust, current)) return checkPath(path, options);
+    if (path.length >= MAX_PATH) return undefined;
+    const issuers = candidates.filter((c) => bytesEqual(c.subjectDer, current.issuerDer) && !path.includes(c) && keyIdsAgree(current, c));
+    for (const issuer of issuers) {
+      if (!(await signedBy(current, issuer))) {
+        best ??= { path, failure: failure(path, 'signature-invalid', 'CERTIFICATE_CHAIN_GENERAL_FAILURE', `the signature on "${current.subject.display}" does not verify with "${issuer.subject.display}"`) };
+        continue;
+      }
+      const result = await extend([...path, issuer]);
+      if (result?.status === 'valid') return result;
+      if (result && (!best || path.length + 1 >= best.path.length)) best = { path: [...path, issuer], failure: result };
+    }
+    return undefined;
+  };
+
+  const found = await extend([leaf]);
+  if (found) return found;
+  if (best) return best.failure;
+  return failure([leaf], 'no-chain', 'NO_CERTIFICATE_CHAIN_FOUND', `no path from "${leaf.subject.display}" to a trust anchor`);
+}
+
+function keyIdsAgree(child: Certificate, issuer: Certificate): boolean {
+  return !child.authorityKeyIdentifier || !issuer.subjectKeyIdentifier || child.authorityKeyIdentifier === issuer.subjectKeyIdentifier;
+}
+
+function failure(path: Certificate[], status: PathValidationResult['status'], subIndication: SubIndication, problem: string): PathValidationResult {
+  return { status, subIndication, chain: path.map(summary), problems: [problem] };
+}
+
+function summary(c: Certificate): PathValidationResult['chain'][number] {
+  return { subject: c.subject, issuer: c.issuer, serialNumber: c.serialNumber, notBefore: c.notBefore, notAfter: c.notAfter, fingerprintSha256: c.fingerprintSha256 };
+}
+
+function checkPath(path: Certificate[], o: PathValidationOptions): PathValidationResult {
+  const t = o.time.getTime();
+  for (const c of path) {
+    if (t < c.notBefore.getTime()) return failure(path, 'not-yet-valid', 'NOT_YET_VALID', `"${c.subject.display}" is not valid before ${c.notBefore.toISOString()}`);
+    if (t > c.notAfter.getTime()) return failure(path, 'expired', 'OUT_OF_BOUNDS_NO_POE', `"${c.subject.display}" expired on ${c.notAfter.toISOString()}`);
+  }
+  for (let i = 1; i < path.length; i++) {
+    const ca = path[i]!;
+    const isTrustedRootOfOldStyle = i === path.length - 1 && ca.selfIssued && !ca.basicConstraints;
+    if (!isTrustedRootOfOldStyle && !ca.basicConstraints?.ca) return failure(path, 'not-ca', 'CHAIN_CONSTRAINTS_FAILURE', `"${ca.subject.display}" is not a CA certificate`);
+    if (ca.keyUsage && !ca.keyUsage.includes('keyCertSign')) return failure(path, 'not-ca', 'CHAIN_CONSTRAINTS_FAILURE', `"${ca.subject.display}" may not sign certificates`);
+    const below = i - 1; // CA certificates between this one and the leaf
+    const pathLength = ca.basicConstraints?.pathLength;
+    if (pathLength !== undefined && below - 1 > pathLength) return failure(path, 'not-ca', 'CHAIN_CONSTRAINTS_FAILURE', `"${ca.subject.display}" allows a path length of ${pathLength}`);
+  }
+  const leaf = path[0]!;
+  const purpose = o.purpose ?? 'signing';
+  if (purpose === 'signing' && leaf.keyUsage && !leaf.keyUsage.some((u) => u === 'digitalSignature' || u === 'nonRepudiation')) {
+    return failure(path, 'key-usage', 'CHAIN_CONSTRAINTS_FAILURE', `the signer certificate's key usage (${leaf.keyUsage.join(', ')}) does not allow signatures`);
+  }
+  if (purpose === 'timestamping' && !leaf.extendedKeyUsage?.includes(OID.kpTimeStamping)) {
+    return failure(path, 'key-usage', 'CHAIN_CONSTRAINTS_FAILURE', 'the TSA certificate lacks the timeStamping extended key usage');
+  }
+  return { status: 'valid', chain: path.map(summary), problems: [] };
+}
+
+/** True when `cert`'s signature verifies with `issuer`'s public key. */
+async function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
+  try {
+    const der = cert.der;
+    const [, algId, sigValue] = readChildren(der, readTlv(der, 0));
+    const oid = readOid(der, readChildren(der, algId!)[0]!);
+    const named = signatureFromOid(oid);
+    if (!named?.hash || !sigValue) return false;
+    const tbs = readChildren(der, readTlv(der, 0))[0]!;
+    const algorithm: SignatureAlgorithm = { scheme: named.scheme, hash: named.hash };
+    const check = await verifyWithCertificate(issuer.facts, algorithm, der.subarray(sigValue.contentStart + 1, sigValue.contentEnd), der.subarray(tbs.start, tbs.end));
+    return check.valid;
+  } catch {
+    return false;
+  }
+}
