@@ -2,11 +2,15 @@ import { isKysoError } from '../index.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 import { signCommand, SIGN_HELP } from './commands/sign.js';
+import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
+import { inspectCommand, INSPECT_HELP } from './commands/inspect.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
 
 const COMMANDS: Record<string, Command> = {
   sign: { run: signCommand, help: SIGN_HELP, summary: 'sign a PDF (PAdES)' },
+  verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'verify the signatures of PDFs (exit 0 passed, 1 failed, 2 indeterminate)' },
+  inspect: { run: inspectCommand, help: INSPECT_HELP, summary: "list a PDF's revisions, signature fields and certificates" },
 };
 
 const VERSION = '0.1.0';

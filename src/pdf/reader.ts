@@ -22,6 +22,8 @@ export interface PdfRevision {
   end: number;
   /** Object numbers its cross-reference section defines (empty when the section cannot be read). */
   objects: number[];
+  /** Byte offsets its cross-reference section gives for uncompressed objects. */
+  offsets: number[];
 }
 
 const MAX_SECTIONS = 10_000;
@@ -203,13 +205,17 @@ export class PdfReader {
         continue;
       }
       if (out.length && out[out.length - 1]!.xrefOffset === xrefOffset) continue;
-      let objects: number[] = [];
+      const objects: number[] = [];
+      const offsets: number[] = [xrefOffset];
       try {
-        objects = [...readXrefSection(b, xrefOffset).entries.entries()].filter(([, e]) => e.type !== 0).map(([n]) => n);
+        for (const [n, e] of readXrefSection(b, xrefOffset).entries) {
+          if (e.type !== 0) objects.push(n);
+          if (e.type === 1) offsets.push(e.offset);
+        }
       } catch {
         // an unreadable section still marks a revision boundary
       }
-      out.push({ xrefOffset, end, objects });
+      out.push({ xrefOffset, end, objects, offsets });
     }
     return out;
   }

@@ -107,14 +107,14 @@ describeWithTools(['pdfsig', 'qpdf', 'openssl', 'certutil'], 'interop: pdfsig, q
     const sig = save('sig.p7s', cms);
     const ok = run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', content, '-CAfile', pkiPath('root.cert.pem'), '-purpose', 'any', '-out', '/dev/null']);
     expect(ok.status, ok.stderr).toBe(0);
-    covered[100] ^= 1;
+    covered[100] = covered[100]! ^ 1;
     save('covered.bin', covered);
     const bad = run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', content, '-CAfile', pkiPath('root.cert.pem'), '-purpose', 'any', '-out', '/dev/null']);
     expect(bad.status).not.toBe(0);
   });
   it('pdfsig reports a tampered signed file as invalid', async () => {
     const signed = await signPdf(plain, { signer: signers.rsa2048! });
-    signed[40] ^= 0x01; // inside the first object, well within the signed range
+    signed[40] = signed[40]! ^ 0x01; // inside the first object, well within the signed range
     const r = pdfsig(save('tampered.pdf', signed));
     expect(r.signatures[0]!.signatureValidation).not.toBe('Signature is Valid.');
   });

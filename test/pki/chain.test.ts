@@ -39,7 +39,7 @@ describe('validateCertificatePath', () => {
   it('refuses a certificate whose signature was tampered with', async () => {
     const trust = await createTrustStore([pkiFile('root.cert.pem')]);
     const leaf = der('rsa2048.cert.pem').slice();
-    leaf[leaf.length - 5] ^= 0xff;
+    leaf[leaf.length - 5] = leaf[leaf.length - 5]! ^ 0xff;
     const r = await validateCertificatePath({ certificate: leaf, intermediates: chainOf('rsa2048.chain.pem'), trust, time: at });
     expect(r.status).toBe('signature-invalid');
   });

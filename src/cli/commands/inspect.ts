@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { inspectPdf } from '../../index.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../usage-error.js';
+
+export const INSPECT_HELP = `Usage: kyso inspect FILE [--json]
+
+Lists a PDF's revisions, signature fields (signed and empty) and the certificates of each signature,
+without judging them (use kyso verify for that).`;
+
+/** `kyso inspect`. */
+export async function inspectCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(INSPECT_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length !== 1) throw new UsageError('kyso inspect takes one file');
+  const file = positionals[0]!;
+  const bytes = await readFile(file).catch((e: Error) => {
+    throw new UsageError(`cannot read ${file}: ${e.message}`);
+  });
+  const info = await inspectPdf(bytes);
+  if (values.json) {
+    console.log(JSON.stringify(info, null, 2));
+    return EXIT.OK;
+  }
+  console.log(`${file}: PDF ${info.version}, ${info.pages} page${info.pages === 1 ? '' : 's'}, ${info.revisions.length} revision${info.revisions.length === 1 ? '' : 's'}${info.encrypted ? ', encrypted' : ''}${info.repaired ? ', cross-reference repaired' : ''}`);
+  info.revisions.forEach((r, i) => console.log(`  revision ${i + 1}: ends at byte ${r.end}, ${r.objects} object${r.objects === 1 ? '' : 's'}`));
+  for (const s of info.signatures) {
+    console.log(`  field "${s.fieldName}": ${s.subFilter ?? '?'}${s.signingTime ? `, /M ${s.signingTime}` : ''}${s.pageIndex !== undefined ? `, page ${s.pageIndex + 1}` : ''}`);
+    for (const c of s.certificates) console.log(`    certificate: ${c.subject.display} (issuer ${c.issuer.commonName ?? c.issuer.display}, ${c.notBefore.toISOString().slice(0, 10)} – ${c.notAfter.toISOString().slice(0, 10)})`);
+  }
+  for (const e of info.emptySignatureFields) console.log(`  empty signature field "${e}"`);
+  return EXIT.OK;
+}

@@ -1,0 +1,84 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { verifyPdf, renderPdfReport, isKysoError, type PdfVerificationReport } from '../../index.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../usage-error.js';
+
+export const VERIFY_HELP = `Usage: kyso verify FILE... [--trust FILE|DIR|vn]... [--json] [--time ISO-8601]
+
+Verifies every signature and document timestamp of each PDF: integrity (ByteRange, digest, signature
+value), the signer's certificate path to the trust anchors, the algorithm policy, and every change made
+after each signature. Offline: no network access.
+
+  --trust FILE|DIR|vn      trust anchors: a PEM/DER certificate file, a folder of them, or "vn" for the
+                           bundled Vietnamese roots (repeatable). Without --trust nothing can pass.
+  --intermediate FILE      extra intermediate certificates (repeatable)
+  --time ISO-8601          validation time (default: now)
+  --allow-sha1             accept SHA-1 (old documents)
+  --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
+  -h, --help               this help
+
+Exit codes: 0 every signature passed, 1 any failed, 2 any indeterminate (none failed), 3 usage or I/O error.`;
+
+/** Reads the certificates named by --trust / --intermediate: files, folders of files, or `vn`. */
+async function certificateInputs(paths: string[]): Promise<(Uint8Array | 'vn')[]> {
+  const out: (Uint8Array | 'vn')[] = [];
+  for (const p of paths) {
+    if (p === 'vn') {
+      out.push('vn');
+      continue;
+    }
+    const s = await stat(p).catch(() => {
+      throw new UsageError(`cannot read ${p}`);
+    });
+    const files = s.isDirectory() ? (await readdir(p)).filter((f) => /\.(pem|crt|cer|der)$/i.test(f)).map((f) => join(p, f)) : [p];
+    for (const f of files) out.push(new Uint8Array(await readFile(f)));
+  }
+  return out;
+}
+
+/** `kyso verify`. */
+export async function verifyCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      trust: { type: 'string', multiple: true },
+      intermediate: { type: 'string', multiple: true },
+      time: { type: 'string' },
+      'allow-sha1': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(VERIFY_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length === 0) throw new UsageError('kyso verify needs at least one file');
+  const time = values.time ? new Date(values.time) : undefined;
+  if (time && Number.isNaN(time.getTime())) throw new UsageError(`--time ${values.time} is not an ISO 8601 time`);
+  const trust = values.trust ? await certificateInputs(values.trust) : undefined;
+  const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
+  const results: { file: string; report?: PdfVerificationReport; error?: { code: string; message: string } }[] = [];
+  let exit: number = EXIT.OK;
+  for (const file of positionals) {
+    const bytes = await readFile(file).catch((e: Error) => {
+      throw new UsageError(`cannot read ${file}: ${e.message}`);
+    });
+    try {
+      const report = await verifyPdf(bytes, { ...(trust && { trust }), ...(intermediates && { intermediates }), ...(time && { time }), policy: { allowSha1: values['allow-sha1'] ?? false } });
+      results.push({ file, report });
+      if (report.indication === 'TOTAL_FAILED') exit = EXIT.FAILED;
+      else if (report.indication === 'INDETERMINATE' && exit === EXIT.OK) exit = EXIT.INDETERMINATE;
+    } catch (e) {
+      if (!isKysoError(e)) throw e;
+      results.push({ file, error: { code: e.code, message: e.message } });
+      exit = EXIT.FAILED;
+    }
+  }
+  if (values.json) console.log(JSON.stringify(results, null, 2));
+  else for (const r of results) console.log(r.report ? renderPdfReport(r.report, r.file) : `${r.file}: FAILED — ${r.error!.message} [${r.error!.code}]`, '\n');
+  return exit;
+}

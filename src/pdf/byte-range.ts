@@ -1,0 +1,86 @@
+import { fromLatin1, latin1 } from '../core/bytes.js';
+import { PdfDict, PdfString, numberOf } from './objects.js';
+import { lastIndexOfBytes } from './parser.js';
+
+/** Result of checking a signature's /ByteRange and /Contents against the file's bytes. */
+export interface ByteRangeCheck {
+  ok: boolean;
+  /** `[0, a, b, c]` as found (absent when not four integers). */
+  byteRange?: number[];
+  /** Where the covered bytes end (`b + c`). */
+  coveredEnd?: number;
+  /** The /Contents value (the CMS or timestamp token, trailing zero padding included). */
+  contents?: Uint8Array;
+  /** Why not ok. */
+  problems: string[];
+}
+
+const CONTENTS_KEY = latin1('/Contents');
+
+/**
+ * Checks a signature dictionary's /ByteRange against the bytes: four non-negative integers starting at 0,
+ * two ranges inside the file in order, and the gap between them exactly the hexadecimal `<…>` string that
+ * follows this dictionary's `/Contents` key with the same value — so the signed bytes cannot be moved or
+ * the /Contents swapped (Universal Signature Forgery, Signature Wrapping).
+ * `signatureNumber` is the object number of the signature dictionary, when it is indirect: the `/Contents`
+ * in the gap must lie inside that object.
+ */
+export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber: number | undefined): ByteRangeCheck {
+  const problems: string[] = [];
+  const raw = sig.get('ByteRange');
+  const contentsObj = sig.get('Contents');
+  const contents = contentsObj instanceof PdfString ? contentsObj.bytes : undefined;
+  if (!contents || contents.length === 0) problems.push('/Contents is missing or empty');
+  if (!Array.isArray(raw) || raw.length !== 4 || raw.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 0)) {
+    return { ok: false, problems: [...problems, '/ByteRange is not four non-negative integers'], ...(contents && { contents }) };
+  }
+  const br = raw.map((x) => numberOf(x)!);
+  const [start, a, b, c] = br as [number, number, number, number];
+  const result = (extra: string[]) => {
+    const all = [...problems, ...extra];
+    return { ok: all.length === 0, byteRange: br, coveredEnd: b + c, problems: all, ...(contents && { contents }) };
+  };
+  if (start !== 0) return result(['/ByteRange does not start at byte 0']);
+  if (a <= 0 || b <= a || c <= 0) return result(['/ByteRange ranges are empty, overlap or are out of order']);
+  if (b + c > bytes.length) return result([`/ByteRange ends at byte ${b + c}, beyond the end of the file (${bytes.length})`]);
+  if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e) return result(['the gap between the signed ranges is not a hexadecimal string']);
+  for (let i = a + 1; i < b - 1; i++) {
+    const ch = bytes[i]!;
+    const hex = (ch >= 0x30 && ch <= 0x39) || (ch >= 0x41 && ch <= 0x46) || (ch >= 0x61 && ch <= 0x66);
+    if (!hex) return result([`the gap between the signed ranges holds a non-hexadecimal byte at ${i}`]);
+  }
+  // The gap must be this dictionary's /Contents: the key right before it, and the same value.
+  let k = a - 1;
+  while (k > 0 && (bytes[k] === 0x20 || bytes[k] === 0x0a || bytes[k] === 0x0d || bytes[k] === 0x09)) k--;
+  const keyAt = lastIndexOfBytes(bytes, CONTENTS_KEY, k + 1, Math.max(0, k + 1 - CONTENTS_KEY.length));
+  if (keyAt < 0) return result(['the gap between the signed ranges is not preceded by /Contents']);
+  if (signatureNumber !== undefined && enclosingObject(bytes, keyAt) !== signatureNumber) {
+    return result(['the /Contents in the gap belongs to another object than the signature dictionary']);
+  }
+  if (contents && !sameHex(bytes, a + 1, b - 1, contents)) return result(['the /Contents value differs from the bytes in the gap (a second /Contents?)']);
+  return result([]);
+}
+
+/** The number of the indirect object whose `N G obj` header precedes `at` with no `endobj` between. */
+function enclosingObject(bytes: Uint8Array, at: number): number | undefined {
+  const from = Math.max(0, at - 256 * 1024);
+  const objAt = lastIndexOfBytes(bytes, latin1(' obj'), at, from);
+  if (objAt < 0 || lastIndexOfBytes(bytes, latin1('endobj'), at, objAt) >= 0) return undefined;
+  const head = fromLatin1(bytes, Math.max(0, objAt - 24), objAt).match(/(\d+)\s+\d+$/);
+  return head ? Number(head[1]) : undefined;
+}
+
+function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array): boolean {
+  if (to - from !== value.length * 2) return false;
+  for (let i = 0; i < value.length; i++) {
+    const hi = parseInt(String.fromCharCode(bytes[from + 2 * i]!, bytes[from + 2 * i + 1]!), 16);
+    if (hi !== value[i]) return false;
+  }
+  return true;
+}
+
+/** The covered byte ranges as views of `bytes` (no copies), for streamed hashing. */
+export function coveredParts(bytes: Uint8Array, byteRange: number[]): Uint8Array[] {
+  const [s, a, b, c] = byteRange as [number, number, number, number];
+  return [bytes.subarray(s, s + a), bytes.subarray(b, b + c)];
+}

@@ -1,0 +1,433 @@
+import { digestFromOid, type DigestAlgorithm } from '../core/algorithms.js';
+import { bytesEqual, toBytes, type BinaryInput } from '../core/bytes.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { isKysoError } from '../core/errors.js';
+import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
+import { digestParts } from '../crypto/digest.js';
+import { parseSignedData, verifySignerInfo, type ParsedSignedData } from '../cms/index.js';
+import { parseCertificate, type CertificateInfo } from '../pki/certificate.js';
+import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
+import type { TrustStore } from '../pki/trust-store.js';
+import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
+import { checkByteRange, coveredParts } from '../pdf/byte-range.js';
+import { analyseModifications, type ModificationReport } from '../pdf/modification-analysis.js';
+import { PdfDict, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
+import { PdfReader, type PdfRevision } from '../pdf/reader.js';
+import { countByteRanges, findSignatureFields, type FoundSignature } from '../pdf/signature-scan.js';
+import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
+import { withDefaults, type ValidationPolicy } from './policy.js';
+import { resolveTrust, type TrustInput } from './trust-input.js';
+
+/** Options of {@link verifyPdf}. */
+export interface VerifyPdfOptions {
+  /** Trust anchors. Without them no signature is TOTAL_PASSED (INDETERMINATE, NO_CERTIFICATE_CHAIN_FOUND). */
+  trust?: TrustInput;
+  /** Further intermediate certificates to build paths with. */
+  intermediates?: readonly (BinaryInput | string)[];
+  /** Validation time. Default: now, from `clock`. */
+  time?: Date;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Algorithm policy. */
+  policy?: ValidationPolicy;
+}
+
+/** A timestamp found with a signature, checked. */
+export interface TimestampReport {
+  kind: 'signature-timestamp' | 'document-timestamp';
+  genTime?: string;
+  tsa?: string;
+  valid: boolean;
+  problems: string[];
+}
+
+/** The signer's certificate as the report shows it. */
+export type SignerFacts = Pick<CertificateInfo, 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'keyUsage' | 'publicKey' | 'fingerprintSha256'>;
+
+/** Verification of one signature (or document timestamp) of a PDF. */
+export interface PdfSignatureReport {
+  /** 1-based, in the order of the revisions they sign. */
+  index: number;
+  fieldName: string;
+  kind: 'signature' | 'document-timestamp';
+  subFilter?: string;
+  /** 0-based index of the revision the signature covers. */
+  revision?: number;
+  byteRange?: number[];
+  /** `/M`, the claimed signing time, ISO 8601. */
+  claimedSigningTime?: string;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  name?: string;
+  /** DocMDP level when this is a certification signature. */
+  certification?: { permissions: 1 | 2 | 3 };
+  integrity: {
+    byteRange: boolean;
+    /** The message digest (or timestamp imprint) equals the digest of the signed bytes. */
+    digest: boolean | null;
+    signatureValue: boolean | null;
+    /** signing-certificate(-v2) names the signer: `match`, `mismatch` or `absent`. */
+    signingCertificate: 'match' | 'mismatch' | 'absent';
+  };
+  digestAlgorithm?: string;
+  signatureAlgorithm?: string;
+  signer?: SignerFacts;
+  chain?: PathValidationResult;
+  timestamps: TimestampReport[];
+  modifications?: ModificationReport;
+  indication: Indication;
+  subIndication?: SubIndication;
+  /** Why not TOTAL_PASSED, most important first. */
+  errors: string[];
+  warnings: string[];
+}
+
+/** Verification of a whole PDF. */
+export interface PdfVerificationReport {
+  /** The worst indication over all signatures (INDETERMINATE when the document has none). */
+  indication: Indication;
+  subIndication?: SubIndication;
+  /** The validation time used, ISO 8601. */
+  validationTime: string;
+  revisions: number;
+  signatures: PdfSignatureReport[];
+  /** Empty signature fields, by name. */
+  emptySignatureFields: string[];
+  /** Problems of the document as a whole. */
+  errors: string[];
+  warnings: string[];
+}
+
+/**
+ * Verifies every signature and document timestamp of a PDF: ByteRange and /Contents, message digest,
+ * signature value and signing-certificate attribute; the signer's certificate path to the given trust
+ * anchors at the validation time (or, for an expired certificate, at a valid signature timestamp); the
+ * algorithm policy; and every change made after each signature. Network access: none.
+ *
+ * @example
+ * ```ts
+ * const report = await verifyPdf(await readFile('signed.pdf'), { trust: [await readFile('root.pem')] });
+ * if (report.indication !== 'TOTAL_PASSED') console.log(report.signatures.map((s) => s.errors));
+ * ```
+ * @throws KysoError `ERR_PDF_MALFORMED` when the file is not a readable PDF at all.
+ */
+export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}): Promise<PdfVerificationReport> {
+  const bytes = toBytes(pdf, 'pdf');
+  const reader = PdfReader.open(bytes);
+  const time = options.time ?? (options.clock ?? systemClock)();
+  const trust = await resolveTrust(options.trust);
+  const policy = withDefaults(options.policy);
+  const revisions = reader.revisions();
+  const { signed, empty } = findSignatureFields(reader);
+  const docMdp = certificationLevel(reader);
+  const ctx: Ctx = { bytes, reader, revisions, time, trust, policy, intermediates: (options.intermediates ?? []).map((i) => toBytes(typeof i === 'string' ? new TextEncoder().encode(i) : i)), docMdp };
+
+  const reports: PdfSignatureReport[] = [];
+  for (const found of signed) reports.push(await verifyOne(ctx, found));
+  reports.sort((a, b) => (a.byteRange?.[2] ?? 0) + (a.byteRange?.[3] ?? 0) - ((b.byteRange?.[2] ?? 0) + (b.byteRange?.[3] ?? 0)));
+  reports.forEach((r, i) => (r.index = i + 1));
+
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (reader.repaired) warnings.push('the cross-reference data is broken; the document was read by scanning its objects');
+  const hidden = countByteRanges(bytes) - signed.length;
+  if (hidden > 0) warnings.push(`${hidden} /ByteRange ${hidden === 1 ? 'entry is' : 'entries are'} not reachable from the form's signature fields`);
+  let indication: Indication = 'TOTAL_PASSED';
+  let subIndication: SubIndication | undefined;
+  if (reports.length === 0) {
+    indication = 'INDETERMINATE';
+    subIndication = 'SIGNED_DATA_NOT_FOUND';
+    errors.push('the document has no signature');
+  }
+  for (const r of reports) {
+    const worse = worstIndication(indication, r.indication);
+    if (worse !== indication) {
+      indication = worse;
+      subIndication = r.subIndication;
+    }
+  }
+  return {
+    indication,
+    ...(subIndication && { subIndication }),
+    validationTime: time.toISOString(),
+    revisions: revisions.length,
+    signatures: reports,
+    emptySignatureFields: empty.map((e) => e.fieldName),
+    errors,
+    warnings,
+  };
+}
+
+interface Ctx {
+  bytes: Uint8Array;
+  reader: PdfReader;
+  revisions: PdfRevision[];
+  time: Date;
+  trust?: TrustStore;
+  policy: Required<ValidationPolicy>;
+  intermediates: Uint8Array[];
+  docMdp?: { level: 1 | 2 | 3; signature: PdfDict };
+}
+
+async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureReport> {
+  const sig = found.signature;
+  const type = nameOf(sig.get('Type'));
+  const subFilter = nameOf(sig.get('SubFilter'));
+  const kind: PdfSignatureReport['kind'] = type === 'DocTimeStamp' || subFilter === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature';
+  const text = (k: string) => {
+    const v = ctx.reader.resolve(sig.get(k));
+    return v instanceof PdfString ? decodeTextString(v) : undefined;
+  };
+  const m = text('M');
+  const claimed = m ? parsePdfDate(m) : undefined;
+  const report: PdfSignatureReport = {
+    index: 0,
+    fieldName: found.fieldName,
+    kind,
+    ...(subFilter && { subFilter }),
+    ...(claimed && { claimedSigningTime: claimed.toISOString() }),
+    ...optional('reason', text('Reason')),
+    ...optional('location', text('Location')),
+    ...optional('contactInfo', text('ContactInfo')),
+    ...optional('name', text('Name')),
+    integrity: { byteRange: false, digest: null, signatureValue: null, signingCertificate: 'absent' },
+    timestamps: [],
+    indication: 'TOTAL_PASSED',
+    errors: [],
+    warnings: [],
+  };
+  if (ctx.docMdp?.signature === sig) report.certification = { permissions: ctx.docMdp.level };
+  const fail = (sub: SubIndication, message: string) => {
+    if (report.indication !== 'TOTAL_FAILED') {
+      report.indication = 'TOTAL_FAILED';
+      report.subIndication = sub;
+    }
+    report.errors.push(message);
+  };
+  const doubt = (sub: SubIndication, message: string) => {
+    if (report.indication === 'TOTAL_PASSED') {
+      report.indication = 'INDETERMINATE';
+      report.subIndication = sub;
+    }
+    report.errors.push(message);
+  };
+
+  // 1. ByteRange and /Contents
+  const br = checkByteRange(ctx.bytes, sig, found.signatureRef?.num);
+  if (br.byteRange) report.byteRange = br.byteRange;
+  report.integrity.byteRange = br.ok;
+  for (const p of br.problems) fail('FORMAT_FAILURE', p);
+  if (br.coveredEnd !== undefined) {
+    const rev = ctx.revisions.findIndex((r) => r.end === br.coveredEnd || (r.end > br.coveredEnd! && onlyEol(ctx.bytes, br.coveredEnd!, r.end)));
+    if (rev >= 0) report.revision = rev;
+    else if (br.ok) fail('FORMAT_FAILURE', `the signed range ends at byte ${br.coveredEnd}, which is not the end of a revision`);
+  }
+  if (!br.ok || !br.contents || !br.byteRange) return report;
+
+  // 2. CMS: digest, signature value, attributes
+  let cms: ParsedSignedData;
+  try {
+    cms = parseSignedData(br.contents);
+  } catch (e) {
+    fail('FORMAT_FAILURE', `/Contents is not a readable CMS signature: ${isKysoError(e) ? e.message : String(e)}`);
+    return report;
+  }
+  const parts = coveredParts(ctx.bytes, br.byteRange);
+  if (kind === 'document-timestamp') await checkDocumentTimestamp(ctx, report, br.contents, parts, fail);
+  else await checkSignature(ctx, report, cms, parts, subFilter, fail, doubt);
+
+  // 3. Changes after it
+  if (br.coveredEnd !== undefined) {
+    const docMdp = ctx.docMdp && coveredEndOf(ctx.docMdp.signature) <= br.coveredEnd ? ctx.docMdp.level : undefined;
+    report.modifications = analyseModifications(ctx.bytes, ctx.reader, br.coveredEnd, ctx.revisions, docMdp ? { docMdp } : {});
+    if (report.modifications.verdict === 'not-permitted-changes') {
+      fail('SIG_CONSTRAINTS_FAILURE', 'the document was changed after this signature in a way that is not permitted');
+    } else if (report.modifications.verdict === 'changes-reported') {
+      report.warnings.push('the document was changed after this signature (annotations, form data or metadata); the changes are listed');
+    }
+  }
+  return report;
+}
+
+function coveredEndOf(sig: PdfDict): number {
+  const br = sig.get('ByteRange');
+  return Array.isArray(br) && br.length === 4 ? (numberOf(br[2]) ?? 0) + (numberOf(br[3]) ?? 0) : Infinity;
+}
+
+function onlyEol(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] !== 0x0a && bytes[i] !== 0x0d) return false;
+  return true;
+}
+
+type Fail = (sub: SubIndication, message: string) => void;
+
+async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedSignedData, parts: Uint8Array[], subFilter: string | undefined, fail: Fail, doubt: Fail): Promise<void> {
+  const si = cms.signerInfos[0];
+  if (!si || cms.signerInfos.length !== 1) {
+    fail('FORMAT_FAILURE', `the CMS holds ${cms.signerInfos.length} SignerInfos; a PDF signature has exactly one`);
+    if (!si) return;
+  }
+  const hash: DigestAlgorithm | undefined = si.digestAlgorithm;
+  report.digestAlgorithm = hash ?? si.digestAlgorithmOid;
+  if (si.signatureAlgorithm) report.signatureAlgorithm = `${si.signatureAlgorithm.scheme} with ${si.signatureAlgorithm.hash}`;
+  if (!hash) {
+    fail('FORMAT_FAILURE', `unsupported or invalid digest algorithm ${si.digestAlgorithmOid}`);
+    return;
+  }
+  const documentDigest = await digestParts(hash, parts);
+  let verification;
+  if (subFilter === 'adbe.pkcs7.sha1') {
+    // The signed content is the SHA-1 digest of the signed bytes.
+    const sha1 = await digestParts('SHA-1', parts);
+    if (!cms.eContent || !bytesEqual(cms.eContent, sha1)) fail('HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
+    verification = await verifySignerInfo(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.intermediates });
+  } else {
+    if (cms.eContent !== undefined) fail('FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
+    if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') report.warnings.push(`unusual SubFilter ${subFilter ?? '(none)'}`);
+    verification = await verifySignerInfo(cms, si, { contentDigest: documentDigest, extraCertificates: ctx.intermediates });
+  }
+  report.integrity.digest = verification.messageDigestValid ?? null;
+  report.integrity.signatureValue = verification.signatureValid;
+  report.integrity.signingCertificate = verification.signingCertificateAttributeMatches === undefined ? 'absent' : verification.signingCertificateAttributeMatches ? 'match' : 'mismatch';
+  const problemCodes = new Set(verification.problems.map((p) => p.code));
+  if (verification.messageDigestValid === false) fail('HASH_FAILURE', 'the signed bytes do not match the message digest: the document was altered');
+  if (!verification.signatureValid) {
+    if (problemCodes.has('unsupported-algorithm')) doubt('CRYPTO_CONSTRAINTS_FAILURE', verification.problems.find((p) => p.code === 'unsupported-algorithm')!.message);
+    else if (problemCodes.has('signer-certificate-not-found')) doubt('NO_SIGNING_CERTIFICATE_FOUND', 'the signer certificate is not in the signature');
+    else fail('SIG_CRYPTO_FAILURE', `the signature value does not verify${verification.problems.length ? `: ${verification.problems.map((p) => p.message).join('; ')}` : ''}`);
+  }
+  if (verification.signingCertificateAttributeMatches === false) fail('SIG_CONSTRAINTS_FAILURE', 'the signing-certificate attribute names another certificate');
+  if (subFilter === 'ETSI.CAdES.detached' && verification.signingCertificateAttributeMatches === undefined) report.warnings.push('PAdES requires the signing-certificate-v2 attribute; it is absent');
+  for (const p of verification.problems) if (p.code === 'nonstandard-algorithm-identifier' || p.code === 'duplicate-attribute') report.warnings.push(p.message);
+  if (!verification.signerCertificate) return;
+
+  const cert = await parseCertificate(verification.signerCertificate);
+  report.signer = {
+    subject: cert.subject,
+    issuer: cert.issuer,
+    serialNumber: cert.serialNumber,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    ...(cert.keyUsage && { keyUsage: cert.keyUsage }),
+    publicKey: cert.publicKey,
+    fingerprintSha256: cert.fingerprintSha256,
+  };
+  if (!ctx.policy.allowSha1 && (hash === 'SHA-1' || si.signatureAlgorithm?.hash === 'SHA-1')) doubt('CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is not accepted by the validation policy');
+  if (cert.publicKey.type === 'RSA' && cert.publicKey.bits < ctx.policy.minRsaBits) doubt('CRYPTO_CONSTRAINTS_FAILURE', `an RSA key of ${cert.publicKey.bits} bits is below the policy's ${ctx.policy.minRsaBits}`);
+
+  // signature timestamps: proof that the signature existed at genTime
+  let poe: Date | undefined;
+  for (const der of si.signatureTimeStampTokens) {
+    const ts = await checkToken(der, { data: si.signature }, 'signature-timestamp', [...cms.certificates, ...ctx.intermediates]);
+    report.timestamps.push(ts.report);
+    if (ts.report.valid && ts.genTime && (!poe || ts.genTime < poe)) poe = ts.genTime;
+    if (!ts.report.valid) report.warnings.push(`a signature timestamp does not verify: ${ts.report.problems.join('; ')}`);
+  }
+  const claimed = report.claimedSigningTime ? new Date(report.claimedSigningTime) : si.signingTime;
+  if (claimed && (claimed < cert.notBefore || claimed > cert.notAfter)) report.warnings.push(`the claimed signing time ${claimed.toISOString()} is outside the certificate's validity`);
+
+  if (!ctx.trust) {
+    doubt('NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
+    return;
+  }
+  const intermediates = [...cms.certificates, ...ctx.intermediates];
+  let chain = await validateCertificatePath({ certificate: cert.der, intermediates, trust: ctx.trust, time: ctx.time });
+  if (chain.status === 'expired' && poe) {
+    const atPoe = await validateCertificatePath({ certificate: cert.der, intermediates, trust: ctx.trust, time: poe });
+    if (atPoe.status === 'valid') {
+      chain = atPoe;
+      report.warnings.push(`the certificate has expired; a signature timestamp proves the signature existed at ${poe.toISOString()}, while it was valid`);
+    }
+  }
+  report.chain = chain;
+  if (chain.status !== 'valid') doubt(chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; ') || `certificate path: ${chain.status}`);
+  else report.warnings.push('revocation status not checked (no revocation data used)');
+}
+
+async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, token: Uint8Array, parts: Uint8Array[], fail: Fail): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseTimestampToken(token);
+  } catch (e) {
+    fail('FORMAT_FAILURE', `the document timestamp is not a readable RFC 3161 token: ${(e as Error).message}`);
+    return;
+  }
+  const hash = parsed.messageImprint.hash ?? digestFromOid(parsed.messageImprint.hashAlgorithmOid);
+  if (!hash) {
+    fail('FORMAT_FAILURE', 'the document timestamp uses an unknown digest');
+    return;
+  }
+  report.digestAlgorithm = hash;
+  const digest = await digestParts(hash, parts);
+  const ts = await checkToken(token, { digest }, 'document-timestamp', ctx.intermediates);
+  report.timestamps.push(ts.report);
+  report.integrity.digest = bytesEqual(parsed.messageImprint.digest, digest);
+  report.integrity.signatureValue = ts.signatureValid;
+  if (!report.integrity.digest) fail('HASH_FAILURE', 'the document timestamp imprint does not match the signed bytes');
+  else if (!ts.report.valid) fail('SIG_CRYPTO_FAILURE', `the document timestamp does not verify: ${ts.report.problems.join('; ')}`);
+  if (ts.signerCertificate) {
+    const cert = await parseCertificate(ts.signerCertificate);
+    report.signer = { subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber, notBefore: cert.notBefore, notAfter: cert.notAfter, publicKey: cert.publicKey, fingerprintSha256: cert.fingerprintSha256 };
+    if (ctx.trust) {
+      report.chain = await validateCertificatePath({ certificate: cert.der, intermediates: [...parsed.certificates, ...ctx.intermediates], trust: ctx.trust, time: parsed.genTime, purpose: 'timestamping' });
+      if (report.chain.status !== 'valid' && report.indication === 'TOTAL_PASSED') {
+        report.indication = 'INDETERMINATE';
+        report.subIndication = report.chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE';
+        report.errors.push(report.chain.problems.join('; '));
+      }
+    } else if (report.indication === 'TOTAL_PASSED') {
+      report.indication = 'INDETERMINATE';
+      report.subIndication = 'NO_CERTIFICATE_CHAIN_FOUND';
+      report.errors.push('no trust anchors were given, so the time-stamping authority cannot be trusted');
+    }
+  }
+}
+
+async function checkToken(
+  der: Uint8Array,
+  imprint: { data?: Uint8Array; digest?: Uint8Array },
+  kind: TimestampReport['kind'],
+  extraCertificates: Uint8Array[],
+): Promise<{ report: TimestampReport; genTime?: Date; signatureValid: boolean; signerCertificate?: Uint8Array }> {
+  try {
+    const token = parseTimestampToken(der);
+    const v = await verifyTimestampToken(token, { ...imprint, extraCertificates });
+    return {
+      report: { kind, genTime: token.genTime.toISOString(), ...(token.tsaName && { tsa: token.tsaName }), valid: v.valid, problems: v.problems.map((p) => p.message) },
+      genTime: token.genTime,
+      signatureValid: v.signature.signatureValid,
+      ...(v.signerCertificate && { signerCertificate: v.signerCertificate }),
+    };
+  } catch (e) {
+    return { report: { kind, valid: false, problems: [(e as Error).message] }, signatureValid: false };
+  }
+}
+
+/** The DocMDP level of the document's certification signature (catalog /Perms /DocMDP), if any. */
+function certificationLevel(reader: PdfReader): { level: 1 | 2 | 3; signature: PdfDict } | undefined {
+  try {
+    const perms = reader.resolveDict(reader.catalog().get('Perms'));
+    const sigObj: PdfObject | undefined = perms?.get('DocMDP');
+    const sig = reader.resolveDict(sigObj);
+    if (!sig) return undefined;
+    const refs = reader.resolve(sig.get('Reference'));
+    let level = 2;
+    if (Array.isArray(refs)) {
+      for (const r of refs) {
+        const d = reader.resolveDict(r);
+        if (nameOf(d?.get('TransformMethod')) !== 'DocMDP') continue;
+        const p = numberOf(reader.resolveDict(d?.get('TransformParams'))?.get('P'));
+        if (p === 1 || p === 2 || p === 3) level = p;
+      }
+    }
+    return { level: level as 1 | 2 | 3, signature: sig };
+  } catch {
+    return undefined;
+  }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
