@@ -83,9 +83,9 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
   for (const r of later) {
     for (const n of r.objects) numbers.add(n);
     for (const o of r.offsets) offsets.add(o);
-    if (r.objects.length === 0) add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revision ending at byte ${r.end} has no readable cross-reference section` });
+    if (!r.readable) add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revision ending at byte ${r.end} has no readable cross-reference section` });
   }
-  appendedWithoutXref(bytes, coveredEnd, offsets, add);
+  appendedWithoutXref(bytes, coveredEnd, offsets, current, add);
   for (const n of [...numbers].sort((a, b) => a - b)) ctx.classify(n, add);
   return finish(changes, later.length, options);
 }
@@ -112,13 +112,17 @@ function onlyWhitespace(bytes: Uint8Array, from: number, to: number): boolean {
 }
 
 /** Objects written after the signed range that no later cross-reference section lists (an ISA variant). */
-function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number>, add: (c: PdfChange) => void): void {
+function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number>, current: PdfReader, add: (c: PdfChange) => void): void {
   const tail = fromLatin1(bytes, from, Math.min(bytes.length, from + MAX_TAIL_SCAN));
   const re = /(?:^|[\r\n\s])(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
   for (let m = re.exec(tail); m; m = re.exec(tail)) {
     const offset = from + m.index + (m[0].length - m[0].trimStart().length);
     const num = Number(m[1]);
-    if (listed.has(offset)) continue;
+    // writers differ on whether an xref offset points at the object or at the end-of-line before it
+    if (listed.has(offset) || listed.has(offset - 1) || listed.has(offset - 2) || listed.has(offset + 1)) continue;
+    // an unlisted definition that a later, listed one supersedes is dead bytes, not a change
+    const effective = current.offsetOf(num);
+    if (effective !== undefined && effective > offset) continue;
     add({ kind: 'appended-without-xref', status: 'not-permitted', object: num, detail: `object ${num} was appended at byte ${offset} without a cross-reference entry` });
   }
 }
@@ -153,11 +157,7 @@ class Context {
     if (fields instanceof PdfRef) this.fieldsNum = fields.num;
     const dss = cat.get('DSS');
     if (dss instanceof PdfRef) this.dssNums.add(dss.num);
-    const dssDict = before.resolveDict(dss);
-    for (const key of ['Certs', 'OCSPs', 'CRLs', 'VRI']) {
-      const v = dssDict?.get(key);
-      if (v instanceof PdfRef) this.dssNums.add(v.num);
-    }
+    this.collectDss(before.resolve(dss), 0);
     this.collectPageTree(cat.get('Pages'), 0);
     for (const page of safePages(before)) {
       this.pageNums.add(page.ref.num);
@@ -174,6 +174,19 @@ class Context {
       }
     };
     walk(fields, 0);
+  }
+
+  /** Every indirect object inside the DSS (arrays, VRI dictionaries, certificate and revocation streams). */
+  private collectDss(o: PdfObject | undefined, depth: number): void {
+    if (depth > 4 || this.dssNums.size > 100_000) return;
+    const values = Array.isArray(o) ? o : o instanceof PdfDict ? [...o.map.values()] : [];
+    for (const v of values) {
+      if (v instanceof PdfRef) {
+        if (this.dssNums.has(v.num)) continue;
+        this.dssNums.add(v.num);
+        this.collectDss(this.before.resolve(v), depth + 1);
+      } else this.collectDss(v, depth + 1);
+    }
   }
 
   private collectPageTree(node: PdfObject | undefined, depth: number): void {
@@ -210,8 +223,8 @@ class Context {
     if (n === this.acroFormNum) return this.classifyForm(n, oldDict, newDict, add);
     if (n === this.fieldsNum) return this.classifyGrowth(n, oldVal, newVal, 'form-field', 'the form field list', add);
     if (this.dssNums.has(n)) return add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) updated' });
-    if (n === this.infoNum || n === this.metadataNum) return add({ kind: 'metadata', status: 'reported', object: n, detail: 'document metadata changed' });
-    if (this.pageTreeNums.has(n)) return add({ kind: 'pages', status: 'not-permitted', object: n, detail: 'the page tree changed (pages added, removed or reordered)' });
+    if (n === this.infoNum || n === this.metadataNum) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
+    if (this.pageTreeNums.has(n)) return this.classifyPageTree(n, oldDict, newDict, add);
     if (this.pageNums.has(n)) return this.classifyPage(n, oldDict, newDict, add);
     if (this.annotsArrays.has(n)) return this.classifyAnnots(n, oldVal, newVal, add);
     if (this.fieldNums.has(n)) return this.classifyField(n, oldDict, newDict, add);
@@ -234,7 +247,8 @@ class Context {
     for (const key of changedKeys(oldDict, newDict)) {
       if (key === 'DSS') add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) added' });
       else if (key === 'AcroForm') this.classifyForm(n, dictOf(this.before.resolve(oldDict.get('AcroForm'))) ?? new PdfDict(), dictOf(this.after.resolve(newDict.get('AcroForm'))), add);
-      else if (key === 'Metadata') add({ kind: 'metadata', status: 'reported', object: n, detail: 'document metadata changed' });
+      else if (key === 'Metadata') add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
+      else if (key === 'Extensions') this.classifyExtensions(n, oldDict, newDict, add);
       else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the catalog entry /${key} changed` });
     }
   }
@@ -260,8 +274,24 @@ class Context {
     if (!oldDict || !newDict) return add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `page object ${n} was replaced` });
     for (const key of changedKeys(oldDict, newDict)) {
       if (key === 'Annots') this.classifyAnnots(n, this.before.resolve(oldDict.get('Annots')) ?? [], this.after.resolve(newDict.get('Annots')) ?? null, add);
-      else add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `the page entry /${key} changed (page content or resources)` });
+      else if (RENDERING_KEYS.has(key)) add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `the page entry /${key} changed (what the page shows)` });
+      else add({ kind: 'page-content', status: 'permitted', object: n, detail: `the page entry /${key} changed (not part of what the page shows)` });
     }
+  }
+
+  private classifyPageTree(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
+    if (!oldDict || !newDict) return add({ kind: 'pages', status: 'not-permitted', object: n, detail: 'a page tree node was replaced' });
+    for (const key of changedKeys(oldDict, newDict)) {
+      const structural = key === 'Kids' || key === 'Count' || key === 'Parent' || RENDERING_KEYS.has(key);
+      add({ kind: 'pages', status: structural ? 'not-permitted' : 'permitted', object: n, detail: structural ? `the page tree entry /${key} changed (pages added, removed, reordered or redrawn)` : `the page tree entry /${key} changed (not part of what the pages show)` });
+    }
+  }
+
+  private classifyExtensions(n: number, oldDict: PdfDict, newDict: PdfDict, add: (c: PdfChange) => void): void {
+    const was = dictOf(this.before.resolve(oldDict.get('Extensions'))) ?? new PdfDict();
+    const now = dictOf(this.after.resolve(newDict.get('Extensions')));
+    const kept = now !== undefined && [...was.map.keys()].every((k) => same(this.before.resolve(was.get(k)) ?? null, this.after.resolve(now.get(k)) ?? null));
+    add({ kind: 'catalog', status: kept ? 'permitted' : 'not-permitted', object: n, detail: kept ? 'a developer extension was declared' : 'the declared developer extensions were changed' });
   }
 
   private classifyAnnots(n: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
@@ -308,6 +338,9 @@ class Context {
   }
 }
 
+/** Page (and inheritable page tree) entries that decide what a page shows. */
+const RENDERING_KEYS = new Set(['Contents', 'Resources', 'MediaBox', 'CropBox', 'BleedBox', 'TrimBox', 'ArtBox', 'Rotate', 'Group', 'UserUnit', 'BoxColorInfo', 'VP']);
+
 function safePages(reader: PdfReader) {
   try {
     return reader.pages();
@@ -325,14 +358,29 @@ function changedKeys(a: PdfDict, b: PdfDict): string[] {
   return [...keys].filter((k) => !same(a.get(k) ?? null, b.get(k) ?? null));
 }
 
+/** Structural equality: dictionary key order, white space and number formatting do not count. */
 function same(a: PdfObject, b: PdfObject): boolean {
   if (a instanceof PdfStream || b instanceof PdfStream) {
     if (!(a instanceof PdfStream && b instanceof PdfStream)) return false;
-    if (a.data.length !== b.data.length || serialize(a.dict) !== serialize(b.dict)) return false;
+    if (a.data.length !== b.data.length || !same(withoutLength(a.dict), withoutLength(b.dict))) return false;
     for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
     return true;
   }
+  if (a instanceof PdfDict && b instanceof PdfDict) {
+    if (a.map.size !== b.map.size) return false;
+    for (const [k, v] of a.map) if (!b.has(k) || !same(v, b.get(k)!)) return false;
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]!));
+  const na = numberOf(a);
+  if (na !== undefined) return na === numberOf(b);
   return serialize(a) === serialize(b);
+}
+
+function withoutLength(d: PdfDict): PdfDict {
+  const c = d.clone();
+  c.delete('Length');
+  return c;
 }
 
 function describe(o: PdfObject): string {

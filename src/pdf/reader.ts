@@ -24,6 +24,8 @@ export interface PdfRevision {
   objects: number[];
   /** Byte offsets its cross-reference section gives for uncompressed objects. */
   offsets: number[];
+  /** False when its cross-reference section cannot be read. */
+  readable: boolean;
 }
 
 const MAX_SECTIONS = 10_000;
@@ -204,18 +206,20 @@ export class PdfReader {
       } catch {
         continue;
       }
-      if (out.length && out[out.length - 1]!.xrefOffset === xrefOffset) continue;
+      // A real startxref points back into the file; a %%EOF inside a stream's data usually does not.
+      if (xrefOffset >= at || (out.length && out[out.length - 1]!.xrefOffset === xrefOffset)) continue;
       const objects: number[] = [];
       const offsets: number[] = [xrefOffset];
+      let readable = true;
       try {
         for (const [n, e] of readXrefSection(b, xrefOffset).entries) {
           if (e.type !== 0) objects.push(n);
           if (e.type === 1) offsets.push(e.offset);
         }
       } catch {
-        // an unreadable section still marks a revision boundary
+        readable = false; // an unreadable section still marks a revision boundary
       }
-      out.push({ xrefOffset, end, objects, offsets });
+      out.push({ xrefOffset, end, objects, offsets, readable });
     }
     return out;
   }

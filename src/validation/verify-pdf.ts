@@ -1,5 +1,6 @@
-import { digestFromOid, type DigestAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, toBytes, type BinaryInput } from '../core/bytes.js';
+import { digestFromOid, signatureFromOid, type DigestAlgorithm } from '../core/algorithms.js';
+import { bytesEqual, concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
+import { readTlv } from '../core/der.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { isKysoError } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
@@ -228,7 +229,7 @@ async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureR
   // 2. CMS: digest, signature value, attributes
   let cms: ParsedSignedData;
   try {
-    cms = parseSignedData(br.contents);
+    cms = parseSignedData(withoutPadding(br.contents, report));
   } catch (e) {
     fail('FORMAT_FAILURE', `/Contents is not a readable CMS signature: ${isKysoError(e) ? e.message : String(e)}`);
     return report;
@@ -248,6 +249,17 @@ async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureR
     }
   }
   return report;
+}
+
+/** The CMS without what follows it in /Contents (zero padding, or garbage some writers leave, which is reported). */
+function withoutPadding(contents: Uint8Array, report: PdfSignatureReport): Uint8Array {
+  try {
+    const end = readTlv(contents, 0).end;
+    if (contents.subarray(end).some((b) => b !== 0)) report.warnings.push('/Contents holds bytes after the CMS signature');
+    return contents.subarray(0, end);
+  } catch {
+    return contents;
+  }
 }
 
 function coveredEndOf(sig: PdfDict): number {
@@ -271,23 +283,29 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   const hash: DigestAlgorithm | undefined = si.digestAlgorithm;
   report.digestAlgorithm = hash ?? si.digestAlgorithmOid;
   if (si.signatureAlgorithm) report.signatureAlgorithm = `${si.signatureAlgorithm.scheme} with ${si.signatureAlgorithm.hash}`;
-  if (!hash) {
+  if (!hash || signatureFromOid(si.digestAlgorithmOid)) {
     fail('FORMAT_FAILURE', `unsupported or invalid digest algorithm ${si.digestAlgorithmOid}`);
     return;
   }
   const documentDigest = await digestParts(hash, parts);
   let verification;
+  let sha1Matches = false;
   if (subFilter === 'adbe.pkcs7.sha1') {
     // The signed content is the SHA-1 digest of the signed bytes.
     const sha1 = await digestParts('SHA-1', parts);
-    if (!cms.eContent || !bytesEqual(cms.eContent, sha1)) fail('HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
+    sha1Matches = cms.eContent !== undefined && bytesEqual(cms.eContent, sha1);
+    if (!sha1Matches) fail('HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
     verification = await verifySignerInfo(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.intermediates });
   } else {
     if (cms.eContent !== undefined) fail('FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
     if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') report.warnings.push(`unusual SubFilter ${subFilter ?? '(none)'}`);
-    verification = await verifySignerInfo(cms, si, { contentDigest: documentDigest, extraCertificates: ctx.intermediates });
+    // Without signed attributes the signature is over the signed bytes themselves: only then are they joined.
+    const content = si.signedAttributes ? {} : { content: concatBytes(parts) };
+    verification = await verifySignerInfo(cms, si, { contentDigest: documentDigest, ...content, extraCertificates: ctx.intermediates });
   }
-  report.integrity.digest = verification.messageDigestValid ?? null;
+  // Without signed attributes there is no message-digest attribute: the signature over the bytes vouches for them.
+  report.integrity.digest = verification.messageDigestValid ?? (si.signedAttributes ? null : verification.signatureValid);
+  if (subFilter === 'adbe.pkcs7.sha1') report.integrity.digest = report.integrity.digest !== false && sha1Matches;
   report.integrity.signatureValue = verification.signatureValid;
   report.integrity.signingCertificate = verification.signingCertificateAttributeMatches === undefined ? 'absent' : verification.signingCertificateAttributeMatches ? 'match' : 'mismatch';
   const problemCodes = new Set(verification.problems.map((p) => p.code));
