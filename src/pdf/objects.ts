@@ -38,9 +38,15 @@ export class PdfRef {
   }
 }
 
-/** A real number written with a decimal point (integers are plain JS numbers). */
+/**
+ * A real number written with a decimal point (integers are plain JS numbers). A real read from a file keeps
+ * its text, so that an object written again in an update says exactly what it said before.
+ */
 export class PdfReal {
-  constructor(readonly value: number) {}
+  constructor(
+    readonly value: number,
+    readonly text?: string,
+  ) {}
 }
 
 /** A dictionary. Keys are names without the slash; insertion order is kept for output. */

@@ -126,7 +126,7 @@ export class PdfParser {
       }
       const v = Number(k);
       if (!Number.isFinite(v)) fail('bad number', start);
-      return k.includes('.') ? new PdfReal(v) : v;
+      return k.includes('.') ? new PdfReal(v, k) : v;
     }
     this.pos += k.length;
     if (k === 'true') return true;

@@ -43,7 +43,7 @@ export function serialize(o: PdfObject): string {
   if (o === null) return 'null';
   if (typeof o === 'boolean') return o ? 'true' : 'false';
   if (typeof o === 'number') return Number.isInteger(o) ? String(o) : writeReal(o);
-  if (o instanceof PdfReal) return writeReal(o.value);
+  if (o instanceof PdfReal) return o.text ?? writeReal(o.value);
   if (o instanceof PdfName) return writeName(o.name);
   if (o instanceof PdfString) return writeString(o);
   if (o instanceof PdfRef) return `${o.num} ${o.gen} R`;

@@ -1,16 +1,28 @@
-// The seam between XML signatures and certificates: certificate facts come from pki's parseCertificate,
-// public-key checks from pki's WebCrypto verification; chain validation waits for src/pki/chain.ts
-// (buildAndValidateChain). Nothing else in src/xml touches certificates, so the switch is this file.
+// The seam between XML signatures and certificates: facts from pki's parseCertificate, public-key checks
+// from pki's WebCrypto verification, path validation from pki's validateCertificatePath. Nothing else in
+// src/xml touches certificates.
 import type { SignatureAlgorithm } from '../core/algorithms.js';
-import { parsePem } from '../core/bytes.js';
+import type { SubIndication } from '../core/indication.js';
+import { p1363ToDer } from '../crypto/ecdsa-signature.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
+import { validateCertificatePath } from '../pki/chain.js';
 import { verifyWithCertificate as verifyRawSignature } from '../pki/public-key.js';
-import { p1363ToDer } from '../crypto/ecdsa-signature.js';
-import type { SubIndication } from './verify-xml.js';
+import { createTrustStore, type TrustStore } from '../pki/trust-store.js';
+import { vnTrustStore } from '../pki/vn-trust.js';
 
-/** Trust anchors: root certificates as DER bytes or PEM text. */
-export type XmlTrust = readonly (Uint8Array | string)[];
+/**
+ * Trust anchors: a store, `'vn'` for the pinned Vietnamese bundle, or root certificates as DER bytes or
+ * PEM text.
+ */
+export type XmlTrust = TrustStore | 'vn' | readonly (Uint8Array | string)[];
+
+/** The {@link TrustStore} of an {@link XmlTrust}; `undefined` when none was given. */
+export async function xmlTrustStore(trust: XmlTrust | undefined): Promise<TrustStore | undefined> {
+  if (trust === undefined) return undefined;
+  if (trust === 'vn') return vnTrustStore();
+  return Array.isArray(trust) ? createTrustStore(trust) : (trust as TrustStore);
+}
 
 /** What a report says about a certificate. */
 export interface XmlCertificateFacts {
@@ -36,9 +48,14 @@ export interface XmlCertificateFacts {
 
 /** Chain validation of the signing certificate. */
 export interface XmlChainReport {
+  /** `not-checked` when no trust anchors were given. */
   status: 'valid' | 'invalid' | 'not-checked';
   /** The EN 319 102-1 sub-indication when not valid. */
   subIndication?: SubIndication;
+  /** The path found, leaf first (RFC 4514 subjects), as far as it was built. */
+  path?: string[];
+  /** The validation time, ISO 8601. */
+  time?: string;
   detail?: string;
 }
 
@@ -75,20 +92,17 @@ export async function verifyWithCertificate(der: Uint8Array, data: Uint8Array, s
 }
 
 /**
- * Chain of the signing certificate to `trust` at `time`. Without anchors, or until src/pki/chain.ts
- * exists, the chain is `not-checked`, which keeps every signature below TOTAL_PASSED.
+ * Path validation of the signing certificate to `trust` at `time`, with the KeyInfo certificates (and
+ * any the caller gave) as candidate intermediates. Without anchors the chain is `not-checked`, which
+ * keeps the signature below TOTAL_PASSED.
  */
-export async function checkCertificateChain(
-  _leaf: Uint8Array,
-  _intermediates: readonly Uint8Array[],
-  trust: XmlTrust | undefined,
-  _time: Date,
-): Promise<XmlChainReport> {
-  if (!trust || trust.length === 0) return { status: 'not-checked', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', detail: 'no trust anchors given' };
-  const anchors = trust.flatMap((t) => (typeof t === 'string' ? parsePem(t).map((b) => b.der) : [t]));
-  return {
-    status: 'not-checked',
-    subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
-    detail: `chain validation against ${anchors.length} trust anchor(s) is not available yet (src/pki/chain.ts)`,
-  };
+export async function checkCertificateChain(leaf: Uint8Array, intermediates: readonly Uint8Array[], trust: TrustStore | undefined, time: Date): Promise<XmlChainReport> {
+  if (!trust || trust.anchors.length === 0) return { status: 'not-checked', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', detail: 'no trust anchors given' };
+  const r = await validateCertificatePath({ certificate: leaf, intermediates, trust, time, purpose: 'signing' });
+  const out: XmlChainReport = { status: r.status === 'valid' ? 'valid' : 'invalid', path: r.chain.map((c) => c.subject.display), time: time.toISOString() };
+  if (r.status !== 'valid') {
+    out.subIndication = r.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE';
+    out.detail = r.problems.join('; ') || `certificate path: ${r.status}`;
+  }
+  return out;
 }

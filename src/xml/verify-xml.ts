@@ -1,10 +1,20 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
 import { bytesEqual, fromBase64, parsePem, toBase64 } from '../core/bytes.js';
 import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
+import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { digest } from '../crypto/digest.js';
 import { digestFromUri, signatureFromUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { C14N_URIS, c14nFromUri, canonicalize, type C14nMethod } from './c14n.js';
-import { checkCertificateChain, describeCertificate, verifyWithCertificate, type XmlCertificateFacts, type XmlChainReport, type XmlTrust } from './certificates.js';
+import {
+  checkCertificateChain,
+  describeCertificate,
+  verifyWithCertificate,
+  xmlTrustStore,
+  type XmlCertificateFacts,
+  type XmlChainReport,
+  type XmlTrust,
+} from './certificates.js';
+import type { TrustStore } from '../pki/trust-store.js';
 import {
   DSIG_NS,
   XADES_NS,
@@ -44,25 +54,6 @@ import {
 } from './references.js';
 import type { XmlLimits } from './scan.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/timestamp-token.js';
-
-/** ETSI EN 319 102-1 main indication. */
-export type Indication = 'TOTAL_PASSED' | 'INDETERMINATE' | 'TOTAL_FAILED';
-
-/** ETSI EN 319 102-1 sub-indications kyso's XML verifier reports. */
-export type SubIndication =
-  | 'FORMAT_FAILURE'
-  | 'HASH_FAILURE'
-  | 'SIG_CRYPTO_FAILURE'
-  | 'SIGNED_DATA_NOT_FOUND'
-  | 'NO_SIGNING_CERTIFICATE_FOUND'
-  | 'NO_CERTIFICATE_CHAIN_FOUND'
-  | 'CHAIN_CONSTRAINTS_FAILURE'
-  | 'CERTIFICATE_CHAIN_GENERAL_FAILURE'
-  | 'CRYPTO_CONSTRAINTS_FAILURE'
-  | 'SIG_CONSTRAINTS_FAILURE'
-  | 'REVOKED'
-  | 'EXPIRED'
-  | 'NOT_YET_VALID';
 
 /** One Reference of a signature, as verified. */
 export interface XmlReferenceReport {
@@ -187,17 +178,18 @@ export interface XmlVerificationReport {
 /** Options of {@link verifyXml}. */
 export interface VerifyXmlOptions {
   /**
-   * Trust anchors (root certificates, DER or PEM). Without them no signature is TOTAL_PASSED: the best
-   * is INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND.
+   * Trust anchors: a TrustStore, `'vn'` (the pinned Vietnamese bundle), or root certificates (DER or
+   * PEM). Without them no signature is TOTAL_PASSED: the best is INDETERMINATE /
+   * NO_CERTIFICATE_CHAIN_FOUND.
    */
   trust?: XmlTrust;
-  /** Validation time for the certificate chain. Default: now. */
+  /** Validation time for the certificate path. Default: now. */
   time?: Date;
   /** Profile whose placement and business-element rules apply. Default: `auto` (by root element). */
   profile?: ProfileName | ProfileDefinition | 'auto' | 'none';
   /** Accept SHA-1 digests and RSA-SHA1 (flagged all the same). Default: false. */
   allowSha1?: boolean;
-  /** Extra candidate signing certificates (DER bytes or PEM text), for signatures without KeyInfo. */
+  /** Further certificates (DER or PEM): signing certificates for signatures without KeyInfo, intermediates. */
   certificates?: readonly (Uint8Array | string)[];
   /** Parser caps. */
   limits?: XmlLimits;
@@ -280,7 +272,10 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
     report.errors.push(`more than ${MAX_SIGNATURES} signatures`);
     return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT' };
   }
-  for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, rule ?? undefined, options));
+  const trust = await xmlTrustStore(options.trust);
+  const extra = (options.certificates ?? []).flatMap((c) => (typeof c === 'string' ? parsePem(c).map((b) => b.der) : [c]));
+  const context: VerifyContext = { rule: rule ?? undefined, trust, time: options.time ?? new Date(), extra, allowSha1: !!options.allowSha1 };
+  for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, context));
   const worst = worstOf(report.signatures);
   if (report.errors.length) {
     report.indication = 'TOTAL_FAILED';
@@ -306,15 +301,28 @@ function pickProfile(option: NonNullable<VerifyXmlOptions['profile']>, root: Ele
   return resolveProfile(option);
 }
 
-const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };
-
+/** The first signature with the worst indication. */
 function worstOf(reports: readonly XmlSignatureReport[]): XmlSignatureReport | undefined {
   let worst: XmlSignatureReport | undefined;
-  for (const r of reports) if (!worst || RANK[r.indication] > RANK[worst.indication]) worst = r;
+  for (const r of reports) if (!worst || isWorse(r.indication, worst.indication)) worst = r;
   return worst;
 }
 
-async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDocument | undefined, options: VerifyXmlOptions): Promise<XmlSignatureReport> {
+function isWorse(a: Indication, b: Indication): boolean {
+  return a !== b && worstIndication(a, b) === a;
+}
+
+/** What every signature of a document is verified against. */
+interface VerifyContext {
+  rule?: ProfileDocument;
+  trust?: TrustStore;
+  time: Date;
+  /** Candidate signing certificates and intermediates the caller gave. */
+  extra: Uint8Array[];
+  allowSha1: boolean;
+}
+
+async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyContext): Promise<XmlSignatureReport> {
   const report: XmlSignatureReport = {
     path: elementPath(sig),
     indication: 'TOTAL_PASSED',
@@ -329,7 +337,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
   };
   if (sig.hasAttribute('Id')) report.id = sig.getAttribute('Id')!;
   const fail = (f: Failure) => {
-    if (report.indication === 'TOTAL_PASSED' || RANK[f.indication] > RANK[report.indication]) {
+    if (report.indication === 'TOTAL_PASSED' || isWorse(f.indication, report.indication)) {
       report.indication = f.indication;
       report.subIndication = f.subIndication;
       report.errors.unshift(f.message);
@@ -391,7 +399,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
     fail(formatFailure(isKysoError(e) ? e.message : String(e)));
     return report;
   }
-  const candidates = [...s.certificates, ...(options.certificates ?? []).flatMap((c) => (typeof c === 'string' ? parsePem(c).map((b) => b.der) : [c]))];
+  const candidates = [...s.certificates, ...ctx.extra];
   let signer: Uint8Array | undefined;
   if (!s.algorithm) {
     fail(formatFailure(`signature method ${s.signatureMethod} is not supported`));
@@ -429,17 +437,17 @@ async function verifySignature(sig: Element, parsed: ParsedXml, rule: ProfileDoc
 
   // Profile: the signature's place gives its role, and the role's business element must be exactly
   // the element a valid reference resolved to.
-  if (rule) checkProfile(sig, parsed, rule, s, report, fail);
+  if (ctx.rule) checkProfile(sig, parsed, ctx.rule, s, report, fail);
 
   // Algorithm policy.
   const sha1 = s.algorithm?.hash === 'SHA-1' || s.references.some((r) => r.hash === 'SHA-1');
-  report.algorithms = { sha1, accepted: !sha1 || !!options.allowSha1 };
-  if (sha1 && !options.allowSha1) fail(new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is used; accept it only as a policy choice (allowSha1)'));
-  if (sha1 && options.allowSha1) report.warnings.push('SHA-1 accepted by policy (allowSha1)');
+  report.algorithms = { sha1, accepted: !sha1 || ctx.allowSha1 };
+  if (sha1 && !ctx.allowSha1) fail(new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is used; accept it only as a policy choice (allowSha1)'));
+  if (sha1 && ctx.allowSha1) report.warnings.push('SHA-1 accepted by policy (allowSha1)');
 
   // Trust.
   if (signer) {
-    const chain = await checkCertificateChain(signer, s.certificates, options.trust, options.time ?? new Date());
+    const chain = await checkCertificateChain(signer, candidates, ctx.trust, ctx.time);
     report.chain = chain;
     if (chain.status !== 'valid') {
       fail(new Failure('INDETERMINATE', chain.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND', chain.detail ?? 'the certificate chain was not validated'));

@@ -125,6 +125,61 @@ describe('verifyXml round trips', () => {
   });
 });
 
+describe('verifyXml trust', () => {
+  const time = new Date('2025-06-01T00:00:00Z');
+
+  it('TOTAL_PASSED for every profile when the chain reaches a trust anchor', async () => {
+    for (const [file, profile] of [
+      ['einvoice-tt78.xml', 'einvoice'],
+      ['tax-01gtgt.xml', 'tax'],
+      ['bhxh-d02-ts.xml', 'bhxh'],
+      ['bhxh-package.xml', 'bhxh'],
+    ] as const) {
+      const report = await verifyXml(await signed(file, { profile, includeChain: true }), { trust, time });
+      expect(report.indication, `${file}: ${report.signatures.flatMap((x) => x.errors).join('; ')}`).toBe('TOTAL_PASSED');
+      expect(first(report).chain).toMatchObject({ status: 'valid', time: time.toISOString() });
+      expect(first(report).chain.path).toHaveLength(3);
+    }
+  });
+
+  it('intermediates come from KeyInfo or from the caller; a PEM root works as trust too', async () => {
+    const leafOnly = await signed('einvoice-tt78.xml');
+    expect((await verifyXml(leafOnly, { trust, time })).subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+    const withIntermediate = await verifyXml(leafOnly, { trust: [readFileSync(pkiPath('root.cert.pem'), 'utf8')], time, certificates: [readFileSync(pkiPath('intermediate.cert.pem'), 'utf8')] });
+    expect(withIntermediate.indication).toBe('TOTAL_PASSED');
+  });
+
+  it('a wrong trust anchor, or the Vietnamese bundle, does not vouch for the test PKI', async () => {
+    const xml = await signed('einvoice-tt78.xml', { includeChain: true });
+    const other = await verifyXml(xml, { trust: [readFileSync(pkiPath('other-root.cert.pem'), 'utf8')], time });
+    expect(other).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect(first(other).chain.status).toBe('invalid');
+    expect((await verifyXml(xml, { trust: 'vn', time })).subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+  });
+
+  it('an expired certificate, and one without a signing key usage, are not TOTAL_PASSED', async () => {
+    const expired = await verifyXml(await signed('einvoice-tt78.xml', { signer: testSigner('expired'), includeChain: true }), { trust, time });
+    expect(first(expired).integrity).toBe(true);
+    expect(expired.indication).toBe('INDETERMINATE');
+    expect(first(expired).chain.status).toBe('invalid');
+    const nosign = await verifyXml(await signed('einvoice-tt78.xml', { signer: testSigner('nosign'), includeChain: true }), { trust, time });
+    expect(nosign.indication).toBe('INDETERMINATE');
+    expect(first(nosign).chain.status).toBe('invalid');
+  });
+
+  it('a certificate changed outside its key: the signature still verifies, the path does not', async () => {
+    const xml = await signed('einvoice-tt78.xml', { includeChain: true });
+    const cert = /<X509Certificate>([^<]+)</.exec(xml)![1]!;
+    const der = Buffer.from(cert, 'base64');
+    const cn = der.indexOf(Buffer.from('Nguy', 'utf8')); // in the subject
+    der[cn]! ^= 0x01;
+    const report = await verifyXml(xml.replace(cert, der.toString('base64')), { trust, time });
+    expect(first(report).integrity).toBe(true);
+    expect(report.indication).toBe('INDETERMINATE');
+    expect(first(report).chain.status).toBe('invalid');
+  });
+});
+
 describe('verifyXml tampering', () => {
   it('one character in the signed element: HASH_FAILURE', async () => {
     const xml = await signed('einvoice-tt78.xml');
