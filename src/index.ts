@@ -49,3 +49,9 @@ export type { Indication, SubIndication } from './core/indication.js';
 export { createTrustStore, type TrustStore } from './pki/trust-store.js';
 export { vnTrustStore } from './pki/vn-trust.js';
 export { validateCertificatePath, type PathValidationResult, type PathValidationOptions, type CertificatePurpose } from './pki/chain.js';
+
+// time-stamps
+export { timestampPdf, type TimestampPdfOptions } from './pdf/timestamp-pdf.js';
+export { timestamp, type TimestampDataOptions, type TimestampResult } from './tsa/timestamp-data.js';
+export { HttpTimestampSource, type HttpTimestampSourceOptions, type TimestampSource, type TimestampOptions, type TimestampToken } from './tsa/index.js';
+export { verifyTimestamp, type TimestampVerificationReport } from './validation/verify-timestamp.js';

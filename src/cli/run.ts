@@ -4,12 +4,14 @@ import { UsageError } from './usage-error.js';
 import { signCommand, SIGN_HELP } from './commands/sign.js';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
 import { inspectCommand, INSPECT_HELP } from './commands/inspect.js';
+import { timestampCommand, TIMESTAMP_HELP } from './commands/timestamp.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
 
 const COMMANDS: Record<string, Command> = {
   sign: { run: signCommand, help: SIGN_HELP, summary: 'sign a PDF (PAdES)' },
   verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'verify the signatures of PDFs (exit 0 passed, 1 failed, 2 indeterminate)' },
+  timestamp: { run: timestampCommand, help: TIMESTAMP_HELP, summary: 'time-stamp any file (RFC 3161) into FILE.tsr' },
   inspect: { run: inspectCommand, help: INSPECT_HELP, summary: "list a PDF's revisions, signature fields and certificates" },
 };
 

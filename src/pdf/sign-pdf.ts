@@ -4,6 +4,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { KysoError } from '../core/errors.js';
 import { digest, digestParts } from '../crypto/digest.js';
 import { assembleSignedData, buildSignedAttributes, estimateSignedDataSize } from '../cms/index.js';
+import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
+import type { TimestampSource } from '../tsa/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { embedSignature, preparePdfSignature, signedParts, type PreparedSignature } from './signature-field.js';
@@ -44,7 +46,15 @@ export interface SignPdfOptions extends PdfSignatureFields {
   hash?: DigestAlgorithm;
   /** RSA-PSS rather than PKCS#1 v1.5 with an RSA key. Default: false. */
   pss?: boolean;
+  /**
+   * A time-stamping authority: the signature gets a signature-time-stamp (PAdES B-T), proof that it existed
+   * at the TSA's time. Default: none (B-B).
+   */
+  tsa?: TimestampSource;
 }
+
+/** Bytes reserved for a signature timestamp token (a token with its TSA's certificate chain is 3–8 KiB). */
+const TIMESTAMP_RESERVE = 16 * 1024;
 
 /**
  * Signs a PDF: PAdES baseline B-B (`ETSI.CAdES.detached`) in an incremental update. The result begins with
@@ -61,9 +71,10 @@ export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promis
   const { signer } = options;
   if (!signer || typeof signer.sign !== 'function') throw new KysoError('ERR_INVALID_ARGUMENT', 'options.signer is required');
   const algorithm = chooseAlgorithm(signer, { hash: options.hash, pss: options.pss });
-  const session = await startSession(toBytes(pdf, 'pdf'), { ...options, certificate: signer.certificate, chain: signer.chain, algorithm });
+  const extraReservedBytes = (options.extraReservedBytes ?? 0) + (options.tsa ? TIMESTAMP_RESERVE : 0);
+  const session = await startSession(toBytes(pdf, 'pdf'), { ...options, extraReservedBytes, certificate: signer.certificate, chain: signer.chain, algorithm });
   const signature = await signer.sign(session.signedAttributes, algorithm);
-  return completeSession(session, signature);
+  return completeSession(session, signature, options.tsa);
 }
 
 /** Options of {@link preparePdfSigning}: the certificate side of a signer whose key is elsewhere. */
@@ -145,7 +156,7 @@ export async function preparePdfSigning(pdf: BinaryInput, options: PreparePdfSig
  *
  * @throws KysoError `ERR_SIGNING_STATE` when the state is not usable or `pdf` is not the prepared input.
  */
-export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState, signature: BinaryInput): Promise<Uint8Array> {
+export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState, signature: BinaryInput, options: { tsa?: TimestampSource } = {}): Promise<Uint8Array> {
   if (state?.kind !== 'kyso.pdf-signing' || state.version !== 1) throw new KysoError('ERR_SIGNING_STATE', 'not a kyso PDF signing state (version 1)');
   const input = toBytes(pdf, 'pdf');
   if (input.length !== state.inputLength) throw new KysoError('ERR_SIGNING_STATE', 'the PDF is not the one the signature was prepared for (length differs)');
@@ -168,6 +179,7 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
   return completeSession(
     { prepared, signedAttributes, algorithm: state.algorithm, certificate, chain: state.chain.map(fromBase64) },
     toBytes(signature, 'signature'),
+    options.tsa,
   );
 }
 
@@ -214,7 +226,8 @@ async function startSession(
   return { prepared, signedAttributes, algorithm: o.algorithm, certificate: o.certificate, chain: o.chain };
 }
 
-function completeSession(s: Session, signature: Uint8Array): Uint8Array {
-  const cms = assembleSignedData({ signedAttributes: s.signedAttributes, signature, algorithm: s.algorithm, certificate: s.certificate, chain: s.chain });
+async function completeSession(s: Session, signature: Uint8Array, tsa?: TimestampSource): Promise<Uint8Array> {
+  let cms = assembleSignedData({ signedAttributes: s.signedAttributes, signature, algorithm: s.algorithm, certificate: s.certificate, chain: s.chain });
+  if (tsa) cms = await addSignatureTimestamp(cms, tsa, s.algorithm.hash);
   return embedSignature(s.prepared, cms);
 }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { extname, resolve } from 'node:path';
-import { signPdf, type DigestAlgorithm } from '../../index.js';
+import { HttpTimestampSource, signPdf, type DigestAlgorithm } from '../../index.js';
+import { headerOptions } from './timestamp.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { loadSigner, SIGNER_HELP } from '../load-signer.js';
 import { UsageError } from '../usage-error.js';
@@ -24,6 +25,9 @@ Signature:
   --hash sha256|sha384|sha512   digest algorithm (default: the key's natural one)
   --pss                    RSA-PSS instead of PKCS#1 v1.5 with an RSA key
   --legacy-subfilter       adbe.pkcs7.detached instead of ETSI.CAdES.detached, for old validators
+  --tsa URL                add a signature timestamp from this RFC 3161 TSA (PAdES B-T)
+  --tsa-header "K: V"      an extra HTTP header for the TSA (repeatable)
+  --level B-B|B-T          PAdES level (B-T needs --tsa; default: B-T with --tsa, else B-B)
   --force                  replace OUT if it exists
   -h, --help               this help`;
 
@@ -51,6 +55,9 @@ export async function signCommand(argv: string[]): Promise<number> {
       hash: { type: 'string' },
       pss: { type: 'boolean' },
       'legacy-subfilter': { type: 'boolean' },
+      tsa: { type: 'string' },
+      'tsa-header': { type: 'string', multiple: true },
+      level: { type: 'string' },
       force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -70,6 +77,10 @@ export async function signCommand(argv: string[]): Promise<number> {
     hash = HASHES[values.hash.toLowerCase().replace('-', '')];
     if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512, not ${values.hash}`);
   }
+  const level = (values.level ?? (values.tsa ? 'B-T' : 'B-B')).toUpperCase();
+  if (level !== 'B-B' && level !== 'B-T') throw new UsageError(`--level ${values.level} is not supported here; use B-B or B-T (B-LT and B-LTA need revocation data, not yet available)`);
+  if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
+  const tsa = level === 'B-T' ? new HttpTimestampSource({ url: values.tsa!, headers: headerOptions(values['tsa-header']) }) : undefined;
   const signer = await loadSigner(values);
   const pdf = await readFile(input).catch((e: Error) => {
     throw new UsageError(`cannot read ${input}: ${e.message}`);
@@ -84,6 +95,7 @@ export async function signCommand(argv: string[]): Promise<number> {
     hash,
     pss: values.pss,
     subFilter: values['legacy-subfilter'] ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
+    ...(tsa && { tsa }),
   });
   await writeFileAtomic(output, signed, { overwrite: values.force });
   console.error(`signed ${input} -> ${output}`);

@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { verifyPdf, renderPdfReport, isKysoError, type PdfVerificationReport } from '../../index.js';
+import { verifyPdf, verifyTimestamp, renderPdfReport, isKysoError, type PdfVerificationReport } from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 
@@ -16,6 +16,7 @@ after each signature. Offline: no network access.
   --intermediate FILE      extra intermediate certificates (repeatable)
   --time ISO-8601          validation time (default: now)
   --allow-sha1             accept SHA-1 (old documents)
+  --tsr FILE.tsr           verify an RFC 3161 time-stamp response over FILE instead (any file type)
   --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
   -h, --help               this help
 
@@ -49,6 +50,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       time: { type: 'string' },
       'allow-sha1': { type: 'boolean' },
       json: { type: 'boolean' },
+      tsr: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,6 +63,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (time && Number.isNaN(time.getTime())) throw new UsageError(`--time ${values.time} is not an ISO 8601 time`);
   const trust = values.trust ? await certificateInputs(values.trust) : undefined;
   const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
+  if (values.tsr) return verifyTsr(positionals, values.tsr, trust, values.json ?? false);
   const results: { file: string; report?: PdfVerificationReport; error?: { code: string; message: string } }[] = [];
   let exit: number = EXIT.OK;
   for (const file of positionals) {
@@ -81,4 +84,22 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(results, null, 2));
   else for (const r of results) console.log(r.report ? renderPdfReport(r.report, r.file) : `${r.file}: FAILED — ${r.error!.message} [${r.error!.code}]`, '\n');
   return exit;
+}
+
+async function verifyTsr(files: string[], tsrPath: string, trust: (Uint8Array | 'vn')[] | undefined, json: boolean): Promise<number> {
+  if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
+  const [data, tsr] = await Promise.all(
+    [files[0]!, tsrPath].map((f) =>
+      readFile(f).catch((e: Error) => {
+        throw new UsageError(`cannot read ${f}: ${e.message}`);
+      }),
+    ),
+  );
+  const report = await verifyTimestamp(data!, tsr!, trust ? { trust } : {});
+  if (json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(`${files[0]}: time-stamp ${report.indication}${report.subIndication ? ` (${report.subIndication})` : ''}${report.genTime ? ` — ${report.genTime}${report.tsa ? ` by ${report.tsa}` : ''}` : ''}`);
+    for (const e of report.errors) console.log(`  ! ${e}`);
+  }
+  return report.indication === 'TOTAL_PASSED' ? EXIT.OK : report.indication === 'TOTAL_FAILED' ? EXIT.FAILED : EXIT.INDETERMINATE;
 }

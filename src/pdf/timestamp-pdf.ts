@@ -1,0 +1,38 @@
+import type { DigestAlgorithm } from '../core/algorithms.js';
+import { toBytes, type BinaryInput } from '../core/bytes.js';
+import { digestParts } from '../crypto/digest.js';
+import type { TimestampSource } from '../tsa/index.js';
+import { embedSignature, preparePdfSignature, signedParts } from './signature-field.js';
+
+/** Options of {@link timestampPdf}. */
+export interface TimestampPdfOptions {
+  /** Who time-stamps. */
+  tsa: TimestampSource;
+  /** Digest of the document. Default: SHA-256. */
+  hash?: DigestAlgorithm;
+  /** Field name. Default: a new unique name. */
+  fieldName?: string;
+  /** Bytes reserved for the token. Default: 16 KiB. */
+  reserve?: number;
+}
+
+/**
+ * Adds a document timestamp (`/DocTimeStamp`, SubFilter `ETSI.RFC3161`) in an incremental update: an RFC 3161
+ * token over the whole document as it is. Over a DSS it makes PAdES B-LTA; another one later renews it.
+ *
+ * @example
+ * ```ts
+ * const stamped = await timestampPdf(signed, { tsa: new HttpTimestampSource({ url }) });
+ * ```
+ */
+export async function timestampPdf(pdf: BinaryInput, options: TimestampPdfOptions): Promise<Uint8Array> {
+  const hash = options.hash ?? 'SHA-256';
+  const prepared = preparePdfSignature(toBytes(pdf, 'pdf'), {
+    subFilter: 'ETSI.RFC3161',
+    type: 'DocTimeStamp',
+    contentsSize: options.reserve ?? 16 * 1024,
+    ...(options.fieldName !== undefined && { fieldName: options.fieldName }),
+  });
+  const token = await options.tsa.timestamp(await digestParts(hash, signedParts(prepared)), hash);
+  return embedSignature(prepared, token.der);
+}
