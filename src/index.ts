@@ -43,7 +43,7 @@ export { verifyPdf, type VerifyPdfOptions, type PdfVerificationReport, type PdfS
 export { inspectPdf, type PdfInspection } from './validation/inspect-pdf.js';
 export { renderPdfReport } from './validation/render-text.js';
 export type { ValidationPolicy } from './validation/policy.js';
-export type { TrustInput } from './validation/trust-input.js';
+export type { TrustInput } from './pki/trust-input.js';
 export type { ModificationReport, PdfChange, ChangeStatus } from './pdf/modification-analysis.js';
 export type { Indication, SubIndication } from './core/indication.js';
 export { createTrustStore, type TrustStore } from './pki/trust-store.js';
@@ -55,3 +55,12 @@ export { timestampPdf, type TimestampPdfOptions } from './pdf/timestamp-pdf.js';
 export { timestamp, type TimestampDataOptions, type TimestampResult } from './tsa/timestamp-data.js';
 export { HttpTimestampSource, type HttpTimestampSourceOptions, type TimestampSource, type TimestampOptions, type TimestampToken } from './tsa/index.js';
 export { verifyTimestamp, type TimestampVerificationReport } from './validation/verify-timestamp.js';
+
+// XML declarations and e-invoices
+export { signXml, type SignXmlOptions } from './xml/sign-xml.js';
+export { verifyXml, parseSignedContent, type VerifyXmlOptions, type XmlVerificationReport, type XmlSignatureReport, type XmlReferenceReport } from './xml/verify-xml.js';
+export { PROFILES, TAX_PROFILE, BHXH_PROFILE, EINVOICE_PROFILE, type ProfileName, type ProfileDefinition } from './xml/profiles.js';
+export { renderXmlReport } from './validation/render-text.js';
+
+// CAdES for any file
+export { signDetached, verifyDetached, type SignDetachedOptions, type DetachedVerificationReport, type DetachedData } from './validation/cades.js';

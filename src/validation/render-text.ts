@@ -1,3 +1,4 @@
+import type { XmlVerificationReport } from '../xml/verify-xml.js';
 import type { PdfSignatureReport, PdfVerificationReport } from './verify-pdf.js';
 
 const MARK: Record<string, string> = { TOTAL_PASSED: 'PASSED', INDETERMINATE: 'INDETERMINATE', TOTAL_FAILED: 'FAILED' };
@@ -43,4 +44,23 @@ export function renderPdfReport(report: PdfVerificationReport, file?: string): s
   const doc = [...report.errors.map((e) => `! ${e}`), ...report.warnings.map((w) => `· ${w}`)];
   if (report.emptySignatureFields.length) doc.push(`· empty signature fields: ${report.emptySignatureFields.join(', ')}`);
   return [head, ...blocks, ...doc].join('\n');
+}
+
+/** An XML verification report as text for people. */
+export function renderXmlReport(report: XmlVerificationReport, file?: string): string {
+  const lines = [`${file ? `${file}: ` : ''}${MARK[report.indication]}${report.subIndication ? ` (${report.subIndication})` : ''} — ${report.signatures.length} XML signature${report.signatures.length === 1 ? '' : 's'}${report.profile ? `, profile ${report.profile}` : ''}`];
+  report.signatures.forEach((s, i) => {
+    lines.push(`Signature #${i + 1} at ${s.path}${s.role ? ` (${s.role})` : ''}: ${MARK[s.indication]}${s.subIndication ? ` (${s.subIndication})` : ''}`);
+    if (s.certificate) {
+      const id = [s.certificate.mst && `MST ${s.certificate.mst}`, s.certificate.cccd && `CCCD ${s.certificate.cccd}`].filter(Boolean).join(', ');
+      lines.push(`  Signer:      ${s.certificate.subject}${id ? ` (${id})` : ''}`);
+    }
+    if (s.signingTime) lines.push(`  Signed at:   ${s.signingTime.time ?? s.signingTime.value}${s.signingTime.signed ? '' : ' (not covered by the signature)'}`);
+    lines.push(`  Integrity:   ${s.integrity ? 'every reference and the signature value check out' : 'BROKEN'}; references: ${s.references.map((r) => `${r.uri || '""'} ${r.digestValid ? 'ok' : 'MISMATCH'}`).join(', ')}`);
+    if (s.businessElement) lines.push(`  Signed data: ${s.businessElement.signed ? `exactly ${s.businessElement.path ?? s.businessElement.rule}` : `NOT the ${s.businessElement.rule} an application reads`}`);
+    for (const e of s.errors) lines.push(`  ! ${e}`);
+    for (const w of s.warnings) lines.push(`  · ${w}`);
+  });
+  for (const e of report.errors) lines.push(`! ${e}`);
+  return lines.join('\n');
 }

@@ -17,7 +17,7 @@ import { PdfReader, type PdfRevision } from '../pdf/reader.js';
 import { countByteRanges, findSignatureFields, type FoundSignature } from '../pdf/signature-scan.js';
 import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
 import { withDefaults, type ValidationPolicy } from './policy.js';
-import { resolveTrust, type TrustInput } from './trust-input.js';
+import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 
 /** Options of {@link verifyPdf}. */
 export interface VerifyPdfOptions {

@@ -5,7 +5,7 @@ import { parseCertificate } from '../pki/certificate.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
 import { tokenFromResponseOrToken } from '../tsa/timestamp-data.js';
-import { resolveTrust, type TrustInput } from './trust-input.js';
+import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 
 /** Verification of an RFC 3161 time-stamp over some data. */
 export interface TimestampVerificationReport {

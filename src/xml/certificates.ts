@@ -8,21 +8,11 @@ import { parseCertificate } from '../pki/certificate.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
 import { validateCertificatePath } from '../pki/chain.js';
 import { verifyWithCertificate as verifyRawSignature } from '../pki/public-key.js';
-import { createTrustStore, type TrustStore } from '../pki/trust-store.js';
-import { vnTrustStore } from '../pki/vn-trust.js';
+import type { TrustStore } from '../pki/trust-store.js';
+import type { TrustInput } from '../pki/trust-input.js';
 
-/**
- * Trust anchors: a store, `'vn'` for the pinned Vietnamese bundle, or root certificates as DER bytes or
- * PEM text.
- */
-export type XmlTrust = TrustStore | 'vn' | readonly (Uint8Array | string)[];
-
-/** The {@link TrustStore} of an {@link XmlTrust}; `undefined` when none was given. */
-export async function xmlTrustStore(trust: XmlTrust | undefined): Promise<TrustStore | undefined> {
-  if (trust === undefined) return undefined;
-  if (trust === 'vn') return vnTrustStore();
-  return Array.isArray(trust) ? createTrustStore(trust) : (trust as TrustStore);
-}
+/** Trust anchors: a store, `'vn'` for the pinned Vietnamese bundle, or root certificates (DER or PEM). */
+export type XmlTrust = TrustInput;
 
 /** What a report says about a certificate. */
 export interface XmlCertificateFacts {

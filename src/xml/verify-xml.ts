@@ -9,12 +9,12 @@ import {
   checkCertificateChain,
   describeCertificate,
   verifyWithCertificate,
-  xmlTrustStore,
   type XmlCertificateFacts,
   type XmlChainReport,
   type XmlTrust,
 } from './certificates.js';
 import type { TrustStore } from '../pki/trust-store.js';
+import { resolveTrust } from '../pki/trust-input.js';
 import {
   DSIG_NS,
   XADES_NS,
@@ -272,7 +272,7 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
     report.errors.push(`more than ${MAX_SIGNATURES} signatures`);
     return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT' };
   }
-  const trust = await xmlTrustStore(options.trust);
+  const trust = await resolveTrust(options.trust);
   const extra = (options.certificates ?? []).flatMap((c) => (typeof c === 'string' ? parsePem(c).map((b) => b.der) : [c]));
   const context: VerifyContext = { rule: rule ?? undefined, trust, time: options.time ?? new Date(), extra, allowSha1: !!options.allowSha1 };
   for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, context));

@@ -1,15 +1,29 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { verifyPdf, verifyTimestamp, renderPdfReport, isKysoError, type PdfVerificationReport } from '../../index.js';
+import {
+  verifyDetached,
+  verifyPdf,
+  verifyTimestamp,
+  verifyXml,
+  renderPdfReport,
+  renderXmlReport,
+  isKysoError,
+  type DetachedVerificationReport,
+  type PdfVerificationReport,
+  type XmlVerificationReport,
+} from '../../index.js';
+import { looksLikeXml } from './sign.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 
 export const VERIFY_HELP = `Usage: kyso verify FILE... [--trust FILE|DIR|vn]... [--json] [--time ISO-8601]
+       kyso verify FILE --tsr FILE.tsr | --p7s FILE.p7s   (a time-stamp or detached signature of any file)
 
-Verifies every signature and document timestamp of each PDF: integrity (ByteRange, digest, signature
-value), the signer's certificate path to the trust anchors, the algorithm policy, and every change made
-after each signature. Offline: no network access.
+Verifies every signature of each PDF (integrity, ByteRange, the signer's certificate path to the
+trust anchors, the algorithm policy, and every change made after each signature) or XML document
+(every XMLDSig signature, per reference, and whether its profile's business element is what was
+signed). A FILE.p7s given alone is checked against FILE. Offline: no network access.
 
   --trust FILE|DIR|vn      trust anchors: a PEM/DER certificate file, a folder of them, or "vn" for the
                            bundled Vietnamese roots (repeatable). Without --trust nothing can pass.
@@ -17,6 +31,7 @@ after each signature. Offline: no network access.
   --time ISO-8601          validation time (default: now)
   --allow-sha1             accept SHA-1 (old documents)
   --tsr FILE.tsr           verify an RFC 3161 time-stamp response over FILE instead (any file type)
+  --p7s FILE.p7s           verify a detached CAdES signature over FILE instead (any file type)
   --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
   -h, --help               this help
 
@@ -51,6 +66,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       'allow-sha1': { type: 'boolean' },
       json: { type: 'boolean' },
       tsr: { type: 'string' },
+      p7s: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,38 +80,70 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const trust = values.trust ? await certificateInputs(values.trust) : undefined;
   const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
   if (values.tsr) return verifyTsr(positionals, values.tsr, trust, values.json ?? false);
-  const results: { file: string; report?: PdfVerificationReport; error?: { code: string; message: string } }[] = [];
+  const results: Result[] = [];
   let exit: number = EXIT.OK;
   for (const file of positionals) {
-    const bytes = await readFile(file).catch((e: Error) => {
-      throw new UsageError(`cannot read ${file}: ${e.message}`);
-    });
+    const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
+    const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
+    const bytes = await readInput(dataFile);
+    const options = { ...(trust && { trust }), ...(time && { time }) };
+    let result: Result;
     try {
-      const report = await verifyPdf(bytes, { ...(trust && { trust }), ...(intermediates && { intermediates }), ...(time && { time }), policy: { allowSha1: values['allow-sha1'] ?? false } });
-      results.push({ file, report });
-      if (report.indication === 'TOTAL_FAILED') exit = EXIT.FAILED;
-      else if (report.indication === 'INDETERMINATE' && exit === EXIT.OK) exit = EXIT.INDETERMINATE;
+      if (detachedSignature) {
+        result = { file: dataFile, kind: 'cades', report: await verifyDetached(bytes, await readInput(detachedSignature), options) };
+      } else if (looksLikeXml(bytes.subarray(0, 1024))) {
+        result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }), allowSha1: values['allow-sha1'] ?? false }) };
+      } else {
+        result = { file, kind: 'pdf', report: await verifyPdf(bytes, { ...options, ...(intermediates && { intermediates }), policy: { allowSha1: values['allow-sha1'] ?? false } }) };
+      }
     } catch (e) {
       if (!isKysoError(e)) throw e;
-      results.push({ file, error: { code: e.code, message: e.message } });
-      exit = EXIT.FAILED;
+      result = { file, kind: 'error', error: { code: e.code, message: e.message } };
     }
+    results.push(result);
+    const indication = result.report?.indication ?? 'TOTAL_FAILED';
+    if (indication === 'TOTAL_FAILED') exit = EXIT.FAILED;
+    else if (indication === 'INDETERMINATE' && exit === EXIT.OK) exit = EXIT.INDETERMINATE;
   }
   if (values.json) console.log(JSON.stringify(results, null, 2));
-  else for (const r of results) console.log(r.report ? renderPdfReport(r.report, r.file) : `${r.file}: FAILED — ${r.error!.message} [${r.error!.code}]`, '\n');
+  else for (const r of results) console.log(render(r), '\n');
   return exit;
+}
+
+type Result =
+  | { file: string; kind: 'pdf'; report: PdfVerificationReport; error?: undefined }
+  | { file: string; kind: 'xml'; report: XmlVerificationReport; error?: undefined }
+  | { file: string; kind: 'cades'; report: DetachedVerificationReport; error?: undefined }
+  | { file: string; kind: 'error'; report?: undefined; error: { code: string; message: string } };
+
+function render(r: Result): string {
+  switch (r.kind) {
+    case 'pdf':
+      return renderPdfReport(r.report, r.file);
+    case 'xml':
+      return renderXmlReport(r.report, r.file);
+    case 'cades': {
+      const s = r.report;
+      const who = s.signer ? ` — signed by ${s.signer.subject.commonName ?? s.signer.subject.display}` : '';
+      return [`${r.file}: detached signature ${s.indication}${s.subIndication ? ` (${s.subIndication})` : ''}${who}`, ...s.errors.map((e) => `  ! ${e}`)].join('\n');
+    }
+    default:
+      return `${r.file}: FAILED — ${r.error.message} [${r.error.code}]`;
+  }
+}
+
+async function readInput(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
 }
 
 async function verifyTsr(files: string[], tsrPath: string, trust: (Uint8Array | 'vn')[] | undefined, json: boolean): Promise<number> {
   if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
-  const [data, tsr] = await Promise.all(
-    [files[0]!, tsrPath].map((f) =>
-      readFile(f).catch((e: Error) => {
-        throw new UsageError(`cannot read ${f}: ${e.message}`);
-      }),
-    ),
-  );
-  const report = await verifyTimestamp(data!, tsr!, trust ? { trust } : {});
+  const [data, tsr] = [await readInput(files[0]!), await readInput(tsrPath)];
+  const report = await verifyTimestamp(data, tsr, trust ? { trust } : {});
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`${files[0]}: time-stamp ${report.indication}${report.subIndication ? ` (${report.subIndication})` : ''}${report.genTime ? ` — ${report.genTime}${report.tsa ? ` by ${report.tsa}` : ''}` : ''}`);

@@ -1,6 +1,6 @@
 import type { BinaryInput } from '../core/bytes.js';
-import { createTrustStore, type TrustStore } from '../pki/trust-store.js';
-import { vnTrustStore } from '../pki/vn-trust.js';
+import { createTrustStore, type TrustStore } from './trust-store.js';
+import { vnTrustStore } from './vn-trust.js';
 
 /** Trust anchors as callers give them: a store, certificates (DER or PEM), or `'vn'` for the Vietnamese bundle. */
 export type TrustInput = TrustStore | 'vn' | readonly (BinaryInput | string | 'vn')[];
