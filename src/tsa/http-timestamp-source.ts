@@ -1,6 +1,7 @@
 import { digestFromOid, type DigestAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, concatBytes, toArrayBuffer, toHex } from '../core/bytes.js';
-import { KysoError, isKysoError } from '../core/errors.js';
+import { bytesEqual, toHex } from '../core/bytes.js';
+import { httpFetchBytes } from '../core/http.js';
+import { KysoError } from '../core/errors.js';
 import { randomBytes } from '../crypto/webcrypto.js';
 import { inputBytes } from '../core/der.js';
 import { serialEquals } from '../cms/verify-signer-info.js';
@@ -32,9 +33,6 @@ export interface HttpTimestampSourceOptions {
   /** Largest response accepted, in bytes. Default: 1 MiB. */
   maxResponseBytes?: number;
 }
-
-/** HTTP statuses worth another attempt. */
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
  * An RFC 3161 TSA over HTTP (POST `application/timestamp-query`). Each token is checked before it is
@@ -86,100 +84,27 @@ export class HttpTimestampSource implements TimestampSource {
   }
 
   /** POSTs the query, with retries on transport failures; returns the response body. */
-  private async post(query: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    const { retries = 2, backoffMs = 500 } = this.options;
-    let lastError: unknown;
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), signal);
-      try {
-        return await this.attempt(query, signal);
-      } catch (e) {
-        if (!(e instanceof RetryableError)) throw e;
-        lastError = e.cause ?? e;
-        if (signal?.aborted) break;
-      }
-    }
-    const why = lastError instanceof Error ? lastError.message : String(lastError);
-    throw new KysoError('ERR_TSA_UNAVAILABLE', `the time-stamping authority ${this.url} cannot be reached after ${retries + 1} attempts: ${why}`, { cause: lastError });
-  }
-
-  private async attempt(query: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    const { timeoutMs = 10_000, maxResponseBytes = 1024 * 1024 } = this.options;
-    const fetchFn = this.options.fetch ?? globalThis.fetch;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      let res: Response;
-      try {
-        res = await fetchFn(this.url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/timestamp-query', Accept: 'application/timestamp-reply', ...this.options.headers },
-          body: toArrayBuffer(query),
-          signal: controller.signal,
-        });
-      } catch (cause) {
-        throw new RetryableError(controller.signal.aborted ? controller.signal.reason : cause);
-      }
-      if (!res.ok) {
-        const error = new KysoError('ERR_TSA_UNAVAILABLE', `the time-stamping authority ${this.url} answered HTTP ${res.status} ${res.statusText}`);
-        await res.body?.cancel().catch(() => undefined);
-        if (RETRYABLE_STATUS.has(res.status)) throw new RetryableError(error);
-        throw error;
-      }
-      try {
-        return await readCapped(res, maxResponseBytes);
-      } catch (cause) {
-        if (isKysoError(cause)) throw cause;
-        throw new RetryableError(controller.signal.aborted ? controller.signal.reason : cause);
-      }
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-}
-
-class RetryableError extends Error {
-  constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  private post(query: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    const o = this.options;
+    return httpFetchBytes({
+      url: this.url,
+      body: query,
+      contentType: 'application/timestamp-query',
+      accept: 'application/timestamp-reply',
+      what: 'the time-stamping authority',
+      unavailableCode: 'ERR_TSA_UNAVAILABLE',
+      invalidCode: 'ERR_TSA_RESPONSE_INVALID',
+      maxBytes: o.maxResponseBytes ?? 1024 * 1024,
+      ...(o.headers && { headers: o.headers }),
+      ...(o.fetch && { fetch: o.fetch }),
+      ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
+      ...(o.retries !== undefined && { retries: o.retries }),
+      ...(o.backoffMs !== undefined && { backoffMs: o.backoffMs }),
+      ...(signal && { signal }),
+    });
   }
 }
 
 function invalid(message: string, cause?: unknown): KysoError {
   return new KysoError('ERR_TSA_RESPONSE_INVALID', message, cause === undefined ? undefined : { cause });
-}
-
-async function readCapped(res: Response, max: number): Promise<Uint8Array> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > max) throw invalid(`the TSA's response of ${declared} bytes exceeds ${max}`);
-  if (!res.body) return new Uint8Array(await res.arrayBuffer());
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw invalid(`the TSA's response exceeds ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return concatBytes(chunks);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
