@@ -64,3 +64,9 @@ export { renderXmlReport } from './validation/render-text.js';
 
 // CAdES for any file
 export { signDetached, verifyDetached, type SignDetachedOptions, type DetachedVerificationReport, type DetachedData } from './validation/cades.js';
+
+// long-term validation
+export { addLtv, type AddLtvOptions, type AddLtvResult } from './validation/add-ltv.js';
+export { checkRevocation, type RevocationCheck, type RevocationData, type RevocationOptions } from './pki/revocation.js';
+export { fetchOcsp, checkOcspResponse, createOcspRequest, type OcspStatus, type FetchOcspOptions } from './pki/ocsp.js';
+export { fetchCrl, parseCrl, checkCrl, type Crl, type CrlStatus } from './pki/crl.js';

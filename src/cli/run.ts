@@ -5,6 +5,7 @@ import { signCommand, SIGN_HELP } from './commands/sign.js';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
 import { inspectCommand, INSPECT_HELP } from './commands/inspect.js';
 import { timestampCommand, TIMESTAMP_HELP } from './commands/timestamp.js';
+import { ltvCommand, LTV_HELP } from './commands/ltv.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   sign: { run: signCommand, help: SIGN_HELP, summary: 'sign a PDF (PAdES)' },
   verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'verify the signatures of PDFs (exit 0 passed, 1 failed, 2 indeterminate)' },
   timestamp: { run: timestampCommand, help: TIMESTAMP_HELP, summary: 'time-stamp any file (RFC 3161) into FILE.tsr' },
+  ltv: { run: ltvCommand, help: LTV_HELP, summary: 'add long-term validation data (PAdES B-LT; B-LTA with --tsa)' },
   inspect: { run: inspectCommand, help: INSPECT_HELP, summary: "list a PDF's revisions, signature fields and certificates" },
 };
 

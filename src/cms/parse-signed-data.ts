@@ -3,7 +3,7 @@ import { toHex, type BinaryInput } from '../core/bytes.js';
 import { KysoError, isKysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { readAlgorithmOid, resolveSignatureAlgorithm, type PssParameters } from './algorithm-identifiers.js';
-import { inputBytes, readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv } from '../core/der.js';
+import { inputBytes, readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv, readDerTime } from '../core/der.js';
 import { formatName } from '../pki/name.js';
 import type { Problem as CmsProblem } from '../core/problem.js';
 import type { CmsAttribute } from './signed-attributes.js';
@@ -284,7 +284,7 @@ function readAttributeValue(info: ParsedSignerInfo, oid: string, v: Uint8Array, 
       info.messageDigest = readOctets(v, expect(el, 0x04, 'message-digest'));
       break;
     case OID.signingTime:
-      info.signingTime = readTime(v, el);
+      info.signingTime = readDerTime(v, el);
       break;
     case OID.signingCertificateV2:
       info.signingCertificateV2 = readFirstEssCertId(v, el, true);
@@ -296,24 +296,6 @@ function readAttributeValue(info: ParsedSignerInfo, oid: string, v: Uint8Array, 
       info.adbeRevocationInfoArchival = readRevocationArchival(v, el);
       break;
   }
-}
-
-/** A UTCTime or GeneralizedTime value (whole or fractional seconds, `Z`). */
-export function readTime(bytes: Uint8Array, el: Tlv): Date {
-  const text = String.fromCharCode(...bytes.subarray(el.contentStart, el.contentEnd));
-  const m =
-    el.tag === 0x17
-      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(text)
-      : el.tag === 0x18
-        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?Z$/.exec(text)
-        : null;
-  if (!m) fail(`not a UTC time: ${text}`);
-  let year = Number(m[1]);
-  if (el.tag === 0x17) year += year < 50 ? 2000 : 1900;
-  const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
-  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms));
-  if (Number.isNaN(d.getTime())) fail(`not a valid time: ${text}`);
-  return d;
 }
 
 function readFirstEssCertId(bytes: Uint8Array, el: Tlv, v2: boolean): EssCertId {

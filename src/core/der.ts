@@ -231,3 +231,21 @@ function identifierEnd(bytes: Uint8Array, el: Tlv): number {
   }
   return at;
 }
+
+/** A UTCTime or GeneralizedTime value (whole or fractional seconds, `Z`). */
+export function readDerTime(bytes: Uint8Array, el: Tlv): Date {
+  const text = String.fromCharCode(...bytes.subarray(el.contentStart, el.contentEnd));
+  const m =
+    el.tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(text)
+      : el.tag === 0x18
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?Z$/.exec(text)
+        : null;
+  if (!m) malformed(`not a UTC time: ${text}`);
+  let year = Number(m[1]);
+  if (el.tag === 0x17) year += year < 50 ? 2000 : 1900;
+  const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms));
+  if (Number.isNaN(d.getTime())) malformed(`not a valid time: ${text}`);
+  return d;
+}

@@ -46,7 +46,11 @@ export type KysoErrorCode =
   /** The XML exceeds a size, depth, element, reference or transform limit. */
   | 'ERR_XML_LIMIT'
   /** The XML does not have the structure the signing profile expects (root, signed element, Id, placement). */
-  | 'ERR_XML_PROFILE';
+  | 'ERR_XML_PROFILE'
+  /** An OCSP responder or CRL distribution point cannot be reached. */
+  | 'ERR_REVOCATION_UNAVAILABLE'
+  /** An OCSP response or CRL is malformed, signed by the wrong party, stale, or about another certificate. */
+  | 'ERR_REVOCATION_INVALID';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,

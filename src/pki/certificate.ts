@@ -1,5 +1,5 @@
 import { toHex, fromLatin1, isPem, parsePem, toBytes, type BinaryInput } from '../core/bytes.js';
-import { readChildren, readOid, readTlv, type Tlv } from '../core/der.js';
+import { readChildren, readDerTime, readOid, readTlv, type Tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
@@ -133,8 +133,8 @@ async function describe(der: Uint8Array, facts: CertificateFacts): Promise<Certi
     subject: nameInfo(subjectDer),
     issuer: nameInfo(issuerDer),
     serialNumber: toHex(facts.serialNumber),
-    notBefore: readTime(der, nb!),
-    notAfter: readTime(der, na!),
+    notBefore: readDerTime(der, nb!),
+    notAfter: readDerTime(der, na!),
     ...(ku && { keyUsage: readKeyUsage(ku) }),
     ...(eku && { extendedKeyUsage: readSequenceOfOids(eku) }),
     ...(bc && { basicConstraints: readBasicConstraints(bc) }),
@@ -177,15 +177,6 @@ function nameInfo(der: Uint8Array): NameInfo {
   set('taxCode', uidValue('MST'));
   set('citizenId', uidValue('CCCD', 'CMND'));
   return info;
-}
-
-function readTime(der: Uint8Array, el: Tlv): Date {
-  const s = fromLatin1(der, el.contentStart, el.contentEnd);
-  const m = el.tag === 0x17 ? s.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/) : s.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/);
-  if (!m) throw new KysoError('ERR_KEY_DECODE', `bad certificate time ${s}`);
-  let year = Number(m[1]);
-  if (el.tag === 0x17) year += year < 50 ? 2000 : 1900;
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
 }
 
 function readKeyUsage(value: Uint8Array): KeyUsage[] {

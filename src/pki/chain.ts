@@ -6,6 +6,7 @@ import { OID } from '../core/oids.js';
 import { parseCertificate, type Certificate, type CertificateInfo } from './certificate.js';
 import { verifyWithCertificate } from './public-key.js';
 import { isAnchor, type TrustStore } from './trust-store.js';
+import type { RevocationCheck } from './revocation.js';
 
 /** What the certificate is used for; decides the key usage and extended key usage required of the leaf. */
 export type CertificatePurpose = 'signing' | 'timestamping' | 'any';
@@ -22,17 +23,33 @@ export interface PathValidationOptions {
   time: Date;
   /** Default: `signing` (digitalSignature or nonRepudiation on the leaf). */
   purpose?: CertificatePurpose;
+  /** Revocation check of each certificate of the path but the anchor. Default: none (not checked). */
+  revocation?: (certificate: Certificate, issuer: Certificate) => Promise<RevocationCheck>;
+}
+
+/** The revocation status of one certificate of a path, as reported. */
+export interface PathRevocation {
+  subject: string;
+  status: RevocationCheck['status'];
+  source?: RevocationCheck['source'];
+  origin?: RevocationCheck['origin'];
+  revocationTime?: Date;
+  problems: string[];
 }
 
 /** Outcome of {@link validateCertificatePath}; JSON-serialisable. */
 export interface PathValidationResult {
-  status: 'valid' | 'no-chain' | 'expired' | 'not-yet-valid' | 'signature-invalid' | 'not-ca' | 'key-usage';
+  status: 'valid' | 'no-chain' | 'expired' | 'not-yet-valid' | 'signature-invalid' | 'not-ca' | 'key-usage' | 'revoked';
   /** The ETSI EN 319 102-1 sub-indication for a status other than `valid`. */
   subIndication?: SubIndication;
   /** The path found, leaf first, anchor last (as far as it was built). */
   chain: Pick<CertificateInfo, 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'fingerprintSha256'>[];
   /** What is wrong, for people. */
   problems: string[];
+  /** Revocation status of each certificate of the path (leaf first), when checked. */
+  revocation?: PathRevocation[];
+  /** When the first revoked certificate of the path was revoked. */
+  revokedAt?: Date;
 }
 
 const MAX_PATH = 10;
@@ -59,7 +76,10 @@ export async function validateCertificatePath(options: PathValidationOptions): P
 
   const extend = async (path: Certificate[]): Promise<PathValidationResult | undefined> => {
     const current = path[path.length - 1]!;
-    if (isAnchor(options.trust, current)) return checkPath(path, options);
+    if (isAnchor(options.trust, current)) {
+      const checked = checkPath(path, options);
+      return checked.status === 'valid' ? checkRevocationOfPath(path, options, checked) : checked;
+    }
     if (path.length >= MAX_PATH) return undefined;
     const issuers = candidates.filter((c) => bytesEqual(c.subjectDer, current.issuerDer) && !path.includes(c) && keyIdsAgree(current, c));
     for (const issuer of issuers) {
@@ -92,6 +112,29 @@ function summary(c: Certificate): PathValidationResult['chain'][number] {
   return { subject: c.subject, issuer: c.issuer, serialNumber: c.serialNumber, notBefore: c.notBefore, notAfter: c.notAfter, fingerprintSha256: c.fingerprintSha256 };
 }
 
+async function checkRevocationOfPath(path: Certificate[], o: PathValidationOptions, result: PathValidationResult): Promise<PathValidationResult> {
+  if (!o.revocation) return result;
+  const revocation: PathRevocation[] = [];
+  let revoked: { cert: Certificate; at: Date } | undefined;
+  for (let i = 0; i + 1 < path.length; i++) {
+    const cert = path[i]!;
+    const check = await o.revocation(cert, path[i + 1]!);
+    revocation.push({
+      subject: cert.subject.commonName ?? cert.subject.display,
+      status: check.status,
+      ...(check.source && { source: check.source }),
+      ...(check.origin && { origin: check.origin }),
+      ...(check.revocationTime && { revocationTime: check.revocationTime }),
+      problems: check.problems,
+    });
+    if (check.status === 'revoked' && check.revocationTime && check.revocationTime.getTime() <= o.time.getTime() && !revoked) revoked = { cert, at: check.revocationTime };
+  }
+  if (revoked) {
+    return { ...failure(path, 'revoked', 'REVOKED', `"${revoked.cert.subject.display}" was revoked on ${revoked.at.toISOString()}`), revocation, revokedAt: revoked.at };
+  }
+  return { ...result, revocation };
+}
+
 function checkPath(path: Certificate[], o: PathValidationOptions): PathValidationResult {
   const t = o.time.getTime();
   for (const c of path) {
@@ -119,16 +162,21 @@ function checkPath(path: Certificate[], o: PathValidationOptions): PathValidatio
 }
 
 /** True when `cert`'s signature verifies with `issuer`'s public key. */
-async function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
+function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
+  return verifySignedStructure(cert.der, issuer);
+}
+
+/**
+ * True when the X.509-style signed structure `der` (`SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }`: a
+ * certificate, CRL or BasicOCSPResponse) verifies with `signer`'s public key.
+ */
+export async function verifySignedStructure(der: Uint8Array, signer: Certificate): Promise<boolean> {
   try {
-    const der = cert.der;
-    const [, algId, sigValue] = readChildren(der, readTlv(der, 0));
-    const oid = readOid(der, readChildren(der, algId!)[0]!);
-    const named = signatureFromOid(oid);
-    if (!named?.hash || !sigValue) return false;
-    const tbs = readChildren(der, readTlv(der, 0))[0]!;
+    const [tbs, algId, sigValue] = readChildren(der, readTlv(der, 0));
+    const named = signatureFromOid(readOid(der, readChildren(der, algId!)[0]!));
+    if (!named?.hash || !sigValue || !tbs) return false;
     const algorithm: SignatureAlgorithm = { scheme: named.scheme, hash: named.hash };
-    const check = await verifyWithCertificate(issuer.facts, algorithm, der.subarray(sigValue.contentStart + 1, sigValue.contentEnd), der.subarray(tbs.start, tbs.end));
+    const check = await verifyWithCertificate(signer.facts, algorithm, der.subarray(sigValue.contentStart + 1, sigValue.contentEnd), der.subarray(tbs.start, tbs.end));
     return check.valid;
   } catch {
     return false;

@@ -7,7 +7,8 @@ import { readAlgorithmOid } from '../cms/algorithm-identifiers.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
 import { inputBytes, readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv } from '../core/der.js';
 import { formatName } from '../pki/name.js';
-import { parseSignedData, readTime, type ParsedSignedData } from '../cms/parse-signed-data.js';
+import { parseSignedData, type ParsedSignedData } from '../cms/parse-signed-data.js';
+import { readDerTime } from '../core/der.js';
 import type { Problem as CmsProblem } from '../core/problem.js';
 import { matchSignerCertificate, serialEquals, verifySignerInfo, type SignerInfoVerification } from '../cms/verify-signer-info.js';
 
@@ -102,7 +103,7 @@ function readTstInfo(b: Uint8Array): Omit<TimestampToken, 'der' | 'tstInfo' | 'c
   const hashAlgorithmOid = readAlgorithmOid(b, algId);
   const hash = digestFromOid(hashAlgorithmOid);
   const serial = next(0x02, 'serialNumber');
-  const genTime = readTime(b, next(0x18, 'genTime'));
+  const genTime = readDerTime(b, next(0x18, 'genTime'));
   const out: ReturnType<typeof readTstInfo> = {
     version,
     policy,

@@ -6,13 +6,15 @@ import { isKysoError } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { digestParts } from '../crypto/digest.js';
 import { parseSignedData, verifySignerInfo, type ParsedSignedData } from '../cms/index.js';
-import { parseCertificate, type CertificateInfo } from '../pki/certificate.js';
+import { parseCertificate, splitCertificates, type Certificate, type CertificateInfo } from '../pki/certificate.js';
+import { checkRevocation } from '../pki/revocation.js';
+import { decodeStream } from '../pdf/filters.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import type { TrustStore } from '../pki/trust-store.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
 import { checkByteRange, coveredParts } from '../pdf/byte-range.js';
 import { analyseModifications, type ModificationReport } from '../pdf/modification-analysis.js';
-import { PdfDict, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
+import { PdfDict, PdfStream, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
 import { PdfReader, type PdfRevision } from '../pdf/reader.js';
 import { countByteRanges, findSignatureFields, type FoundSignature } from '../pdf/signature-scan.js';
 import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
@@ -31,6 +33,13 @@ export interface VerifyPdfOptions {
   clock?: Clock;
   /** Algorithm policy. */
   policy?: ValidationPolicy;
+  /**
+   * Ask OCSP responders and CRL distribution points named in the certificates when the document does not
+   * carry the revocation data. Default: false — verification is offline.
+   */
+  online?: boolean;
+  /** fetch for online checks. Default: globalThis.fetch. */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** A timestamp found with a signature, checked. */
@@ -63,6 +72,8 @@ export interface PdfSignatureReport {
   name?: string;
   /** DocMDP level when this is a certification signature. */
   certification?: { permissions: 1 | 2 | 3 };
+  /** The PAdES baseline level the signature reaches: B-B, B-T (trusted time), B-LT (validation data in the document), B-LTA (time-stamped validation data). */
+  level?: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   integrity: {
     byteRange: boolean;
     /** The message digest (or timestamp imprint) equals the digest of the signed bytes. */
@@ -122,12 +133,25 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const revisions = reader.revisions();
   const { signed, empty } = findSignatureFields(reader);
   const docMdp = certificationLevel(reader);
-  const ctx: Ctx = { bytes, reader, revisions, time, trust, policy, intermediates: (options.intermediates ?? []).map((i) => toBytes(typeof i === 'string' ? new TextEncoder().encode(i) : i)), docMdp };
+  const ctx: Ctx = {
+    bytes,
+    reader,
+    revisions,
+    time,
+    ...(trust && { trust }),
+    policy,
+    intermediates: (options.intermediates ?? []).flatMap((i) => splitCertificates(i)),
+    ...(docMdp && { docMdp }),
+    dss: readDss(reader),
+    online: options.online ?? false,
+    ...(options.fetch && { fetch: options.fetch }),
+  };
 
   const reports: PdfSignatureReport[] = [];
   for (const found of signed) reports.push(await verifyOne(ctx, found));
   reports.sort((a, b) => (a.byteRange?.[2] ?? 0) + (a.byteRange?.[3] ?? 0) - ((b.byteRange?.[2] ?? 0) + (b.byteRange?.[3] ?? 0)));
   reports.forEach((r, i) => (r.index = i + 1));
+  assignLevels(reports, ctx);
 
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -169,6 +193,10 @@ interface Ctx {
   policy: Required<ValidationPolicy>;
   intermediates: Uint8Array[];
   docMdp?: { level: 1 | 2 | 3; signature: PdfDict };
+  /** Validation data the document carries in its DSS. */
+  dss: { certificates: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] };
+  online: boolean;
+  fetch?: typeof globalThis.fetch;
 }
 
 async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureReport> {
@@ -342,25 +370,92 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     if (ts.report.valid && ts.genTime && (!poe || ts.genTime < poe)) poe = ts.genTime;
     if (!ts.report.valid) report.warnings.push(`a signature timestamp does not verify: ${ts.report.problems.join('; ')}`);
   }
-  const claimed = report.claimedSigningTime ? new Date(report.claimedSigningTime) : si.signingTime;
+  const claimed: Date | undefined = report.claimedSigningTime ? new Date(report.claimedSigningTime) : si.signingTime;
   if (claimed && (claimed < cert.notBefore || claimed > cert.notAfter)) report.warnings.push(`the claimed signing time ${claimed.toISOString()} is outside the certificate's validity`);
 
   if (!ctx.trust) {
     doubt('NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
     return;
   }
-  const intermediates = [...cms.certificates, ...ctx.intermediates];
-  let chain = await validateCertificatePath({ certificate: cert.der, intermediates, trust: ctx.trust, time: ctx.time });
-  if (chain.status === 'expired' && poe) {
-    const atPoe = await validateCertificatePath({ certificate: cert.der, intermediates, trust: ctx.trust, time: poe });
+  const intermediates = [...cms.certificates, ...ctx.intermediates, ...ctx.dss.certificates];
+  const embedded = {
+    ocsps: [...ctx.dss.ocsps, ...(si.adbeRevocationInfoArchival?.ocspResponses ?? []), ...cms.otherRevocation.map((o) => o.value)],
+    crls: [...ctx.dss.crls, ...cms.crls, ...(si.adbeRevocationInfoArchival?.crls ?? [])],
+  };
+  const revocation = (c: Certificate, i: Certificate) => checkRevocation(c, i, { embedded, online: ctx.online, ...(ctx.fetch && { fetch: ctx.fetch }) });
+  const path = (time: Date) => validateCertificatePath({ certificate: cert.der, intermediates, trust: ctx.trust!, time, revocation });
+  let chain = await path(ctx.time);
+  if ((chain.status === 'expired' || (chain.status === 'revoked' && chain.revokedAt! > poe!)) && poe) {
+    const atPoe = await path(poe);
     if (atPoe.status === 'valid') {
+      report.warnings.push(
+        chain.status === 'expired'
+          ? `the certificate has expired; a signature timestamp proves the signature existed at ${poe.toISOString()}, while it was valid`
+          : `the certificate was revoked on ${chain.revokedAt!.toISOString()}, after the signature timestamp (${poe.toISOString()})`,
+      );
       chain = atPoe;
-      report.warnings.push(`the certificate has expired; a signature timestamp proves the signature existed at ${poe.toISOString()}, while it was valid`);
     }
   }
   report.chain = chain;
-  if (chain.status !== 'valid') doubt(chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; ') || `certificate path: ${chain.status}`);
-  else report.warnings.push('revocation status not checked (no revocation data used)');
+  if (chain.status === 'revoked') {
+    const proven = poe ?? undefined;
+    if (proven && chain.revokedAt! <= proven) fail('REVOKED', `${chain.problems.join('; ')}, before the signature timestamp`);
+    else if (!proven && claimed && chain.revokedAt! <= claimed) fail('REVOKED', `${chain.problems.join('; ')}, before the claimed signing time`);
+    else doubt('REVOKED_NO_POE', `${chain.problems.join('; ')}; nothing proves the signature was made before`);
+  } else if (chain.status !== 'valid') doubt(chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; ') || `certificate path: ${chain.status}`);
+  else if (chain.revocation?.some((r) => r.status === 'unavailable' || r.status === 'unknown')) {
+    report.warnings.push(`revocation status not established: ${chain.revocation.filter((r) => r.status !== 'good').map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}`);
+  }
+}
+
+/** The certificates, OCSP responses and CRLs of the document's DSS (PAdES B-LT). */
+function readDss(reader: PdfReader): Ctx['dss'] {
+  const out: Ctx['dss'] = { certificates: [], ocsps: [], crls: [] };
+  try {
+    const dss = reader.resolveDict(reader.catalog().get('DSS'));
+    const streams = (key: string) => {
+      const list = reader.resolve(dss?.get(key));
+      return (Array.isArray(list) ? list : []).flatMap((r) => {
+        const st = reader.resolve(r);
+        try {
+          return st instanceof PdfStream ? [decodeStream(st)] : [];
+        } catch {
+          return [];
+        }
+      });
+    };
+    out.certificates = streams('Certs');
+    out.ocsps = streams('OCSPs');
+    out.crls = streams('CRLs');
+  } catch {
+    // no readable DSS: nothing embedded
+  }
+  return out;
+}
+
+/** PAdES baseline levels: B-T with trusted time, B-LT with embedded validation data, B-LTA with a document timestamp over it. */
+function assignLevels(reports: PdfSignatureReport[], ctx: Ctx): void {
+  const hasDss = ctx.dss.ocsps.length + ctx.dss.crls.length + ctx.dss.certificates.length > 0;
+  for (const r of reports) {
+    if (r.kind !== 'signature') continue;
+    const laterDocTs = reports.some((d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) > (r.revision ?? Infinity));
+    const timed = r.timestamps.some((t) => t.valid) || laterDocTs;
+    const embeddedRevocation = r.chain?.revocation?.length ? r.chain.revocation.every((x) => x.origin === 'embedded' && x.status === 'good') : false;
+    const lastDssRevision = hasDss ? lastRevisionWithDss(ctx) : -1;
+    r.level = !timed ? 'B-B' : !(hasDss && embeddedRevocation) ? 'B-T' : reports.some((d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) >= lastDssRevision) ? 'B-LTA' : 'B-LT';
+  }
+}
+
+function lastRevisionWithDss(ctx: Ctx): number {
+  for (let i = ctx.revisions.length - 1; i >= 0; i--) {
+    try {
+      const r = PdfReader.open(ctx.bytes.subarray(0, ctx.revisions[i]!.end));
+      if (!r.catalog().has('DSS')) return i + 1;
+    } catch {
+      return i + 1;
+    }
+  }
+  return 0;
 }
 
 async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, token: Uint8Array, parts: Uint8Array[], fail: Fail): Promise<void> {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { extname, resolve } from 'node:path';
-import { HttpTimestampSource, signDetached, signPdf, signXml, type DigestAlgorithm, type ProfileName, type Signer } from '../../index.js';
+import { HttpTimestampSource, addLtv, signDetached, signPdf, signXml, timestampPdf, type DigestAlgorithm, type ProfileName, type Signer } from '../../index.js';
 import { headerOptions } from './timestamp.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { loadSigner, SIGNER_HELP } from '../load-signer.js';
@@ -32,7 +32,8 @@ Signature:
   --legacy-subfilter       adbe.pkcs7.detached instead of ETSI.CAdES.detached, for old validators
   --tsa URL                add a signature timestamp from this RFC 3161 TSA (PAdES B-T)
   --tsa-header "K: V"      an extra HTTP header for the TSA (repeatable)
-  --level B-B|B-T          PAdES level (B-T needs --tsa; default: B-T with --tsa, else B-B)
+  --level B-B|B-T|B-LT|B-LTA  PAdES level (B-T and up need --tsa; B-LT adds OCSP/CRL data fetched from
+                           the certificates' URLs; B-LTA a document timestamp over it; default: B-T with --tsa, else B-B)
   --profile NAME           XML profile: tax (HTKK/eTax), bhxh (social insurance), einvoice (Decree 123)
   --role ROLE              XML signer role, e.g. seller, buyer, tax-authority (default: the profile's first)
   --xades                  XML: add XAdES-BES signed properties (XAdES-T with --tsa)
@@ -93,9 +94,9 @@ export async function signCommand(argv: string[]): Promise<number> {
     if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512, not ${values.hash}`);
   }
   const level = (values.level ?? (values.tsa ? 'B-T' : 'B-B')).toUpperCase();
-  if (level !== 'B-B' && level !== 'B-T') throw new UsageError(`--level ${values.level} is not supported here; use B-B or B-T (B-LT and B-LTA need revocation data, not yet available)`);
-  if (level === 'B-T' && !values.tsa) throw new UsageError('--level B-T needs --tsa URL');
-  const tsa = level === 'B-T' ? new HttpTimestampSource({ url: values.tsa!, headers: headerOptions(values['tsa-header']) }) : undefined;
+  if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level)) throw new UsageError(`--level must be B-B, B-T, B-LT or B-LTA, not ${values.level}`);
+  if (level !== 'B-B' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa URL`);
+  const tsa = level !== 'B-B' ? new HttpTimestampSource({ url: values.tsa!, headers: headerOptions(values['tsa-header']) }) : undefined;
   if (values.profile && !['tax', 'bhxh', 'einvoice'].includes(values.profile)) throw new UsageError(`--profile must be tax, bhxh or einvoice, not ${values.profile}`);
   const signer = await loadSigner(values);
   let signed: Uint8Array;
@@ -112,7 +113,11 @@ export async function signCommand(argv: string[]): Promise<number> {
       ...(values.xades && { xades: true }),
       ...(tsa && { tsa }),
     });
-  } else signed = await signPdfFile(input, values, signer, hash, tsa);
+  } else {
+    signed = await signPdfFile(input, values, signer, hash, tsa);
+    if (level === 'B-LT' || level === 'B-LTA') signed = (await addLtv(signed, { certificates: signer.chain })).pdf;
+    if (level === 'B-LTA') signed = await timestampPdf(signed, { tsa: tsa! });
+  }
   await writeFileAtomic(output, signed, { overwrite: values.force });
   console.error(`signed ${input} -> ${output}`);
   return EXIT.OK;

@@ -1,0 +1,90 @@
+import { bytesEqual, fromLatin1, isPem, parsePem, toBytes, toHex, type BinaryInput } from '../core/bytes.js';
+import { readChildren, readDerTime, readTlv } from '../core/der.js';
+import { KysoError } from '../core/errors.js';
+import { httpFetchBytes } from '../core/http.js';
+import type { Certificate } from './certificate.js';
+import { verifySignedStructure } from './chain.js';
+
+/** A decoded certificate revocation list. */
+export interface Crl {
+  der: Uint8Array;
+  /** DER of the issuer Name. */
+  issuerDer: Uint8Array;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+  /** Revoked serial numbers (lower-case hex of the INTEGER contents) and when they were revoked. */
+  revoked: Map<string, Date>;
+}
+
+/** What a CRL says about one certificate, once checked. */
+export interface CrlStatus {
+  status: 'good' | 'revoked';
+  revocationTime?: Date;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+  der: Uint8Array;
+}
+
+const MAX_CRL_BYTES = 64 * 1024 * 1024;
+
+/** Decodes a CRL (DER or PEM). @throws KysoError `ERR_REVOCATION_INVALID` */
+export function parseCrl(input: BinaryInput): Crl {
+  let der = toBytes(input, 'CRL');
+  if (isPem(der)) der = parsePem(fromLatin1(der)).find((b) => b.label === 'X509 CRL')?.der ?? der;
+  if (der.length > MAX_CRL_BYTES) throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL is too large');
+  try {
+    const top = readTlv(der, 0);
+    const tbs = readChildren(der, readChildren(der, top)[0]!);
+    let i = tbs[0]?.tag === 0x02 ? 1 : 0; // version
+    i++; // signature
+    const issuer = tbs[i++]!;
+    const thisUpdate = readDerTime(der, tbs[i++]!);
+    const maybeNext = tbs[i];
+    const nextUpdate = maybeNext && (maybeNext.tag === 0x17 || maybeNext.tag === 0x18) ? readDerTime(der, tbs[i++]!) : undefined;
+    const revoked = new Map<string, Date>();
+    const list = tbs[i];
+    if (list?.tag === 0x30) {
+      for (const entry of readChildren(der, list)) {
+        const [serial, date] = readChildren(der, entry);
+        revoked.set(toHex(der.subarray(serial!.contentStart, serial!.contentEnd)), readDerTime(der, date!));
+      }
+    }
+    return { der: der.slice(0, top.end), issuerDer: der.slice(issuer.start, issuer.end), thisUpdate, ...(nextUpdate && { nextUpdate }), revoked };
+  } catch (cause) {
+    throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL cannot be decoded', { cause });
+  }
+}
+
+/**
+ * Checks `certificate` against a CRL of its issuer: the CRL names the issuer, its signature verifies with the
+ * issuer's key, and — when `time` is given — it was current then (thisUpdate ≤ time ≤ nextUpdate).
+ *
+ * @throws KysoError `ERR_REVOCATION_INVALID`
+ */
+export async function checkCrl(crl: Crl, o: { certificate: Certificate; issuer: Certificate; time?: Date }): Promise<CrlStatus> {
+  if (!bytesEqual(crl.issuerDer, o.issuer.subjectDer)) throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL was issued by another CA');
+  if (!(await verifySignedStructure(crl.der, o.issuer))) throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL signature does not verify with the issuer key');
+  if (o.time) {
+    const t = o.time.getTime();
+    if (crl.thisUpdate.getTime() > t + 5 * 60_000) throw new KysoError('ERR_REVOCATION_INVALID', `the CRL is from the future (thisUpdate ${crl.thisUpdate.toISOString()})`);
+    if (crl.nextUpdate && crl.nextUpdate.getTime() < t) throw new KysoError('ERR_REVOCATION_INVALID', `the CRL is stale (nextUpdate ${crl.nextUpdate.toISOString()})`);
+  }
+  const when = crl.revoked.get(toHex(o.certificate.facts.serialNumber));
+  return { status: when ? 'revoked' : 'good', ...(when && { revocationTime: when }), thisUpdate: crl.thisUpdate, ...(crl.nextUpdate && { nextUpdate: crl.nextUpdate }), der: crl.der };
+}
+
+/** Downloads a CRL over HTTP. @throws KysoError `ERR_REVOCATION_UNAVAILABLE`, `ERR_REVOCATION_INVALID` */
+export async function fetchCrl(url: string, options: { fetch?: typeof globalThis.fetch; timeoutMs?: number; retries?: number } = {}): Promise<Crl> {
+  const body = await httpFetchBytes({
+    url,
+    method: 'GET',
+    what: 'the CRL distribution point',
+    unavailableCode: 'ERR_REVOCATION_UNAVAILABLE',
+    invalidCode: 'ERR_REVOCATION_INVALID',
+    maxBytes: MAX_CRL_BYTES,
+    retries: options.retries ?? 1,
+    ...(options.fetch && { fetch: options.fetch }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+  });
+  return parseCrl(body);
+}

@@ -1,0 +1,96 @@
+import { bytesEqual } from '../core/bytes.js';
+import { isKysoError } from '../core/errors.js';
+import type { Certificate } from './certificate.js';
+import { checkCrl, fetchCrl, parseCrl } from './crl.js';
+import { checkOcspResponse, fetchOcsp } from './ocsp.js';
+
+/** Revocation data at hand: embedded in the document (DSS, CMS) or gathered by the caller. */
+export interface RevocationData {
+  /** DER OCSPResponses. */
+  ocsps: readonly Uint8Array[];
+  /** DER CRLs. */
+  crls: readonly Uint8Array[];
+}
+
+/** The revocation status of one certificate and where it came from. */
+export interface RevocationCheck {
+  status: 'good' | 'revoked' | 'unknown' | 'unavailable';
+  revocationTime?: Date;
+  source?: 'ocsp' | 'crl';
+  origin?: 'embedded' | 'online';
+  /** When the status was asserted (OCSP producedAt or CRL thisUpdate). */
+  issuedAt?: Date;
+  /** DER of the OCSP response or CRL used (to embed for long-term validation). */
+  der?: Uint8Array;
+  /** A delegated OCSP responder's certificate, to embed too. */
+  responderCertificate?: Uint8Array;
+  problems: string[];
+}
+
+/** Options of {@link checkRevocation}. */
+export interface RevocationOptions {
+  /** Data to look in first. */
+  embedded?: RevocationData;
+  /** Ask the OCSP responder / CRL distribution point named in the certificate. Default: false (offline). */
+  online?: boolean;
+  fetch?: typeof globalThis.fetch;
+  timeoutMs?: number;
+}
+
+/**
+ * The revocation status of `certificate`: from embedded OCSP responses, then embedded CRLs, then — only
+ * when `online` — its OCSP responder, then its CRL distribution points. Never throws: what cannot be known
+ * is `unavailable`, with the reasons.
+ */
+export async function checkRevocation(certificate: Certificate, issuer: Certificate, options: RevocationOptions = {}): Promise<RevocationCheck> {
+  const problems: string[] = [];
+  const note = (e: unknown) => problems.push(isKysoError(e) ? e.message : String(e));
+  for (const der of options.embedded?.ocsps ?? []) {
+    try {
+      const r = await checkOcspResponse(der, { certificate, issuer });
+      return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'ocsp', origin: 'embedded', issuedAt: r.producedAt, der: r.der, problems };
+    } catch {
+      // a response about another certificate: keep looking
+    }
+  }
+  for (const der of options.embedded?.crls ?? []) {
+    try {
+      const crl = parseCrl(der);
+      if (!bytesEqual(crl.issuerDer, issuer.subjectDer)) continue;
+      const r = await checkCrl(crl, { certificate, issuer });
+      return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'crl', origin: 'embedded', issuedAt: r.thisUpdate, der: r.der, problems };
+    } catch (e) {
+      note(e);
+    }
+  }
+  if (options.online) {
+    const net = { ...(options.fetch && { fetch: options.fetch }), ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) };
+    if (certificate.ocspUrls.length) {
+      try {
+        const r = await fetchOcsp(certificate, issuer, net);
+        return {
+          status: r.status,
+          ...(r.revocationTime && { revocationTime: r.revocationTime }),
+          source: 'ocsp',
+          origin: 'online',
+          issuedAt: r.producedAt,
+          der: r.der,
+          ...(r.responderCertificate && { responderCertificate: r.responderCertificate }),
+          problems,
+        };
+      } catch (e) {
+        note(e);
+      }
+    }
+    for (const url of certificate.crlDistributionPoints.filter((u) => /^https?:/i.test(u))) {
+      try {
+        const r = await checkCrl(await fetchCrl(url, net), { certificate, issuer, time: new Date() });
+        return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'crl', origin: 'online', issuedAt: r.thisUpdate, der: r.der, problems };
+      } catch (e) {
+        note(e);
+      }
+    }
+  }
+  if (problems.length === 0) problems.push(options.online ? 'the certificate names no OCSP responder or CRL distribution point' : 'no revocation data in the document, and online checks are off');
+  return { status: 'unavailable', problems };
+}
