@@ -1,5 +1,5 @@
 /** Shared pieces of the benchmark: inputs, key material, and the measurement record of a worker. */
-import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -30,6 +30,32 @@ export async function prepareInputs(): Promise<{ pdf: string; p12: string; legac
     writeFileSync(pdf, await doc.save({ useObjectStreams: false }));
   }
   return { pdf, p12: join(PKI, 'rsa2048.p12'), legacyP12: join(PKI, 'rsa2048.legacy.p12') };
+}
+
+/** A signed PDF with one page and a `megabytes`-MB stream (an archive scan stand-in), made once. */
+export async function largeSignedPdf(megabytes: number, p12: string): Promise<string> {
+  const path = join(WORK, `signed-${megabytes}mb.pdf`);
+  if (existsSync(path)) return path;
+  const { loadPkcs12Signer, signPdf } = await import('../dist/index.js');
+  const doc = await PDFDocument.create();
+  doc.addPage([595, 842]);
+  const filler = new Uint8Array(megabytes * 1024 * 1024);
+  // incompressible, like a scan: pdf-lib compresses attachments
+  for (let i = 0; i < filler.length; i += 65536) globalThis.crypto.getRandomValues(filler.subarray(i, i + 65536));
+  doc.attach(filler, 'scan.bin', { mimeType: 'application/octet-stream' });
+  const bytes = await doc.save({ useObjectStreams: false });
+  const signer = await loadPkcs12Signer(readFileSync(p12), { password: PASSWORD });
+  writeFileSync(path, await signPdf(bytes, { signer }));
+  return path;
+}
+
+/** A one-page PDF signed once (verification input). */
+export async function signedOnePage(pdf: string, p12: string): Promise<string> {
+  const path = join(WORK, 'signed-one-page.pdf');
+  const { loadPkcs12Signer, signPdf } = await import('../dist/index.js');
+  const signer = await loadPkcs12Signer(readFileSync(p12), { password: PASSWORD });
+  writeFileSync(path, await signPdf(readFileSync(pdf), { signer }));
+  return path;
 }
 
 /** Runs `body` `n` times and returns the measurement. */

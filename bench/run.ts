@@ -1,27 +1,62 @@
 /**
- * `npm run bench`: the performance record. Each peer runs in its own process on the same inputs and key, so
- * that its peak RSS is its own; results print as a table with kyso's ratio to each peer.
+ * `npm run bench`: the performance record. Each measurement runs in its own process on the same inputs and
+ * key, so that peak RSS is its own; peers are measured in the same run, and kyso's ratio to each is printed.
+ * The table is also written to bench/RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareInputs, type Measurement } from './common.js';
+import { PKI, largeSignedPdf, prepareInputs, signedOnePage, type Measurement } from './common.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const N = Number(process.env.KYSO_BENCH_DOCS ?? 500);
+const LARGE_MB = Number(process.env.KYSO_BENCH_LARGE_MB ?? 200);
 
-function worker(script: string, args: string[]): Measurement {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', here(script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
+function worker(script: string, args: string[]): Measurement[] {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', here(script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  return out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Measurement);
 }
 
+function timeCommand(cmd: string, args: string[]): number {
+  const start = performance.now();
+  execFileSync(cmd, args, { stdio: 'ignore' });
+  return (performance.now() - start) / 1000;
+}
+
+const rows: string[][] = [];
+const row = (task: string, m: Measurement, note = '') => rows.push([task, m.name, m.docsPerSecond.toFixed(1), m.seconds.toFixed(2), m.maxRssMB.toFixed(0), note]);
+
 const inputs = await prepareInputs();
-console.log(`Signing ${N} one-page PDFs, RSA-2048, one process each (node ${process.version})\n`);
-const kyso = worker('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)]);
-const peer = worker('sign-signpdf.ts', [inputs.pdf, inputs.legacyP12, String(N)]);
-const rows = [kyso, peer].map((m) => [m.name, m.docsPerSecond.toFixed(1), m.seconds.toFixed(2), m.maxRssMB.toFixed(0)]);
-const head = ['signer', 'docs/s', 'seconds', 'peak RSS MB'];
+const root = join(PKI, 'root.cert.pem');
+console.log(`kyso benchmark — node ${process.version}, ${N} one-page PDFs, RSA-2048\n`);
+
+const [kyso] = worker('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)]);
+const [peer] = worker('sign-signpdf.ts', [inputs.pdf, inputs.legacyP12, String(N)]);
+row('sign B-B, 1 process', kyso!, `${(kyso!.docsPerSecond / peer!.docsPerSecond).toFixed(1)}x @signpdf`);
+row('sign B-B, 1 process', peer!, 'peer (decodes its .p12 on every signature)');
+
+const signed = await signedOnePage(inputs.pdf, inputs.p12);
+const [verify] = worker('verify-kyso.ts', [signed, root, String(N)]);
+const pdfsigRuns = 50;
+const pdfsigSeconds = timeCommand('sh', ['-c', `for i in $(seq ${pdfsigRuns}); do pdfsig ${signed} >/dev/null 2>&1; done`]);
+const pdfsigM: Measurement = { name: 'poppler pdfsig (a process per file)', docs: pdfsigRuns, seconds: pdfsigSeconds, docsPerSecond: pdfsigRuns / pdfsigSeconds, maxRssMB: 0 };
+row('verify one-page', verify!, `${(verify!.docsPerSecond / pdfsigM.docsPerSecond).toFixed(1)}x pdfsig`);
+rows.push(['verify one-page', pdfsigM.name, pdfsigM.docsPerSecond.toFixed(1), pdfsigM.seconds.toFixed(2), '-', 'peer']);
+
+const btN = Math.min(N, 100);
+const [tsaAlone, bt] = worker('sign-bt.ts', [inputs.pdf, inputs.p12, String(btN)]);
+row('B-T vs local TSA', tsaAlone!, 'the TSA alone');
+row('B-T vs local TSA', bt!, `${((bt!.docsPerSecond / tsaAlone!.docsPerSecond) * 100).toFixed(0)}% of the TSA's own rate`);
+
+const large = await largeSignedPdf(LARGE_MB, inputs.p12);
+const sha = timeCommand('sha256sum', [large]);
+const [big] = worker('large-file.ts', [large, root]);
+row(`verify ${LARGE_MB} MB PDF`, big!, `${(big!.seconds / sha).toFixed(2)}x sha256sum (${sha.toFixed(2)} s)`);
+
+const head = ['task', 'who', 'docs/s', 'seconds', 'peak RSS MB', 'ratio / note'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log(line(head));
-for (const r of rows) console.log(line(r));
-console.log(`\nkyso / @signpdf: ${(kyso.docsPerSecond / peer.docsPerSecond).toFixed(1)}x docs/s`);
+console.log([line(head), ...rows.map(line)].join('\n'));
+const md = `# Benchmark record\n\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}, \`npm run bench\` (${N} one-page PDFs, RSA-2048).\n\n| ${head.join(' | ')} |\n| ${head.map(() => '---').join(' | ')} |\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`;
+writeFileSync(here('./RESULTS.md'), md);
