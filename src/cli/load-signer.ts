@@ -31,13 +31,23 @@ async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Builds the {@link Signer} the options describe. */
-export async function loadSigner(args: SignerArgs): Promise<Signer> {
+/** The password the options point at (asked once, e.g. before worker threads start), or undefined for a key file. */
+export async function signerPassword(args: SignerArgs): Promise<string | undefined> {
+  const secret = { env: args['password-env'], file: args['password-file'] };
+  if (args.p12) return readSecret({ ...secret, prompt: `Password for ${args.p12}: ` });
+  return secret.env || secret.file ? readSecret({ ...secret, prompt: '' }) : undefined;
+}
+
+/**
+ * Builds the {@link Signer} the options describe. `password`, when given, was already read (by
+ * {@link signerPassword}); otherwise it is read here.
+ */
+export async function loadSigner(args: SignerArgs, password?: string): Promise<Signer> {
   const secret = { env: args['password-env'], file: args['password-file'] };
   if (args.p12) {
     if (args.key || args.cert) throw new UsageError('give either --p12 or --key/--cert, not both');
     const bytes = await readInput(args.p12);
-    const password = await readSecret({ ...secret, prompt: `Password for ${args.p12}: ` });
+    password ??= await readSecret({ ...secret, prompt: `Password for ${args.p12}: ` });
     const chain = args.chain ? [await readInput(args.chain)] : [];
     return loadPkcs12Signer(bytes, { password, extraCertificates: chain });
   }
@@ -48,10 +58,10 @@ export async function loadSigner(args: SignerArgs): Promise<Signer> {
     const chain = args.chain ? [await readInput(args.chain)] : [];
     const load = (password?: string) => createKeySigner({ key, certificate, chain, password });
     try {
-      return await load(secret.env || secret.file ? await readSecret({ ...secret, prompt: '' }) : undefined);
+      return await load(password ?? (secret.env || secret.file ? await readSecret({ ...secret, prompt: '' }) : undefined));
     } catch (e) {
       // An encrypted key file asks for its password only when it turns out to need one.
-      if (!isKysoError(e, 'ERR_WRONG_PASSWORD') || secret.env || secret.file) throw e;
+      if (!isKysoError(e, 'ERR_WRONG_PASSWORD') || secret.env || secret.file || password !== undefined) throw e;
       return load(await readSecret({ prompt: `Password for ${args.key}: ` }));
     }
   }

@@ -1,17 +1,17 @@
-import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { extname, resolve } from 'node:path';
-import { HttpTimestampSource, addLtv, signDetached, signPdf, signXml, timestampPdf, type DigestAlgorithm, type ProfileName, type Signer } from '../../index.js';
-import { headerOptions } from './timestamp.js';
-import { writeFileAtomic } from '../atomic-write.js';
-import { loadSigner, SIGNER_HELP } from '../load-signer.js';
+import { extname, join, resolve } from 'node:path';
+import { loadSigner, signerPassword, SIGNER_HELP, type SignerArgs } from '../load-signer.js';
+import { signModeOf, signOneFile, signSettings, type SignSettings } from '../sign-file.js';
+import { collectInputs } from '../batch/collect-inputs.js';
+import { runBatch } from '../batch/run-batch.js';
 import { UsageError } from '../usage-error.js';
 import { EXIT } from '../exit-codes.js';
 
 export const SIGN_HELP = `Usage: kyso sign IN.pdf -o OUT.pdf [key options] [signature options]
        kyso sign decl.xml --profile tax|bhxh|einvoice [--role ROLE] [-o OUT.xml]
        kyso sign FILE --detached [-o FILE.p7s]
+       kyso sign FILES|FOLDERS|GLOBS... -o OUT-FOLDER [--jobs N] [--resume] [--json]   (batch)
 
 Signs a PDF (PAdES B-B, or B-T with --tsa) in an incremental update: OUT begins with the exact bytes
 of IN, and earlier signatures stay valid. An XML declaration or e-invoice gets an enveloped XMLDSig
@@ -39,9 +39,14 @@ Signature:
   --xades                  XML: add XAdES-BES signed properties (XAdES-T with --tsa)
   --detached               write a detached CAdES signature (.p7s) of any file instead
   --force                  replace OUT if it exists
+Batch (several inputs, a folder or a glob such as "in/**/*.pdf"; the output folder mirrors the input tree):
+  --jobs N                 worker threads, the key loaded once in each (default: the machine's cores)
+  --resume                 skip outputs already present and signed by this signer
+  --fail-fast              stop at the first failure (default: record it and go on)
+  --json                   a JSON line per file and a summary on standard output
+  --manifest FILE          the JSON manifest (default: OUT-FOLDER/kyso-manifest.json)
+  Ctrl-C finishes the files in flight and writes no partial output; exit 1 when any file failed.
   -h, --help               this help`;
-
-const HASHES: Record<string, DigestAlgorithm> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
 /** `kyso sign`. */
 export async function signCommand(argv: string[]): Promise<number> {
@@ -73,6 +78,11 @@ export async function signCommand(argv: string[]): Promise<number> {
       role: { type: 'string' },
       xades: { type: 'boolean' },
       detached: { type: 'boolean' },
+      jobs: { type: 'string' },
+      resume: { type: 'boolean' },
+      'fail-fast': { type: 'boolean' },
+      json: { type: 'boolean' },
+      manifest: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,83 +90,58 @@ export async function signCommand(argv: string[]): Promise<number> {
     console.log(SIGN_HELP);
     return EXIT.OK;
   }
-  if (positionals.length !== 1) throw new UsageError('kyso sign takes exactly one input file');
+  if (positionals.length === 0) throw new UsageError('kyso sign needs an input file');
+  const settings = signSettings(values);
+  const batch = positionals.length > 1 || (await isBatchInput(positionals[0]!)) || (values.output !== undefined && (await isDirectory(values.output)));
+  if (batch) return signBatch(positionals, values, settings);
+
   const input = positionals[0]!;
-  const head = await readHead(input);
-  const mode = values.detached ? 'detached' : values.profile || looksLikeXml(head) ? 'xml' : 'pdf';
+  const mode = await signModeOf(input, settings);
   const output = values.output ?? (mode === 'detached' ? `${input}.p7s` : defaultOutput(input, mode === 'xml' ? '.xml' : '.pdf'));
   if (resolve(output) === resolve(input) && !values.force) {
     throw new UsageError('the output would overwrite the input; choose another -o, or add --force');
   }
-  let hash: DigestAlgorithm | undefined;
-  if (values.hash !== undefined) {
-    hash = HASHES[values.hash.toLowerCase().replace('-', '')];
-    if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512, not ${values.hash}`);
-  }
-  const level = (values.level ?? (values.tsa ? 'B-T' : 'B-B')).toUpperCase();
-  if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level)) throw new UsageError(`--level must be B-B, B-T, B-LT or B-LTA, not ${values.level}`);
-  if (level !== 'B-B' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa URL`);
-  const tsa = level !== 'B-B' ? new HttpTimestampSource({ url: values.tsa!, headers: headerOptions(values['tsa-header']) }) : undefined;
-  if (values.profile && !['tax', 'bhxh', 'einvoice'].includes(values.profile)) throw new UsageError(`--profile must be tax, bhxh or einvoice, not ${values.profile}`);
   const signer = await loadSigner(values);
-  let signed: Uint8Array;
-  if (mode === 'detached') {
-    signed = await signDetached(createReadStream(input), { signer, ...(hash && { hash }), ...(values.pss && { pss: true }), ...(tsa && { tsa }) });
-  } else if (mode === 'xml') {
-    signed = await signXml(await readFile(input), {
-      signer,
-      // Receivers rarely hold the signer's intermediate CA: ship the chain in KeyInfo.
-      includeChain: true,
-      ...(values.profile && { profile: values.profile as ProfileName }),
-      ...(values.role && { role: values.role }),
-      ...(hash && { hash }),
-      ...(values.xades && { xades: true }),
-      ...(tsa && { tsa }),
-    });
-  } else {
-    signed = await signPdfFile(input, values, signer, hash, tsa);
-    if (level === 'B-LT' || level === 'B-LTA') signed = (await addLtv(signed, { certificates: signer.chain })).pdf;
-    if (level === 'B-LTA') signed = await timestampPdf(signed, { tsa: tsa! });
-  }
-  await writeFileAtomic(output, signed, { overwrite: values.force });
+  await signOneFile(input, output, signer, settings, values.force ?? false);
   console.error(`signed ${input} -> ${output}`);
   return EXIT.OK;
 }
 
-async function signPdfFile(input: string, values: Record<string, string | boolean | string[] | undefined>, signer: Signer, hash: DigestAlgorithm | undefined, tsa: HttpTimestampSource | undefined): Promise<Uint8Array> {
-  const pdf = await readFile(input);
-  const text = (k: string) => values[k] as string | undefined;
-  return signPdf(pdf, {
-    signer,
-    reason: text('reason'),
-    location: text('location'),
-    contactInfo: text('contact'),
-    name: text('name'),
-    fieldName: text('field'),
-    hash,
-    pss: values.pss === true,
-    subFilter: values['legacy-subfilter'] ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
-    ...(tsa && { tsa }),
-  });
-}
-
-async function readHead(path: string): Promise<Uint8Array> {
-  const handle = await open(path, 'r').catch((e: Error) => {
-    throw new UsageError(`cannot read ${path}: ${e.message}`);
-  });
-  try {
-    const buf = new Uint8Array(1024);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
+async function signBatch(positionals: string[], values: Record<string, string | boolean | string[] | undefined>, settings: SignSettings): Promise<number> {
+  const outDir = values.output as string | undefined;
+  if (!outDir) throw new UsageError('several inputs need -o OUT-FOLDER (the output tree mirrors the input tree)');
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 256)) throw new UsageError(`--jobs must be a whole number from 1 to 256, not ${values.jobs}`);
+  const accept = (name: string) => settings.detached || /\.(pdf|xml)$/i.test(name);
+  const inputs = await collectInputs(positionals, accept);
+  if (inputs.length === 0) throw new UsageError('no input files found');
+  for (const i of inputs) {
+    if (resolve(join(outDir, i.relative)) === resolve(i.path)) throw new UsageError(`the output folder would overwrite ${i.path}; choose another -o`);
   }
+  const signerArgs = { p12: values.p12, key: values.key, cert: values.cert, chain: values.chain, 'password-env': values['password-env'], 'password-file': values['password-file'] } as SignerArgs;
+  const password = await signerPassword(signerArgs);
+  const entries = await runBatch({
+    inputs,
+    outDir,
+    settings,
+    signerArgs,
+    ...(password !== undefined && { password }),
+    ...(jobs !== undefined && { jobs }),
+    json: values.json === true,
+    failFast: values['fail-fast'] === true,
+    resume: values.resume === true,
+    overwrite: values.force === true,
+    ...(typeof values.manifest === 'string' && { manifest: values.manifest }),
+  });
+  return entries.some((e) => e.status === 'failed' || e.status === 'not-started') ? EXIT.FAILED : EXIT.OK;
 }
 
-/** True when the file starts (after a BOM and white space) with `<` and is not a PDF. */
-export function looksLikeXml(head: Uint8Array): boolean {
-  const text = new TextDecoder().decode(head).replace(/^\uFEFF/, '').trimStart();
-  return text.startsWith('<') && !text.startsWith('%PDF');
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+async function isBatchInput(arg: string): Promise<boolean> {
+  return /[*?[]/.test(arg) || (await isDirectory(arg));
 }
 
 function defaultOutput(input: string, fallbackExt: string): string {

@@ -13,7 +13,7 @@ import {
   type PdfVerificationReport,
   type XmlVerificationReport,
 } from '../../index.js';
-import { looksLikeXml } from './sign.js';
+import { looksLikeXml } from '../sign-file.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 

@@ -1,0 +1,158 @@
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import {
+  HttpTimestampSource,
+  addLtv,
+  signDetached,
+  signPdf,
+  signXml,
+  timestampPdf,
+  type DigestAlgorithm,
+  type ProfileName,
+  type Signer,
+} from '../index.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { UsageError } from './usage-error.js';
+import { headerOptions } from './commands/timestamp.js';
+
+/** How every file of a `kyso sign` run is signed: checked once, plain data (it crosses to worker threads). */
+export interface SignSettings {
+  detached: boolean;
+  profile?: ProfileName;
+  role?: string;
+  xades: boolean;
+  hash?: DigestAlgorithm;
+  pss: boolean;
+  legacySubfilter: boolean;
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+  tsa?: string;
+  tsaHeaders: Record<string, string>;
+  reason?: string;
+  location?: string;
+  contact?: string;
+  name?: string;
+  field?: string;
+}
+
+const HASHES: Record<string, DigestAlgorithm> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+/** Checks the signing options of the command line; usage errors are thrown here, before any file is touched. */
+export function signSettings(v: Record<string, string | boolean | string[] | undefined>): SignSettings {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  let hash: DigestAlgorithm | undefined;
+  if (str('hash') !== undefined) {
+    hash = HASHES[str('hash')!.toLowerCase().replace('-', '')];
+    if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512, not ${str('hash')}`);
+  }
+  const level = (str('level') ?? (str('tsa') ? 'B-T' : 'B-B')).toUpperCase() as SignSettings['level'];
+  if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level)) throw new UsageError(`--level must be B-B, B-T, B-LT or B-LTA, not ${str('level')}`);
+  if (level !== 'B-B' && !str('tsa')) throw new UsageError(`--level ${level} needs --tsa URL`);
+  const profile = str('profile');
+  if (profile && !['tax', 'bhxh', 'einvoice'].includes(profile)) throw new UsageError(`--profile must be tax, bhxh or einvoice, not ${profile}`);
+  const optional = <K extends keyof SignSettings>(k: K, value: SignSettings[K] | undefined) => (value === undefined ? {} : { [k]: value });
+  return {
+    detached: v.detached === true,
+    xades: v.xades === true,
+    pss: v.pss === true,
+    legacySubfilter: v['legacy-subfilter'] === true,
+    level,
+    tsaHeaders: headerOptions(v['tsa-header'] as string[] | undefined),
+    ...optional('profile', profile as ProfileName | undefined),
+    ...optional('role', str('role')),
+    ...optional('hash', hash),
+    ...optional('tsa', level === 'B-B' ? undefined : str('tsa')),
+    ...optional('reason', str('reason')),
+    ...optional('location', str('location')),
+    ...optional('contact', str('contact')),
+    ...optional('name', str('name')),
+    ...optional('field', str('field')),
+  };
+}
+
+/** What kind of signing a file gets. */
+export type SignMode = 'pdf' | 'xml' | 'detached';
+
+/** The mode for `path`: detached when asked, XML when a profile is given or the file starts with `<`, else PDF. */
+export async function signModeOf(path: string, s: SignSettings): Promise<SignMode> {
+  if (s.detached) return 'detached';
+  if (s.profile) return 'xml';
+  return looksLikeXml(await readHead(path)) ? 'xml' : 'pdf';
+}
+
+/** Result of signing one file. */
+export interface SignedFile {
+  mode: SignMode;
+  sha256Before: string;
+  sha256After: string;
+}
+
+const tsaSources = new Map<string, HttpTimestampSource>();
+
+/** Signs `input` into `output` (atomically) with the settings. */
+export async function signOneFile(input: string, output: string, signer: Signer, s: SignSettings, overwrite: boolean): Promise<SignedFile> {
+  const mode = await signModeOf(input, s);
+  let tsa: HttpTimestampSource | undefined;
+  if (s.tsa) {
+    tsa = tsaSources.get(s.tsa) ?? new HttpTimestampSource({ url: s.tsa, headers: s.tsaHeaders });
+    tsaSources.set(s.tsa, tsa);
+  }
+  const common = { ...(s.hash && { hash: s.hash }), ...(s.pss && { pss: true }), ...(tsa && { tsa }) };
+  let signed: Uint8Array;
+  let sha256Before: string;
+  if (mode === 'detached') {
+    const hasher = createHash('sha256');
+    const stream = createReadStream(input);
+    stream.on('data', (c) => hasher.update(c));
+    signed = await signDetached(stream, { signer, ...common });
+    sha256Before = hasher.digest('hex');
+  } else {
+    const bytes = await readFile(input);
+    sha256Before = createHash('sha256').update(bytes).digest('hex');
+    if (mode === 'xml') {
+      signed = await signXml(bytes, {
+        signer,
+        // Receivers rarely hold the signer's intermediate CA: ship the chain in KeyInfo.
+        includeChain: true,
+        ...(s.profile && { profile: s.profile }),
+        ...(s.role && { role: s.role }),
+        ...(s.xades && { xades: true }),
+        ...common,
+      });
+    } else {
+      signed = await signPdf(bytes, {
+        signer,
+        ...common,
+        reason: s.reason,
+        location: s.location,
+        contactInfo: s.contact,
+        name: s.name,
+        fieldName: s.field,
+        subFilter: s.legacySubfilter ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
+      });
+      if (s.level === 'B-LT' || s.level === 'B-LTA') signed = (await addLtv(signed, { certificates: signer.chain })).pdf;
+      if (s.level === 'B-LTA') signed = await timestampPdf(signed, { tsa: tsa! });
+    }
+  }
+  await writeFileAtomic(output, signed, { overwrite });
+  return { mode, sha256Before, sha256After: createHash('sha256').update(signed).digest('hex') };
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r').catch((e: Error) => {
+    throw new UsageError(`cannot read ${path}: ${e.message}`);
+  });
+  try {
+    const buf = new Uint8Array(1024);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True when the file starts (after a BOM and white space) with `<` and is not a PDF. */
+export function looksLikeXml(head: Uint8Array): boolean {
+  const text = new TextDecoder().decode(head).replace(/^\uFEFF/, '').trimStart();
+  return text.startsWith('<') && !text.startsWith('%PDF');
+}

@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { verifyPdf } from '../../src/index.js';
+import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
+import { scratchDir } from '../fixtures/tools.js';
+import { CLI, kyso, kysoAsync } from './cli-helpers.js';
+
+const pw = { PW: P12_PASSWORD };
+const key = () => ['--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'];
+let one: Uint8Array;
+
+async function makeTree(dir: string, n: number, corruptAt?: number): Promise<void> {
+  mkdirSync(join(dir, 'phong-a'), { recursive: true });
+  mkdirSync(join(dir, 'phong-b', 'con'), { recursive: true });
+  for (let i = 0; i < n; i++) {
+    const sub = i % 3 === 0 ? 'phong-a' : i % 3 === 1 ? 'phong-b' : 'phong-b/con';
+    writeFileSync(join(dir, sub, `van-ban-${String(i).padStart(3, '0')}.pdf`), i === corruptAt ? 'this is not a PDF' : one);
+  }
+}
+
+type Entry = { input: string; output: string; status: string; sha256Before?: string; sha256After?: string; error?: { code: string } };
+
+beforeAll(async () => {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.TimesRoman);
+  doc.addPage([595, 842]).drawText('Cong van', { x: 72, y: 770, size: 14, font });
+  one = await doc.save({ useObjectStreams: false });
+});
+
+describe('kyso sign over many files', () => {
+  it('a folder with a corrupt file in the middle: the rest is signed, the bad one recorded, exit 1, tree mirrored, manifest written', async () => {
+    const dir = scratchDir('kyso-batch-');
+    await makeTree(join(dir, 'in'), 12, 5);
+    const r = kyso(['sign', join(dir, 'in'), '-o', join(dir, 'out'), ...key(), '--jobs', '2'], pw);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/signed 11, skipped 0, failed 1/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', 'kyso-manifest.json'), 'utf8')) as Entry[];
+    expect(manifest.filter((e) => e.status === 'signed')).toHaveLength(11);
+    const bad = manifest.find((e) => e.status === 'failed')!;
+    expect(bad.input).toContain('van-ban-005.pdf');
+    expect(bad.error?.code).toBe('ERR_PDF_MALFORMED');
+    expect(existsSync(bad.output)).toBe(false);
+    const good = manifest.find((e) => e.status === 'signed')!;
+    expect(good.sha256Before).not.toBe(good.sha256After);
+    expect(existsSync(join(dir, 'out', 'phong-b', 'con', 'van-ban-002.pdf'))).toBe(true);
+    const report = await verifyPdf(readFileSync(join(dir, 'out', 'phong-a', 'van-ban-000.pdf')), { trust: [pkiFile('root.cert.pem')] });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(readdirSync(join(dir, 'out', 'phong-a')).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+  it('--json gives a line per file and a summary; globs select files; --fail-fast stops early', () => {
+    const dir = scratchDir('kyso-batch-');
+    return makeTree(join(dir, 'in'), 6, 0).then(() => {
+      const r = kyso(['sign', `${join(dir, 'in')}/**/*.pdf`, '-o', join(dir, 'out'), ...key(), '--jobs', '1', '--json'], pw);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Entry & { summary?: { signed: number; failed: number } });
+      expect(lines.at(-1)!.summary).toMatchObject({ signed: 5, failed: 1 });
+      expect(lines.filter((l) => l.status)).toHaveLength(6);
+      const ff = kyso(['sign', join(dir, 'in'), '-o', join(dir, 'out-ff'), ...key(), '--jobs', '1', '--fail-fast'], pw);
+      expect(ff.status).toBe(1);
+      const m = JSON.parse(readFileSync(join(dir, 'out-ff', 'kyso-manifest.json'), 'utf8')) as Entry[];
+      expect(m.filter((e) => e.status === 'not-started').length).toBeGreaterThan(0);
+    });
+  });
+  it('SIGINT finishes the files in flight, leaves no partial output, and --resume completes the batch', async () => {
+    const dir = scratchDir('kyso-batch-');
+    await makeTree(join(dir, 'in'), 150);
+    const child = spawn(process.execPath, [CLI, 'sign', join(dir, 'in'), '-o', join(dir, 'out'), ...key(), '--jobs', '2'], { env: { ...process.env, ...pw } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if ((stderr.match(/^signed /gm) ?? []).length === 5) child.kill('SIGINT');
+    });
+    const status = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    expect(status).toBe(1);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'kyso-manifest.json'), 'utf8')) as Entry[];
+    const notStarted = m.filter((e) => e.status === 'not-started');
+    expect(notStarted.length).toBeGreaterThan(0);
+    for (const e of notStarted) expect(existsSync(e.output)).toBe(false);
+    for (const e of m.filter((x) => x.status === 'signed')) expect((await verifyPdf(readFileSync(e.output))).signatures).toHaveLength(1);
+    const resumed = await kysoAsync(['sign', join(dir, 'in'), '-o', join(dir, 'out'), ...key(), '--jobs', '2', '--resume'], pw);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const m2 = JSON.parse(readFileSync(join(dir, 'out', 'kyso-manifest.json'), 'utf8')) as Entry[];
+    expect(m2.filter((e) => e.status === 'signed').length + m2.filter((e) => e.status === 'skipped').length).toBe(150);
+    expect(m2.filter((e) => e.status === 'skipped').length).toBe(m.filter((e) => e.status === 'signed').length);
+  });
+  it('an unwritable output location is a clear error and nothing is lost', () => {
+    const dir = scratchDir('kyso-batch-');
+    writeFileSync(join(dir, 'a.pdf'), one);
+    writeFileSync(join(dir, 'blocker'), 'a file where the output folder should be');
+    const r = kyso(['sign', join(dir, 'a.pdf'), join(dir, 'a.pdf'), '-o', join(dir, 'blocker', 'out'), ...key()], pw);
+    expect(r.status).not.toBe(0);
+    expect(readFileSync(join(dir, 'a.pdf')).equals(Buffer.from(one))).toBe(true);
+  });
+});
