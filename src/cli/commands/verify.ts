@@ -14,6 +14,9 @@ import {
   type XmlVerificationReport,
 } from '../../index.js';
 import { looksLikeXml } from '../sign-file.js';
+import { collectInputs } from '../batch/collect-inputs.js';
+import { applyPolicy, loadVerifyPolicy } from '../verify-policy.js';
+import { renderJunit, type JunitCase } from '../junit.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 
@@ -32,7 +35,12 @@ signed). A FILE.p7s given alone is checked against FILE. Offline: no network acc
   --allow-sha1             accept SHA-1 (old documents)
   --tsr FILE.tsr           verify an RFC 3161 time-stamp response over FILE instead (any file type)
   --p7s FILE.p7s           verify a detached CAdES signature over FILE instead (any file type)
+  --online                 fetch OCSP responses / CRLs the documents lack (default: offline)
+  --policy FILE            a JSON or YAML policy: trust, minLevel, allowSha1, minRsaBits, requiredSigner
+                           (taxCode, organization, commonName, citizenId), wholeDocument, maxAgeDays, online
+  --format text|json|junit the output (default text); --json is --format json
   --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
+FILE may also be a folder or a glob ("issued/**/*.pdf"): every PDF, XML and .p7s file in it is verified.
   -h, --help               this help
 
 Exit codes: 0 every signature passed, 1 any failed, 2 any indeterminate (none failed), 3 usage or I/O error.`;
@@ -67,6 +75,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       tsr: { type: 'string' },
       p7s: { type: 'string' },
+      online: { type: 'boolean' },
+      policy: { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,37 +88,66 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('kyso verify needs at least one file');
   const time = values.time ? new Date(values.time) : undefined;
   if (time && Number.isNaN(time.getTime())) throw new UsageError(`--time ${values.time} is not an ISO 8601 time`);
-  const trust = values.trust ? await certificateInputs(values.trust) : undefined;
+  const policy = values.policy ? await loadVerifyPolicy(values.policy) : {};
+  const format = values.format ?? (values.json ? 'json' : 'text');
+  if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, not ${format}`);
+  const trustPaths = [...(values.trust ?? []), ...(policy.trust ?? [])];
+  const trust = trustPaths.length ? await certificateInputs(trustPaths) : undefined;
+  const allowSha1 = values['allow-sha1'] ?? policy.allowSha1 ?? false;
+  const online = values.online ?? policy.online ?? false;
   const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
-  if (values.tsr) return verifyTsr(positionals, values.tsr, trust, values.json ?? false);
+  if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json');
+  const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
+  const cases: JunitCase[] = [];
   const results: Result[] = [];
   let exit: number = EXIT.OK;
-  for (const file of positionals) {
+  for (const file of files) {
+    const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
     const bytes = await readInput(dataFile);
     const options = { ...(trust && { trust }), ...(time && { time }) };
+    const policyOptions = { allowSha1, ...(policy.minRsaBits !== undefined && { minRsaBits: policy.minRsaBits }) };
     let result: Result;
     try {
       if (detachedSignature) {
         result = { file: dataFile, kind: 'cades', report: await verifyDetached(bytes, await readInput(detachedSignature), options) };
       } else if (looksLikeXml(bytes.subarray(0, 1024))) {
-        result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }), allowSha1: values['allow-sha1'] ?? false }) };
+        result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }), allowSha1 }) };
       } else {
-        result = { file, kind: 'pdf', report: await verifyPdf(bytes, { ...options, ...(intermediates && { intermediates }), policy: { allowSha1: values['allow-sha1'] ?? false } }) };
+        result = { file, kind: 'pdf', report: await verifyPdf(bytes, { ...options, ...(intermediates && { intermediates }), policy: policyOptions, online }) };
       }
+      if (result.kind === 'pdf' || result.kind === 'xml') applyPolicy(result.report, result.kind, policy, time ?? new Date());
     } catch (e) {
       if (!isKysoError(e)) throw e;
       result = { file, kind: 'error', error: { code: e.code, message: e.message } };
     }
     results.push(result);
+    cases.push(junitCase(result, (performance.now() - started) / 1000));
     const indication = result.report?.indication ?? 'TOTAL_FAILED';
     if (indication === 'TOTAL_FAILED') exit = EXIT.FAILED;
     else if (indication === 'INDETERMINATE' && exit === EXIT.OK) exit = EXIT.INDETERMINATE;
   }
-  if (values.json) console.log(JSON.stringify(results, null, 2));
+  if (format === 'json') console.log(JSON.stringify(results, null, 2));
+  else if (format === 'junit') process.stdout.write(renderJunit(cases));
   else for (const r of results) console.log(render(r), '\n');
   return exit;
+}
+
+function junitCase(r: Result, seconds: number): JunitCase {
+  const failures: JunitCase['failures'] = [];
+  const add = (title: string, indication: string, reasons: string[]) => failures.push({ title, type: indication, message: reasons.join('\n') || indication });
+  if (r.kind === 'error') add(r.error.code, 'TOTAL_FAILED', [r.error.message]);
+  else if (r.report.indication !== 'TOTAL_PASSED') {
+    if (r.kind === 'pdf') {
+      for (const s of r.report.signatures) if (s.indication !== 'TOTAL_PASSED') add(`${s.fieldName}: ${s.indication}${s.subIndication ? ` ${s.subIndication}` : ''}`, s.indication, s.errors);
+      if (r.report.errors.length || !failures.length) add(`document: ${r.report.indication}`, r.report.indication, r.report.errors);
+    } else if (r.kind === 'xml') {
+      for (const s of r.report.signatures) if (s.indication !== 'TOTAL_PASSED') add(`${s.path}: ${s.indication}${s.subIndication ? ` ${s.subIndication}` : ''}`, s.indication, s.errors);
+      if (r.report.errors.length || !failures.length) add(`document: ${r.report.indication}`, r.report.indication, r.report.errors);
+    } else add(`detached signature: ${r.report.indication}`, r.report.indication, r.report.errors);
+  }
+  return { file: r.file, indication: r.error ? 'TOTAL_FAILED' : r.report!.indication, failures, seconds };
 }
 
 type Result =
