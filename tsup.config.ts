@@ -9,6 +9,8 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     treeshake: true,
+    // import.meta.url in the CommonJS build (the shipped fonts are found relative to the module)
+    shims: true,
   },
   {
     entry: { 'cli/main': 'src/cli/main.ts', 'cli/sign-worker': 'src/cli/batch/sign-worker.ts' },

@@ -16,7 +16,25 @@ export interface DemoIdentity {
   rootPem: string;
 }
 
-export async function makeDemoIdentity(now = new Date()): Promise<DemoIdentity> {
+/** The demo subject: a person (the leader) or the organisation (its seal). */
+export type DemoSubject = 'leader' | 'organisation';
+
+const SUBJECTS: Record<DemoSubject, x509.JsonName> = {
+  leader: [
+    { '2.5.4.6': ['VN'] },
+    { '2.5.4.10': ['Ủy ban nhân dân tỉnh Thử Nghiệm'] },
+    { '2.5.4.3': ['Nguyễn Văn An'] },
+    { '0.9.2342.19200300.100.1.1': ['CCCD:001089012345'] },
+  ],
+  organisation: [
+    { '2.5.4.6': ['VN'] },
+    { '2.5.4.10': ['Ủy ban nhân dân tỉnh Thử Nghiệm'] },
+    { '2.5.4.3': ['Ủy ban nhân dân tỉnh Thử Nghiệm'] },
+    { '0.9.2342.19200300.100.1.1': ['MST:0101234567'] },
+  ],
+};
+
+export async function makeDemoIdentity(now = new Date(), who: DemoSubject = 'leader'): Promise<DemoIdentity> {
   const rootKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
   const leafKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
   const from = new Date(now.getTime() - 86_400_000);
@@ -31,12 +49,7 @@ export async function makeDemoIdentity(now = new Date()): Promise<DemoIdentity> 
   });
   const leaf = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
-    subject: new x509.Name([
-      { '2.5.4.6': ['VN'] },
-      { '2.5.4.10': ['Ủy ban nhân dân tỉnh Thử Nghiệm'] },
-      { '2.5.4.3': ['Nguyễn Văn An'] },
-      { '0.9.2342.19200300.100.1.1': ['CCCD:001089012345'] },
-    ]).toString(),
+    subject: new x509.Name(SUBJECTS[who]).toString(),
     issuer: root.subject,
     notBefore: from,
     notAfter: new Date(now.getTime() + 2 * 365 * 86_400_000),

@@ -1,31 +1,49 @@
 /**
- * `npm run demo`: makes a throw-away demo certificate, signs the sample administrative document
- * (examples/documents/quyet-dinh-mau.pdf) with it, and prints where the signed file is and a summary.
+ * `npm run demo`: the signing workflow of an administrative document as Decree 30/2020 prescribes, with
+ * throw-away demo certificates. The leader approves (signature image and text block between "CHỦ TỊCH" and the
+ * name), then the clerk issues it with the organisation's red seal laid over the left third of the leader's
+ * signature. Each step is an incremental update; both signatures stay valid.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createKeySigner, parseCertificate, signPdf } from '../dist/index.js';
+import { createKeySigner, signPdf, verifyPdf } from '../dist/index.js';
 import { makeDemoIdentity } from './demo-identity.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const outDir = here('./out/');
 mkdirSync(outDir, { recursive: true });
 
-const identity = await makeDemoIdentity();
-writeFileSync(`${outDir}demo-root.pem`, identity.rootPem);
-const signer = await createKeySigner({ key: identity.keyPem, certificate: identity.certificatePem, chain: [identity.rootPem] });
+const leaderId = await makeDemoIdentity(new Date(), 'leader');
+const orgId = await makeDemoIdentity(new Date(), 'organisation');
+writeFileSync(`${outDir}demo-root.pem`, leaderId.rootPem + orgId.rootPem);
+const leader = await createKeySigner({ key: leaderId.keyPem, certificate: leaderId.certificatePem, chain: [leaderId.rootPem] });
+const organisation = await createKeySigner({ key: orgId.keyPem, certificate: orgId.certificatePem, chain: [orgId.rootPem] });
 
 const input = readFileSync(here('./documents/quyet-dinh-mau.pdf'));
 const started = performance.now();
-const signed = await signPdf(input, { signer, reason: 'Phê duyệt ban hành', location: 'Thử Nghiệm' });
+// 1. approved: between the title line "CHỦ TỊCH" (y ≈ 353) and the name (y ≈ 274), centred on the block
+const approved = await signPdf(input, {
+  signer: leader,
+  reason: 'Phê duyệt ban hành',
+  location: 'Thử Nghiệm',
+  appearance: { preset: 'approved', pageIndex: 0, rect: [335, 276, 200, 76], image: readFileSync(here('./images/chu-ky-mau.png')) },
+});
+// 2. issued: the seal at its real size (36 mm), placed from the leader's widget
+const issued = await signPdf(approved, {
+  signer: organisation,
+  reason: 'Ban hành',
+  appearance: { preset: 'issued', seal: readFileSync(here('./images/con-dau-mau.png')), sealSizeMm: 36 },
+});
 const ms = performance.now() - started;
 const output = `${outDir}quyet-dinh-mau-signed.pdf`;
-writeFileSync(output, signed);
+writeFileSync(output, issued);
 
-const cert = await parseCertificate(signer.certificate);
+const report = await verifyPdf(issued, { trust: [readFileSync(`${outDir}demo-root.pem`)] });
 console.log(`Signed:     ${output}`);
-console.log(`Signer:     ${cert.subject.commonName} (${cert.subject.uids.join(', ')}), ${cert.subject.organization}`);
-console.log(`Issuer:     ${cert.issuer.commonName} — a demo CA, trusted nowhere (its certificate: ${outDir}demo-root.pem)`);
-console.log(`Signature:  PAdES B-B, ETSI.CAdES.detached, ${signer.algorithms[0]!.scheme} ${signer.algorithms[0]!.hash}, in ${ms.toFixed(1)} ms`);
-console.log(`Size:       ${input.length} → ${signed.length} bytes (incremental update; the first ${input.length} bytes are the original)`);
-console.log(`Check it:   pdfsig ${output}`);
+for (const s of report.signatures) {
+  console.log(`Signature:  #${s.index} ${s.signer?.subject.commonName} (${s.signer?.subject.uids.join(', ')}) — ${s.indication}, ${s.modifications?.verdict}`);
+}
+console.log(`Signatures: PAdES B-B, ETSI.CAdES.detached, RSA-2048/SHA-256, visible (Decree 30), in ${ms.toFixed(0)} ms`);
+console.log(`Size:       ${input.length} → ${issued.length} bytes (incremental updates; the first ${input.length} bytes are the original)`);
+console.log(`Demo CAs:   ${outDir}demo-root.pem (trusted nowhere else)`);
+console.log(`Check it:   pdfsig ${output}   ·   node dist/cli/main.js verify ${output} --trust ${outDir}demo-root.pem`);

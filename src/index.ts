@@ -38,6 +38,9 @@ export {
   type PdfSigningState,
 } from './pdf/sign-pdf.js';
 
+// visible signatures (Decree 30/2020)
+export { type AppearanceOptions, type AppearancePreset } from './pdf/appearance/appearance.js';
+
 // verification
 export { verifyPdf, type VerifyPdfOptions, type PdfVerificationReport, type PdfSignatureReport, type TimestampReport, type SignerFacts } from './validation/verify-pdf.js';
 export { inspectPdf, type PdfInspection } from './validation/inspect-pdf.js';

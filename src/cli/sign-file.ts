@@ -8,6 +8,8 @@ import {
   signPdf,
   signXml,
   timestampPdf,
+  type AppearanceOptions,
+  type AppearancePreset,
   type DigestAlgorithm,
   type ProfileName,
   type Signer,
@@ -33,6 +35,18 @@ export interface SignSettings {
   contact?: string;
   name?: string;
   field?: string;
+  appearance?: {
+    preset: AppearancePreset;
+    image?: string;
+    seal?: string;
+    sealSizeMm?: number;
+    pageIndex?: number;
+    rect?: [number, number, number, number];
+    text?: boolean | string;
+    documentNumber?: string;
+    copyType?: 'SAO Y' | 'SAO LỤC' | 'TRÍCH SAO';
+    copyOrganization?: string;
+  };
 }
 
 const HASHES: Record<string, DigestAlgorithm> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
@@ -51,6 +65,7 @@ export function signSettings(v: Record<string, string | boolean | string[] | und
   const profile = str('profile');
   if (profile && !['tax', 'bhxh', 'einvoice'].includes(profile)) throw new UsageError(`--profile must be tax, bhxh or einvoice, not ${profile}`);
   const optional = <K extends keyof SignSettings>(k: K, value: SignSettings[K] | undefined) => (value === undefined ? {} : { [k]: value });
+  const appearance = appearanceSettings(v);
   return {
     detached: v.detached === true,
     xades: v.xades === true,
@@ -67,6 +82,46 @@ export function signSettings(v: Record<string, string | boolean | string[] | und
     ...optional('contact', str('contact')),
     ...optional('name', str('name')),
     ...optional('field', str('field')),
+    ...optional('appearance', appearance),
+  };
+}
+
+const PRESETS: AppearancePreset[] = ['approved', 'issued', 'appendix', 'copy', 'custom'];
+const COPY_TYPES = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
+
+function appearanceSettings(v: Record<string, string | boolean | string[] | undefined>): SignSettings['appearance'] {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const preset = str('appearance');
+  if (preset === undefined) {
+    for (const k of ['image', 'seal', 'rect', 'page']) if (str(k) !== undefined) throw new UsageError(`--${k} goes with --appearance`);
+    return undefined;
+  }
+  if (!PRESETS.includes(preset as AppearancePreset)) throw new UsageError(`--appearance must be one of ${PRESETS.join(', ')}, not ${preset}`);
+  let rect: [number, number, number, number] | undefined;
+  if (str('rect') !== undefined) {
+    const parts = str('rect')!.split(',').map(Number);
+    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || parts[2]! <= 0 || parts[3]! <= 0) throw new UsageError(`--rect must be x,y,width,height in points, not ${str('rect')}`);
+    rect = parts as [number, number, number, number];
+  }
+  const page = str('page') === undefined ? undefined : Number(str('page'));
+  if (page !== undefined && (!Number.isInteger(page) || page < 1)) throw new UsageError(`--page must be a page number from 1, not ${str('page')}`);
+  const sealSize = str('seal-size-mm') === undefined ? undefined : Number(str('seal-size-mm'));
+  if (sealSize !== undefined && !(sealSize > 0 && sealSize < 200)) throw new UsageError('--seal-size-mm must be a size in millimetres');
+  const copyType = str('copy-type')?.toUpperCase();
+  if (copyType !== undefined && !COPY_TYPES.includes(copyType as never)) throw new UsageError(`--copy-type must be one of ${COPY_TYPES.join(', ')}`);
+  const text = str('text');
+  return {
+    preset: preset as AppearancePreset,
+    ...(str('image') && { image: str('image') }),
+    ...(str('seal') && { seal: str('seal') }),
+    ...(sealSize !== undefined && { sealSizeMm: sealSize }),
+    ...(page !== undefined && { pageIndex: page - 1 }),
+    ...(rect && { rect }),
+    ...(text !== undefined && v['no-text'] !== true && { text: text.replace(/\\n/g, '\n') }),
+    ...(v['no-text'] === true && { text: false }),
+    ...(str('document-number') && { documentNumber: str('document-number') }),
+    ...(copyType && { copyType: copyType as (typeof COPY_TYPES)[number] }),
+    ...(str('copy-org') && { copyOrganization: str('copy-org') }),
   };
 }
 
@@ -120,9 +175,15 @@ export async function signOneFile(input: string, output: string, signer: Signer,
         ...common,
       });
     } else {
+      const appearance = s.appearance && {
+        ...s.appearance,
+        ...(s.appearance.image && { image: new Uint8Array(await readInput(s.appearance.image)) }),
+        ...(s.appearance.seal && { seal: new Uint8Array(await readInput(s.appearance.seal)) }),
+      };
       signed = await signPdf(bytes, {
         signer,
         ...common,
+        ...(appearance && { appearance: appearance as AppearanceOptions }),
         reason: s.reason,
         location: s.location,
         contactInfo: s.contact,
@@ -136,6 +197,12 @@ export async function signOneFile(input: string, output: string, signer: Signer,
   }
   await writeFileAtomic(output, signed, { overwrite });
   return { mode, sha256Before, sha256After: createHash('sha256').update(signed).digest('hex') };
+}
+
+function readInput(path: string): Promise<Buffer> {
+  return readFile(path).catch((e: Error) => {
+    throw new UsageError(`cannot read ${path}: ${e.message}`);
+  });
 }
 
 async function readHead(path: string): Promise<Uint8Array> {

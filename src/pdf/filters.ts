@@ -41,7 +41,14 @@ function unpredict(data: Uint8Array, parmsObj: PdfObject): Uint8Array {
   const bpp = Math.max(1, Math.ceil((colors * bpc) / 8));
   const rowLen = Math.ceil((colors * bpc * columns) / 8);
   if (rowLen <= 0 || rowLen > 1 << 20) throw new KysoError('ERR_PDF_MALFORMED', 'bad predictor parameters');
-  const rows = Math.floor(data.length / (rowLen + 1));
+  return undoPngFilters(data, rowLen, bpp, Math.floor(data.length / (rowLen + 1)));
+}
+
+/**
+ * Undoes PNG row filters (None, Sub, Up, Average, Paeth): each of `rows` rows is a filter-type byte then
+ * `rowLen` bytes; `bpp` is the bytes per pixel. Used by xref/object streams and by PNG images alike.
+ */
+export function undoPngFilters(data: Uint8Array, rowLen: number, bpp: number, rows: number): Uint8Array {
   const out = new Uint8Array(rows * rowLen);
   for (let r = 0; r < rows; r++) {
     const type = data[r * (rowLen + 1)]!;

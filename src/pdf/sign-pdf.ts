@@ -8,7 +8,10 @@ import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
 import type { TimestampSource } from '../tsa/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
-import { embedSignature, preparePdfSignature, signedParts, type PreparedSignature } from './signature-field.js';
+import { embedSignature, preparePdfSignature, signedParts, type PreparedSignature, type SignatureWidget } from './signature-field.js';
+import { buildAppearance, type AppearanceOptions } from './appearance/appearance.js';
+import { PdfReader } from './reader.js';
+import { findSignatureFields } from './signature-scan.js';
 
 /** SubFilters kyso writes for approval signatures. */
 export type PdfSignatureSubFilter = 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
@@ -36,6 +39,8 @@ export interface PdfSignatureFields {
   subFilter?: PdfSignatureSubFilter;
   /** Bytes to reserve for the CMS beyond its computed size (e.g. for a timestamp token added later). Default: 0. */
   extraReservedBytes?: number;
+  /** A visible signature as Decree 30/2020 prescribes (`approved`, `issued`, `appendix`, `copy`, `custom`). Default: invisible. */
+  appearance?: AppearanceOptions;
 }
 
 /** Options of {@link signPdf}. */
@@ -183,6 +188,36 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
   );
 }
 
+/** Lays out a visible appearance on the document as it is. */
+async function widgetFor(input: Uint8Array, appearance: AppearanceOptions, certificate: Uint8Array, signingTime: Date): Promise<SignatureWidget> {
+  const reader = PdfReader.open(input);
+  const pages = reader.pages();
+  const leader = findSignatureFields(reader)
+    .signed.filter((s) => s.rect && s.pageIndex !== undefined && Math.abs((s.rect[2]! - s.rect[0]!) * (s.rect[3]! - s.rect[1]!)) > 0)
+    .at(-1);
+  const cert = await parseCertificate(certificate);
+  const built = await buildAppearance(
+    appearance,
+    {
+      signingTime,
+      ...(cert.subject.commonName && { name: cert.subject.commonName }),
+      ...(cert.subject.email && { email: cert.subject.email }),
+      ...(cert.subject.organization && { organization: cert.subject.organization }),
+      ...(cert.subject.taxCode && { taxCode: cert.subject.taxCode }),
+    },
+    {
+      count: pages.length,
+      box: (i) => {
+        const p = pages[i]!;
+        const b = p.cropBox ?? p.mediaBox ?? [0, 0, 595, 842];
+        return { x1: Math.min(b[0]!, b[2]!), y1: Math.min(b[1]!, b[3]!), x2: Math.max(b[0]!, b[2]!), y2: Math.max(b[1]!, b[3]!), rotate: p.rotate };
+      },
+      ...(leader && { leaderWidget: { pageIndex: leader.pageIndex!, rect: leader.rect! } }),
+    },
+  );
+  return { pageIndex: built.pageIndex, rect: built.rect, appearance: built.write };
+}
+
 const commonNames = new WeakMap<Uint8Array, Promise<string | undefined>>();
 
 /** The signer's common name, read once per certificate object (batch signing reuses one signer). */
@@ -210,11 +245,14 @@ async function startSession(
   const extra = o.extraReservedBytes ?? 0;
   const contentsSize = estimateSignedDataSize({ certificate: o.certificate, chain: o.chain, algorithm: o.algorithm }) + extra;
   const name = o.name ?? (await commonNameOf(o.certificate));
+  const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
+  const widget = o.appearance ? await widgetFor(input, o.appearance, o.certificate, signingTime) : undefined;
   const prepared = preparePdfSignature(input, {
+    ...(widget && { widget }),
     subFilter: o.subFilter ?? 'ETSI.CAdES.detached',
     type: 'Sig',
     contentsSize,
-    signingTime: o.signingTime ?? (o.clock ?? systemClock)(),
+    signingTime,
     ...(o.fieldName !== undefined && { fieldName: o.fieldName }),
     ...(name !== undefined && { name }),
     ...(o.reason !== undefined && { reason: o.reason }),

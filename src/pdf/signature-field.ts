@@ -13,10 +13,10 @@ export interface SignatureWidget {
   /** `[x1, y1, x2, y2]` in PDF user space (points, origin at the page's lower-left corner). */
   rect: [number, number, number, number];
   /**
-   * The normal appearance: a form XObject stream, plus the other objects it refers to (images, fonts), each
-   * written into the same update. Default: an empty appearance.
+   * Writes the normal appearance's objects (fonts, images) into the update and returns its form XObject.
+   * Default: an empty appearance.
    */
-  appearance?: { stream: PdfStream; resources?: { ref: PdfRef; value: PdfObject }[] };
+  appearance?: (writer: IncrementalWriter) => PdfStream;
 }
 
 /** Options of {@link preparePdfSignature}. */
@@ -104,8 +104,7 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
     const rect = options.widget?.rect ?? [0, 0, 0, 0];
     const ap = options.widget?.appearance;
     const apRef = writer.allocate();
-    writer.set(apRef, ap?.stream ?? new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 0, 0]), new Uint8Array(0)));
-    for (const r of ap?.resources ?? []) writer.set(r.ref, r.value);
+    writer.set(apRef, ap ? ap(writer) : new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 0, 0]), new Uint8Array(0)));
     const field = new PdfDict()
       .set('Type', name('Annot'))
       .set('Subtype', name('Widget'))

@@ -38,6 +38,17 @@ Signature:
   --role ROLE              XML signer role, e.g. seller, buyer, tax-authority (default: the profile's first)
   --xades                  XML: add XAdES-BES signed properties (XAdES-T with --tsa)
   --detached               write a detached CAdES signature (.p7s) of any file instead
+Visible signature (Decree 30/2020; coordinates in points, origin at the lower-left of the page's crop box):
+  --appearance approved|issued|appendix|copy|custom
+  --image sig.png          the signer's handwritten signature (transparent PNG), for approved/custom
+  --seal seal.png          the organisation's red seal (transparent PNG), for issued
+  --seal-size-mm N         the seal's real diameter (default 36)
+  --page N                 page number (default: the last page; the first for appendix/copy)
+  --rect x,y,w,h           where (default: by the preset; issued: over the leader's signature)
+  --text "TEMPLATE"        text lines ("\\n" between lines) with {name} {email} {organization} {time} {iso}
+                           {documentNumber} {copyType} {copyOrganization}; --no-text for none
+  --document-number TEXT   appendix: the document number and symbol
+  --copy-type TYPE         copy: "SAO Y", "SAO LỤC" or "TRÍCH SAO";  --copy-org TEXT the copying organisation
   --force                  replace OUT if it exists
 Batch (several inputs, a folder or a glob such as "in/**/*.pdf"; the output folder mirrors the input tree):
   --jobs N                 worker threads, the key loaded once in each (default: the machine's cores)
@@ -78,6 +89,17 @@ export async function signCommand(argv: string[]): Promise<number> {
       role: { type: 'string' },
       xades: { type: 'boolean' },
       detached: { type: 'boolean' },
+      appearance: { type: 'string' },
+      image: { type: 'string' },
+      seal: { type: 'string' },
+      'seal-size-mm': { type: 'string' },
+      page: { type: 'string' },
+      rect: { type: 'string' },
+      text: { type: 'string' },
+      'no-text': { type: 'boolean' },
+      'document-number': { type: 'string' },
+      'copy-type': { type: 'string' },
+      'copy-org': { type: 'string' },
       jobs: { type: 'string' },
       resume: { type: 'boolean' },
       'fail-fast': { type: 'boolean' },
