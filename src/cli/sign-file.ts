@@ -35,6 +35,7 @@ export interface SignSettings {
   contact?: string;
   name?: string;
   field?: string;
+  certify?: 1 | 2 | 3;
   appearance?: {
     preset: AppearancePreset;
     image?: string;
@@ -83,7 +84,14 @@ export function signSettings(v: Record<string, string | boolean | string[] | und
     ...optional('name', str('name')),
     ...optional('field', str('field')),
     ...optional('appearance', appearance),
+    ...optional('certify', certifyLevel(str('certify'))),
   };
+}
+
+function certifyLevel(v: string | undefined): 1 | 2 | 3 | undefined {
+  if (v === undefined) return undefined;
+  if (!['1', '2', '3'].includes(v)) throw new UsageError(`--certify must be 1 (no changes), 2 (forms and signatures) or 3 (also annotations), not ${v}`);
+  return Number(v) as 1 | 2 | 3;
 }
 
 const PRESETS: AppearancePreset[] = ['approved', 'issued', 'appendix', 'copy', 'custom'];
@@ -184,6 +192,7 @@ export async function signOneFile(input: string, output: string, signer: Signer,
         signer,
         ...common,
         ...(appearance && { appearance: appearance as AppearanceOptions }),
+        ...(s.certify && { certify: s.certify }),
         reason: s.reason,
         location: s.location,
         contactInfo: s.contact,

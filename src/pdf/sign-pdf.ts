@@ -41,6 +41,11 @@ export interface PdfSignatureFields {
   extraReservedBytes?: number;
   /** A visible signature as Decree 30/2020 prescribes (`approved`, `issued`, `appendix`, `copy`, `custom`). Default: invisible. */
   appearance?: AppearanceOptions;
+  /**
+   * A certification signature (DocMDP): what later revisions may do — 1 nothing, 2 fill in forms and sign,
+   * 3 also annotate. Only the document's first signature can certify. Default: an approval signature.
+   */
+  certify?: 1 | 2 | 3;
 }
 
 /** Options of {@link signPdf}. */
@@ -258,6 +263,7 @@ async function startSession(
     ...(o.reason !== undefined && { reason: o.reason }),
     ...(o.location !== undefined && { location: o.location }),
     ...(o.contactInfo !== undefined && { contactInfo: o.contactInfo }),
+    ...(o.certify && { docMdp: o.certify }),
   });
   const contentDigest = await digestParts(o.algorithm.hash, signedParts(prepared));
   const signedAttributes = await buildSignedAttributes({ contentDigest, hash: o.algorithm.hash, signerCertificate: o.certificate });

@@ -37,10 +37,10 @@ export interface PrepareSignatureOptions {
   /** A visible widget. Default: invisible (`/Rect [0 0 0 0]`) on the first page. */
   widget?: SignatureWidget;
   /**
-   * Called with the writer and the new objects before the update is built, to add objects of the same
-   * revision (a DocMDP /Perms entry, a document number written on the page, …).
+   * Make this a certification signature (DocMDP) allowing, after it: 1 no changes, 2 form filling and
+   * signing, 3 also annotations. It must be the document's first signature.
    */
-  extend?: (ctx: { writer: IncrementalWriter; reader: PdfReader; catalog: PdfDict; catalogRef: PdfRef; signature: PdfRef; field: PdfRef }) => void;
+  docMdp?: 1 | 2 | 3;
 }
 
 /** A document with its signature space reserved: the original bytes and the update, kept apart. */
@@ -90,6 +90,13 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
   if (options.reason) sig.set('Reason', textString(options.reason));
   if (options.location) sig.set('Location', textString(options.location));
   if (options.contactInfo) sig.set('ContactInfo', textString(options.contactInfo));
+  if (options.docMdp) {
+    if (form.hasSignatures()) throw new KysoError('ERR_PDF_FIELD', 'a certification signature must be the first signature of the document');
+    const params = new PdfDict().set('Type', name('TransformParams')).set('P', options.docMdp).set('V', name('1.2'));
+    sig.set('Reference', [new PdfDict().set('Type', name('SigRef')).set('TransformMethod', name('DocMDP')).set('TransformParams', params)]);
+    const perms = (reader.resolveDict(catalog.get('Perms')) ?? new PdfDict()).clone();
+    catalog.set('Perms', perms.set('DocMDP', sigRef));
+  }
   writer.set(sigRef, sig);
 
   const existing = options.fieldName ? form.find(options.fieldName) : undefined;
@@ -120,7 +127,6 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
     form.addField(fieldRef);
   }
   form.write(writer, catalog);
-  options.extend?.({ writer, reader, catalog, catalogRef, signature: sigRef, field: fieldRef });
   if (!writer.has(catalogRef) && catalogChanged(reader.catalog(), catalog)) writer.set(catalogRef, catalog);
 
   const { update, offsets } = writer.build();
@@ -221,6 +227,7 @@ function openAcroForm(reader: PdfReader, catalog: PdfDict) {
   let added = false;
   return {
     find: (fieldName: string): FieldRef | undefined => all.find((f) => f.name === fieldName)?.field,
+    hasSignatures: (): boolean => all.some((f) => nameOf(f.field.dict.get('FT')) === 'Sig' && f.field.dict.get('V') !== undefined),
     uniqueName(stem: string): string {
       for (let i = 1; ; i++) if (!all.some((f) => f.name === `${stem}${i}`)) return `${stem}${i}`;
     },

@@ -249,3 +249,38 @@ describe('malformed input ends in bounded time with a typed error or a failed ve
     expect(r.subIndication).toBe('SIGNED_DATA_NOT_FOUND');
   });
 });
+
+describe('certification signatures (DocMDP) and what may follow them', () => {
+  const overlay = (bytes: Uint8Array) =>
+    appendUpdate(bytes, (w, r) => {
+      const annot = w.allocate();
+      w.set(annot, new PdfDict().set('Type', name('Annot')).set('Subtype', name('FreeText')).set('Rect', [50, 700, 300, 760]).set('Contents', new PdfString(latin1('Evil annotation'))));
+      const page = r.pages()[0]!;
+      const annots = r.resolve(page.dict.get('Annots'));
+      const list = [...(Array.isArray(annots) ? annots : []), annot];
+      const ref = page.dict.get('Annots');
+      if (ref instanceof PdfRef) w.set(ref, list);
+      else w.set(page.ref, page.dict.clone().set('Annots', list));
+    });
+
+  it('P=2: a later approval signature is permitted, an added annotation (Evil Annotation) is not', async () => {
+    const certified = await signPdf(plain, { signer, certify: 2 });
+    const p256 = await loadPkcs12Signer(pkiFile('p256.p12'), { password: P12_PASSWORD });
+    const approved = await verifyPdf(await signPdf(certified, { signer: p256 }), { trust: trust() });
+    expect(approved.indication).toBe('TOTAL_PASSED');
+    expect(approved.signatures[0]!.certification).toEqual({ permissions: 2 });
+    const evil = await verifyPdf(overlay(certified), { trust: trust() });
+    expect(evil.indication).toBe('TOTAL_FAILED');
+    expect(evil.signatures[0]!.modifications?.changes.some((c) => c.kind === 'annotation' && c.status === 'not-permitted')).toBe(true);
+  });
+  it('P=1: even a new signature is not permitted; P=3: annotations are', async () => {
+    const p256 = await loadPkcs12Signer(pkiFile('p256.p12'), { password: P12_PASSWORD });
+    const locked = await verifyPdf(await signPdf(await signPdf(plain, { signer, certify: 1 }), { signer: p256 }), { trust: trust() });
+    expect(locked.signatures[0]!.indication).toBe('TOTAL_FAILED');
+    const open = await verifyPdf(overlay(await signPdf(plain, { signer, certify: 3 })), { trust: trust() });
+    expect(open.indication).toBe('TOTAL_PASSED');
+  });
+  it('only the first signature can certify', async () => {
+    await expect(signPdf(signed, { signer, certify: 2 })).rejects.toMatchObject({ code: 'ERR_PDF_FIELD' });
+  });
+});

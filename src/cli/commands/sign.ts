@@ -27,6 +27,8 @@ Signature:
   --contact TEXT           contact information (/ContactInfo)
   --name TEXT              signer name shown by viewers (default: the certificate's CN)
   --field NAME             signature field name (an existing empty field of that name is signed)
+  --certify 1|2|3          a certification signature (DocMDP): after it 1 no changes, 2 forms and
+                           signatures, 3 also annotations; only the first signature can certify
   --hash sha256|sha384|sha512   digest algorithm (default: the key's natural one)
   --pss                    RSA-PSS instead of PKCS#1 v1.5 with an RSA key
   --legacy-subfilter       adbe.pkcs7.detached instead of ETSI.CAdES.detached, for old validators
@@ -90,6 +92,7 @@ export async function signCommand(argv: string[]): Promise<number> {
       xades: { type: 'boolean' },
       detached: { type: 'boolean' },
       appearance: { type: 'string' },
+      certify: { type: 'string' },
       image: { type: 'string' },
       seal: { type: 'string' },
       'seal-size-mm': { type: 'string' },
