@@ -73,3 +73,7 @@ export { addLtv, type AddLtvOptions, type AddLtvResult } from './validation/add-
 export { checkRevocation, type RevocationCheck, type RevocationData, type RevocationOptions } from './pki/revocation.js';
 export { fetchOcsp, checkOcspResponse, createOcspRequest, type OcspStatus, type FetchOcspOptions } from './pki/ocsp.js';
 export { fetchCrl, parseCrl, checkCrl, type Crl, type CrlStatus } from './pki/crl.js';
+
+// remote (hash) signing services
+export { CscClient, signHashesRemotely, type RemoteSigningService, type SignHashAnswer, type TransactionState, type CscClientOptions, type RemoteSignOptions } from './signers/remote-signing.js';
+export { signPdfsRemotely, type RemotePdfSigningOptions } from './pdf/remote-batch.js';

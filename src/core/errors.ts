@@ -50,7 +50,15 @@ export type KysoErrorCode =
   /** An OCSP responder or CRL distribution point cannot be reached. */
   | 'ERR_REVOCATION_UNAVAILABLE'
   /** An OCSP response or CRL is malformed, signed by the wrong party, stale, or about another certificate. */
-  | 'ERR_REVOCATION_INVALID';
+  | 'ERR_REVOCATION_INVALID'
+  /** The remote signing service cannot be reached or answered with an error. */
+  | 'ERR_REMOTE_UNAVAILABLE'
+  /** The holder rejected the signing request (on the phone). */
+  | 'ERR_REMOTE_REJECTED'
+  /** The signing request expired before the holder approved it, or the deadline passed. */
+  | 'ERR_REMOTE_EXPIRED'
+  /** The caller cancelled (AbortSignal). */
+  | 'ERR_ABORTED';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,

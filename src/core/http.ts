@@ -1,5 +1,6 @@
 import { concatBytes, toArrayBuffer } from './bytes.js';
 import { KysoError, isKysoError, type KysoErrorCode } from './errors.js';
+import { sleep } from './sleep.js';
 
 /** Options of {@link httpFetchBytes}. */
 export interface HttpFetchOptions {
@@ -114,17 +115,4 @@ async function readCapped(res: Response, max: number, o: HttpFetchOptions): Prom
     chunks.push(value);
   }
   return concatBytes(chunks);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

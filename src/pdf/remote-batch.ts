@@ -1,0 +1,46 @@
+import type { SignatureAlgorithm } from '../core/algorithms.js';
+import type { BinaryInput } from '../core/bytes.js';
+import { KysoError } from '../core/errors.js';
+import { certificateFacts } from '../pki/certificate-facts.js';
+import { algorithmsForKey } from '../signers/algorithms.js';
+import { signHashesRemotely, type RemoteSigningService } from '../signers/remote-signing.js';
+import { finishPdfSigning, preparePdfSigning, type PdfSignatureFields } from './sign-pdf.js';
+
+/** Options of {@link signPdfsRemotely}. */
+export interface RemotePdfSigningOptions extends PdfSignatureFields {
+  service: RemoteSigningService;
+  credentialId: string;
+  /** Default: PKCS#1 v1.5 with SHA-256 for RSA, ECDSA with the curve's digest for EC. */
+  algorithm?: SignatureAlgorithm;
+  /** How long the holder has to approve, ms. Default: 5 minutes. */
+  deadlineMs?: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Signs many PDFs with a remote (hash-signing) service and one approval: prepares every document, sends all
+ * their digests in a single request, waits for the holder, then embeds each signature. For a flow that
+ * survives a process restart, use the same pieces directly: `preparePdfSigning` (JSON state) →
+ * `signHashesRemotely` → `finishPdfSigning`.
+ *
+ * @example
+ * ```ts
+ * const signed = await signPdfsRemotely(pdfs, { service: new CscClient({ url, token }), credentialId });
+ * ```
+ */
+export async function signPdfsRemotely(pdfs: readonly BinaryInput[], o: RemotePdfSigningOptions): Promise<Uint8Array[]> {
+  const { certificates } = await o.service.credentialInfo(o.credentialId);
+  const [certificate, ...chain] = certificates;
+  if (!certificate) throw new KysoError('ERR_NO_CERTIFICATE', `credential ${o.credentialId} has no certificate`);
+  const key = certificateFacts(certificate).key;
+  if (key.type === 'other' || (key.type === 'EC' && !key.curve)) throw new KysoError('ERR_UNSUPPORTED_KEY', 'the credential key is neither RSA nor EC on P-256/P-384/P-521');
+  const algorithm = o.algorithm ?? algorithmsForKey(key.type === 'EC' ? { type: 'EC', curve: key.curve! } : { type: 'RSA' })[0]!;
+  const { service, credentialId, deadlineMs, pollMs, signal, algorithm: _a, ...fields } = o;
+  const prepared = await Promise.all(pdfs.map((pdf) => preparePdfSigning(pdf, { ...fields, certificate, chain, algorithm })));
+  const signatures = await signHashesRemotely(
+    prepared.map((p) => p.digest),
+    { service, credentialId, algorithm, ...(deadlineMs !== undefined && { deadlineMs }), ...(pollMs !== undefined && { pollMs }), ...(signal && { signal }) },
+  );
+  return Promise.all(prepared.map((p, i) => finishPdfSigning(pdfs[i]!, p.state, signatures[i]!)));
+}
