@@ -11,12 +11,14 @@ export default defineConfig([
     treeshake: true,
     // import.meta.url in the CommonJS build (the shipped fonts are found relative to the module)
     shims: true,
+    external: ['pkcs11js'],
   },
   {
     entry: { 'cli/main': 'src/cli/main.ts', 'cli/sign-worker': 'src/cli/batch/sign-worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
+    external: ['pkcs11js'],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createKeySigner, loadPkcs12Signer, isKysoError, type Signer } from '../index.js';
+import { createKeySigner, loadPkcs12Signer, openPkcs11Signer, isKysoError, type Signer } from '../index.js';
 import { readSecret } from './secrets.js';
 import { UsageError } from './usage-error.js';
 
@@ -11,6 +11,12 @@ export interface SignerArgs {
   chain?: string;
   'password-env'?: string;
   'password-file'?: string;
+  pkcs11?: string;
+  'token-label'?: string;
+  'key-label'?: string;
+  'key-id'?: string;
+  'pin-env'?: string;
+  'pin-file'?: string;
 }
 
 /** Help text of {@link SignerArgs}. */
@@ -18,6 +24,8 @@ export const SIGNER_HELP = `Key (one of):
   --p12 FILE               PKCS#12 (.p12/.pfx) file with the key and certificate(s)
   --key FILE --cert FILE   private key (PEM/DER: PKCS#8, PKCS#1, SEC1) and certificate(s) (PEM/DER)
   --chain FILE             extra certificates (PEM) to embed, e.g. the issuing CA
+  --pkcs11 MODULE          a USB token or HSM through its PKCS#11 driver (see kyso tokens)
+    [--token-label L] [--key-label K] [--key-id HEX] with --pin-env VAR or --pin-file FILE (or a prompt)
 Password (never on the command line):
   --password-env VAR       read it from environment variable VAR
   --password-file FILE     read it from the first line of FILE
@@ -33,6 +41,7 @@ async function readInput(path: string): Promise<Uint8Array> {
 
 /** The password the options point at (asked once, e.g. before worker threads start), or undefined for a key file. */
 export async function signerPassword(args: SignerArgs): Promise<string | undefined> {
+  if (args.pkcs11) return readSecret({ env: args['pin-env'], file: args['pin-file'], prompt: 'Token PIN: ' });
   const secret = { env: args['password-env'], file: args['password-file'] };
   if (args.p12) return readSecret({ ...secret, prompt: `Password for ${args.p12}: ` });
   return secret.env || secret.file ? readSecret({ ...secret, prompt: '' }) : undefined;
@@ -44,6 +53,18 @@ export async function signerPassword(args: SignerArgs): Promise<string | undefin
  */
 export async function loadSigner(args: SignerArgs, password?: string): Promise<Signer> {
   const secret = { env: args['password-env'], file: args['password-file'] };
+  if (args.pkcs11) {
+    if (args.p12 || args.key) throw new UsageError('give one key source: --pkcs11, --p12 or --key/--cert');
+    const pin = password ?? (await readSecret({ env: args['pin-env'], file: args['pin-file'], prompt: 'Token PIN: ' }));
+    return openPkcs11Signer({
+      module: args.pkcs11,
+      pin,
+      ...(args.chain && { chain: [await readInput(args.chain)] }),
+      ...(args['token-label'] && { tokenLabel: args['token-label'] }),
+      ...(args['key-label'] && { keyLabel: args['key-label'] }),
+      ...(args['key-id'] && { keyId: args['key-id'] }),
+    });
+  }
   if (args.p12) {
     if (args.key || args.cert) throw new UsageError('give either --p12 or --key/--cert, not both');
     const bytes = await readInput(args.p12);

@@ -6,6 +6,7 @@ import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
 import { inspectCommand, INSPECT_HELP } from './commands/inspect.js';
 import { timestampCommand, TIMESTAMP_HELP } from './commands/timestamp.js';
 import { ltvCommand, LTV_HELP } from './commands/ltv.js';
+import { tokensCommand, TOKENS_HELP } from './commands/tokens.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'verify the signatures of PDFs (exit 0 passed, 1 failed, 2 indeterminate)' },
   timestamp: { run: timestampCommand, help: TIMESTAMP_HELP, summary: 'time-stamp any file (RFC 3161) into FILE.tsr' },
   ltv: { run: ltvCommand, help: LTV_HELP, summary: 'add long-term validation data (PAdES B-LT; B-LTA with --tsa)' },
+  tokens: { run: tokensCommand, help: TOKENS_HELP, summary: 'list USB tokens / HSM slots and their certificates (PKCS#11)' },
   inspect: { run: inspectCommand, help: INSPECT_HELP, summary: "list a PDF's revisions, signature fields and certificates" },
 };
 

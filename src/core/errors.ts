@@ -58,7 +58,11 @@ export type KysoErrorCode =
   /** The signing request expired before the holder approved it, or the deadline passed. */
   | 'ERR_REMOTE_EXPIRED'
   /** The caller cancelled (AbortSignal). */
-  | 'ERR_ABORTED';
+  | 'ERR_ABORTED'
+  /** A PKCS#11 module, token, key or certificate cannot be used (missing driver, no token, absent key). */
+  | 'ERR_TOKEN'
+  /** The token is locked after too many wrong PINs. */
+  | 'ERR_TOKEN_LOCKED';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,

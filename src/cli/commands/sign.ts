@@ -75,6 +75,12 @@ export async function signCommand(argv: string[]): Promise<number> {
       chain: { type: 'string' },
       'password-env': { type: 'string' },
       'password-file': { type: 'string' },
+      pkcs11: { type: 'string' },
+      'token-label': { type: 'string' },
+      'key-label': { type: 'string' },
+      'key-id': { type: 'string' },
+      'pin-env': { type: 'string' },
+      'pin-file': { type: 'string' },
       reason: { type: 'string' },
       location: { type: 'string' },
       contact: { type: 'string' },
@@ -143,7 +149,9 @@ async function signBatch(positionals: string[], values: Record<string, string | 
   for (const i of inputs) {
     if (resolve(join(outDir, i.relative)) === resolve(i.path)) throw new UsageError(`the output folder would overwrite ${i.path}; choose another -o`);
   }
-  const signerArgs = { p12: values.p12, key: values.key, cert: values.cert, chain: values.chain, 'password-env': values['password-env'], 'password-file': values['password-file'] } as SignerArgs;
+  const signerArgs = Object.fromEntries(
+    ['p12', 'key', 'cert', 'chain', 'password-env', 'password-file', 'pkcs11', 'token-label', 'key-label', 'key-id', 'pin-env', 'pin-file'].map((k) => [k, values[k]]),
+  ) as SignerArgs;
   const password = await signerPassword(signerArgs);
   const entries = await runBatch({
     inputs,

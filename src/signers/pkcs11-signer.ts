@@ -1,0 +1,197 @@
+import { CURVES, digestOid, type SignatureAlgorithm } from '../core/algorithms.js';
+import { DER_NULL, derOid, tlv } from '../core/der.js';
+import { KysoError } from '../core/errors.js';
+import { digest } from '../crypto/digest.js';
+import { certificateFacts } from '../pki/certificate-facts.js';
+import type { BinaryInput } from '../core/bytes.js';
+import { parseCertificate, splitCertificates, type CertificateInfo } from '../pki/certificate.js';
+import { orderChain } from '../pki/chain-order.js';
+import { algorithmsForKey } from './algorithms.js';
+import type { Signer } from './signer.js';
+
+// pkcs11js is an optional native dependency: loaded only when a token is used, so the core stays pure JS.
+type Pkcs11Module = typeof import('pkcs11js');
+type Pkcs11 = InstanceType<Pkcs11Module['PKCS11']>;
+
+async function loadModule(module: string): Promise<{ lib: Pkcs11Module; p11: Pkcs11 }> {
+  let lib: Pkcs11Module;
+  try {
+    const mod = (await import('pkcs11js')) as Pkcs11Module & { default?: Pkcs11Module };
+    lib = mod.default ?? mod;
+  } catch (cause) {
+    throw new KysoError('ERR_TOKEN', 'USB tokens need the optional package pkcs11js: npm install pkcs11js', { cause });
+  }
+  const p11 = new lib.PKCS11();
+  try {
+    p11.load(module);
+    p11.C_Initialize();
+  } catch (cause) {
+    throw new KysoError('ERR_TOKEN', `the PKCS#11 module ${module} cannot be loaded: ${(cause as Error).message}. Is the token driver installed?`, { cause });
+  }
+  return { lib, p11 };
+}
+
+const label = (s: string) => s.replace(/[\s\0]+$/, '');
+
+/** Options of {@link openPkcs11Signer}. */
+export interface Pkcs11SignerOptions {
+  /** Path of the token's PKCS#11 module (driver library). */
+  module: string;
+  /** Token label. Default: the first slot with a token. */
+  tokenLabel?: string;
+  /** Slot index among the slots with a token. */
+  slot?: number;
+  /** Label of the private key (and its certificate). Default: the first private key with a certificate. */
+  keyLabel?: string;
+  /** CKA_ID of the key and certificate, hex. */
+  keyId?: string;
+  /** The user PIN. */
+  pin: string;
+  /** Intermediate certificates to embed when the token holds only the signing certificate. */
+  chain?: readonly (BinaryInput | string)[];
+}
+
+/** A {@link Signer} on a token, with `close()` to log out and release the module. */
+export interface Pkcs11Signer extends Signer {
+  close(): void;
+}
+
+/**
+ * A signer whose key stays on a USB token or HSM (PKCS#11). kyso hashes; the token does the private-key
+ * operation (CKM_RSA_PKCS over a DigestInfo, CKM_ECDSA over the digest), which every token supports.
+ *
+ * @example
+ * ```ts
+ * const signer = await openPkcs11Signer({ module: '/usr/lib/libeTPkcs11.so', pin: process.env.PIN! });
+ * try { await signPdf(pdf, { signer }) } finally { signer.close() }
+ * ```
+ * @throws KysoError `ERR_TOKEN` (no module, token, key or certificate), `ERR_WRONG_PASSWORD` (PIN), `ERR_TOKEN_LOCKED`
+ */
+export async function openPkcs11Signer(o: Pkcs11SignerOptions): Promise<Pkcs11Signer> {
+  const { lib, p11 } = await loadModule(o.module);
+  const close = () => {
+    try {
+      p11.C_Finalize();
+    } catch {
+      // already finalised
+    }
+  };
+  try {
+    const slots = p11.C_GetSlotList(true);
+    const slot = o.tokenLabel !== undefined ? slots.find((s) => label(p11.C_GetTokenInfo(s).label) === o.tokenLabel) : slots[o.slot ?? 0];
+    if (!slot) throw new KysoError('ERR_TOKEN', o.tokenLabel !== undefined ? `no token labelled "${o.tokenLabel}"` : 'no token is present');
+    const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
+    try {
+      p11.C_Login(session, lib.CKU_USER, o.pin);
+    } catch (e) {
+      const code = (e as { code?: number }).code;
+      if (code === lib.CKR_PIN_INCORRECT) throw new KysoError('ERR_WRONG_PASSWORD', 'wrong PIN for the token', { cause: e });
+      if (code === lib.CKR_PIN_LOCKED) throw new KysoError('ERR_TOKEN_LOCKED', 'the token is locked (too many wrong PINs); unlock it with the SO PIN', { cause: e });
+      if (code !== lib.CKR_USER_ALREADY_LOGGED_IN) throw e;
+    }
+    const find = (template: { type: number; value?: unknown }[]) => {
+      p11.C_FindObjectsInit(session, template as never);
+      const found = p11.C_FindObjects(session, 100);
+      p11.C_FindObjectsFinal(session);
+      return found;
+    };
+    const idFilter = o.keyId ? [{ type: lib.CKA_ID, value: Buffer.from(o.keyId, 'hex') }] : [];
+    const labelFilter = o.keyLabel ? [{ type: lib.CKA_LABEL, value: o.keyLabel }] : [];
+    const keys = find([{ type: lib.CKA_CLASS, value: lib.CKO_PRIVATE_KEY }, ...idFilter, ...labelFilter]);
+    let chosen: { key: Buffer; cert: Uint8Array } | undefined;
+    for (const key of keys) {
+      const id = p11.C_GetAttributeValue(session, key, [{ type: lib.CKA_ID }])[0]!.value as Buffer;
+      const certs = find([{ type: lib.CKA_CLASS, value: lib.CKO_CERTIFICATE }, { type: lib.CKA_ID, value: id }]);
+      if (certs[0]) {
+        chosen = { key, cert: new Uint8Array(p11.C_GetAttributeValue(session, certs[0], [{ type: lib.CKA_VALUE }])[0]!.value as Buffer) };
+        break;
+      }
+    }
+    if (!chosen) throw new KysoError('ERR_TOKEN', `no private key${o.keyLabel ? ` labelled "${o.keyLabel}"` : ''}${o.keyId ? ` with id ${o.keyId}` : ''} with a certificate on the token`);
+    const facts = certificateFacts(chosen.cert);
+    if (facts.key.type === 'other' || (facts.key.type === 'EC' && !facts.key.curve)) throw new KysoError('ERR_UNSUPPORTED_KEY', 'the token key is neither RSA nor EC on P-256/P-384/P-521');
+    const curve = facts.key.type === 'EC' ? facts.key.curve! : undefined;
+    const algorithms = algorithmsForKey(curve ? { type: 'EC', curve } : { type: 'RSA' }).filter((a) => a.scheme !== 'RSA-PSS');
+    // CA certificates stored on the token, plus the caller's, ordered towards the root
+    const onToken = find([{ type: lib.CKA_CLASS, value: lib.CKO_CERTIFICATE }]).map((h) => new Uint8Array(p11.C_GetAttributeValue(session, h, [{ type: lib.CKA_VALUE }])[0]!.value as Buffer));
+    const cas: Uint8Array[] = [];
+    for (const der of onToken) if ((await parseCertificate(der)).basicConstraints?.ca) cas.push(der);
+    const chain = await orderChain(chosen.cert, [...cas, ...(o.chain ?? []).flatMap((c) => splitCertificates(c))]);
+    const key = chosen.key;
+    return {
+      certificate: chosen.cert,
+      chain,
+      algorithms,
+      async sign(data: Uint8Array, alg: SignatureAlgorithm): Promise<Uint8Array> {
+        const hash = await digest(alg.hash, data);
+        try {
+          if (alg.scheme === 'ECDSA') {
+            p11.C_SignInit(session, { mechanism: lib.CKM_ECDSA }, key);
+            return new Uint8Array(p11.C_Sign(session, Buffer.from(hash), Buffer.alloc(2 * CURVES[curve!].size + 16)));
+          }
+          const digestInfo = tlv(0x30, tlv(0x30, derOid(digestOid(alg.hash)), DER_NULL), tlv(0x04, hash));
+          p11.C_SignInit(session, { mechanism: lib.CKM_RSA_PKCS }, key);
+          return new Uint8Array(p11.C_Sign(session, Buffer.from(digestInfo), Buffer.alloc(1024)));
+        } catch (cause) {
+          throw new KysoError('ERR_SIGNER_FAILED', `the token could not sign: ${(cause as Error).message}`, { cause });
+        }
+      },
+      close,
+    };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+/** A token slot and what it holds, for `kyso tokens`. */
+export interface TokenListing {
+  slot: number;
+  label: string;
+  manufacturer: string;
+  model: string;
+  serialNumber: string;
+  certificates?: Pick<CertificateInfo, 'subject' | 'issuer' | 'notAfter' | 'serialNumber'>[];
+}
+
+/** The slots with a token and, when `pin` is given, the certificates on each. */
+export async function listTokens(module: string, pin?: string): Promise<TokenListing[]> {
+  const { lib, p11 } = await loadModule(module);
+  try {
+    const out: TokenListing[] = [];
+    for (const [i, slot] of p11.C_GetSlotList(true).entries()) {
+      const info = p11.C_GetTokenInfo(slot);
+      const entry: TokenListing = { slot: i, label: label(info.label), manufacturer: label(info.manufacturerID), model: label(info.model), serialNumber: label(info.serialNumber) };
+      out.push(entry);
+      if (!(info.flags & lib.CKF_TOKEN_INITIALIZED)) continue; // an empty slot of an HSM, not yet set up
+      const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
+      try {
+        if (pin) p11.C_Login(session, lib.CKU_USER, pin);
+        p11.C_FindObjectsInit(session, [{ type: lib.CKA_CLASS, value: lib.CKO_CERTIFICATE }]);
+        const handles = p11.C_FindObjects(session, 100);
+        p11.C_FindObjectsFinal(session);
+        entry.certificates = [];
+        for (const h of handles) {
+          const c = await parseCertificate(new Uint8Array(p11.C_GetAttributeValue(session, h, [{ type: lib.CKA_VALUE }])[0]!.value as Buffer));
+          entry.certificates.push({ subject: c.subject, issuer: c.issuer, notAfter: c.notAfter, serialNumber: c.serialNumber });
+        }
+      } finally {
+        p11.C_CloseSession(session);
+      }
+    }
+    return out;
+  } finally {
+    p11.C_Finalize();
+  }
+}
+
+/**
+ * PKCS#11 modules commonly met on Vietnamese signing tokens and HSMs — hints only: the CA's installer says
+ * which driver its token needs and where it puts it.
+ */
+export const TOKEN_DRIVER_HINTS: readonly { vendor: string; linux: string; windows: string }[] = [
+  { vendor: 'SafeNet / Thales eToken (used by several CAs)', linux: '/usr/lib/libeTPkcs11.so', windows: 'eTPKCS11.dll' },
+  { vendor: 'Feitian ePass / ShuttleCSP', linux: '/usr/lib/libcastle.so.1.0.0', windows: 'ShuttleCsp11_3003.dll' },
+  { vendor: 'OpenSC (generic smart cards)', linux: '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', windows: 'opensc-pkcs11.dll' },
+  { vendor: 'SoftHSM2 (testing)', linux: '/usr/lib/softhsm/libsofthsm2.so', windows: 'softhsm2-x64.dll' },
+];
