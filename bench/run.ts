@@ -4,14 +4,14 @@
  * The table is also written to bench/RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PKI, largeSignedPdf, prepareInputs, signedOnePage, type Measurement } from './common.js';
+import { PKI, WORK, largePdfOnDisk, prepareInputs, signedOnePage, type Measurement } from './common.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const N = Number(process.env.KYSO_BENCH_DOCS ?? 500);
-const LARGE_MB = Number(process.env.KYSO_BENCH_LARGE_MB ?? 200);
+const LARGE_MB = Number(process.env.KYSO_BENCH_LARGE_MB ?? 1024);
 
 function worker(script: string, args: string[]): Measurement[] {
   const out = execFileSync(process.execPath, ['--import', 'tsx', here(script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
@@ -28,6 +28,11 @@ const rows: string[][] = [];
 const row = (task: string, m: Measurement, note = '') => rows.push([task, m.name, m.docsPerSecond.toFixed(1), m.seconds.toFixed(2), m.maxRssMB.toFixed(0), note]);
 
 const inputs = await prepareInputs();
+const BATCH = Number(process.env.KYSO_BENCH_BATCH ?? 1000);
+const batchDir = join(WORK, 'batch-in');
+mkdirSync(batchDir, { recursive: true });
+for (let i = 0; i < BATCH; i++) copyFileSync(inputs.pdf, join(batchDir, `doc-${String(i).padStart(4, '0')}.pdf`));
+const batch: Measurement[] = [];
 const root = join(PKI, 'root.cert.pem');
 console.log(`kyso benchmark — node ${process.version}, ${N} one-page PDFs, RSA-2048\n`);
 
@@ -49,10 +54,23 @@ const [tsaAlone, bt] = worker('sign-bt.ts', [inputs.pdf, inputs.p12, String(btN)
 row('B-T vs local TSA', tsaAlone!, 'the TSA alone');
 row('B-T vs local TSA', bt!, `${((bt!.docsPerSecond / tsaAlone!.docsPerSecond) * 100).toFixed(0)}% of the TSA's own rate`);
 
-const large = await largeSignedPdf(LARGE_MB, inputs.p12);
+const large = largePdfOnDisk(LARGE_MB);
 const sha = timeCommand('sha256sum', [large]);
-const [big] = worker('large-file.ts', [large, root]);
-row(`verify ${LARGE_MB} MB PDF`, big!, `${(big!.seconds / sha).toFixed(2)}x sha256sum (${sha.toFixed(2)} s)`);
+const [bigSign, bigVerify] = worker('large-file.ts', [large, inputs.p12, root, join(WORK, `large-${LARGE_MB}mb-signed.pdf`)]);
+row(`${LARGE_MB} MB PDF by path`, bigSign!, `${(bigSign!.seconds / sha).toFixed(2)}x sha256sum (${sha.toFixed(2)} s)`);
+row(`${LARGE_MB} MB PDF by path`, bigVerify!, `${(bigVerify!.seconds / sha).toFixed(2)}x sha256sum`);
+
+for (const jobs of [1, 2]) {
+  const start = performance.now();
+  execFileSync(process.execPath, [here('../dist/cli/main.js'), 'sign', batchDir, '-o', join(WORK, `batch-out-${jobs}`), '--p12', inputs.p12, '--password-env', 'KYSO_BENCH_PW', '--jobs', String(jobs), '--force'], {
+    env: { ...process.env, KYSO_BENCH_PW: 'kyso-test' },
+    stdio: 'ignore',
+  });
+  const seconds = (performance.now() - start) / 1000;
+  batch.push({ name: `kyso sign --jobs ${jobs}`, docs: BATCH, seconds, docsPerSecond: BATCH / seconds, maxRssMB: 0 });
+}
+row(`batch ${BATCH} files (CLI)`, batch[0]!, 'process start and key load included');
+row(`batch ${BATCH} files (CLI)`, batch[1]!, `${(batch[1]!.docsPerSecond / batch[0]!.docsPerSecond).toFixed(2)}x --jobs 1`);
 
 const head = ['task', 'who', 'docs/s', 'seconds', 'peak RSS MB', 'ratio / note'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -44,6 +44,10 @@ export {
   type PdfSigningState,
 } from './pdf/sign-pdf.js';
 
+// large files by path (Node)
+export { signPdfFile, type SignPdfFileOptions } from './pdf/pdf-file.js';
+export { verifyPdfFile } from './validation/verify-pdf-file.js';
+
 // visible signatures (Decree 30/2020)
 export { type AppearanceOptions, type AppearancePreset } from './pdf/appearance/appearance.js';
 

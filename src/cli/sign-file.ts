@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
   HttpTimestampSource,
   addLtv,
   signDetached,
   signPdf,
+  signPdfFile,
   signXml,
   timestampPdf,
   type AppearanceOptions,
@@ -169,6 +170,11 @@ export async function signOneFile(input: string, output: string, signer: Signer,
     stream.on('data', (c) => hasher.update(c));
     signed = await signDetached(stream, { signer, ...common });
     sha256Before = hasher.digest('hex');
+  } else if (mode === 'pdf' && (s.level === 'B-B' || s.level === 'B-T') && (await stat(input)).size > LARGE_FILE) {
+    // a large PDF is never held in memory: parsed lazily, hashed as a stream, copied on disk
+    sha256Before = await hashFileStream(input);
+    await signPdfFile(input, output, { signer, ...common, reason: s.reason, location: s.location, contactInfo: s.contact, name: s.name, fieldName: s.field, overwrite, subFilter: s.legacySubfilter ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached', ...(s.certify && { certify: s.certify }) });
+    return { mode, sha256Before, sha256After: await hashFileStream(output) };
   } else {
     const bytes = await readFile(input);
     sha256Before = createHash('sha256').update(bytes).digest('hex');
@@ -206,6 +212,15 @@ export async function signOneFile(input: string, output: string, signer: Signer,
   }
   await writeFileAtomic(output, signed, { overwrite });
   return { mode, sha256Before, sha256After: createHash('sha256').update(signed).digest('hex') };
+}
+
+/** Files larger than this are signed and verified by path, never read whole. */
+export const LARGE_FILE = 64 * 1024 * 1024;
+
+async function hashFileStream(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
 }
 
 function readInput(path: string): Promise<Buffer> {

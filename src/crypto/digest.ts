@@ -55,11 +55,3 @@ export function createHasher(hash: DigestAlgorithm): Hasher {
     digest: () => digest(hash, concatBytes(chunks)),
   };
 }
-
-/** Digest of several byte ranges taken as one message, without concatenating them. */
-export async function digestParts(hash: DigestAlgorithm, parts: readonly Uint8Array[]): Promise<Uint8Array> {
-  if (parts.length === 1) return digest(hash, parts[0]!);
-  const h = createHasher(hash);
-  for (const p of parts) h.update(p);
-  return h.digest();
-}

@@ -1,4 +1,5 @@
 import { fromLatin1, latin1 } from '../core/bytes.js';
+import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfString, numberOf } from './objects.js';
 import { lastIndexOfBytes } from './parser.js';
 
@@ -43,6 +44,7 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   if (start !== 0) return result(['/ByteRange does not start at byte 0']);
   if (a <= 0 || b <= a || c <= 0) return result(['/ByteRange ranges are empty, overlap or are out of order']);
   if (b + c > bytes.length) return result([`/ByteRange ends at byte ${b + c}, beyond the end of the file (${bytes.length})`]);
+  ensureRange(bytes, a - 256 * 1024, b - a + 256 * 1024 + 16);
   if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e) return result(['the gap between the signed ranges is not a hexadecimal string']);
   for (let i = a + 1; i < b - 1; i++) {
     const ch = bytes[i]!;
@@ -77,10 +79,4 @@ function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array)
     if (hi !== value[i]) return false;
   }
   return true;
-}
-
-/** The covered byte ranges as views of `bytes` (no copies), for streamed hashing. */
-export function coveredParts(bytes: Uint8Array, byteRange: number[]): Uint8Array[] {
-  const [s, a, b, c] = byteRange as [number, number, number, number];
-  return [bytes.subarray(s, s + a), bytes.subarray(b, b + c)];
 }

@@ -1,5 +1,4 @@
 import { concatBytes, latin1 } from '../core/bytes.js';
-import { randomBytes } from '../crypto/webcrypto.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, name, type PdfObject } from './objects.js';
 import type { PdfReader } from './reader.js';
 import { serialize, serializeIndirect } from './serialize.js';
@@ -83,9 +82,10 @@ export class IncrementalWriter {
     }
     if (this.reader.startxref > 0) t.set('Prev', this.reader.startxref);
     const id = this.reader.resolve(old.get('ID'));
-    const fresh = new PdfString(randomBytes(16), true);
-    const first = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : fresh;
-    t.set('ID', [first, new PdfString(randomBytes(16), true)]);
+    const first = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : new PdfString(revisionId(new Uint8Array(0), this.reader.bytes.length, this.reader.startxref, 0), true);
+    // The second element names this revision. It is derived from the document and the update (not random) so
+    // that the same input signed the same way gives the same bytes, whichever code path wrote them.
+    t.set('ID', [first, new PdfString(revisionId(first.bytes, this.reader.bytes.length, this.reader.startxref, this.objects.size), true)]);
     return t;
   }
 }
@@ -120,4 +120,16 @@ function xrefStream(entries: { num: number; gen: number; offset: number }[], tra
   dict.set('W', [1, w2, 2]);
   dict.set('Index', groups.flatMap((g) => [g[0]!, g.length]));
   return new PdfStream(dict, data);
+}
+
+/** 16 bytes from FNV-1a over the first ID and the update's position (identification, not security). */
+function revisionId(first: Uint8Array, size: number, startxref: number, objects: number): Uint8Array {
+  const input = [...first, ...latin1(`${size}:${startxref}:${objects}`)];
+  const out = new Uint8Array(16);
+  for (let lane = 0; lane < 4; lane++) {
+    let h = (0x811c9dc5 ^ (lane * 0x9e3779b9)) >>> 0;
+    for (const b of input) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    out.set([h >>> 24, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff], lane * 4);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { fromLatin1 } from '../core/bytes.js';
 import { PdfDict, PdfRef, PdfStream, dictOf, nameOf, numberOf, type PdfObject } from './objects.js';
+import { ensureRange } from './lazy-bytes.js';
 import { PdfReader, type PdfRevision } from './reader.js';
 import { serialize } from './serialize.js';
 
@@ -62,6 +63,7 @@ const MAX_TAIL_SCAN = 64 * 1024 * 1024;
 export function analyseModifications(bytes: Uint8Array, current: PdfReader, coveredEnd: number, revisions: PdfRevision[], options: ModificationOptions = {}): ModificationReport {
   const changes: PdfChange[] = [];
   const add = (c: PdfChange) => changes.push(c);
+  ensureRange(bytes, coveredEnd, Math.min(bytes.length - coveredEnd, MAX_TAIL_SCAN));
   const later = revisions.filter((r) => r.end > coveredEnd);
   const lastEnd = revisions.length ? revisions[revisions.length - 1]!.end : coveredEnd;
   if (!onlyWhitespace(bytes, Math.max(lastEnd, coveredEnd), bytes.length)) {

@@ -1,4 +1,5 @@
 import { KysoError } from '../core/errors.js';
+import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 
 /** Limits that keep hostile input from exhausting time or memory. */
@@ -249,6 +250,7 @@ export class PdfParser {
    * `stream` becomes a {@link PdfStream}. A wrong or unresolvable /Length falls back to `endstream`.
    */
   readIndirectObject(): { ref: PdfRef; value: PdfObject } {
+    ensureRange(this.bytes, this.pos, 64 * 1024);
     const num = this.readInteger();
     const gen = this.readInteger();
     this.expectKeyword('obj');
@@ -266,6 +268,7 @@ export class PdfParser {
     const start = this.pos;
     let len = dict.get('Length');
     if (len instanceof PdfRef) len = this.resolveLength?.(len);
+    ensureRange(b, start, typeof len === 'number' && len >= 0 ? len + 64 : 1024 * 1024);
     if (typeof len === 'number' && len >= 0 && start + len <= b.length && this.endsStreamAt(start + len)) {
       this.pos = start + len;
     } else {

@@ -1,5 +1,6 @@
 import { fromLatin1, latin1 } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
+import { ensureRange, findAll } from './lazy-bytes.js';
 import { decodeStream } from './filters.js';
 import { PdfDict, PdfRef, PdfStream, dictOf, nameOf, numberOf, type PdfObject } from './objects.js';
 import { PdfParser, indexOfBytes, isWhite, lastIndexOfBytes } from './parser.js';
@@ -77,6 +78,7 @@ export class PdfReader {
 
   /** Opens `bytes` as a PDF. */
   static open(bytes: Uint8Array): PdfReader {
+    ensureRange(bytes, 0, 1024);
     const head = fromLatin1(bytes, 0, Math.min(bytes.length, 1024));
     const h = head.indexOf('%PDF-');
     if (h < 0) throw new KysoError('ERR_PDF_MALFORMED', 'not a PDF: no %PDF- header in the first 1 KiB');
@@ -193,10 +195,12 @@ export class PdfReader {
    * The incremental revisions of the file, oldest first: each ends after a `%%EOF` that follows a
    * `startxref`. The document as it was at revision i is `PdfReader.open(bytes.subarray(0, revisions[i].end))`.
    */
-  revisions(): PdfRevision[] {
+  revisions(eofPositions?: readonly number[]): PdfRevision[] {
     const out: PdfRevision[] = [];
     const b = this.bytes;
-    for (let at = indexOfBytes(b, EOF_MARK); at >= 0; at = indexOfBytes(b, EOF_MARK, at + 5)) {
+    const positions = eofPositions ?? findAll(b, EOF_MARK);
+    for (const at of positions) {
+      ensureRange(b, at, 8);
       let end = at + 5;
       if (b[end] === 0x0d) end++;
       if (b[end] === 0x0a) end++;
@@ -269,6 +273,7 @@ export class PdfReader {
 
 /** The value of the last `startxref` before `before`. */
 function findStartxref(bytes: Uint8Array, before: number): number {
+  ensureRange(bytes, before - 4096, 4096 + 64);
   const at = lastIndexOfBytes(bytes, STARTXREF, before, Math.max(0, before - 4096));
   if (at < 0) throw new KysoError('ERR_PDF_MALFORMED', 'no startxref near the end of the file');
   const p = new PdfParser(bytes, at + STARTXREF.length);

@@ -1,14 +1,14 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
+import { bytesEqual, concatBytes, fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { KysoError } from '../core/errors.js';
-import { digest, digestParts } from '../crypto/digest.js';
+import { digest } from '../crypto/digest.js';
 import { assembleSignedData, buildSignedAttributes, estimateSignedDataSize } from '../cms/index.js';
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
 import type { TimestampSource } from '../tsa/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
-import { embedSignature, preparePdfSignature, signedParts, type PreparedSignature, type SignatureWidget } from './signature-field.js';
+import { digestPrepared, embedSignature, preparePdfSignature, signedUpdate, type PreparedSignature, type SignatureWidget } from './signature-field.js';
 import { buildAppearance, type AppearanceOptions } from './appearance/appearance.js';
 import { PdfReader } from './reader.js';
 import { findSignatureFields } from './signature-scan.js';
@@ -78,13 +78,23 @@ const TIMESTAMP_RESERVE = 16 * 1024;
  * @throws KysoError `ERR_PDF_MALFORMED`, `ERR_PDF_ENCRYPTED`, `ERR_PDF_FIELD`, `ERR_SIGNER_FAILED`, …
  */
 export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promise<Uint8Array> {
+  const input = toBytes(pdf, 'pdf');
+  const { update } = await signPdfToUpdate(input, options);
+  return concatBytes([input, update]);
+}
+
+/**
+ * Like {@link signPdf}, but returns only the signed incremental update (the output is `pdf` followed by it):
+ * for large files, whose bytes are copied on disk rather than in memory.
+ */
+export async function signPdfToUpdate(pdf: BinaryInput, options: SignPdfOptions): Promise<{ update: Uint8Array }> {
   const { signer } = options;
   if (!signer || typeof signer.sign !== 'function') throw new KysoError('ERR_INVALID_ARGUMENT', 'options.signer is required');
   const algorithm = chooseAlgorithm(signer, { hash: options.hash, pss: options.pss });
   const extraReservedBytes = (options.extraReservedBytes ?? 0) + (options.tsa ? TIMESTAMP_RESERVE : 0);
   const session = await startSession(toBytes(pdf, 'pdf'), { ...options, extraReservedBytes, certificate: signer.certificate, chain: signer.chain, algorithm });
   const signature = await signer.sign(session.signedAttributes, algorithm);
-  return completeSession(session, signature, options.tsa);
+  return { update: signedUpdate(session.prepared, await finishCms(session, signature, options.tsa)) };
 }
 
 /** Options of {@link preparePdfSigning}: the certificate side of a signer whose key is elsewhere. */
@@ -181,16 +191,13 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
   const certificate = fromBase64(state.certificate);
   // The signed attributes are built deterministically from the document digest: rebuilding them from the
   // digest of this input gives the same bytes only if it is the prepared input.
-  const contentDigest = await digestParts(state.algorithm.hash, signedParts(prepared));
+  const contentDigest = await digestPrepared(prepared, state.algorithm.hash);
   const rebuilt = await buildSignedAttributes({ contentDigest, hash: state.algorithm.hash, signerCertificate: certificate });
   if (!bytesEqual(rebuilt, signedAttributes)) {
     throw new KysoError('ERR_SIGNING_STATE', 'the PDF is not the one the signature was prepared for (its digest differs)');
   }
-  return completeSession(
-    { prepared, signedAttributes, algorithm: state.algorithm, certificate, chain: state.chain.map(fromBase64) },
-    toBytes(signature, 'signature'),
-    options.tsa,
-  );
+  const session = { prepared, signedAttributes, algorithm: state.algorithm, certificate, chain: state.chain.map(fromBase64) };
+  return embedSignature(prepared, await finishCms(session, toBytes(signature, 'signature'), options.tsa));
 }
 
 /** Lays out a visible appearance on the document as it is. */
@@ -265,13 +272,12 @@ async function startSession(
     ...(o.contactInfo !== undefined && { contactInfo: o.contactInfo }),
     ...(o.certify && { docMdp: o.certify }),
   });
-  const contentDigest = await digestParts(o.algorithm.hash, signedParts(prepared));
+  const contentDigest = await digestPrepared(prepared, o.algorithm.hash);
   const signedAttributes = await buildSignedAttributes({ contentDigest, hash: o.algorithm.hash, signerCertificate: o.certificate });
   return { prepared, signedAttributes, algorithm: o.algorithm, certificate: o.certificate, chain: o.chain };
 }
 
-async function completeSession(s: Session, signature: Uint8Array, tsa?: TimestampSource): Promise<Uint8Array> {
-  let cms = assembleSignedData({ signedAttributes: s.signedAttributes, signature, algorithm: s.algorithm, certificate: s.certificate, chain: s.chain });
-  if (tsa) cms = await addSignatureTimestamp(cms, tsa, s.algorithm.hash);
-  return embedSignature(s.prepared, cms);
+async function finishCms(s: Session, signature: Uint8Array, tsa?: TimestampSource): Promise<Uint8Array> {
+  const cms = assembleSignedData({ signedAttributes: s.signedAttributes, signature, algorithm: s.algorithm, certificate: s.certificate, chain: s.chain });
+  return tsa ? addSignatureTimestamp(cms, tsa, s.algorithm.hash) : cms;
 }

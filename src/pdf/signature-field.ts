@@ -3,6 +3,8 @@ import { KysoError } from '../core/errors.js';
 import { IncrementalWriter } from './incremental-writer.js';
 import { PdfDict, PdfRaw, PdfRef, PdfStream, PdfString, dictOf, name, nameOf, type PdfObject } from './objects.js';
 import { indexOfBytes } from './parser.js';
+import { digestRanges } from './lazy-bytes.js';
+import type { DigestAlgorithm } from '../core/algorithms.js';
 import { PdfReader } from './reader.js';
 import { decodeTextString, pdfDate, textString } from './text-string.js';
 
@@ -133,18 +135,14 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
   return fixByteRange(input, update, offsets.get(sigRef.num)!);
 }
 
-/** The covered byte ranges of a prepared signature, as views of input and update (no copies). */
-export function signedParts(p: PreparedSignature): Uint8Array[] {
-  const [, a, b, c] = p.byteRange;
+/**
+ * Digest of the bytes a prepared signature covers: the input (streamed from disk when it is a lazily read
+ * large file) and the covered parts of the update.
+ */
+export function digestPrepared(p: PreparedSignature, hash: DigestAlgorithm): Promise<Uint8Array> {
   const n = p.input.length;
-  const parts: Uint8Array[] = [];
-  const take = (from: number, to: number) => {
-    if (from < n) parts.push(p.input.subarray(from, Math.min(to, n)));
-    if (to > n) parts.push(p.update.subarray(Math.max(from, n) - n, to - n));
-  };
-  take(0, a);
-  take(b, b + c);
-  return parts.filter((x) => x.length > 0);
+  const [, a, b] = p.byteRange;
+  return digestRanges(p.input, hash, [[0, n]], [p.update.subarray(0, a - n), p.update.subarray(b - n)]);
 }
 
 /**
@@ -153,12 +151,22 @@ export function signedParts(p: PreparedSignature): Uint8Array[] {
  * @throws KysoError `ERR_PDF_SIGNATURE_TOO_LARGE` when `cms` does not fit the reservation.
  */
 export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Array {
+  return concatBytes([p.input, signedUpdate(p, cms)]);
+}
+
+/**
+ * The update with the CMS written as hex into the reserved /Contents: what is appended to the input (a large
+ * file is copied on disk and this is written after it).
+ *
+ * @throws KysoError `ERR_PDF_SIGNATURE_TOO_LARGE` when `cms` does not fit the reservation.
+ */
+export function signedUpdate(p: PreparedSignature, cms: Uint8Array): Uint8Array {
   if (cms.length * 2 > p.contentsHexLength) {
     throw new KysoError('ERR_PDF_SIGNATURE_TOO_LARGE', `the signature (${cms.length} bytes) exceeds the ${p.contentsHexLength / 2} bytes reserved for /Contents`);
   }
-  const out = concatBytes([p.input, p.update]);
+  const out = p.update.slice();
   const HEX = '0123456789abcdef';
-  let at = p.contentsHexOffset;
+  let at = p.contentsHexOffset - p.input.length;
   for (const byte of cms) {
     out[at++] = HEX.charCodeAt(byte >> 4);
     out[at++] = HEX.charCodeAt(byte & 15);

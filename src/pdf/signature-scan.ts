@@ -1,6 +1,6 @@
 import { latin1 } from '../core/bytes.js';
 import { PdfDict, PdfRef, PdfString, nameOf, numberOf, type PdfObject } from './objects.js';
-import { indexOfBytes } from './parser.js';
+import { findAll } from './lazy-bytes.js';
 import type { PdfReader } from './reader.js';
 import { decodeTextString } from './text-string.js';
 
@@ -81,8 +81,5 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
 
 /** How many times `/ByteRange` appears in the file's bytes (signatures hidden from the form show up here). */
 export function countByteRanges(bytes: Uint8Array): number {
-  const needle = latin1('/ByteRange');
-  let n = 0;
-  for (let at = indexOfBytes(bytes, needle); at >= 0 && n < MAX_FIELDS; at = indexOfBytes(bytes, needle, at + needle.length)) n++;
-  return n;
+  return findAll(bytes, latin1('/ByteRange'), MAX_FIELDS).length;
 }

@@ -1,8 +1,7 @@
 import type { DigestAlgorithm } from '../core/algorithms.js';
 import { toBytes, type BinaryInput } from '../core/bytes.js';
-import { digestParts } from '../crypto/digest.js';
 import type { TimestampSource } from '../tsa/index.js';
-import { embedSignature, preparePdfSignature, signedParts } from './signature-field.js';
+import { digestPrepared, embedSignature, preparePdfSignature } from './signature-field.js';
 
 /** Options of {@link timestampPdf}. */
 export interface TimestampPdfOptions {
@@ -33,6 +32,6 @@ export async function timestampPdf(pdf: BinaryInput, options: TimestampPdfOption
     contentsSize: options.reserve ?? 16 * 1024,
     ...(options.fieldName !== undefined && { fieldName: options.fieldName }),
   });
-  const token = await options.tsa.timestamp(await digestParts(hash, signedParts(prepared)), hash);
+  const token = await options.tsa.timestamp(await digestPrepared(prepared, hash), hash);
   return embedSignature(prepared, token.der);
 }

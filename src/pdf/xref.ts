@@ -1,4 +1,5 @@
 import { KysoError } from '../core/errors.js';
+import { ensureRange } from './lazy-bytes.js';
 import { decodeStream } from './filters.js';
 import { PdfDict, PdfStream, nameOf, numberOf, type PdfObject } from './objects.js';
 import { PdfParser, type LengthResolver } from './parser.js';
@@ -24,6 +25,7 @@ export function readXrefSection(bytes: Uint8Array, offset: number, resolveLength
   if (!Number.isInteger(offset) || offset < 0 || offset >= bytes.length) {
     throw new KysoError('ERR_PDF_MALFORMED', `cross-reference offset ${offset} is outside the file`);
   }
+  ensureRange(bytes, offset, 64 * 1024);
   const p = new PdfParser(bytes, offset, resolveLength);
   if (p.peekKeyword() === 'xref') return readTable(p, offset);
   return readStream(p, offset);
@@ -39,6 +41,7 @@ function readTable(p: PdfParser, offset: number): XrefSection {
     const start = p.readInteger();
     const count = p.readInteger();
     if (start + count > MAX_OBJECTS) throw new KysoError('ERR_PDF_MALFORMED', `xref subsection ${start} ${count} is too large`);
+    ensureRange(b, p.pos, count * 21 + 1024); // 20-byte entries, with slack for sloppy writers
     for (let i = 0; i < count; i++) {
       p.skipWhite();
       // nnnnnnnnnn ggggg n — read as tokens to tolerate sloppy spacing

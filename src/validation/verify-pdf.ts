@@ -4,7 +4,6 @@ import { readTlv } from '../core/der.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { isKysoError } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
-import { digestParts } from '../crypto/digest.js';
 import { parseSignedData, verifySignerInfo, type ParsedSignedData } from '../cms/index.js';
 import { parseCertificate, splitCertificates, type Certificate, type CertificateInfo } from '../pki/certificate.js';
 import { checkRevocation } from '../pki/revocation.js';
@@ -12,7 +11,8 @@ import { decodeStream } from '../pdf/filters.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import type { TrustStore } from '../pki/trust-store.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
-import { checkByteRange, coveredParts } from '../pdf/byte-range.js';
+import { checkByteRange } from '../pdf/byte-range.js';
+import { digestRanges, ensureRange } from '../pdf/lazy-bytes.js';
 import { analyseModifications, type ModificationReport } from '../pdf/modification-analysis.js';
 import { PdfDict, PdfStream, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
 import { PdfReader, type PdfRevision } from '../pdf/reader.js';
@@ -262,9 +262,9 @@ async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureR
     fail('FORMAT_FAILURE', `/Contents is not a readable CMS signature: ${isKysoError(e) ? e.message : String(e)}`);
     return report;
   }
-  const parts = coveredParts(ctx.bytes, br.byteRange);
-  if (kind === 'document-timestamp') await checkDocumentTimestamp(ctx, report, br.contents, parts, fail);
-  else await checkSignature(ctx, report, cms, parts, subFilter, fail, doubt);
+  const ranges: [number, number][] = [[br.byteRange[0]!, br.byteRange[1]!], [br.byteRange[2]!, br.byteRange[3]!]];
+  if (kind === 'document-timestamp') await checkDocumentTimestamp(ctx, report, br.contents, ranges, fail);
+  else await checkSignature(ctx, report, cms, ranges, subFilter, fail, doubt);
 
   // 3. Changes after it
   if (br.coveredEnd !== undefined) {
@@ -302,7 +302,7 @@ function onlyEol(bytes: Uint8Array, from: number, to: number): boolean {
 
 type Fail = (sub: SubIndication, message: string) => void;
 
-async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedSignedData, parts: Uint8Array[], subFilter: string | undefined, fail: Fail, doubt: Fail): Promise<void> {
+async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedSignedData, ranges: [number, number][], subFilter: string | undefined, fail: Fail, doubt: Fail): Promise<void> {
   const si = cms.signerInfos[0];
   if (!si || cms.signerInfos.length !== 1) {
     fail('FORMAT_FAILURE', `the CMS holds ${cms.signerInfos.length} SignerInfos; a PDF signature has exactly one`);
@@ -315,12 +315,12 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     fail('FORMAT_FAILURE', `unsupported or invalid digest algorithm ${si.digestAlgorithmOid}`);
     return;
   }
-  const documentDigest = await digestParts(hash, parts);
+  const documentDigest = await digestRanges(ctx.bytes, hash, ranges);
   let verification;
   let sha1Matches = false;
   if (subFilter === 'adbe.pkcs7.sha1') {
     // The signed content is the SHA-1 digest of the signed bytes.
-    const sha1 = await digestParts('SHA-1', parts);
+    const sha1 = await digestRanges(ctx.bytes, 'SHA-1', ranges);
     sha1Matches = cms.eContent !== undefined && bytesEqual(cms.eContent, sha1);
     if (!sha1Matches) fail('HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
     verification = await verifySignerInfo(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.intermediates });
@@ -328,7 +328,7 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     if (cms.eContent !== undefined) fail('FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
     if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') report.warnings.push(`unusual SubFilter ${subFilter ?? '(none)'}`);
     // Without signed attributes the signature is over the signed bytes themselves: only then are they joined.
-    const content = si.signedAttributes ? {} : { content: concatBytes(parts) };
+    const content = si.signedAttributes ? {} : { content: concatBytes(ranges.map(([o, l]) => (ensureRange(ctx.bytes, o, l), ctx.bytes.subarray(o, o + l)))) };
     verification = await verifySignerInfo(cms, si, { contentDigest: documentDigest, ...content, extraCertificates: ctx.intermediates });
   }
   // Without signed attributes there is no message-digest attribute: the signature over the bytes vouches for them.
@@ -458,7 +458,7 @@ function lastRevisionWithDss(ctx: Ctx): number {
   return 0;
 }
 
-async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, token: Uint8Array, parts: Uint8Array[], fail: Fail): Promise<void> {
+async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, token: Uint8Array, ranges: [number, number][], fail: Fail): Promise<void> {
   let parsed;
   try {
     parsed = parseTimestampToken(token);
@@ -472,7 +472,7 @@ async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, toke
     return;
   }
   report.digestAlgorithm = hash;
-  const digest = await digestParts(hash, parts);
+  const digest = await digestRanges(ctx.bytes, hash, ranges);
   const ts = await checkToken(token, { digest }, 'document-timestamp', ctx.intermediates);
   report.timestamps.push(ts.report);
   report.integrity.digest = bytesEqual(parsed.messageImprint.digest, digest);

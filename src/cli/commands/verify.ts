@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   verifyDetached,
   verifyPdf,
+  verifyPdfFile,
   verifyTimestamp,
   verifyXml,
   renderPdfReport,
@@ -13,7 +14,7 @@ import {
   type PdfVerificationReport,
   type XmlVerificationReport,
 } from '../../index.js';
-import { looksLikeXml } from '../sign-file.js';
+import { LARGE_FILE, looksLikeXml } from '../sign-file.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { applyPolicy, loadVerifyPolicy } from '../verify-policy.js';
 import { renderJunit, type JunitCase } from '../junit.js';
@@ -105,13 +106,17 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
-    const bytes = await readInput(dataFile);
+    const size = (await stat(dataFile).catch(() => undefined))?.size ?? 0;
+    const large = !detachedSignature && size > LARGE_FILE;
+    const bytes = large ? new Uint8Array(0) : await readInput(dataFile);
     const options = { ...(trust && { trust }), ...(time && { time }) };
     const policyOptions = { allowSha1, ...(policy.minRsaBits !== undefined && { minRsaBits: policy.minRsaBits }) };
     let result: Result;
     try {
       if (detachedSignature) {
         result = { file: dataFile, kind: 'cades', report: await verifyDetached(bytes, await readInput(detachedSignature), options) };
+      } else if (large) {
+        result = { file, kind: 'pdf', report: await verifyPdfFile(file, { ...options, ...(intermediates && { intermediates }), policy: policyOptions, online }) };
       } else if (looksLikeXml(bytes.subarray(0, 1024))) {
         result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }), allowSha1 }) };
       } else {
