@@ -72,6 +72,13 @@ for (const jobs of [1, 2]) {
 row(`batch ${BATCH} files (CLI)`, batch[0]!, 'process start and key load included');
 row(`batch ${BATCH} files (CLI)`, batch[1]!, `${(batch[1]!.docsPerSecond / batch[0]!.docsPerSecond).toFixed(2)}x --jobs 1`);
 
+const xmlN = Math.min(N, 300);
+const [kx, px, kv, pv] = worker('xml.ts', [here('../examples/xml/einvoice-tt78.xml'), join(PKI, 'rsa2048.key.pem'), join(PKI, 'rsa2048.cert.pem'), root, String(xmlN)]);
+row('XML e-invoice sign', kx!, `${(kx!.docsPerSecond / px!.docsPerSecond).toFixed(2)}x xml-crypto`);
+row('XML e-invoice sign', px!, 'peer');
+row('XML e-invoice verify', kv!, `${(kv!.docsPerSecond / pv!.docsPerSecond).toFixed(2)}x xml-crypto (kyso also builds the report and the chain)`);
+row('XML e-invoice verify', pv!, 'peer');
+
 const head = ['task', 'who', 'docs/s', 'seconds', 'peak RSS MB', 'ratio / note'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
