@@ -44,6 +44,8 @@ export {
   type PdfSigningState,
 } from './pdf/sign-pdf.js';
 
+export { addSignatureField, type AddFieldOptions } from './pdf/signature-field.js';
+
 // large files by path (Node)
 export { signPdfFile, type SignPdfFileOptions } from './pdf/pdf-file.js';
 export { verifyPdfFile } from './validation/verify-pdf-file.js';

@@ -201,9 +201,17 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
 }
 
 /** Lays out a visible appearance on the document as it is. */
-async function widgetFor(input: Uint8Array, appearance: AppearanceOptions, certificate: Uint8Array, signingTime: Date): Promise<SignatureWidget> {
+async function widgetFor(input: Uint8Array, appearance: AppearanceOptions, certificate: Uint8Array, signingTime: Date, fieldName?: string): Promise<SignatureWidget> {
   const reader = PdfReader.open(input);
   const pages = reader.pages();
+  // signing a prepared empty field: the appearance fills the field's own rectangle
+  const target = fieldName ? findSignatureFields(reader).empty.find((f) => f.fieldName === fieldName && f.rect) : undefined;
+  if (target) {
+    const [x1, y1, x2, y2] = target.rect as [number, number, number, number];
+    const page = pages[target.pageIndex ?? 0]!;
+    const box = page.cropBox ?? page.mediaBox ?? [0, 0, 0, 0];
+    appearance = { ...appearance, pageIndex: target.pageIndex ?? 0, rect: [x1 - Math.min(box[0]!, box[2]!), y1 - Math.min(box[1]!, box[3]!), x2 - x1, y2 - y1] };
+  }
   const leader = findSignatureFields(reader)
     .signed.filter((s) => s.rect && s.pageIndex !== undefined && Math.abs((s.rect[2]! - s.rect[0]!) * (s.rect[3]! - s.rect[1]!)) > 0)
     .at(-1);
@@ -258,7 +266,7 @@ async function startSession(
   const contentsSize = estimateSignedDataSize({ certificate: o.certificate, chain: o.chain, algorithm: o.algorithm }) + extra;
   const name = o.name ?? (await commonNameOf(o.certificate));
   const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
-  const widget = o.appearance ? await widgetFor(input, o.appearance, o.certificate, signingTime) : undefined;
+  const widget = o.appearance ? await widgetFor(input, o.appearance, o.certificate, signingTime, o.fieldName) : undefined;
   const prepared = preparePdfSignature(input, {
     ...(widget && { widget }),
     subFilter: o.subFilter ?? 'ETSI.CAdES.detached',

@@ -107,7 +107,14 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
     if (nameOf(existing.dict.get('FT')) !== 'Sig') throw new KysoError('ERR_PDF_FIELD', `field "${options.fieldName}" is not a signature field`);
     if (existing.dict.get('V') !== undefined) throw new KysoError('ERR_PDF_FIELD', `field "${options.fieldName}" is already signed`);
     fieldRef = existing.ref;
-    writer.set(fieldRef, existing.dict.clone().set('V', sigRef));
+    const filled = existing.dict.clone().set('V', sigRef);
+    const ap = options.widget?.appearance;
+    if (ap) {
+      const apRef = writer.allocate();
+      writer.set(apRef, ap(writer));
+      filled.set('AP', new PdfDict().set('N', apRef));
+    }
+    writer.set(fieldRef, filled);
   } else {
     fieldRef = writer.allocate();
     const rect = options.widget?.rect ?? [0, 0, 0, 0];
@@ -133,6 +140,41 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
 
   const { update, offsets } = writer.build();
   return fixByteRange(input, update, offsets.get(sigRef.num)!);
+}
+
+/** Options of {@link addSignatureField}. */
+export interface AddFieldOptions {
+  /** The field name (unique in the form). */
+  name: string;
+  /** Zero-based page index. Default: 0. */
+  pageIndex?: number;
+  /** `[x1, y1, x2, y2]` in page user space. */
+  rect: [number, number, number, number];
+}
+
+/**
+ * Adds an empty signature field (a widget for someone to sign later, e.g. the leader's place before the
+ * clerk circulates the draft) in an incremental update. Returns the new document.
+ *
+ * @throws KysoError `ERR_PDF_FIELD` when a field of that name exists.
+ */
+export function addSignatureField(input: Uint8Array, options: AddFieldOptions): Uint8Array {
+  const reader = PdfReader.open(input);
+  if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted');
+  const writer = new IncrementalWriter(reader);
+  const catalogRef = reader.trailer.get('Root') as PdfRef;
+  const catalog = reader.catalog().clone();
+  const form = openAcroForm(reader, catalog);
+  if (form.find(options.name)) throw new KysoError('ERR_PDF_FIELD', `a field named "${options.name}" exists already`);
+  const page = reader.pages()[options.pageIndex ?? 0];
+  if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${(options.pageIndex ?? 0) + 1} does not exist`);
+  const field = writer.allocate();
+  writer.set(field, new PdfDict().set('Type', name('Annot')).set('Subtype', name('Widget')).set('FT', name('Sig')).set('T', textString(options.name)).set('F', 4).set('Rect', options.rect).set('P', page.ref));
+  addAnnotation(reader, writer, page.ref, page.dict, field);
+  form.addField(field);
+  form.write(writer, catalog);
+  if (!writer.has(catalogRef) && catalogChanged(reader.catalog(), catalog)) writer.set(catalogRef, catalog);
+  return concatBytes([input, writer.build().update]);
 }
 
 /**

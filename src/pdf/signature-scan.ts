@@ -22,6 +22,8 @@ export interface FoundSignature {
 export interface EmptySignatureField {
   fieldName: string;
   fieldRef: PdfRef;
+  rect?: number[];
+  pageIndex?: number;
 }
 
 const MAX_FIELDS = 100_000;
@@ -57,14 +59,14 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
       if (ft !== 'Sig') continue;
       const vObj = d.get('V');
       const v = reader.resolveDict(vObj);
-      if (!v) {
-        empty.push({ fieldName: full, fieldRef: f });
-        continue;
-      }
       const rectObj = reader.resolve(d.get('Rect'));
       const rect = Array.isArray(rectObj) ? rectObj.map((x) => numberOf(reader.resolve(x)) ?? 0) : undefined;
       const p = d.get('P');
       const pageIndex = p instanceof PdfRef ? pageOf.get(p.num) : undefined;
+      if (!v) {
+        empty.push({ fieldName: full, fieldRef: f, ...(rect && { rect }), ...(pageIndex !== undefined && { pageIndex }) });
+        continue;
+      }
       signed.push({
         fieldName: full,
         fieldRef: f,

@@ -151,3 +151,25 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     expect(kyso(['sign', input, '-o', join(dir, 'x.pdf'), '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--image', images('chu-ky-mau.png')], pw).status).toBe(3);
   });
 });
+
+describeWithTools(['pdfsig', 'certutil'], 'empty signature fields for others to sign later', () => {
+  it('a field is prepared, then signed by name with an appearance filling its rectangle; a second field stays empty', async () => {
+    const { addSignatureField, verifyPdf: verify } = await import('../../src/index.js');
+    const signer = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
+    let doc = addSignatureField(asset('documents/quyet-dinh-mau.pdf'), { name: 'ChuTich', pageIndex: 0, rect: [335, 276, 535, 352] });
+    doc = addSignatureField(doc, { name: 'VanThu', pageIndex: 0, rect: [100, 276, 250, 352] });
+    expect(() => addSignatureField(doc, { name: 'ChuTich', rect: [0, 0, 10, 10] })).toThrow(/exists/);
+    const signed = await signPdf(doc, { signer, fieldName: 'ChuTich', signingTime: at, appearance: { preset: 'approved', image: asset('images/chu-ky-mau.png') } });
+    const fields = findSignatureFields(PdfReader.open(signed));
+    expect(fields.signed.map((f) => f.fieldName)).toEqual(['ChuTich']);
+    expect(fields.signed[0]!.rect).toEqual([335, 276, 535, 352]);
+    expect(fields.empty.map((f) => f.fieldName)).toEqual(['VanThu']);
+    const report = await verify(signed, { trust: [pkiFile('root.cert.pem')] });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.emptySignatureFields).toEqual(['VanThu']);
+    const file = join(dir, 'fields.pdf');
+    writeFileSync(file, signed);
+    expect(pdfsig(file).signatures.find((s) => s.signatureValidation)?.signatureValidation).toBe('Signature is Valid.');
+    await expect(signPdf(signed, { signer, fieldName: 'ChuTich' })).rejects.toMatchObject({ code: 'ERR_PDF_FIELD' });
+  });
+});
