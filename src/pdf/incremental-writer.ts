@@ -17,6 +17,11 @@ export class IncrementalWriter {
     return new PdfRef(this.next++, 0);
   }
 
+  /** The object the update holds for `ref`, if any. */
+  get(ref: PdfRef): PdfObject | undefined {
+    return this.objects.get(ref.num)?.value;
+  }
+
   /** True when the update already holds object `ref`. */
   has(ref: PdfRef): boolean {
     return this.objects.has(ref.num);

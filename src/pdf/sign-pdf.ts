@@ -8,7 +8,7 @@ import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
 import type { TimestampSource } from '../tsa/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
-import { digestPrepared, embedSignature, preparePdfSignature, signedUpdate, type PreparedSignature, type SignatureWidget } from './signature-field.js';
+import { digestPrepared, embedSignature, preparePdfSignature, signedUpdate, type PrepareSignatureOptions, type PreparedSignature, type SignatureWidget } from './signature-field.js';
 import { buildAppearance, type AppearanceOptions } from './appearance/appearance.js';
 import { PdfReader } from './reader.js';
 import { findSignatureFields } from './signature-scan.js';
@@ -201,7 +201,7 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
 }
 
 /** Lays out a visible appearance on the document as it is. */
-async function widgetFor(input: Uint8Array, appearance: AppearanceOptions, certificate: Uint8Array, signingTime: Date, fieldName?: string): Promise<SignatureWidget> {
+async function widgetFor(input: Uint8Array, appearance: AppearanceOptions, certificate: Uint8Array, signingTime: Date, fieldName?: string): Promise<SignatureWidget & { stamp?: PrepareSignatureOptions['stamp'] }> {
   const reader = PdfReader.open(input);
   const pages = reader.pages();
   // signing a prepared empty field: the appearance fills the field's own rectangle
@@ -235,7 +235,7 @@ async function widgetFor(input: Uint8Array, appearance: AppearanceOptions, certi
       ...(leader && { leaderWidget: { pageIndex: leader.pageIndex!, rect: leader.rect! } }),
     },
   );
-  return { pageIndex: built.pageIndex, rect: built.rect, appearance: built.write };
+  return { pageIndex: built.pageIndex, rect: built.rect, appearance: built.write, ...(built.stamp && { stamp: built.stamp }) };
 }
 
 const commonNames = new WeakMap<Uint8Array, Promise<string | undefined>>();
@@ -268,7 +268,8 @@ async function startSession(
   const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
   const widget = o.appearance ? await widgetFor(input, o.appearance, o.certificate, signingTime, o.fieldName) : undefined;
   const prepared = preparePdfSignature(input, {
-    ...(widget && { widget }),
+    ...(widget && { widget: { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance } }),
+    ...(widget?.stamp && { stamp: widget.stamp }),
     subFilter: o.subFilter ?? 'ETSI.CAdES.detached',
     type: 'Sig',
     contentsSize,

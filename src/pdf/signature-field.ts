@@ -43,6 +43,12 @@ export interface PrepareSignatureOptions {
    * signing, 3 also annotations. It must be the document's first signature.
    */
   docMdp?: 1 | 2 | 3;
+  /**
+   * A locked, printed annotation added in the same (signed) revision — e.g. the document number and issue
+   * date the clerk writes when issuing. An annotation rather than page content, so that earlier signatures see
+   * an annotation added (reported) and not their page rewritten. `build` returns its appearance.
+   */
+  stamp?: { pageIndex: number; rect: [number, number, number, number]; build: (writer: IncrementalWriter) => PdfStream };
 }
 
 /** A document with its signature space reserved: the original bytes and the update, kept apart. */
@@ -136,6 +142,7 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
     form.addField(fieldRef);
   }
   form.write(writer, catalog);
+  if (options.stamp) addStamp(reader, writer, pages, options.stamp);
   if (!writer.has(catalogRef) && catalogChanged(reader.catalog(), catalog)) writer.set(catalogRef, catalog);
 
   const { update, offsets } = writer.build();
@@ -233,14 +240,28 @@ function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number):
   return { input, update, byteRange, contentsHexOffset: base + hexStart, contentsHexLength: hexEnd - hexStart };
 }
 
-function addAnnotation(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, page: PdfDict, annot: PdfRef): void {
+function addAnnotation(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, original: PdfDict, annot: PdfRef): void {
+  // the update may already hold a new version of the page or its /Annots (a second annotation in one revision)
+  const page = (writer.get(pageRef) as PdfDict | undefined) ?? original;
   const annots = page.get('Annots');
   if (annots instanceof PdfRef) {
-    const arr = reader.resolve(annots);
+    const arr = writer.get(annots) ?? reader.resolve(annots);
     writer.set(annots, [...(Array.isArray(arr) ? arr : []), annot]);
     return;
   }
   writer.set(pageRef, page.clone().set('Annots', [...(Array.isArray(annots) ? annots : []), annot]));
+}
+
+/** Adds a locked, printed /Stamp annotation whose appearance is `build`'s form XObject. */
+function addStamp(reader: PdfReader, writer: IncrementalWriter, pages: { ref: PdfRef; dict: PdfDict }[], o: NonNullable<PrepareSignatureOptions['stamp']>): void {
+  const page = pages[o.pageIndex];
+  if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${o.pageIndex + 1} does not exist`);
+  const ap = writer.set(writer.allocate(), o.build(writer));
+  const annot = writer.set(
+    writer.allocate(),
+    new PdfDict().set('Type', name('Annot')).set('Subtype', name('Stamp')).set('Rect', o.rect).set('F', 132).set('P', page.ref).set('AP', new PdfDict().set('N', ap)),
+  );
+  addAnnotation(reader, writer, page.ref, page.dict, annot);
 }
 
 interface FieldRef {

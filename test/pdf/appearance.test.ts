@@ -173,3 +173,24 @@ describeWithTools(['pdfsig', 'certutil'], 'empty signature fields for others to 
     await expect(signPdf(signed, { signer, fieldName: 'ChuTich' })).rejects.toMatchObject({ code: 'ERR_PDF_FIELD' });
   });
 });
+
+describeWithTools(['pdfsig', 'pdftotext', 'certutil'], 'the clerk writes the issue date when issuing', () => {
+  it('stamps go into the issuing revision as a locked annotation; the leader signature stays valid, the change reported', async () => {
+    const leaderSigner = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
+    const org = await loadPkcs12Signer(pkiFile('rsa4096.p12'), { password: P12_PASSWORD });
+    const approved = await signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: leaderSigner, signingTime: at, appearance: { preset: 'approved', pageIndex: 0, rect: [335, 276, 200, 76], image: asset('images/chu-ky-mau.png') } });
+    const issued = await signPdf(approved, {
+      signer: org,
+      signingTime: at,
+      appearance: { preset: 'issued', seal: asset('images/con-dau-mau.png'), stamps: { items: [{ text: 'Ngày ban hành: 24/11/2026', x: 100, y: 120, size: 12 }] } },
+    });
+    const file = join(dir, 'issued-stamped.pdf');
+    writeFileSync(file, issued);
+    expect(run('pdftotext', [file, '-']).stdout).toContain('Ngày ban hành: 24/11/2026');
+    expect(pdfsig(file).signatures.map((s) => s.signatureValidation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    const report = await verifyPdf(issued, { trust: [pkiFile('root.cert.pem')] });
+    expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED']);
+    expect(report.signatures[0]!.modifications?.verdict).toBe('changes-reported');
+    expect(report.signatures[0]!.modifications?.changes.some((c) => c.kind === 'annotation' && c.status === 'reported')).toBe(true);
+  });
+});

@@ -44,6 +44,12 @@ export interface AppearanceOptions {
   fontSize?: number;
   /** Text colour, RGB 0–1. Default: black. */
   color?: [number, number, number];
+  /**
+   * Text written on the page itself in the same signed revision, at the caller's positions (points, crop-box
+   * origin) — e.g. the document number and issue date the clerk fills in when issuing. All on `pageIndex`
+   * (default: the signature's page); 13 pt by default, Times New Roman metrics.
+   */
+  stamps?: { pageIndex?: number; items: { text: string; x: number; y: number; size?: number }[] };
 }
 
 /** Facts the text templates draw on. */
@@ -57,6 +63,8 @@ export interface AppearanceFacts {
 
 /** What the signature field needs from an appearance. */
 export interface BuiltAppearance {
+  /** The `stamps` as a locked annotation of the same revision, when given. */
+  stamp?: { pageIndex: number; rect: [number, number, number, number]; build: (writer: IncrementalWriter) => PdfStream };
   pageIndex: number;
   /** `[x1, y1, x2, y2]` in page user space. */
   rect: [number, number, number, number];
@@ -177,9 +185,11 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
     ops.push(`BT /F1 ${num(size)} Tf ${num(r)} ${num(g)} ${num(b)} rg 2 ${num(ty)} Td ${font!.encode(line)} Tj ET`);
   });
   await font?.finish();
+  const stamp = o.stamps?.items.length ? await stampAnnotation(o, pageIndex, pages.box(o.stamps.pageIndex ?? pageIndex)) : undefined;
   const matrix = box.rotate === 90 ? [0, 1, -1, 0, vh, 0] : box.rotate === 180 ? [-1, 0, 0, -1, vw, vh] : box.rotate === 270 ? [0, -1, 1, 0, 0, vw] : undefined;
 
   return {
+    ...(stamp && { stamp }),
     pageIndex,
     rect: [x, y, x + w, y + h],
     write(writer) {
@@ -190,6 +200,25 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
       if (matrix) dict.set('Matrix', matrix.map((v) => Number(num(v))));
       return new PdfStream(dict, latin1(ops.join('\n')));
     },
+  };
+}
+
+async function stampAnnotation(o: AppearanceOptions, pageIndex: number, box: { x1: number; y1: number; x2: number; y2: number }): Promise<NonNullable<BuiltAppearance['stamp']>> {
+  const font = new EmbeddedFont(o.font ?? (await shippedFont('Regular')));
+  const [r, g, b] = o.color ?? [0, 0, 0];
+  // the appearance spans the crop box, so the caller's positions are page positions
+  const ops = o.stamps!.items.map((s) => `BT /F1 ${num(s.size ?? 13)} Tf ${num(r)} ${num(g)} ${num(b)} rg ${num(s.x)} ${num(s.y)} Td ${font.encode(s.text)} Tj ET`);
+  await font.finish();
+  const w = box.x2 - box.x1;
+  const h = box.y2 - box.y1;
+  return {
+    pageIndex: o.stamps!.pageIndex ?? pageIndex,
+    rect: [box.x1, box.y1, box.x2, box.y2],
+    build: (writer) =>
+      new PdfStream(
+        new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, w, h]).set('Resources', new PdfDict().set('Font', new PdfDict().set('F1', font.write(writer)))),
+        latin1(ops.join('\n')),
+      ),
   };
 }
 
