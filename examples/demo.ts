@@ -21,12 +21,12 @@ const organisation = await createKeySigner({ key: orgId.keyPem, certificate: org
 
 const input = readFileSync(here('./documents/quyet-dinh-mau.pdf'));
 const started = performance.now();
-// 1. approved: between the title line "CHỦ TỊCH" (y ≈ 353) and the name (y ≈ 274), centred on the block
+// 1. approved: below the title line "CHỦ TỊCH" of the signature block, above the name, found on the page
 const approved = await signPdf(input, {
   signer: leader,
   reason: 'Phê duyệt ban hành',
   location: 'Thử Nghiệm',
-  appearance: { preset: 'approved', pageIndex: 0, rect: [335, 276, 200, 76], image: readFileSync(here('./images/chu-ky-mau.png')) },
+  appearance: { preset: 'approved', anchor: { text: 'CHỦ TỊCH' }, image: readFileSync(here('./images/chu-ky-mau.png')) },
 });
 // 2. issued: the seal at its real size (36 mm), placed from the leader's widget
 const issued = await signPdf(approved, {

@@ -44,6 +44,7 @@ export interface SignSettings {
     sealSizeMm?: number;
     pageIndex?: number;
     rect?: [number, number, number, number];
+    anchor?: { text: string; position?: 'below' | 'above' };
     text?: boolean | string;
     documentNumber?: string;
     copyType?: 'SAO Y' | 'SAO LỤC' | 'TRÍCH SAO';
@@ -126,6 +127,7 @@ function appearanceSettings(v: Record<string, string | boolean | string[] | unde
     ...(sealSize !== undefined && { sealSizeMm: sealSize }),
     ...(page !== undefined && { pageIndex: page - 1 }),
     ...(rect && { rect }),
+    ...(str('anchor') && { anchor: { text: str('anchor')!, ...(str('anchor-position') === 'above' && { position: 'above' as const }) } }),
     ...(text !== undefined && v['no-text'] !== true && { text: text.replace(/\\n/g, '\n') }),
     ...(v['no-text'] === true && { text: false }),
     ...(str('document-number') && { documentNumber: str('document-number') }),

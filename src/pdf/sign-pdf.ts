@@ -12,6 +12,7 @@ import { digestPrepared, embedSignature, preparePdfSignature, signedUpdate, type
 import { buildAppearance, type AppearanceOptions } from './appearance/appearance.js';
 import { PdfReader } from './reader.js';
 import { findSignatureFields } from './signature-scan.js';
+import { findText, pageTextRuns } from './text-locator.js';
 
 /** SubFilters kyso writes for approval signatures. */
 export type PdfSignatureSubFilter = 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
@@ -233,6 +234,7 @@ async function widgetFor(input: Uint8Array, appearance: AppearanceOptions, certi
         return { x1: Math.min(b[0]!, b[2]!), y1: Math.min(b[1]!, b[3]!), x2: Math.max(b[0]!, b[2]!), y2: Math.max(b[1]!, b[3]!), rotate: p.rotate };
       },
       ...(leader && { leaderWidget: { pageIndex: leader.pageIndex!, rect: leader.rect! } }),
+      findText: (i, text) => (pages[i] ? findText(pageTextRuns(reader, pages[i]!.dict), text) : undefined),
     },
   );
   return { pageIndex: built.pageIndex, rect: built.rect, appearance: built.write, ...(built.stamp && { stamp: built.stamp }) };

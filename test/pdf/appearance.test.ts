@@ -194,3 +194,23 @@ describeWithTools(['pdfsig', 'pdftotext', 'certutil'], 'the clerk writes the iss
     expect(report.signatures[0]!.modifications?.changes.some((c) => c.kind === 'annotation' && c.status === 'reported')).toBe(true);
   });
 });
+
+describeWithTools(['pdfsig', 'certutil'], 'placement anchored to text on the page', () => {
+  it('below the title line "CHỦ TỊCH" (the signature block, not the heading that contains the same words), or above the name', async () => {
+    const s = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
+    const below = await signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, signingTime: at, appearance: { preset: 'approved', anchor: { text: 'CHỦ TỊCH' }, image: asset('images/chu-ky-mau.png') } });
+    const r1 = findSignatureFields(PdfReader.open(below)).signed[0]!.rect!;
+    // the block's "CHỦ TỊCH" sits at x ≈ 400–431, baseline ≈ 353; the widget is centred under it
+    expect((r1[0]! + r1[2]!) / 2).toBeGreaterThan(395);
+    expect((r1[0]! + r1[2]!) / 2).toBeLessThan(440);
+    expect(r1[3]).toBeLessThan(353);
+    expect(r1[3]).toBeGreaterThan(330);
+    const above = await signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, appearance: { preset: 'approved', anchor: { text: 'Nguyễn Văn An', position: 'above' } } });
+    const r2 = findSignatureFields(PdfReader.open(above)).signed[0]!.rect!;
+    expect(r2[1]).toBeGreaterThan(261);
+    await expect(signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, appearance: { preset: 'approved', anchor: { text: 'GIÁM ĐỐC' } } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    const file = join(dir, 'anchored.pdf');
+    writeFileSync(file, below);
+    expect(pdfsig(file).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
+  });
+});

@@ -47,6 +47,8 @@ Visible signature (Decree 30/2020; coordinates in points, origin at the lower-le
   --seal-size-mm N         the seal's real diameter (default 36)
   --page N                 page number (default: the last page; the first for appendix/copy)
   --rect x,y,w,h           where (default: by the preset; issued: over the leader's signature)
+  --anchor "TEXT"          or relative to text on the page, e.g. --anchor "CHỦ TỊCH" (below it; with
+                           --anchor-position above, above it — e.g. above the signer's name)
   --text "TEMPLATE"        text lines ("\\n" between lines) with {name} {email} {organization} {time} {iso}
                            {documentNumber} {copyType} {copyOrganization}; --no-text for none
   --document-number TEXT   appendix: the document number and symbol
@@ -104,6 +106,8 @@ export async function signCommand(argv: string[]): Promise<number> {
       'seal-size-mm': { type: 'string' },
       page: { type: 'string' },
       rect: { type: 'string' },
+      anchor: { type: 'string' },
+      'anchor-position': { type: 'string' },
       text: { type: 'string' },
       'no-text': { type: 'boolean' },
       'document-number': { type: 'string' },

@@ -20,6 +20,12 @@ export interface AppearanceOptions {
   pageIndex?: number;
   /** Where the widget goes. Default: chosen by the preset (`issued`: from the leader's signature). */
   rect?: [number, number, number, number];
+  /**
+   * Place the widget relative to text found on the page instead of `rect` — e.g. below the signer's title line
+   * "CHỦ TỊCH", or above the name: centred on that line, `width`×`height` points (default 200×76), `gap`
+   * points away (default 2).
+   */
+  anchor?: { text: string; position?: 'below' | 'above'; width?: number; height?: number; gap?: number };
   /** The signer's handwritten signature, a transparent PNG (`approved`, `custom`). */
   image?: Uint8Array;
   /** The organisation's red seal, a transparent PNG (`issued`). */
@@ -78,6 +84,8 @@ export interface PageGeometry {
   box(pageIndex: number): { x1: number; y1: number; x2: number; y2: number; rotate: number };
   /** The last signature widget with a visible rectangle, for the `issued` seal. */
   leaderWidget?: { pageIndex: number; rect: number[] };
+  /** Finds text on a page: where its line starts (baseline), its estimated width and size. */
+  findText?(pageIndex: number, text: string): { x: number; y: number; width: number; size: number } | undefined;
 }
 
 const MM = 72 / 25.4;
@@ -143,6 +151,16 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
   if (pageIndex < 0 || pageIndex >= pages.count) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${pageIndex + 1} does not exist (the document has ${pages.count})`);
   const box = pages.box(pageIndex);
   let rect = o.rect;
+  if (!rect && o.anchor) {
+    const found = pages.findText?.(pageIndex, o.anchor.text);
+    if (!found) throw new KysoError('ERR_INVALID_ARGUMENT', `the anchor text "${o.anchor.text}" is not on page ${pageIndex + 1}`);
+    const aw = o.anchor.width ?? 200;
+    const ah = o.anchor.height ?? 76;
+    const gap = o.anchor.gap ?? 2;
+    const cx = found.x + found.width / 2;
+    const y = o.anchor.position === 'above' ? found.y + found.size + gap : found.y - found.size * 0.3 - gap - ah;
+    rect = [cx - aw / 2 - box.x1, y - box.y1, aw, ah];
+  }
   if (!rect) {
     if (o.preset === 'issued') {
       const side = (o.sealSizeMm ?? 36) * MM;
