@@ -282,6 +282,7 @@ async function startSession(
     ...(o.location !== undefined && { location: o.location }),
     ...(o.contactInfo !== undefined && { contactInfo: o.contactInfo }),
     ...(o.certify && { docMdp: o.certify }),
+    ...(o.appearance && o.appearance.preset !== 'custom' && { role: o.appearance.preset }),
   });
   const contentDigest = await digestPrepared(prepared, o.algorithm.hash);
   const signedAttributes = await buildSignedAttributes({ contentDigest, hash: o.algorithm.hash, signerCertificate: o.certificate });

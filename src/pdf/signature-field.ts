@@ -44,6 +44,11 @@ export interface PrepareSignatureOptions {
    */
   docMdp?: 1 | 2 | 3;
   /**
+   * The signature's role in the document's workflow (`approved`, `issued`, `appendix`, `copy`, …), recorded in
+   * the signature build properties (/Prop_Build) so that verifiers can list who did what.
+   */
+  role?: string;
+  /**
    * A locked, printed annotation added in the same (signed) revision — e.g. the document number and issue
    * date the clerk writes when issuing. An annotation rather than page content, so that earlier signatures see
    * an annotation added (reported) and not their page rewritten. `build` returns its appearance.
@@ -98,6 +103,9 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
   if (options.reason) sig.set('Reason', textString(options.reason));
   if (options.location) sig.set('Location', textString(options.location));
   if (options.contactInfo) sig.set('ContactInfo', textString(options.contactInfo));
+  if (options.role) {
+    sig.set('Prop_Build', new PdfDict().set('App', new PdfDict().set('Name', name('kyso'))).set('Kyso', new PdfDict().set('Role', name(options.role))));
+  }
   if (options.docMdp) {
     if (form.hasSignatures()) throw new KysoError('ERR_PDF_FIELD', 'a certification signature must be the first signature of the document');
     const params = new PdfDict().set('Type', name('TransformParams')).set('P', options.docMdp).set('V', name('1.2'));

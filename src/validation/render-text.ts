@@ -16,7 +16,7 @@ const COVERAGE: Record<string, string> = {
 function renderSignature(s: PdfSignatureReport): string {
   const lines: string[] = [];
   const title = s.kind === 'document-timestamp' ? 'Document timestamp' : s.certification ? 'Certification signature' : 'Signature';
-  lines.push(`${title} #${s.index} "${s.fieldName}": ${MARK[s.indication]}${s.subIndication ? ` (${s.subIndication})` : ''}`);
+  lines.push(`${title} #${s.index} "${s.fieldName}"${s.role ? ` [${s.role}]` : ''}: ${MARK[s.indication]}${s.subIndication ? ` (${s.subIndication})` : ''}`);
   if (s.signer) {
     const id = [s.signer.subject.taxCode && `MST ${s.signer.subject.taxCode}`, s.signer.subject.citizenId && `CCCD ${s.signer.subject.citizenId}`].filter(Boolean).join(', ');
     lines.push(`  Signer:      ${s.signer.subject.commonName ?? s.signer.subject.display}${id ? ` (${id})` : ''}`);

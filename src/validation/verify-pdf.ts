@@ -72,6 +72,8 @@ export interface PdfSignatureReport {
   name?: string;
   /** DocMDP level when this is a certification signature. */
   certification?: { permissions: 1 | 2 | 3 };
+  /** Its role in the workflow, when the signing tool recorded it (kyso: `approved`, `issued`, `appendix`, `copy`). */
+  role?: string;
   /** The PAdES baseline level the signature reaches: B-B, B-T (trusted time), B-LT (validation data in the document), B-LTA (time-stamped validation data). */
   level?: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   integrity: {
@@ -227,6 +229,8 @@ async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureR
     warnings: [],
   };
   if (ctx.docMdp?.signature === sig) report.certification = { permissions: ctx.docMdp.level };
+  const role = nameOf(ctx.reader.resolveDict(ctx.reader.resolveDict(sig.get('Prop_Build'))?.get('Kyso'))?.get('Role'));
+  if (role) report.role = role;
   const fail = (sub: SubIndication, message: string) => {
     if (report.indication !== 'TOTAL_FAILED') {
       report.indication = 'TOTAL_FAILED';

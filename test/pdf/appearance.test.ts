@@ -65,6 +65,7 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     expect(p.signatures.map((s) => s.signatureValidation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     const report = await verifyPdf(signed, { trust: [pkiFile('root.cert.pem')] });
     expect(report.signatures.map((s) => s.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED']);
+    expect(report.signatures.map((s) => s.role)).toEqual(['approved', 'issued']);
     const text = run('pdftotext', [file, '-']).stdout;
     expect(text).toContain('Ký bởi: Nguyễn Văn An');
     expect(text).toContain('Email: an.nv@thunghiem.gov.vn');
