@@ -78,7 +78,17 @@ export { PROFILES, TAX_PROFILE, BHXH_PROFILE, EINVOICE_PROFILE, type ProfileName
 export { renderXmlReport } from './validation/render-text.js';
 
 // CAdES for any file
-export { signDetached, verifyDetached, type SignDetachedOptions, type DetachedVerificationReport, type DetachedData } from './validation/cades.js';
+export {
+  signDetached,
+  verifyDetached,
+  prepareDetachedSigning,
+  finishDetachedSigning,
+  type SignDetachedOptions,
+  type DetachedVerificationReport,
+  type DetachedData,
+  type DetachedSigningState,
+} from './validation/cades.js';
+export { prepareXmlSigning, finishXmlSigning, type XmlSigningState, type PrepareXmlSigningOptions } from './xml/staged-xml.js';
 
 // long-term validation
 export { addLtv, type AddLtvOptions, type AddLtvResult } from './validation/add-ltv.js';

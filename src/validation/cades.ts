@@ -1,10 +1,11 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
-import { toBytes, type BinaryInput } from '../core/bytes.js';
+import { fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
+import { KysoError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Indication, SubIndication } from '../core/indication.js';
 import { createHasher } from '../crypto/digest.js';
-import { parseSignedData, signDetachedDigest, verifySignerInfo } from '../cms/index.js';
-import { parseCertificate } from '../pki/certificate.js';
+import { assembleSignedData, buildSignedAttributes, parseSignedData, signDetachedDigest, verifySignerInfo } from '../cms/index.js';
+import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
@@ -50,6 +51,46 @@ export async function signDetached(data: DetachedData, options: SignDetachedOpti
   const signingTime = options.signingTime ?? (options.clock ?? systemClock)();
   const cms = await signDetachedDigest({ contentDigest, signer: options.signer, algorithm, signingTime });
   return options.tsa ? addSignatureTimestamp(cms, options.tsa, algorithm.hash) : cms;
+}
+
+/** The serialisable state between {@link prepareDetachedSigning} and {@link finishDetachedSigning}. */
+export interface DetachedSigningState {
+  kind: 'kyso.cades-signing';
+  version: 1;
+  signedAttributes: string;
+  certificate: string;
+  chain: string[];
+  algorithm: SignatureAlgorithm;
+}
+
+/**
+ * Stage one of a detached CAdES signature with a key elsewhere: hashes the data (streamed) and builds the
+ * signed attributes; returns them (to be signed), their digest, and a JSON-serialisable state.
+ */
+export async function prepareDetachedSigning(
+  data: DetachedData,
+  o: { certificate: BinaryInput | string; chain?: readonly (BinaryInput | string)[]; algorithm: SignatureAlgorithm; signingTime?: Date },
+): Promise<{ toBeSigned: Uint8Array; digest: Uint8Array; state: DetachedSigningState }> {
+  const [certificate, ...rest] = splitCertificates(o.certificate);
+  const chain = [...rest, ...(o.chain ?? []).flatMap((c) => splitCertificates(c))];
+  const signedAttributes = await buildSignedAttributes({ contentDigest: await digestOf(data, o.algorithm.hash), hash: o.algorithm.hash, signerCertificate: certificate!, signingTime: o.signingTime ?? new Date() });
+  return {
+    toBeSigned: signedAttributes,
+    digest: await digestOf(signedAttributes, o.algorithm.hash),
+    state: { kind: 'kyso.cades-signing', version: 1, signedAttributes: toBase64(signedAttributes), certificate: toBase64(certificate!), chain: chain.map(toBase64), algorithm: o.algorithm },
+  };
+}
+
+/** Stage two: the `.p7s` with the signature value (RSA, or ECDSA as r||s or DER) over the prepared attributes. */
+export function finishDetachedSigning(state: DetachedSigningState, signature: BinaryInput): Uint8Array {
+  if (state?.kind !== 'kyso.cades-signing' || state.version !== 1) throw new KysoError('ERR_SIGNING_STATE', 'not a kyso CAdES signing state (version 1)');
+  return assembleSignedData({
+    signedAttributes: fromBase64(state.signedAttributes),
+    signature: toBytes(signature, 'signature'),
+    algorithm: state.algorithm,
+    certificate: fromBase64(state.certificate),
+    chain: state.chain.map(fromBase64),
+  });
 }
 
 /** Verification of a detached CAdES signature. */

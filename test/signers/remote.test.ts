@@ -3,16 +3,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CscClient, finishPdfSigning, preparePdfSigning, signHashesRemotely, signPdfsRemotely, verifyPdf } from '../../src/index.js';
+import { CscClient, finishDetachedSigning, finishPdfSigning, finishXmlSigning, prepareDetachedSigning, preparePdfSigning, prepareXmlSigning, signHashesRemotely, signPdfsRemotely, verifyDetached, verifyPdf, verifyXml } from '../../src/index.js';
 import { pkiFile } from '../fixtures/pki.js';
 import { startCscServer, type CscServer } from '../fixtures/csc-server.js';
-import { describeWithTools, pdfsig, scratchDir } from '../fixtures/tools.js';
+import { describeWithTools, pdfsig, run, scratchDir } from '../fixtures/tools.js';
 
 const sample = new Uint8Array(readFileSync(fileURLToPath(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url))));
 let csc: CscServer;
 const client = (s: CscServer) => new CscClient({ url: s.url, token: 'test-token' });
 
-describeWithTools(['pdfsig', 'certutil'], 'remote hash signing against a CSC-style service on 127.0.0.1', () => {
+describeWithTools(['pdfsig', 'certutil', 'xmlsec1'], 'remote hash signing against a CSC-style service on 127.0.0.1', () => {
   beforeAll(async () => {
     csc = await startCscServer('rsa2048');
   });
@@ -47,6 +47,28 @@ describeWithTools(['pdfsig', 'certutil'], 'remote hash signing against a CSC-sty
     const [signature] = await signHashesRemotely([new Uint8Array(Buffer.from(restored.digest, 'base64'))], { service, credentialId: 'cred-1', algorithm: restored.state.algorithm });
     const signed = await finishPdfSigning(sample, restored.state, signature!);
     expect((await verifyPdf(signed, { trust: [pkiFile('root.cert.pem')] })).indication).toBe('TOTAL_PASSED');
+  });
+  it('XML declarations and detached CMS through the same service: prepare, one request for both digests, finish', async () => {
+    csc.mode = 'approve-after';
+    csc.approveAfterMs = 100;
+    const service = client(csc);
+    const { certificates } = await service.credentialInfo('cred-1');
+    const algorithm = { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
+    const xmlFile = fileURLToPath(new URL('../../examples/xml/tax-01gtgt.xml', import.meta.url));
+    const xml = await prepareXmlSigning(readFileSync(xmlFile), { certificate: certificates[0]!, chain: certificates.slice(1), algorithm, profile: 'tax', includeChain: true });
+    const data = new TextEncoder().encode('Tờ khai 01/GTGT');
+    const cms = await prepareDetachedSigning(data, { certificate: certificates[0]!, chain: certificates.slice(1), algorithm });
+    const states = JSON.parse(JSON.stringify({ xml: xml.state, cms: cms.state }));
+    const [xs, cs] = await signHashesRemotely([xml.digest, cms.digest], { service, credentialId: 'cred-1', algorithm, pollMs: 30 });
+    const signedXml = finishXmlSigning(states.xml, xs!);
+    const xmlReport = await verifyXml(signedXml, { trust: [pkiFile('root.cert.pem')] });
+    expect(xmlReport.indication).toBe('TOTAL_PASSED');
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'signed.xml'), signedXml);
+    expect(run('xmlsec1', ['--verify', '--insecure', '--id-attr:id', 'HSoKhaiThue', join(dir, 'signed.xml')]).status).toBe(0);
+    const p7s = finishDetachedSigning(states.cms, cs!);
+    expect((await verifyDetached(data, p7s, { trust: [pkiFile('root.cert.pem')] })).indication).toBe('TOTAL_PASSED');
+    expect(() => finishXmlSigning(states.xml, new Uint8Array(10))).toThrow(/bytes/);
   });
   it('rejected, expired, deadline and cancellation are typed errors', async () => {
     const service = client(csc);
