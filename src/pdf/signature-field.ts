@@ -1,12 +1,13 @@
 import { concatBytes, latin1 } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { IncrementalWriter } from './incremental-writer.js';
-import { PdfDict, PdfRaw, PdfRef, PdfStream, PdfString, dictOf, name, nameOf, type PdfObject } from './objects.js';
+import { PdfDict, PdfRaw, PdfRef, PdfStream, dictOf, name, nameOf, type PdfObject } from './objects.js';
 import { indexOfBytes } from './parser.js';
 import { digestRanges } from './lazy-bytes.js';
 import type { DigestAlgorithm } from '../core/algorithms.js';
 import { PdfReader } from './reader.js';
-import { decodeTextString, pdfDate, textString } from './text-string.js';
+import { walkFormFields } from './signature-scan.js';
+import { pdfDate, textString } from './text-string.js';
 
 /** A visible widget: where the signature appears and what it looks like. */
 export interface SignatureWidget {
@@ -287,22 +288,9 @@ function openAcroForm(reader: PdfReader, catalog: PdfDict) {
   const resolvedFields = reader.resolve(fieldsObj);
   const fields: PdfObject[] = Array.isArray(resolvedFields) ? [...resolvedFields] : [];
   const all: { name: string; field: FieldRef }[] = [];
-  const seen = new Set<number>();
-  const walk = (list: PdfObject[], prefix: string, depth: number) => {
-    for (const f of list) {
-      if (!(f instanceof PdfRef) || seen.has(f.num) || depth > 32 || seen.size > 100_000) continue;
-      seen.add(f.num);
-      const d = reader.resolveDict(f);
-      if (!d) continue;
-      const t = reader.resolve(d.get('T'));
-      const partial = t instanceof PdfString ? decodeTextString(t) : '';
-      const full = prefix && partial ? `${prefix}.${partial}` : prefix || partial;
-      if (partial) all.push({ name: full, field: { ref: f, dict: d } });
-      const kids = reader.resolve(d.get('Kids'));
-      if (Array.isArray(kids)) walk(kids, full, depth + 1);
-    }
-  };
-  walk(fields, '', 0);
+  walkFormFields(reader, fields, (f) => {
+    if (f.partial) all.push({ name: f.name, field: { ref: f.ref, dict: f.dict } });
+  });
   let added = false;
   return {
     find: (fieldName: string): FieldRef | undefined => all.find((f) => f.name === fieldName)?.field,

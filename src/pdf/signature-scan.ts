@@ -39,46 +39,65 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
   const fields = reader.resolve(form?.get('Fields'));
   if (!Array.isArray(fields)) return { signed, empty };
   const pageOf = new Map(reader.pages().map((p, i) => [p.ref.num, i]));
+  walkFormFields(reader, fields, (f) => {
+    if (!f.terminal || f.fieldType !== 'Sig') return;
+    const d = f.dict;
+    const rectObj = reader.resolve(d.get('Rect'));
+    const rect = Array.isArray(rectObj) ? rectObj.map((x) => numberOf(reader.resolve(x)) ?? 0) : undefined;
+    const p = d.get('P');
+    const pageIndex = p instanceof PdfRef ? pageOf.get(p.num) : undefined;
+    const vObj = d.get('V');
+    const v = reader.resolveDict(vObj);
+    if (!v) {
+      empty.push({ fieldName: f.name, fieldRef: f.ref, ...(rect && { rect }), ...(pageIndex !== undefined && { pageIndex }) });
+      return;
+    }
+    signed.push({
+      fieldName: f.name,
+      fieldRef: f.ref,
+      signature: v,
+      ...(vObj instanceof PdfRef && { signatureRef: vObj }),
+      ...(rect && { rect }),
+      ...(pageIndex !== undefined && { pageIndex }),
+    });
+  });
+  return { signed, empty };
+}
+
+/** A node of the form's field tree, as {@link walkFormFields} visits it. */
+export interface FormFieldNode {
+  ref: PdfRef;
+  dict: PdfDict;
+  /** Fully qualified name (`parent.child`); empty for a node without /T. */
+  name: string;
+  /** Its own partial name (/T). */
+  partial: string;
+  /** /FT, inherited from ancestors. */
+  fieldType?: string;
+  /** True when no child is itself a field (a terminal field, possibly merged with its widget). */
+  terminal: boolean;
+}
+
+/** Walks the form's field tree (/Fields, /Kids), bounded against cycles, depth and size. */
+export function walkFormFields(reader: PdfReader, fields: readonly PdfObject[], visit: (node: FormFieldNode) => void): void {
   const seen = new Set<number>();
-  const walk = (list: PdfObject[], prefix: string, inheritedFT: string | undefined, depth: number) => {
+  const walk = (list: readonly PdfObject[], prefix: string, inheritedFT: string | undefined, depth: number) => {
     for (const f of list) {
       if (!(f instanceof PdfRef) || seen.has(f.num) || depth > 32 || seen.size > MAX_FIELDS) continue;
       seen.add(f.num);
-      const d = reader.resolveDict(f);
-      if (!d) continue;
-      const t = reader.resolve(d.get('T'));
+      const dict = reader.resolveDict(f);
+      if (!dict) continue;
+      const t = reader.resolve(dict.get('T'));
       const partial = t instanceof PdfString ? decodeTextString(t) : '';
-      const full = prefix && partial ? `${prefix}.${partial}` : prefix || partial;
-      const ft = nameOf(reader.resolve(d.get('FT'))) ?? inheritedFT;
-      const kids = reader.resolve(d.get('Kids'));
+      const name = prefix && partial ? `${prefix}.${partial}` : prefix || partial;
+      const fieldType = nameOf(reader.resolve(dict.get('FT'))) ?? inheritedFT;
+      const kids = reader.resolve(dict.get('Kids'));
       const fieldKids = Array.isArray(kids) ? kids.filter((k) => reader.resolveDict(k)?.has('T')) : [];
-      if (fieldKids.length) {
-        walk(fieldKids, full, ft, depth + 1);
-        continue;
-      }
-      if (ft !== 'Sig') continue;
-      const vObj = d.get('V');
-      const v = reader.resolveDict(vObj);
-      const rectObj = reader.resolve(d.get('Rect'));
-      const rect = Array.isArray(rectObj) ? rectObj.map((x) => numberOf(reader.resolve(x)) ?? 0) : undefined;
-      const p = d.get('P');
-      const pageIndex = p instanceof PdfRef ? pageOf.get(p.num) : undefined;
-      if (!v) {
-        empty.push({ fieldName: full, fieldRef: f, ...(rect && { rect }), ...(pageIndex !== undefined && { pageIndex }) });
-        continue;
-      }
-      signed.push({
-        fieldName: full,
-        fieldRef: f,
-        signature: v,
-        ...(vObj instanceof PdfRef && { signatureRef: vObj }),
-        ...(rect && { rect }),
-        ...(pageIndex !== undefined && { pageIndex }),
-      });
+      visit({ ref: f, dict, name, partial, ...(fieldType && { fieldType }), terminal: fieldKids.length === 0 });
+      if (fieldKids.length) walk(fieldKids, name, fieldType, depth + 1);
     }
   };
   walk(fields, '', undefined, 0);
-  return { signed, empty };
 }
 
 /** How many times `/ByteRange` appears in the file's bytes (signatures hidden from the form show up here). */

@@ -10,7 +10,7 @@ import { formatName } from '../pki/name.js';
 import { parseSignedData, type ParsedSignedData } from '../cms/parse-signed-data.js';
 import { readDerTime } from '../core/der.js';
 import type { Problem as CmsProblem } from '../core/problem.js';
-import { matchSignerCertificate, serialEquals, verifySignerInfo, type SignerInfoVerification } from '../cms/verify-signer-info.js';
+import { matchSignerCertificate, verifySignerInfo, type SignerInfoVerification } from '../cms/verify-signer-info.js';
 
 /** An RFC 3161 time-stamp token, read: the TSTInfo's fields and the certificates around them. */
 export interface TimestampToken {
