@@ -81,12 +81,7 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
   if (!Number.isInteger(options.contentsSize) || options.contentsSize <= 0 || options.contentsSize > 64 * 1024 * 1024) {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'contentsSize must be a positive number of bytes');
   }
-  const reader = PdfReader.open(input);
-  if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted; kyso signs only unencrypted documents (decrypt it first, e.g. qpdf --decrypt)');
-  const writer = new IncrementalWriter(reader);
-  const catalogRef = reader.trailer.get('Root') as PdfRef;
-  const catalog = reader.catalog().clone();
-  const form = openAcroForm(reader, catalog);
+  const { reader, writer, catalogRef, catalog, form } = openForUpdate(input);
   const pages = reader.pages();
   const pageIndex = options.widget?.pageIndex ?? 0;
   const page = pages[pageIndex];
@@ -175,12 +170,7 @@ export interface AddFieldOptions {
  * @throws KysoError `ERR_PDF_FIELD` when a field of that name exists.
  */
 export function addSignatureField(input: Uint8Array, options: AddFieldOptions): Uint8Array {
-  const reader = PdfReader.open(input);
-  if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted');
-  const writer = new IncrementalWriter(reader);
-  const catalogRef = reader.trailer.get('Root') as PdfRef;
-  const catalog = reader.catalog().clone();
-  const form = openAcroForm(reader, catalog);
+  const { reader, writer, catalogRef, catalog, form } = openForUpdate(input);
   if (form.find(options.name)) throw new KysoError('ERR_PDF_FIELD', `a field named "${options.name}" exists already`);
   const page = reader.pages()[options.pageIndex ?? 0];
   if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${(options.pageIndex ?? 0) + 1} does not exist`);
@@ -259,6 +249,16 @@ function addAnnotation(reader: PdfReader, writer: IncrementalWriter, pageRef: Pd
     return;
   }
   writer.set(pageRef, page.clone().set('Annots', [...(Array.isArray(annots) ? annots : []), annot]));
+}
+
+/** The document opened for an incremental update of its form: reader, writer, a copy of the catalog, the form. */
+function openForUpdate(input: Uint8Array) {
+  const reader = PdfReader.open(input);
+  if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted; kyso signs only unencrypted documents (decrypt it first, e.g. qpdf --decrypt)');
+  const writer = new IncrementalWriter(reader);
+  const catalogRef = reader.trailer.get('Root') as PdfRef;
+  const catalog = reader.catalog().clone();
+  return { reader, writer, catalogRef, catalog, form: openAcroForm(reader, catalog) };
 }
 
 /** Adds a locked, printed /Stamp annotation whose appearance is `build`'s form XObject. */
