@@ -14,6 +14,18 @@ export default defineConfig([
     external: ['pkcs11js'],
   },
   {
+    // the browser bundle: one ES module with its dependencies, no Node built-in
+    entry: { browser: 'src/browser.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    dts: true,
+    sourcemap: true,
+    noExternal: [/.*/],
+    external: ['node:fs/promises'],
+    minify: true,
+  },
+  {
     entry: { 'cli/main': 'src/cli/main.ts', 'cli/sign-worker': 'src/cli/batch/sign-worker.ts' },
     format: ['esm'],
     sourcemap: true,

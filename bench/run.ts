@@ -4,7 +4,8 @@
  * The table is also written to bench/RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PKI, WORK, largePdfOnDisk, prepareInputs, signedOnePage, type Measurement } from './common.js';
@@ -78,6 +79,9 @@ row('XML e-invoice sign', kx!, `${(kx!.docsPerSecond / px!.docsPerSecond).toFixe
 row('XML e-invoice sign', px!, 'peer');
 row('XML e-invoice verify', kv!, `${(kv!.docsPerSecond / pv!.docsPerSecond).toFixed(2)}x xml-crypto (kyso also builds the report and the chain)`);
 row('XML e-invoice verify', pv!, 'peer');
+
+const bundle = readFileSync(here('../dist/browser.js'));
+rows.push(['browser bundle', 'dist/browser.js (minified ESM)', '-', '-', '-', `${(bundle.length / 1024).toFixed(0)} KiB, ${(gzipSync(bundle).length / 1024).toFixed(0)} KiB gzipped`]);
 
 const head = ['task', 'who', 'docs/s', 'seconds', 'peak RSS MB', 'ratio / note'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

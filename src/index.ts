@@ -30,6 +30,7 @@ export {
   type Signer,
 } from './signers/index.js';
 export { parseCertificate, type Certificate, type CertificateInfo, type NameInfo, type KeyUsage } from './pki/certificate.js';
+export { createSelfSignedCertificate, type SelfSignedOptions } from './pki/self-signed.js';
 
 // PDF
 export {

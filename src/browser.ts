@@ -1,0 +1,31 @@
+/**
+ * kyso for browsers: signing and verification of PDFs and CMS, time-stamps and revocation through `fetch`,
+ * keys as WebCrypto CryptoKeys (non-extractable ones too), PKCS#12 files or external signers. No Node built-in
+ * is needed. (XML signing and verification need Node for now: their canonicaliser loads Node's crypto module.)
+ * @packageDocumentation
+ */
+export { KysoError, isKysoError, type KysoErrorCode } from './core/errors.js';
+export type { BinaryInput } from './core/bytes.js';
+export type { DigestAlgorithm, SignatureAlgorithm, SignatureScheme } from './core/algorithms.js';
+export type { Indication, SubIndication } from './core/indication.js';
+export { chooseAlgorithm, type Signer } from './signers/signer.js';
+export { createCryptoKeySigner, type CryptoKeySignerOptions } from './signers/crypto-key-signer.js';
+export { createKeySigner, type KeySignerOptions } from './signers/key-signer.js';
+export { loadPkcs12Signer, type Pkcs12SignerOptions } from './signers/pkcs12-signer.js';
+export { createExternalSigner, type ExternalSignerOptions } from './signers/external-signer.js';
+export { CscClient, signHashesRemotely, type RemoteSigningService } from './signers/remote-signing.js';
+export { parseCertificate, type Certificate, type CertificateInfo } from './pki/certificate.js';
+export { createSelfSignedCertificate, type SelfSignedOptions } from './pki/self-signed.js';
+export { createTrustStore, type TrustStore } from './pki/trust-store.js';
+export { vnTrustStore } from './pki/vn-trust.js';
+export { signPdf, preparePdfSigning, finishPdfSigning, type SignPdfOptions, type PdfSigningState } from './pdf/sign-pdf.js';
+export { timestampPdf } from './pdf/timestamp-pdf.js';
+export { addSignatureField } from './pdf/signature-field.js';
+export { signPdfsRemotely } from './pdf/remote-batch.js';
+export { verifyPdf, type PdfVerificationReport, type VerifyPdfOptions } from './validation/verify-pdf.js';
+export { inspectPdf } from './validation/inspect-pdf.js';
+export { renderPdfReport } from './validation/render-text.js';
+export { addLtv } from './validation/add-ltv.js';
+export { signDetached, verifyDetached } from './validation/cades.js';
+export { HttpTimestampSource, type TimestampSource } from './tsa/index.js';
+export { timestamp } from './tsa/timestamp-data.js';

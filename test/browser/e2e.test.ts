@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { describeWithTools, pdfsig, scratchDir } from '../fixtures/tools.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.map': 'application/json', '.pdf': 'application/pdf' };
+let server: Server;
+let base: string;
+let browser: Browser;
+
+describeWithTools(['chromium', 'pdfsig', 'certutil'], 'kyso in the browser (headless Chromium)', () => {
+  beforeAll(async () => {
+    // serves the repository (the example page and dist/browser.js) on 127.0.0.1
+    server = createServer(async (req, res) => {
+      const path = normalize(join(ROOT, decodeURIComponent((req.url ?? '/').split('?')[0]!)));
+      if (!path.startsWith(ROOT)) return res.writeHead(403).end();
+      let body: Buffer;
+      try {
+        body = await readFile(path);
+      } catch {
+        return res.writeHead(404).end();
+      }
+      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  });
+
+  it('signs with a non-extractable key made in the page, verifies, and the downloaded PDF passes pdfsig', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/examples/browser/index.html`);
+    await page.setInputFiles('#pdf', join(ROOT, 'examples/documents/quyet-dinh-mau.pdf'));
+    await page.click('#sign');
+    await page.waitForFunction(() => document.getElementById('report')!.textContent!.includes('PASSED') || document.getElementById('report')!.textContent!.startsWith('Error'), undefined, { timeout: 30_000 });
+    const report = await page.textContent('#report');
+    expect(report, errors.join('\n')).toContain('TOTAL_PASSED');
+    expect(report).toContain('Nguyễn Văn An');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const file = join(scratchDir('kyso-browser-'), 'signed.pdf');
+    await download.saveAs(file);
+    expect(statSync(file).size).toBeGreaterThan(40_000);
+    const p = pdfsig(file);
+    expect(p.signatures[0]?.signatureValidation, p.output).toBe('Signature is Valid.');
+    expect(errors).toEqual([]);
+  });
+});
+
