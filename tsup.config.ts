@@ -24,6 +24,9 @@ export default defineConfig([
     noExternal: [/.*/],
     external: ['node:fs/promises'],
     minify: true,
+    esbuildOptions(options) {
+      options.alias = { crypto: './src/xml/browser-crypto-shim.ts' };
+    },
   },
   {
     entry: { 'cli/main': 'src/cli/main.ts', 'cli/sign-worker': 'src/cli/batch/sign-worker.ts' },

@@ -1,7 +1,7 @@
 /**
  * kyso for browsers: signing and verification of PDFs and CMS, time-stamps and revocation through `fetch`,
  * keys as WebCrypto CryptoKeys (non-extractable ones too), PKCS#12 files or external signers. No Node built-in
- * is needed. (XML signing and verification need Node for now: their canonicaliser loads Node's crypto module.)
+ * is needed.
  * @packageDocumentation
  */
 export { KysoError, isKysoError, type KysoErrorCode } from './core/errors.js';
@@ -29,3 +29,5 @@ export { addLtv } from './validation/add-ltv.js';
 export { signDetached, verifyDetached } from './validation/cades.js';
 export { HttpTimestampSource, type TimestampSource } from './tsa/index.js';
 export { timestamp } from './tsa/timestamp-data.js';
+export { signXml, type SignXmlOptions } from './xml/sign-xml.js';
+export { verifyXml, type XmlVerificationReport } from './xml/verify-xml.js';

@@ -59,5 +59,27 @@ describeWithTools(['chromium', 'pdfsig', 'certutil'], 'kyso in the browser (head
     expect(p.signatures[0]?.signatureValidation, p.output).toBe('Signature is Valid.');
     expect(errors).toEqual([]);
   });
+
+  it('signs and verifies an XML e-invoice and a detached CMS in the page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/examples/browser/index.html`);
+    const xml = await readFile(join(ROOT, 'examples/xml/einvoice-tt78.xml'), 'utf8');
+    // a string, so that the test runner does not rewrite the page's dynamic import
+    const result = await page.evaluate(`(async () => {
+      const kyso = await import('/dist/browser.js');
+      const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+      const certificate = await kyso.createSelfSignedCertificate({ keys, commonName: 'Công ty Thử Nghiệm', uid: 'MST:0101234567' });
+      const signer = await kyso.createCryptoKeySigner({ privateKey: keys.privateKey, certificate });
+      const signed = await kyso.signXml(${JSON.stringify(xml)}, { signer, profile: 'einvoice' });
+      const report = await kyso.verifyXml(signed, { trust: [certificate] });
+      const tampered = new TextDecoder().decode(signed).replace('<THTTLTSuat>', '<THTTLTSuat> ');
+      const bad = await kyso.verifyXml(tampered, { trust: [certificate] });
+      const data = new TextEncoder().encode('Hợp đồng số 12/2026');
+      const p7s = await kyso.signDetached(data, { signer });
+      const cms = await kyso.verifyDetached(data, p7s, { trust: [certificate] });
+      return { ok: report.indication, bad: bad.indication, cms: cms.indication };
+    })()`);
+    expect(result).toEqual({ ok: 'TOTAL_PASSED', bad: 'TOTAL_FAILED', cms: 'TOTAL_PASSED' });
+  });
 });
 
