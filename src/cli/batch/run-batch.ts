@@ -100,6 +100,8 @@ export async function runBatch(o: BatchOptions): Promise<ManifestEntry[]> {
   return entries;
 }
 
+const IN_FLIGHT_PER_WORKER = 2;
+
 async function runWorkers(
   jobs: number,
   pending: number[],
@@ -113,25 +115,30 @@ async function runWorkers(
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       const worker = new Worker(script, { workerData: { signerArgs: o.signerArgs, password: o.password, settings: o.settings, overwrite: o.overwrite } });
+      const run = (index: number, e: ManifestEntry) =>
+        new Promise<Parameters<typeof finish>[1]>((resolve) => {
+          const onMessage = (m: { id: number } & Parameters<typeof finish>[1]) => {
+            if (m.id !== index) return;
+            worker.off('message', onMessage);
+            worker.off('error', onError);
+            resolve(m);
+          };
+          const onError = (err: Error) => resolve({ ok: false, error: { code: 'ERR_UNEXPECTED', message: err.message } });
+          worker.on('message', onMessage);
+          worker.once('error', onError);
+          worker.postMessage({ id: index, input: e.input, output: e.output });
+        });
       try {
-        for (let i = queue.shift(); i !== undefined && !stopping(); i = queue.shift()) {
-          const e = entries[i]!;
-          await mkdir(dirname(e.output), { recursive: true });
-          const index = i;
-          const r = await new Promise<Parameters<typeof finish>[1]>((resolve) => {
-            const onMessage = (m: { id: number } & Parameters<typeof finish>[1]) => {
-              if (m.id !== index) return;
-              worker.off('message', onMessage);
-              worker.off('error', onError);
-              resolve(m);
-            };
-            const onError = (err: Error) => resolve({ ok: false, error: { code: 'ERR_UNEXPECTED', message: err.message } });
-            worker.on('message', onMessage);
-            worker.once('error', onError);
-            worker.postMessage({ id: index, input: e.input, output: e.output });
-          });
-          finish(i, r);
-        }
+        // two files in flight per worker: while one waits for the key operation or the disk, the other computes
+        await Promise.all(
+          Array.from({ length: IN_FLIGHT_PER_WORKER }, async () => {
+            for (let i = queue.shift(); i !== undefined && !stopping(); i = queue.shift()) {
+              const e = entries[i]!;
+              await mkdir(dirname(e.output), { recursive: true });
+              finish(i, await run(i, e));
+            }
+          }),
+        );
       } finally {
         await worker.terminate();
       }
