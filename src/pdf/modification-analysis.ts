@@ -104,6 +104,7 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
     add({ kind: 'unreadable-revision', status: 'not-permitted', detail: 'the signed revision cannot be read' });
     return finish(changes, later.length, options);
   }
+  const ctx = new Context(before, current, options);
   const numbers = new Set<number>();
   const offsets = new Set<number>();
   for (const r of later) {
@@ -116,15 +117,9 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
     for (const o of section.offsets) offsets.add(o);
   }
   appendedWithoutXref(bytes, coveredEnd, offsets, current, add);
-  try {
-    const ctx = new Context(before, current, options);
-    ctx.classifyTrailer(add);
-    for (const n of [...numbers].sort((a, b) => a - b)) ctx.classify(n, add);
-    ctx.checkLateDefinitions(add);
-  } catch (e) {
-    // a structure that cannot be read (a reference cycle, say) cannot be shown to be unchanged
-    add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revisions cannot be compared: ${(e as Error).message}` });
-  }
+  ctx.classifyTrailer(add);
+  for (const n of [...numbers].sort((a, b) => a - b)) ctx.classify(n, add);
+  ctx.checkLateDefinitions(add);
   return finish(changes, later.length, options);
 }
 
@@ -214,9 +209,8 @@ class Context {
   /** Every node of the signed form's field tree (fields and their widgets) → fully qualified field name. */
   private readonly fieldNames = new Map<number, string>();
   private readonly textBoxes = new Map<number, number[][]>();
-  /** Objects that did not exist when signed but do now. */
+  /** Objects that did not exist when signed but do now, and everything changed or new objects refer to. */
   private readonly defined = new Set<number>();
-  /** Every object a changed or new object (or the new trailer) refers to. */
   private readonly referenced = new Set<number>();
   private readonly docMdp: 1 | 2 | 3 | undefined;
   private readonly locks: readonly FieldLock[];

@@ -2,9 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { concatBytes, latin1 } from '../../src/core/bytes.js';
 import { loadPkcs12Signer, signPdf, verifyPdf } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
-import { PdfRef } from '../../src/pdf/objects.js';
-import { PdfReader } from '../../src/pdf/reader.js';
-import { appendRawUpdate, buildPdf, formDocument } from '../fixtures/pdf-updates.js';
+import { buildPdf, formDocument } from '../fixtures/pdf-updates.js';
 
 let signed: Uint8Array;
 let gap: [number, number];
@@ -67,19 +65,6 @@ describe('mutated signed PDFs never pass and never hang', () => {
     const r = await verifyPdf(pdf);
     expect(r.signatures).toHaveLength(500);
     expect(r.errors.join()).toMatch(/holds 600 signatures; only the first 500 were verified/);
-  });
-  it('hostile updates after a valid signature: cyclic references, a page tree that contains itself', async () => {
-    const reader = PdfReader.open(signed);
-    const n = reader.size;
-    const page = reader.pages()[0]!;
-    const pagesRef = reader.catalog().get('Pages') as PdfRef;
-    const cyclic = appendRawUpdate(signed, [
-      [n, new PdfRef(n + 1, 0)],
-      [n + 1, new PdfRef(n, 0)],
-      [page.ref.num, page.dict.clone().set('Annots', [new PdfRef(n, 0), new PdfRef(n + 1, 0)])],
-      [pagesRef.num, reader.resolveDict(pagesRef)!.clone().set('Kids', [page.ref, pagesRef])],
-    ]);
-    expect(await bounded(cyclic)).not.toBe('TOTAL_PASSED');
   });
   it('PDF tokens inserted in the signed ranges', async () => {
     const next = rng(3);
