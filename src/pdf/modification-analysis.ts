@@ -200,7 +200,6 @@ class Context {
   private readonly infoNum?: number;
   private readonly metadataNum?: number;
   private readonly acroFormNum?: number;
-  private readonly namesNum?: number;
   private readonly fieldsNum?: number;
   private readonly dssNums = new Set<number>();
   private readonly pageNums = new Set<number>();
@@ -233,8 +232,6 @@ class Context {
     this.metadataNum = meta instanceof PdfRef ? meta.num : undefined;
     const form = cat.get('AcroForm');
     if (form instanceof PdfRef) this.acroFormNum = form.num;
-    const names = cat.get('Names');
-    if (names instanceof PdfRef) this.namesNum = names.num;
     const fields = before.resolveDict(form)?.get('Fields');
     if (fields instanceof PdfRef) this.fieldsNum = fields.num;
     const dss = cat.get('DSS');
@@ -343,7 +340,6 @@ class Context {
     if (n === this.fieldsNum && this.onlyReferredBy(n, (r) => r.key === 'Fields')) return this.classifyFieldList(n, oldVal, newVal, add);
     if (n === this.infoNum && this.onlyReferredBy(n, (r) => r.from === -1 && r.key === 'Info')) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document information (/Info) updated' });
     if (n === this.metadataNum && this.onlyReferredBy(n, (r) => r.key === 'Metadata')) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
-    if (n === this.namesNum && this.onlyReferredBy(n, (r) => r.from === this.catalogNum && r.key === 'Names')) return this.classifyNames(n, oldDict, newDict, add);
     if (this.pageTreeNums.has(n)) return this.classifyPageTree(n, oldDict, newDict, add);
     if (this.pageNums.has(n)) return this.classifyPage(n, oldDict, newDict, add);
     if (this.annotsArrays.has(n) && this.onlyReferredBy(n, (r) => this.pageNums.has(r.from) && r.key === 'Annots')) return this.classifyAnnots(n, this.annotsArrays.get(n)!, oldVal, newVal, add);
@@ -440,8 +436,6 @@ class Context {
       else if (key === 'AcroForm') this.classifyForm(n, dictOf(this.before.resolve(oldDict.get('AcroForm'))) ?? new PdfDict(), dictOf(this.after.resolve(newDict.get('AcroForm'))), add);
       else if (key === 'Metadata') add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
       else if (key === 'Extensions') this.classifyExtensions(n, oldDict, newDict, add);
-      else if (key === 'Names') this.classifyNames(n, dictOf(this.before.resolve(oldDict.get('Names'))) ?? new PdfDict(), dictOf(this.after.resolve(newDict.get('Names'))), add);
-      else if (key === 'Lang') add({ kind: 'metadata', status: 'permitted', object: n, detail: 'the document language (/Lang) changed' });
       else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the catalog entry /${key} changed` });
     }
   }
@@ -493,19 +487,6 @@ class Context {
     for (const key of changedKeys(oldDict, newDict)) {
       const inert = !PAGE_KEYS_THAT_MATTER.has(key);
       add({ kind: 'pages', status: inert ? 'permitted' : 'not-permitted', object: n, detail: inert ? `the page tree entry /${key} changed (not part of what the pages show)` : `the page tree entry /${key} changed (pages added, removed, reordered or redrawn)` });
-    }
-  }
-
-  /**
-   * The name dictionary. Viewers add named appearances (/AP) when they add a stamp or comment, which changes
-   * nothing already shown: that goes with annotations. Any other name tree (/JavaScript, /EmbeddedFiles,
-   * /Dests, /Pages, /Templates …) is not permitted to change.
-   */
-  private classifyNames(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
-    if (!oldDict || !newDict) return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the name dictionary (/Names) was removed' });
-    for (const key of changedKeys(oldDict, newDict)) {
-      if (key === 'AP' && this.docMdp !== 1 && this.docMdp !== 2) add({ kind: 'annotation', status: 'reported', object: n, detail: 'named annotation appearances (/Names /AP) were added' });
-      else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the name tree /Names /${key} changed` });
     }
   }
 
@@ -665,8 +646,6 @@ function same(a: PdfObject, b: PdfObject): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]!));
   const na = numberOf(a);
   if (na !== undefined) return na === numberOf(b);
-  // a string is its bytes, whether written (…) or <…>
-  if (a instanceof PdfString && b instanceof PdfString) return a.bytes.length === b.bytes.length && a.bytes.every((x, i) => x === b.bytes[i]);
   return serialize(a) === serialize(b);
 }
 

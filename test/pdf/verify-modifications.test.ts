@@ -85,32 +85,6 @@ describe('what the trailer and the cross-reference sections change', () => {
   });
 });
 
-describe('catalog entries', () => {
-  const catalogUpdate = (bytes: Uint8Array, edit: (catalog: PdfDict) => void) =>
-    appendUpdate(bytes, (w, r) => {
-      const catalog = r.catalog().clone();
-      edit(catalog);
-      w.set(r.trailer.get('Root') as PdfRef, catalog);
-    });
-  it('a /Names /JavaScript tree (run when the document opens) is not permitted', async () => {
-    const js = new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('app.alert("x")')));
-    notPermitted(await verify(catalogUpdate(signed, (c) => c.set('Names', new PdfDict().set('JavaScript', new PdfDict().set('Names', [new PdfString(latin1('a')), js]))))), 'catalog');
-  });
-  it('named annotation appearances (/Names /AP, as Acrobat adds with a stamp) are reported, not permitted on a P=2 certification', async () => {
-    const ap = (c: PdfDict) => c.set('Names', new PdfDict().set('AP', new PdfDict().set('Names', [])));
-    const v = await verify(catalogUpdate(signed, ap));
-    expect(v.indication).toBe('TOTAL_PASSED');
-    expect(first(v).verdict).toBe('changes-reported');
-    notPermitted(await verify(catalogUpdate(await signPdf(plain, { signer, certify: 2 }), ap)), 'catalog');
-  });
-  it('a string written again in the other notation (…) / <…> is the same string', async () => {
-    const lang = (hex: boolean) => (c: PdfDict) => c.set('Lang', new PdfString(latin1('vi-VN'), hex));
-    const v = await verify(catalogUpdate(await signPdf(catalogUpdate(plain, lang(true)), { signer }), lang(false)));
-    expect(v.indication).toBe('TOTAL_PASSED');
-    expect(first(v).changes).toEqual([]);
-  });
-});
-
 describe('page entries', () => {
   it('an /AA (actions run when the page opens) added to a page is not permitted', async () => {
     const update = appendUpdate(signed, (w, r) => {
