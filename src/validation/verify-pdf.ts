@@ -161,12 +161,10 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const { signed, empty } = findSignatureFields(reader);
   const docMdp = certificationLevel(reader);
   const hiddenFound = findHiddenSignatures(reader, signed);
-  const all: Candidate[] = [
+  const candidates: Candidate[] = [
     ...signed.map((f) => ({ fieldName: f.fieldName, signature: f.signature, ...(f.signatureRef && { signatureRef: f.signatureRef }), field: reader.resolveDict(f.fieldRef) })),
     ...hiddenFound.map((h) => ({ fieldName: '', signature: h.signature, signatureRef: h.signatureRef, hidden: h.reason })),
   ];
-  // each signature hashes up to the whole file: a file made of thousands of them must not cost thousands of passes
-  const candidates = all.slice(0, MAX_SIGNATURES);
   const ctx: Ctx = {
     bytes,
     reader,
@@ -182,11 +180,11 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     locks: candidates.filter((c) => !c.hidden).flatMap((c) => fieldLocksOf(reader, c).map((lock) => ({ coveredEnd: coveredEnd(c.signature), lock }))),
   };
 
-  const verified: PdfSignatureReport[] = [];
-  for (const c of candidates) verified.push(await verifyOne(ctx, c));
+  const all: PdfSignatureReport[] = [];
+  for (const c of candidates) all.push(await verifyOne(ctx, c));
   const byCoverage = (a: PdfSignatureReport, b: PdfSignatureReport) => (a.byteRange?.[2] ?? 0) + (a.byteRange?.[3] ?? 0) - ((b.byteRange?.[2] ?? 0) + (b.byteRange?.[3] ?? 0));
-  const reports = verified.filter((r) => !r.hidden).sort(byCoverage);
-  const hiddenReports = verified.filter((r) => r.hidden).sort(byCoverage);
+  const reports = all.filter((r) => !r.hidden).sort(byCoverage);
+  const hiddenReports = all.filter((r) => r.hidden).sort(byCoverage);
   reports.forEach((r, i) => (r.index = i + 1));
   hiddenReports.forEach((r, i) => (r.index = i + 1));
   assignLevels(reports, ctx);
@@ -204,11 +202,6 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     indication = 'INDETERMINATE';
     subIndication = 'SIGNED_DATA_NOT_FOUND';
     errors.push('the document has no signature');
-  }
-  if (all.length > MAX_SIGNATURES) {
-    indication = 'INDETERMINATE';
-    subIndication = 'FORMAT_FAILURE';
-    errors.push(`the document holds ${all.length} signatures; only the first ${MAX_SIGNATURES} were verified`);
   }
   for (const r of reports) {
     const worse = worstIndication(indication, r.indication);
@@ -230,9 +223,6 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     warnings,
   };
 }
-
-/** Most signatures (shown and hidden) verified in one document. */
-const MAX_SIGNATURES = 500;
 
 interface Ctx {
   bytes: Uint8Array;

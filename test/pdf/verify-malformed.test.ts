@@ -55,17 +55,6 @@ describe('mutated signed PDFs never pass and never hang', () => {
     const next = rng(2);
     for (let i = 0; i < 40; i++) expect(await bounded(signed.subarray(0, Math.floor(next() * signed.length)))).not.toBe('TOTAL_PASSED');
   });
-  it('a document with more signatures than are verified says so', async () => {
-    const pdf = buildPdf([
-      `<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[${Array.from({ length: 600 }, (_, i) => `${i + 4} 0 R`).join(' ')}]>>>>`,
-      '<</Type/Pages/Kids[3 0 R]/Count 1>>',
-      '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>',
-      ...Array.from({ length: 600 }, (_, i) => `<</T(s${i})/FT/Sig/V<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>>>`),
-    ]);
-    const r = await verifyPdf(pdf);
-    expect(r.signatures).toHaveLength(500);
-    expect(r.errors.join()).toMatch(/holds 600 signatures; only the first 500 were verified/);
-  });
   it('PDF tokens inserted in the signed ranges', async () => {
     const next = rng(3);
     const tokens = ['<<', '>>', '[', ']', ' R ', ' obj ', 'endobj', 'stream\n', '/Kids [1 0 R]', '/Length 999999999', 'xref\n0 99999999\n', 'trailer', '%%EOF\n', '(', '\\'];
@@ -97,15 +86,6 @@ describe('hostile structures end in a typed error or an unsigned verdict', () =>
     ['an object stream claiming a million objects', buildPdf(['<</Type/Catalog/Pages 2 0 R/AcroForm 5 0 R>>', PAGES, PAGE, '<</Type/ObjStm/N 1000000/First 1/Length 3>>\nstream\n1 0\nendstream', '<</Fields 4 0 R>>'])],
     ['a form whose /Fields is the catalog and a field whose /Kids are the form', buildPdf(['<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[1 0 R 4 0 R]>>>>', PAGES, PAGE, '<</T(x)/Kids[4 0 R 1 0 R]>>'])],
     ['100 000 signature fields pointing at one signature', buildPdf(['<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields 4 0 R>>>>', PAGES, PAGE, `[${'5 0 R '.repeat(100_000)}]`, '<</T(s)/FT/Sig/V<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>>>'])],
-    [
-      '2 000 distinct signature fields',
-      buildPdf([
-        `<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[${Array.from({ length: 2000 }, (_, i) => `${i + 4} 0 R`).join(' ')}]>>>>`,
-        PAGES,
-        PAGE,
-        ...Array.from({ length: 2000 }, (_, i) => `<</T(s${i})/FT/Sig/V<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>>>`),
-      ]),
-    ],
     ['a broken xref (offsets pointing nowhere)', latin1(Buffer.from(buildPdf(['<</Type/Catalog/Pages 2 0 R>>', PAGES, PAGE])).toString('latin1').replace(/0000000\d\d\d 00000 n/g, '0000099999 00000 n'))],
     ['not a PDF at all', latin1('hello, this is not a PDF')],
   ];
