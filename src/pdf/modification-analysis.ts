@@ -108,13 +108,10 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
   const numbers = new Set<number>();
   const offsets = new Set<number>();
   for (const r of later) {
-    const section = r.readable ? sectionOf(bytes, r) : undefined;
-    if (!section) {
-      add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revision ending at byte ${r.end} has no readable cross-reference section` });
-      continue;
-    }
-    for (const n of section.numbers) numbers.add(n);
-    for (const o of section.offsets) offsets.add(o);
+    for (const n of r.objects) numbers.add(n);
+    for (const n of freedIn(bytes, r)) numbers.add(n);
+    for (const o of r.offsets) offsets.add(o);
+    if (!r.readable) add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revision ending at byte ${r.end} has no readable cross-reference section` });
   }
   appendedWithoutXref(bytes, coveredEnd, offsets, current, add);
   ctx.classifyTrailer(add);
@@ -145,24 +142,15 @@ function onlyWhitespace(bytes: Uint8Array, from: number, to: number): boolean {
 }
 
 /**
- * What a later revision's cross-reference section defines: every object number it lists — in use, or freed
- * (a freed object reads as null, so freeing a page's content stream changes what the page shows without
- * rewriting any object) — with the hybrid file's /XRefStm stream merged in, and the offsets it gives.
+ * Object numbers a revision's cross-reference section marks free. A freed object reads as null, so freeing
+ * (say) a page's content stream changes what the page shows without rewriting any object.
  */
-function sectionOf(bytes: Uint8Array, r: PdfRevision): { numbers: number[]; offsets: number[] } | undefined {
+function freedIn(bytes: Uint8Array, r: PdfRevision): number[] {
+  if (!r.readable) return [];
   try {
-    const table = readXrefSection(bytes, r.xrefOffset);
-    const offsets = [r.xrefOffset];
-    const entries = [...table.entries];
-    const stm = numberOf(table.trailer.get('XRefStm'));
-    if (table.kind === 'table' && stm !== undefined) {
-      entries.push(...readXrefSection(bytes, stm).entries);
-      offsets.push(stm);
-    }
-    for (const [, e] of entries) if (e.type === 1) offsets.push(e.offset);
-    return { numbers: entries.map(([n]) => n).filter((n) => n !== 0), offsets };
+    return [...readXrefSection(bytes, r.xrefOffset).entries].filter(([n, e]) => e.type === 0 && n !== 0).map(([n]) => n);
   } catch {
-    return undefined;
+    return [];
   }
 }
 
