@@ -323,11 +323,8 @@ class Context {
     const newDict = dictOf(newVal);
     if (n === this.catalogNum) return this.classifyCatalog(n, oldDict, newDict, add);
     if (n === this.acroFormNum) return this.classifyForm(n, oldDict, newDict, add);
-    // Objects whose change is permitted in their role must have no other: an /Info dictionary that is also a
-    // page's /Resources, or a field list that is also a /Contents array, is what the page shows.
-    if (n === this.fieldsNum && this.onlyReferredBy(n, (r) => r.key === 'Fields')) return this.classifyFieldList(n, oldVal, newVal, add);
-    if (n === this.infoNum && this.onlyReferredBy(n, (r) => r.from === -1 && r.key === 'Info')) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document information (/Info) updated' });
-    if (n === this.metadataNum && this.onlyReferredBy(n, (r) => r.key === 'Metadata')) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
+    if (n === this.fieldsNum) return this.classifyFieldList(n, oldVal, newVal, add);
+    if (n === this.infoNum || n === this.metadataNum) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
     if (this.pageTreeNums.has(n)) return this.classifyPageTree(n, oldDict, newDict, add);
     if (this.pageNums.has(n)) return this.classifyPage(n, oldDict, newDict, add);
     if (this.annotsArrays.has(n) && this.onlyReferredBy(n, (r) => this.pageNums.has(r.from) && r.key === 'Annots')) return this.classifyAnnots(n, this.annotsArrays.get(n)!, oldVal, newVal, add);

@@ -139,28 +139,6 @@ describe('objects with two roles, prepared before signing (Shadow style)', () =>
     expect((await verify(doc)).indication).toBe('TOTAL_PASSED');
     notPermitted(await verify(grow(doc)), 'object-overwritten');
   });
-  it('an /Info dictionary that is also the page resources: a new XObject in it is not a metadata update', async () => {
-    // the signed page paints /X1, which its resources lack (nothing shows); /Info is those resources
-    const bytes = appendUpdate(plain, (w, r) => {
-      const page = r.pages()[0]!;
-      const resources = w.allocate();
-      w.set(resources, r.resolveDict(page.dict.get('Resources'))!.clone());
-      const paint = w.allocate();
-      w.set(paint, new PdfStream(new PdfDict(), latin1('q 595 0 0 842 0 0 cm /X1 Do Q')));
-      const contents = page.dict.get('Contents');
-      w.set(page.ref, page.dict.clone().set('Resources', resources).set('Contents', [...(Array.isArray(contents) ? contents : [contents!]), paint]));
-    });
-    const resources = PdfReader.open(bytes).pages()[0]!.dict.get('Resources') as PdfRef;
-    const doc = await signPdf(appendRawUpdate(bytes, [], { trailer: { Info: resources } }), { signer });
-    expect((await verify(doc)).indication).toBe('TOTAL_PASSED');
-    const revealed = appendUpdate(doc, (w, r) => {
-      const info = r.trailer.get('Info') as PdfRef;
-      const x1 = w.allocate();
-      w.set(x1, new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 1, 1]), latin1('1 1 1 rg 0 0 1 1 re f')));
-      w.set(info, r.resolveDict(info)!.clone().set('XObject', new PdfDict().set('X1', x1)));
-    });
-    notPermitted(await verify(revealed), 'object-overwritten');
-  });
   it('an /Annots array that is also the page content: growing it is not an added annotation', async () => {
     const doc = await prepared('Annots');
     expect((await verify(doc)).indication).toBe('TOTAL_PASSED');
