@@ -201,8 +201,6 @@ class Context {
   private readonly referenced = new Set<number>();
   private readonly docMdp: 1 | 2 | 3 | undefined;
   private readonly locks: readonly FieldLock[];
-  /** Who refers to each object in the signed revision (built on first need; null when too large to walk). */
-  private referrerMap: Map<number, Referrer[]> | null | undefined;
 
   constructor(
     private readonly before: PdfReader,
@@ -327,13 +325,9 @@ class Context {
     if (n === this.infoNum || n === this.metadataNum) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
     if (this.pageTreeNums.has(n)) return this.classifyPageTree(n, oldDict, newDict, add);
     if (this.pageNums.has(n)) return this.classifyPage(n, oldDict, newDict, add);
-    if (this.annotsArrays.has(n) && this.onlyReferredBy(n, (r) => this.pageNums.has(r.from) && r.key === 'Annots')) return this.classifyAnnots(n, this.annotsArrays.get(n)!, oldVal, newVal, add);
+    if (this.annotsArrays.has(n)) return this.classifyAnnots(n, this.annotsArrays.get(n)!, oldVal, newVal, add);
     if (this.fieldNames.has(n)) return this.classifyField(n, oldDict, newDict, add);
-    if (this.dssNums.has(n)) {
-      // only objects nothing but the DSS refers to: a DSS array that is also a page's /Contents is content
-      if (this.onlyReferredBy(n, (r) => this.dssNums.has(r.from) || (r.from === this.catalogNum && r.key === 'DSS'))) return add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) updated' });
-      return add({ kind: 'object-overwritten', status: 'not-permitted', object: n, detail: `object ${n} is validation data (DSS) but also part of the document, and was overwritten` });
-    }
+    if (this.dssNums.has(n)) return add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) updated' });
     add({ kind: 'object-overwritten', status: 'not-permitted', object: n, detail: `object ${n} (${describe(oldVal)}) was overwritten` });
   }
 
@@ -358,60 +352,31 @@ class Context {
   checkLateDefinitions(add: (c: PdfChange) => void): void {
     const orphans = [...this.defined].filter((n) => !this.referenced.has(n) && !isStructural(this.after, n));
     if (!orphans.length) return;
-    const referrers = this.referrers();
-    if (!referrers) {
-      add({ kind: 'object-defined-late', status: 'not-permitted', detail: `${orphans.length} new object(s) that nothing changed refers to; the signed document is too large to prove it never referred to them` });
-      return;
-    }
-    for (const n of orphans) {
-      if (referrers.has(n)) add({ kind: 'object-defined-late', status: 'not-permitted', object: n, detail: `object ${n} was referred to but undefined when signed, and was defined afterwards` });
-    }
-  }
-
-  /** True when every reference the signed revision makes to object `n` passes `allowed` (false when unknown). */
-  private onlyReferredBy(n: number, allowed: (r: Referrer) => boolean): boolean {
-    const referrers = this.referrers();
-    return referrers !== null && (referrers.get(n) ?? []).every(allowed);
-  }
-
-  /**
-   * Every reference in the signed revision, by the object referred to: which object (or the trailer, -1) and
-   * which of its entries. One walk from the trailer, bounded; null when the document is larger than the bound.
-   */
-  private referrers(): Map<number, Referrer[]> | null {
-    if (this.referrerMap !== undefined) return this.referrerMap;
-    const map = new Map<number, Referrer[]>();
+    const wanted = new Set(orphans);
+    const seen = new Set<number>();
     const queue: number[] = [];
-    const note = (from: number, key: string, o: PdfObject | undefined) => {
+    const visit = (o: PdfObject | undefined) => {
       const refs = new Set<number>();
       collectRefs(o ?? null, refs, 0);
-      for (const r of refs) {
-        const list = map.get(r);
-        if (list) {
-          if (list.length < 64) list.push({ from, key });
-        } else {
-          map.set(r, [{ from, key }]);
-          queue.push(r);
-        }
-      }
+      for (const r of refs) if (!seen.has(r)) (seen.add(r), queue.push(r));
     };
-    const entries = (from: number, o: PdfObject) => {
-      const d = dictOf(o);
-      if (d) for (const [k, v] of d.map) note(from, k, v);
-      else if (Array.isArray(o)) note(from, '[]', o);
-      else note(from, '', o);
-    };
-    entries(-1, this.before.trailer);
-    for (let walked = 0; queue.length; walked++) {
-      if (walked > MAX_WALK) return (this.referrerMap = null);
+    visit(this.before.trailer);
+    while (queue.length && seen.size <= MAX_WALK) {
       const n = queue.pop()!;
+      if (wanted.has(n)) {
+        wanted.delete(n);
+        add({ kind: 'object-defined-late', status: 'not-permitted', object: n, detail: `object ${n} was referred to but undefined when signed, and was defined afterwards` });
+        continue;
+      }
       try {
-        entries(n, this.before.getObject(n));
+        visit(this.before.getObject(n));
       } catch {
         // an unreadable object of the signed revision refers to nothing
       }
     }
-    return (this.referrerMap = map);
+    if (seen.size > MAX_WALK && wanted.size) {
+      add({ kind: 'object-defined-late', status: 'not-permitted', detail: `${wanted.size} new object(s) that nothing changed refers to; the signed document is too large to prove it never referred to them` });
+    }
   }
 
   private classifyCatalog(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
@@ -498,13 +463,11 @@ class Context {
       const subtype = nameOf(d?.get('Subtype')) ?? '';
       const num = a instanceof PdfRef ? a.num : n;
       const widget = subtype === 'Widget';
-      const signature = widget && this.isSignatureField(a);
-      const covers = this.docMdp === undefined && !signature ? 'no' : this.paintsOverText(pageNum, d);
-      if (signature) {
+      const covers = this.docMdp === undefined ? 'no' : this.paintsOverText(pageNum, d);
+      if (widget && this.isSignatureField(a)) {
         if (this.docMdp === 1) add({ kind: 'signature', status: 'not-permitted', object: num, detail: 'a signature field was added to a document certified with no changes allowed' });
-        else if (covers === 'yes' && this.docMdp) add({ kind: 'annotation', status: 'not-permitted', object: num, detail: 'a signature widget was laid over the certified page text (Sneaky Signature)' });
-        else if (covers === 'yes') add({ kind: 'signature', status: 'reported', object: num, detail: 'a signature was added whose widget covers signed page text' });
-        else if (covers === 'unknown' && this.docMdp) add({ kind: 'signature', status: 'reported', object: num, detail: 'a visible signature field was added to a certified page whose text kyso cannot locate: check that it hides nothing' });
+        else if (covers === 'yes') add({ kind: 'annotation', status: 'not-permitted', object: num, detail: 'a signature widget was laid over the certified page text (Sneaky Signature)' });
+        else if (covers === 'unknown') add({ kind: 'signature', status: 'reported', object: num, detail: 'a visible signature field was added to a certified page whose text kyso cannot locate: check that it hides nothing' });
         else add({ kind: 'signature', status: 'permitted', object: num, detail: 'a signature field was added' });
       } else if (this.docMdp === undefined) {
         add({ kind: 'annotation', status: 'reported', object: num, detail: `a ${subtype} annotation was added after signing` });
@@ -570,12 +533,6 @@ class Context {
     }
     add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `form field "${fieldName}" changed (${keys.map((k) => `/${k}`).join(', ')})` });
   }
-}
-
-/** A reference to an object: from object `from` (-1: the trailer), in its entry `key` (`[]` for an array). */
-interface Referrer {
-  from: number;
-  key: string;
 }
 
 function isLocked(lock: FieldLock, fieldName: string): boolean {
