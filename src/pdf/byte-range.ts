@@ -85,23 +85,3 @@ function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array)
   }
   return true;
 }
-
-/** Where a signature dictionary's /ByteRange says the signed bytes end (`b + c`), when it is four numbers. */
-export function signedRangeEnd(sig: PdfDict): number | undefined {
-  const br = sig.get('ByteRange');
-  if (!Array.isArray(br) || br.length !== 4) return undefined;
-  const [b, c] = [numberOf(br[2]), numberOf(br[3])];
-  return b === undefined || c === undefined ? undefined : b + c;
-}
-
-/**
- * The index of the revision that ends where the signed bytes end, or -1: a signature must cover a whole
- * revision. A signer may stop before the end-of-line that follows `%%EOF`, which is allowed.
- */
-export function revisionEndingAt(bytes: Uint8Array, revisions: readonly { end: number }[], end: number): number {
-  return revisions.findIndex((r) => {
-    if (r.end < end || r.end - end > 2) return false;
-    for (let i = end; i < r.end; i++) if (bytes[i] !== 0x0a && bytes[i] !== 0x0d) return false;
-    return true;
-  });
-}

@@ -11,7 +11,7 @@ import { decodeStream } from '../pdf/filters.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import type { TrustStore } from '../pki/trust-store.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
-import { checkByteRange, revisionEndingAt, signedRangeEnd } from '../pdf/byte-range.js';
+import { checkByteRange } from '../pdf/byte-range.js';
 import { digestRanges, ensureRange } from '../pdf/lazy-bytes.js';
 import { analyseModifications, type FieldLock, type ModificationReport } from '../pdf/modification-analysis.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
@@ -177,7 +177,7 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     dss: readDss(reader),
     online: options.online ?? false,
     ...(options.fetch && { fetch: options.fetch }),
-    locks: candidates.filter((c) => !c.hidden).flatMap((c) => fieldLocksOf(reader, c).map((lock) => ({ coveredEnd: coveredEnd(c.signature), lock }))),
+    locks: candidates.filter((c) => !c.hidden).flatMap((c) => fieldLocksOf(reader, c).map((lock) => ({ coveredEnd: coveredEndOf(c.signature), lock }))),
   };
 
   const all: PdfSignatureReport[] = [];
@@ -305,7 +305,7 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
   report.integrity.byteRange = br.ok;
   for (const p of br.problems) fail('FORMAT_FAILURE', p);
   if (br.coveredEnd !== undefined) {
-    const rev = revisionEndingAt(ctx.bytes, ctx.revisions, br.coveredEnd);
+    const rev = ctx.revisions.findIndex((r) => r.end === br.coveredEnd || (r.end > br.coveredEnd! && onlyEol(ctx.bytes, br.coveredEnd!, r.end)));
     if (rev >= 0) report.revision = rev;
     else if (br.ok) {
       report.integrity.byteRange = false;
@@ -329,7 +329,7 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
 
   // 3. Changes after it
   if (br.coveredEnd !== undefined) {
-    const docMdp = ctx.docMdp && coveredEnd(ctx.docMdp.signature) <= br.coveredEnd ? ctx.docMdp.level : undefined;
+    const docMdp = ctx.docMdp && coveredEndOf(ctx.docMdp.signature) <= br.coveredEnd ? ctx.docMdp.level : undefined;
     const fieldLocks = ctx.locks.filter((l) => l.coveredEnd <= br.coveredEnd!).map((l) => l.lock);
     report.modifications = analyseModifications(ctx.bytes, ctx.reader, br.coveredEnd, ctx.revisions, { ...(docMdp && { docMdp }), ...(fieldLocks.length && { fieldLocks }) });
     if (report.modifications.verdict === 'not-permitted-changes') {
@@ -351,6 +351,16 @@ function withoutPadding(contents: Uint8Array, report: PdfSignatureReport): Uint8
   } catch {
     return contents;
   }
+}
+
+function coveredEndOf(sig: PdfDict): number {
+  const br = sig.get('ByteRange');
+  return Array.isArray(br) && br.length === 4 ? (numberOf(br[2]) ?? 0) + (numberOf(br[3]) ?? 0) : Infinity;
+}
+
+function onlyEol(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] !== 0x0a && bytes[i] !== 0x0d) return false;
+  return true;
 }
 
 type Fail = (sub: SubIndication, message: string) => void;
@@ -641,9 +651,4 @@ function fieldLocksOf(reader: PdfReader, c: Candidate): FieldLock[] {
     // an unreadable lock locks nothing; the signature's own checks report the damage
   }
   return out;
-}
-
-/** Where a signature's signed bytes end; a malformed /ByteRange sorts last. */
-function coveredEnd(sig: PdfDict): number {
-  return signedRangeEnd(sig) ?? Infinity;
 }
