@@ -40,12 +40,7 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
   const form = reader.resolveDict(reader.catalog().get('AcroForm'));
   const fields = reader.resolve(form?.get('Fields'));
   if (!Array.isArray(fields)) return { signed, empty };
-  const pageOf = new Map<number, number>();
-  try {
-    reader.pages().forEach((p, i) => pageOf.set(p.ref.num, i));
-  } catch {
-    // a broken page tree leaves the widgets' pages unknown; the signatures are still there to verify
-  }
+  const pageOf = new Map(reader.pages().map((p, i) => [p.ref.num, i]));
   walkFormFields(reader, fields, (f) => {
     if (!f.terminal || f.fieldType !== 'Sig') return;
     const d = f.dict;

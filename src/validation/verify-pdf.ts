@@ -112,13 +112,8 @@ export interface PdfSignatureReport {
   warnings: string[];
 }
 
-/**
- * Verification of a whole PDF. JSON-serialisable; its JSON form is documented by
- * docs/pdf-verification-report.schema.json, which changes only by addition within a `schemaVersion`.
- */
+/** Verification of a whole PDF. */
 export interface PdfVerificationReport {
-  /** The version of this report's shape (docs/pdf-verification-report.schema.json). */
-  schemaVersion: 1;
   /** The worst indication over all signatures (INDETERMINATE when the document has none). */
   indication: Indication;
   subIndication?: SubIndication;
@@ -211,7 +206,6 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     }
   }
   return {
-    schemaVersion: 1,
     indication,
     ...(subIndication && { subIndication }),
     validationTime: time.toISOString(),
