@@ -2,18 +2,27 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { concatBytes, latin1 } from '../../src/core/bytes.js';
+import { IncrementalWriter } from '../../src/pdf/incremental-writer.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, name } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { loadPkcs12Signer, signPdf, verifyPdf, type Signer } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
-import { appendUpdate, contentStream, firstPage } from '../fixtures/pdf-updates.js';
 
 let signer: Signer;
 let plain: Uint8Array;
 let signed: Uint8Array;
 const trust = () => [pkiFile('root.cert.pem')];
 
-const pageRef = firstPage;
+/** Appends an incremental update made by `edit` (the attacker's or a later signer's revision). */
+function appendUpdate(bytes: Uint8Array, edit: (w: IncrementalWriter, r: PdfReader) => void): Uint8Array {
+  const reader = PdfReader.open(bytes);
+  const writer = new IncrementalWriter(reader);
+  edit(writer, reader);
+  return concatBytes([bytes, writer.build().update]);
+}
+
+const pageRef = (r: PdfReader) => r.pages()[0]!.ref;
+const contentStream = (text: string) => new PdfStream(new PdfDict(), latin1(`BT /F1 24 Tf 72 700 Td (${text}) Tj ET`));
 
 beforeAll(async () => {
   signer = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
