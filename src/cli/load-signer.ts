@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { createKeySigner, loadPkcs12Signer, openPkcs11Signer, isKysoError, type Signer } from '../index.js';
 import { readSecret } from './secrets.js';
 import { UsageError } from './usage-error.js';
+import { readInput } from './read-input.js';
 
 /** The signer options every signing command shares. */
 export interface SignerArgs {
@@ -30,14 +30,6 @@ Password (never on the command line):
   --password-env VAR       read it from environment variable VAR
   --password-file FILE     read it from the first line of FILE
                            (otherwise asked on the terminal, hidden)`;
-
-async function readInput(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-}
 
 /** The password the options point at (asked once, e.g. before worker threads start), or undefined for a key file. */
 export async function signerPassword(args: SignerArgs): Promise<string | undefined> {

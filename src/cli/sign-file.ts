@@ -17,6 +17,8 @@ import {
 } from '../index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { UsageError } from './usage-error.js';
+import { hashOption } from './hash-option.js';
+import { readInput } from './read-input.js';
 import { headerOptions } from './commands/timestamp.js';
 
 /** How every file of a `kyso sign` run is signed: checked once, plain data (it crosses to worker threads). */
@@ -52,16 +54,10 @@ export interface SignSettings {
   };
 }
 
-const HASHES: Record<string, DigestAlgorithm> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
-
 /** Checks the signing options of the command line; usage errors are thrown here, before any file is touched. */
 export function signSettings(v: Record<string, string | boolean | string[] | undefined>): SignSettings {
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
-  let hash: DigestAlgorithm | undefined;
-  if (str('hash') !== undefined) {
-    hash = HASHES[str('hash')!.toLowerCase().replace('-', '')];
-    if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512, not ${str('hash')}`);
-  }
+  const hash = hashOption(str('hash'));
   const level = (str('level') ?? (str('tsa') ? 'B-T' : 'B-B')).toUpperCase() as SignSettings['level'];
   if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level)) throw new UsageError(`--level must be B-B, B-T, B-LT or B-LTA, not ${str('level')}`);
   if (level !== 'B-B' && !str('tsa')) throw new UsageError(`--level ${level} needs --tsa URL`);
@@ -193,8 +189,8 @@ export async function signOneFile(input: string, output: string, signer: Signer,
     } else {
       const appearance = s.appearance && {
         ...s.appearance,
-        ...(s.appearance.image && { image: new Uint8Array(await readInput(s.appearance.image)) }),
-        ...(s.appearance.seal && { seal: new Uint8Array(await readInput(s.appearance.seal)) }),
+        ...(s.appearance.image && { image: await readInput(s.appearance.image) }),
+        ...(s.appearance.seal && { seal: await readInput(s.appearance.seal) }),
       };
       signed = await signPdf(bytes, {
         signer,
@@ -223,12 +219,6 @@ async function hashFileStream(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
-}
-
-function readInput(path: string): Promise<Buffer> {
-  return readFile(path).catch((e: Error) => {
-    throw new UsageError(`cannot read ${path}: ${e.message}`);
-  });
 }
 
 async function readHead(path: string): Promise<Uint8Array> {

@@ -30,6 +30,9 @@ export interface HttpFetchOptions {
   invalidCode: KysoErrorCode;
 }
 
+/** How a protocol client (TSA, OCSP, CRL) lets its caller tune the HTTP exchange; passed on as is. */
+export type HttpTransportOptions = Pick<HttpFetchOptions, 'fetch' | 'timeoutMs' | 'retries' | 'backoffMs'>;
+
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
 /**

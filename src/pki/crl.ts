@@ -1,7 +1,7 @@
 import { bytesEqual, fromLatin1, isPem, parsePem, toBytes, toHex, type BinaryInput } from '../core/bytes.js';
 import { readChildren, readDerTime, readTlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
-import { httpFetchBytes } from '../core/http.js';
+import { httpFetchBytes, type HttpTransportOptions } from '../core/http.js';
 import type { Certificate } from './certificate.js';
 import { verifySignedStructure } from './chain.js';
 
@@ -74,7 +74,7 @@ export async function checkCrl(crl: Crl, o: { certificate: Certificate; issuer: 
 }
 
 /** Downloads a CRL over HTTP. @throws KysoError `ERR_REVOCATION_UNAVAILABLE`, `ERR_REVOCATION_INVALID` */
-export async function fetchCrl(url: string, options: { fetch?: typeof globalThis.fetch; timeoutMs?: number; retries?: number } = {}): Promise<Crl> {
+export async function fetchCrl(url: string, options: HttpTransportOptions = {}): Promise<Crl> {
   const body = await httpFetchBytes({
     url,
     method: 'GET',
@@ -82,9 +82,10 @@ export async function fetchCrl(url: string, options: { fetch?: typeof globalThis
     unavailableCode: 'ERR_REVOCATION_UNAVAILABLE',
     invalidCode: 'ERR_REVOCATION_INVALID',
     maxBytes: MAX_CRL_BYTES,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
     retries: options.retries ?? 1,
-    ...(options.fetch && { fetch: options.fetch }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    backoffMs: options.backoffMs,
   });
   return parseCrl(body);
 }

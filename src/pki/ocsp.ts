@@ -1,7 +1,7 @@
 import { bytesEqual, toHex } from '../core/bytes.js';
 import { DER_NULL, derOid, readChildren, readDerTime, readOctets, readOid, readTlv, tlv, type Tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
-import { httpFetchBytes } from '../core/http.js';
+import { httpFetchBytes, type HttpTransportOptions } from '../core/http.js';
 import { OID } from '../core/oids.js';
 import { digest } from '../crypto/digest.js';
 import { randomBytes } from '../crypto/webcrypto.js';
@@ -157,12 +157,9 @@ async function findResponder(basic: Uint8Array, responderId: Tlv, issuer: Certif
 }
 
 /** Options of {@link fetchOcsp}. */
-export interface FetchOcspOptions {
+export interface FetchOcspOptions extends HttpTransportOptions {
   /** Default: the certificate's AIA OCSP URL. */
   url?: string;
-  fetch?: typeof globalThis.fetch;
-  timeoutMs?: number;
-  retries?: number;
   /** Validation time for freshness. Default: now. */
   time?: Date;
 }
@@ -184,9 +181,10 @@ export async function fetchOcsp(certificate: Certificate, issuer: Certificate, o
     what: 'the OCSP responder',
     unavailableCode: 'ERR_REVOCATION_UNAVAILABLE',
     invalidCode: 'ERR_REVOCATION_INVALID',
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
     retries: options.retries ?? 1,
-    ...(options.fetch && { fetch: options.fetch }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    backoffMs: options.backoffMs,
   });
   return checkOcspResponse(body, { certificate, issuer, nonce, time: options.time ?? new Date() });
 }

@@ -1,6 +1,6 @@
 import { digestFromOid, type DigestAlgorithm } from '../core/algorithms.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
-import { httpFetchBytes } from '../core/http.js';
+import { httpFetchBytes, type HttpTransportOptions } from '../core/http.js';
 import { KysoError } from '../core/errors.js';
 import { randomBytes } from '../crypto/webcrypto.js';
 import { inputBytes } from '../core/der.js';
@@ -11,19 +11,11 @@ import type { TimestampOptions, TimestampSource } from './timestamp-source.js';
 import { parseTimestampToken, verifyTimestampToken, type TimestampToken } from './timestamp-token.js';
 
 /** Options of {@link HttpTimestampSource}. */
-export interface HttpTimestampSourceOptions {
+export interface HttpTimestampSourceOptions extends HttpTransportOptions {
   /** The TSA's URL. */
   url: string;
   /** Extra HTTP headers (e.g. `Authorization`). Default: none. */
   headers?: Record<string, string>;
-  /** The fetch to use. Default: `globalThis.fetch`. */
-  fetch?: typeof globalThis.fetch;
-  /** Time limit of one attempt, in ms. Default: 10 000. */
-  timeoutMs?: number;
-  /** Further attempts after a transport failure (refused, timed out, HTTP 5xx/429/408). Default: 2. */
-  retries?: number;
-  /** Wait before the first retry, in ms; doubled for each next one. Default: 500. */
-  backoffMs?: number;
   /** reqPolicy for every request. Default: none. */
   policy?: string;
   /** Ask for the TSA certificate in the token. Default: true (the token is checked against it). */
@@ -95,12 +87,12 @@ export class HttpTimestampSource implements TimestampSource {
       unavailableCode: 'ERR_TSA_UNAVAILABLE',
       invalidCode: 'ERR_TSA_RESPONSE_INVALID',
       maxBytes: o.maxResponseBytes ?? 1024 * 1024,
-      ...(o.headers && { headers: o.headers }),
-      ...(o.fetch && { fetch: o.fetch }),
-      ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
-      ...(o.retries !== undefined && { retries: o.retries }),
-      ...(o.backoffMs !== undefined && { backoffMs: o.backoffMs }),
-      ...(signal && { signal }),
+      headers: o.headers,
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      retries: o.retries,
+      backoffMs: o.backoffMs,
+      signal,
     });
   }
 }

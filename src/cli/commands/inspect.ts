@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { inspectPdf } from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+import { readInput } from '../read-input.js';
 
 export const INSPECT_HELP = `Usage: kyso inspect FILE [--json]
 
@@ -18,9 +18,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('kyso inspect takes one file');
   const file = positionals[0]!;
-  const bytes = await readFile(file).catch((e: Error) => {
-    throw new UsageError(`cannot read ${file}: ${e.message}`);
-  });
+  const bytes = await readInput(file);
   const info = await inspectPdf(bytes);
   if (values.json) {
     console.log(JSON.stringify(info, null, 2));

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { extname } from 'node:path';
 import { HttpTimestampSource, addLtv, timestampPdf } from '../../index.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+import { readInput } from '../read-input.js';
 import { headerOptions } from './timestamp.js';
 
 export const LTV_HELP = `Usage: kyso ltv IN.pdf [-o OUT.pdf] [--cert FILE]... [--tsa URL]
@@ -39,12 +39,8 @@ export async function ltvCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('kyso ltv takes exactly one file');
   const input = positionals[0]!;
-  const read = (f: string) =>
-    readFile(f).catch((e: Error) => {
-      throw new UsageError(`cannot read ${f}: ${e.message}`);
-    });
-  const certificates = await Promise.all((values.cert ?? []).map(read));
-  const { pdf, revocation } = await addLtv(await read(input), { certificates });
+  const certificates = await Promise.all((values.cert ?? []).map(readInput));
+  const { pdf, revocation } = await addLtv(await readInput(input), { certificates });
   const tsa = values.tsa ? new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) }) : undefined;
   const out = tsa ? await timestampPdf(pdf, { tsa }) : pdf;
   const output = values.output ?? `${input.slice(0, input.length - extname(input).length)}-ltv${extname(input) || '.pdf'}`;

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { HttpTimestampSource, timestamp, type DigestAlgorithm } from '../../index.js';
+import { HttpTimestampSource, timestamp } from '../../index.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+import { hashOption } from '../hash-option.js';
 
 export const TIMESTAMP_HELP = `Usage: kyso timestamp FILE --tsa URL [-o FILE.tsr] [--hash sha256|sha384|sha512]
 
@@ -16,7 +17,6 @@ openssl ts -verify -data FILE -in FILE.tsr -CAfile ROOT.
   -o, --output FILE        where to write the response (default: FILE.tsr)
   --force                  replace the output if it exists`;
 
-const HASHES: Record<string, DigestAlgorithm> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
 /** Parses repeated `--tsa-header "Name: value"` options. */
 export function headerOptions(list: string[] | undefined): Record<string, string> {
@@ -49,8 +49,7 @@ export async function timestampCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('kyso timestamp takes exactly one file');
   if (!values.tsa) throw new UsageError('--tsa URL is required');
-  const hash = values.hash ? HASHES[values.hash.toLowerCase().replace('-', '')] : 'SHA-256';
-  if (!hash) throw new UsageError(`--hash must be sha256, sha384 or sha512, not ${values.hash}`);
+  const hash = hashOption(values.hash) ?? 'SHA-256';
   const file = positionals[0]!;
   const tsa = new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) });
   const stream = createReadStream(file);

@@ -20,6 +20,7 @@ import { applyPolicy, loadVerifyPolicy } from '../verify-policy.js';
 import { renderJunit, type JunitCase } from '../junit.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+import { readInput } from '../read-input.js';
 
 export const VERIFY_HELP = `Usage: kyso verify FILE... [--trust FILE|DIR|vn]... [--json] [--time ISO-8601]
        kyso verify FILE --tsr FILE.tsr | --p7s FILE.p7s   (a time-stamp or detached signature of any file)
@@ -174,14 +175,6 @@ function render(r: Result): string {
     }
     default:
       return `${r.file}: FAILED — ${r.error.message} [${r.error.code}]`;
-  }
-}
-
-async function readInput(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
   }
 }
 
