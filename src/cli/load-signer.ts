@@ -1,4 +1,5 @@
-import { createKeySigner, loadPkcs12Signer, openPkcs11Signer, isKysoError, type Signer } from '../index.js';
+import { createKeySigner, openPkcs11Signer, type Signer } from '../index.js';
+import { readPkcs12Key } from '../signers/pkcs12-signer.js';
 import { readSecret } from './secrets.js';
 import { UsageError } from './usage-error.js';
 import { readInput } from './read-input.js';
@@ -39,16 +40,31 @@ export async function signerPassword(args: SignerArgs): Promise<string | undefin
   return secret.env || secret.file ? readSecret({ ...secret, prompt: '' }) : undefined;
 }
 
+/** A key held in this process, as bytes a worker thread can build the same signer from (no password needed). */
+export interface PortableKey {
+  key: Uint8Array;
+  certificate: Uint8Array;
+  chain: Uint8Array[];
+}
+
 /**
  * Builds the {@link Signer} the options describe. `password`, when given, was already read (by
  * {@link signerPassword}); otherwise it is read here.
  */
 export async function loadSigner(args: SignerArgs, password?: string): Promise<Signer> {
+  return (await loadSignerAndKey(args, password)).signer;
+}
+
+/**
+ * {@link loadSigner}, with the key in portable form when the process holds it (a key file or PKCS#12 file;
+ * not a USB token, whose key never leaves it).
+ */
+export async function loadSignerAndKey(args: SignerArgs, password?: string): Promise<{ signer: Signer; key?: PortableKey }> {
   const secret = { env: args['password-env'], file: args['password-file'] };
   if (args.pkcs11) {
     if (args.p12 || args.key) throw new UsageError('give one key source: --pkcs11, --p12 or --key/--cert');
     const pin = password ?? (await readSecret({ env: args['pin-env'], file: args['pin-file'], prompt: 'Token PIN: ' }));
-    return openPkcs11Signer({
+    const signer = await openPkcs11Signer({
       module: args.pkcs11,
       pin,
       ...(args.chain && { chain: [await readInput(args.chain)] }),
@@ -56,27 +72,26 @@ export async function loadSigner(args: SignerArgs, password?: string): Promise<S
       ...(args['key-label'] && { keyLabel: args['key-label'] }),
       ...(args['key-id'] && { keyId: args['key-id'] }),
     });
+    return { signer };
   }
   if (args.p12) {
     if (args.key || args.cert) throw new UsageError('give either --p12 or --key/--cert, not both');
     const bytes = await readInput(args.p12);
     password ??= await readSecret({ ...secret, prompt: `Password for ${args.p12}: ` });
     const chain = args.chain ? [await readInput(args.chain)] : [];
-    return loadPkcs12Signer(bytes, { password, extraCertificates: chain });
+    const k = await readPkcs12Key(bytes, { password, extraCertificates: chain });
+    return withKey({ key: k.privateKeyPkcs8, certificate: k.certificate, chain: k.chain });
   }
   if (args.key || args.cert) {
     if (!args.key || !args.cert) throw new UsageError('--key and --cert go together');
     const key = await readInput(args.key);
     const certificate = await readInput(args.cert);
     const chain = args.chain ? [await readInput(args.chain)] : [];
-    const load = (password?: string) => createKeySigner({ key, certificate, chain, password });
-    try {
-      return await load(password ?? (secret.env || secret.file ? await readSecret({ ...secret, prompt: '' }) : undefined));
-    } catch (e) {
-      // An encrypted key file asks for its password only when it turns out to need one.
-      if (!isKysoError(e, 'ERR_WRONG_PASSWORD') || secret.env || secret.file || password !== undefined) throw e;
-      return load(await readSecret({ prompt: `Password for ${args.key}: ` }));
-    }
+    return withKey({ key, certificate, chain });
   }
   throw new UsageError('no key given: use --p12 FILE, or --key FILE --cert FILE');
+}
+
+async function withKey(key: PortableKey): Promise<{ signer: Signer; key: PortableKey }> {
+  return { signer: await createKeySigner(key), key };
 }

@@ -65,7 +65,7 @@ function report(e: unknown, command: string): number {
   }
   if (isKysoError(e)) {
     console.error(`kyso ${command}: ${e.message} [${e.code}]`);
-    return e.code === 'ERR_IO' ? EXIT.USAGE : EXIT.FAILED;
+    return e.code === 'ERR_IO' || e.code === 'ERR_DISK_FULL' ? EXIT.USAGE : EXIT.FAILED;
   }
   console.error(`kyso ${command}: unexpected error: ${(e as Error)?.stack ?? String(e)}`);
   return EXIT.FAILED;

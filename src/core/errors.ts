@@ -39,6 +39,8 @@ export type KysoErrorCode =
   | 'ERR_SIGNING_STATE'
   /** Reading or writing a file failed. */
   | 'ERR_IO'
+  /** The output's file system is full (or its quota is reached): nothing was written, the input is untouched. */
+  | 'ERR_DISK_FULL'
   /** The input is not well-formed XML, or uses a construct kyso refuses (processing instructions in signed content). */
   | 'ERR_XML_MALFORMED'
   /** The XML has a DOCTYPE (DTDs and entity declarations are refused: XXE and entity expansion). */
@@ -88,4 +90,16 @@ export class KysoError extends Error {
 /** True when `e` is a {@link KysoError}, optionally with the given code. */
 export function isKysoError(e: unknown, code?: KysoErrorCode): e is KysoError {
   return e instanceof KysoError && (code === undefined || e.code === code);
+}
+
+/**
+ * The error for a failed write of `path`: `ERR_DISK_FULL` when the file system is full or over quota (a batch
+ * stops on it, since every later file would fail the same way), `ERR_IO` otherwise.
+ */
+export function writeError(path: string, cause: unknown): KysoError {
+  const errno = (cause as { code?: string })?.code;
+  if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+    return new KysoError('ERR_DISK_FULL', `cannot write ${path}: no space left on the device; nothing was written and the input is untouched`, { cause });
+  }
+  return new KysoError('ERR_IO', `cannot write ${path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
 }

@@ -1,6 +1,6 @@
 import { closeSync, copyFileSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { KysoError } from '../core/errors.js';
+import { KysoError, writeError } from '../core/errors.js';
 import { registerLazyBytes } from './lazy-bytes.js';
 import { signPdfToUpdate, type SignPdfOptions } from './sign-pdf.js';
 
@@ -65,15 +65,19 @@ export async function signPdfFile(input: string, output: string, options: SignPd
   const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const { update } = await signPdfToUpdate(bytes, options);
-    copyFileSync(input, tmp);
-    const fd = openSync(tmp, 'a');
     try {
-      writeSync(fd, update);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      copyFileSync(input, tmp);
+      const fd = openSync(tmp, 'a');
+      try {
+        writeSync(fd, update);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, output);
+    } catch (cause) {
+      throw writeError(output, cause);
     }
-    renameSync(tmp, output);
   } catch (e) {
     try {
       unlinkSync(tmp);

@@ -29,15 +29,24 @@ export interface Pkcs12SignerOptions {
  * `ERR_KEY_CERT_MISMATCH`
  */
 export async function loadPkcs12Signer(p12: BinaryInput, options: Pkcs12SignerOptions): Promise<Signer> {
+  const k = await readPkcs12Key(p12, options);
+  return createPkcs8Signer(decodePrivateKey(k.privateKeyPkcs8), k.certificate, k.chain);
+}
+
+/**
+ * The key of a PKCS#12 file as PKCS#8 DER, the certificate that matches it and the chain ordered towards the
+ * root. Internal: the CLI hands this to its worker threads, so that neither the password nor the slow
+ * password-based key derivation is repeated in each.
+ */
+export async function readPkcs12Key(p12: BinaryInput, options: Pkcs12SignerOptions): Promise<{ privateKeyPkcs8: Uint8Array; certificate: Uint8Array; chain: Uint8Array[] }> {
   if (typeof options?.password !== 'string') throw new KysoError('ERR_INVALID_ARGUMENT', 'a PKCS#12 password is required (it may be empty)');
-  const contents = decodePkcs12(p12, options.password);
-  const key = decodePrivateKey(contents.privateKeyPkcs8);
-  const spki = await publicKeyInfoOf(key);
+  const contents = await decodePkcs12(p12, options.password);
+  const spki = await publicKeyInfoOf(decodePrivateKey(contents.privateKeyPkcs8));
   const leaf = contents.certificates.find((c) => bytesEqual(certificateFacts(c).spki, spki));
   if (!leaf) {
     throw new KysoError('ERR_NO_CERTIFICATE', 'the PKCS#12 file holds no certificate for its private key');
   }
   const extra = (options.extraCertificates ?? []).flatMap((c) => splitCertificates(c));
   const chain = await orderChain(leaf, [...contents.certificates, ...extra]);
-  return createPkcs8Signer(key, leaf, chain);
+  return { privateKeyPkcs8: contents.privateKeyPkcs8, certificate: leaf, chain: [...chain] };
 }

@@ -7,6 +7,7 @@ import { verifyPdf } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
 import { scratchDir } from '../fixtures/tools.js';
 import { CLI, kyso, kysoAsync } from './cli-helpers.js';
+import { runOnSmallDisk } from '../fixtures/full-disk.js';
 
 const pw = { PW: P12_PASSWORD };
 const key = () => ['--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'];
@@ -68,9 +69,14 @@ describe('kyso sign over many files', () => {
     await makeTree(join(dir, 'in'), 400); // enough that the signal always lands mid-batch
     const child = spawn(process.execPath, [CLI, 'sign', join(dir, 'in'), '-o', join(dir, 'out'), ...key(), '--jobs', '2'], { env: { ...process.env, ...pw } });
     let stderr = '';
+    let sent = false;
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if ((stderr.match(/^signed /gm) ?? []).length === 5) child.kill('SIGINT');
+      // a loaded machine may deliver many lines in one chunk: signal once at least five files are done
+      if (!sent && (stderr.match(/^signed /gm) ?? []).length >= 5) {
+        sent = true;
+        child.kill('SIGINT');
+      }
     });
     const status = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
     expect(status).toBe(1);
@@ -91,6 +97,49 @@ describe('kyso sign over many files', () => {
     writeFileSync(join(dir, 'blocker'), 'a file where the output folder should be');
     const r = kyso(['sign', join(dir, 'a.pdf'), join(dir, 'a.pdf'), '-o', join(dir, 'blocker', 'out'), ...key()], pw);
     expect(r.status).not.toBe(0);
+    expect(readFileSync(join(dir, 'a.pdf')).equals(Buffer.from(one))).toBe(true);
+  });
+  it('a full disk stops the batch with ERR_DISK_FULL: every output is whole or absent, inputs untouched, --resume completes it', async () => {
+    const dir = scratchDir('kyso-batch-');
+    await makeTree(join(dir, 'in'), 40);
+    const small = join(dir, 'small');
+    const left = join(dir, 'left');
+    const r = runOnSmallDisk(small, 96, left, [process.execPath, CLI, 'sign', join(dir, 'in'), '-o', join(small, 'out'), ...key(), '--jobs', '2', '--json'], pw);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain('stopping: the output disk is full');
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Entry & { summary?: { signed: number; failed: number; notStarted: number } });
+    const summary = lines.at(-1)!.summary!;
+    expect(summary.signed).toBeGreaterThan(0);
+    expect(summary.notStarted).toBeGreaterThan(0); // it stopped rather than failing the 40 files one by one
+    const failed = lines.filter((l) => l.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) expect(f.error?.code).toBe('ERR_DISK_FULL');
+    // what the full disk holds: complete signed files only, no temporary file
+    const outputs: string[] = [];
+    const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : outputs.push(join(d, e.name))));
+    walk(join(left, 'out'));
+    expect(outputs.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const pdfs = outputs.filter((f) => f.endsWith('.pdf'));
+    expect(pdfs.length).toBe(summary.signed);
+    for (const f of pdfs) expect((await verifyPdf(readFileSync(f), { trust: [pkiFile('root.cert.pem')] })).indication).toBe('TOTAL_PASSED');
+    const inputs: string[] = [];
+    const walkIn = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walkIn(join(d, e.name)) : inputs.push(join(d, e.name))));
+    walkIn(join(dir, 'in'));
+    for (const f of inputs) expect(readFileSync(f).equals(Buffer.from(one))).toBe(true);
+    // with room again, --resume signs the rest and keeps what was done
+    const resumed = kyso(['sign', join(dir, 'in'), '-o', join(left, 'out'), ...key(), '--resume'], pw);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`signed ${40 - summary.signed}, skipped ${summary.signed}, failed 0`));
+  });
+  it('one file on a full disk: exit 3 with ERR_DISK_FULL and nothing written', () => {
+    const dir = scratchDir('kyso-batch-');
+    writeFileSync(join(dir, 'a.pdf'), one);
+    const small = join(dir, 'small');
+    const left = join(dir, 'left');
+    const r = runOnSmallDisk(small, 4, left, [process.execPath, CLI, 'sign', join(dir, 'a.pdf'), '-o', join(small, 'a-signed.pdf'), ...key()], pw);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/no space left.*\[ERR_DISK_FULL\]/);
+    expect(readdirSync(left)).toEqual([]);
     expect(readFileSync(join(dir, 'a.pdf')).equals(Buffer.from(one))).toBe(true);
   });
 });

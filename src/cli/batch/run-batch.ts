@@ -2,11 +2,13 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
-import { inspectPdf, isKysoError, parseCertificate, type Signer } from '../../index.js';
+import { inspectPdf, parseCertificate, type Signer } from '../../index.js';
+import { writeError } from '../../core/errors.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { loadSigner, type SignerArgs } from '../load-signer.js';
-import { signOneFile, type SignSettings, type SignedFile } from '../sign-file.js';
+import { loadSignerAndKey, type SignerArgs } from '../load-signer.js';
+import { signOneFile, type SignSettings } from '../sign-file.js';
 import type { BatchInput } from './collect-inputs.js';
+import { fileError, type FileError, type FileResult, type FromWorker, type ToWorker, type WorkerInit, type WorkerKey } from './worker-protocol.js';
 
 /** Options of {@link runBatch}. */
 export interface BatchOptions {
@@ -37,113 +39,146 @@ export interface ManifestEntry {
 }
 
 /**
- * Signs many files: a pool of worker threads (each loads the key once), outputs mirroring the input tree,
- * each written atomically; a bad file is recorded and the batch goes on (unless fail-fast); SIGINT/SIGTERM
- * finish the files in flight and start no more. Returns the manifest, also written as JSON.
+ * Signs many files: outputs mirroring the input tree, each written atomically; a bad file is recorded and the
+ * batch goes on (unless fail-fast); a full disk stops it (every later file would fail alike); SIGINT/SIGTERM
+ * finish the files in flight and start no more. With one job the files are signed in this thread, otherwise
+ * by a pool of worker threads (each builds its signer once from the key loaded here; a USB token's key
+ * operations stay in this thread, which holds the token's session). Either way several files are in flight per thread, so one file's disk
+ * and key waits overlap another's work. Returns the manifest entries, also written as JSON (`manifestWritten`
+ * false when that write failed, on a full disk say).
  */
-export async function runBatch(o: BatchOptions): Promise<ManifestEntry[]> {
+export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntry[]; manifestWritten: boolean }> {
   const jobs = Math.max(1, Math.min(o.jobs ?? cpus().length, o.inputs.length || 1));
-  const signer = await loadSigner(o.signerArgs, o.password); // fails fast on a wrong password, before any worker starts
+  const { signer, key: portableKey } = await loadSignerAndKey(o.signerArgs, o.password); // fails fast on a wrong password, before any worker starts
   const cert = await parseCertificate(signer.certificate);
   const who = `${cert.subject.commonName ?? cert.subject.display} (${cert.fingerprintSha256.slice(0, 16)})`;
   const entries: ManifestEntry[] = o.inputs.map((i) => ({ input: i.path, output: outputFor(o, i), status: 'not-started' }));
   let stopping = false;
-  const stop = () => {
-    if (!stopping) process.stderr.write('\nstopping: finishing the files in flight…\n');
+  const stop = (why: string) => {
+    if (!stopping) process.stderr.write(`\nstopping: ${why}; finishing the files in flight…\n`);
     stopping = true;
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const onSignal = () => stop('interrupted');
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = new Progress(entries.length, o.json);
   const record = (e: ManifestEntry) => {
     progress.done(e);
-    if (e.status === 'failed' && o.failFast) stopping = true;
+    if (e.error?.code === 'ERR_DISK_FULL') stop('the output disk is full');
+    else if (e.status === 'failed' && o.failFast) stopping = true;
   };
 
-  const pending: number[] = [];
+  const queue: number[] = [];
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     if (o.resume && (await alreadySigned(e.output, signer))) {
       Object.assign(e, { status: 'skipped', signer: who });
       record(e);
-    } else pending.push(i);
+    } else queue.push(i);
   }
 
-  const finish = (i: number, r: ({ ok: true } & SignedFile) | { ok: false; error: { code: string; message: string } }) => {
-    const e = entries[i]!;
-    if (r.ok) Object.assign(e, { status: 'signed', sha256Before: r.sha256Before, sha256After: r.sha256After, signer: who, time: new Date().toISOString() });
-    else Object.assign(e, { status: 'failed', error: r.error, time: new Date().toISOString() });
-    record(e);
-  };
-  const signHere = async (i: number) => {
-    const e = entries[i]!;
-    try {
-      await mkdir(dirname(e.output), { recursive: true });
-      finish(i, { ok: true, ...(await signOneFile(e.input, e.output, signer, o.settings, o.overwrite)) });
-    } catch (err) {
-      finish(i, { ok: false, error: { code: isKysoError(err) ? err.code : 'ERR_UNEXPECTED', message: (err as Error)?.message ?? String(err) } });
+  const folders = new Map<string, Promise<unknown>>();
+  const lane = async (sign: (e: ManifestEntry) => Promise<FileResult>) => {
+    for (let i = queue.shift(); i !== undefined && !stopping; i = queue.shift()) {
+      const e = entries[i]!;
+      const folder = dirname(e.output);
+      if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
+      const r = await folders.get(folder)!.then(() => sign(e), (err) => ({ ok: false as const, error: fileError(writeError(folder, err)) }));
+      if (r.ok) Object.assign(e, { status: 'signed', sha256Before: r.sha256Before, sha256After: r.sha256After, signer: who, time: new Date().toISOString() });
+      else Object.assign(e, { status: 'failed', error: r.error, time: new Date().toISOString() });
+      record(e);
     }
   };
+  const lanes = (n: number, sign: (e: ManifestEntry) => Promise<FileResult>) => Array.from({ length: n }, () => lane(sign));
 
-  if (jobs === 1) {
-    for (const i of pending) {
-      if (stopping) break;
-      await signHere(i);
+  try {
+    if (jobs === 1) {
+      const signHere = (e: ManifestEntry): Promise<FileResult> =>
+        signOneFile(e.input, e.output, signer, o.settings, o.overwrite).then(
+          (r) => ({ ok: true, ...r }),
+          (err) => ({ ok: false, error: fileError(err) }),
+        );
+      await Promise.all(lanes(IN_FLIGHT, signHere));
+    } else {
+      const key: WorkerKey = portableKey
+        ? { kind: 'key', ...portableKey }
+        : { kind: 'main-thread', certificate: signer.certificate, chain: [...signer.chain], algorithms: [...signer.algorithms] };
+      const workers = Array.from({ length: jobs }, () => new SignWorker({ key, settings: o.settings, overwrite: o.overwrite }, signer));
+      try {
+        await Promise.all(workers.flatMap((w) => lanes(IN_FLIGHT, (e) => w.sign(e))));
+      } finally {
+        await Promise.all(workers.map((w) => w.terminate()));
+      }
     }
-  } else {
-    await runWorkers(jobs, pending, entries, o, finish, () => stopping);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
   progress.end(entries);
-  await writeFileAtomic(o.manifest ?? join(o.outDir, 'kyso-manifest.json'), new TextEncoder().encode(JSON.stringify(entries, null, 2) + '\n'), { overwrite: true });
-  return entries;
+  const manifest = o.manifest ?? join(o.outDir, 'kyso-manifest.json');
+  try {
+    await writeFileAtomic(manifest, new TextEncoder().encode(JSON.stringify(entries, null, 2) + '\n'), { overwrite: true });
+    return { entries, manifestWritten: true };
+  } catch (e) {
+    // the outputs stand on their own (each complete or absent); say the record is missing rather than throw it away
+    const { code, message } = fileError(e);
+    process.stderr.write(`kyso sign: the manifest was not written: ${message} [${code}]\n`);
+    return { entries, manifestWritten: false };
+  }
 }
 
-const IN_FLIGHT_PER_WORKER = 2;
+/** Files in flight per thread: enough to overlap one file's waits with another's work, few enough to keep memory flat. */
+const IN_FLIGHT = 3;
 
-async function runWorkers(
-  jobs: number,
-  pending: number[],
-  entries: ManifestEntry[],
-  o: BatchOptions,
-  finish: (i: number, r: ({ ok: true } & SignedFile) | { ok: false; error: { code: string; message: string } }) => void,
-  stopping: () => boolean,
-): Promise<void> {
-  const queue = [...pending];
-  const script = new URL('./sign-worker.js', import.meta.url);
-  await Promise.all(
-    Array.from({ length: jobs }, async () => {
-      const worker = new Worker(script, { workerData: { signerArgs: o.signerArgs, password: o.password, settings: o.settings, overwrite: o.overwrite } });
-      const run = (index: number, e: ManifestEntry) =>
-        new Promise<Parameters<typeof finish>[1]>((resolve) => {
-          const onMessage = (m: { id: number } & Parameters<typeof finish>[1]) => {
-            if (m.id !== index) return;
-            worker.off('message', onMessage);
-            worker.off('error', onError);
-            resolve(m);
-          };
-          const onError = (err: Error) => resolve({ ok: false, error: { code: 'ERR_UNEXPECTED', message: err.message } });
-          worker.on('message', onMessage);
-          worker.once('error', onError);
-          worker.postMessage({ id: index, input: e.input, output: e.output });
-        });
-      try {
-        // two files in flight per worker: while one waits for the key operation or the disk, the other computes
-        await Promise.all(
-          Array.from({ length: IN_FLIGHT_PER_WORKER }, async () => {
-            for (let i = queue.shift(); i !== undefined && !stopping(); i = queue.shift()) {
-              const e = entries[i]!;
-              await mkdir(dirname(e.output), { recursive: true });
-              finish(i, await run(i, e));
-            }
-          }),
+/** A worker thread and the files it is signing. */
+class SignWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, (r: FileResult) => void>();
+  private next = 0;
+
+  constructor(init: WorkerInit, signer: Signer) {
+    this.worker = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: init });
+    this.worker.on('message', (m: FromWorker) => {
+      if (m.kind === 'sign') {
+        // the key lives in this thread (a token session): sign for the worker
+        signer.sign(m.data, m.algorithm).then(
+          (signature) => this.post({ kind: 'signature', request: m.request, signature }),
+          (e) => this.post({ kind: 'signature', request: m.request, error: fileError(e) }),
         );
-      } finally {
-        await worker.terminate();
+        return;
       }
-    }),
-  );
+      const { kind: _, id, ...result } = m;
+      this.pending.get(id)?.(result as FileResult);
+      this.pending.delete(id);
+    });
+    // a worker that dies fails its files in flight and every later one, rather than leaving them waiting
+    const die = (message: string) => {
+      this.dead ??= { code: 'ERR_UNEXPECTED', message };
+      for (const settle of this.pending.values()) settle({ ok: false, error: this.dead });
+      this.pending.clear();
+    };
+    this.worker.on('error', (err) => die(`the signing thread failed: ${err.message}`));
+    this.worker.on('exit', (code) => die(`the signing thread stopped (exit code ${code})`));
+  }
+
+  private dead?: FileError;
+
+  sign(e: ManifestEntry): Promise<FileResult> {
+    if (this.dead) return Promise.resolve({ ok: false, error: this.dead });
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.post({ kind: 'file', id, input: e.input, output: e.output });
+    });
+  }
+
+  private post(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
 }
 
 function outputFor(o: BatchOptions, i: BatchInput): string {

@@ -1,29 +1,30 @@
 /**
- * A signing worker thread of `kyso sign --jobs N`: it loads the key once, then signs the files the main
- * thread hands it, one at a time, and reports each result.
+ * A signing worker thread of `kyso sign --jobs N`: it builds its signer once from the key the main thread
+ * loaded (or, for a USB token, has the main thread do the key operation), then signs the files the main thread hands it — several at a time, so that
+ * one file's disk and key waits overlap another's parsing — and reports each result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isKysoError } from '../../index.js';
-import { loadSigner, type SignerArgs } from '../load-signer.js';
-import { signOneFile, type SignSettings } from '../sign-file.js';
+import { createKeySigner, type Signer } from '../../index.js';
+import { signOneFile } from '../sign-file.js';
+import { fileError, mainThreadSigner, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 
-interface Init {
-  signerArgs: SignerArgs;
-  password?: string;
-  settings: SignSettings;
-  overwrite: boolean;
-}
-
-const init = workerData as Init;
+const init = workerData as WorkerInit;
 const port = parentPort!;
-const ready = loadSigner(init.signerArgs, init.password);
+const post = (m: FromWorker) => port.postMessage(m);
+const key = init.key;
+const remote = key.kind === 'main-thread' ? mainThreadSigner(key, post) : undefined;
+const ready: Promise<Signer> = key.kind === 'main-thread' ? Promise.resolve(remote!.signer) : createKeySigner(key);
+ready.catch(() => {}); // the error is reported with each file
 
-port.on('message', async (job: { id: number; input: string; output: string }) => {
+port.on('message', async (m: ToWorker) => {
+  if (m.kind === 'signature') {
+    remote?.receive(m);
+    return;
+  }
   try {
-    const signer = await ready;
-    const r = await signOneFile(job.input, job.output, signer, init.settings, init.overwrite);
-    port.postMessage({ id: job.id, ok: true, ...r });
+    const r = await signOneFile(m.input, m.output, await ready, init.settings, init.overwrite);
+    post({ kind: 'done', id: m.id, ok: true, ...r });
   } catch (e) {
-    port.postMessage({ id: job.id, ok: false, error: { code: isKysoError(e) ? e.code : 'ERR_UNEXPECTED', message: (e as Error)?.message ?? String(e) } });
+    post({ kind: 'done', id: m.id, ok: false, error: fileError(e) });
   }
 });

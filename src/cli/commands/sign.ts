@@ -157,7 +157,7 @@ async function signBatch(positionals: string[], values: Record<string, string | 
     ['p12', 'key', 'cert', 'chain', 'password-env', 'password-file', 'pkcs11', 'token-label', 'key-label', 'key-id', 'pin-env', 'pin-file'].map((k) => [k, values[k]]),
   ) as SignerArgs;
   const password = await signerPassword(signerArgs);
-  const entries = await runBatch({
+  const { entries, manifestWritten } = await runBatch({
     inputs,
     outDir,
     settings,
@@ -170,7 +170,7 @@ async function signBatch(positionals: string[], values: Record<string, string | 
     overwrite: values.force === true,
     ...(typeof values.manifest === 'string' && { manifest: values.manifest }),
   });
-  return entries.some((e) => e.status === 'failed' || e.status === 'not-started') ? EXIT.FAILED : EXIT.OK;
+  return !manifestWritten || entries.some((e) => e.status === 'failed' || e.status === 'not-started') ? EXIT.FAILED : EXIT.OK;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
