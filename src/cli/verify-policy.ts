@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { PdfVerificationReport, XmlVerificationReport } from '../index.js';
 import { UsageError } from './usage-error.js';
 
@@ -40,7 +39,7 @@ export async function loadVerifyPolicy(path: string): Promise<VerifyPolicy> {
   });
   let raw: unknown;
   try {
-    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    raw = /\.ya?ml$/i.test(path) ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (e) {
     throw new UsageError(`policy ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }

@@ -46,6 +46,18 @@ export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
 
 /** DER `OBJECT IDENTIFIER` of a dotted OID string. */
 export function derOid(oid: string): Uint8Array {
+  let der = oidCache.get(oid);
+  if (!der) {
+    der = encodeOid(oid);
+    // a few dozen OIDs recur in every signature; the bound keeps OIDs read from hostile input from piling up
+    if (oidCache.size < 512) oidCache.set(oid, der);
+  }
+  return der.slice();
+}
+
+const oidCache = new Map<string, Uint8Array>();
+
+function encodeOid(oid: string): Uint8Array {
   const arcs = oid.split('.').map((a) => {
     if (!/^\d+$/.test(a)) throw new KysoError('ERR_INVALID_ARGUMENT', `not an object identifier: ${oid}`);
     return BigInt(a);

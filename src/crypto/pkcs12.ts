@@ -1,4 +1,4 @@
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
 import { fromLatin1, latin1, toBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 
@@ -20,9 +20,10 @@ export interface Pkcs12Contents {
  * @throws KysoError `ERR_WRONG_PASSWORD` when the MAC does not verify; `ERR_KEY_DECODE` when the file is not a
  * PKCS#12 file or holds no private key.
  */
-export function decodePkcs12(input: BinaryInput, password: string): Pkcs12Contents {
+export async function decodePkcs12(input: BinaryInput, password: string): Promise<Pkcs12Contents> {
   const bytes = toBytes(input, 'PKCS#12 file');
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  const forge = await loadForge();
+  let p12: forgeModule.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(fromLatin1(bytes)), true);
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1, true, password);
@@ -40,7 +41,7 @@ export function decodePkcs12(input: BinaryInput, password: string): Pkcs12Conten
   const keyAsn1 = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
   if (!keyAsn1) throw new KysoError('ERR_KEY_DECODE', 'the PKCS#12 key cannot be read');
   const certificates = bagsOf(forge.pki.oids.certBag!).map((bag) => {
-    const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : (bag as { asn1?: forge.asn1.Asn1 }).asn1;
+    const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : (bag as { asn1?: forgeModule.asn1.Asn1 }).asn1;
     if (!asn1) throw new KysoError('ERR_KEY_DECODE', 'a PKCS#12 certificate cannot be read');
     // forge keeps the parsed TBSCertificate, so its re-encoding gives back the original DER (tested).
     return latin1(forge.asn1.toDer(asn1).getBytes());
@@ -51,4 +52,12 @@ export function decodePkcs12(input: BinaryInput, password: string): Pkcs12Conten
     certificates,
     ...(typeof friendlyName === 'string' && { friendlyName }),
   };
+}
+
+let forgeLoaded: Promise<typeof forgeModule> | undefined;
+
+/** node-forge is loaded when a PKCS#12 file is first read: verification and other key sources never need it. */
+function loadForge(): Promise<typeof forgeModule> {
+  forgeLoaded ??= import('node-forge').then((m) => ((m as { default?: typeof forgeModule }).default ?? m) as typeof forgeModule);
+  return forgeLoaded;
 }

@@ -252,6 +252,21 @@ function commonNameOf(certificate: Uint8Array): Promise<string | undefined> {
   return cn;
 }
 
+const cmsSizes = new WeakMap<Uint8Array, Map<string, number>>();
+
+/**
+ * {@link estimateSignedDataSize}, remembered per certificate object (batch signing reuses one signer). The size
+ * depends on the chain only through its certificates' lengths, which the key holds.
+ */
+function cmsSizeOf(certificate: Uint8Array, chain: readonly Uint8Array[], algorithm: SignatureAlgorithm): number {
+  let sizes = cmsSizes.get(certificate);
+  if (!sizes) cmsSizes.set(certificate, (sizes = new Map()));
+  const key = `${algorithm.scheme}/${algorithm.hash}/${chain.map((c) => c.length).join(',')}`;
+  let size = sizes.get(key);
+  if (size === undefined) sizes.set(key, (size = estimateSignedDataSize({ certificate, chain, algorithm })));
+  return size;
+}
+
 interface Session {
   prepared: PreparedSignature;
   signedAttributes: Uint8Array;
@@ -265,7 +280,7 @@ async function startSession(
   o: PdfSignatureFields & { certificate: Uint8Array; chain: readonly Uint8Array[]; algorithm: SignatureAlgorithm },
 ): Promise<Session> {
   const extra = o.extraReservedBytes ?? 0;
-  const contentsSize = estimateSignedDataSize({ certificate: o.certificate, chain: o.chain, algorithm: o.algorithm }) + extra;
+  const contentsSize = cmsSizeOf(o.certificate, o.chain, o.algorithm) + extra;
   const name = o.name ?? (await commonNameOf(o.certificate));
   const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
   const widget = o.appearance ? await widgetFor(input, o.appearance, o.certificate, signingTime, o.fieldName) : undefined;

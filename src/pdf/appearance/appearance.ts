@@ -141,7 +141,7 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
   if (o.preset === 'issued' && !o.seal) throw new KysoError('ERR_INVALID_ARGUMENT', 'the issued appearance needs the seal image');
   const lines = textOn ? fill(typeof o.text === 'string' ? o.text : TEMPLATES[o.preset], o, facts) : [];
   const size = o.fontSize ?? (o.preset === 'appendix' || o.preset === 'copy' ? 10 : 7.5);
-  const font = lines.length ? new EmbeddedFont(o.font ?? (await shippedFont('Regular'))) : undefined;
+  const font = lines.length ? await EmbeddedFont.load(o.font ?? (await shippedFont('Regular'))) : undefined;
   const image: DecodedImage | undefined = o.preset === 'issued' ? decodePng(o.seal!) : o.image ? decodePng(o.image) : undefined;
   const lineHeight = size * 1.25;
   const textWidth = font ? Math.max(...lines.map((l) => font.widthOf(l, size))) : 0;
@@ -222,7 +222,7 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
 }
 
 async function stampAnnotation(o: AppearanceOptions, pageIndex: number, box: { x1: number; y1: number; x2: number; y2: number }): Promise<NonNullable<BuiltAppearance['stamp']>> {
-  const font = new EmbeddedFont(o.font ?? (await shippedFont('Regular')));
+  const font = await EmbeddedFont.load(o.font ?? (await shippedFont('Regular')));
   const [r, g, b] = o.color ?? [0, 0, 0];
   // the appearance spans the crop box, so the caller's positions are page positions
   const ops = o.stamps!.items.map((s) => `BT /F1 ${num(s.size ?? 13)} Tf ${num(r)} ${num(g)} ${num(b)} rg ${num(s.x)} ${num(s.y)} Td ${font.encode(s.text)} Tj ET`);

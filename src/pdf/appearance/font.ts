@@ -1,19 +1,27 @@
-import fontkit from '@pdf-lib/fontkit';
+import type fontkitModule from '@pdf-lib/fontkit';
 import { deflate } from 'pako';
 import { concatBytes, latin1 } from '../../core/bytes.js';
 import type { IncrementalWriter } from '../incremental-writer.js';
 import { PdfDict, PdfRaw, PdfRef, PdfStream, name, type PdfObject } from '../objects.js';
 
-type FontkitFont = ReturnType<typeof fontkit.create>;
+type FontkitFont = ReturnType<typeof fontkitModule.create>;
 type Glyph = FontkitFont extends { layout(t: string): { glyphs: (infer G)[] } } ? G : never;
+
+let fontkit: Promise<typeof fontkitModule> | undefined;
 
 /** A TrueType font being used in one appearance: text is laid out into it, then it is written subset. */
 export class EmbeddedFont {
   private readonly font: FontkitFont;
   private readonly used = new Map<number, { glyph: Glyph; text: string }>();
 
-  constructor(ttf: Uint8Array) {
-    this.font = fontkit.create(ttf);
+  private constructor(font: FontkitFont) {
+    this.font = font;
+  }
+
+  /** Reads a TrueType program. fontkit is loaded on first use: most signatures draw no text. */
+  static async load(ttf: Uint8Array): Promise<EmbeddedFont> {
+    fontkit ??= import('@pdf-lib/fontkit').then((m) => ((m as { default?: typeof fontkitModule }).default ?? m) as typeof fontkitModule);
+    return new EmbeddedFont((await fontkit).create(ttf));
   }
 
   /** Units per em, scaled to 1000 for PDF widths. */
