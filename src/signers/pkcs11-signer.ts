@@ -33,6 +33,39 @@ async function loadModule(module: string): Promise<{ lib: Pkcs11Module; p11: Pkc
 
 const label = (s: string) => s.replace(/[\s\0]+$/, '');
 
+/** What the token says of its user PIN: tokens lock after a few wrong PINs, and warn before. */
+export type PinStatus = 'ok' | 'count-low' | 'final-try' | 'locked';
+
+function pinStatus(lib: Pkcs11Module, flags: number): PinStatus {
+  if (flags & lib.CKF_USER_PIN_LOCKED) return 'locked';
+  if (flags & lib.CKF_USER_PIN_FINAL_TRY) return 'final-try';
+  if (flags & lib.CKF_USER_PIN_COUNT_LOW) return 'count-low';
+  return 'ok';
+}
+
+const LOCKED = 'the token is locked after too many wrong PINs; unlock it with the SO PIN (the CA\'s token manager does this)';
+
+/**
+ * Logs the user in. A locked token is refused before a PIN is tried, and a wrong PIN says how close the token
+ * is to locking, so that a script looping over a wrong PIN is stopped before it locks the token.
+ */
+function login(lib: Pkcs11Module, p11: Pkcs11, slot: Buffer, session: Buffer, pin: string): void {
+  if (pinStatus(lib, p11.C_GetTokenInfo(slot).flags) === 'locked') throw new KysoError('ERR_TOKEN_LOCKED', LOCKED);
+  try {
+    p11.C_Login(session, lib.CKU_USER, pin);
+  } catch (e) {
+    const code = (e as { code?: number }).code;
+    if (code === lib.CKR_USER_ALREADY_LOGGED_IN) return;
+    if (code === lib.CKR_PIN_LOCKED) throw new KysoError('ERR_TOKEN_LOCKED', LOCKED, { cause: e });
+    if (code === lib.CKR_PIN_INCORRECT || code === lib.CKR_PIN_INVALID || code === lib.CKR_PIN_LEN_RANGE) {
+      const status = pinStatus(lib, p11.C_GetTokenInfo(slot).flags);
+      const warning = { ok: '', 'count-low': '; few tries are left before the token locks', 'final-try': '; one more wrong PIN locks the token', locked: '; the token is now locked' }[status];
+      throw new KysoError(status === 'locked' ? 'ERR_TOKEN_LOCKED' : 'ERR_WRONG_PASSWORD', `wrong PIN for the token${warning}`, { cause: e });
+    }
+    throw new KysoError('ERR_TOKEN', `the token refused the login: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 /** Options of {@link openPkcs11Signer}. */
 export interface Pkcs11SignerOptions {
   /** Path of the token's PKCS#11 module (driver library). */
@@ -81,14 +114,7 @@ export async function openPkcs11Signer(o: Pkcs11SignerOptions): Promise<Pkcs11Si
     const slot = o.tokenLabel !== undefined ? slots.find((s) => label(p11.C_GetTokenInfo(s).label) === o.tokenLabel) : slots[o.slot ?? 0];
     if (!slot) throw new KysoError('ERR_TOKEN', o.tokenLabel !== undefined ? `no token labelled "${o.tokenLabel}"` : 'no token is present');
     const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
-    try {
-      p11.C_Login(session, lib.CKU_USER, o.pin);
-    } catch (e) {
-      const code = (e as { code?: number }).code;
-      if (code === lib.CKR_PIN_INCORRECT) throw new KysoError('ERR_WRONG_PASSWORD', 'wrong PIN for the token', { cause: e });
-      if (code === lib.CKR_PIN_LOCKED) throw new KysoError('ERR_TOKEN_LOCKED', 'the token is locked (too many wrong PINs); unlock it with the SO PIN', { cause: e });
-      if (code !== lib.CKR_USER_ALREADY_LOGGED_IN) throw e;
-    }
+    login(lib, p11, slot, session, o.pin);
     const find = (template: { type: number; value?: unknown }[]) => {
       p11.C_FindObjectsInit(session, template as never);
       const found = p11.C_FindObjects(session, 100);
@@ -151,6 +177,8 @@ export interface TokenListing {
   manufacturer: string;
   model: string;
   serialNumber: string;
+  /** The user PIN's state: tokens lock after a few wrong PINs. */
+  pin: PinStatus;
   certificates?: Pick<CertificateInfo, 'subject' | 'issuer' | 'notAfter' | 'serialNumber'>[];
 }
 
@@ -161,12 +189,12 @@ export async function listTokens(module: string, pin?: string): Promise<TokenLis
     const out: TokenListing[] = [];
     for (const [i, slot] of p11.C_GetSlotList(true).entries()) {
       const info = p11.C_GetTokenInfo(slot);
-      const entry: TokenListing = { slot: i, label: label(info.label), manufacturer: label(info.manufacturerID), model: label(info.model), serialNumber: label(info.serialNumber) };
+      const entry: TokenListing = { slot: i, label: label(info.label), manufacturer: label(info.manufacturerID), model: label(info.model), serialNumber: label(info.serialNumber), pin: pinStatus(lib, info.flags) };
       out.push(entry);
       if (!(info.flags & lib.CKF_TOKEN_INITIALIZED)) continue; // an empty slot of an HSM, not yet set up
       const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
       try {
-        if (pin) p11.C_Login(session, lib.CKU_USER, pin);
+        if (pin) login(lib, p11, slot, session, pin);
         p11.C_FindObjectsInit(session, [{ type: lib.CKA_CLASS, value: lib.CKO_CERTIFICATE }]);
         const handles = p11.C_FindObjects(session, 100);
         p11.C_FindObjectsFinal(session);
@@ -184,14 +212,3 @@ export async function listTokens(module: string, pin?: string): Promise<TokenLis
     p11.C_Finalize();
   }
 }
-
-/**
- * PKCS#11 modules commonly met on Vietnamese signing tokens and HSMs — hints only: the CA's installer says
- * which driver its token needs and where it puts it.
- */
-export const TOKEN_DRIVER_HINTS: readonly { vendor: string; linux: string; windows: string }[] = [
-  { vendor: 'SafeNet / Thales eToken (used by several CAs)', linux: '/usr/lib/libeTPkcs11.so', windows: 'eTPKCS11.dll' },
-  { vendor: 'Feitian ePass / ShuttleCSP', linux: '/usr/lib/libcastle.so.1.0.0', windows: 'ShuttleCsp11_3003.dll' },
-  { vendor: 'OpenSC (generic smart cards)', linux: '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', windows: 'opensc-pkcs11.dll' },
-  { vendor: 'SoftHSM2 (testing)', linux: '/usr/lib/softhsm/libsofthsm2.so', windows: 'softhsm2-x64.dll' },
-];

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openPkcs11Signer, signPdf, verifyPdf, signDetached, verifyDetached, listTokens } from '../../src/index.js';
+import { openPkcs11Signer, signPdf, verifyPdf, signDetached, verifyDetached, listTokens, findTokenDrivers } from '../../src/index.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
 import { SOFTHSM_MODULE, TOKEN_PIN, makeSoftHsmToken } from '../fixtures/softhsm.js';
 import { describeWithTools, pdfsig, run, scratchDir } from '../fixtures/tools.js';
@@ -12,7 +12,7 @@ const samplePath = fileURLToPath(new URL('../../examples/documents/quyet-dinh-ma
 const xmlPath = fileURLToPath(new URL('../../examples/xml/tax-01gtgt.xml', import.meta.url));
 const dir = scratchDir('kyso-p11-');
 
-describeWithTools(['softhsm2-util', 'pkcs11-tool', 'pdfsig', 'xmlsec1', 'openssl', 'certutil'], 'USB tokens through PKCS#11 (SoftHSM2)', () => {
+describeWithTools(['softhsm2-util', 'pkcs11-tool', 'pdfsig', 'xmlsec1', 'openssl', 'certutil', 'cc'], 'USB tokens through PKCS#11 (SoftHSM2)', () => {
   beforeAll(() => {
     makeSoftHsmToken('kyso-token', ['rsa2048', 'p256']);
   });
@@ -67,5 +67,58 @@ describeWithTools(['softhsm2-util', 'pkcs11-tool', 'pdfsig', 'xmlsec1', 'openssl
     const r = kyso(['sign', samplePath, '-o', join(dir, 'x.pdf'), '--pkcs11', SOFTHSM_MODULE, '--token-label', 'kyso-token', '--pin-env', 'PIN'], { PIN: '000000', SOFTHSM2_CONF: process.env.SOFTHSM2_CONF! });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('ERR_WRONG_PASSWORD');
+  });
+  it('a batch with --jobs 2 signs through one token session (the workers hand the key operation to the main thread)', () => {
+    const inDir = join(dir, 'batch-in');
+    mkdirSync(inDir, { recursive: true });
+    for (let i = 0; i < 6; i++) copyFileSync(samplePath, join(inDir, `doc-${i}.pdf`));
+    const out = join(dir, 'batch-out');
+    const r = kyso(['sign', inDir, '-o', out, '--pkcs11', SOFTHSM_MODULE, '--token-label', 'kyso-token', '--key-label', 'rsa2048', '--pin-env', 'PIN', '--jobs', '2'], { PIN: TOKEN_PIN, SOFTHSM2_CONF: process.env.SOFTHSM2_CONF! });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/signed 6, skipped 0, failed 0/);
+    expect(readdirSync(out).filter((f) => f.endsWith('.pdf'))).toHaveLength(6);
+    expect(pdfsig(join(out, 'doc-3.pdf')).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
+  });
+  it('a token that locks after wrong PINs: warnings before, ERR_TOKEN_LOCKED after, and the right PIN is not tried on a locked token', async () => {
+    // SoftHSM2 never locks; a shim module in front of it counts wrong PINs the way a USB token does
+    const shim = join(dir, 'lock-shim.so');
+    const header = fileURLToPath(new URL('../../node_modules/pkcs11js/includes/pkcs11', import.meta.url));
+    const cc = run('cc', ['-shared', '-fPIC', '-O1', '-I', header, '-o', shim, fileURLToPath(new URL('../fixtures/pkcs11-lock-shim.c', import.meta.url)), '-ldl']);
+    expect(cc.status, cc.stderr).toBe(0);
+    const state = join(dir, 'wrong-pins');
+    Object.assign(process.env, { KYSO_SHIM_TARGET: SOFTHSM_MODULE, KYSO_SHIM_STATE: state, KYSO_SHIM_MAX_TRIES: '3' });
+    writeFileSync(state, '0');
+    const open = (pin: string) => openPkcs11Signer({ module: shim, tokenLabel: 'kyso-token', keyLabel: 'rsa2048', pin });
+    const signer = await open(TOKEN_PIN); // the shim passes everything else through
+    expect((await verifyPdf(await signPdf(readFileSync(samplePath), { signer }), { trust: [pkiFile('root.cert.pem')], intermediates: [pkiFile('intermediate.cert.pem')] })).indication).toBe('TOTAL_PASSED');
+    signer.close();
+
+    await expect(open('000000')).rejects.toMatchObject({ code: 'ERR_WRONG_PASSWORD', message: expect.stringContaining('few tries are left') });
+    await expect(open('000000')).rejects.toMatchObject({ code: 'ERR_WRONG_PASSWORD', message: expect.stringContaining('one more wrong PIN locks the token') });
+    expect((await listTokens(shim)).find((t) => t.label === 'kyso-token')?.pin).toBe('final-try');
+    await expect(open('000000')).rejects.toMatchObject({ code: 'ERR_TOKEN_LOCKED', message: expect.stringContaining('now locked') });
+    await expect(open(TOKEN_PIN)).rejects.toMatchObject({ code: 'ERR_TOKEN_LOCKED' });
+    expect(readFileSync(state, 'utf8').trim()).toBe('3'); // the right PIN was not spent on the locked token
+    process.env.KYSO_SHIM_NO_FLAGS = '1'; // a token that says nothing until C_Login answers CKR_PIN_LOCKED
+    await expect(open(TOKEN_PIN)).rejects.toMatchObject({ code: 'ERR_TOKEN_LOCKED' });
+    delete process.env.KYSO_SHIM_NO_FLAGS;
+
+    const env = { PIN: TOKEN_PIN, SOFTHSM2_CONF: process.env.SOFTHSM2_CONF!, KYSO_SHIM_TARGET: SOFTHSM_MODULE, KYSO_SHIM_STATE: state };
+    const r = kyso(['sign', samplePath, '-o', join(dir, 'locked.pdf'), '--pkcs11', shim, '--token-label', 'kyso-token', '--pin-env', 'PIN'], env);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('ERR_TOKEN_LOCKED');
+    expect(kyso(['tokens', '--pkcs11', shim], env).stdout).toMatch(/kyso-token.*LOCKED/);
+    writeFileSync(state, '0'); // unlocked with the SO PIN, as the CA's token manager would
+    expect(kyso(['sign', samplePath, '-o', join(dir, 'unlocked.pdf'), '--pkcs11', shim, '--token-label', 'kyso-token', '--pin-env', 'PIN'], env).status).toBe(0);
+  });
+  it('kyso tokens without a module finds the installed drivers and lists their tokens; --drivers names each CA\'s driver files', async () => {
+    const found = await findTokenDrivers();
+    expect(found.map((d) => d.vendor)).toContain('SoftHSM2 (a software token for testing)');
+    const r = kyso(['tokens'], { SOFTHSM2_CONF: process.env.SOFTHSM2_CONF! });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('libsofthsm2.so');
+    expect(r.stdout).toMatch(/slot \d+: "kyso-token"/);
+    const drivers = kyso(['tokens', '--drivers']);
+    for (const name of ['VNPT-CA', 'viettel-ca_v6.dll', 'BkavCA.dll', 'fpt-ca.dll', 'CA2_csp11.dll']) expect(drivers.stdout).toContain(name);
   });
 });
