@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { describeWithTools, pdfsig, scratchDir } from '../fixtures/tools.js';
+import { P12_PASSWORD } from '../fixtures/pki.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.map': 'application/json', '.pdf': 'application/pdf' };
@@ -81,5 +82,29 @@ describeWithTools(['chromium', 'pdfsig', 'certutil'], 'kyso in the browser (head
     })()`);
     expect(result).toEqual({ ok: 'TOTAL_PASSED', bad: 'TOTAL_FAILED', cms: 'TOTAL_PASSED' });
   });
+  it('loads node-forge and fontkit only when needed: a .p12 key and a visible signature with a font, in the page', async () => {
+    const page = await browser.newPage();
+    const chunks: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/dist/browser-chunks/')) chunks.push(r.url());
+    });
+    await page.goto(`${base}/examples/browser/index.html`);
+    const onDemand = (u: string) => /\/(fontkit|lib-)[^/]*\.js$/.test(u);
+    const before = chunks.filter(onDemand);
+    const result = await page.evaluate(`(async () => {
+      const kyso = await import('/dist/browser.js');
+      const bytes = async (path) => new Uint8Array(await (await fetch(path)).arrayBuffer());
+      const signer = await kyso.loadPkcs12Signer(await bytes('/test/.pki/rsa2048.p12'), { password: ${JSON.stringify(P12_PASSWORD)} });
+      const signed = await kyso.signPdf(await bytes('/examples/documents/quyet-dinh-mau.pdf'), {
+        signer,
+        appearance: { preset: 'approved', pageIndex: 0, rect: [330, 120, 200, 80], font: await bytes('/assets/fonts/LiberationSerif-Regular.ttf') },
+      });
+      const report = await kyso.verifyPdf(signed, { trust: [await bytes('/test/.pki/root.cert.pem')] });
+      return report.indication;
+    })()`);
+    expect(result).toBe('TOTAL_PASSED');
+    expect(before).toEqual([]); // the page loaded without them
+    expect(chunks.some((u) => /\/fontkit[^/]*\.js$/.test(u))).toBe(true);
+    expect(chunks.some((u) => /\/lib-[^/]*\.js$/.test(u))).toBe(true);
+  });
 });
-
