@@ -62,9 +62,9 @@ export { type AppearanceOptions, type AppearancePreset } from './pdf/appearance/
 export { verifyPdf, type VerifyPdfOptions, type PdfVerificationReport, type PdfSignatureReport, type TimestampReport, type SignerFacts } from './validation/verify-pdf.js';
 export { inspectPdf, type PdfInspection } from './validation/inspect-pdf.js';
 export { renderPdfReport } from './validation/render-text.js';
-export type { ValidationPolicy } from './validation/policy.js';
+export type { ValidationPolicy, ConstraintLevel } from './validation/policy.js';
 export type { TrustInput } from './pki/trust-input.js';
-export type { ModificationReport, PdfChange, ChangeStatus } from './pdf/modification-analysis.js';
+export type { ModificationReport, PdfChange, ChangeStatus, FieldLock } from './pdf/modification-analysis.js';
 export type { Indication, SubIndication } from './core/indication.js';
 export { createTrustStore, type TrustStore } from './pki/trust-store.js';
 export { vnTrustStore } from './pki/vn-trust.js';

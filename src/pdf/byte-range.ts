@@ -56,20 +56,25 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   while (k > 0 && (bytes[k] === 0x20 || bytes[k] === 0x0a || bytes[k] === 0x0d || bytes[k] === 0x09)) k--;
   const keyAt = lastIndexOfBytes(bytes, CONTENTS_KEY, k + 1, Math.max(0, k + 1 - CONTENTS_KEY.length));
   if (keyAt < 0) return result(['the gap between the signed ranges is not preceded by /Contents']);
-  if (signatureNumber !== undefined && enclosingObject(bytes, keyAt) !== signatureNumber) {
+  if (signatureNumber !== undefined && enclosingObject(bytes, keyAt)?.num !== signatureNumber) {
     return result(['the /Contents in the gap belongs to another object than the signature dictionary']);
   }
   if (contents && !sameHex(bytes, a + 1, b - 1, contents)) return result(['the /Contents value differs from the bytes in the gap (a second /Contents?)']);
   return result([]);
 }
 
-/** The number of the indirect object whose `N G obj` header precedes `at` with no `endobj` between. */
-function enclosingObject(bytes: Uint8Array, at: number): number | undefined {
+/**
+ * The indirect object whose `N G obj` header precedes byte `at` with no `endobj` between: its number and the
+ * header's offset. Looked for within 256 KiB (a signature dictionary with a large /Contents fits).
+ */
+export function enclosingObject(bytes: Uint8Array, at: number): { num: number; offset: number } | undefined {
   const from = Math.max(0, at - 256 * 1024);
+  ensureRange(bytes, from, at - from);
   const objAt = lastIndexOfBytes(bytes, latin1(' obj'), at, from);
   if (objAt < 0 || lastIndexOfBytes(bytes, latin1('endobj'), at, objAt) >= 0) return undefined;
   const head = fromLatin1(bytes, Math.max(0, objAt - 24), objAt).match(/(\d+)\s+\d+$/);
-  return head ? Number(head[1]) : undefined;
+  if (!head) return undefined;
+  return { num: Number(head[1]), offset: objAt - head[0].length };
 }
 
 function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array): boolean {
@@ -79,4 +84,24 @@ function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array)
     if (hi !== value[i]) return false;
   }
   return true;
+}
+
+/** Where a signature dictionary's /ByteRange says the signed bytes end (`b + c`), when it is four numbers. */
+export function signedRangeEnd(sig: PdfDict): number | undefined {
+  const br = sig.get('ByteRange');
+  if (!Array.isArray(br) || br.length !== 4) return undefined;
+  const [b, c] = [numberOf(br[2]), numberOf(br[3])];
+  return b === undefined || c === undefined ? undefined : b + c;
+}
+
+/**
+ * The index of the revision that ends where the signed bytes end, or -1: a signature must cover a whole
+ * revision. A signer may stop before the end-of-line that follows `%%EOF`, which is allowed.
+ */
+export function revisionEndingAt(bytes: Uint8Array, revisions: readonly { end: number }[], end: number): number {
+  return revisions.findIndex((r) => {
+    if (r.end < end || r.end - end > 2) return false;
+    for (let i = end; i < r.end; i++) if (bytes[i] !== 0x0a && bytes[i] !== 0x0d) return false;
+    return true;
+  });
 }

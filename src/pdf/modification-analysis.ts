@@ -1,8 +1,11 @@
 import { fromLatin1 } from '../core/bytes.js';
-import { PdfDict, PdfRef, PdfStream, dictOf, nameOf, numberOf, type PdfObject } from './objects.js';
+import { PdfDict, PdfRef, PdfStream, PdfString, dictOf, nameOf, numberOf, type PdfObject } from './objects.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfReader, type PdfRevision } from './reader.js';
 import { serialize } from './serialize.js';
+import { pageTextRuns } from './text-locator.js';
+import { decodeTextString } from './text-string.js';
+import { readXrefSection } from './xref.js';
 
 /** How a later change stands. */
 export type ChangeStatus = 'permitted' | 'reported' | 'not-permitted';
@@ -20,7 +23,9 @@ export interface PdfChange {
     | 'page-content'
     | 'pages'
     | 'catalog'
+    | 'trailer'
     | 'object-overwritten'
+    | 'object-defined-late'
     | 'object-deleted'
     | 'appended-without-xref'
     | 'trailing-bytes'
@@ -46,19 +51,39 @@ export interface ModificationReport {
   changes: PdfChange[];
 }
 
+/**
+ * A FieldMDP lock: the fields a signature froze (its /Reference FieldMDP transform, or the /Lock of the field
+ * it signed). `All` locks every field; `Include` the listed fully qualified names; `Exclude` all but them.
+ */
+export interface FieldLock {
+  action: 'All' | 'Include' | 'Exclude';
+  fields: string[];
+}
+
 /** Options of {@link analyseModifications}. */
 export interface ModificationOptions {
   /** The DocMDP permission level (1–3) of a certification signature at or before this one. */
   docMdp?: 1 | 2 | 3;
+  /** FieldMDP locks of this signature and the ones before it: a later change to a locked field is not permitted. */
+  fieldLocks?: readonly FieldLock[];
   /** Most changes listed (the verdict still counts all). Default 200. */
   maxChanges?: number;
 }
 
 const MAX_TAIL_SCAN = 64 * 1024 * 1024;
+/** Most objects of the signed revision walked when looking for references to objects defined later. */
+const MAX_WALK = 500_000;
 
 /**
  * Compares the document as a signature covered it (the bytes up to `coveredEnd`) with the document as it is
- * now, object by object over the later revisions, and classifies every change.
+ * now, object by object over the later revisions, and classifies every change. Anything not recognised as
+ * one of the permitted kinds is not permitted: the rules list what may change, not what may not.
+ *
+ * @example
+ * ```ts
+ * const report = analyseModifications(bytes, PdfReader.open(bytes), coveredEnd, reader.revisions(), { docMdp: 2 });
+ * if (report.verdict === 'not-permitted-changes') console.log(report.changes);
+ * ```
  */
 export function analyseModifications(bytes: Uint8Array, current: PdfReader, coveredEnd: number, revisions: PdfRevision[], options: ModificationOptions = {}): ModificationReport {
   const changes: PdfChange[] = [];
@@ -79,16 +104,27 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
     add({ kind: 'unreadable-revision', status: 'not-permitted', detail: 'the signed revision cannot be read' });
     return finish(changes, later.length, options);
   }
-  const ctx = new Context(before, current, options.docMdp);
   const numbers = new Set<number>();
   const offsets = new Set<number>();
   for (const r of later) {
-    for (const n of r.objects) numbers.add(n);
-    for (const o of r.offsets) offsets.add(o);
-    if (!r.readable) add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revision ending at byte ${r.end} has no readable cross-reference section` });
+    const section = r.readable ? sectionOf(bytes, r) : undefined;
+    if (!section) {
+      add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revision ending at byte ${r.end} has no readable cross-reference section` });
+      continue;
+    }
+    for (const n of section.numbers) numbers.add(n);
+    for (const o of section.offsets) offsets.add(o);
   }
   appendedWithoutXref(bytes, coveredEnd, offsets, current, add);
-  for (const n of [...numbers].sort((a, b) => a - b)) ctx.classify(n, add);
+  try {
+    const ctx = new Context(before, current, options);
+    ctx.classifyTrailer(add);
+    for (const n of [...numbers].sort((a, b) => a - b)) ctx.classify(n, add);
+    ctx.checkLateDefinitions(add);
+  } catch (e) {
+    // a structure that cannot be read (a reference cycle, say) cannot be shown to be unchanged
+    add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revisions cannot be compared: ${(e as Error).message}` });
+  }
   return finish(changes, later.length, options);
 }
 
@@ -113,6 +149,28 @@ function onlyWhitespace(bytes: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * What a later revision's cross-reference section defines: every object number it lists — in use, or freed
+ * (a freed object reads as null, so freeing a page's content stream changes what the page shows without
+ * rewriting any object) — with the hybrid file's /XRefStm stream merged in, and the offsets it gives.
+ */
+function sectionOf(bytes: Uint8Array, r: PdfRevision): { numbers: number[]; offsets: number[] } | undefined {
+  try {
+    const table = readXrefSection(bytes, r.xrefOffset);
+    const offsets = [r.xrefOffset];
+    const entries = [...table.entries];
+    const stm = numberOf(table.trailer.get('XRefStm'));
+    if (table.kind === 'table' && stm !== undefined) {
+      entries.push(...readXrefSection(bytes, stm).entries);
+      offsets.push(stm);
+    }
+    for (const [, e] of entries) if (e.type === 1) offsets.push(e.offset);
+    return { numbers: entries.map(([n]) => n).filter((n) => n !== 0), offsets };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Objects written after the signed range that no later cross-reference section lists (an ISA variant). */
 function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number>, current: PdfReader, add: (c: PdfChange) => void): void {
   const tail = fromLatin1(bytes, from, Math.min(bytes.length, from + MAX_TAIL_SCAN));
@@ -129,23 +187,49 @@ function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number
   }
 }
 
+/** Annotation kinds that mark text rather than paint over it; added after a P=3 certification they are reported. */
+const TEXT_MARKUP = new Set(['Highlight', 'Underline', 'StrikeOut', 'Squiggly', 'Popup', 'Link']);
+
+/**
+ * Page and page tree entries (ISO 32000-2, tables 30 and 31) that decide what a page shows or what a viewer does
+ * with it. A change to any of them is not permitted; a change to another standard entry (thumbnails,
+ * structure, transitions) or to a private one (iText's /ITXT) is listed as permitted.
+ */
+const PAGE_KEYS_THAT_MATTER = new Set(['Type', 'Parent', 'Kids', 'Count', 'Resources', 'MediaBox', 'CropBox', 'BleedBox', 'TrimBox', 'ArtBox', 'BoxColorInfo', 'Contents', 'Rotate', 'Group', 'AA', 'TemplateInstantiated', 'PresSteps', 'UserUnit', 'VP', 'AF', 'OutputIntents', 'DPart']);
+
+/** Annotation flags: Hidden (bit 2) and NoView (bit 6) — such an annotation paints nothing. */
+const NOT_PAINTED = 2 | 32;
+
 class Context {
   private readonly catalogNum?: number;
   private readonly infoNum?: number;
   private readonly metadataNum?: number;
   private readonly acroFormNum?: number;
+  private readonly namesNum?: number;
   private readonly fieldsNum?: number;
   private readonly dssNums = new Set<number>();
   private readonly pageNums = new Set<number>();
   private readonly pageTreeNums = new Set<number>();
   private readonly annotsArrays = new Map<number, number>(); // array object → page object
-  private readonly fieldNums = new Set<number>();
+  /** Every node of the signed form's field tree (fields and their widgets) → fully qualified field name. */
+  private readonly fieldNames = new Map<number, string>();
+  private readonly textBoxes = new Map<number, number[][]>();
+  /** Objects that did not exist when signed but do now. */
+  private readonly defined = new Set<number>();
+  /** Every object a changed or new object (or the new trailer) refers to. */
+  private readonly referenced = new Set<number>();
+  private readonly docMdp: 1 | 2 | 3 | undefined;
+  private readonly locks: readonly FieldLock[];
+  /** Who refers to each object in the signed revision (built on first need; null when too large to walk). */
+  private referrerMap: Map<number, Referrer[]> | null | undefined;
 
   constructor(
     private readonly before: PdfReader,
     private readonly after: PdfReader,
-    private readonly docMdp: 1 | 2 | 3 | undefined,
+    options: ModificationOptions,
   ) {
+    this.docMdp = options.docMdp;
+    this.locks = options.fieldLocks ?? [];
     const root = before.trailer.get('Root');
     this.catalogNum = root instanceof PdfRef ? root.num : undefined;
     const info = before.trailer.get('Info');
@@ -155,6 +239,8 @@ class Context {
     this.metadataNum = meta instanceof PdfRef ? meta.num : undefined;
     const form = cat.get('AcroForm');
     if (form instanceof PdfRef) this.acroFormNum = form.num;
+    const names = cat.get('Names');
+    if (names instanceof PdfRef) this.namesNum = names.num;
     const fields = before.resolveDict(form)?.get('Fields');
     if (fields instanceof PdfRef) this.fieldsNum = fields.num;
     const dss = cat.get('DSS');
@@ -166,16 +252,22 @@ class Context {
       const annots = page.dict.get('Annots');
       if (annots instanceof PdfRef) this.annotsArrays.set(annots.num, page.ref.num);
     }
-    const walk = (list: PdfObject | undefined, depth: number) => {
-      const arr = before.resolve(list);
-      if (!Array.isArray(arr) || depth > 32) return;
-      for (const f of arr) {
-        if (!(f instanceof PdfRef) || this.fieldNums.has(f.num) || this.fieldNums.size > 100_000) continue;
-        this.fieldNums.add(f.num);
-        walk(before.resolveDict(f)?.get('Kids'), depth + 1);
-      }
-    };
-    walk(fields, 0);
+    this.collectFields(fields, '', 0);
+  }
+
+  /** The field tree with fully qualified names; a widget kid (no /T) carries its field's name. */
+  private collectFields(list: PdfObject | undefined, prefix: string, depth: number): void {
+    const arr = this.before.resolve(list);
+    if (!Array.isArray(arr) || depth > 32) return;
+    for (const f of arr) {
+      if (!(f instanceof PdfRef) || this.fieldNames.has(f.num) || this.fieldNames.size > 100_000) continue;
+      const d = this.before.resolveDict(f);
+      const t = this.before.resolve(d?.get('T'));
+      const partial = t instanceof PdfString ? decodeTextString(t) : '';
+      const name = prefix && partial ? `${prefix}.${partial}` : prefix || partial;
+      this.fieldNames.set(f.num, name);
+      this.collectFields(d?.get('Kids'), name, depth + 1);
+    }
   }
 
   /** Every indirect object inside the DSS (arrays, VRI dictionaries, certificate and revocation streams). */
@@ -200,6 +292,32 @@ class Context {
     if (Array.isArray(kids)) for (const k of kids) this.collectPageTree(k, depth + 1);
   }
 
+  /**
+   * The trailer decides which catalog is the document. Some writers put a new catalog object in each update;
+   * it is then held to the same rules as the old one (a new /Pages tree is a new document).
+   */
+  classifyTrailer(add: (c: PdfChange) => void): void {
+    const root = this.after.trailer.get('Root');
+    if (!(root instanceof PdfRef)) {
+      add({ kind: 'trailer', status: 'not-permitted', detail: 'the trailer has no catalog (/Root)' });
+    } else if (root.num !== this.catalogNum) {
+      this.referenced.add(root.num);
+      let catalog: PdfDict | undefined;
+      try {
+        catalog = this.after.catalog();
+      } catch {
+        catalog = undefined;
+      }
+      this.classifyCatalog(root.num, this.before.catalog(), catalog, add);
+    }
+    if (!same(this.before.trailer.get('Encrypt') ?? null, this.after.trailer.get('Encrypt') ?? null)) {
+      add({ kind: 'trailer', status: 'not-permitted', detail: 'the encryption dictionary (/Encrypt) changed' });
+    }
+    const info = this.after.trailer.get('Info');
+    if (info instanceof PdfRef) this.referenced.add(info.num);
+    if (info instanceof PdfRef && info.num !== this.infoNum) add({ kind: 'metadata', status: 'permitted', object: info.num, detail: 'the document information dictionary (/Info) was replaced' });
+  }
+
   classify(n: number, add: (c: PdfChange) => void): void {
     let oldVal: PdfObject;
     let newVal: PdfObject;
@@ -214,7 +332,10 @@ class Context {
       add({ kind: 'object-deleted', status: 'not-permitted', object: n, detail: `object ${n} was deleted` });
       return;
     }
+    if (newVal === null) return;
+    collectRefs(newVal, this.referenced, 0);
     if (oldVal === null) {
+      this.defined.add(n);
       this.classifyNew(n, newVal, add);
       return;
     }
@@ -223,13 +344,21 @@ class Context {
     const newDict = dictOf(newVal);
     if (n === this.catalogNum) return this.classifyCatalog(n, oldDict, newDict, add);
     if (n === this.acroFormNum) return this.classifyForm(n, oldDict, newDict, add);
-    if (n === this.fieldsNum) return this.classifyGrowth(n, oldVal, newVal, 'form-field', 'the form field list', add);
-    if (this.dssNums.has(n)) return add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) updated' });
-    if (n === this.infoNum || n === this.metadataNum) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
+    // Objects whose change is permitted in their role must have no other: an /Info dictionary that is also a
+    // page's /Resources, or a field list that is also a /Contents array, is what the page shows.
+    if (n === this.fieldsNum && this.onlyReferredBy(n, (r) => r.key === 'Fields')) return this.classifyFieldList(n, oldVal, newVal, add);
+    if (n === this.infoNum && this.onlyReferredBy(n, (r) => r.from === -1 && r.key === 'Info')) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document information (/Info) updated' });
+    if (n === this.metadataNum && this.onlyReferredBy(n, (r) => r.key === 'Metadata')) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
+    if (n === this.namesNum && this.onlyReferredBy(n, (r) => r.from === this.catalogNum && r.key === 'Names')) return this.classifyNames(n, oldDict, newDict, add);
     if (this.pageTreeNums.has(n)) return this.classifyPageTree(n, oldDict, newDict, add);
     if (this.pageNums.has(n)) return this.classifyPage(n, oldDict, newDict, add);
-    if (this.annotsArrays.has(n)) return this.classifyAnnots(n, oldVal, newVal, add);
-    if (this.fieldNums.has(n)) return this.classifyField(n, oldDict, newDict, add);
+    if (this.annotsArrays.has(n) && this.onlyReferredBy(n, (r) => this.pageNums.has(r.from) && r.key === 'Annots')) return this.classifyAnnots(n, this.annotsArrays.get(n)!, oldVal, newVal, add);
+    if (this.fieldNames.has(n)) return this.classifyField(n, oldDict, newDict, add);
+    if (this.dssNums.has(n)) {
+      // only objects nothing but the DSS refers to: a DSS array that is also a page's /Contents is content
+      if (this.onlyReferredBy(n, (r) => this.dssNums.has(r.from) || (r.from === this.catalogNum && r.key === 'DSS'))) return add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) updated' });
+      return add({ kind: 'object-overwritten', status: 'not-permitted', object: n, detail: `object ${n} is validation data (DSS) but also part of the document, and was overwritten` });
+    }
     add({ kind: 'object-overwritten', status: 'not-permitted', object: n, detail: `object ${n} (${describe(oldVal)}) was overwritten` });
   }
 
@@ -241,7 +370,73 @@ class Context {
     } else if (type === 'Sig') {
       add({ kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: n, detail: 'a signature was added' });
     }
-    // other new objects matter only through the existing objects changed to refer to them
+    // other new objects matter through the existing objects changed to refer to them, or through a reference
+    // the signed revision already made to them (checkLateDefinitions)
+  }
+
+  /**
+   * A new object that nothing changed refers to can still be what the signed document shows: the signed
+   * revision may refer to an object it leaves undefined (read as null, so nothing shows), and a later revision
+   * defines it — a page's second content stream, a form XObject, an annotation. Such a definition changes the
+   * signed document without rewriting any of its objects.
+   */
+  checkLateDefinitions(add: (c: PdfChange) => void): void {
+    const orphans = [...this.defined].filter((n) => !this.referenced.has(n) && !isStructural(this.after, n));
+    if (!orphans.length) return;
+    const referrers = this.referrers();
+    if (!referrers) {
+      add({ kind: 'object-defined-late', status: 'not-permitted', detail: `${orphans.length} new object(s) that nothing changed refers to; the signed document is too large to prove it never referred to them` });
+      return;
+    }
+    for (const n of orphans) {
+      if (referrers.has(n)) add({ kind: 'object-defined-late', status: 'not-permitted', object: n, detail: `object ${n} was referred to but undefined when signed, and was defined afterwards` });
+    }
+  }
+
+  /** True when every reference the signed revision makes to object `n` passes `allowed` (false when unknown). */
+  private onlyReferredBy(n: number, allowed: (r: Referrer) => boolean): boolean {
+    const referrers = this.referrers();
+    return referrers !== null && (referrers.get(n) ?? []).every(allowed);
+  }
+
+  /**
+   * Every reference in the signed revision, by the object referred to: which object (or the trailer, -1) and
+   * which of its entries. One walk from the trailer, bounded; null when the document is larger than the bound.
+   */
+  private referrers(): Map<number, Referrer[]> | null {
+    if (this.referrerMap !== undefined) return this.referrerMap;
+    const map = new Map<number, Referrer[]>();
+    const queue: number[] = [];
+    const note = (from: number, key: string, o: PdfObject | undefined) => {
+      const refs = new Set<number>();
+      collectRefs(o ?? null, refs, 0);
+      for (const r of refs) {
+        const list = map.get(r);
+        if (list) {
+          if (list.length < 64) list.push({ from, key });
+        } else {
+          map.set(r, [{ from, key }]);
+          queue.push(r);
+        }
+      }
+    };
+    const entries = (from: number, o: PdfObject) => {
+      const d = dictOf(o);
+      if (d) for (const [k, v] of d.map) note(from, k, v);
+      else if (Array.isArray(o)) note(from, '[]', o);
+      else note(from, '', o);
+    };
+    entries(-1, this.before.trailer);
+    for (let walked = 0; queue.length; walked++) {
+      if (walked > MAX_WALK) return (this.referrerMap = null);
+      const n = queue.pop()!;
+      try {
+        entries(n, this.before.getObject(n));
+      } catch {
+        // an unreadable object of the signed revision refers to nothing
+      }
+    }
+    return (this.referrerMap = map);
   }
 
   private classifyCatalog(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
@@ -251,6 +446,8 @@ class Context {
       else if (key === 'AcroForm') this.classifyForm(n, dictOf(this.before.resolve(oldDict.get('AcroForm'))) ?? new PdfDict(), dictOf(this.after.resolve(newDict.get('AcroForm'))), add);
       else if (key === 'Metadata') add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
       else if (key === 'Extensions') this.classifyExtensions(n, oldDict, newDict, add);
+      else if (key === 'Names') this.classifyNames(n, dictOf(this.before.resolve(oldDict.get('Names'))) ?? new PdfDict(), dictOf(this.after.resolve(newDict.get('Names'))), add);
+      else if (key === 'Lang') add({ kind: 'metadata', status: 'permitted', object: n, detail: 'the document language (/Lang) changed' });
       else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the catalog entry /${key} changed` });
     }
   }
@@ -258,25 +455,41 @@ class Context {
   private classifyForm(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
     if (!oldDict || !newDict) return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the interactive form was removed' });
     for (const key of changedKeys(oldDict, newDict)) {
-      if (key === 'Fields') this.classifyGrowth(n, this.before.resolve(oldDict.get('Fields')) ?? [], this.after.resolve(newDict.get('Fields')) ?? null, 'form-field', 'the form field list', add);
+      if (key === 'Fields') this.classifyFieldList(n, this.before.resolve(oldDict.get('Fields')) ?? [], this.after.resolve(newDict.get('Fields')) ?? null, add);
       else if (key === 'SigFlags' || key === 'DR' || key === 'DA' || key === 'NeedAppearances') add({ kind: 'form-field', status: 'permitted', object: n, detail: `form setting /${key} changed` });
       else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the form entry /${key} changed` });
     }
   }
 
-  private classifyGrowth(n: number, oldVal: PdfObject, newVal: PdfObject, kind: PdfChange['kind'], what: string, add: (c: PdfChange) => void): void {
-    const keys = (v: PdfObject) => (Array.isArray(v) ? v.map((x) => serialize(x)) : []);
-    const was = keys(oldVal);
-    const now = new Set(keys(newVal));
-    if (!Array.isArray(newVal) || was.some((k) => !now.has(k))) return add({ kind, status: 'not-permitted', object: n, detail: `${what} lost entries` });
-    add({ kind, status: 'permitted', object: n, detail: `${what} grew` });
+  /** The form's field list may only grow; a new signature field is permitted, any other new field only reported (and not at all on a certified document). */
+  private classifyFieldList(n: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
+    const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
+    if (!Array.isArray(newVal) || [...was].some((k) => !newVal.some((x) => serialize(x) === k))) {
+      return add({ kind: 'form-field', status: 'not-permitted', object: n, detail: 'the form field list lost entries' });
+    }
+    for (const f of newVal) {
+      if (was.has(serialize(f))) continue;
+      const num = f instanceof PdfRef ? f.num : n;
+      if (this.isSignatureField(f)) {
+        add({ kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: num, detail: 'a signature field was added' });
+      } else if (this.docMdp) {
+        add({ kind: 'form-field', status: 'not-permitted', object: num, detail: 'a form field was added to a certified document' });
+      } else {
+        add({ kind: 'form-field', status: 'reported', object: num, detail: 'a form field was added after signing' });
+      }
+    }
+  }
+
+  private isSignatureField(f: PdfObject): boolean {
+    const d = this.after.resolveDict(f);
+    return nameOf(d?.get('FT')) === 'Sig' || nameOf(this.after.resolveDict(d?.get('Parent'))?.get('FT')) === 'Sig';
   }
 
   private classifyPage(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
     if (!oldDict || !newDict) return add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `page object ${n} was replaced` });
     for (const key of changedKeys(oldDict, newDict)) {
-      if (key === 'Annots') this.classifyAnnots(n, this.before.resolve(oldDict.get('Annots')) ?? [], this.after.resolve(newDict.get('Annots')) ?? null, add);
-      else if (RENDERING_KEYS.has(key)) add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `the page entry /${key} changed (what the page shows)` });
+      if (key === 'Annots') this.classifyAnnots(n, n, this.before.resolve(oldDict.get('Annots')) ?? [], this.after.resolve(newDict.get('Annots')) ?? null, add);
+      else if (PAGE_KEYS_THAT_MATTER.has(key)) add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `the page entry /${key} changed` });
       else add({ kind: 'page-content', status: 'permitted', object: n, detail: `the page entry /${key} changed (not part of what the page shows)` });
     }
   }
@@ -284,8 +497,21 @@ class Context {
   private classifyPageTree(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
     if (!oldDict || !newDict) return add({ kind: 'pages', status: 'not-permitted', object: n, detail: 'a page tree node was replaced' });
     for (const key of changedKeys(oldDict, newDict)) {
-      const structural = key === 'Kids' || key === 'Count' || key === 'Parent' || RENDERING_KEYS.has(key);
-      add({ kind: 'pages', status: structural ? 'not-permitted' : 'permitted', object: n, detail: structural ? `the page tree entry /${key} changed (pages added, removed, reordered or redrawn)` : `the page tree entry /${key} changed (not part of what the pages show)` });
+      const inert = !PAGE_KEYS_THAT_MATTER.has(key);
+      add({ kind: 'pages', status: inert ? 'permitted' : 'not-permitted', object: n, detail: inert ? `the page tree entry /${key} changed (not part of what the pages show)` : `the page tree entry /${key} changed (pages added, removed, reordered or redrawn)` });
+    }
+  }
+
+  /**
+   * The name dictionary. Viewers add named appearances (/AP) when they add a stamp or comment, which changes
+   * nothing already shown: that goes with annotations. Any other name tree (/JavaScript, /EmbeddedFiles,
+   * /Dests, /Pages, /Templates …) is not permitted to change.
+   */
+  private classifyNames(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
+    if (!oldDict || !newDict) return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the name dictionary (/Names) was removed' });
+    for (const key of changedKeys(oldDict, newDict)) {
+      if (key === 'AP' && this.docMdp !== 1 && this.docMdp !== 2) add({ kind: 'annotation', status: 'reported', object: n, detail: 'named annotation appearances (/Names /AP) were added' });
+      else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the name tree /Names /${key} changed` });
     }
   }
 
@@ -296,7 +522,12 @@ class Context {
     add({ kind: 'catalog', status: kept ? 'permitted' : 'not-permitted', object: n, detail: kept ? 'a developer extension was declared' : 'the declared developer extensions were changed' });
   }
 
-  private classifyAnnots(n: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
+  /**
+   * Annotations added to page `pageNum`. On a certified document an annotation that paints over the signed
+   * page's text is not permitted even where DocMDP allows annotations (the "Evil Annotation" and "Sneaky
+   * Signature" attacks draw the text the reader believes was signed); elsewhere it is reported.
+   */
+  private classifyAnnots(n: number, pageNum: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
     const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
     if (!Array.isArray(newVal) || [...was].some((k) => !newVal.some((x) => serialize(x) === k))) {
       return add({ kind: 'annotation', status: 'not-permitted', object: n, detail: 'annotations were removed' });
@@ -304,44 +535,112 @@ class Context {
     for (const a of newVal) {
       if (was.has(serialize(a))) continue;
       const d = this.after.resolveDict(a);
-      const subtype = nameOf(d?.get('Subtype'));
-      const isSigWidget = subtype === 'Widget' && (nameOf(d?.get('FT')) === 'Sig' || nameOf(this.after.resolveDict(d?.get('Parent'))?.get('FT')) === 'Sig');
-      const rect = this.after.resolve(d?.get('Rect'));
-      const visible = Array.isArray(rect) && rect.length === 4 && area(rect.map((x) => numberOf(this.after.resolve(x)) ?? 0)) > 0;
+      const subtype = nameOf(d?.get('Subtype')) ?? '';
       const num = a instanceof PdfRef ? a.num : n;
-      if (isSigWidget) {
+      const widget = subtype === 'Widget';
+      const signature = widget && this.isSignatureField(a);
+      const covers = this.docMdp === undefined && !signature ? 'no' : this.paintsOverText(pageNum, d);
+      if (signature) {
         if (this.docMdp === 1) add({ kind: 'signature', status: 'not-permitted', object: num, detail: 'a signature field was added to a document certified with no changes allowed' });
-        else if (this.docMdp && visible) add({ kind: 'annotation', status: 'not-permitted', object: num, detail: 'a visible signature widget was laid over a certified document' });
+        else if (covers === 'yes' && this.docMdp) add({ kind: 'annotation', status: 'not-permitted', object: num, detail: 'a signature widget was laid over the certified page text (Sneaky Signature)' });
+        else if (covers === 'yes') add({ kind: 'signature', status: 'reported', object: num, detail: 'a signature was added whose widget covers signed page text' });
+        else if (covers === 'unknown' && this.docMdp) add({ kind: 'signature', status: 'reported', object: num, detail: 'a visible signature field was added to a certified page whose text kyso cannot locate: check that it hides nothing' });
         else add({ kind: 'signature', status: 'permitted', object: num, detail: 'a signature field was added' });
-      } else if (this.docMdp === 3) {
-        add({ kind: 'annotation', status: 'permitted', object: num, detail: `a ${subtype ?? ''} annotation was added (allowed by DocMDP level 3)` });
-      } else if (this.docMdp) {
-        add({ kind: 'annotation', status: 'not-permitted', object: num, detail: `a ${subtype ?? ''} annotation was added to a certified document that does not allow it` });
+      } else if (this.docMdp === undefined) {
+        add({ kind: 'annotation', status: 'reported', object: num, detail: `a ${subtype} annotation was added after signing` });
+      } else if (widget) {
+        add({ kind: 'form-field', status: 'not-permitted', object: num, detail: 'a form field widget was added to a certified document' });
+      } else if (this.docMdp !== 3) {
+        add({ kind: 'annotation', status: 'not-permitted', object: num, detail: `a ${subtype} annotation was added to a certified document that does not allow it` });
+      } else if (covers === 'yes' && !TEXT_MARKUP.has(subtype)) {
+        add({ kind: 'annotation', status: 'not-permitted', object: num, detail: `a ${subtype} annotation was laid over the certified page text (Evil Annotation)` });
       } else {
-        add({ kind: 'annotation', status: 'reported', object: num, detail: `a ${subtype ?? ''} annotation was added after signing` });
+        add({ kind: 'annotation', status: 'reported', object: num, detail: `a ${subtype} annotation was added (DocMDP level 3 allows it)` });
       }
     }
+  }
+
+  /**
+   * Whether the annotation is painted over text the signed page shows: `unknown` when it is painted on a page
+   * whose text cannot be located (scans, text inside form XObjects).
+   */
+  private paintsOverText(pageNum: number, annot: PdfDict | undefined): 'yes' | 'no' | 'unknown' {
+    if (!annot) return 'no';
+    if ((numberOf(this.after.resolve(annot.get('F'))) ?? 0) & NOT_PAINTED) return 'no';
+    const rectObj = this.after.resolve(annot.get('Rect'));
+    if (!Array.isArray(rectObj) || rectObj.length !== 4) return 'no';
+    const [x1, y1, x2, y2] = rectObj.map((x) => numberOf(this.after.resolve(x)) ?? 0) as [number, number, number, number];
+    const rect = [Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2)] as const;
+    if (rect[2] - rect[0] <= 0 || rect[3] - rect[1] <= 0) return 'no';
+    const boxes = this.textOf(pageNum);
+    if (!boxes.length) return 'unknown';
+    return boxes.some((b) => b[0]! < rect[2] && rect[0] < b[2]! && b[1]! < rect[3] && rect[1] < b[3]!) ? 'yes' : 'no';
+  }
+
+  /** Boxes around the text runs of a page of the signed revision. */
+  private textOf(pageNum: number): number[][] {
+    let boxes = this.textBoxes.get(pageNum);
+    if (!boxes) {
+      const page = this.before.resolveDict(new PdfRef(pageNum, 0));
+      try {
+        boxes = page ? pageTextRuns(this.before, page).map((r) => [r.x, r.y - 0.25 * r.size, r.x + r.width, r.y + r.size]) : [];
+      } catch {
+        boxes = [];
+      }
+      this.textBoxes.set(pageNum, boxes);
+    }
+    return boxes;
   }
 
   private classifyField(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
     if (!oldDict || !newDict) return add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `form field ${n} was replaced` });
     const keys = changedKeys(oldDict, newDict);
-    const isSig = nameOf(newDict.get('FT')) === 'Sig';
+    const fieldName = this.fieldNames.get(n) ?? '';
+    const lock = this.locks.find((l) => isLocked(l, fieldName));
+    if (lock) return add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `the field "${fieldName}" is locked by a signature (FieldMDP ${lock.action}) but changed (${keys.map((k) => `/${k}`).join(', ')})` });
+    const isSig = nameOf(newDict.get('FT')) === 'Sig' || this.isSignatureField(new PdfRef(n, 0));
     if (isSig && keys.every((k) => k === 'V' || k === 'AP' || k === 'AS') && oldDict.get('V') === undefined) {
-      return add({ kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: n, detail: 'an empty signature field was signed' });
+      return add({ kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: n, detail: `the empty signature field "${fieldName}" was signed` });
     }
     if (!isSig && keys.every((k) => k === 'V' || k === 'AP' || k === 'AS' || k === 'MK')) {
       // Filling in a field is permitted only where a certification signature says so (DocMDP 2 or 3): after a
       // plain approval signature a changed field value is how "shadow" attacks replace what the reader sees.
       const allowed = this.docMdp === 2 || this.docMdp === 3;
-      return add({ kind: 'form-field', status: allowed ? 'permitted' : 'not-permitted', object: n, detail: allowed ? 'a form field was filled in' : 'a form field value changed after signing, without a certification that allows form filling' });
+      return add({ kind: 'form-field', status: allowed ? 'permitted' : 'not-permitted', object: n, detail: allowed ? `the field "${fieldName}" was filled in` : `the field "${fieldName}" changed after signing, without a certification that allows form filling` });
     }
-    add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `form field ${n} changed (${keys.map((k) => `/${k}`).join(', ')})` });
+    add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `form field "${fieldName}" changed (${keys.map((k) => `/${k}`).join(', ')})` });
   }
 }
 
-/** Page (and inheritable page tree) entries that decide what a page shows. */
-const RENDERING_KEYS = new Set(['Contents', 'Resources', 'MediaBox', 'CropBox', 'BleedBox', 'TrimBox', 'ArtBox', 'Rotate', 'Group', 'UserUnit', 'BoxColorInfo', 'VP']);
+/** A reference to an object: from object `from` (-1: the trailer), in its entry `key` (`[]` for an array). */
+interface Referrer {
+  from: number;
+  key: string;
+}
+
+function isLocked(lock: FieldLock, fieldName: string): boolean {
+  // a lock names fields; a widget or kid of a locked field is locked with it
+  const named = lock.fields.some((f) => fieldName === f || fieldName.startsWith(`${f}.`));
+  return lock.action === 'All' || (lock.action === 'Include' ? named : !named);
+}
+
+/** Cross-reference streams and object streams are how an update is stored, not what it changes. */
+function isStructural(reader: PdfReader, n: number): boolean {
+  try {
+    const type = nameOf(dictOf(reader.getObject(n))?.get('Type'));
+    return type === 'XRef' || type === 'ObjStm';
+  } catch {
+    return false;
+  }
+}
+
+/** Adds the object numbers `o` refers to directly (not through other indirect objects). */
+function collectRefs(o: PdfObject, out: Set<number>, depth: number): void {
+  if (depth > 64) return;
+  if (o instanceof PdfRef) out.add(o.num);
+  else if (Array.isArray(o)) for (const x of o) collectRefs(x, out, depth + 1);
+  else if (o instanceof PdfDict || o instanceof PdfStream) for (const v of dictOf(o)!.map.values()) collectRefs(v, out, depth + 1);
+}
 
 function safePages(reader: PdfReader) {
   try {
@@ -349,10 +648,6 @@ function safePages(reader: PdfReader) {
   } catch {
     return [];
   }
-}
-
-function area(r: number[]): number {
-  return Math.abs((r[2]! - r[0]!) * (r[3]! - r[1]!));
 }
 
 function changedKeys(a: PdfDict, b: PdfDict): string[] {
@@ -376,6 +671,8 @@ function same(a: PdfObject, b: PdfObject): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]!));
   const na = numberOf(a);
   if (na !== undefined) return na === numberOf(b);
+  // a string is its bytes, whether written (…) or <…>
+  if (a instanceof PdfString && b instanceof PdfString) return a.bytes.length === b.bytes.length && a.bytes.every((x, i) => x === b.bytes[i]);
   return serialize(a) === serialize(b);
 }
 

@@ -1,6 +1,8 @@
 import { latin1 } from '../core/bytes.js';
-import { PdfDict, PdfRef, PdfString, nameOf, numberOf, type PdfObject } from './objects.js';
-import { findAll } from './lazy-bytes.js';
+import { enclosingObject } from './byte-range.js';
+import { PdfDict, PdfRef, PdfString, dictOf, nameOf, numberOf, type PdfObject } from './objects.js';
+import { ensureRange, findAll } from './lazy-bytes.js';
+import { PdfParser } from './parser.js';
 import type { PdfReader } from './reader.js';
 import { decodeTextString } from './text-string.js';
 
@@ -38,7 +40,12 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
   const form = reader.resolveDict(reader.catalog().get('AcroForm'));
   const fields = reader.resolve(form?.get('Fields'));
   if (!Array.isArray(fields)) return { signed, empty };
-  const pageOf = new Map(reader.pages().map((p, i) => [p.ref.num, i]));
+  const pageOf = new Map<number, number>();
+  try {
+    reader.pages().forEach((p, i) => pageOf.set(p.ref.num, i));
+  } catch {
+    // a broken page tree leaves the widgets' pages unknown; the signatures are still there to verify
+  }
   walkFormFields(reader, fields, (f) => {
     if (!f.terminal || f.fieldType !== 'Sig') return;
     const d = f.dict;
@@ -100,7 +107,49 @@ export function walkFormFields(reader: PdfReader, fields: readonly PdfObject[], 
   walk(fields, '', undefined, 0);
 }
 
-/** How many times `/ByteRange` appears in the file's bytes (signatures hidden from the form show up here). */
-export function countByteRanges(bytes: Uint8Array): number {
-  return findAll(bytes, latin1('/ByteRange'), MAX_FIELDS).length;
+/** A signature dictionary in the file's bytes that no signature field of the form reaches. */
+export interface HiddenSignature {
+  /** The object holding it, and where its `N G obj` header is. */
+  signatureRef: PdfRef;
+  offset: number;
+  signature: PdfDict;
+  /**
+   * `not-in-form`: the object is current but no field's /V names it; `superseded`: a later revision redefined
+   * the object, so a viewer no longer sees this version of it.
+   */
+  reason: 'not-in-form' | 'superseded';
+}
+
+const MAX_BYTE_RANGES = 1000;
+
+/**
+ * Signatures the form does not show: every `/ByteRange` in the raw bytes is traced to the object around it,
+ * and each signature dictionary that is not one of `reachable` (current definitions of the form's signature
+ * dictionaries, or the fields holding one inline) is returned. Such a signature is invisible in a viewer's
+ * signature panel, yet its bytes may be what a careless verifier checks.
+ */
+export function findHiddenSignatures(reader: PdfReader, reachable: readonly FoundSignature[]): HiddenSignature[] {
+  const bytes = reader.bytes;
+  const known = new Set(reachable.flatMap((f) => [f.signatureRef?.num ?? f.fieldRef.num]));
+  const seen = new Set<number>();
+  const out: HiddenSignature[] = [];
+  for (const at of findAll(bytes, latin1('/ByteRange'), MAX_BYTE_RANGES)) {
+    const obj = enclosingObject(bytes, at);
+    if (!obj || seen.has(obj.offset)) continue;
+    seen.add(obj.offset);
+    const current = reader.offsetOf(obj.num) === obj.offset;
+    if (current && known.has(obj.num)) continue;
+    let value: PdfObject;
+    try {
+      ensureRange(bytes, obj.offset, 512 * 1024);
+      value = new PdfParser(bytes, obj.offset, (r) => numberOf(reader.resolve(r))).readIndirectObject().value;
+    } catch {
+      continue;
+    }
+    // a field written with its signature dictionary inline: the field is the object found
+    const signature = value instanceof PdfDict ? (value.has('ByteRange') ? value : dictOf(value.get('V'))) : undefined;
+    if (!signature?.has('ByteRange')) continue;
+    out.push({ signatureRef: new PdfRef(obj.num, 0), offset: obj.offset, signature, reason: current ? 'not-in-form' : 'superseded' });
+  }
+  return out;
 }

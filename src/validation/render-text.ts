@@ -12,24 +12,38 @@ const COVERAGE: Record<string, string> = {
   'not-permitted-changes': 'later changes, NOT permitted',
 };
 
+const DOCMDP: Record<number, string> = { 1: 'no changes allowed', 2: 'form filling and signing allowed', 3: 'form filling, signing and annotations allowed' };
+
+const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
+
 /** A person's view of one signature: one block, Vietnamese names as they are. */
 function renderSignature(s: PdfSignatureReport): string {
   const lines: string[] = [];
-  const title = s.kind === 'document-timestamp' ? 'Document timestamp' : s.certification ? 'Certification signature' : 'Signature';
-  lines.push(`${title} #${s.index} "${s.fieldName}"${s.role ? ` [${s.role}]` : ''}: ${MARK[s.indication]}${s.subIndication ? ` (${s.subIndication})` : ''}`);
+  const title = s.hidden ? 'Hidden signature' : s.kind === 'document-timestamp' ? 'Document timestamp' : s.certification ? 'Certification signature' : 'Signature';
+  const where = s.hidden ? (s.hidden === 'superseded' ? ' (an earlier version of a redefined signature dictionary)' : ' (in no signature field of the form)') : ` "${s.fieldName}"`;
+  lines.push(`${title} #${s.index}${where}${s.role ? ` [${s.role}]` : ''}: ${MARK[s.indication]}${s.subIndication ? ` (${s.subIndication})` : ''}`);
   if (s.signer) {
     const id = [s.signer.subject.taxCode && `MST ${s.signer.subject.taxCode}`, s.signer.subject.citizenId && `CCCD ${s.signer.subject.citizenId}`].filter(Boolean).join(', ');
     lines.push(`  Signer:      ${s.signer.subject.commonName ?? s.signer.subject.display}${id ? ` (${id})` : ''}`);
     if (s.signer.subject.organization) lines.push(`  Organisation: ${s.signer.subject.organization}`);
     lines.push(`  Issuer:      ${s.signer.issuer.commonName ?? s.signer.issuer.display}`);
+    const key = s.signer.publicKey.type === 'RSA' ? `RSA ${s.signer.publicKey.bits}` : s.signer.publicKey.type === 'EC' ? `EC ${s.signer.publicKey.curve}` : s.signer.publicKey.oid;
+    lines.push(`  Certificate: ${day(s.signer.notBefore)} – ${day(s.signer.notAfter)}, ${key}${s.signer.keyUsage ? `, ${s.signer.keyUsage.join(' ')}` : ''}, serial ${s.signer.serialNumber}`);
   }
-  if (s.claimedSigningTime) lines.push(`  Signed at:   ${s.claimedSigningTime} (claimed by the signer)`);
+  if (s.claimedSigningTime) {
+    const validity = s.certificateValidAtClaimedTime === undefined ? '' : s.certificateValidAtClaimedTime ? ', certificate valid then' : ', certificate NOT valid then';
+    lines.push(`  Signed at:   ${s.claimedSigningTime} (claimed, ${s.claimedSigningTimeSource === 'signing-time' ? 'CMS signing-time' : '/M'}${validity})`);
+  }
   for (const t of s.timestamps) lines.push(`  Timestamp:   ${t.genTime ?? '?'}${t.tsa ? ` by ${t.tsa}` : ''}: ${t.valid ? 'valid' : 'INVALID'}`);
   if (s.reason) lines.push(`  Reason:      ${s.reason}`);
   if (s.location) lines.push(`  Location:    ${s.location}`);
-  lines.push(`  Integrity:   ByteRange ${s.integrity.byteRange ? 'ok' : 'BROKEN'}, digest ${yesNo(s.integrity.digest, 'matches', 'MISMATCH')}, signature ${yesNo(s.integrity.signatureValue, 'valid', 'INVALID')}`);
-  if (s.digestAlgorithm || s.signatureAlgorithm) lines.push(`  Algorithms:  ${[s.signatureAlgorithm, s.digestAlgorithm && `digest ${s.digestAlgorithm}`].filter(Boolean).join(', ')}`);
+  const i = s.integrity;
+  lines.push(`  Integrity:   ByteRange ${i.byteRange ? 'ok' : 'BROKEN'}, format ${i.format ? 'ok' : 'BROKEN'}, digest ${yesNo(i.digest, 'matches', 'MISMATCH')}, signature ${yesNo(i.signatureValue, 'valid', 'INVALID')}, signing certificate attribute ${i.signingCertificate === 'mismatch' ? 'MISMATCH' : i.signingCertificate}`);
+  if (s.digestAlgorithm || s.signatureAlgorithm) lines.push(`  Algorithms:  ${[s.subFilter, s.signatureAlgorithm, s.digestAlgorithm && `digest ${s.digestAlgorithm}`].filter(Boolean).join(', ')}`);
   if (s.chain) lines.push(`  Trust:       ${s.chain.status === 'valid' ? `chain to "${s.chain.chain[s.chain.chain.length - 1]?.subject.commonName ?? '?'}"` : s.chain.status}`);
+  if (s.level) lines.push(`  Level:       PAdES ${s.level}`);
+  if (s.certification) lines.push(`  Certifies:   DocMDP P=${s.certification.permissions} (${DOCMDP[s.certification.permissions]})`);
+  for (const l of s.fieldLocks ?? []) lines.push(`  Locks:       ${l.action === 'All' ? 'every field' : `${l.action === 'Include' ? '' : 'all fields but '}${l.fields.join(', ')}`}`);
   if (s.modifications) lines.push(`  Coverage:    ${COVERAGE[s.modifications.verdict]}${s.revision !== undefined ? ` (signs revision ${s.revision + 1})` : ''}`);
   for (const c of s.modifications?.changes.filter((c) => c.status !== 'permitted') ?? []) lines.push(`    - ${c.status === 'not-permitted' ? 'NOT PERMITTED' : 'reported'}: ${c.detail}`);
   for (const e of s.errors) lines.push(`  ! ${e}`);
@@ -37,10 +51,18 @@ function renderSignature(s: PdfSignatureReport): string {
   return lines.join('\n');
 }
 
-/** The report as text for people, e.g. `kyso verify`'s default output. */
+/**
+ * The report as text for people, e.g. `kyso verify`'s default output: a head line with the document's
+ * verdict, one block per signature (then per hidden signature), then the document's own errors and warnings.
+ *
+ * @example
+ * ```ts
+ * console.log(renderPdfReport(await verifyPdf(bytes, { trust: 'vn' }), 'quyet-dinh.pdf'));
+ * ```
+ */
 export function renderPdfReport(report: PdfVerificationReport, file?: string): string {
   const head = `${file ? `${file}: ` : ''}${MARK[report.indication]}${report.subIndication ? ` (${report.subIndication})` : ''} — ${report.signatures.length} signature${report.signatures.length === 1 ? '' : 's'}, ${report.revisions} revision${report.revisions === 1 ? '' : 's'}`;
-  const blocks = report.signatures.map(renderSignature);
+  const blocks = [...report.signatures, ...report.hiddenSignatures].map(renderSignature);
   const doc = [...report.errors.map((e) => `! ${e}`), ...report.warnings.map((w) => `· ${w}`)];
   if (report.emptySignatureFields.length) doc.push(`· empty signature fields: ${report.emptySignatureFields.join(', ')}`);
   return [head, ...blocks, ...doc].join('\n');

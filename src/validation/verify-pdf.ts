@@ -11,14 +11,14 @@ import { decodeStream } from '../pdf/filters.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import type { TrustStore } from '../pki/trust-store.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
-import { checkByteRange } from '../pdf/byte-range.js';
+import { checkByteRange, revisionEndingAt, signedRangeEnd } from '../pdf/byte-range.js';
 import { digestRanges, ensureRange } from '../pdf/lazy-bytes.js';
-import { analyseModifications, type ModificationReport } from '../pdf/modification-analysis.js';
-import { PdfDict, PdfStream, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
+import { analyseModifications, type FieldLock, type ModificationReport } from '../pdf/modification-analysis.js';
+import { PdfDict, PdfRef, PdfStream, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
 import { PdfReader, type PdfRevision } from '../pdf/reader.js';
-import { countByteRanges, findSignatureFields, type FoundSignature } from '../pdf/signature-scan.js';
+import { findHiddenSignatures, findSignatureFields, type HiddenSignature } from '../pdf/signature-scan.js';
 import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
-import { withDefaults, type ValidationPolicy } from './policy.js';
+import { withDefaults, type ConstraintLevel, type ResolvedPolicy, type ValidationPolicy } from './policy.js';
 import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 
 /** Options of {@link verifyPdf}. */
@@ -56,28 +56,43 @@ export type SignerFacts = Pick<CertificateInfo, 'subject' | 'issuer' | 'serialNu
 
 /** Verification of one signature (or document timestamp) of a PDF. */
 export interface PdfSignatureReport {
-  /** 1-based, in the order of the revisions they sign. */
+  /** 1-based, in the order of the revisions they sign (hidden signatures are numbered on their own). */
   index: number;
+  /** Fully qualified name of the signature field; empty for a hidden signature. */
   fieldName: string;
+  /**
+   * Set when no signature field of the form shows this signature: `not-in-form` (a signature dictionary nothing
+   * in the form refers to) or `superseded` (an older version of an object a later revision redefined).
+   */
+  hidden?: 'not-in-form' | 'superseded';
   kind: 'signature' | 'document-timestamp';
   subFilter?: string;
   /** 0-based index of the revision the signature covers. */
   revision?: number;
   byteRange?: number[];
-  /** `/M`, the claimed signing time, ISO 8601. */
+  /** The claimed signing time, ISO 8601: `/M`, else the CMS signing-time attribute. Claimed, not proven. */
   claimedSigningTime?: string;
+  /** Where the claimed signing time was read. */
+  claimedSigningTimeSource?: '/M' | 'signing-time';
+  /** Whether the signer's certificate was within its validity period at the claimed signing time. */
+  certificateValidAtClaimedTime?: boolean;
   reason?: string;
   location?: string;
   contactInfo?: string;
   name?: string;
   /** DocMDP level when this is a certification signature. */
   certification?: { permissions: 1 | 2 | 3 };
+  /** Fields this signature locks against later change (FieldMDP in its /Reference, or its field's /Lock). */
+  fieldLocks?: FieldLock[];
   /** Its role in the workflow, when the signing tool recorded it (kyso: `approved`, `issued`, `appendix`, `copy`). */
   role?: string;
   /** The PAdES baseline level the signature reaches: B-B, B-T (trusted time), B-LT (validation data in the document), B-LTA (time-stamped validation data). */
   level?: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   integrity: {
+    /** /ByteRange is well formed, covers a whole revision but the /Contents gap, and the gap is this dictionary's /Contents. */
     byteRange: boolean;
+    /** /Contents holds what the SubFilter requires: one SignerInfo, detached content (or an RFC 3161 token), a known digest. */
+    format: boolean;
     /** The message digest (or timestamp imprint) equals the digest of the signed bytes. */
     digest: boolean | null;
     signatureValue: boolean | null;
@@ -97,8 +112,13 @@ export interface PdfSignatureReport {
   warnings: string[];
 }
 
-/** Verification of a whole PDF. */
+/**
+ * Verification of a whole PDF. JSON-serialisable; its JSON form is documented by
+ * docs/pdf-verification-report.schema.json, which changes only by addition within a `schemaVersion`.
+ */
 export interface PdfVerificationReport {
+  /** The version of this report's shape (docs/pdf-verification-report.schema.json). */
+  schemaVersion: 1;
   /** The worst indication over all signatures (INDETERMINATE when the document has none). */
   indication: Indication;
   subIndication?: SubIndication;
@@ -106,6 +126,11 @@ export interface PdfVerificationReport {
   validationTime: string;
   revisions: number;
   signatures: PdfSignatureReport[];
+  /**
+   * Signature dictionaries found in the bytes that no signature field shows, each verified like the others.
+   * They do not count towards the document's indication (a viewer does not show them); a warning says they exist.
+   */
+  hiddenSignatures: PdfSignatureReport[];
   /** Empty signature fields, by name. */
   emptySignatureFields: string[];
   /** Problems of the document as a whole. */
@@ -135,6 +160,13 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const revisions = reader.revisions();
   const { signed, empty } = findSignatureFields(reader);
   const docMdp = certificationLevel(reader);
+  const hiddenFound = findHiddenSignatures(reader, signed);
+  const all: Candidate[] = [
+    ...signed.map((f) => ({ fieldName: f.fieldName, signature: f.signature, ...(f.signatureRef && { signatureRef: f.signatureRef }), field: reader.resolveDict(f.fieldRef) })),
+    ...hiddenFound.map((h) => ({ fieldName: '', signature: h.signature, signatureRef: h.signatureRef, hidden: h.reason })),
+  ];
+  // each signature hashes up to the whole file: a file made of thousands of them must not cost thousands of passes
+  const candidates = all.slice(0, MAX_SIGNATURES);
   const ctx: Ctx = {
     bytes,
     reader,
@@ -147,25 +179,36 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     dss: readDss(reader),
     online: options.online ?? false,
     ...(options.fetch && { fetch: options.fetch }),
+    locks: candidates.filter((c) => !c.hidden).flatMap((c) => fieldLocksOf(reader, c).map((lock) => ({ coveredEnd: coveredEnd(c.signature), lock }))),
   };
 
-  const reports: PdfSignatureReport[] = [];
-  for (const found of signed) reports.push(await verifyOne(ctx, found));
-  reports.sort((a, b) => (a.byteRange?.[2] ?? 0) + (a.byteRange?.[3] ?? 0) - ((b.byteRange?.[2] ?? 0) + (b.byteRange?.[3] ?? 0)));
+  const verified: PdfSignatureReport[] = [];
+  for (const c of candidates) verified.push(await verifyOne(ctx, c));
+  const byCoverage = (a: PdfSignatureReport, b: PdfSignatureReport) => (a.byteRange?.[2] ?? 0) + (a.byteRange?.[3] ?? 0) - ((b.byteRange?.[2] ?? 0) + (b.byteRange?.[3] ?? 0));
+  const reports = verified.filter((r) => !r.hidden).sort(byCoverage);
+  const hiddenReports = verified.filter((r) => r.hidden).sort(byCoverage);
   reports.forEach((r, i) => (r.index = i + 1));
+  hiddenReports.forEach((r, i) => (r.index = i + 1));
   assignLevels(reports, ctx);
 
   const errors: string[] = [];
   const warnings: string[] = [];
   if (reader.repaired) warnings.push('the cross-reference data is broken; the document was read by scanning its objects');
-  const hidden = countByteRanges(bytes) - signed.length;
-  if (hidden > 0) warnings.push(`${hidden} /ByteRange ${hidden === 1 ? 'entry is' : 'entries are'} not reachable from the form's signature fields`);
+  const notInForm = hiddenReports.filter((r) => r.hidden === 'not-in-form').length;
+  const superseded = hiddenReports.length - notInForm;
+  if (notInForm) warnings.push(`${notInForm} signature${notInForm === 1 ? ' is' : 's are'} in the file but in no signature field of the form (hidden; listed apart)`);
+  if (superseded) warnings.push(`${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`);
   let indication: Indication = 'TOTAL_PASSED';
   let subIndication: SubIndication | undefined;
   if (reports.length === 0) {
     indication = 'INDETERMINATE';
     subIndication = 'SIGNED_DATA_NOT_FOUND';
     errors.push('the document has no signature');
+  }
+  if (all.length > MAX_SIGNATURES) {
+    indication = 'INDETERMINATE';
+    subIndication = 'FORMAT_FAILURE';
+    errors.push(`the document holds ${all.length} signatures; only the first ${MAX_SIGNATURES} were verified`);
   }
   for (const r of reports) {
     const worse = worstIndication(indication, r.indication);
@@ -175,16 +218,21 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     }
   }
   return {
+    schemaVersion: 1,
     indication,
     ...(subIndication && { subIndication }),
     validationTime: time.toISOString(),
     revisions: revisions.length,
     signatures: reports,
+    hiddenSignatures: hiddenReports,
     emptySignatureFields: empty.map((e) => e.fieldName),
     errors,
     warnings,
   };
 }
+
+/** Most signatures (shown and hidden) verified in one document. */
+const MAX_SIGNATURES = 500;
 
 interface Ctx {
   bytes: Uint8Array;
@@ -192,16 +240,28 @@ interface Ctx {
   revisions: PdfRevision[];
   time: Date;
   trust?: TrustStore;
-  policy: Required<ValidationPolicy>;
+  policy: ResolvedPolicy;
   intermediates: Uint8Array[];
   docMdp?: { level: 1 | 2 | 3; signature: PdfDict };
   /** Validation data the document carries in its DSS. */
   dss: { certificates: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] };
   online: boolean;
   fetch?: typeof globalThis.fetch;
+  /** Every FieldMDP lock of the form's signatures, with where the locking signature's coverage ends. */
+  locks: { coveredEnd: number; lock: FieldLock }[];
 }
 
-async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureReport> {
+/** A signature dictionary to verify: from a signature field, or hidden. */
+interface Candidate {
+  fieldName: string;
+  signature: PdfDict;
+  signatureRef?: PdfRef;
+  /** The signature field's dictionary (for its /Lock). */
+  field?: PdfDict | undefined;
+  hidden?: HiddenSignature['reason'];
+}
+
+async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport> {
   const sig = found.signature;
   const type = nameOf(sig.get('Type'));
   const subFilter = nameOf(sig.get('SubFilter'));
@@ -215,20 +275,23 @@ async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureR
   const report: PdfSignatureReport = {
     index: 0,
     fieldName: found.fieldName,
+    ...(found.hidden && { hidden: found.hidden }),
     kind,
     ...(subFilter && { subFilter }),
-    ...(claimed && { claimedSigningTime: claimed.toISOString() }),
+    ...(claimed && { claimedSigningTime: claimed.toISOString(), claimedSigningTimeSource: '/M' as const }),
     ...optional('reason', text('Reason')),
     ...optional('location', text('Location')),
     ...optional('contactInfo', text('ContactInfo')),
     ...optional('name', text('Name')),
-    integrity: { byteRange: false, digest: null, signatureValue: null, signingCertificate: 'absent' },
+    integrity: { byteRange: false, format: false, digest: null, signatureValue: null, signingCertificate: 'absent' },
     timestamps: [],
     indication: 'TOTAL_PASSED',
     errors: [],
     warnings: [],
   };
   if (ctx.docMdp?.signature === sig) report.certification = { permissions: ctx.docMdp.level };
+  const locks = fieldLocksOf(ctx.reader, found);
+  if (locks.length) report.fieldLocks = locks;
   const role = nameOf(ctx.reader.resolveDict(ctx.reader.resolveDict(sig.get('Prop_Build'))?.get('Kyso'))?.get('Role'));
   if (role) report.role = role;
   const fail = (sub: SubIndication, message: string) => {
@@ -252,9 +315,12 @@ async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureR
   report.integrity.byteRange = br.ok;
   for (const p of br.problems) fail('FORMAT_FAILURE', p);
   if (br.coveredEnd !== undefined) {
-    const rev = ctx.revisions.findIndex((r) => r.end === br.coveredEnd || (r.end > br.coveredEnd! && onlyEol(ctx.bytes, br.coveredEnd!, r.end)));
+    const rev = revisionEndingAt(ctx.bytes, ctx.revisions, br.coveredEnd);
     if (rev >= 0) report.revision = rev;
-    else if (br.ok) fail('FORMAT_FAILURE', `the signed range ends at byte ${br.coveredEnd}, which is not the end of a revision`);
+    else if (br.ok) {
+      report.integrity.byteRange = false;
+      fail('FORMAT_FAILURE', `the signed range ends at byte ${br.coveredEnd}, which is not the end of a revision`);
+    }
   }
   if (!br.ok || !br.contents || !br.byteRange) return report;
 
@@ -267,15 +333,18 @@ async function verifyOne(ctx: Ctx, found: FoundSignature): Promise<PdfSignatureR
     return report;
   }
   const ranges: [number, number][] = [[br.byteRange[0]!, br.byteRange[1]!], [br.byteRange[2]!, br.byteRange[3]!]];
+  report.integrity.format = true;
   if (kind === 'document-timestamp') await checkDocumentTimestamp(ctx, report, br.contents, ranges, fail);
   else await checkSignature(ctx, report, cms, ranges, subFilter, fail, doubt);
 
   // 3. Changes after it
   if (br.coveredEnd !== undefined) {
-    const docMdp = ctx.docMdp && coveredEndOf(ctx.docMdp.signature) <= br.coveredEnd ? ctx.docMdp.level : undefined;
-    report.modifications = analyseModifications(ctx.bytes, ctx.reader, br.coveredEnd, ctx.revisions, docMdp ? { docMdp } : {});
+    const docMdp = ctx.docMdp && coveredEnd(ctx.docMdp.signature) <= br.coveredEnd ? ctx.docMdp.level : undefined;
+    const fieldLocks = ctx.locks.filter((l) => l.coveredEnd <= br.coveredEnd!).map((l) => l.lock);
+    report.modifications = analyseModifications(ctx.bytes, ctx.reader, br.coveredEnd, ctx.revisions, { ...(docMdp && { docMdp }), ...(fieldLocks.length && { fieldLocks }) });
     if (report.modifications.verdict === 'not-permitted-changes') {
-      fail('SIG_CONSTRAINTS_FAILURE', 'the document was changed after this signature in a way that is not permitted');
+      // ETSI EN 319 102-1 format checking (as EU DSS does for DocMDP/FieldMDP and undefined changes)
+      fail('FORMAT_FAILURE', 'the document was changed after this signature in a way that is not permitted');
     } else if (report.modifications.verdict === 'changes-reported') {
       report.warnings.push('the document was changed after this signature (annotations, form data or metadata); the changes are listed');
     }
@@ -294,21 +363,12 @@ function withoutPadding(contents: Uint8Array, report: PdfSignatureReport): Uint8
   }
 }
 
-function coveredEndOf(sig: PdfDict): number {
-  const br = sig.get('ByteRange');
-  return Array.isArray(br) && br.length === 4 ? (numberOf(br[2]) ?? 0) + (numberOf(br[3]) ?? 0) : Infinity;
-}
-
-function onlyEol(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (bytes[i] !== 0x0a && bytes[i] !== 0x0d) return false;
-  return true;
-}
-
 type Fail = (sub: SubIndication, message: string) => void;
 
 async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedSignedData, ranges: [number, number][], subFilter: string | undefined, fail: Fail, doubt: Fail): Promise<void> {
   const si = cms.signerInfos[0];
   if (!si || cms.signerInfos.length !== 1) {
+    report.integrity.format = false;
     fail('FORMAT_FAILURE', `the CMS holds ${cms.signerInfos.length} SignerInfos; a PDF signature has exactly one`);
     if (!si) return;
   }
@@ -316,6 +376,7 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   report.digestAlgorithm = hash ?? si.digestAlgorithmOid;
   if (si.signatureAlgorithm) report.signatureAlgorithm = `${si.signatureAlgorithm.scheme} with ${si.signatureAlgorithm.hash}`;
   if (!hash || signatureFromOid(si.digestAlgorithmOid)) {
+    report.integrity.format = false;
     fail('FORMAT_FAILURE', `unsupported or invalid digest algorithm ${si.digestAlgorithmOid}`);
     return;
   }
@@ -329,7 +390,10 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     if (!sha1Matches) fail('HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
     verification = await verifySignerInfo(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.intermediates });
   } else {
-    if (cms.eContent !== undefined) fail('FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
+    if (cms.eContent !== undefined) {
+      report.integrity.format = false;
+      fail('FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
+    }
     if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') report.warnings.push(`unusual SubFilter ${subFilter ?? '(none)'}`);
     // Without signed attributes the signature is over the signed bytes themselves: only then are they joined.
     const content = si.signedAttributes ? {} : { content: concatBytes(ranges.map(([o, l]) => (ensureRange(ctx.bytes, o, l), ctx.bytes.subarray(o, o + l)))) };
@@ -363,8 +427,8 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     publicKey: cert.publicKey,
     fingerprintSha256: cert.fingerprintSha256,
   };
-  if (!ctx.policy.allowSha1 && (hash === 'SHA-1' || si.signatureAlgorithm?.hash === 'SHA-1')) doubt('CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is not accepted by the validation policy');
-  if (cert.publicKey.type === 'RSA' && cert.publicKey.bits < ctx.policy.minRsaBits) doubt('CRYPTO_CONSTRAINTS_FAILURE', `an RSA key of ${cert.publicKey.bits} bits is below the policy's ${ctx.policy.minRsaBits}`);
+  if (hash === 'SHA-1' || si.signatureAlgorithm?.hash === 'SHA-1') constrain(report, ctx.policy.sha1, doubt, 'SHA-1 is used, which the validation policy does not accept');
+  if (cert.publicKey.type === 'RSA' && cert.publicKey.bits < ctx.policy.minRsaBits) constrain(report, ctx.policy.weakKey, doubt, `an RSA key of ${cert.publicKey.bits} bits is below the policy's ${ctx.policy.minRsaBits}`);
 
   // signature timestamps: proof that the signature existed at genTime
   let poe: Date | undefined;
@@ -374,8 +438,15 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     if (ts.report.valid && ts.genTime && (!poe || ts.genTime < poe)) poe = ts.genTime;
     if (!ts.report.valid) report.warnings.push(`a signature timestamp does not verify: ${ts.report.problems.join('; ')}`);
   }
-  const claimed: Date | undefined = report.claimedSigningTime ? new Date(report.claimedSigningTime) : si.signingTime;
-  if (claimed && (claimed < cert.notBefore || claimed > cert.notAfter)) report.warnings.push(`the claimed signing time ${claimed.toISOString()} is outside the certificate's validity`);
+  if (!report.claimedSigningTime && si.signingTime) {
+    report.claimedSigningTime = si.signingTime.toISOString();
+    report.claimedSigningTimeSource = 'signing-time';
+  }
+  const claimed: Date | undefined = report.claimedSigningTime ? new Date(report.claimedSigningTime) : undefined;
+  if (claimed) {
+    report.certificateValidAtClaimedTime = claimed >= cert.notBefore && claimed <= cert.notAfter;
+    if (!report.certificateValidAtClaimedTime) report.warnings.push(`the claimed signing time ${claimed.toISOString()} is outside the certificate's validity`);
+  }
 
   if (!ctx.trust) {
     doubt('NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
@@ -467,11 +538,13 @@ async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, toke
   try {
     parsed = parseTimestampToken(token);
   } catch (e) {
+    report.integrity.format = false;
     fail('FORMAT_FAILURE', `the document timestamp is not a readable RFC 3161 token: ${(e as Error).message}`);
     return;
   }
   const hash = parsed.messageImprint.hash ?? digestFromOid(parsed.messageImprint.hashAlgorithmOid);
   if (!hash) {
+    report.integrity.format = false;
     fail('FORMAT_FAILURE', 'the document timestamp uses an unknown digest');
     return;
   }
@@ -548,3 +621,39 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
+/** Applies a policy constraint that is not met: `fail` lowers the indication, `warn` lists it, `ignore` drops it. */
+function constrain(report: PdfSignatureReport, level: ConstraintLevel, doubt: Fail, message: string): void {
+  if (level === 'fail') doubt('CRYPTO_CONSTRAINTS_FAILURE', message);
+  else if (level === 'warn') report.warnings.push(message);
+}
+
+/**
+ * The FieldMDP locks a signature sets: the FieldMDP transform in its /Reference, and the /Lock dictionary of
+ * the field it signs (ISO 32000-2, 12.8.2.4 and table 233).
+ */
+function fieldLocksOf(reader: PdfReader, c: Candidate): FieldLock[] {
+  const out: FieldLock[] = [];
+  const read = (params: PdfDict | undefined) => {
+    const action = nameOf(reader.resolve(params?.get('Action')));
+    if (action !== 'All' && action !== 'Include' && action !== 'Exclude') return;
+    const list = reader.resolve(params?.get('Fields'));
+    const fields = (Array.isArray(list) ? list : []).map((f) => reader.resolve(f)).filter((f): f is PdfString => f instanceof PdfString).map((f) => decodeTextString(f));
+    out.push({ action, fields });
+  };
+  try {
+    const refs = reader.resolve(c.signature.get('Reference'));
+    for (const r of Array.isArray(refs) ? refs.slice(0, 32) : []) {
+      const d = reader.resolveDict(r);
+      if (nameOf(d?.get('TransformMethod')) === 'FieldMDP') read(reader.resolveDict(d?.get('TransformParams')));
+    }
+    if (c.field?.has('Lock')) read(reader.resolveDict(c.field.get('Lock')));
+  } catch {
+    // an unreadable lock locks nothing; the signature's own checks report the damage
+  }
+  return out;
+}
+
+/** Where a signature's signed bytes end; a malformed /ByteRange sorts last. */
+function coveredEnd(sig: PdfDict): number {
+  return signedRangeEnd(sig) ?? Infinity;
+}

@@ -2,27 +2,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { concatBytes, latin1 } from '../../src/core/bytes.js';
-import { IncrementalWriter } from '../../src/pdf/incremental-writer.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, name } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { loadPkcs12Signer, signPdf, verifyPdf, type Signer } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
+import { addToFirstPage, annotation, appendRawUpdate, appendUpdate, contentStream, firstPage } from '../fixtures/pdf-updates.js';
 
 let signer: Signer;
 let plain: Uint8Array;
 let signed: Uint8Array;
 const trust = () => [pkiFile('root.cert.pem')];
 
-/** Appends an incremental update made by `edit` (the attacker's or a later signer's revision). */
-function appendUpdate(bytes: Uint8Array, edit: (w: IncrementalWriter, r: PdfReader) => void): Uint8Array {
-  const reader = PdfReader.open(bytes);
-  const writer = new IncrementalWriter(reader);
-  edit(writer, reader);
-  return concatBytes([bytes, writer.build().update]);
-}
-
-const pageRef = (r: PdfReader) => r.pages()[0]!.ref;
-const contentStream = (text: string) => new PdfStream(new PdfDict(), latin1(`BT /F1 24 Tf 72 700 Td (${text}) Tj ET`));
+const pageRef = firstPage;
 
 beforeAll(async () => {
   signer = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
@@ -40,7 +31,7 @@ describe('verifyPdf on our own signatures', () => {
     const r = await verifyPdf(signed, { trust: trust() });
     expect(r.indication).toBe('TOTAL_PASSED');
     const s = r.signatures[0]!;
-    expect(s.integrity).toEqual({ byteRange: true, digest: true, signatureValue: true, signingCertificate: 'match' });
+    expect(s.integrity).toEqual({ byteRange: true, format: true, digest: true, signatureValue: true, signingCertificate: 'match' });
     expect(s.signer?.subject.commonName).toBe('Nguyễn Văn An');
     expect(s.signer?.subject.citizenId).toBe('001089012345');
     expect(s.reason).toBe('Phê duyệt');
@@ -58,6 +49,29 @@ describe('verifyPdf on our own signatures', () => {
     const r = await verifyPdf(await signPdf(plain, { signer: expired }), { trust: trust() });
     expect(r.indication).toBe('INDETERMINATE');
     expect(r.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
+  });
+  it('a signer under another root: NO_CERTIFICATE_CHAIN_FOUND with our root, passed with its own', async () => {
+    const stranger = await signPdf(plain, { signer: await loadPkcs12Signer(pkiFile('stranger.p12'), { password: P12_PASSWORD }) });
+    const r = await verifyPdf(stranger, { trust: trust() });
+    expect([r.indication, r.subIndication]).toEqual(['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']);
+    expect((await verifyPdf(stranger, { trust: [pkiFile('other-root.cert.pem')] })).indication).toBe('TOTAL_PASSED');
+  });
+  it('a certificate whose key usage does not allow signing is INDETERMINATE (CHAIN_CONSTRAINTS_FAILURE)', async () => {
+    const r = await verifyPdf(await signPdf(plain, { signer: await loadPkcs12Signer(pkiFile('nosign.p12'), { password: P12_PASSWORD }) }), { trust: trust() });
+    expect([r.indication, r.subIndication]).toEqual(['INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE']);
+    expect(r.signatures[0]!.chain?.status).toBe('key-usage');
+  });
+  it('reports whether the certificate was valid at the claimed signing time (/M)', async () => {
+    const expired = await loadPkcs12Signer(pkiFile('expired.p12'), { password: P12_PASSWORD });
+    const then = await signPdf(plain, { signer: expired, signingTime: new Date('2020-06-01T00:00:00Z') });
+    const s = (await verifyPdf(then, { trust: trust() })).signatures[0]!;
+    expect(s).toMatchObject({ claimedSigningTime: '2020-06-01T00:00:00.000Z', claimedSigningTimeSource: '/M', certificateValidAtClaimedTime: true });
+    const late = (await verifyPdf(await signPdf(plain, { signer: expired, signingTime: new Date('2022-06-01T00:00:00Z') }), { trust: trust() })).signatures[0]!;
+    expect(late.certificateValidAtClaimedTime).toBe(false);
+    expect(late.warnings.join()).toMatch(/outside the certificate's validity/);
+    // the claimed time is not proof: at the validation time the certificate has expired, whatever /M says
+    expect(late.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
+    expect((await verifyPdf(then, { trust: trust(), time: new Date('2020-06-02T00:00:00Z') })).indication).toBe('TOTAL_PASSED');
   });
   it('a later signature keeps the earlier one passed, with its changes permitted', async () => {
     const p256 = await loadPkcs12Signer(pkiFile('p256.p12'), { password: P12_PASSWORD });
@@ -114,7 +128,13 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
 
   it('USF: /Contents removed', () => notPassed(rewriteSig((s) => s.delete('Contents'))));
   it('USF: /Contents empty', () => notPassed(rewriteSig((s) => s.set('Contents', new PdfString(new Uint8Array(0), true)))));
+  it('USF: /Contents null', () => notPassed(rewriteSig((s) => s.set('Contents', null))));
+  it('USF: /Contents a zero-filled placeholder', () => notPassed(rewriteSig((s) => s.set('Contents', new PdfString(new Uint8Array(8192), true)))));
   it('USF: /ByteRange null', () => notPassed(rewriteSig((s) => s.set('ByteRange', null))));
+  it('USF: /ByteRange [0 0 0 0] and a /ByteRange covering nothing after the gap', async () => {
+    await notPassed(rewriteSig((s) => s.set('ByteRange', [0, 0, 0, 0])));
+    await notPassed(rewriteSig((s) => s.set('ByteRange', [0, 10, 20, 0])));
+  });
   it('USF: /ByteRange removed', () => notPassed(rewriteSig((s) => s.delete('ByteRange'))));
   it('USF: /ByteRange malformed', () => notPassed(rewriteSig((s) => s.set('ByteRange', [0, -5, name('x'), 2]))));
   it('ISA: a new revision replaces the page content (with xref and trailer)', () =>
@@ -181,25 +201,6 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
     const t = concatBytes([signed.subarray(0, at), latin1('/Contents <00>'), signed.subarray(at + '/Type /Sig'.length)]);
     await notPassed(t);
   });
-  it('Shadow hide: an overlay annotation hides content after signing', () =>
-    notPassed(
-      appendUpdate(signed, (w, r) => {
-        const ap = w.allocate();
-        w.set(ap, new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 595, 842]), latin1('1 1 1 rg 0 0 595 842 re f')));
-        const annot = w.allocate();
-        w.set(annot, new PdfDict().set('Type', name('Annot')).set('Subtype', name('Square')).set('Rect', [0, 0, 595, 842]).set('AP', new PdfDict().set('N', ap)));
-        const page = r.pages()[0]!;
-        const annots = r.resolve(page.dict.get('Annots'));
-        const list = [...(Array.isArray(annots) ? annots : []), annot];
-        const annotsRef = page.dict.get('Annots');
-        if (annotsRef instanceof PdfRef) w.set(annotsRef, list);
-        else w.set(page.ref, page.dict.clone().set('Annots', list));
-        // the hidden-content variant also swaps the page's content, as the attack does
-        const c = w.allocate();
-        w.set(c, contentStream('hidden'));
-        w.set(page.ref, page.dict.clone().set('Annots', list).set('Contents', c));
-      }),
-    ));
   it('Shadow replace: a form field value replaced after an approval signature', () =>
     notPassed(
       appendUpdate(signed, (w, r) => {
@@ -208,7 +209,7 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
         w.set(text, r.resolveDict(text)!.clone().set('V', new PdfString(latin1('9.000.000'))));
       }),
     ));
-  it('Shadow hide-and-replace: a whole object replaced by a new version', () =>
+  it('Shadow replace: a content stream replaced by a new version of the same object', () =>
     notPassed(
       appendUpdate(signed, (w, r) => {
         const contents = r.pages()[0]!.dict.get('Contents');
@@ -216,6 +217,70 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
         w.set(ref, contentStream('replaced'));
       }),
     ));
+});
+
+/**
+ * Shadow attacks proper: the attacker prepares the document the victim signs, with content hidden in it, and
+ * reveals it in an update afterwards (Mainka, Mladenov, Rohlmann, Schwenk 2021).
+ */
+describe('Shadow hide and hide-and-replace, with the hidden content prepared before signing', () => {
+  let coverRef: PdfRef;
+  let hiddenPage: PdfRef;
+  let prepared: Uint8Array;
+  beforeAll(async () => {
+    // signed page: "1.000.000" shown; underneath, "9.000.000" covered by a white annotation; a second page
+    // saying "9.000.000" is in the file but not in the page tree
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.TimesRoman);
+    const page = doc.addPage([595, 842]);
+    page.drawText('So tien: 9.000.000 dong', { x: 72, y: 700, size: 14, font });
+    page.drawText('So tien: 1.000.000 dong', { x: 72, y: 770, size: 14, font });
+    doc.addPage([595, 842]).drawText('So tien: 9.000.000 dong', { x: 72, y: 770, size: 14, font });
+    const hidden = doc.getPage(1).ref;
+    doc.removePage(1);
+    const bytes = appendUpdate(await doc.save({ useObjectStreams: false }), (w, r) => {
+      const ap = w.allocate();
+      w.set(ap, new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 300, 40]), latin1('1 1 1 rg 0 0 300 40 re f')));
+      coverRef = addToFirstPage(w, r, annotation('Square', [60, 690, 360, 730]).set('AP', new PdfDict().set('N', ap)));
+    });
+    hiddenPage = new PdfRef(hidden.objectNumber, 0);
+    prepared = await signPdf(bytes, { signer });
+    expect((await verifyPdf(prepared, { trust: trust() })).indication).toBe('TOTAL_PASSED');
+  });
+  const notPassed = async (bytes: Uint8Array) => {
+    const r = await verifyPdf(bytes, { trust: trust() });
+    expect(r.indication).toBe('TOTAL_FAILED');
+    expect(r.signatures[0]!.modifications?.verdict).toBe('not-permitted-changes');
+  };
+  it('hide: the covering annotation removed from the page', () =>
+    notPassed(appendUpdate(prepared, (w, r) => {
+      const page = r.pages()[0]!;
+      const annots = (r.resolve(page.dict.get('Annots')) as PdfRef[]).filter((a) => a.num !== coverRef.num);
+      const ref = page.dict.get('Annots');
+      if (ref instanceof PdfRef) w.set(ref, annots);
+      else w.set(page.ref, page.dict.clone().set('Annots', annots));
+    })));
+  it("hide: the covering annotation's appearance emptied (same object, new version)", () =>
+    notPassed(appendUpdate(prepared, (w, r) => {
+      const ap = r.resolveDict(r.resolveDict(coverRef)!.get('AP'))!.get('N') as PdfRef;
+      w.set(ap, new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 300, 40]), new Uint8Array(0)));
+    })));
+  it('hide: the covering annotation flagged hidden', () =>
+    notPassed(appendUpdate(prepared, (w, r) => w.set(coverRef, r.resolveDict(coverRef)!.clone().set('F', 2)))));
+  it('hide-and-replace: the page tree pointed at the prepared page', () =>
+    notPassed(appendUpdate(prepared, (w, r) => {
+      const pagesRef = r.catalog().get('Pages') as PdfRef;
+      w.set(pagesRef, r.resolveDict(pagesRef)!.clone().set('Kids', [hiddenPage]));
+    })));
+  it('hide-and-replace: the trailer pointed at a prepared catalog', () => {
+    const r = PdfReader.open(prepared);
+    const pages = r.size;
+    const update = appendRawUpdate(prepared, [
+      [pages, new PdfDict().set('Type', name('Pages')).set('Kids', [hiddenPage]).set('Count', 1)],
+      [pages + 1, r.catalog().clone().set('Pages', new PdfRef(pages, 0))],
+    ], { trailer: { Root: new PdfRef(pages + 1, 0) } });
+    return notPassed(update);
+  });
 });
 
 describe('malformed input ends in bounded time with a typed error or a failed verdict', () => {
@@ -251,17 +316,7 @@ describe('malformed input ends in bounded time with a typed error or a failed ve
 });
 
 describe('certification signatures (DocMDP) and what may follow them', () => {
-  const overlay = (bytes: Uint8Array) =>
-    appendUpdate(bytes, (w, r) => {
-      const annot = w.allocate();
-      w.set(annot, new PdfDict().set('Type', name('Annot')).set('Subtype', name('FreeText')).set('Rect', [50, 700, 300, 760]).set('Contents', new PdfString(latin1('Evil annotation'))));
-      const page = r.pages()[0]!;
-      const annots = r.resolve(page.dict.get('Annots'));
-      const list = [...(Array.isArray(annots) ? annots : []), annot];
-      const ref = page.dict.get('Annots');
-      if (ref instanceof PdfRef) w.set(ref, list);
-      else w.set(page.ref, page.dict.clone().set('Annots', list));
-    });
+  const overlay = (bytes: Uint8Array) => appendUpdate(bytes, (w, r) => addToFirstPage(w, r, annotation('FreeText', [50, 700, 300, 760], 'Evil annotation')));
 
   it('P=2: a later approval signature is permitted, an added annotation (Evil Annotation) is not', async () => {
     const certified = await signPdf(plain, { signer, certify: 2 });
