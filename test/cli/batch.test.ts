@@ -7,7 +7,7 @@ import { verifyPdf } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
 import { scratchDir } from '../fixtures/tools.js';
 import { CLI, kyso, kysoAsync } from './cli-helpers.js';
-import { runOnSmallDisk } from '../fixtures/full-disk.js';
+import { runOnTestDisk } from '../fixtures/full-disk.js';
 
 const pw = { PW: P12_PASSWORD };
 const key = () => ['--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'];
@@ -64,7 +64,7 @@ describe('kyso sign over many files', () => {
       expect(m.filter((e) => e.status === 'not-started').length).toBeGreaterThan(0);
     });
   });
-  it('SIGINT finishes the files in flight, leaves no partial output, and --resume completes the batch', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s finishes the files in flight, leaves no partial output, and --resume completes the batch', async (signal) => {
     const dir = scratchDir('kyso-batch-');
     await makeTree(join(dir, 'in'), 400); // enough that the signal always lands mid-batch
     const child = spawn(process.execPath, [CLI, 'sign', join(dir, 'in'), '-o', join(dir, 'out'), ...key(), '--jobs', '2'], { env: { ...process.env, ...pw } });
@@ -75,7 +75,7 @@ describe('kyso sign over many files', () => {
       // a loaded machine may deliver many lines in one chunk: signal once at least five files are done
       if (!sent && (stderr.match(/^signed /gm) ?? []).length >= 5) {
         sent = true;
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     });
     const status = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
@@ -104,7 +104,7 @@ describe('kyso sign over many files', () => {
     await makeTree(join(dir, 'in'), 40);
     const small = join(dir, 'small');
     const left = join(dir, 'left');
-    const r = runOnSmallDisk(small, 96, left, [process.execPath, CLI, 'sign', join(dir, 'in'), '-o', join(small, 'out'), ...key(), '--jobs', '2', '--json'], pw);
+    const r = runOnTestDisk(small, 'size=96k', left, [process.execPath, CLI, 'sign', join(dir, 'in'), '-o', join(small, 'out'), ...key(), '--jobs', '2', '--json'], pw);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toContain('stopping: the output disk is full');
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Entry & { summary?: { signed: number; failed: number; notStarted: number } });
@@ -136,10 +136,24 @@ describe('kyso sign over many files', () => {
     writeFileSync(join(dir, 'a.pdf'), one);
     const small = join(dir, 'small');
     const left = join(dir, 'left');
-    const r = runOnSmallDisk(small, 4, left, [process.execPath, CLI, 'sign', join(dir, 'a.pdf'), '-o', join(small, 'a-signed.pdf'), ...key()], pw);
+    const r = runOnTestDisk(small, 'size=4k', left, [process.execPath, CLI, 'sign', join(dir, 'a.pdf'), '-o', join(small, 'a-signed.pdf'), ...key()], pw);
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/no space left.*\[ERR_DISK_FULL\]/);
     expect(readdirSync(left)).toEqual([]);
     expect(readFileSync(join(dir, 'a.pdf')).equals(Buffer.from(one))).toBe(true);
+  });
+  it('a read-only output disk: a clear ERR_IO naming the folder, exit 1, inputs untouched, no output', async () => {
+    const dir = scratchDir('kyso-batch-');
+    await makeTree(join(dir, 'in'), 4);
+    const ro = join(dir, 'ro');
+    const left = join(dir, 'left');
+    const r = runOnTestDisk(ro, 'size=1m,ro', left, [process.execPath, CLI, 'sign', join(dir, 'in'), '-o', join(ro, 'out'), ...key(), '--json'], pw);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Entry);
+    const failed = lines.filter((l) => l.status === 'failed');
+    expect(failed).toHaveLength(4);
+    for (const f of failed) expect(f.error).toMatchObject({ code: 'ERR_IO', message: expect.stringMatching(/read-only file system/i) });
+    expect(r.stderr).toMatch(/manifest was not written.*\[ERR_IO\]/);
+    expect(readdirSync(left)).toEqual([]);
   });
 });

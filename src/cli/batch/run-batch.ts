@@ -1,4 +1,5 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { access, mkdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
@@ -82,8 +83,8 @@ export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntr
     for (let i = queue.shift(); i !== undefined && !stopping; i = queue.shift()) {
       const e = entries[i]!;
       const folder = dirname(e.output);
-      if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
-      const r = await folders.get(folder)!.then(() => sign(e), (err) => ({ ok: false as const, error: fileError(writeError(folder, err)) }));
+      if (!folders.has(folder)) folders.set(folder, makeFolder(folder));
+      const r = await folders.get(folder)!.then(() => sign(e), (err) => ({ ok: false as const, error: fileError(err) }));
       if (r.ok) Object.assign(e, { status: 'signed', sha256Before: r.sha256Before, sha256After: r.sha256After, signer: who, time: new Date().toISOString() });
       else Object.assign(e, { status: 'failed', error: r.error, time: new Date().toISOString() });
       record(e);
@@ -178,6 +179,21 @@ class SignWorker {
 
   terminate(): Promise<number> {
     return this.worker.terminate();
+  }
+}
+
+/**
+ * Creates an output folder. A recursive mkdir on a read-only or unwritable disk fails with ENOENT for the part
+ * it could not create; the nearest existing folder tells the real reason (EROFS, EACCES).
+ */
+async function makeFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (cause) {
+    let existing = dirname(folder);
+    while (existing !== dirname(existing) && !(await stat(existing).then(() => true, () => false))) existing = dirname(existing);
+    const reason = await access(existing, constants.W_OK).then(() => cause, (e: unknown) => e);
+    throw writeError(folder, reason);
   }
 }
 
