@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -20,6 +20,13 @@ async function makeTree(dir: string, n: number, corruptAt?: number): Promise<voi
     const sub = i % 3 === 0 ? 'phong-a' : i % 3 === 1 ? 'phong-b' : 'phong-b/con';
     writeFileSync(join(dir, sub, `van-ban-${String(i).padStart(3, '0')}.pdf`), i === corruptAt ? 'this is not a PDF' : one);
   }
+}
+
+/** Every file below `dir`, at any depth. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
 }
 
 type Entry = { input: string; output: string; status: string; sha256Before?: string; sha256After?: string; error?: { code: string } };
@@ -115,17 +122,12 @@ describe('kyso sign over many files', () => {
     expect(failed.length).toBeGreaterThan(0);
     for (const f of failed) expect(f.error?.code).toBe('ERR_DISK_FULL');
     // what the full disk holds: complete signed files only, no temporary file
-    const outputs: string[] = [];
-    const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : outputs.push(join(d, e.name))));
-    walk(join(left, 'out'));
+    const outputs = filesUnder(join(left, 'out'));
     expect(outputs.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const pdfs = outputs.filter((f) => f.endsWith('.pdf'));
     expect(pdfs.length).toBe(summary.signed);
     for (const f of pdfs) expect((await verifyPdf(readFileSync(f), { trust: [pkiFile('root.cert.pem')] })).indication).toBe('TOTAL_PASSED');
-    const inputs: string[] = [];
-    const walkIn = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walkIn(join(d, e.name)) : inputs.push(join(d, e.name))));
-    walkIn(join(dir, 'in'));
-    for (const f of inputs) expect(readFileSync(f).equals(Buffer.from(one))).toBe(true);
+    for (const f of filesUnder(join(dir, 'in'))) expect(readFileSync(f).equals(Buffer.from(one))).toBe(true);
     // with room again, --resume signs the rest and keeps what was done
     const resumed = kyso(['sign', join(dir, 'in'), '-o', join(left, 'out'), ...key(), '--resume'], pw);
     expect(resumed.status, resumed.stderr).toBe(0);
@@ -155,5 +157,6 @@ describe('kyso sign over many files', () => {
     for (const f of failed) expect(f.error).toMatchObject({ code: 'ERR_IO', message: expect.stringMatching(/read-only file system/i) });
     expect(r.stderr).toMatch(/manifest was not written.*\[ERR_IO\]/);
     expect(readdirSync(left)).toEqual([]);
+    for (const f of filesUnder(join(dir, 'in'))) expect(readFileSync(f).equals(Buffer.from(one))).toBe(true);
   });
 });
