@@ -44,9 +44,9 @@ export interface ManifestEntry {
  * batch goes on (unless fail-fast); a full disk stops it (every later file would fail alike); SIGINT/SIGTERM
  * finish the files in flight and start no more. With one job the files are signed in this thread, otherwise
  * by a pool of worker threads (each builds its signer once from the key loaded here; a USB token's key
- * operations stay in this thread, which holds the token's session). Either way several files are in flight per thread, so one file's disk
- * and key waits overlap another's work. Returns the manifest entries, also written as JSON (`manifestWritten`
- * false when that write failed, on a full disk say).
+ * operations stay in this thread, which holds the token's session). Either way several files are in flight
+ * per thread, so one file's disk and key waits overlap another's work. Returns the manifest entries, also
+ * written as JSON (`manifestWritten` is false when that write failed, on a full disk say).
  */
 export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntry[]; manifestWritten: boolean }> {
   const jobs = Math.max(1, Math.min(o.jobs ?? cpus().length, o.inputs.length || 1));
