@@ -67,11 +67,14 @@ if (ONE_CORE.length) {
   const [pinned] = worker('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)], ONE_CORE);
   row('sign B-B, one core', { ...pinned!, name: 'kyso (taskset -c 0)' }, 'target: 500 docs/s on one core');
 }
-// the machine's own scaling for this work: two signing processes at once against one
-const pair = await workersAtOnce(2, 'sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)]);
+// The machine's own scaling for this work: two signing processes at once against one, with runs long enough
+// (4N signatures each) that the pair overlaps for nearly all of its time, the single run measured just before.
+const ceilingArgs = [inputs.pdf, inputs.p12, String(4 * N)];
+const [solo] = worker('sign-kyso.ts', ceilingArgs);
+const pair = await workersAtOnce(2, 'sign-kyso.ts', ceilingArgs);
 const pairRate = pair.reduce((sum, m) => sum + m.docsPerSecond, 0);
-const machineScaling = pairRate / kyso!.docsPerSecond;
-rows.push(['sign B-B, 2 processes at once', 'kyso x2 (the machine\'s ceiling)', pairRate.toFixed(1), '-', '-', `${machineScaling.toFixed(2)}x one process: what this machine gives for a second core`]);
+const machineScaling = pairRate / solo!.docsPerSecond;
+rows.push(['sign B-B, 2 processes at once', 'kyso x2 (the machine\'s ceiling)', pairRate.toFixed(1), '-', '-', `${machineScaling.toFixed(2)}x one process (${solo!.docsPerSecond.toFixed(0)} docs/s over ${4 * N}): what this machine gives for a second core`]);
 
 const signed = await signedOnePage(inputs.pdf, inputs.p12);
 const [verify] = worker('verify-kyso.ts', [signed, root, String(N)]);
@@ -106,8 +109,10 @@ const batchRun = (jobs: number, prefix: string[] = []): Measurement => {
   const rssKb = Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0);
   return { name: `kyso sign --jobs ${jobs}${prefix.length ? ' (taskset -c 0)' : ''}`, docs: BATCH, seconds, docsPerSecond: BATCH / seconds, maxRssMB: rssKb / 1024 };
 };
-const batchOneCore = ONE_CORE.length ? batchRun(1, ONE_CORE) : undefined;
-batch.push(batchRun(1), batchRun(2));
+// best of two runs each: a shared machine's noise only ever slows a run down
+const bestOf2 = (run: () => Measurement) => [run(), run()].sort((a, b) => a.seconds - b.seconds)[0]!;
+const batchOneCore = ONE_CORE.length ? bestOf2(() => batchRun(1, ONE_CORE)) : undefined;
+batch.push(bestOf2(() => batchRun(1)), bestOf2(() => batchRun(2)));
 if (batchOneCore) row(`batch ${BATCH} files (CLI)`, batchOneCore, 'one core; process start, key load and an fsync per file included');
 row(`batch ${BATCH} files (CLI)`, batch[0]!, `all cores: key operations and flushes run on Node's thread pool beside the one signing thread`);
 row(
@@ -126,9 +131,11 @@ row('XML e-invoice verify', pv!, 'peer');
 
 const kib = (b: Uint8Array) => `${(b.length / 1024).toFixed(0)} KiB, ${(gzipSync(b).length / 1024).toFixed(0)} KiB gzipped`;
 rows.push(['browser bundle', 'dist/browser.js (minified ESM)', '-', '-', '-', `${kib(readFileSync(here('../dist/browser.js')))}: what a page loads`]);
-for (const chunk of readdirSync(here('../dist/browser-chunks')).filter((f) => f.endsWith('.js'))) {
-  const what = chunk.startsWith('fontkit') ? 'fontkit, when a visible signature is drawn' : chunk.startsWith('lib-') ? 'node-forge, when a .p12 file is opened' : 'shared code of the on-demand parts';
-  rows.push(['browser bundle', `dist/browser-chunks/${chunk.replace(/-[A-Z0-9]+\.js$/, '-*.js')}`, '-', '-', '-', `${kib(readFileSync(here(`../dist/browser-chunks/${chunk}`)))}: on demand (${what})`]);
+const chunks = readdirSync(here('../dist/browser-chunks')).filter((f) => f.endsWith('.js'));
+for (const [prefix, what] of [['fontkit', 'fontkit, when a visible signature is drawn'], ['lib-', 'node-forge, when a .p12 file is opened'], ['chunk-', 'glue shared by the two']] as const) {
+  const files = chunks.filter((c) => c.startsWith(prefix));
+  const bytes = Buffer.concat(files.map((c) => readFileSync(here(`../dist/browser-chunks/${c}`))));
+  rows.push(['browser bundle', `dist/browser-chunks/${prefix}*.js (${files.length})`, '-', '-', '-', `${kib(bytes)}: on demand (${what})`]);
 }
 
 const head = ['task', 'who', 'docs/s', 'seconds', 'peak RSS MB', 'ratio / note'];

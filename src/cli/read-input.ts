@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fromLatin1, isPem, parsePem } from '../core/bytes.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -11,4 +12,16 @@ export async function readInput(path: string): Promise<Uint8Array> {
     throw new UsageError(`cannot read ${path}: ${e.message}`);
   });
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+const crlFiles = new Map<string, Promise<Uint8Array[]>>();
+
+/** The CRLs of a file named on the command line (DER, or PEM with one or more), read once per run. */
+export function readCrls(path: string): Promise<Uint8Array[]> {
+  let crls = crlFiles.get(path);
+  if (!crls) {
+    crls = readInput(path).then((bytes) => (isPem(bytes) ? parsePem(fromLatin1(bytes)).filter((b) => b.label === 'X509 CRL').map((b) => b.der) : [bytes]));
+    crlFiles.set(path, crls);
+  }
+  return crls;
 }

@@ -15,10 +15,11 @@ import {
   type ProfileName,
   type Signer,
 } from '../index.js';
+import { KysoError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { UsageError } from './usage-error.js';
 import { hashOption } from './hash-option.js';
-import { readInput } from './read-input.js';
+import { readCrls, readInput } from './read-input.js';
 import { headerOptions } from './commands/timestamp.js';
 
 /** How every file of a `kyso sign` run is signed: checked once, plain data (it crosses to worker threads). */
@@ -33,6 +34,8 @@ export interface SignSettings {
   level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   tsa?: string;
   tsaHeaders: Record<string, string>;
+  /** CRL files to embed for B-LT and B-LTA. */
+  crls: string[];
   reason?: string;
   location?: string;
   contact?: string;
@@ -61,6 +64,8 @@ export function signSettings(v: Record<string, string | boolean | string[] | und
   const level = (str('level') ?? (str('tsa') ? 'B-T' : 'B-B')).toUpperCase() as SignSettings['level'];
   if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level)) throw new UsageError(`--level must be B-B, B-T, B-LT or B-LTA, not ${str('level')}`);
   if (level !== 'B-B' && !str('tsa')) throw new UsageError(`--level ${level} needs --tsa URL`);
+  const crls = (v.crl as string[] | undefined) ?? [];
+  if (crls.length && level !== 'B-LT' && level !== 'B-LTA') throw new UsageError('--crl goes with --level B-LT or B-LTA');
   const profile = str('profile');
   if (profile && !['tax', 'bhxh', 'einvoice'].includes(profile)) throw new UsageError(`--profile must be tax, bhxh or einvoice, not ${profile}`);
   const optional = <K extends keyof SignSettings>(k: K, value: SignSettings[K] | undefined) => (value === undefined ? {} : { [k]: value });
@@ -72,6 +77,7 @@ export function signSettings(v: Record<string, string | boolean | string[] | und
     legacySubfilter: v['legacy-subfilter'] === true,
     level,
     tsaHeaders: headerOptions(v['tsa-header'] as string[] | undefined),
+    crls,
     ...optional('profile', profile as ProfileName | undefined),
     ...optional('role', str('role')),
     ...optional('hash', hash),
@@ -211,9 +217,24 @@ export async function signOneFile(input: string, output: string, signer: Signer,
     fieldName: s.field,
     subFilter: s.legacySubfilter ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
   });
-  if (s.level === 'B-LT' || s.level === 'B-LTA') signed = (await addLtv(signed, { certificates: signer.chain })).pdf;
+  if (s.level === 'B-LT' || s.level === 'B-LTA') signed = await withLtv(signed, signer, s);
   if (s.level === 'B-LTA') signed = await timestampPdf(signed, { tsa: tsa! });
   return written(output, signed, overwrite, mode, sha256Before);
+}
+
+/**
+ * B-LT: the DSS with the revocation data of the signature's certificates. One left without any fails the file:
+ * the output would otherwise carry a lower level than was asked for, and say nothing of it.
+ */
+async function withLtv(signed: Uint8Array, signer: Signer, s: SignSettings): Promise<Uint8Array> {
+  const crls = (await Promise.all(s.crls.map(readCrls))).flat();
+  const { pdf, revocation } = await addLtv(signed, { certificates: signer.chain, crls });
+  const missing = revocation.filter((r) => r.status === 'unavailable' && r.usedBy === 'signature');
+  if (missing.length) {
+    const why = missing.map((r) => `${r.subject}: ${r.problems.join('; ') || 'no OCSP or CRL found'}`).join('; ');
+    throw new KysoError('ERR_REVOCATION_UNAVAILABLE', `--level ${s.level} needs revocation data for the signer's certificates, and there is none for ${why}; give a CRL with --crl FILE or the issuer with --chain`);
+  }
+  return pdf;
 }
 
 async function written(output: string, signed: Uint8Array, overwrite: boolean, mode: SignMode, sha256Before: string): Promise<SignedFile> {

@@ -25,8 +25,12 @@ export interface AddLtvOptions {
 /** What {@link addLtv} did. */
 export interface AddLtvResult {
   pdf: Uint8Array;
-  /** Per certificate: where its revocation status came from, or why it is missing. */
-  revocation: { subject: string; status: RevocationCheck['status']; source?: string; problems: string[] }[];
+  /**
+   * Per certificate: where its revocation status came from, or why it is missing; `usedBy` says whether the
+   * certificate is on a signature's side (its certificates and the chain-completing ones, what PAdES B-LT
+   * requires) or only in a timestamp token.
+   */
+  revocation: { subject: string; status: RevocationCheck['status']; source?: string; problems: string[]; usedBy: 'signature' | 'timestamp' }[];
 }
 
 /**
@@ -59,18 +63,18 @@ export async function addLtv(pdf: BinaryInput, options: AddLtvOptions = {}): Pro
   for (const found of signed) {
     const contents = found.signature.get('Contents');
     if (!(contents instanceof PdfString)) continue;
-    let cmsCerts: Uint8Array[];
-    let signerDer: Uint8Array[] = [];
+    let signatureDer: Uint8Array[];
+    let timestampDer: Uint8Array[] = [];
     try {
       const cms = parseSignedData(contents.bytes);
-      cmsCerts = cms.certificates;
-      const tokens = cms.signerInfos.flatMap((si) => si.signatureTimeStampTokens);
-      for (const t of tokens) cmsCerts = [...cmsCerts, ...parseTimestampToken(t).certificates];
-      signerDer = cmsCerts;
+      signatureDer = cms.certificates;
+      for (const t of cms.signerInfos.flatMap((si) => si.signatureTimeStampTokens)) timestampDer = [...timestampDer, ...parseTimestampToken(t).certificates];
     } catch {
       continue; // a broken signature gets no validation data; verifyPdf says why
     }
-    const pool = await Promise.all([...signerDer, ...extra].map((d) => parseCertificate(d)));
+    const onSignatureSide = [...signatureDer, ...extra];
+    const pool = await Promise.all([...onSignatureSide, ...timestampDer].map((d) => parseCertificate(d)));
+    const usedBy = (der: Uint8Array) => (onSignatureSide.some((d) => bytesEqual(d, der)) ? 'signature' : 'timestamp');
     const vriCerts: PdfRef[] = [];
     const vriOcsps: PdfRef[] = [];
     const vriCrls: PdfRef[] = [];
@@ -79,7 +83,7 @@ export async function addLtv(pdf: BinaryInput, options: AddLtvOptions = {}): Pro
       if (cert.selfIssued) continue;
       const issuer = pool.find((c) => bytesEqual(c.subjectDer, cert.issuerDer));
       if (!issuer) {
-        revocationReport.push({ subject: cert.subject.display, status: 'unavailable', problems: ['its issuer certificate is not at hand; pass it in options.certificates'] });
+        revocationReport.push({ subject: cert.subject.display, status: 'unavailable', problems: ['its issuer certificate is not at hand; pass it in options.certificates'], usedBy: usedBy(cert.der) });
         continue;
       }
       const key = cert.fingerprintSha256;
@@ -87,7 +91,7 @@ export async function addLtv(pdf: BinaryInput, options: AddLtvOptions = {}): Pro
       if (!check) {
         check = await checkRevocation(cert, issuer, { embedded, online: options.online ?? true, ...(options.fetch && { fetch: options.fetch }) });
         seen.set(key, check);
-        revocationReport.push({ subject: cert.subject.display, status: check.status, ...(check.source && { source: `${check.source} (${check.origin})` }), problems: check.problems });
+        revocationReport.push({ subject: cert.subject.display, status: check.status, ...(check.source && { source: `${check.source} (${check.origin})` }), problems: check.problems, usedBy: usedBy(cert.der) });
       }
       if (check.der) (check.source === 'ocsp' ? vriOcsps : vriCrls).push((check.source === 'ocsp' ? ocsps : crls).add(check.der));
       if (check.responderCertificate) vriCerts.push(certs.add(check.responderCertificate));

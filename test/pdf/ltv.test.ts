@@ -32,7 +32,8 @@ describeWithTools(['openssl', 'pdfsig', 'qpdf', 'certutil'], 'PAdES B-LT / B-LTA
   it('B-T → addLtv (OCSP fetched, root CRL given) → offline B-LT → document timestamp → B-LTA; pdfsig and qpdf accept each', async () => {
     const bt = await signPdf(sample, { signer: await signerFor('good'), tsa });
     const { pdf: lt, revocation } = await addLtv(bt, { crls: [bed.rootCrl], certificates: [pkiFile('root.cert.pem')] });
-    expect(revocation.find((r) => r.subject.includes('Revocation good'))?.status).toBe('good');
+    expect(revocation.find((r) => r.subject.includes('Revocation good'))).toMatchObject({ status: 'good', usedBy: 'signature' });
+    expect(revocation.find((r) => r.subject.includes('TSA'))?.usedBy).toBe('timestamp');
     const ltReport = await verifyPdf(lt, { trust: trust() });
     expect(ltReport.indication, JSON.stringify(ltReport.signatures[0]?.errors)).toBe('TOTAL_PASSED');
     expect(ltReport.signatures[0]!.level).toBe('B-LT');

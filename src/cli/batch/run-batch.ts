@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { inspectPdf, parseCertificate, type Signer } from '../../index.js';
 import { writeError } from '../../core/errors.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { loadSignerAndKey, type SignerArgs } from '../load-signer.js';
+import { loadSignerAndKey, type PortableKey, type SignerArgs } from '../load-signer.js';
 import { signOneFile, type SignSettings } from '../sign-file.js';
 import type { BatchInput } from './collect-inputs.js';
 import { fileError, type FileError, type FileResult, type FromWorker, type ToWorker, type WorkerInit, type WorkerKey } from './worker-protocol.js';
@@ -50,7 +50,16 @@ export interface ManifestEntry {
  */
 export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntry[]; manifestWritten: boolean }> {
   const jobs = Math.max(1, Math.min(o.jobs ?? cpus().length, o.inputs.length || 1));
-  const { signer, key: portableKey } = await loadSignerAndKey(o.signerArgs, o.password); // fails fast on a wrong password, before any worker starts
+  // workers start loading while this thread loads the key; a wrong password stops them before any file
+  const workers = jobs > 1 ? Array.from({ length: jobs }, () => new SignWorker({ settings: o.settings, overwrite: o.overwrite })) : [];
+  let signer: Signer;
+  let portableKey: PortableKey | undefined;
+  try {
+    ({ signer, key: portableKey } = await loadSignerAndKey(o.signerArgs, o.password));
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
+  }
   const cert = await parseCertificate(signer.certificate);
   const who = `${cert.subject.commonName ?? cert.subject.display} (${cert.fingerprintSha256.slice(0, 16)})`;
   const entries: ManifestEntry[] = o.inputs.map((i) => ({ input: i.path, output: outputFor(o, i), status: 'not-started' }));
@@ -104,14 +113,11 @@ export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntr
       const key: WorkerKey = portableKey
         ? { kind: 'key', ...portableKey }
         : { kind: 'main-thread', certificate: signer.certificate, chain: [...signer.chain], algorithms: [...signer.algorithms] };
-      const workers = Array.from({ length: jobs }, () => new SignWorker({ key, settings: o.settings, overwrite: o.overwrite }, signer));
-      try {
-        await Promise.all(workers.flatMap((w) => lanes(IN_FLIGHT, (e) => w.sign(e))));
-      } finally {
-        await Promise.all(workers.map((w) => w.terminate()));
-      }
+      for (const w of workers) w.start(key, signer);
+      await Promise.all(workers.flatMap((w) => lanes(IN_FLIGHT, (e) => w.sign(e))));
     }
   } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -137,12 +143,14 @@ class SignWorker {
   private readonly pending = new Map<number, (r: FileResult) => void>();
   private next = 0;
 
-  constructor(init: WorkerInit, signer: Signer) {
+  private signer?: Signer;
+
+  constructor(init: WorkerInit) {
     this.worker = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: init });
     this.worker.on('message', (m: FromWorker) => {
       if (m.kind === 'sign') {
         // the key lives in this thread (a token session): sign for the worker
-        signer.sign(m.data, m.algorithm).then(
+        this.signer!.sign(m.data, m.algorithm).then(
           (signature) => this.post({ kind: 'signature', request: m.request, signature }),
           (e) => this.post({ kind: 'signature', request: m.request, error: fileError(e) }),
         );
@@ -163,6 +171,12 @@ class SignWorker {
   }
 
   private dead?: FileError;
+
+  /** Sends the key; `signer` serves the worker's key operations when the key stays in this thread. */
+  start(key: WorkerKey, signer: Signer): void {
+    this.signer = signer;
+    this.post({ kind: 'key', key });
+  }
 
   sign(e: ManifestEntry): Promise<FileResult> {
     if (this.dead) return Promise.resolve({ ok: false, error: this.dead });

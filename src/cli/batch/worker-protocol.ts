@@ -13,9 +13,8 @@ import { UsageError } from '../usage-error.js';
  */
 export type WorkerKey = ({ kind: 'key' } & PortableKey) | { kind: 'main-thread'; certificate: Uint8Array; chain: Uint8Array[]; algorithms: SignatureAlgorithm[] };
 
-/** What a worker starts with. */
+/** What a worker starts with; its key follows in a `key` message (workers start while the main thread loads it). */
 export interface WorkerInit {
-  key: WorkerKey;
   settings: SignSettings;
   overwrite: boolean;
 }
@@ -31,6 +30,7 @@ export type FileResult = ({ ok: true } & SignedFile) | { ok: false; error: FileE
 
 /** Main thread → worker. */
 export type ToWorker =
+  | { kind: 'key'; key: WorkerKey }
   | { kind: 'file'; id: number; input: string; output: string }
   | { kind: 'signature'; request: number; signature?: Uint8Array; error?: FileError };
 

@@ -4,10 +4,10 @@ import { HttpTimestampSource, addLtv, timestampPdf } from '../../index.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
-import { readInput } from '../read-input.js';
+import { readCrls, readInput } from '../read-input.js';
 import { headerOptions } from './timestamp.js';
 
-export const LTV_HELP = `Usage: kyso ltv IN.pdf [-o OUT.pdf] [--cert FILE]... [--tsa URL]
+export const LTV_HELP = `Usage: kyso ltv IN.pdf [-o OUT.pdf] [--cert FILE]... [--crl FILE]... [--tsa URL]
 
 PAdES B-LT: adds a Document Security Store with every certificate, OCSP response and CRL needed to
 validate the document's signatures offline, fetched from the URLs in the certificates. With --tsa a
@@ -15,6 +15,7 @@ document timestamp is added over it (B-LTA); running it again on a B-LTA file re
 
   -o, --output FILE        default: IN-ltv.pdf
   --cert FILE              extra certificates to complete chains (PEM/DER, repeatable)
+  --crl FILE               a CRL (DER or PEM) to embed when it cannot be fetched, e.g. the root's (repeatable)
   --tsa URL                add a document timestamp (B-LTA)
   --tsa-header "K: V"      an extra HTTP header for the TSA (repeatable)
   --force                  replace OUT if it exists`;
@@ -27,6 +28,7 @@ export async function ltvCommand(argv: string[]): Promise<number> {
     options: {
       output: { type: 'string', short: 'o' },
       cert: { type: 'string', multiple: true },
+      crl: { type: 'string', multiple: true },
       tsa: { type: 'string' },
       'tsa-header': { type: 'string', multiple: true },
       force: { type: 'boolean' },
@@ -40,7 +42,8 @@ export async function ltvCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('kyso ltv takes exactly one file');
   const input = positionals[0]!;
   const certificates = await Promise.all((values.cert ?? []).map(readInput));
-  const { pdf, revocation } = await addLtv(await readInput(input), { certificates });
+  const crls = (await Promise.all((values.crl ?? []).map(readCrls))).flat();
+  const { pdf, revocation } = await addLtv(await readInput(input), { certificates, crls });
   const tsa = values.tsa ? new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) }) : undefined;
   const out = tsa ? await timestampPdf(pdf, { tsa }) : pdf;
   const output = values.output ?? `${input.slice(0, input.length - extname(input).length)}-ltv${extname(input) || '.pdf'}`;

@@ -35,7 +35,10 @@ Signature:
   --tsa URL                add a signature timestamp from this RFC 3161 TSA (PAdES B-T)
   --tsa-header "K: V"      an extra HTTP header for the TSA (repeatable)
   --level B-B|B-T|B-LT|B-LTA  PAdES level (B-T and up need --tsa; B-LT adds OCSP/CRL data fetched from
-                           the certificates' URLs; B-LTA a document timestamp over it; default: B-T with --tsa, else B-B)
+                           the certificates' URLs; B-LTA a document timestamp over it; default: B-T with --tsa, else B-B).
+                           A file whose revocation data cannot all be found fails (ERR_REVOCATION_UNAVAILABLE)
+                           rather than come out at a lower level than asked
+  --crl FILE               B-LT/B-LTA: a CRL (DER or PEM) to embed when it cannot be fetched, e.g. the root's (repeatable)
   --profile NAME           XML profile: tax (HTKK/eTax), bhxh (social insurance), einvoice (Decree 123)
   --role ROLE              XML signer role, e.g. seller, buyer, tax-authority (default: the profile's first)
   --xades                  XML: add XAdES-BES signed properties (XAdES-T with --tsa)
@@ -93,6 +96,7 @@ export async function signCommand(argv: string[]): Promise<number> {
       'legacy-subfilter': { type: 'boolean' },
       tsa: { type: 'string' },
       'tsa-header': { type: 'string', multiple: true },
+      crl: { type: 'string', multiple: true },
       level: { type: 'string' },
       force: { type: 'boolean' },
       profile: { type: 'string' },
