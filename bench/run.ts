@@ -134,6 +134,16 @@ row(
     (oneCore ? `; over one core ${(jobs2.whole.docsPerSecond / oneCore.whole.docsPerSecond).toFixed(2)}x whole, ${(jobs2.rate / oneCore.rate).toFixed(2)}x once started, where the machine gives ${machineScaling.toFixed(2)}x` : ''),
 );
 
+// CI's view: the whole signed batch verified by one kyso verify, JUnit out, start included
+{
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [here('../dist/cli/main.js'), 'verify', join(WORK, 'batch-out-1'), '--trust', root, '--format', 'junit'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.status !== 0) throw new Error(`kyso verify of the batch failed: ${r.stderr.slice(-2000)}`);
+  const m: Measurement = { name: 'kyso verify FOLDER --format junit', docs: BATCH, seconds, docsPerSecond: BATCH / seconds, maxRssMB: 0 };
+  row(`verify ${BATCH} files (CLI)`, m, `${(m.docsPerSecond / pdfsigM.docsPerSecond).toFixed(1)}x pdfsig per file; process start included`);
+}
+
 const xmlN = Math.min(N, 300);
 const [kx, px, kv, pv] = worker('xml.ts', [here('../examples/xml/einvoice-tt78.xml'), join(PKI, 'rsa2048.key.pem'), join(PKI, 'rsa2048.cert.pem'), root, String(xmlN)]);
 row('XML e-invoice sign', kx!, `${(kx!.docsPerSecond / px!.docsPerSecond).toFixed(2)}x xml-crypto`);

@@ -80,10 +80,18 @@ export function enclosingObject(bytes: Uint8Array, at: number): { num: number; o
 function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array): boolean {
   if (to - from !== value.length * 2) return false;
   for (let i = 0; i < value.length; i++) {
-    const hi = parseInt(String.fromCharCode(bytes[from + 2 * i]!, bytes[from + 2 * i + 1]!), 16);
-    if (hi !== value[i]) return false;
+    const hi = hexDigit(bytes[from + 2 * i]!);
+    const lo = hexDigit(bytes[from + 2 * i + 1]!);
+    if (hi < 0 || lo < 0 || ((hi << 4) | lo) !== value[i]) return false;
   }
   return true;
+}
+
+/** The value of an ASCII hex digit, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }
 
 /** Where a signature dictionary's /ByteRange says the signed bytes end (`b + c`), when it is four numbers. */

@@ -1,7 +1,5 @@
-// Private to cms/tsa: the pki layer (src/pki/certificate.ts, written in parallel) is meant to own public-key
-// import; when it lands with `importPublicKey`/`verifyRawSignature`, this file should give way to it.
 import { CURVES, digestLength, type SignatureAlgorithm } from '../core/algorithms.js';
-import { concatBytes, toArrayBuffer } from '../core/bytes.js';
+import { concatBytes, toArrayBuffer, toHex } from '../core/bytes.js';
 import { OID } from '../core/oids.js';
 import { derToP1363 } from '../crypto/ecdsa-signature.js';
 import { subtle } from '../crypto/webcrypto.js';
@@ -39,14 +37,14 @@ export async function verifyWithCertificate(
       } catch {
         return problem('signature-invalid', 'the ECDSA signature is not a DER ECDSA-Sig-Value for this curve');
       }
-      const publicKey = await subtle().importKey('spki', toArrayBuffer(cert.spki), { name: 'ECDSA', namedCurve: key.curve }, false, ['verify']);
+      const publicKey = await importVerifyKey(cert.spki, { name: 'ECDSA', namedCurve: key.curve });
       const valid = await subtle().verify({ name: 'ECDSA', hash: algorithm.hash }, publicKey, toArrayBuffer(raw), toArrayBuffer(data));
       return { valid, problems: [] };
     }
     if (key.type !== 'RSA') return problem('key-algorithm-mismatch', `an ${algorithm.scheme} signature with a ${key.type} key`);
     // WebCrypto imports RSA keys under rsaEncryption only; a PSS-restricted SPKI is rewritten to it.
     const spki = tlv(0x30, tlv(0x30, derOid(OID.rsaEncryption), DER_NULL), tlv(0x03, concatBytes([Uint8Array.of(0), cert.publicKeyBits])));
-    const publicKey = await subtle().importKey('spki', toArrayBuffer(spki), { name: algorithm.scheme, hash: algorithm.hash }, false, ['verify']);
+    const publicKey = await importVerifyKey(spki, { name: algorithm.scheme, hash: algorithm.hash });
     const params = algorithm.scheme === 'RSA-PSS' ? { name: 'RSA-PSS', saltLength: saltLength ?? digestLength(algorithm.hash) } : { name: algorithm.scheme };
     // Some signers drop leading zero octets of the value; I2OSP restores them.
     const value = signature.length < key.modulusBytes ? concatBytes([new Uint8Array(key.modulusBytes - signature.length), signature]) : signature;
@@ -55,4 +53,22 @@ export async function verifyWithCertificate(
   } catch (cause) {
     return problem('public-key-unusable', `the certificate's public key cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
+}
+
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * WebCrypto's import of a public key for verifying, remembered: a verifier meets the same CA and signer keys in
+ * document after document, and the import costs more than the verification. At most 256 keys are kept.
+ */
+function importVerifyKey(spki: Uint8Array, params: RsaHashedImportParams | EcKeyImportParams): Promise<CryptoKey> {
+  const id = `${params.name}/${'hash' in params ? params.hash : params.namedCurve}/${toHex(spki)}`;
+  let key = importedKeys.get(id);
+  if (!key) {
+    key = subtle().importKey('spki', toArrayBuffer(spki), params, false, ['verify']);
+    key.catch(() => importedKeys.delete(id));
+    if (importedKeys.size >= 256) importedKeys.delete(importedKeys.keys().next().value!);
+    importedKeys.set(id, key);
+  }
+  return key;
 }

@@ -100,10 +100,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
   if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json');
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
-  const cases: JunitCase[] = [];
-  const results: Result[] = [];
-  let exit: number = EXIT.OK;
-  for (const file of files) {
+  const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
@@ -128,9 +125,16 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       if (!isKysoError(e)) throw e;
       result = { file, kind: 'error', error: { code: e.code, message: e.message } };
     }
-    results.push(result);
-    cases.push(junitCase(result, (performance.now() - started) / 1000));
-    const indication = result.report?.indication ?? 'TOTAL_FAILED';
+    return { result, junit: junitCase(result, (performance.now() - started) / 1000) };
+  };
+  // a few files in flight: each waits on WebCrypto's thread pool and the disk for about half its time;
+  // reports keep the files' order
+  const done = await inOrder(files, VERIFY_IN_FLIGHT, verifyOne);
+  const results = done.map((d) => d.result);
+  const cases = done.map((d) => d.junit);
+  let exit: number = EXIT.OK;
+  for (const r of results) {
+    const indication = r.report?.indication ?? 'TOTAL_FAILED';
     if (indication === 'TOTAL_FAILED') exit = EXIT.FAILED;
     else if (indication === 'INDETERMINATE' && exit === EXIT.OK) exit = EXIT.INDETERMINATE;
   }
@@ -188,4 +192,17 @@ async function verifyTsr(files: string[], tsrPath: string, trust: (Uint8Array | 
     for (const e of report.errors) console.log(`  ! ${e}`);
   }
   return report.indication === 'TOTAL_PASSED' ? EXIT.OK : report.indication === 'TOTAL_FAILED' ? EXIT.FAILED : EXIT.INDETERMINATE;
+}
+
+const VERIFY_IN_FLIGHT = 4;
+
+/** `work` over `items` with at most `limit` in flight; the results in the items' order. */
+async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }
