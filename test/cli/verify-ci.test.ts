@@ -31,6 +31,8 @@ describe('kyso verify in CI', () => {
     const doc = new DOMParser().parseFromString(r.stdout, 'text/xml');
     const cases = Array.from(doc.getElementsByTagName('testcase'));
     expect(cases).toHaveLength(3);
+    // files are verified several at a time; the report keeps the folder's order
+    expect(cases.map((c) => c.getAttribute('name'))).toEqual(['qd-001.pdf', 'thang-11/qd-002.pdf', 'thang-11/qd-003-tampered.pdf'].map((f) => join(dir, 'issued', f)));
     const failing = cases.filter((c) => c.getElementsByTagName('failure').length > 0);
     expect(failing.map((c) => c.getAttribute('name'))).toEqual([join(dir, 'issued', 'thang-11', 'qd-003-tampered.pdf')]);
     const failure = failing[0]!.getElementsByTagName('failure')[0]!;
