@@ -14,6 +14,7 @@ export interface SignerArgs {
   'password-file'?: string;
   pkcs11?: string;
   'token-label'?: string;
+  slot?: string;
   'key-label'?: string;
   'key-id'?: string;
   'pin-env'?: string;
@@ -26,7 +27,7 @@ export const SIGNER_HELP = `Key (one of):
   --key FILE --cert FILE   private key (PEM/DER: PKCS#8, PKCS#1, SEC1) and certificate(s) (PEM/DER)
   --chain FILE             extra certificates (PEM) to embed, e.g. the issuing CA
   --pkcs11 MODULE          a USB token or HSM through its PKCS#11 driver (see kyso tokens)
-    [--token-label L] [--key-label K] [--key-id HEX] with --pin-env VAR or --pin-file FILE (or a prompt)
+    [--token-label L | --slot N] [--key-label K] [--key-id HEX] with --pin-env VAR or --pin-file FILE (or a prompt)
 Password (never on the command line):
   --password-env VAR       read it from environment variable VAR
   --password-file FILE     read it from the first line of FILE
@@ -69,6 +70,7 @@ export async function loadSignerAndKey(args: SignerArgs, password?: string): Pro
       pin,
       ...(args.chain && { chain: [await readInput(args.chain)] }),
       ...(args['token-label'] && { tokenLabel: args['token-label'] }),
+      ...(args.slot !== undefined && { slot: slotIndex(args.slot) }),
       ...(args['key-label'] && { keyLabel: args['key-label'] }),
       ...(args['key-id'] && { keyId: args['key-id'] }),
     });
@@ -94,4 +96,10 @@ export async function loadSignerAndKey(args: SignerArgs, password?: string): Pro
 
 async function withKey(key: PortableKey): Promise<{ signer: Signer; key: PortableKey }> {
   return { signer: await createKeySigner(key), key };
+}
+
+function slotIndex(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--slot must be a slot number from 0 (as kyso tokens lists them), not ${value}`);
+  return n;
 }

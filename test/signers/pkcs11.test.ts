@@ -68,12 +68,17 @@ describeWithTools(['softhsm2-util', 'pkcs11-tool', 'pdfsig', 'xmlsec1', 'openssl
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('ERR_WRONG_PASSWORD');
   });
-  it('a batch with --jobs 2 signs through one token session (the workers hand the key operation to the main thread)', () => {
+  it('a batch with --jobs 2 signs through one token session (the workers hand the key operation to the main thread); --slot picks the token', async () => {
     const inDir = join(dir, 'batch-in');
     mkdirSync(inDir, { recursive: true });
     for (let i = 0; i < 6; i++) copyFileSync(samplePath, join(inDir, `doc-${i}.pdf`));
     const out = join(dir, 'batch-out');
-    const r = kyso(['sign', inDir, '-o', out, '--pkcs11', SOFTHSM_MODULE, '--token-label', 'kyso-token', '--key-label', 'rsa2048', '--pin-env', 'PIN', '--jobs', '2'], { PIN: TOKEN_PIN, SOFTHSM2_CONF: process.env.SOFTHSM2_CONF! });
+    const slot = (await listTokens(SOFTHSM_MODULE)).find((t) => t.label === 'kyso-token')!.slot;
+    const env = { PIN: TOKEN_PIN, SOFTHSM2_CONF: process.env.SOFTHSM2_CONF! };
+    const bad = kyso(['sign', samplePath, '-o', join(dir, 'x.pdf'), '--pkcs11', SOFTHSM_MODULE, '--slot', 'first', '--pin-env', 'PIN'], env);
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toContain('--slot must be a slot number');
+    const r = kyso(['sign', inDir, '-o', out, '--pkcs11', SOFTHSM_MODULE, '--slot', String(slot), '--key-label', 'rsa2048', '--pin-env', 'PIN', '--jobs', '2'], env);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/signed 6, skipped 0, failed 0/);
     expect(readdirSync(out).filter((f) => f.endsWith('.pdf'))).toHaveLength(6);

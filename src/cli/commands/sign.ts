@@ -82,6 +82,7 @@ export async function signCommand(argv: string[]): Promise<number> {
       'password-file': { type: 'string' },
       pkcs11: { type: 'string' },
       'token-label': { type: 'string' },
+      slot: { type: 'string' },
       'key-label': { type: 'string' },
       'key-id': { type: 'string' },
       'pin-env': { type: 'string' },
@@ -158,7 +159,7 @@ async function signBatch(positionals: string[], values: Record<string, string | 
     if (resolve(join(outDir, i.relative)) === resolve(i.path)) throw new UsageError(`the output folder would overwrite ${i.path}; choose another -o`);
   }
   const signerArgs = Object.fromEntries(
-    ['p12', 'key', 'cert', 'chain', 'password-env', 'password-file', 'pkcs11', 'token-label', 'key-label', 'key-id', 'pin-env', 'pin-file'].map((k) => [k, values[k]]),
+    ['p12', 'key', 'cert', 'chain', 'password-env', 'password-file', 'pkcs11', 'token-label', 'slot', 'key-label', 'key-id', 'pin-env', 'pin-file'].map((k) => [k, values[k]]),
   ) as SignerArgs;
   const password = await signerPassword(signerArgs);
   const { entries, manifestWritten } = await runBatch({
