@@ -1,6 +1,7 @@
 /** Shared pieces of the benchmark: inputs, key material, and the measurement record of a worker. */
-import { closeSync, mkdirSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeLargePdf } from '../test/fixtures/large-pdf.js';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { generateTestPki } from '../test/fixtures/pki.js';
@@ -32,43 +33,10 @@ export async function prepareInputs(): Promise<{ pdf: string; p12: string; legac
   return { pdf, p12: join(PKI, 'rsa2048.p12'), legacyP12: join(PKI, 'rsa2048.legacy.p12') };
 }
 
-/**
- * A `megabytes`-MB PDF written straight to disk (one page and one incompressible stream, like a scanned
- * archive), without holding it in memory.
- */
+/** A `megabytes`-MB PDF in bench/.work (one page and one incompressible stream, like a scanned archive). */
 export function largePdfOnDisk(megabytes: number): string {
   const path = join(WORK, `large-${megabytes}mb.pdf`);
-  if (existsSync(path)) return path;
-  const fd = openSync(path, 'w');
-  let at = 0;
-  const offsets: number[] = [];
-  const write = (b: Uint8Array | string) => {
-    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
-    writeSync(fd, buf);
-    at += buf.length;
-  };
-  write('%PDF-1.7\n');
-  const obj = (n: number, body: string) => {
-    offsets[n] = at;
-    write(`${n} 0 obj\n${body}\nendobj\n`);
-  };
-  obj(1, '<</Type/Catalog/Pages 2 0 R>>');
-  obj(2, '<</Type/Pages/Kids[3 0 R]/Count 1>>');
-  obj(3, '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</XObject<</Scan 4 0 R>>>>/Contents 5 0 R>>');
-  const size = megabytes * 1024 * 1024;
-  offsets[4] = at;
-  write(`4 0 obj\n<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray/BitsPerComponent 8/Length ${size}>>\nstream\n`);
-  const chunk = new Uint8Array(4 * 1024 * 1024);
-  for (let done = 0; done < size; done += chunk.length) {
-    for (let i = 0; i < chunk.length; i += 65536) globalThis.crypto.getRandomValues(chunk.subarray(i, i + 65536));
-    write(chunk.subarray(0, Math.min(chunk.length, size - done)));
-  }
-  write('\nendstream\nendobj\n');
-  obj(5, '<</Length 0>>\nstream\n\nendstream');
-  const xref = at;
-  write(`xref\n0 6\n0000000000 65535 f\r\n${[1, 2, 3, 4, 5].map((n) => `${String(offsets[n]).padStart(10, '0')} 00000 n\r\n`).join('')}`);
-  write(`trailer\n<</Size 6/Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`);
-  closeSync(fd);
+  if (!existsSync(path)) writeLargePdf(path, megabytes);
   return path;
 }
 

@@ -52,8 +52,9 @@ export {
 export { addSignatureField, type AddFieldOptions } from './pdf/signature-field.js';
 
 // large files by path (Node)
-export { signPdfFile, type SignPdfFileOptions } from './pdf/pdf-file.js';
+export { signPdfFile, timestampPdfFile, type SignPdfFileOptions } from './pdf/pdf-file.js';
 export { verifyPdfFile } from './validation/verify-pdf-file.js';
+export { addLtvFile } from './validation/add-ltv-file.js';
 
 // visible signatures (Decree 30/2020)
 export { type AppearanceOptions, type AppearancePreset } from './pdf/appearance/appearance.js';

@@ -3,19 +3,20 @@ import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
   HttpTimestampSource,
-  addLtv,
   signDetached,
-  signPdf,
-  signPdfFile,
   signXml,
-  timestampPdf,
   type AppearanceOptions,
   type AppearancePreset,
   type DigestAlgorithm,
   type ProfileName,
   type Signer,
 } from '../index.js';
+import { concatBytes } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
+import { extendPdfFile, type PdfFileStep } from '../pdf/pdf-file.js';
+import { signPdfToUpdate } from '../pdf/sign-pdf.js';
+import { timestampPdfToUpdate } from '../pdf/timestamp-pdf.js';
+import { addLtvToUpdate } from '../validation/add-ltv.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { UsageError } from './usage-error.js';
 import { hashOption } from './hash-option.js';
@@ -178,34 +179,46 @@ export async function signOneFile(input: string, output: string, signer: Signer,
     return written(output, signed, overwrite, 'detached', hasher.digest('hex'));
   }
   // a large PDF is never held in memory (parsed lazily, hashed as a stream, copied on disk); other files are read whole
-  const streamable = !s.profile && (s.level === 'B-B' || s.level === 'B-T');
-  const source = await readSource(input, streamable ? LARGE_FILE : Infinity);
+  const source = await readSource(input, s.profile ? Infinity : LARGE_FILE);
   const mode = modeOfHead(source.head, s);
-  if (!source.bytes && mode === 'pdf') {
-    const sha256Before = await hashFileStream(input);
-    await signPdfFile(input, output, { signer, ...common, reason: s.reason, location: s.location, contactInfo: s.contact, name: s.name, fieldName: s.field, overwrite, subFilter: s.legacySubfilter ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached', ...(s.certify && { certify: s.certify }) });
-    return { mode, sha256Before, sha256After: await hashFileStream(output) };
+  if (mode === 'pdf') {
+    const steps = await pdfSteps(signer, s, common, tsa);
+    if (!source.bytes) {
+      const sha256Before = await hashFileStream(input);
+      await extendPdfFile(input, output, steps, { overwrite });
+      return { mode, sha256Before, sha256After: await hashFileStream(output) };
+    }
+    const sha256Before = createHash('sha256').update(source.bytes).digest('hex');
+    let signed = source.bytes;
+    for (const step of steps) signed = concatBytes([signed, await step(signed)]);
+    return written(output, signed, overwrite, mode, sha256Before);
   }
   const bytes = source.bytes ?? (await readInput(input)); // a large XML file: its DOM needs it whole anyway
   const sha256Before = createHash('sha256').update(bytes).digest('hex');
-  if (mode === 'xml') {
-    const signed = await signXml(bytes, {
-      signer,
-      // Receivers rarely hold the signer's intermediate CA: ship the chain in KeyInfo.
-      includeChain: true,
-      ...(s.profile && { profile: s.profile }),
-      ...(s.role && { role: s.role }),
-      ...(s.xades && { xades: true }),
-      ...common,
-    });
-    return written(output, signed, overwrite, mode, sha256Before);
-  }
+  const signed = await signXml(bytes, {
+    signer,
+    // Receivers rarely hold the signer's intermediate CA: ship the chain in KeyInfo.
+    includeChain: true,
+    ...(s.profile && { profile: s.profile }),
+    ...(s.role && { role: s.role }),
+    ...(s.xades && { xades: true }),
+    ...common,
+  });
+  return written(output, signed, overwrite, mode, sha256Before);
+}
+
+/**
+ * The incremental updates a PDF gets at the settings' level — the signature, then for B-LT the validation
+ * data, then for B-LTA a document timestamp — each computed from the document as the one before left it, in
+ * memory or (large files) by path.
+ */
+async function pdfSteps(signer: Signer, s: SignSettings, common: { hash?: DigestAlgorithm; pss?: boolean; tsa?: HttpTimestampSource }, tsa: HttpTimestampSource | undefined): Promise<PdfFileStep[]> {
   const appearance = s.appearance && {
     ...s.appearance,
     ...(s.appearance.image && { image: await readInput(s.appearance.image) }),
     ...(s.appearance.seal && { seal: await readInput(s.appearance.seal) }),
   };
-  let signed = await signPdf(bytes, {
+  const options = {
     signer,
     ...common,
     ...(appearance && { appearance: appearance as AppearanceOptions }),
@@ -215,26 +228,27 @@ export async function signOneFile(input: string, output: string, signer: Signer,
     contactInfo: s.contact,
     name: s.name,
     fieldName: s.field,
-    subFilter: s.legacySubfilter ? 'adbe.pkcs7.detached' : 'ETSI.CAdES.detached',
-  });
-  if (s.level === 'B-LT' || s.level === 'B-LTA') signed = await withLtv(signed, signer, s);
-  if (s.level === 'B-LTA') signed = await timestampPdf(signed, { tsa: tsa! });
-  return written(output, signed, overwrite, mode, sha256Before);
+    subFilter: s.legacySubfilter ? ('adbe.pkcs7.detached' as const) : ('ETSI.CAdES.detached' as const),
+  };
+  const steps: PdfFileStep[] = [async (pdf) => (await signPdfToUpdate(pdf, options)).update];
+  if (s.level === 'B-LT' || s.level === 'B-LTA') steps.push((pdf) => ltvUpdate(pdf, signer, s));
+  if (s.level === 'B-LTA') steps.push(async (pdf) => (await timestampPdfToUpdate(pdf, { tsa: tsa! })).update);
+  return steps;
 }
 
 /**
  * B-LT: the DSS with the revocation data of the signature's certificates. One left without any fails the file:
  * the output would otherwise carry a lower level than was asked for, and say nothing of it.
  */
-async function withLtv(signed: Uint8Array, signer: Signer, s: SignSettings): Promise<Uint8Array> {
+async function ltvUpdate(pdf: Uint8Array, signer: Signer, s: SignSettings): Promise<Uint8Array> {
   const crls = (await Promise.all(s.crls.map(readCrls))).flat();
-  const { pdf, revocation } = await addLtv(signed, { certificates: signer.chain, crls });
+  const { update, revocation } = await addLtvToUpdate(pdf, { certificates: signer.chain, crls });
   const missing = revocation.filter((r) => r.status === 'unavailable' && r.usedBy === 'signature');
   if (missing.length) {
     const why = missing.map((r) => `${r.subject}: ${r.problems.join('; ') || 'no OCSP or CRL found'}`).join('; ');
     throw new KysoError('ERR_REVOCATION_UNAVAILABLE', `--level ${s.level} needs revocation data for the signer's certificates, and there is none for ${why}; give a CRL with --crl FILE or the issuer with --chain`);
   }
-  return pdf;
+  return update;
 }
 
 async function written(output: string, signed: Uint8Array, overwrite: boolean, mode: SignMode, sha256Before: string): Promise<SignedFile> {

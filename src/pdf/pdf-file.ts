@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { KysoError, writeError } from '../core/errors.js';
 import { registerLazyBytes } from './lazy-bytes.js';
 import { signPdfToUpdate, type SignPdfOptions } from './sign-pdf.js';
+import { timestampPdfToUpdate, type TimestampPdfOptions } from './timestamp-pdf.js';
 
 // Node only: path-based APIs for documents of any size. The file is never held whole: the parser reads the
 // regions it needs, ranges are hashed as a stream, and the signed output is the input copied on disk with the
@@ -44,7 +45,7 @@ export function openLazyFile(path: string): { bytes: Uint8Array; close(): void }
   return { bytes, close: () => closeSync(fd) };
 }
 
-/** Options of {@link signPdfFile}. */
+/** Options of the path-based APIs ({@link signPdfFile}, {@link timestampPdfFile}, `addLtvFile`). */
 export interface SignPdfFileOptions {
   /** Replace an existing output. Default: false. */
   overwrite?: boolean;
@@ -60,20 +61,50 @@ export interface SignPdfFileOptions {
  * ```
  */
 export async function signPdfFile(input: string, output: string, options: SignPdfOptions & SignPdfFileOptions): Promise<void> {
+  await extendPdfFile(input, output, [async (bytes) => (await signPdfToUpdate(bytes, options)).update], options);
+}
+
+/**
+ * Adds a document timestamp to the PDF at `input`, written to `output`, without holding the document in
+ * memory (see {@link timestampPdf}).
+ */
+export async function timestampPdfFile(input: string, output: string, options: TimestampPdfOptions & SignPdfFileOptions): Promise<void> {
+  await extendPdfFile(input, output, [async (bytes) => (await timestampPdfToUpdate(bytes, options)).update], options);
+}
+
+/** One step of {@link extendPdfFile}: from the document so far (read lazily), the incremental update to append. */
+export type PdfFileStep = (document: Uint8Array) => Promise<Uint8Array>;
+
+/**
+ * Appends the updates of `steps`, in order, to a copy of `input`, and writes it atomically as `output` — a
+ * signature, then validation data, then a document timestamp, say, with one copy of a large file. Each step
+ * reads the document as the steps before it left it, lazily; the first reads `input` itself, so a step that
+ * fails before any copy costs no copy. On failure nothing is left but `input`, untouched.
+ */
+export async function extendPdfFile(input: string, output: string, steps: readonly PdfFileStep[], options: SignPdfFileOptions = {}): Promise<void> {
   if (!options.overwrite && existsSync(output)) throw new KysoError('ERR_IO', `${output} already exists; pass overwrite to replace it`);
-  const { bytes, close } = openLazyFile(input);
   const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.${Date.now()}.tmp`);
+  let copied = false;
   try {
-    const { update } = await signPdfToUpdate(bytes, options);
-    try {
-      copyFileSync(input, tmp);
-      const fd = openSync(tmp, 'a');
+    for (const step of steps) {
+      const { bytes, close } = openLazyFile(copied ? tmp : input);
+      let update: Uint8Array;
       try {
-        writeSync(fd, update);
-        fsyncSync(fd);
+        update = await step(bytes);
       } finally {
-        closeSync(fd);
+        close();
       }
+      try {
+        if (!copied) copyFileSync(input, tmp);
+        copied = true;
+        append(tmp, update, false);
+      } catch (cause) {
+        throw writeError(output, cause);
+      }
+    }
+    try {
+      if (!copied) copyFileSync(input, tmp);
+      append(tmp, new Uint8Array(0), true);
       renameSync(tmp, output);
     } catch (cause) {
       throw writeError(output, cause);
@@ -85,7 +116,15 @@ export async function signPdfFile(input: string, output: string, options: SignPd
       // nothing was written
     }
     throw e;
+  }
+}
+
+function append(path: string, bytes: Uint8Array, flush: boolean): void {
+  const fd = openSync(path, 'a');
+  try {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    if (flush) fsyncSync(fd);
   } finally {
-    close();
+    closeSync(fd);
   }
 }

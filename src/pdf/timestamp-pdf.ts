@@ -1,7 +1,7 @@
 import type { DigestAlgorithm } from '../core/algorithms.js';
-import { toBytes, type BinaryInput } from '../core/bytes.js';
+import { concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
 import type { TimestampSource } from '../tsa/index.js';
-import { digestPrepared, embedSignature, preparePdfSignature } from './signature-field.js';
+import { digestPrepared, preparePdfSignature, signedUpdate } from './signature-field.js';
 
 /** Options of {@link timestampPdf}. */
 export interface TimestampPdfOptions {
@@ -25,6 +25,15 @@ export interface TimestampPdfOptions {
  * ```
  */
 export async function timestampPdf(pdf: BinaryInput, options: TimestampPdfOptions): Promise<Uint8Array> {
+  const input = toBytes(pdf, 'pdf');
+  return concatBytes([input, (await timestampPdfToUpdate(input, options)).update]);
+}
+
+/**
+ * Like {@link timestampPdf}, but returns only the incremental update (the output is `pdf` followed by it): for
+ * large files, whose bytes are copied on disk rather than in memory.
+ */
+export async function timestampPdfToUpdate(pdf: BinaryInput, options: TimestampPdfOptions): Promise<{ update: Uint8Array }> {
   const hash = options.hash ?? 'SHA-256';
   const prepared = preparePdfSignature(toBytes(pdf, 'pdf'), {
     subFilter: 'ETSI.RFC3161',
@@ -33,5 +42,5 @@ export async function timestampPdf(pdf: BinaryInput, options: TimestampPdfOption
     ...(options.fieldName !== undefined && { fieldName: options.fieldName }),
   });
   const token = await options.tsa.timestamp(await digestPrepared(prepared, hash), hash);
-  return embedSignature(prepared, token.der);
+  return { update: signedUpdate(prepared, token.der) };
 }

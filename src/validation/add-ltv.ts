@@ -46,6 +46,16 @@ export interface AddLtvResult {
  */
 export async function addLtv(pdf: BinaryInput, options: AddLtvOptions = {}): Promise<AddLtvResult> {
   const bytes = toBytes(pdf, 'pdf');
+  const { update, revocation } = await addLtvToUpdate(bytes, options);
+  return { pdf: concatBytes([bytes, update]), revocation };
+}
+
+/**
+ * Like {@link addLtv}, but returns only the incremental update (the output is `pdf` followed by it): for large
+ * files, whose bytes are copied on disk rather than in memory.
+ */
+export async function addLtvToUpdate(pdf: BinaryInput, options: AddLtvOptions = {}): Promise<{ update: Uint8Array; revocation: AddLtvResult['revocation'] }> {
+  const bytes = toBytes(pdf, 'pdf');
   const reader = PdfReader.open(bytes);
   if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted');
   const { signed } = findSignatureFields(reader);
@@ -103,7 +113,7 @@ export async function addLtv(pdf: BinaryInput, options: AddLtvOptions = {}): Pro
     if (vriCrls.length) entry.set('CRL', unique(vriCrls));
     vri.set(key, entry);
   }
-  return { pdf: concatBytes([bytes, writeDss(reader, certs, ocsps, crls, vri)]), revocation: revocationReport };
+  return { update: writeDss(reader, certs, ocsps, crls, vri), revocation: revocationReport };
 }
 
 /**

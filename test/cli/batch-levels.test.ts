@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { verifyPdf, verifyXml } from '../../src/index.js';
+import { verifyPdf, verifyPdfFile, verifyXml } from '../../src/index.js';
+import { writeLargePdf } from '../fixtures/large-pdf.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
 import { startRevocationBed, type RevocationBed } from '../fixtures/revocation-pki.js';
 import { createTsaIdentity, startTsaServer, type TsaServer } from '../fixtures/tsa-server.js';
@@ -52,6 +53,22 @@ describeWithTools(['openssl', 'xmlsec1'], 'kyso sign over many files at every le
       expect(report.signatures[0]?.level, JSON.stringify(report.signatures[0]?.errors)).toBe(level);
       expect(report.indication).toBe('TOTAL_PASSED');
     }
+  });
+  it('a PDF over 64 MB at B-LTA goes by path: signature, validation data and document timestamp appended to one copy', async () => {
+    const input = join(dir, 'in-large');
+    mkdirSync(input, { recursive: true });
+    writeLargePdf(join(input, 'scan.pdf'), 65);
+    const out = join(dir, 'out-large');
+    // the process reports its peak RSS as it exits: the 65 MB file must not be held (in memory it takes ~190 MB)
+    const peakRss = "--import=data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss='+process.resourceUsage().maxRSS))";
+    const r = await kysoAsync(['sign', input, '-o', out, ...key(), '--level', 'B-LTA', '--tsa', tsa.url, '--crl', join(dir, 'root.crl'), '--json'], { NODE_OPTIONS: peakRss });
+    expect(r.status, r.stderr).toBe(0);
+    expect(Number(/maxrss=(\d+)/.exec(r.stderr)?.[1]) / 1024).toBeLessThan(150);
+    const entry = JSON.parse(r.stdout.split('\n')[0]!) as { sha256Before: string; sha256After: string };
+    expect(entry.sha256Before).not.toBe(entry.sha256After);
+    const report = await verifyPdfFile(join(out, 'scan.pdf'), { trust: [pkiFile('root.cert.pem')] });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures[0]?.level).toBe('B-LTA');
   });
   it('--level B-LT without the revocation data of every certificate fails each file with ERR_REVOCATION_UNAVAILABLE, writing nothing', async () => {
     const input = folderOf('in-no-crl', sample, 2, 'pdf');

@@ -1,9 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
-import { loadPkcs12Signer, signPdf, signPdfFile, verifyPdf, verifyPdfFile, type Signer } from '../../src/index.js';
+import { HttpTimestampSource, addLtv, addLtvFile, loadPkcs12Signer, signPdf, signPdfFile, timestampPdf, timestampPdfFile, verifyPdf, verifyPdfFile, type Signer, type TimestampSource } from '../../src/index.js';
+import { extendPdfFile } from '../../src/pdf/pdf-file.js';
+import { signPdfToUpdate } from '../../src/pdf/sign-pdf.js';
+import { timestampPdfToUpdate } from '../../src/pdf/timestamp-pdf.js';
+import { addLtvToUpdate } from '../../src/validation/add-ltv.js';
+import { createTsaIdentity, startTsaServer, type TsaServer } from '../fixtures/tsa-server.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
 import { scratchDir } from '../fixtures/tools.js';
 
@@ -11,6 +16,9 @@ const dir = scratchDir('kyso-large-');
 const at = new Date('2026-11-24T08:30:00Z');
 let signer: Signer;
 let input: string;
+let tsaServer: TsaServer;
+let tsa: TimestampSource;
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
   signer = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
@@ -21,6 +29,14 @@ beforeAll(async () => {
   doc.attach(scan, 'scan.bin', { mimeType: 'application/octet-stream' });
   input = join(dir, 'scan.pdf');
   writeFileSync(input, await doc.save({ useObjectStreams: false }));
+  tsaServer = await startTsaServer({ identity: createTsaIdentity() });
+  // one token per imprint, so that the in-memory and by-path runs can be compared byte for byte
+  const http = new HttpTimestampSource({ url: tsaServer.url });
+  const tokens = new Map<string, ReturnType<TimestampSource['timestamp']>>();
+  tsa = { timestamp: (digest, hash) => tokens.get(sha256(digest)) ?? tokens.set(sha256(digest), http.timestamp(digest, hash)).get(sha256(digest))! };
+});
+afterAll(async () => {
+  await tsaServer?.stop();
 });
 
 describe('large files by path', () => {
@@ -44,5 +60,39 @@ describe('large files by path', () => {
     expect(r.signatures[0]!.subIndication).toBe('HASH_FAILURE');
     await expect(signPdfFile(input, out, { signer })).rejects.toMatchObject({ code: 'ERR_IO' });
     expect(existsSync(out)).toBe(true);
+  });
+  it('addLtvFile and timestampPdfFile, one by one or chained on one copy, give the in-memory bytes; the result verifies', async () => {
+    const ltv = { online: false, certificates: [pkiFile('root.cert.pem'), pkiFile('intermediate.cert.pem')] };
+    const signed = await signPdf(readFileSync(input), { signer, signingTime: at });
+    const lt = await addLtv(signed, ltv);
+    const lta = await timestampPdf(lt.pdf, { tsa });
+
+    const [s1, s2, s3] = ['s1.pdf', 's2.pdf', 's3.pdf'].map((f) => join(dir, f)) as [string, string, string];
+    await signPdfFile(input, s1, { signer, signingTime: at });
+    const { revocation } = await addLtvFile(s1, s2, ltv);
+    expect(revocation.length).toBeGreaterThan(0);
+    await timestampPdfFile(s2, s3, { tsa });
+    expect(sha256(readFileSync(s3))).toBe(sha256(lta));
+
+    const chained = join(dir, 'chained.pdf');
+    await extendPdfFile(input, chained, [
+      async (pdf) => (await signPdfToUpdate(pdf, { signer, signingTime: at })).update,
+      async (pdf) => (await addLtvToUpdate(pdf, ltv)).update,
+      async (pdf) => (await timestampPdfToUpdate(pdf, { tsa })).update,
+    ]);
+    expect(sha256(readFileSync(chained))).toBe(sha256(lta));
+    const report = await verifyPdfFile(chained, { trust: [pkiFile('root.cert.pem')] });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((r) => r.kind)).toEqual(['signature', 'document-timestamp']);
+    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+  it('a failing step leaves neither output nor temporary file, and the input untouched', async () => {
+    const before = sha256(readFileSync(input));
+    const out = join(dir, 'never.pdf');
+    const failing: TimestampSource = { timestamp: () => Promise.reject(new Error('TSA down')) };
+    await expect(extendPdfFile(input, out, [async (pdf) => (await signPdfToUpdate(pdf, { signer })).update, async (pdf) => (await timestampPdfToUpdate(pdf, { tsa: failing })).update])).rejects.toThrow('TSA down');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
+    expect(sha256(readFileSync(input))).toBe(before);
   });
 });

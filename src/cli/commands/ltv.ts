@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { extname } from 'node:path';
-import { HttpTimestampSource, addLtv, timestampPdf } from '../../index.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { HttpTimestampSource } from '../../index.js';
+import { extendPdfFile, type PdfFileStep } from '../../pdf/pdf-file.js';
+import { timestampPdfToUpdate } from '../../pdf/timestamp-pdf.js';
+import { addLtvToUpdate } from '../../validation/add-ltv.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { readCrls, readInput } from '../read-input.js';
@@ -43,11 +45,19 @@ export async function ltvCommand(argv: string[]): Promise<number> {
   const input = positionals[0]!;
   const certificates = await Promise.all((values.cert ?? []).map(readInput));
   const crls = (await Promise.all((values.crl ?? []).map(readCrls))).flat();
-  const { pdf, revocation } = await addLtv(await readInput(input), { certificates, crls });
   const tsa = values.tsa ? new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) }) : undefined;
-  const out = tsa ? await timestampPdf(pdf, { tsa }) : pdf;
   const output = values.output ?? `${input.slice(0, input.length - extname(input).length)}-ltv${extname(input) || '.pdf'}`;
-  await writeFileAtomic(output, out, { overwrite: values.force });
+  let revocation: Awaited<ReturnType<typeof addLtvToUpdate>>['revocation'] = [];
+  // by path: archives of any size are read lazily and copied once on disk, the updates appended
+  const steps: PdfFileStep[] = [
+    async (pdf) => {
+      const added = await addLtvToUpdate(pdf, { certificates, crls });
+      revocation = added.revocation;
+      return added.update;
+    },
+  ];
+  if (tsa) steps.push(async (pdf) => (await timestampPdfToUpdate(pdf, { tsa })).update);
+  await extendPdfFile(input, output, steps, { overwrite: values.force ?? false });
   for (const r of revocation) console.error(`  ${r.subject}: ${r.status}${r.source ? ` from ${r.source}` : ''}${r.status === 'unavailable' ? ` — ${r.problems.join('; ')}` : ''}`);
   console.error(`${tsa ? 'B-LTA' : 'B-LT'}: ${input} -> ${output}`);
   return revocation.some((r) => r.status === 'unavailable') ? EXIT.INDETERMINATE : EXIT.OK;
