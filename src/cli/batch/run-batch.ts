@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { inspectPdf, parseCertificate, type Signer } from '../../index.js';
 import { writeError } from '../../core/errors.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { loadSignerAndKey, type PortableKey, type SignerArgs } from '../load-signer.js';
+import { loadSignerAndKey, type SignerArgs } from '../load-signer.js';
 import { signOneFile, type SignSettings } from '../sign-file.js';
 import type { BatchInput } from './collect-inputs.js';
 import { fileError, type FileError, type FileResult, type FromWorker, type ToWorker, type WorkerInit, type WorkerKey } from './worker-protocol.js';
@@ -50,16 +50,17 @@ export interface ManifestEntry {
  */
 export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntry[]; manifestWritten: boolean }> {
   const jobs = Math.max(1, Math.min(o.jobs ?? cpus().length, o.inputs.length || 1));
-  // workers start loading while this thread loads the key; a wrong password stops them before any file
+  // workers start loading while this thread loads the key; whatever happens, they end with the batch
   const workers = jobs > 1 ? Array.from({ length: jobs }, () => new SignWorker({ settings: o.settings, overwrite: o.overwrite })) : [];
-  let signer: Signer;
-  let portableKey: PortableKey | undefined;
   try {
-    ({ signer, key: portableKey } = await loadSignerAndKey(o.signerArgs, o.password));
-  } catch (e) {
+    return await signAll(o, jobs, workers);
+  } finally {
     await Promise.all(workers.map((w) => w.terminate()));
-    throw e;
   }
+}
+
+async function signAll(o: BatchOptions, jobs: number, workers: SignWorker[]): Promise<{ entries: ManifestEntry[]; manifestWritten: boolean }> {
+  const { signer, key: portableKey } = await loadSignerAndKey(o.signerArgs, o.password); // a wrong password stops the batch before any file
   const cert = await parseCertificate(signer.certificate);
   const who = `${cert.subject.commonName ?? cert.subject.display} (${cert.fingerprintSha256.slice(0, 16)})`;
   const entries: ManifestEntry[] = o.inputs.map((i) => ({ input: i.path, output: outputFor(o, i), status: 'not-started' }));
@@ -117,7 +118,6 @@ export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntr
       await Promise.all(workers.flatMap((w) => lanes(IN_FLIGHT, (e) => w.sign(e))));
     }
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
