@@ -1,8 +1,6 @@
-import { closeSync, existsSync, fsync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsync, openSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { KysoError, writeError } from '../core/errors.js';
+import { closeQuietly, replaceFile, writeAll } from '../core/atomic-file.js';
 
 const fsyncAsync = promisify(fsync);
 
@@ -13,44 +11,26 @@ export interface AtomicWriteOptions {
 }
 
 /**
- * Writes `data` to `path` so that readers see the old file or the whole new one, never a part: the bytes go
- * to a temporary file in the same folder, are flushed to disk, and the temporary file is renamed over `path`.
- * On any failure the temporary file is removed and the target is untouched (a full disk is `ERR_DISK_FULL`).
+ * Writes `data` (one buffer, or parts written one after the other, so that a signed PDF need not be joined
+ * to its update in memory) to `path` atomically (see {@link replaceFile}); a full disk is `ERR_DISK_FULL`.
  * The file calls but the flush are synchronous: for the small files of a batch they cost less than
  * thread-pool round trips (measured by `npm run bench`).
  */
-export async function writeFileAtomic(path: string, data: Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
-  if (!options.overwrite && existsSync(path)) {
-    throw new KysoError('ERR_IO', `${path} already exists; pass --force to replace it`);
-  }
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
-    await fsyncAsync(fd); // the one slow call (the disk): off this thread, so other files go on meanwhile
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (cause) {
-    if (fd !== undefined) closeQuietly(fd);
-    rmQuietly(tmp);
-    throw writeError(path, cause);
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already failing: the write's error is the one to report
-  }
-}
-
-function rmQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // never created
-  }
+export async function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
+  const parts = data instanceof Uint8Array ? [data] : data;
+  await replaceFile(
+    path,
+    async (tmp) => {
+      const fd = openSync(tmp, 'wx', 0o644);
+      try {
+        writeAll(fd, parts);
+        await fsyncAsync(fd); // the one slow call (the disk): off this thread, so other files go on meanwhile
+      } catch (e) {
+        closeQuietly(fd);
+        throw e;
+      }
+      closeSync(fd);
+    },
+    { overwrite: options.overwrite, overwriteHint: 'pass --force' },
+  );
 }

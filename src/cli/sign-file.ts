@@ -189,9 +189,14 @@ export async function signOneFile(input: string, output: string, signer: Signer,
       return { mode, sha256Before, sha256After: await hashFileStream(output) };
     }
     const sha256Before = createHash('sha256').update(source.bytes).digest('hex');
-    let signed = source.bytes;
-    for (const step of steps) signed = concatBytes([signed, await step(signed)]);
-    return written(output, signed, overwrite, mode, sha256Before);
+    // the document grows by one update per step; it is joined in memory only when a later step must read it
+    let document = source.bytes;
+    let update = await steps[0]!(document);
+    for (const step of steps.slice(1)) {
+      document = concatBytes([document, update]);
+      update = await step(document);
+    }
+    return written(output, [document, update], overwrite, mode, sha256Before);
   }
   const bytes = source.bytes ?? (await readInput(input)); // a large XML file: its DOM needs it whole anyway
   const sha256Before = createHash('sha256').update(bytes).digest('hex');
@@ -251,9 +256,12 @@ async function ltvUpdate(pdf: Uint8Array, signer: Signer, s: SignSettings): Prom
   return update;
 }
 
-async function written(output: string, signed: Uint8Array, overwrite: boolean, mode: SignMode, sha256Before: string): Promise<SignedFile> {
-  await writeFileAtomic(output, signed, { overwrite });
-  return { mode, sha256Before, sha256After: createHash('sha256').update(signed).digest('hex') };
+async function written(output: string, signed: Uint8Array | Uint8Array[], overwrite: boolean, mode: SignMode, sha256Before: string): Promise<SignedFile> {
+  const parts = signed instanceof Uint8Array ? [signed] : signed;
+  await writeFileAtomic(output, parts, { overwrite });
+  const after = createHash('sha256');
+  for (const part of parts) after.update(part);
+  return { mode, sha256Before, sha256After: after.digest('hex') };
 }
 
 /** Files larger than this are signed and verified by path, never read whole. */

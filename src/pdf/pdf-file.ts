@@ -1,6 +1,6 @@
-import { closeSync, copyFileSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { KysoError, writeError } from '../core/errors.js';
+import { closeSync, copyFileSync, fstatSync, fsyncSync, openSync, readSync } from 'node:fs';
+import { replaceFile, writeAll } from '../core/atomic-file.js';
+import { KysoError } from '../core/errors.js';
 import { registerLazyBytes } from './lazy-bytes.js';
 import { signPdfToUpdate, type SignPdfOptions } from './sign-pdf.js';
 import { timestampPdfToUpdate, type TimestampPdfOptions } from './timestamp-pdf.js';
@@ -82,47 +82,33 @@ export type PdfFileStep = (document: Uint8Array) => Promise<Uint8Array>;
  * fails before any copy costs no copy. On failure nothing is left but `input`, untouched.
  */
 export async function extendPdfFile(input: string, output: string, steps: readonly PdfFileStep[], options: SignPdfFileOptions = {}): Promise<void> {
-  if (!options.overwrite && existsSync(output)) throw new KysoError('ERR_IO', `${output} already exists; pass overwrite to replace it`);
-  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.${Date.now()}.tmp`);
-  let copied = false;
-  try {
-    for (const step of steps) {
-      const { bytes, close } = openLazyFile(copied ? tmp : input);
-      let update: Uint8Array;
-      try {
-        update = await step(bytes);
-      } finally {
-        close();
-      }
-      try {
+  await replaceFile(
+    output,
+    async (tmp) => {
+      let copied = false;
+      for (const step of steps) {
+        const { bytes, close } = openLazyFile(copied ? tmp : input);
+        let update: Uint8Array;
+        try {
+          update = await step(bytes);
+        } finally {
+          close();
+        }
         if (!copied) copyFileSync(input, tmp);
         copied = true;
         append(tmp, update, false);
-      } catch (cause) {
-        throw writeError(output, cause);
       }
-    }
-    try {
       if (!copied) copyFileSync(input, tmp);
       append(tmp, new Uint8Array(0), true);
-      renameSync(tmp, output);
-    } catch (cause) {
-      throw writeError(output, cause);
-    }
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
-    throw e;
-  }
+    },
+    { overwrite: options.overwrite, overwriteHint: 'pass overwrite' },
+  );
 }
 
 function append(path: string, bytes: Uint8Array, flush: boolean): void {
   const fd = openSync(path, 'a');
   try {
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    writeAll(fd, [bytes]);
     if (flush) fsyncSync(fd);
   } finally {
     closeSync(fd);
