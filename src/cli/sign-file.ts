@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
@@ -20,7 +20,7 @@ import { addLtvToUpdate } from '../validation/add-ltv.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { UsageError } from './usage-error.js';
 import { hashOption } from './hash-option.js';
-import { readCrls, readInput } from './read-input.js';
+import { LARGE_FILE, looksLikeXml, readCrls, readInput, readSource } from './read-input.js';
 import { headerOptions } from './commands/timestamp.js';
 
 /** How every file of a `kyso sign` run is signed: checked once, plain data (it crosses to worker threads). */
@@ -264,45 +264,8 @@ async function written(output: string, signed: Uint8Array | Uint8Array[], overwr
   return { mode, sha256Before, sha256After: after.digest('hex') };
 }
 
-/** Files larger than this are signed and verified by path, never read whole. */
-export const LARGE_FILE = 64 * 1024 * 1024;
-
 async function hashFileStream(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
-}
-
-/**
- * Opens `path` once: the whole file when it is at most `wholeUpTo` bytes (the head is its start), otherwise
- * only its first kilobyte. Synchronous on purpose: a batch reads thousands of small files, and a thread-pool
- * round trip per call costs more than the read (measured by `npm run bench`); large files are streamed
- * elsewhere. An unreadable input is the user's mistake: a {@link UsageError}.
- */
-async function readSource(path: string, wholeUpTo: number): Promise<{ head: Uint8Array; bytes?: Uint8Array }> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    const { size } = fstatSync(fd);
-    if (size > wholeUpTo) {
-      const head = new Uint8Array(1024);
-      return { head: head.subarray(0, readSync(fd, head, 0, head.length, 0)) };
-    }
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (let n = 1; at < size && n > 0; at += n) n = readSync(fd, bytes, at, size - at, at);
-    return { head: bytes.subarray(0, 1024), bytes: bytes.subarray(0, at) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** True when the file starts (after a BOM and white space) with `<` and is not a PDF. */
-export function looksLikeXml(head: Uint8Array): boolean {
-  const text = new TextDecoder().decode(head).replace(/^\uFEFF/, '').trimStart();
-  return text.startsWith('<') && !text.startsWith('%PDF');
 }

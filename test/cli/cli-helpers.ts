@@ -27,3 +27,11 @@ export function kysoAsync(args: string[], env: Record<string, string> = {}): Pro
     });
   });
 }
+
+/** Environment that makes the kyso process print its peak RSS as it exits (read it with {@link peakRssMb}). */
+export const PEAK_RSS_ENV = { NODE_OPTIONS: "--import=data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss='+process.resourceUsage().maxRSS))" };
+
+/** The peak RSS, in MB, a process run with {@link PEAK_RSS_ENV} printed. */
+export function peakRssMb(stderr: string): number {
+  return Number(/maxrss=(\d+)/.exec(stderr)?.[1]) / 1024;
+}

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { loadPkcs12Signer, signDetached, verifyDetached } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
 import { describeWithTools, run, scratchDir } from '../fixtures/tools.js';
-import { kyso } from './cli-helpers.js';
+import { PEAK_RSS_ENV, kyso, peakRssMb } from './cli-helpers.js';
+import { writeLargePdf } from '../fixtures/large-pdf.js';
 
 const example = (f: string) => fileURLToPath(new URL(`../../examples/xml/${f}`, import.meta.url));
 const pw = { PW: P12_PASSWORD };
@@ -63,5 +64,16 @@ describeWithTools(['openssl'], 'CAdES detached signatures of any file', () => {
     const ok = run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${data}.p7s`, '-content', data, '-CAfile', pkiPath('root.cert.pem'), '-purpose', 'any', '-out', '/dev/null']);
     expect(ok.status, ok.stderr).toBe(0);
     expect(kyso(['verify', data, '--p7s', `${data}.p7s`, '--trust', pkiPath('other-root.cert.pem')]).status).toBe(2);
+  });
+  it('a detached signature of a 130 MB file is made and checked as a stream: neither kyso sign nor kyso verify holds the file', () => {
+    const big = join(dir, 'scan-archive.bin');
+    writeLargePdf(big, 130);
+    const s = kyso(['sign', big, '--detached', ...p12()], { ...pw, ...PEAK_RSS_ENV });
+    expect(s.status, s.stderr).toBe(0);
+    expect(peakRssMb(s.stderr)).toBeLessThan(130);
+    const v = kyso(['verify', `${big}.p7s`, '--trust', pkiPath('root.cert.pem'), '--json'], PEAK_RSS_ENV);
+    expect(v.status, v.stderr).toBe(0);
+    expect(peakRssMb(v.stderr)).toBeLessThan(130);
+    expect((JSON.parse(v.stdout) as { report: { indication: string } }[])[0]!.report.indication).toBe('TOTAL_PASSED');
   });
 });

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,13 +15,12 @@ import {
   type PdfVerificationReport,
   type XmlVerificationReport,
 } from '../../index.js';
-import { LARGE_FILE, looksLikeXml } from '../sign-file.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { applyPolicy, loadVerifyPolicy } from '../verify-policy.js';
 import { renderJunit, type JunitCase } from '../junit.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
-import { readInput } from '../read-input.js';
+import { LARGE_FILE, looksLikeXml, readInput, readSource } from '../read-input.js';
 
 export const VERIFY_HELP = `Usage: kyso verify FILE... [--trust FILE|DIR|vn]... [--json] [--time ISO-8601]
        kyso verify FILE --tsr FILE.tsr | --p7s FILE.p7s   (a time-stamp or detached signature of any file)
@@ -104,21 +104,22 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
-    const size = (await stat(dataFile).catch(() => undefined))?.size ?? 0;
-    const large = !detachedSignature && size > LARGE_FILE;
-    const bytes = large ? new Uint8Array(0) : await readInput(dataFile);
     const options = { ...(trust && { trust }), ...(time && { time }) };
     const policyOptions = { allowSha1, ...(policy.minRsaBits !== undefined && { minRsaBits: policy.minRsaBits }) };
+    // one read per file: a small one whole, a large one only its head (PDFs then go by path, data under a
+    // detached signature as a stream); only an XML document is read whole at any size, as its DOM needs it
+    const source = await readSource(dataFile, detachedSignature ? 0 : LARGE_FILE);
     let result: Result;
     try {
       if (detachedSignature) {
-        result = { file: dataFile, kind: 'cades', report: await verifyDetached(bytes, await readInput(detachedSignature), options) };
-      } else if (large) {
-        result = { file, kind: 'pdf', report: await verifyPdfFile(file, { ...options, ...(intermediates && { intermediates }), policy: policyOptions, online }) };
-      } else if (looksLikeXml(bytes.subarray(0, 1024))) {
+        const p7s = await readInput(detachedSignature);
+        result = { file: dataFile, kind: 'cades', report: await verifyDetached(createReadStream(dataFile, { highWaterMark: 1 << 20 }), p7s, options) };
+      } else if (looksLikeXml(source.head)) {
+        const bytes = source.bytes ?? (await readInput(dataFile));
         result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }), allowSha1 }) };
       } else {
-        result = { file, kind: 'pdf', report: await verifyPdf(bytes, { ...options, ...(intermediates && { intermediates }), policy: policyOptions, online }) };
+        const pdfOptions = { ...options, ...(intermediates && { intermediates }), policy: policyOptions, online };
+        result = { file, kind: 'pdf', report: source.bytes ? await verifyPdf(source.bytes, pdfOptions) : await verifyPdfFile(file, pdfOptions) };
       }
       if (result.kind === 'pdf' || result.kind === 'xml') applyPolicy(result.report, result.kind, policy, time ?? new Date());
     } catch (e) {
