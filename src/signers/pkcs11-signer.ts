@@ -33,6 +33,26 @@ async function loadModule(module: string): Promise<{ lib: Pkcs11Module; p11: Pkc
 
 const label = (s: string) => s.replace(/[\s\0]+$/, '');
 
+type Handle = Buffer; // pkcs11js's handles (sessions, objects) are buffers
+type Template = { type: number; value?: unknown }[];
+
+/** The handles of the objects matching `template` (at most 100: a token holds a few keys and certificates). */
+function findObjects(p11: Pkcs11, session: Handle, template: Template): Handle[] {
+  p11.C_FindObjectsInit(session, template as never);
+  try {
+    return p11.C_FindObjects(session, 100);
+  } finally {
+    p11.C_FindObjectsFinal(session);
+  }
+}
+
+/** DER of the certificates on the token, those matching `filter` (e.g. a CKA_ID) when given. */
+function certificatesOnToken(lib: Pkcs11Module, p11: Pkcs11, session: Handle, filter: Template = []): Uint8Array[] {
+  return findObjects(p11, session, [{ type: lib.CKA_CLASS, value: lib.CKO_CERTIFICATE }, ...filter]).map(
+    (h) => new Uint8Array(p11.C_GetAttributeValue(session, h, [{ type: lib.CKA_VALUE }])[0]!.value as Buffer),
+  );
+}
+
 /** What the token says of its user PIN: tokens lock after a few wrong PINs, and warn before. */
 export type PinStatus = 'ok' | 'count-low' | 'final-try' | 'locked';
 
@@ -49,7 +69,7 @@ const LOCKED = 'the token is locked after too many wrong PINs; unlock it with th
  * Logs the user in. A locked token is refused before a PIN is tried, and a wrong PIN says how close the token
  * is to locking, so that a script looping over a wrong PIN is stopped before it locks the token.
  */
-function login(lib: Pkcs11Module, p11: Pkcs11, slot: Buffer, session: Buffer, pin: string): void {
+function login(lib: Pkcs11Module, p11: Pkcs11, slot: Handle, session: Handle, pin: string): void {
   if (pinStatus(lib, p11.C_GetTokenInfo(slot).flags) === 'locked') throw new KysoError('ERR_TOKEN_LOCKED', LOCKED);
   try {
     p11.C_Login(session, lib.CKU_USER, pin);
@@ -115,21 +135,16 @@ export async function openPkcs11Signer(o: Pkcs11SignerOptions): Promise<Pkcs11Si
     if (!slot) throw new KysoError('ERR_TOKEN', o.tokenLabel !== undefined ? `no token labelled "${o.tokenLabel}"` : 'no token is present');
     const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
     login(lib, p11, slot, session, o.pin);
-    const find = (template: { type: number; value?: unknown }[]) => {
-      p11.C_FindObjectsInit(session, template as never);
-      const found = p11.C_FindObjects(session, 100);
-      p11.C_FindObjectsFinal(session);
-      return found;
-    };
+    const find = (template: Template) => findObjects(p11, session, template);
     const idFilter = o.keyId ? [{ type: lib.CKA_ID, value: Buffer.from(o.keyId, 'hex') }] : [];
     const labelFilter = o.keyLabel ? [{ type: lib.CKA_LABEL, value: o.keyLabel }] : [];
     const keys = find([{ type: lib.CKA_CLASS, value: lib.CKO_PRIVATE_KEY }, ...idFilter, ...labelFilter]);
     let chosen: { key: Buffer; cert: Uint8Array } | undefined;
     for (const key of keys) {
       const id = p11.C_GetAttributeValue(session, key, [{ type: lib.CKA_ID }])[0]!.value as Buffer;
-      const certs = find([{ type: lib.CKA_CLASS, value: lib.CKO_CERTIFICATE }, { type: lib.CKA_ID, value: id }]);
-      if (certs[0]) {
-        chosen = { key, cert: new Uint8Array(p11.C_GetAttributeValue(session, certs[0], [{ type: lib.CKA_VALUE }])[0]!.value as Buffer) };
+      const [cert] = certificatesOnToken(lib, p11, session, [{ type: lib.CKA_ID, value: id }]);
+      if (cert) {
+        chosen = { key, cert };
         break;
       }
     }
@@ -139,9 +154,8 @@ export async function openPkcs11Signer(o: Pkcs11SignerOptions): Promise<Pkcs11Si
     const curve = facts.key.type === 'EC' ? facts.key.curve! : undefined;
     const algorithms = algorithmsForKey(curve ? { type: 'EC', curve } : { type: 'RSA' }).filter((a) => a.scheme !== 'RSA-PSS');
     // CA certificates stored on the token, plus the caller's, ordered towards the root
-    const onToken = find([{ type: lib.CKA_CLASS, value: lib.CKO_CERTIFICATE }]).map((h) => new Uint8Array(p11.C_GetAttributeValue(session, h, [{ type: lib.CKA_VALUE }])[0]!.value as Buffer));
     const cas: Uint8Array[] = [];
-    for (const der of onToken) if ((await parseCertificate(der)).basicConstraints?.ca) cas.push(der);
+    for (const der of certificatesOnToken(lib, p11, session)) if ((await parseCertificate(der)).basicConstraints?.ca) cas.push(der);
     const chain = await orderChain(chosen.cert, [...cas, ...(o.chain ?? []).flatMap((c) => splitCertificates(c))]);
     const key = chosen.key;
     return {
@@ -195,12 +209,9 @@ export async function listTokens(module: string, pin?: string): Promise<TokenLis
       const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
       try {
         if (pin) login(lib, p11, slot, session, pin);
-        p11.C_FindObjectsInit(session, [{ type: lib.CKA_CLASS, value: lib.CKO_CERTIFICATE }]);
-        const handles = p11.C_FindObjects(session, 100);
-        p11.C_FindObjectsFinal(session);
         entry.certificates = [];
-        for (const h of handles) {
-          const c = await parseCertificate(new Uint8Array(p11.C_GetAttributeValue(session, h, [{ type: lib.CKA_VALUE }])[0]!.value as Buffer));
+        for (const der of certificatesOnToken(lib, p11, session)) {
+          const c = await parseCertificate(der);
           entry.certificates.push({ subject: c.subject, issuer: c.issuer, notAfter: c.notAfter, serialNumber: c.serialNumber });
         }
       } finally {
