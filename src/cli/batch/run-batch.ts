@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { loadSignerAndKey, type SignerArgs } from '../load-signer.js';
 import { signOneFile, type SignSettings } from '../sign-file.js';
 import type { BatchInput } from './collect-inputs.js';
+import { inFlight } from '../in-flight.js';
 import { fileError, type FileError, type FileResult, type FromWorker, type ToWorker, type WorkerInit, type WorkerKey } from './worker-protocol.js';
 
 /** Options of {@link runBatch}. */
@@ -89,18 +90,20 @@ async function signAll(o: BatchOptions, jobs: number, workers: SignWorker[]): Pr
   }
 
   const folders = new Map<string, Promise<unknown>>();
-  const lane = async (sign: (e: ManifestEntry) => Promise<FileResult>) => {
-    for (let i = queue.shift(); i !== undefined && !stopping; i = queue.shift()) {
-      const e = entries[i]!;
-      const folder = dirname(e.output);
-      if (!folders.has(folder)) folders.set(folder, makeFolder(folder));
-      const r = await folders.get(folder)!.then(() => sign(e), (err) => ({ ok: false as const, error: fileError(err) }));
-      if (r.ok) Object.assign(e, { status: 'signed', sha256Before: r.sha256Before, sha256After: r.sha256After, signer: who, time: new Date().toISOString() });
-      else Object.assign(e, { status: 'failed', error: r.error, time: new Date().toISOString() });
-      record(e);
-    }
-  };
-  const lanes = (n: number, sign: (e: ManifestEntry) => Promise<FileResult>) => Array.from({ length: n }, () => lane(sign));
+  const lanes = (sign: (e: ManifestEntry) => Promise<FileResult>) =>
+    inFlight(
+      IN_FLIGHT,
+      () => (stopping ? undefined : queue.shift()),
+      async (i) => {
+        const e = entries[i]!;
+        const folder = dirname(e.output);
+        if (!folders.has(folder)) folders.set(folder, makeFolder(folder));
+        const r = await folders.get(folder)!.then(() => sign(e), (err) => ({ ok: false as const, error: fileError(err) }));
+        if (r.ok) Object.assign(e, { status: 'signed', sha256Before: r.sha256Before, sha256After: r.sha256After, signer: who, time: new Date().toISOString() });
+        else Object.assign(e, { status: 'failed', error: r.error, time: new Date().toISOString() });
+        record(e);
+      },
+    );
 
   try {
     if (jobs === 1) {
@@ -109,13 +112,13 @@ async function signAll(o: BatchOptions, jobs: number, workers: SignWorker[]): Pr
           (r) => ({ ok: true, ...r }),
           (err) => ({ ok: false, error: fileError(err) }),
         );
-      await Promise.all(lanes(IN_FLIGHT, signHere));
+      await lanes(signHere);
     } else {
       const key: WorkerKey = portableKey
         ? { kind: 'key', ...portableKey }
         : { kind: 'main-thread', certificate: signer.certificate, chain: [...signer.chain], algorithms: [...signer.algorithms] };
       for (const w of workers) w.start(key, signer);
-      await Promise.all(workers.flatMap((w) => lanes(IN_FLIGHT, (e) => w.sign(e))));
+      await Promise.all(workers.map((w) => lanes((e) => w.sign(e))));
     }
   } finally {
     process.off('SIGINT', onSignal);

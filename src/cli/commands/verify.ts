@@ -18,6 +18,7 @@ import {
 import { collectInputs } from '../batch/collect-inputs.js';
 import { applyPolicy, loadVerifyPolicy } from '../verify-policy.js';
 import { renderJunit, type JunitCase } from '../junit.js';
+import { inFlight } from '../in-flight.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { LARGE_FILE, looksLikeXml, readInput, readSource } from '../read-input.js';
@@ -130,7 +131,15 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   };
   // a few files in flight: each waits on WebCrypto's thread pool and the disk for about half its time;
   // reports keep the files' order
-  const done = await inOrder(files, VERIFY_IN_FLIGHT, verifyOne);
+  const done = new Array<Awaited<ReturnType<typeof verifyOne>>>(files.length);
+  let next = 0;
+  await inFlight(
+    VERIFY_IN_FLIGHT,
+    () => (next < files.length ? next++ : undefined),
+    async (i) => {
+      done[i] = await verifyOne(files[i]!);
+    },
+  );
   const results = done.map((d) => d.result);
   const cases = done.map((d) => d.junit);
   let exit: number = EXIT.OK;
@@ -196,14 +205,3 @@ async function verifyTsr(files: string[], tsrPath: string, trust: (Uint8Array | 
 }
 
 const VERIFY_IN_FLIGHT = 4;
-
-/** `work` over `items` with at most `limit` in flight; the results in the items' order. */
-async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
-}
