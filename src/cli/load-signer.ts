@@ -4,21 +4,31 @@ import { readSecret } from './secrets.js';
 import { UsageError } from './usage-error.js';
 import { readInput } from './read-input.js';
 
-/** The signer options every signing command shares. */
-export interface SignerArgs {
-  p12?: string;
-  key?: string;
-  cert?: string;
-  chain?: string;
-  'password-env'?: string;
-  'password-file'?: string;
-  pkcs11?: string;
-  'token-label'?: string;
-  slot?: string;
-  'key-label'?: string;
-  'key-id'?: string;
-  'pin-env'?: string;
-  'pin-file'?: string;
+const text = { type: 'string' } as const;
+
+/** The key options every signing command shares, as `parseArgs` options. */
+export const SIGNER_OPTIONS = {
+  p12: text,
+  key: text,
+  cert: text,
+  chain: text,
+  'password-env': text,
+  'password-file': text,
+  pkcs11: text,
+  'token-label': text,
+  slot: text,
+  'key-label': text,
+  'key-id': text,
+  'pin-env': text,
+  'pin-file': text,
+};
+
+/** The values of {@link SIGNER_OPTIONS}. */
+export type SignerArgs = { [K in keyof typeof SIGNER_OPTIONS]?: string };
+
+/** The {@link SignerArgs} among a command's parsed values. */
+export function signerArgsOf(values: Record<string, unknown>): SignerArgs {
+  return Object.fromEntries(Object.keys(SIGNER_OPTIONS).map((k) => [k, values[k]])) as SignerArgs;
 }
 
 /** Help text of {@link SignerArgs}. */

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { extname, join, resolve } from 'node:path';
-import { loadSigner, signerPassword, SIGNER_HELP, type SignerArgs } from '../load-signer.js';
+import { loadSigner, signerArgsOf, signerPassword, SIGNER_HELP, SIGNER_OPTIONS } from '../load-signer.js';
 import { signModeOf, signOneFile, signSettings, type SignSettings } from '../sign-file.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { runBatch } from '../batch/run-batch.js';
@@ -74,19 +74,7 @@ export async function signCommand(argv: string[]): Promise<number> {
     strict: true,
     options: {
       output: { type: 'string', short: 'o' },
-      p12: { type: 'string' },
-      key: { type: 'string' },
-      cert: { type: 'string' },
-      chain: { type: 'string' },
-      'password-env': { type: 'string' },
-      'password-file': { type: 'string' },
-      pkcs11: { type: 'string' },
-      'token-label': { type: 'string' },
-      slot: { type: 'string' },
-      'key-label': { type: 'string' },
-      'key-id': { type: 'string' },
-      'pin-env': { type: 'string' },
-      'pin-file': { type: 'string' },
+      ...SIGNER_OPTIONS,
       reason: { type: 'string' },
       location: { type: 'string' },
       contact: { type: 'string' },
@@ -158,9 +146,7 @@ async function signBatch(positionals: string[], values: Record<string, string | 
   for (const i of inputs) {
     if (resolve(join(outDir, i.relative)) === resolve(i.path)) throw new UsageError(`the output folder would overwrite ${i.path}; choose another -o`);
   }
-  const signerArgs = Object.fromEntries(
-    ['p12', 'key', 'cert', 'chain', 'password-env', 'password-file', 'pkcs11', 'token-label', 'slot', 'key-label', 'key-id', 'pin-env', 'pin-file'].map((k) => [k, values[k]]),
-  ) as SignerArgs;
+  const signerArgs = signerArgsOf(values);
   const password = await signerPassword(signerArgs);
   const { entries, manifestWritten } = await runBatch({
     inputs,
