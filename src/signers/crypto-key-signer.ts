@@ -1,12 +1,11 @@
 import { type DigestAlgorithm, type NamedCurve, type SignatureAlgorithm } from '../core/algorithms.js';
-import { toArrayBuffer, type BinaryInput } from '../core/bytes.js';
+import type { BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
-import { subtle } from '../crypto/webcrypto.js';
 import { splitCertificates } from '../pki/certificate.js';
 import { orderChain } from '../pki/chain-order.js';
 import { algorithmsForKey } from './algorithms.js';
 import { assertKeyMatchesCertificate } from './key-check.js';
-import { webCryptoParams } from './pkcs8-signer.js';
+import { signWithWebCrypto } from './pkcs8-signer.js';
 import type { Signer } from './signer.js';
 
 /** Options of {@link createCryptoKeySigner}. */
@@ -42,16 +41,7 @@ export async function createCryptoKeySigner(options: CryptoKeySignerOptions): Pr
     certificate: leaf,
     chain: await orderChain(leaf, [...certs.slice(1), ...(options.chain ?? []).flatMap((c) => splitCertificates(c))]),
     algorithms,
-    async sign(data, alg) {
-      if (!algorithms.some((a) => a.scheme === alg.scheme && a.hash === alg.hash)) {
-        throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', `this CryptoKey cannot sign with ${alg.scheme}/${alg.hash}`);
-      }
-      try {
-        return new Uint8Array(await subtle().sign(webCryptoParams(alg, curve).signWith, key, toArrayBuffer(data)));
-      } catch (cause) {
-        throw new KysoError('ERR_SIGNER_FAILED', `WebCrypto could not sign: ${(cause as Error).message}`, { cause });
-      }
-    },
+    sign: (data, alg) => signWithWebCrypto({ algorithms, alg, curve, data, what: 'this CryptoKey', key: async () => key }),
   };
   await assertKeyMatchesCertificate(signer);
   return signer;

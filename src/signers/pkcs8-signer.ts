@@ -15,6 +15,21 @@ export function webCryptoParams(alg: SignatureAlgorithm, curve?: string): { impo
 }
 
 /**
+ * Signs `data` with a WebCrypto key once `alg` is known to be one the signer offers (`what` names the signer
+ * in the error); WebCrypto's failures become `ERR_SIGNER_FAILED`.
+ */
+export async function signWithWebCrypto(o: { algorithms: readonly SignatureAlgorithm[]; alg: SignatureAlgorithm; curve: string | undefined; data: Uint8Array; what: string; key: () => Promise<CryptoKey> }): Promise<Uint8Array> {
+  if (!o.algorithms.some((a) => a.scheme === o.alg.scheme && a.hash === o.alg.hash)) {
+    throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', `${o.what} cannot sign with ${o.alg.scheme}/${o.alg.hash}`);
+  }
+  try {
+    return new Uint8Array(await subtle().sign(webCryptoParams(o.alg, o.curve).signWith, await o.key(), toArrayBuffer(o.data)));
+  } catch (cause) {
+    throw new KysoError('ERR_SIGNER_FAILED', `WebCrypto could not sign: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
  * A signer over PKCS#8 key bytes. WebCrypto binds an RSA key to one scheme and digest at import, so the key
  * is imported lazily once per algorithm, non-extractable, and the imported keys are kept.
  */
@@ -36,17 +51,7 @@ export async function createPkcs8Signer(key: PrivateKeyMaterial, certificate: Ui
     certificate,
     chain,
     algorithms,
-    async sign(data, alg) {
-      if (!algorithms.some((a) => a.scheme === alg.scheme && a.hash === alg.hash)) {
-        throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', `this ${key.type} key cannot sign with ${alg.scheme}/${alg.hash}`);
-      }
-      try {
-        const value = await subtle().sign(webCryptoParams(alg, curve).signWith, await importFor(alg), toArrayBuffer(data));
-        return new Uint8Array(value);
-      } catch (cause) {
-        throw new KysoError('ERR_SIGNER_FAILED', `WebCrypto could not sign: ${(cause as Error).message}`, { cause });
-      }
-    },
+    sign: (data, alg) => signWithWebCrypto({ algorithms, alg, curve, data, what: `this ${key.type} key`, key: () => importFor(alg) }),
   };
   await assertKeyMatchesCertificate(signer);
   return signer;
