@@ -1,8 +1,7 @@
 import type { SignatureAlgorithm } from '../core/algorithms.js';
 import type { BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
-import { certificateFacts } from '../pki/certificate-facts.js';
-import { algorithmsForKey } from '../signers/algorithms.js';
+import { certificateKey } from '../signers/algorithms.js';
 import { signHashesRemotely, type RemoteSigningService } from '../signers/remote-signing.js';
 import { finishPdfSigning, preparePdfSigning, type PdfSignatureFields } from './sign-pdf.js';
 
@@ -33,9 +32,7 @@ export async function signPdfsRemotely(pdfs: readonly BinaryInput[], o: RemotePd
   const { certificates } = await o.service.credentialInfo(o.credentialId);
   const [certificate, ...chain] = certificates;
   if (!certificate) throw new KysoError('ERR_NO_CERTIFICATE', `credential ${o.credentialId} has no certificate`);
-  const key = certificateFacts(certificate).key;
-  if (key.type === 'other' || (key.type === 'EC' && !key.curve)) throw new KysoError('ERR_UNSUPPORTED_KEY', 'the credential key is neither RSA nor EC on P-256/P-384/P-521');
-  const algorithm = o.algorithm ?? algorithmsForKey(key.type === 'EC' ? { type: 'EC', curve: key.curve! } : { type: 'RSA' })[0]!;
+  const algorithm = o.algorithm ?? certificateKey(certificate, 'the credential key').algorithms[0]!;
   const { service, credentialId, deadlineMs, pollMs, signal, algorithm: _a, ...fields } = o;
   const prepared = await Promise.all(pdfs.map((pdf) => preparePdfSigning(pdf, { ...fields, certificate, chain, algorithm })));
   const signatures = await signHashesRemotely(

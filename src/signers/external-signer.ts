@@ -4,10 +4,9 @@ import { toBytes } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
 import { derToP1363, isDerEcdsaSignature } from '../crypto/ecdsa-signature.js';
-import { certificateFacts } from '../pki/certificate-facts.js';
 import { splitCertificates } from '../pki/certificate.js';
 import { orderChain } from '../pki/chain-order.js';
-import { algorithmsForKey } from './algorithms.js';
+import { certificateKey } from './algorithms.js';
 import type { Signer } from './signer.js';
 
 /** Options of {@link createExternalSigner}: give exactly one of `signData` and `signDigest`. */
@@ -47,11 +46,10 @@ export async function createExternalSigner(options: ExternalSignerOptions): Prom
   }
   const certs = splitCertificates(options.certificate);
   const leaf = certs[0]!;
-  const key = certificateFacts(leaf).key;
-  if (key.type === 'other' || (key.type === 'EC' && !key.curve)) throw new KysoError('ERR_UNSUPPORTED_KEY', 'the certificate key is neither RSA nor EC on P-256/P-384/P-521');
-  const curve = key.type === 'EC' ? key.curve! : undefined;
-  const algorithms = options.algorithms?.length ? [...options.algorithms] : algorithmsForKey(curve ? { type: 'EC', curve } : { type: 'RSA' });
-  const expected = key.type === 'RSA' ? key.modulusBytes : 2 * CURVES[curve!].size;
+  const key = certificateKey(leaf);
+  const curve = key.curve;
+  const algorithms = options.algorithms?.length ? [...options.algorithms] : key.algorithms;
+  const expected = key.signatureLength;
   return {
     certificate: leaf,
     chain: await orderChain(leaf, [...certs.slice(1), ...(options.chain ?? []).flatMap((c) => splitCertificates(c))]),

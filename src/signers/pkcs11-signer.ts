@@ -2,11 +2,10 @@ import { CURVES, digestOid, type SignatureAlgorithm } from '../core/algorithms.j
 import { DER_NULL, derOid, tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
-import { certificateFacts } from '../pki/certificate-facts.js';
 import type { BinaryInput } from '../core/bytes.js';
 import { parseCertificate, splitCertificates, type CertificateInfo } from '../pki/certificate.js';
 import { orderChain } from '../pki/chain-order.js';
-import { algorithmsForKey } from './algorithms.js';
+import { certificateKey } from './algorithms.js';
 import type { Signer } from './signer.js';
 
 // pkcs11js is an optional native dependency: loaded only when a token is used, so the core stays pure JS.
@@ -149,10 +148,8 @@ export async function openPkcs11Signer(o: Pkcs11SignerOptions): Promise<Pkcs11Si
       }
     }
     if (!chosen) throw new KysoError('ERR_TOKEN', `no private key${o.keyLabel ? ` labelled "${o.keyLabel}"` : ''}${o.keyId ? ` with id ${o.keyId}` : ''} with a certificate on the token`);
-    const facts = certificateFacts(chosen.cert);
-    if (facts.key.type === 'other' || (facts.key.type === 'EC' && !facts.key.curve)) throw new KysoError('ERR_UNSUPPORTED_KEY', 'the token key is neither RSA nor EC on P-256/P-384/P-521');
-    const curve = facts.key.type === 'EC' ? facts.key.curve! : undefined;
-    const algorithms = algorithmsForKey(curve ? { type: 'EC', curve } : { type: 'RSA' }).filter((a) => a.scheme !== 'RSA-PSS');
+    const { curve, algorithms: offered } = certificateKey(chosen.cert, 'the token key');
+    const algorithms = offered.filter((a) => a.scheme !== 'RSA-PSS');
     // CA certificates stored on the token, plus the caller's, ordered towards the root
     const cas: Uint8Array[] = [];
     for (const der of certificatesOnToken(lib, p11, session)) if ((await parseCertificate(der)).basicConstraints?.ca) cas.push(der);

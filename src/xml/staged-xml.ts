@@ -1,12 +1,11 @@
-import { CURVES, type SignatureAlgorithm } from '../core/algorithms.js';
+import type { SignatureAlgorithm } from '../core/algorithms.js';
 import { fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
 import { derToP1363, isDerEcdsaSignature } from '../crypto/ecdsa-signature.js';
 import { randomBytes } from '../crypto/webcrypto.js';
-import { certificateFacts } from '../pki/certificate-facts.js';
 import { splitCertificates } from '../pki/certificate.js';
-import { algorithmsForKey } from '../signers/algorithms.js';
+import { certificateKey } from '../signers/algorithms.js';
 import type { Signer } from '../signers/signer.js';
 import { signXml, type SignXmlOptions } from './sign-xml.js';
 
@@ -38,12 +37,10 @@ export type PrepareXmlSigningOptions = Omit<SignXmlOptions, 'signer' | 'tsa'> & 
  */
 export async function prepareXmlSigning(xml: string | Uint8Array, options: PrepareXmlSigningOptions): Promise<{ toBeSigned: Uint8Array; digest: Uint8Array; algorithm: SignatureAlgorithm; state: XmlSigningState }> {
   const [certificate, ...rest] = splitCertificates(options.certificate);
-  const key = certificateFacts(certificate!).key;
-  if (key.type === 'other' || (key.type === 'EC' && !key.curve)) throw new KysoError('ERR_UNSUPPORTED_KEY', 'the certificate key is neither RSA nor EC on P-256/P-384/P-521');
+  const key = certificateKey(certificate!);
   const hash = options.hash ?? 'SHA-256';
-  const algorithm = options.algorithm ?? algorithmsForKey(key.type === 'EC' ? { type: 'EC', curve: key.curve! } : { type: 'RSA' }).find((a) => a.hash === hash)!;
-  const valueLength = key.type === 'RSA' ? key.modulusBytes : 2 * CURVES[key.curve!].size;
-  const placeholder = randomBytes(valueLength);
+  const algorithm = options.algorithm ?? key.algorithms.find((a) => a.hash === hash)!;
+  const placeholder = randomBytes(key.signatureLength);
   let toBeSigned: Uint8Array | undefined;
   // A signer that records what it is asked to sign and answers with a stand-in value of the right size.
   const capturing: Signer = {
@@ -62,7 +59,7 @@ export async function prepareXmlSigning(xml: string | Uint8Array, options: Prepa
     toBeSigned,
     digest: await digest(algorithm.hash, toBeSigned),
     algorithm,
-    state: { kind: 'kyso.xml-signing', version: 1, xml: toBase64(signed), placeholder: toBase64(placeholder), algorithm, valueLength },
+    state: { kind: 'kyso.xml-signing', version: 1, xml: toBase64(signed), placeholder: toBase64(placeholder), algorithm, valueLength: key.signatureLength },
   };
 }
 
