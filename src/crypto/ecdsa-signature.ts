@@ -1,28 +1,15 @@
+import { concatBytes } from '../core/bytes.js';
+import { derUnsignedInteger, readChildren, readTlv, tlv, type Tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
 
 // WebCrypto and PKCS#11 give ECDSA signatures as r||s (IEEE P1363); CMS and X.509 want
 // ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }. XMLDSig keeps r||s.
 
-function derInteger(v: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  const body = v[i]! & 0x80 ? Uint8Array.of(0, ...v.subarray(i)) : v.subarray(i);
-  return Uint8Array.of(0x02, ...derLength(body.length), ...body);
-}
-
-function derLength(n: number): number[] {
-  if (n < 0x80) return [n];
-  if (n < 0x100) return [0x81, n];
-  return [0x82, n >> 8, n & 0xff];
-}
-
 /** Converts an r||s ECDSA signature to its DER `ECDSA-Sig-Value`. */
 export function p1363ToDer(sig: Uint8Array): Uint8Array {
   if (sig.length === 0 || sig.length % 2 !== 0) throw new KysoError('ERR_SIGNER_FAILED', 'ECDSA signature has an odd length');
   const half = sig.length / 2;
-  const r = derInteger(sig.subarray(0, half));
-  const s = derInteger(sig.subarray(half));
-  return Uint8Array.of(0x30, ...derLength(r.length + s.length), ...r, ...s);
+  return tlv(0x30, derUnsignedInteger(sig.subarray(0, half)), derUnsignedInteger(sig.subarray(half)));
 }
 
 /** Converts a DER `ECDSA-Sig-Value` to r||s with each half `size` bytes (32, 48 or 66). */
@@ -30,30 +17,23 @@ export function derToP1363(der: Uint8Array, size: number): Uint8Array {
   const fail = (): never => {
     throw new KysoError('ERR_SIGNER_FAILED', 'not a DER ECDSA signature');
   };
-  let at = 0;
-  const readLen = (): number => {
-    const b = der[at++] ?? fail();
-    if (b < 0x80) return b;
-    const n = b & 0x7f;
-    if (n < 1 || n > 2) fail();
-    let len = 0;
-    for (let k = 0; k < n; k++) len = (len << 8) | (der[at++] ?? fail());
-    return len;
-  };
-  if (der[at++] !== 0x30) fail();
-  const seqLen = readLen();
-  if (at + seqLen !== der.length) fail();
+  let parts: Tlv[] = [];
+  try {
+    const seq = readTlv(der, 0);
+    if (seq.tag !== 0x30 || seq.indefinite || seq.end !== der.length) fail();
+    parts = readChildren(der, seq);
+  } catch {
+    fail();
+  }
+  if (parts.length !== 2) fail();
   const out = new Uint8Array(size * 2);
-  for (let part = 0; part < 2; part++) {
-    if (der[at++] !== 0x02) fail();
-    const len = readLen();
-    let v = der.subarray(at, at + len);
-    at += len;
+  parts.forEach((part, i) => {
+    if (part.tag !== 0x02) fail();
+    let v = der.subarray(part.contentStart, part.contentEnd);
     while (v.length > size && v[0] === 0) v = v.subarray(1);
     if (v.length > size || v.length === 0) fail();
-    out.set(v, part * size + (size - v.length));
-  }
-  if (at !== der.length) fail();
+    out.set(v, i * size + (size - v.length));
+  });
   return out;
 }
 
@@ -65,4 +45,18 @@ export function isDerEcdsaSignature(sig: Uint8Array, size: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A raw signature value from a key kyso does not hold, brought to the `length` bytes it must have: ECDSA
+ * given as DER becomes r||s, an RSA value whose leading zero octets were dropped gets them back (I2OSP).
+ *
+ * @throws KysoError `ERR_SIGNER_FAILED` when it still has another length (`from` says whose value it is).
+ */
+export function rawSignatureValue(value: Uint8Array, ecdsa: boolean, length: number, from: string): Uint8Array {
+  let raw = value;
+  if (ecdsa && raw.length !== length && isDerEcdsaSignature(raw, length / 2)) raw = derToP1363(raw, length / 2);
+  if (!ecdsa && raw.length < length && raw.length > length - 4) raw = concatBytes([new Uint8Array(length - raw.length), raw]);
+  if (raw.length !== length) throw new KysoError('ERR_SIGNER_FAILED', `${from} has ${raw.length} bytes; a signature value of this key has ${length}`);
+  return raw;
 }

@@ -1,9 +1,9 @@
-import { CURVES, type SignatureAlgorithm } from '../core/algorithms.js';
+import type { SignatureAlgorithm } from '../core/algorithms.js';
 import type { BinaryInput } from '../core/bytes.js';
 import { toBytes } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
-import { derToP1363, isDerEcdsaSignature } from '../crypto/ecdsa-signature.js';
+import { rawSignatureValue } from '../crypto/ecdsa-signature.js';
 import { splitCertificates } from '../pki/certificate.js';
 import { orderChain } from '../pki/chain-order.js';
 import { certificateKey } from './algorithms.js';
@@ -63,13 +63,7 @@ export async function createExternalSigner(options: ExternalSignerOptions): Prom
         if (cause instanceof KysoError && cause.code === 'ERR_SIGNER_FAILED') throw cause;
         throw new KysoError('ERR_SIGNER_FAILED', `the external signer failed: ${(cause as Error)?.message ?? cause}`, { cause });
       }
-      if (curve && raw.length !== expected && isDerEcdsaSignature(raw, CURVES[curve].size)) raw = derToP1363(raw, CURVES[curve].size);
-      // Some hosts drop the leading zero octets of an RSA value (I2OSP restores them).
-      if (!curve && raw.length < expected && raw.length > expected - 4) raw = Uint8Array.from([...new Uint8Array(expected - raw.length), ...raw]);
-      if (raw.length !== expected) {
-        throw new KysoError('ERR_SIGNER_FAILED', `the external signer returned ${raw.length} bytes; a ${alg.scheme} signature with this key has ${expected}`);
-      }
-      return raw;
+      return rawSignatureValue(raw, curve !== undefined, expected, `the external signer's ${alg.scheme} value`);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { SignatureAlgorithm } from '../core/algorithms.js';
 import { fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
-import { derToP1363, isDerEcdsaSignature } from '../crypto/ecdsa-signature.js';
+import { rawSignatureValue } from '../crypto/ecdsa-signature.js';
 import { randomBytes } from '../crypto/webcrypto.js';
 import { splitCertificates } from '../pki/certificate.js';
 import { certificateKey } from '../signers/algorithms.js';
@@ -70,9 +70,7 @@ export async function prepareXmlSigning(xml: string | Uint8Array, options: Prepa
  */
 export function finishXmlSigning(state: XmlSigningState, signature: BinaryInput): Uint8Array {
   if (state?.kind !== 'kyso.xml-signing' || state.version !== 1) throw new KysoError('ERR_SIGNING_STATE', 'not a kyso XML signing state (version 1)');
-  let value = toBytes(signature, 'signature');
-  if (state.algorithm.scheme === 'ECDSA' && value.length !== state.valueLength && isDerEcdsaSignature(value, state.valueLength / 2)) value = derToP1363(value, state.valueLength / 2);
-  if (value.length !== state.valueLength) throw new KysoError('ERR_SIGNER_FAILED', `the signature value has ${value.length} bytes; ${state.valueLength} were expected`);
+  const value = rawSignatureValue(toBytes(signature, 'signature'), state.algorithm.scheme === 'ECDSA', state.valueLength, 'the signature value');
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(fromBase64(state.xml));
   const at = text.indexOf(state.placeholder);
   if (at < 0 || text.indexOf(state.placeholder, at + 1) >= 0) throw new KysoError('ERR_SIGNING_STATE', 'the prepared document does not hold its stand-in signature value exactly once');
