@@ -1,4 +1,4 @@
-import { latin1 } from '../core/bytes.js';
+import { latin1, toHex } from '../core/bytes.js';
 import { PdfDict, PdfName, PdfRaw, PdfReal, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 
 const REGULAR = /^[!-~]$/;
@@ -20,11 +20,7 @@ function writeReal(v: number): string {
 
 function writeString(s: PdfString): string {
   const b = s.bytes;
-  if (s.hex) {
-    let h = '<';
-    for (const c of b) h += c.toString(16).padStart(2, '0');
-    return `${h}>`;
-  }
+  if (s.hex) return `<${toHex(b)}>`;
   let out = '(';
   for (const c of b) {
     if (c === 0x28 || c === 0x29 || c === 0x5c) out += `\\${String.fromCharCode(c)}`;
