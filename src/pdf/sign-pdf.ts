@@ -202,8 +202,7 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
 }
 
 /** Lays out a visible appearance on the document as it is. */
-async function widgetFor(input: Uint8Array, appearance: AppearanceOptions, certificate: Uint8Array, signingTime: Date, fieldName?: string): Promise<SignatureWidget & { stamp?: PrepareSignatureOptions['stamp'] }> {
-  const reader = PdfReader.open(input);
+async function widgetFor(reader: PdfReader, appearance: AppearanceOptions, certificate: Uint8Array, signingTime: Date, fieldName?: string): Promise<SignatureWidget & { stamp?: PrepareSignatureOptions['stamp'] }> {
   const pages = reader.pages();
   // signing a prepared empty field: the appearance fills the field's own rectangle
   const target = fieldName ? findSignatureFields(reader).empty.find((f) => f.fieldName === fieldName && f.rect) : undefined;
@@ -283,7 +282,8 @@ async function startSession(
   const contentsSize = cmsSizeOf(o.certificate, o.chain, o.algorithm) + extra;
   const name = o.name ?? (await commonNameOf(o.certificate));
   const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
-  const widget = o.appearance ? await widgetFor(input, o.appearance, o.certificate, signingTime, o.fieldName) : undefined;
+  const reader = PdfReader.open(input); // once, for the appearance's layout and the update
+  const widget = o.appearance ? await widgetFor(reader, o.appearance, o.certificate, signingTime, o.fieldName) : undefined;
   const prepared = preparePdfSignature(input, {
     ...(widget && { widget: { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance } }),
     ...(widget?.stamp && { stamp: widget.stamp }),
@@ -298,7 +298,7 @@ async function startSession(
     ...(o.contactInfo !== undefined && { contactInfo: o.contactInfo }),
     ...(o.certify && { docMdp: o.certify }),
     ...(o.appearance && o.appearance.preset !== 'custom' && { role: o.appearance.preset }),
-  });
+  }, reader);
   const contentDigest = await digestPrepared(prepared, o.algorithm.hash);
   const signedAttributes = await buildSignedAttributes({ contentDigest, hash: o.algorithm.hash, signerCertificate: o.certificate });
   return { prepared, signedAttributes, algorithm: o.algorithm, certificate: o.certificate, chain: o.chain };

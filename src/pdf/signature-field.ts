@@ -73,15 +73,16 @@ const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
 
 /**
  * Adds a signature field, its widget and a signature dictionary with reserved /Contents in one incremental
- * update, then fixes /ByteRange to cover everything but the /Contents hex string. The input is not copied.
+ * update, then fixes /ByteRange to cover everything but the /Contents hex string. The input is not copied;
+ * `reader`, when the caller has already opened the input, saves parsing it again.
  *
  * @throws KysoError `ERR_PDF_MALFORMED`, `ERR_PDF_ENCRYPTED`, `ERR_PDF_FIELD`, `ERR_INVALID_ARGUMENT`
  */
-export function preparePdfSignature(input: Uint8Array, options: PrepareSignatureOptions): PreparedSignature {
+export function preparePdfSignature(input: Uint8Array, options: PrepareSignatureOptions, reader: PdfReader = PdfReader.open(input)): PreparedSignature {
   if (!Number.isInteger(options.contentsSize) || options.contentsSize <= 0 || options.contentsSize > 64 * 1024 * 1024) {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'contentsSize must be a positive number of bytes');
   }
-  const { reader, writer, catalogRef, catalog, form } = openForUpdate(input);
+  const { writer, catalogRef, catalog, form } = openForUpdate(reader);
   const pages = reader.pages();
   const pageIndex = options.widget?.pageIndex ?? 0;
   const page = pages[pageIndex];
@@ -170,7 +171,8 @@ export interface AddFieldOptions {
  * @throws KysoError `ERR_PDF_FIELD` when a field of that name exists.
  */
 export function addSignatureField(input: Uint8Array, options: AddFieldOptions): Uint8Array {
-  const { reader, writer, catalogRef, catalog, form } = openForUpdate(input);
+  const reader = PdfReader.open(input);
+  const { writer, catalogRef, catalog, form } = openForUpdate(reader);
   if (form.find(options.name)) throw new KysoError('ERR_PDF_FIELD', `a field named "${options.name}" exists already`);
   const page = reader.pages()[options.pageIndex ?? 0];
   if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${(options.pageIndex ?? 0) + 1} does not exist`);
@@ -251,14 +253,13 @@ function addAnnotation(reader: PdfReader, writer: IncrementalWriter, pageRef: Pd
   writer.set(pageRef, page.clone().set('Annots', [...(Array.isArray(annots) ? annots : []), annot]));
 }
 
-/** The document opened for an incremental update of its form: reader, writer, a copy of the catalog, the form. */
-function openForUpdate(input: Uint8Array) {
-  const reader = PdfReader.open(input);
+/** The document opened for an incremental update of its form: writer, a copy of the catalog, the form. */
+function openForUpdate(reader: PdfReader) {
   if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted; kyso signs only unencrypted documents (decrypt it first, e.g. qpdf --decrypt)');
   const writer = new IncrementalWriter(reader);
   const catalogRef = reader.trailer.get('Root') as PdfRef;
   const catalog = reader.catalog().clone();
-  return { reader, writer, catalogRef, catalog, form: openAcroForm(reader, catalog) };
+  return { writer, catalogRef, catalog, form: openAcroForm(reader, catalog) };
 }
 
 /** Adds a locked, printed /Stamp annotation whose appearance is `build`'s form XObject. */
