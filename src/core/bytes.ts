@@ -59,8 +59,15 @@ export function fromHex(hex: string): Uint8Array {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'not a hexadecimal string');
   }
   const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
+  for (let i = 0; i < out.length; i++) out[i] = (hexDigit(clean.charCodeAt(2 * i)) << 4) | hexDigit(clean.charCodeAt(2 * i + 1));
   return out;
+}
+
+/** The value of the ASCII hexadecimal digit `c` (a character code or byte), or -1. */
+export function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }
 
 /** Bytes of a string whose characters are all below U+0100 (PDF syntax is byte-oriented). */

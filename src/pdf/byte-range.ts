@@ -1,4 +1,4 @@
-import { fromLatin1, latin1 } from '../core/bytes.js';
+import { fromLatin1, hexDigit, latin1 } from '../core/bytes.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfString, numberOf } from './objects.js';
 import { lastIndexOfBytes } from './parser.js';
@@ -47,9 +47,7 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   ensureRange(bytes, a - 256 * 1024, b - a + 256 * 1024 + 16);
   if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e) return result(['the gap between the signed ranges is not a hexadecimal string']);
   for (let i = a + 1; i < b - 1; i++) {
-    const ch = bytes[i]!;
-    const hex = (ch >= 0x30 && ch <= 0x39) || (ch >= 0x41 && ch <= 0x46) || (ch >= 0x61 && ch <= 0x66);
-    if (!hex) return result([`the gap between the signed ranges holds a non-hexadecimal byte at ${i}`]);
+    if (hexDigit(bytes[i]!) < 0) return result([`the gap between the signed ranges holds a non-hexadecimal byte at ${i}`]);
   }
   // The gap must be this dictionary's /Contents: the key right before it, and the same value.
   let k = a - 1;
@@ -85,13 +83,6 @@ function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array)
     if (hi < 0 || lo < 0 || ((hi << 4) | lo) !== value[i]) return false;
   }
   return true;
-}
-
-/** The value of an ASCII hex digit, or -1. */
-function hexDigit(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  const lower = c | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }
 
 /** Where a signature dictionary's /ByteRange says the signed bytes end (`b + c`), when it is four numbers. */

@@ -1,3 +1,4 @@
+import { hexDigit } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
@@ -167,13 +168,12 @@ export class PdfParser {
       for (let k = this.pos + 1; k < i; k++) s += String.fromCharCode(b[k]!);
     } else {
       for (let k = this.pos + 1; k < i; k++) {
-        if (b[k] === 0x23 && k + 2 < i + 1) {
-          const hex = String.fromCharCode(b[k + 1] ?? 0, b[k + 2] ?? 0);
-          if (/^[0-9a-fA-F]{2}$/.test(hex)) {
-            s += String.fromCharCode(parseInt(hex, 16));
-            k += 2;
-            continue;
-          }
+        const hi = b[k] === 0x23 && k + 2 < i ? hexDigit(b[k + 1]!) : -1;
+        const lo = hi >= 0 ? hexDigit(b[k + 2]!) : -1;
+        if (lo >= 0) {
+          s += String.fromCharCode((hi << 4) | lo);
+          k += 2;
+          continue;
         }
         s += String.fromCharCode(b[k]!);
       }
@@ -232,7 +232,7 @@ export class PdfParser {
     for (; i < end; i++) {
       const c = b[i]!;
       if (WS[c]) continue;
-      const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 55 : c >= 0x61 && c <= 0x66 ? c - 87 : -1;
+      const v = hexDigit(c);
       if (v < 0) fail('bad character in hex string', i);
       if (hi < 0) hi = v;
       else {
