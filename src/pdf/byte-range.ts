@@ -1,7 +1,7 @@
-import { fromLatin1, hexDigit, latin1 } from '../core/bytes.js';
+import { hexDigit, latin1 } from '../core/bytes.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfString, numberOf } from './objects.js';
-import { lastIndexOfBytes } from './parser.js';
+import { lastIndexOfBytes, objectHeaderBefore } from './parser.js';
 
 /** Result of checking a signature's /ByteRange and /Contents against the file's bytes. */
 export interface ByteRangeCheck {
@@ -70,9 +70,8 @@ export function enclosingObject(bytes: Uint8Array, at: number): { num: number; o
   ensureRange(bytes, from, at - from);
   const objAt = lastIndexOfBytes(bytes, latin1(' obj'), at, from);
   if (objAt < 0 || lastIndexOfBytes(bytes, latin1('endobj'), at, objAt) >= 0) return undefined;
-  const head = fromLatin1(bytes, Math.max(0, objAt - 24), objAt).match(/(\d+)\s+\d+$/);
-  if (!head) return undefined;
-  return { num: Number(head[1]), offset: objAt - head[0].length };
+  const header = objectHeaderBefore(bytes, objAt);
+  return header && { num: header.num, offset: header.start };
 }
 
 function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array): boolean {

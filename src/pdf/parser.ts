@@ -1,4 +1,4 @@
-import { hexDigit } from '../core/bytes.js';
+import { fromLatin1, hexDigit } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
@@ -315,3 +315,21 @@ export function lastIndexOfBytes(hay: Uint8Array, needle: Uint8Array, before = h
   return -1;
 }
 
+/**
+ * The `N G` of an `N G obj` header whose ` obj` starts at `objAt`: the object and generation numbers and
+ * where the header begins, or undefined when the bytes before it are not two numbers.
+ */
+export function objectHeaderBefore(bytes: Uint8Array, objAt: number): { num: number; gen: number; start: number } | undefined {
+  let i = objAt - 1;
+  const digits = () => {
+    const end = i;
+    while (i >= 0 && bytes[i]! >= 0x30 && bytes[i]! <= 0x39) i--;
+    return end > i && end - i <= 10 ? Number(fromLatin1(bytes, i + 1, end + 1)) : undefined;
+  };
+  const gen = digits();
+  if (gen === undefined || !isWhite(bytes[i])) return undefined;
+  while (i >= 0 && isWhite(bytes[i])) i--;
+  const num = digits();
+  if (num === undefined || (i >= 0 && !isWhite(bytes[i]))) return undefined;
+  return { num, gen, start: i + 1 };
+}

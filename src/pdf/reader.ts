@@ -3,7 +3,7 @@ import { KysoError } from '../core/errors.js';
 import { ensureRange, findAll } from './lazy-bytes.js';
 import { decodeStream } from './filters.js';
 import { PdfDict, PdfRef, PdfStream, dictOf, nameOf, numberOf, type PdfObject } from './objects.js';
-import { PdfParser, indexOfBytes, isWhite, lastIndexOfBytes } from './parser.js';
+import { PdfParser, indexOfBytes, lastIndexOfBytes, objectHeaderBefore } from './parser.js';
 import { readXrefSection, xrefStreamEntries, type XrefEntry, type XrefSection } from './xref.js';
 
 /** A page of the document, with the attributes it inherits from the page tree. */
@@ -313,19 +313,9 @@ function repairByScanning(bytes: Uint8Array): { entries: Map<number, XrefEntry>;
   let trailer: PdfDict | undefined;
   const OBJ = latin1(' obj');
   for (let at = indexOfBytes(bytes, OBJ); at >= 0; at = indexOfBytes(bytes, OBJ, at + 4)) {
-    // walk back over "N G"
-    let i = at - 1;
-    const digits = () => {
-      const end = i;
-      while (i >= 0 && bytes[i]! >= 0x30 && bytes[i]! <= 0x39) i--;
-      return end > i ? Number(fromLatin1(bytes, i + 1, end + 1)) : undefined;
-    };
-    const gen = digits();
-    if (gen === undefined || bytes[i] !== 0x20) continue;
-    i--;
-    const num = digits();
-    if (num === undefined || (i >= 0 && !isWhite(bytes[i]))) continue;
-    const start = i + 1;
+    const header = objectHeaderBefore(bytes, at);
+    if (!header) continue;
+    const { num, gen, start } = header;
     entries.set(num, { type: 1, offset: start, gen });
     try {
       const { value } = new PdfParser(bytes, start).readIndirectObject();
