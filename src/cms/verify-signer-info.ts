@@ -85,7 +85,7 @@ export async function verifySignerInfo(
       problems.push({ code: 'unsupported-algorithm', message: `signature algorithm ${signerInfo.signatureAlgorithmOid} is not supported` });
     }
   } else if (data) {
-    const check = await verifyWithCertificate(cert, algorithm, signerInfo.signature, data, signerInfo.pss?.saltLength);
+    const check = await verifyWithCertificate(cert, algorithm, signerInfo.signature, data, { saltLength: signerInfo.pss?.saltLength });
     signatureValid = check.valid;
     problems.push(...check.problems);
     if (!check.valid && check.problems.length === 0) problems.push({ code: 'signature-invalid', message: 'the signature value does not verify' });

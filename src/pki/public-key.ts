@@ -13,29 +13,39 @@ export interface SignatureCheck {
   problems: CmsProblem[];
 }
 
+/** Options of {@link verifyWithCertificate}. */
+export interface VerifyWithCertificateOptions {
+  /** The RSA-PSS salt length. Default: the digest length. */
+  saltLength?: number;
+  /** How an ECDSA value is given: DER `ECDSA-Sig-Value` as CMS stores it (default), or r||s as XMLDSig and WebCrypto do. */
+  ecdsa?: 'der' | 'r||s';
+}
+
 /**
- * Verifies `signature` (as stored in CMS: DER `ECDSA-Sig-Value` for ECDSA) over `data` with the
- * certificate's public key, through WebCrypto. Never throws: what cannot be checked is a problem.
- * `saltLength` is the RSA-PSS salt length (default: the digest length).
+ * Verifies `signature` over `data` with the certificate's public key, through WebCrypto. Never throws: what
+ * cannot be checked is a problem.
  */
 export async function verifyWithCertificate(
   cert: CertificateFacts,
   algorithm: SignatureAlgorithm,
   signature: Uint8Array,
   data: Uint8Array,
-  saltLength?: number,
+  options: VerifyWithCertificateOptions = {},
 ): Promise<SignatureCheck> {
+  const { saltLength } = options;
   const key = cert.key;
   const problem = (code: string, message: string): SignatureCheck => ({ valid: false, problems: [{ code, message }] });
   try {
     if (algorithm.scheme === 'ECDSA') {
       if (key.type !== 'EC') return problem('key-algorithm-mismatch', `an ECDSA signature with a ${key.type} key`);
       if (!key.curve) return problem('unsupported-algorithm', `EC curve ${key.curveOid ?? '(explicit parameters)'} is not supported`);
-      let raw: Uint8Array;
-      try {
-        raw = derToP1363(signature, CURVES[key.curve].size);
-      } catch {
-        return problem('signature-invalid', 'the ECDSA signature is not a DER ECDSA-Sig-Value for this curve');
+      let raw = signature;
+      if (options.ecdsa !== 'r||s') {
+        try {
+          raw = derToP1363(signature, CURVES[key.curve].size);
+        } catch {
+          return problem('signature-invalid', 'the ECDSA signature is not a DER ECDSA-Sig-Value for this curve');
+        }
       }
       const publicKey = await importVerifyKey(cert.spki, { name: 'ECDSA', namedCurve: key.curve });
       const valid = await subtle().verify({ name: 'ECDSA', hash: algorithm.hash }, publicKey, toArrayBuffer(raw), toArrayBuffer(data));

@@ -1,6 +1,5 @@
-import { CURVES, describeAlgorithm, type SignatureAlgorithm } from '../core/algorithms.js';
+import { describeAlgorithm, type SignatureAlgorithm } from '../core/algorithms.js';
 import { KysoError } from '../core/errors.js';
-import { p1363ToDer } from '../crypto/ecdsa-signature.js';
 import { randomBytes } from '../crypto/webcrypto.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
 import { verifyWithCertificate } from '../pki/public-key.js';
@@ -22,9 +21,7 @@ export async function assertKeyMatchesCertificate(signer: Signer): Promise<void>
   }
   const probe = randomBytes(32);
   const raw = await signer.sign(probe, algorithm);
-  const curve = facts.key.type === 'EC' ? facts.key.curve : undefined;
-  const stored = algorithm.scheme === 'ECDSA' && curve && raw.length === 2 * CURVES[curve].size ? p1363ToDer(raw) : raw;
-  const check = await verifyWithCertificate(facts, algorithm, stored, probe);
+  const check = await verifyWithCertificate(facts, algorithm, raw, probe, { ecdsa: 'r||s' });
   if (!check.valid) {
     throw new KysoError('ERR_KEY_CERT_MISMATCH', `the private key does not belong to the certificate (a ${describeAlgorithm(algorithm)} probe signature did not verify)`);
   }

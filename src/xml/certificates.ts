@@ -3,7 +3,6 @@
 // src/xml touches certificates.
 import type { SignatureAlgorithm } from '../core/algorithms.js';
 import type { SubIndication } from '../core/indication.js';
-import { p1363ToDer } from '../crypto/ecdsa-signature.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
 import { validateCertificatePath } from '../pki/chain.js';
@@ -74,8 +73,7 @@ export async function describeCertificate(der: Uint8Array): Promise<XmlCertifica
  */
 export async function verifyWithCertificate(der: Uint8Array, data: Uint8Array, signature: Uint8Array, algorithm: SignatureAlgorithm): Promise<boolean> {
   try {
-    const value = algorithm.scheme === 'ECDSA' ? p1363ToDer(signature) : signature;
-    return (await verifyRawSignature(certificateFacts(der), algorithm, value, data)).valid;
+    return (await verifyRawSignature(certificateFacts(der), algorithm, signature, data, { ecdsa: 'r||s' })).valid;
   } catch {
     return false;
   }
