@@ -1,7 +1,7 @@
 import { curveFromOid, type NamedCurve } from '../core/algorithms.js';
 import { KysoError, isKysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
-import { inputBytes, readChildren, readOctets, readOid, readTlv, type Tlv } from '../core/der.js';
+import { inputBytes, readChildren, readDerTime, readOctets, readOid, readTlv, type Tlv } from '../core/der.js';
 
 /** The public key of a certificate, as far as CMS needs it. */
 export type PublicKeyFacts =
@@ -25,6 +25,10 @@ export interface CertificateFacts {
   der: Uint8Array;
   /** DER of the issuer Name, as encoded in the certificate. */
   issuer: Uint8Array;
+  /** DER of the subject Name, as encoded in the certificate. */
+  subject: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
   /** Content octets of the serialNumber INTEGER. */
   serialNumber: Uint8Array;
   /** DER of the SubjectPublicKeyInfo. */
@@ -60,15 +64,21 @@ function readCertificate(der: Uint8Array): CertificateFacts {
   const serial = fields[i++];
   i++; // signature AlgorithmIdentifier
   const issuer = fields[i++];
-  i += 2; // validity, subject
+  const validity = fields[i++];
+  const subject = fields[i++];
   const spki = fields[i++];
-  if (serial?.tag !== 0x02 || issuer?.tag !== 0x30 || spki?.tag !== 0x30) throw new KysoError('ERR_KEY_DECODE', 'unexpected TBSCertificate layout');
+  if (serial?.tag !== 0x02 || issuer?.tag !== 0x30 || validity?.tag !== 0x30 || subject?.tag !== 0x30 || spki?.tag !== 0x30) throw new KysoError('ERR_KEY_DECODE', 'unexpected TBSCertificate layout');
+  const [notBefore, notAfter] = readChildren(der, validity);
+  if (!notBefore || !notAfter) throw new KysoError('ERR_KEY_DECODE', 'no validity period');
   const extensions = readExtensions(der, fields.slice(i).find((f) => f.tag === 0xa3));
   const { key, bits } = readSpki(der, spki);
   const ski = extensions.find((e) => e.oid === OID.subjectKeyIdentifier);
   return {
     der,
     issuer: der.slice(issuer.start, issuer.end),
+    subject: der.slice(subject.start, subject.end),
+    notBefore: readDerTime(der, notBefore),
+    notAfter: readDerTime(der, notAfter),
     serialNumber: der.slice(serial.contentStart, serial.contentEnd),
     spki: der.slice(spki.start, spki.end),
     publicKeyBits: bits,

@@ -1,5 +1,5 @@
 import { toHex, fromLatin1, isPem, parsePem, toBytes, type BinaryInput } from '../core/bytes.js';
-import { readChildren, readDerTime, readOid, readTlv, type Tlv } from '../core/der.js';
+import { readChildren, readOid, readTlv, type Tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
@@ -107,16 +107,7 @@ function certificateDer(input: BinaryInput | string): Uint8Array {
 }
 
 async function describe(der: Uint8Array, facts: CertificateFacts): Promise<Certificate> {
-  const cert = readTlv(der, 0);
-  const tbs = readChildren(der, cert)[0]!;
-  const fields = readChildren(der, tbs);
-  const i = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const issuerEl = fields[i + 2]!;
-  const validity = fields[i + 3]!;
-  const subjectEl = fields[i + 4]!;
-  const [nb, na] = readChildren(der, validity);
-  const issuerDer = der.slice(issuerEl.start, issuerEl.end);
-  const subjectDer = der.slice(subjectEl.start, subjectEl.end);
+  const { issuer: issuerDer, subject: subjectDer } = facts;
   const ext = (oid: string) => facts.extensions.find((e) => e.oid === oid)?.value;
   const aia = readAccessDescriptions(ext(OID.authorityInfoAccess));
   const ku = ext(OID.keyUsage);
@@ -133,8 +124,8 @@ async function describe(der: Uint8Array, facts: CertificateFacts): Promise<Certi
     subject: nameInfo(subjectDer),
     issuer: nameInfo(issuerDer),
     serialNumber: toHex(facts.serialNumber),
-    notBefore: readDerTime(der, nb!),
-    notAfter: readDerTime(der, na!),
+    notBefore: facts.notBefore,
+    notAfter: facts.notAfter,
     ...(ku && { keyUsage: readKeyUsage(ku) }),
     ...(eku && { extendedKeyUsage: readSequenceOfOids(eku) }),
     ...(bc && { basicConstraints: readBasicConstraints(bc) }),
