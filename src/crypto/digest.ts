@@ -1,4 +1,4 @@
-import { toArrayBuffer, concatBytes } from '../core/bytes.js';
+import { toArrayBuffer, concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
 import type { DigestAlgorithm } from '../core/algorithms.js';
 import { subtle } from './webcrypto.js';
 
@@ -54,4 +54,12 @@ export function createHasher(hash: DigestAlgorithm): Hasher {
     update: (chunk) => void chunks.push(chunk.slice()),
     digest: () => digest(hash, concatBytes(chunks)),
   };
+}
+
+/** The digest of bytes, or of a stream of chunks (hashed as they come, never held whole). */
+export async function digestData(hash: DigestAlgorithm, data: BinaryInput | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  if (!(typeof data === 'object' && data !== null && Symbol.asyncIterator in data)) return digest(hash, toBytes(data as BinaryInput, 'data'));
+  const hasher = createHasher(hash);
+  for await (const chunk of data) hasher.update(chunk);
+  return hasher.digest();
 }

@@ -1,8 +1,9 @@
 import type { DigestAlgorithm } from '../core/algorithms.js';
 import { toBytes, type BinaryInput } from '../core/bytes.js';
-import { derSmallInteger, readChildren, readSmallInteger, readTlv, tlv } from '../core/der.js';
+import { derSmallInteger, tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
-import { createHasher } from '../crypto/digest.js';
+import { digestData } from '../crypto/digest.js';
+import { parseTimestampResponse, TimestampRejectedError, type TimestampResponse } from './timestamp-response.js';
 import type { TimestampSource } from './timestamp-source.js';
 import type { TimestampToken } from './timestamp-token.js';
 
@@ -31,31 +32,21 @@ export interface TimestampResult {
  */
 export async function timestamp(data: BinaryInput | AsyncIterable<Uint8Array>, options: TimestampDataOptions): Promise<TimestampResult> {
   const hash = options.hash ?? 'SHA-256';
-  const hasher = createHasher(hash);
-  if (Symbol.asyncIterator in (data as object)) for await (const chunk of data as AsyncIterable<Uint8Array>) hasher.update(chunk);
-  else hasher.update(toBytes(data as BinaryInput, 'data'));
-  const token = await options.tsa.timestamp(await hasher.digest(), hash);
+  const token = await options.tsa.timestamp(await digestData(hash, data), hash);
   return { token, response: tlv(0x30, tlv(0x30, derSmallInteger(0)), token.der) };
 }
 
 /** The token inside a `.tsr` (TimeStampResp) or the token itself when given one. */
 export function tokenFromResponseOrToken(input: BinaryInput): Uint8Array {
   const bytes = toBytes(input, 'time-stamp');
+  let response: TimestampResponse | undefined;
   try {
-    const top = readTlv(bytes, 0);
-    const [first, second] = readChildren(bytes, top);
-    if (first?.tag === 0x30 && (second === undefined || second.tag === 0x30)) {
-      const status = readChildren(bytes, first)[0];
-      if (status?.tag === 0x02) {
-        const value = readSmallInteger(bytes, status);
-        if (value > 1) throw new KysoError('ERR_TSA_REJECTED', `the time-stamp response was not granted (status ${value})`);
-        if (!second) throw new KysoError('ERR_TSA_RESPONSE_INVALID', 'the time-stamp response holds no token');
-        return bytes.subarray(second.start, second.end);
-      }
-    }
-    return bytes.subarray(0, top.end);
-  } catch (cause) {
-    if (cause instanceof KysoError && cause.code.startsWith('ERR_TSA')) throw cause;
-    throw new KysoError('ERR_TSA_RESPONSE_INVALID', 'not a time-stamp response or token', { cause });
+    response = parseTimestampResponse(bytes);
+  } catch {
+    // not a TimeStampResp: a token (ContentInfo) itself, checked when it is parsed
+    return bytes;
   }
+  if (response.status > 1) throw new TimestampRejectedError(response);
+  if (!response.token) throw new KysoError('ERR_TSA_RESPONSE_INVALID', 'the time-stamp response holds no token');
+  return response.token;
 }

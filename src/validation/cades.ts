@@ -3,7 +3,7 @@ import { fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.j
 import { KysoError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Indication, SubIndication } from '../core/indication.js';
-import { createHasher } from '../crypto/digest.js';
+import { digestData } from '../crypto/digest.js';
 import { assembleSignedData, buildSignedAttributes, parseSignedData, signDetachedDigest, verifySignerInfo } from '../cms/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
@@ -15,13 +15,6 @@ import type { SignerFacts, TimestampReport } from './verify-pdf.js';
 
 /** Data to sign or verify: bytes, or a stream of chunks (a large file is hashed without being held). */
 export type DetachedData = BinaryInput | AsyncIterable<Uint8Array>;
-
-async function digestOf(data: DetachedData, hash: DigestAlgorithm): Promise<Uint8Array> {
-  const h = createHasher(hash);
-  if (Symbol.asyncIterator in (data as object)) for await (const c of data as AsyncIterable<Uint8Array>) h.update(c);
-  else h.update(toBytes(data as BinaryInput, 'data'));
-  return h.digest();
-}
 
 /** Options of {@link signDetached}. */
 export interface SignDetachedOptions {
@@ -47,7 +40,7 @@ export interface SignDetachedOptions {
  */
 export async function signDetached(data: DetachedData, options: SignDetachedOptions): Promise<Uint8Array> {
   const algorithm: SignatureAlgorithm = chooseAlgorithm(options.signer, { hash: options.hash, pss: options.pss });
-  const contentDigest = await digestOf(data, algorithm.hash);
+  const contentDigest = await digestData(algorithm.hash, data);
   const signingTime = options.signingTime ?? (options.clock ?? systemClock)();
   const cms = await signDetachedDigest({ contentDigest, signer: options.signer, algorithm, signingTime });
   return options.tsa ? addSignatureTimestamp(cms, options.tsa, algorithm.hash) : cms;
@@ -73,10 +66,10 @@ export async function prepareDetachedSigning(
 ): Promise<{ toBeSigned: Uint8Array; digest: Uint8Array; state: DetachedSigningState }> {
   const [certificate, ...rest] = splitCertificates(o.certificate);
   const chain = [...rest, ...(o.chain ?? []).flatMap((c) => splitCertificates(c))];
-  const signedAttributes = await buildSignedAttributes({ contentDigest: await digestOf(data, o.algorithm.hash), hash: o.algorithm.hash, signerCertificate: certificate!, signingTime: o.signingTime ?? new Date() });
+  const signedAttributes = await buildSignedAttributes({ contentDigest: await digestData(o.algorithm.hash, data), hash: o.algorithm.hash, signerCertificate: certificate!, signingTime: o.signingTime ?? new Date() });
   return {
     toBeSigned: signedAttributes,
-    digest: await digestOf(signedAttributes, o.algorithm.hash),
+    digest: await digestData(o.algorithm.hash, signedAttributes),
     state: { kind: 'kyso.cades-signing', version: 1, signedAttributes: toBase64(signedAttributes), certificate: toBase64(certificate!), chain: chain.map(toBase64), algorithm: o.algorithm },
   };
 }
@@ -137,7 +130,7 @@ export async function verifyDetached(
     fail('TOTAL_FAILED', 'FORMAT_FAILURE', 'no SignerInfo with a known digest algorithm');
     return report;
   }
-  const v = await verifySignerInfo(cms, si, { contentDigest: await digestOf(data, si.digestAlgorithm) });
+  const v = await verifySignerInfo(cms, si, { contentDigest: await digestData(si.digestAlgorithm, data) });
   report.digest = v.messageDigestValid ?? null;
   report.signatureValue = v.signatureValid;
   if (si.signingTime) report.signingTime = si.signingTime.toISOString();

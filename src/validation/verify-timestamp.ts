@@ -1,6 +1,6 @@
-import { toBytes, type BinaryInput } from '../core/bytes.js';
+import type { BinaryInput } from '../core/bytes.js';
 import type { Indication, SubIndication } from '../core/indication.js';
-import { createHasher } from '../crypto/digest.js';
+import { digestData } from '../crypto/digest.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
@@ -46,10 +46,7 @@ export async function verifyTimestamp(
   }
   const hash = token.messageImprint.hash;
   if (!hash) return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', imprintMatches: false, tokenValid: false, errors: ['the token uses an unknown digest algorithm'] };
-  const hasher = createHasher(hash);
-  if (Symbol.asyncIterator in (data as object)) for await (const c of data as AsyncIterable<Uint8Array>) hasher.update(c);
-  else hasher.update(toBytes(data as BinaryInput, 'data'));
-  const check = await verifyTimestampToken(token, { digest: await hasher.digest() });
+  const check = await verifyTimestampToken(token, { digest: await digestData(hash, data) });
   const report: TimestampVerificationReport = {
     indication: 'TOTAL_PASSED',
     genTime: token.genTime.toISOString(),
