@@ -11,7 +11,8 @@ import {
   type ProfileName,
   type Signer,
 } from '../index.js';
-import { concatBytes } from '../core/bytes.js';
+import { concatBytes, toHex } from '../core/bytes.js';
+import { digestData } from '../crypto/digest.js';
 import { KysoError } from '../core/errors.js';
 import { extendPdfFile, type PdfFileStep } from '../pdf/pdf-file.js';
 import { signPdfToUpdate } from '../pdf/sign-pdf.js';
@@ -265,7 +266,5 @@ async function written(output: string, signed: Uint8Array | Uint8Array[], overwr
 }
 
 async function hashFileStream(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
-  return h.digest('hex');
+  return toHex(await digestData('SHA-256', createReadStream(path, { highWaterMark: 1024 * 1024 })));
 }
