@@ -79,6 +79,11 @@ export interface Certificate extends CertificateInfo {
   facts: CertificateFacts;
 }
 
+/** A public key in a few words: `RSA 2048`, `EC P-256`, or the algorithm's OID. */
+export function describePublicKey(k: CertificateInfo['publicKey']): string {
+  return k.type === 'RSA' ? `RSA ${k.bits}` : k.type === 'EC' ? `EC ${k.curve}` : k.oid;
+}
+
 /** Decodes one certificate from DER or PEM (the first `CERTIFICATE` block). */
 export async function parseCertificate(input: BinaryInput | string): Promise<Certificate> {
   const der = certificateDer(input);

@@ -1,7 +1,14 @@
+import { describePublicKey } from '../pki/certificate.js';
 import type { XmlVerificationReport } from '../xml/verify-xml.js';
 import type { PdfSignatureReport, PdfVerificationReport } from './verify-pdf.js';
 
 const MARK: Record<string, string> = { TOTAL_PASSED: 'PASSED', INDETERMINATE: 'INDETERMINATE', TOTAL_FAILED: 'FAILED' };
+
+/** `PASSED`, or `FAILED (HASH_FAILURE)`: an indication and its sub-indication. */
+const verdict = (r: { indication: string; subIndication?: string }) => `${MARK[r.indication]}${r.subIndication ? ` (${r.subIndication})` : ''}`;
+
+/** The signer's Vietnamese identifiers, e.g. `MST 0101234567, CCCD 001…`. */
+const vnIds = (taxCode?: string, citizenId?: string) => [taxCode && `MST ${taxCode}`, citizenId && `CCCD ${citizenId}`].filter(Boolean).join(', ');
 
 const yesNo = (v: boolean | null, yes: string, no: string, unknown = 'not checked') => (v === null ? unknown : v ? yes : no);
 
@@ -21,14 +28,13 @@ function renderSignature(s: PdfSignatureReport): string {
   const lines: string[] = [];
   const title = s.hidden ? 'Hidden signature' : s.kind === 'document-timestamp' ? 'Document timestamp' : s.certification ? 'Certification signature' : 'Signature';
   const where = s.hidden ? (s.hidden === 'superseded' ? ' (an earlier version of a redefined signature dictionary)' : ' (in no signature field of the form)') : ` "${s.fieldName}"`;
-  lines.push(`${title} #${s.index}${where}${s.role ? ` [${s.role}]` : ''}: ${MARK[s.indication]}${s.subIndication ? ` (${s.subIndication})` : ''}`);
+  lines.push(`${title} #${s.index}${where}${s.role ? ` [${s.role}]` : ''}: ${verdict(s)}`);
   if (s.signer) {
-    const id = [s.signer.subject.taxCode && `MST ${s.signer.subject.taxCode}`, s.signer.subject.citizenId && `CCCD ${s.signer.subject.citizenId}`].filter(Boolean).join(', ');
+    const id = vnIds(s.signer.subject.taxCode, s.signer.subject.citizenId);
     lines.push(`  Signer:      ${s.signer.subject.commonName ?? s.signer.subject.display}${id ? ` (${id})` : ''}`);
     if (s.signer.subject.organization) lines.push(`  Organisation: ${s.signer.subject.organization}`);
     lines.push(`  Issuer:      ${s.signer.issuer.commonName ?? s.signer.issuer.display}`);
-    const key = s.signer.publicKey.type === 'RSA' ? `RSA ${s.signer.publicKey.bits}` : s.signer.publicKey.type === 'EC' ? `EC ${s.signer.publicKey.curve}` : s.signer.publicKey.oid;
-    lines.push(`  Certificate: ${day(s.signer.notBefore)} – ${day(s.signer.notAfter)}, ${key}${s.signer.keyUsage ? `, ${s.signer.keyUsage.join(' ')}` : ''}, serial ${s.signer.serialNumber}`);
+    lines.push(`  Certificate: ${day(s.signer.notBefore)} – ${day(s.signer.notAfter)}, ${describePublicKey(s.signer.publicKey)}${s.signer.keyUsage ? `, ${s.signer.keyUsage.join(' ')}` : ''}, serial ${s.signer.serialNumber}`);
   }
   if (s.claimedSigningTime) {
     const validity = s.certificateValidAtClaimedTime === undefined ? '' : s.certificateValidAtClaimedTime ? ', certificate valid then' : ', certificate NOT valid then';
@@ -61,7 +67,7 @@ function renderSignature(s: PdfSignatureReport): string {
  * ```
  */
 export function renderPdfReport(report: PdfVerificationReport, file?: string): string {
-  const head = `${file ? `${file}: ` : ''}${MARK[report.indication]}${report.subIndication ? ` (${report.subIndication})` : ''} — ${report.signatures.length} signature${report.signatures.length === 1 ? '' : 's'}, ${report.revisions} revision${report.revisions === 1 ? '' : 's'}`;
+  const head = `${file ? `${file}: ` : ''}${verdict(report)} — ${report.signatures.length} signature${report.signatures.length === 1 ? '' : 's'}, ${report.revisions} revision${report.revisions === 1 ? '' : 's'}`;
   const blocks = [...report.signatures, ...report.hiddenSignatures].map(renderSignature);
   const doc = [...report.errors.map((e) => `! ${e}`), ...report.warnings.map((w) => `· ${w}`)];
   if (report.emptySignatureFields.length) doc.push(`· empty signature fields: ${report.emptySignatureFields.join(', ')}`);
@@ -70,11 +76,11 @@ export function renderPdfReport(report: PdfVerificationReport, file?: string): s
 
 /** An XML verification report as text for people. */
 export function renderXmlReport(report: XmlVerificationReport, file?: string): string {
-  const lines = [`${file ? `${file}: ` : ''}${MARK[report.indication]}${report.subIndication ? ` (${report.subIndication})` : ''} — ${report.signatures.length} XML signature${report.signatures.length === 1 ? '' : 's'}${report.profile ? `, profile ${report.profile}` : ''}`];
+  const lines = [`${file ? `${file}: ` : ''}${verdict(report)} — ${report.signatures.length} XML signature${report.signatures.length === 1 ? '' : 's'}${report.profile ? `, profile ${report.profile}` : ''}`];
   report.signatures.forEach((s, i) => {
-    lines.push(`Signature #${i + 1} at ${s.path}${s.role ? ` (${s.role})` : ''}: ${MARK[s.indication]}${s.subIndication ? ` (${s.subIndication})` : ''}`);
+    lines.push(`Signature #${i + 1} at ${s.path}${s.role ? ` (${s.role})` : ''}: ${verdict(s)}`);
     if (s.certificate) {
-      const id = [s.certificate.mst && `MST ${s.certificate.mst}`, s.certificate.cccd && `CCCD ${s.certificate.cccd}`].filter(Boolean).join(', ');
+      const id = vnIds(s.certificate.mst, s.certificate.cccd);
       lines.push(`  Signer:      ${s.certificate.subject}${id ? ` (${id})` : ''}`);
     }
     if (s.signingTime) lines.push(`  Signed at:   ${s.signingTime.time ?? s.signingTime.value}${s.signingTime.signed ? '' : ' (not covered by the signature)'}`);

@@ -3,7 +3,7 @@
 // src/xml touches certificates.
 import type { SignatureAlgorithm } from '../core/algorithms.js';
 import type { SubIndication } from '../core/indication.js';
-import { parseCertificate } from '../pki/certificate.js';
+import { describePublicKey, parseCertificate } from '../pki/certificate.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
 import { validateCertificatePath } from '../pki/chain.js';
 import { verifyWithCertificate as verifyRawSignature } from '../pki/public-key.js';
@@ -51,7 +51,6 @@ export interface XmlChainReport {
 /** The facts a report shows about `der`. Throws `ERR_KEY_DECODE` when it is not a certificate. */
 export async function describeCertificate(der: Uint8Array): Promise<XmlCertificateFacts> {
   const cert = await parseCertificate(der);
-  const k = cert.publicKey;
   const out: XmlCertificateFacts = {
     subject: cert.subject.display,
     issuer: cert.issuer.display,
@@ -59,7 +58,7 @@ export async function describeCertificate(der: Uint8Array): Promise<XmlCertifica
     notBefore: cert.notBefore.toISOString(),
     notAfter: cert.notAfter.toISOString(),
     uid: cert.subject.uids,
-    publicKey: k.type === 'RSA' ? `RSA ${k.bits}` : k.type === 'EC' ? `EC ${k.curve}` : k.oid,
+    publicKey: describePublicKey(cert.publicKey),
     sha256: cert.fingerprintSha256,
   };
   if (cert.subject.taxCode) out.mst = cert.subject.taxCode;
