@@ -511,12 +511,12 @@ function readDss(reader: PdfReader): Ctx['dss'] {
 /** PAdES baseline levels: B-T with trusted time, B-LT with embedded validation data, B-LTA with a document timestamp over it. */
 function assignLevels(reports: PdfSignatureReport[], ctx: Ctx): void {
   const hasDss = ctx.dss.ocsps.length + ctx.dss.crls.length + ctx.dss.certificates.length > 0;
+  const lastDssRevision = hasDss ? lastRevisionWithDss(ctx) : -1; // opens earlier revisions: once, not per signature
   for (const r of reports) {
     if (r.kind !== 'signature') continue;
     const laterDocTs = reports.some((d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) > (r.revision ?? Infinity));
     const timed = r.timestamps.some((t) => t.valid) || laterDocTs;
     const embeddedRevocation = r.chain?.revocation?.length ? r.chain.revocation.every((x) => x.origin === 'embedded' && x.status === 'good') : false;
-    const lastDssRevision = hasDss ? lastRevisionWithDss(ctx) : -1;
     r.level = !timed ? 'B-B' : !(hasDss && embeddedRevocation) ? 'B-T' : reports.some((d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) >= lastDssRevision) ? 'B-LTA' : 'B-LT';
   }
 }
