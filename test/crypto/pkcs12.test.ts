@@ -40,7 +40,7 @@ describe('decodePkcs12 (WebCrypto PBES2 reader)', () => {
 
   it('detects a changed byte inside the authenticated contents', async () => {
     const bytes = pkiFile('p256.p12').slice();
-    bytes[200] ^= 0x01;
+    bytes[200] = bytes[200]! ^ 0x01;
     await expect(decodePkcs12(bytes, P12_PASSWORD)).rejects.toBeInstanceOf(KysoError);
   });
 });
