@@ -26,7 +26,7 @@ export default defineConfig([
     minify: true,
     esbuildOptions(options) {
       options.alias = { crypto: './src/xml/browser-crypto-shim.ts' };
-      // what loads on demand (fontkit for visible signatures, node-forge for .p12 files) in a folder of its own
+      // what loads on demand (fontkit for visible signatures, node-forge for legacy .p12 files) in a folder of its own
       options.chunkNames = 'browser-chunks/[name]-[hash]';
     },
   },

@@ -49,6 +49,34 @@ export async function signedOnePage(pdf: string, p12: string): Promise<string> {
   return path;
 }
 
+/** A PDF of `pages` pages of text in bench/.work (the growth tables' inputs). */
+export async function pdfWithPages(pages: number): Promise<string> {
+  const path = join(WORK, `pages-${pages}.pdf`);
+  if (!existsSync(path)) {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.TimesRoman);
+    for (let i = 0; i < pages; i++) {
+      const page = doc.addPage([595, 842]);
+      for (let line = 0; line < 40; line++) page.drawText(`Page ${i + 1}, line ${line + 1}: benchmark document text`, { x: 72, y: 780 - line * 18, size: 11, font });
+    }
+    writeFileSync(path, await doc.save({ useObjectStreams: false }));
+  }
+  return path;
+}
+
+/** The one-page PDF signed `count` times, one incremental update each (the signatures growth table). */
+export async function pdfWithSignatures(pdf: string, p12: string, count: number): Promise<string> {
+  const path = join(WORK, `signatures-${count}.pdf`);
+  if (!existsSync(path)) {
+    const { loadPkcs12Signer, signPdf } = await import('../dist/index.js');
+    const signer = await loadPkcs12Signer(readFileSync(p12), { password: PASSWORD });
+    let bytes: Uint8Array = readFileSync(pdf);
+    for (let i = 0; i < count; i++) bytes = await signPdf(bytes, { signer });
+    writeFileSync(path, bytes);
+  }
+  return path;
+}
+
 /** Runs `body` `n` times and returns the measurement. */
 export async function measure(name: string, n: number, body: (i: number) => Promise<unknown> | unknown): Promise<Measurement> {
   const start = performance.now();

@@ -12,8 +12,13 @@ const n = Number(count);
 const signer = await createKeySigner({ key: keyPem, certificate: certPem });
 const signed = await signXml(xml, { signer, profile: 'einvoice' });
 const trust = [readFileSync(rootPath!)];
-const check = await verifyXml(signed, { trust, certificates: [readFileSync(certPath!.replace('.cert.pem', '.chain.pem'))] });
-if (!check.signatures[0]?.integrity) throw new Error('kyso XML benchmark input does not verify');
+// the chain as a real e-invoice is checked: the intermediate supplied, a path built to the root every time
+const certificates = [readFileSync(certPath!.replace('.cert.pem', '.chain.pem'))];
+const kysoVerify = async () => {
+  const report = await verifyXml(signed, { trust, certificates });
+  if (report.indication !== 'TOTAL_PASSED') throw new Error(`kyso XML verification gave ${report.indication}`);
+};
+await kysoVerify();
 
 const peerSign = () => {
   const sig = new SignedXml({ privateKey: keyPem, publicCert: certPem, signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
@@ -32,5 +37,5 @@ peerVerify();
 
 console.log(JSON.stringify(await measure('kyso signXml (einvoice)', n, () => signXml(xml, { signer, profile: 'einvoice' }))));
 console.log(JSON.stringify(await measure('xml-crypto SignedXml sign', n, peerSign)));
-console.log(JSON.stringify(await measure('kyso verifyXml (report, chain)', n, () => verifyXml(signed, { trust }))));
+console.log(JSON.stringify(await measure('kyso verifyXml (report, chain)', n, kysoVerify)));
 console.log(JSON.stringify(await measure('xml-crypto checkSignature', n, peerVerify)));

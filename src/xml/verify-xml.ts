@@ -1,5 +1,5 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, fromBase64, parsePem, toBase64 } from '../core/bytes.js';
+import { bytesEqual, fromBase64, toBase64 } from '../core/bytes.js';
 import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { digest } from '../crypto/digest.js';
@@ -15,6 +15,7 @@ import {
 } from './certificates.js';
 import type { TrustStore } from '../pki/trust-store.js';
 import { resolveTrust } from '../pki/trust-input.js';
+import { splitCertificates } from '../pki/certificate.js';
 import {
   DSIG_NS,
   XADES_NS,
@@ -273,7 +274,8 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
     return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT' };
   }
   const trust = await resolveTrust(options.trust);
-  const extra = (options.certificates ?? []).flatMap((c) => (typeof c === 'string' ? parsePem(c).map((b) => b.der) : [c]));
+  // PEM given as bytes (a file read without an encoding) is PEM too, not DER
+  const extra = (options.certificates ?? []).flatMap((c) => splitCertificates(c));
   const context: VerifyContext = { rule: rule ?? undefined, trust, time: options.time ?? new Date(), extra, allowSha1: !!options.allowSha1 };
   for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, context));
   const worst = worstOf(report.signatures);

@@ -147,6 +147,9 @@ describe('verifyXml trust', () => {
     expect((await verifyXml(leafOnly, { trust, time })).subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
     const withIntermediate = await verifyXml(leafOnly, { trust: [readFileSync(pkiPath('root.cert.pem'), 'utf8')], time, certificates: [readFileSync(pkiPath('intermediate.cert.pem'), 'utf8')] });
     expect(withIntermediate.indication).toBe('TOTAL_PASSED');
+    // PEM read as bytes (a file read without an encoding) is PEM too, not mistaken for DER
+    const pemBytes = await verifyXml(leafOnly, { trust, time, certificates: [readFileSync(pkiPath('intermediate.cert.pem'))] });
+    expect(pemBytes.indication).toBe('TOTAL_PASSED');
   });
 
   it('a wrong trust anchor, or the Vietnamese bundle, does not vouch for the test PKI', async () => {
