@@ -51,6 +51,16 @@ export function renderReport(report: VerificationReport, options: RenderReportOp
   }
 }
 
+/** The texts reports are written with, in one language: for an interface that lays a report out itself. */
+export function reportMessages(locale: Locale): Catalogue {
+  return CATALOGUES[locale];
+}
+
+/** The line for a file that could not be verified at all: the error's message and stable code. */
+export function renderUnreadable(error: { code: string; message: string }, options: RenderReportOptions = {}): string {
+  return `${options.file ? `${options.file}: ` : ''}${CATALOGUES[options.locale ?? 'en'].text.unreadable(error)}`;
+}
+
 /** The signer's Vietnamese identifiers, e.g. `MST 0101234567, CCCD 001…`: written the same in both languages. */
 const vnIds = (taxCode?: string, citizenId?: string) => [taxCode && `MST ${taxCode}`, citizenId && `CCCD ${citizenId}`].filter(Boolean).join(', ');
 

@@ -80,6 +80,8 @@ export interface Catalogue {
     xmlSignedData: Text<{ signed: boolean; what: string }>;
     detachedSigner: Text<string>;
     timestampImprint: Text<boolean>;
+    /** A file that could not be verified at all (not a PDF, broken beyond reading…). */
+    unreadable: Text<{ message: string; code: string }>;
     /** How a technical detail (kyso's own English) is introduced; empty in English. */
     technicalDetail: string;
   };

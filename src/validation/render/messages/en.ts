@@ -124,6 +124,7 @@ export const en: Catalogue = {
     xmlSignedData: ({ signed, what }) => (signed ? `exactly ${what}` : `NOT the ${what} an application reads`),
     detachedSigner: (name) => `signed by ${name}`,
     timestampImprint: (ok) => (ok ? 'the time-stamp is over exactly this file' : 'the time-stamp is over other data'),
+    unreadable: ({ message, code }) => `FAILED — ${message} [${code}]`,
     technicalDetail: '',
   },
 };

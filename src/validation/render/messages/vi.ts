@@ -140,6 +140,7 @@ export const vi: Catalogue = {
     xmlSignedData: ({ signed, what }) => (signed ? `đúng phần ${what}` : `KHÔNG phải phần ${what} mà phần mềm nghiệp vụ đọc`),
     detachedSigner: (name) => `người ký: ${name}`,
     timestampImprint: (ok) => (ok ? 'dấu thời gian áp dụng đúng cho tệp này' : 'dấu thời gian áp dụng cho dữ liệu khác, không phải tệp này'),
+    unreadable: ({ message, code }) => `Không kiểm tra được tệp — ${message} [${code}]`,
     technicalDetail: 'chi tiết kỹ thuật: ',
   },
 };
