@@ -53,7 +53,8 @@ function groupFiles(files) {
     groups.push({ name: f.name, kind: m[2].toLowerCase() === 'p7s' ? 'cades' : 'timestamp', file: f, data });
   }
   for (const f of files) if (!used.has(f) && !/\.(p7s|tsr)$/i.test(f.name)) groups.push({ name: f.name, kind: 'auto', file: f });
-  return groups;
+  // in the order the files were given
+  return groups.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
 }
 
 function sniff(bytes) {
@@ -286,7 +287,8 @@ async function compare(item, s) {
   const label = el('span', { class: 'muted' });
   const draw = async () => {
     label.textContent = t().page(page + 1, total);
-    const width = Math.max(260, Math.min(560, (window.innerWidth - 120) / 2));
+    // both pages side by side and whole on the screen (A4 is 1:1.414)
+    const width = Math.max(260, Math.min(560, (window.innerWidth - 120) / 2, (window.innerHeight - 190) / 1.414));
     const signedOutlines = (item.report.signatures.filter((o) => o.index <= s.index && item.widgets?.get(o.fieldName)?.page === page) ?? []).map((o) => ({ rect: item.widgets.get(o.fieldName).rect, tone: o.index === s.index ? TONE[s.indication] : 'muted', index: o.index, label: `#${o.index}` }));
     left.replaceChildren(el('h3', {}, t().signedVersion(s.revision + 1)), page < signed.numPages ? await v.renderPage(signed, page + 1, { width, outlines: signedOutlines }) : el('p', { class: 'muted' }, t().notInSigned));
     right.replaceChildren(el('h3', {}, t().currentVersion(item.report.revisions)), page < current.numPages ? await v.renderPage(current, page + 1, { width, outlines: outlinesOn(item, page) }) : el('p', { class: 'muted' }, ''));

@@ -34,7 +34,7 @@ export async function makeVerifyPageDocuments(root: string): Promise<VerifyPageD
     w.set(page.ref, page.dict.clone().set('Contents', [...(Array.isArray(old) ? old : [old!]), box]));
   });
   const xml = await readFile(join(root, 'examples/xml/einvoice-tt78.xml'));
-  const einvoice = await signXml(xml, { signer: seal, profile: 'einvoice' });
+  const einvoice = await signXml(xml, { signer: seal, profile: 'einvoice', includeChain: true });
   const contract = new TextEncoder().encode('HỢP ĐỒNG số 12/2026/HĐ — bản điện tử\n');
   return { valid, modified, einvoice, contract, contractP7s: await signDetached(contract, { signer: person }) };
 }

@@ -83,8 +83,8 @@ describe('renderReport', () => {
     expect(text).toContain('Lý do ký:     Phê duyệt');
     expect(text).toContain('Mức chữ ký:   PAdES B-B (chữ ký cơ bản)');
     expect(text).toContain('Chứng nhận:   DocMDP P=2 (cho phép điền biểu mẫu và ký tiếp)');
-    expect(text).toContain('Sau khi ký:   có bổ sung sau khi ký, tất cả đều được phép (chữ ký áp dụng cho phiên bản 2)');
-    expect(text).toContain('Sau khi ký:   không có sửa đổi nào sau khi ký');
+    expect(text).toContain('Sau khi ký:   có bổ sung, tất cả đều được phép (chữ ký áp dụng cho phiên bản 2)');
+    expect(text).toContain('Sau khi ký:   không có sửa đổi nào (chữ ký áp dụng cho phiên bản 3)');
     expect(text).not.toMatch(/PASSED|FAILED|INDETERMINATE/);
     expect(text.normalize('NFC')).toBe(text);
     // the claimed time, shown in Vietnam's time: the same instant as the report's

@@ -51,10 +51,10 @@ export const vi: Catalogue = {
   },
   changeStatus: { permitted: 'được phép', reported: 'cần lưu ý', 'not-permitted': 'KHÔNG được phép' },
   coverage: {
-    'whole-document': 'không có sửa đổi nào sau khi ký',
-    'permitted-changes': 'có bổ sung sau khi ký, tất cả đều được phép',
-    'changes-reported': 'có bổ sung sau khi ký, được phép nhưng cần xem lại',
-    'not-permitted-changes': 'tài liệu bị sửa sau khi ký, có thay đổi KHÔNG được phép',
+    'whole-document': 'không có sửa đổi nào',
+    'permitted-changes': 'có bổ sung, tất cả đều được phép',
+    'changes-reported': 'có bổ sung được phép nhưng cần xem lại',
+    'not-permitted-changes': 'tài liệu đã bị sửa, có thay đổi KHÔNG được phép',
   },
   chainStatus: {
     valid: 'hợp lệ',
