@@ -151,6 +151,11 @@ row('XML e-invoice sign', px!, 'peer');
 row('XML e-invoice verify', kv!, `${(kv!.docsPerSecond / pv!.docsPerSecond).toFixed(2)}x xml-crypto (kyso also builds the report and the chain)`);
 row('XML e-invoice verify', pv!, 'peer');
 
+// the verification page in Chromium: load, and time from a dropped PDF to the verdict on screen
+if (hasCommand('chromium')) {
+  for (const m of worker('verify-page.ts', [signed, root]) as (Measurement & { note: string })[]) rows.push(['verification page (Chromium)', m.name, '-', m.seconds.toFixed(2), '-', m.note]);
+}
+
 const kib = (b: Uint8Array) => `${(b.length / 1024).toFixed(0)} KiB, ${(gzipSync(b).length / 1024).toFixed(0)} KiB gzipped`;
 rows.push(['browser bundle', 'dist/browser.js (minified ESM)', '-', '-', '-', `${kib(readFileSync(here('../dist/browser.js')))}: what a page loads`]);
 const chunks = readdirSync(here('../dist/browser-chunks')).filter((f) => f.endsWith('.js'));

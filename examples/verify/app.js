@@ -225,7 +225,7 @@ function xmlCard(m, s, i) {
   if (s.signingTime) dl.append(...field(m.label.signedAt, s.signingTime.time ? m.text.time(new Date(s.signingTime.time)) : s.signingTime.value));
   dl.append(...field(m.label.integrity, m.text.xmlIntegrity({ ok: s.integrity, references: s.references.map((r) => ({ uri: r.uri, ok: r.digestValid })) })));
   if (s.businessElement) dl.append(...field(m.label.signedData, m.text.xmlSignedData({ signed: s.businessElement.signed, what: s.businessElement.signed ? (s.businessElement.path ?? s.businessElement.rule) : s.businessElement.rule })));
-  return el('section', { class: `card tone-${TONE[s.indication]}`, dataset: { signature: String(i + 1) } }, el('div', { class: 'card-head' }, el('span', { class: 'num' }, `#${i + 1}`), el('span', { class: 'card-title' }, s.role ?? s.path), badge(s.indication, m.verdict)), ...why(m, s), dl);
+  return el('section', { class: `card tone-${TONE[s.indication]}`, dataset: { signature: String(i + 1) } }, el('div', { class: 'card-head' }, el('span', { class: 'num' }, `#${i + 1}`), el('span', { class: 'card-title' }, s.role ? m.text.role(s.role) : s.path), badge(s.indication, m.verdict)), ...why(m, s), dl);
 }
 
 function detachedCard(m, r) {
@@ -305,6 +305,7 @@ async function compare(item, s) {
 
 function choose(files) {
   if (!files.length) return;
+  performance.mark('kyso:chosen');
   state.items = groupFiles([...files]);
   verifyAll();
 }
@@ -333,8 +334,14 @@ function init() {
   });
   $('#online').addEventListener('change', () => state.items.length && verifyAll());
   document.body.dataset.state = 'ready';
+  performance.mark('kyso:ready');
   // fetch kyso while the user picks a file
-  (window.requestIdleCallback ?? setTimeout)(() => kyso().then(() => (document.body.dataset.kyso = 'loaded')));
+  (window.requestIdleCallback ?? setTimeout)(() =>
+    kyso().then(() => {
+      performance.mark('kyso:loaded');
+      document.body.dataset.kyso = 'loaded';
+    }),
+  );
 }
 
 init();

@@ -102,6 +102,7 @@ export async function renderDocument(doc, container, { width, outlinesOf }) {
             e.target.replaceWith(page);
             page.dataset.page = String(n);
             page.dataset.drawn = 'yes';
+            performance.mark('kyso:page-drawn');
           },
           () => e.target.classList.add('failed'),
         );

@@ -56,6 +56,8 @@ export interface Catalogue {
   text: {
     /** The signature block's title: `Signature #1 "Signature1"`. */
     signatureTitle: Text<{ kind: 'signature' | 'certification' | 'document-timestamp' | 'hidden'; index: number; field: string; hidden?: 'not-in-form' | 'superseded'; role?: string }>;
+    /** A signer's role in a workflow or an XML profile (`approved`, `seller`…), as this language names it. */
+    role: Text<string>;
     pdfHead: Text<{ signatures: number; revisions: number }>;
     xmlHead: Text<{ signatures: number; profile?: string }>;
     xmlSignatureTitle: Text<{ index: number; path: string; role?: string }>;

@@ -94,6 +94,7 @@ export const en: Catalogue = {
       const where = hidden ? (hidden === 'superseded' ? ' (an earlier version of a redefined signature dictionary)' : ' (in no signature field of the form)') : ` "${field}"`;
       return `${title} #${index}${where}${role ? ` [${role}]` : ''}`;
     },
+    role: (r) => r,
     pdfHead: ({ signatures, revisions }) => `${plural(signatures, 'signature')}, ${plural(revisions, 'revision')}`,
     xmlHead: ({ signatures, profile }) => `${plural(signatures, 'XML signature')}${profile ? `, profile ${profile}` : ''}`,
     xmlSignatureTitle: ({ index, path, role }) => `Signature #${index} at ${path}${role ? ` (${role})` : ''}`,

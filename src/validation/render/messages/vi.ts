@@ -1,8 +1,19 @@
 import { vietnamTime } from '../time.js';
 import type { Catalogue } from './catalogue.js';
 
-/** Roles kyso's signing tool records, as an office names them. */
-const ROLE: Record<string, string> = { approved: 'phê duyệt', issued: 'ban hành', appendix: 'phụ lục', copy: 'sao y' };
+/** Roles kyso's signing tool records and XML profiles name, as an office says them. */
+const ROLE: Record<string, string> = {
+  approved: 'phê duyệt',
+  issued: 'ban hành',
+  appendix: 'phụ lục',
+  copy: 'sao y',
+  seller: 'người bán',
+  buyer: 'người mua',
+  'tax-authority': 'cơ quan thuế',
+  taxpayer: 'người nộp thuế',
+  declarant: 'người khai',
+  unit: 'đơn vị',
+};
 const role = (r: string) => ROLE[r] ?? r;
 
 /** Tiếng Việt: lời văn hành chính cho người đọc không chuyên (văn thư, kế toán, người dân). */
@@ -100,6 +111,7 @@ export const vi: Catalogue = {
       const where = hidden ? (hidden === 'superseded' ? ' (bản cũ của một chữ ký đã bị thay thế trong tệp)' : ' (không nằm trong ô chữ ký nào của biểu mẫu)') : ` “${field}”`;
       return `${title} #${index}${where}${r ? ` [${role(r)}]` : ''}`;
     },
+    role,
     pdfHead: ({ signatures, revisions }) => `${signatures} chữ ký, ${revisions} phiên bản`,
     xmlHead: ({ signatures, profile }) => `${signatures} chữ ký XML${profile ? `, loại tài liệu ${profile}` : ''}`,
     xmlSignatureTitle: ({ index, path, role: r }) => `Chữ ký #${index} tại ${path}${r ? ` (${role(r)})` : ''}`,
