@@ -1,7 +1,7 @@
 /** The documents the verification page's browser test drops on the page: made with the test PKI, each run. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadPkcs12Signer, signDetached, signPdf, signXml } from '../../src/index.js';
+import { HttpTimestampSource, loadPkcs12Signer, signDetached, signPdf, signXml, timestamp } from '../../src/index.js';
 import { latin1 } from '../../src/core/bytes.js';
 import { PdfDict, PdfStream } from '../../src/pdf/objects.js';
 import { appendUpdate } from '../fixtures/pdf-updates.js';
@@ -17,9 +17,11 @@ export interface VerifyPageDocuments {
   /** A contract and its detached CAdES signature. */
   contract: Uint8Array;
   contractP7s: Uint8Array;
+  /** An RFC 3161 time-stamp response over the contract, from `tsaUrl`. */
+  contractTsr: Uint8Array;
 }
 
-export async function makeVerifyPageDocuments(root: string): Promise<VerifyPageDocuments> {
+export async function makeVerifyPageDocuments(root: string, tsaUrl: string): Promise<VerifyPageDocuments> {
   const person = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
   const seal = await loadPkcs12Signer(pkiFile('rsa4096.p12'), { password: P12_PASSWORD });
   const font = await readFile(join(root, 'assets/fonts/LiberationSerif-Regular.ttf'));
@@ -36,5 +38,6 @@ export async function makeVerifyPageDocuments(root: string): Promise<VerifyPageD
   const xml = await readFile(join(root, 'examples/xml/einvoice-tt78.xml'));
   const einvoice = await signXml(xml, { signer: seal, profile: 'einvoice', includeChain: true });
   const contract = new TextEncoder().encode('HỢP ĐỒNG số 12/2026/HĐ — bản điện tử\n');
-  return { valid, modified, einvoice, contract, contractP7s: await signDetached(contract, { signer: person }) };
+  const { response: contractTsr } = await timestamp(contract, { tsa: new HttpTimestampSource({ url: tsaUrl }) });
+  return { valid, modified, einvoice, contract, contractP7s: await signDetached(contract, { signer: person }), contractTsr };
 }

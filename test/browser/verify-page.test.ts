@@ -9,6 +9,7 @@ import { reportMessages } from '../../src/index.js';
 import { describeWithTools, scratchDir } from '../fixtures/tools.js';
 import { pkiPath } from '../fixtures/pki.js';
 import { makeVerifyPageDocuments, type VerifyPageDocuments } from './verify-page-documents.js';
+import { createTsaIdentity, startTsaServer, type TsaServer } from '../fixtures/tsa-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const vi = reportMessages('vi');
@@ -17,6 +18,7 @@ let base: string;
 let browser: Browser;
 let docs: VerifyPageDocuments;
 let shots: string;
+let tsa: TsaServer;
 
 type Upload = { name: string; mimeType: string; buffer: Buffer };
 const file = (name: string, bytes: Uint8Array, mimeType = 'application/octet-stream'): Upload => ({ name, mimeType, buffer: Buffer.from(bytes) });
@@ -76,7 +78,8 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
   beforeAll(async () => {
     const dir = await buildVerifyPage(join(scratchDir('kyso-verify-page-'), 'site'));
     shots = scratchDir('kyso-verify-shots-');
-    docs = await makeVerifyPageDocuments(ROOT);
+    tsa = await startTsaServer({ identity: createTsaIdentity() });
+    docs = await makeVerifyPageDocuments(ROOT, tsa.url);
     server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve-verify', '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     base = await new Promise<string>((resolve, reject) => {
       server.stdout!.on('data', (d: Buffer) => {
@@ -93,6 +96,7 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
   afterAll(async () => {
     await browser?.close();
     server?.kill();
+    await tsa?.stop();
   });
 
   it('serves the page on 127.0.0.1 only, with a policy that keeps scripts and styles to its own files', async () => {
@@ -186,7 +190,7 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     await page.close();
   });
 
-  it('a file with its .p7s: valid with the file, "Chữ ký không hợp lệ" with other content, missing data said plainly', async () => {
+  it('a file with its .p7s (valid; "Chữ ký không hợp lệ" with other content; missing data said plainly), and with its .tsr', async () => {
     const ok = await verifyOnPage([file('hop-dong.txt', docs.contract, 'text/plain'), file('hop-dong.txt.p7s', docs.contractP7s)]);
     const doc = ok.page.locator('article.doc');
     expect(await doc.getAttribute('data-indication')).toBe('TOTAL_PASSED');
@@ -199,6 +203,12 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     expect(await bad.page.locator('article.doc').getAttribute('data-indication')).toBe('TOTAL_FAILED');
     expect(await bad.page.locator('article.doc .why').textContent()).toBe(vi.subIndication.HASH_FAILURE);
     await bad.page.close();
+    const stamped = await verifyOnPage([file('hop-dong.txt', docs.contract, 'text/plain'), file('hop-dong.txt.tsr', docs.contractTsr)]);
+    expect(await stamped.page.locator('article.doc').getAttribute('data-indication')).toBe('TOTAL_PASSED');
+    expect(await stamped.page.locator('article.doc .doc-head .badge').textContent()).toContain('Dấu thời gian hợp lệ');
+    expect(await stamped.page.locator('article.doc').textContent()).toContain('kyso Test TSA');
+    expectOffline(stamped.requests);
+    await stamped.page.close();
     const alone = await verifyOnPage([file('hop-dong.txt.p7s', docs.contractP7s)]);
     expect(await alone.page.locator('article.doc .why').textContent()).toContain('Thiếu tệp dữ liệu gốc');
     await alone.page.close();
