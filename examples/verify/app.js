@@ -154,7 +154,7 @@ function renderItem(item, lib) {
   const r = item.report;
   const words = item.kind === 'timestamp' ? m.timestampVerdict : m.verdict;
   const kindLine =
-    item.kind === 'cades' ? [t().detached, t().dataFile(item.data.name)] : item.kind === 'timestamp' ? [t().timestamp, t().dataFile(item.data.name)] : item.type === 'xml' ? [t().xml, t().signatures(r.signatures.length)] : [t().signatures(r.signatures.length), t().revisions(r.revisions)];
+    item.kind === 'cades' ? [t().detached, t().dataFile(item.data.name)] : item.kind === 'timestamp' ? [t().timestamp, t().dataFile(item.data.name)] : item.type === 'xml' ? [m.text.xmlHead({ signatures: r.signatures.length, ...(r.profile && { profile: r.profile }) })] : [t().signatures(r.signatures.length), t().revisions(r.revisions)];
   const head = el(
     'header',
     { class: 'doc-head' },

@@ -115,7 +115,7 @@ describe('renderReport', () => {
     const xml = readFileSync(new URL('../../examples/xml/einvoice-tt78.xml', import.meta.url), 'utf8');
     const signedXml = await signXml(xml, { signer: seal, profile: 'einvoice' });
     const okXml = renderReport(await verifyXml(signedXml, { trust: trust(), certificates: [pkiFile('intermediate.cert.pem')] }), { locale: 'vi', file: 'hoa-don.xml' });
-    expect(okXml.split('\n')[0]).toBe('hoa-don.xml: Chữ ký hợp lệ — 1 chữ ký XML, loại tài liệu einvoice');
+    expect(okXml.split('\n')[0]).toBe('hoa-don.xml: Chữ ký hợp lệ — 1 chữ ký XML, hóa đơn điện tử');
     expect(okXml).toContain('Người ký:     Ủy ban nhân dân tỉnh Thử Nghiệm (MST 0101234567)');
     expect(okXml).toContain('Toàn vẹn:     mọi phần đã ký và giá trị chữ ký đều đúng');
     const badXml = renderReport(await verifyXml(new TextDecoder().decode(signedXml).replace('<THTTLTSuat>', '<THTTLTSuat> '), { trust: trust(), certificates: [pkiFile('intermediate.cert.pem')] }), { locale: 'vi' });

@@ -19,7 +19,7 @@ export interface RenderReportOptions {
 }
 
 /** Which verifier made `r`. */
-export function reportKind(r: VerificationReport): 'pdf' | 'xml' | 'cades' | 'timestamp' {
+function reportKind(r: VerificationReport): 'pdf' | 'xml' | 'cades' | 'timestamp' {
   if ('revisions' in r) return 'pdf';
   if ('imprintMatches' in r) return 'timestamp';
   if ('signatureValue' in r) return 'cades';

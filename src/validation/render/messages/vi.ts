@@ -16,6 +16,9 @@ const ROLE: Record<string, string> = {
 };
 const role = (r: string) => ROLE[r] ?? r;
 
+/** XML profiles, by the kind of document. */
+const PROFILE: Record<string, string> = { einvoice: 'hóa đơn điện tử', tax: 'tờ khai thuế', bhxh: 'hồ sơ bảo hiểm xã hội' };
+
 /** Tiếng Việt: lời văn hành chính cho người đọc không chuyên (văn thư, kế toán, người dân). */
 export const vi: Catalogue = {
   locale: 'vi',
@@ -28,9 +31,9 @@ export const vi: Catalogue = {
     SIG_CRYPTO_FAILURE: 'Giá trị chữ ký không khớp với chứng thư số của người ký.',
     SIGNED_DATA_NOT_FOUND: 'Không tìm thấy nội dung mà chữ ký xác nhận.',
     NO_SIGNING_CERTIFICATE_FOUND: 'Chữ ký không kèm chứng thư số của người ký nên không xác định được người ký.',
-    NO_CERTIFICATE_CHAIN_FOUND: 'Không xác minh được chứng thư số của người ký tới một tổ chức chứng thực được tin cậy (hoặc chưa chọn nguồn tin cậy).',
+    NO_CERTIFICATE_CHAIN_FOUND: 'Không xác minh được chứng thư số của người ký là do một tổ chức chứng thực được tin cậy cấp (hoặc chưa chọn nguồn tin cậy).',
     CHAIN_CONSTRAINTS_FAILURE: 'Một chứng thư trong chuỗi chứng thực không được phép bảo đảm cho chứng thư của người ký.',
-    CERTIFICATE_CHAIN_GENERAL_FAILURE: 'Không xác nhận được chứng thư số của người ký qua tổ chức chứng thực được tin cậy.',
+    CERTIFICATE_CHAIN_GENERAL_FAILURE: 'Không xác minh được chuỗi chứng thực từ chứng thư số của người ký tới tổ chức chứng thực được tin cậy.',
     CRYPTO_CONSTRAINTS_FAILURE: 'Chữ ký dùng thuật toán hoặc độ dài khóa không còn được coi là an toàn.',
     SIG_CONSTRAINTS_FAILURE: 'Chữ ký vi phạm quy tắc kiểm tra (ví dụ: chữ ký ghi nhận một chứng thư số khác).',
     OUT_OF_BOUNDS_NO_POE: 'Chứng thư số của người ký đã hết hạn và không có bằng chứng chữ ký được tạo trước thời điểm đó.',
@@ -113,7 +116,7 @@ export const vi: Catalogue = {
     },
     role,
     pdfHead: ({ signatures, revisions }) => `${signatures} chữ ký, ${revisions} phiên bản`,
-    xmlHead: ({ signatures, profile }) => `${signatures} chữ ký XML${profile ? `, loại tài liệu ${profile}` : ''}`,
+    xmlHead: ({ signatures, profile }) => `${signatures} chữ ký XML${profile ? `, ${PROFILE[profile] ?? `loại tài liệu ${profile}`}` : ''}`,
     xmlSignatureTitle: ({ index, path, role: r }) => `Chữ ký #${index} tại ${path}${r ? ` (${role(r)})` : ''}`,
     detachedHead: 'chữ ký tách rời',
     timestampHead: 'dấu thời gian',
