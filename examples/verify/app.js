@@ -265,7 +265,7 @@ async function showPdf(item) {
     const w = item.widgets.get(s.fieldName);
     const where = article.querySelector(`.card[data-signature="${s.index}"] [data-role=where]`);
     if (!where) continue;
-    where.replaceChildren(w ? el('button', { class: 'link', type: 'button', onclick: () => box.querySelector(`[data-page="${w.page + 1}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' }) }, `${t().showOnPage} (${t().onPage(w.page + 1)})`) : t().invisible);
+    where.replaceChildren(w ? el('button', { class: 'link', type: 'button', onclick: () => box.querySelector(`[data-page="${w.page + 1}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' }) }, t().showOnPage(w.page + 1)) : t().invisible);
   }
   box.dataset.ready = 'yes';
 }
