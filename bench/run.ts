@@ -235,6 +235,11 @@ summaryRow('XML e-invoice verify', pv!, 'peer (signature only, no chain)');
 summaryRow('XML e-invoice verify', kxCli!, `${ratio(kxCli!, xmlsec!)} xmlsec1, both a process per file with trust`);
 summaryRow('XML e-invoice verify', xmlsec!, 'peer');
 
+// the verification page in Chromium: load, and time from a dropped PDF to the verdict on screen
+if (hasCommand('chromium')) {
+  for (const m of worker('verify-page.ts', [signed, root]) as (Measurement & { note: string })[]) rows.push(['verification page (Chromium)', m.name, '-', m.seconds.toFixed(2), '-', m.note]);
+}
+
 const kib = (b: Uint8Array) => `${(b.length / 1024).toFixed(0)} KiB, ${(gzipSync(b).length / 1024).toFixed(0)} KiB gzipped`;
 rows.push(['browser bundle', 'dist/browser.js (minified ESM)', '-', '-', '-', '-', `${kib(readFileSync(here('../dist/browser.js')))}: what a page loads`]);
 const chunks = readdirSync(here('../dist/browser-chunks')).filter((f) => f.endsWith('.js'));

@@ -63,6 +63,8 @@ export { type AppearanceOptions, type AppearancePreset } from './pdf/appearance/
 export { verifyPdf, type VerifyPdfOptions, type PdfVerificationReport, type PdfSignatureReport, type TimestampReport, type SignerFacts } from './validation/verify-pdf.js';
 export { inspectPdf, type PdfInspection } from './validation/inspect-pdf.js';
 export { renderPdfReport } from './validation/render-text.js';
+export { renderReport, renderUnreadable, reportMessages, type RenderReportOptions, type VerificationReport } from './validation/render/render-report.js';
+export { localeFromEnvironment, type Catalogue, type Locale } from './validation/render/messages/index.js';
 export type { ValidationPolicy, ConstraintLevel } from './validation/policy.js';
 export type { TrustInput } from './pki/trust-input.js';
 export type { ModificationReport, PdfChange, ChangeStatus, FieldLock } from './pdf/modification-analysis.js';

@@ -8,9 +8,11 @@ import {
   verifyPdfFile,
   verifyTimestamp,
   verifyXml,
-  renderPdfReport,
-  renderXmlReport,
+  renderReport,
+  renderUnreadable,
+  localeFromEnvironment,
   isKysoError,
+  type Locale,
   type DetachedVerificationReport,
   type PdfVerificationReport,
   type XmlVerificationReport,
@@ -42,6 +44,7 @@ signed). A FILE.p7s given alone is checked against FILE. Offline: no network acc
   --policy FILE            a JSON or YAML policy: trust, minLevel, allowSha1, minRsaBits, requiredSigner
                            (taxCode, organization, commonName, citizenId), wholeDocument, maxAgeDays, online
   --format text|json|junit the output (default text); --json is --format json
+  --lang vi|en             the language of the text report (default: vi when LC_ALL/LANG is vi_VN…, else en)
   --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
 FILE may also be a folder or a glob ("issued/**/*.pdf"): every PDF, XML and .p7s file in it is verified.
   -h, --help               this help
@@ -81,6 +84,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       online: { type: 'boolean' },
       policy: { type: 'string' },
       format: { type: 'string' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -94,12 +98,14 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const policy = values.policy ? await loadVerifyPolicy(values.policy) : {};
   const format = values.format ?? (values.json ? 'json' : 'text');
   if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, not ${format}`);
+  const locale = (values.lang ?? localeFromEnvironment(process.env)) as Locale;
+  if (locale !== 'vi' && locale !== 'en') throw new UsageError(`--lang must be vi or en, not ${values.lang}`);
   const trustPaths = [...(values.trust ?? []), ...(policy.trust ?? [])];
   const trust = trustPaths.length ? await certificateInputs(trustPaths) : undefined;
   const allowSha1 = values['allow-sha1'] ?? policy.allowSha1 ?? false;
   const online = values.online ?? policy.online ?? false;
   const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
-  if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json');
+  if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json', locale);
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
   const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
     const started = performance.now();
@@ -150,7 +156,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   }
   if (format === 'json') console.log(JSON.stringify(results, null, 2));
   else if (format === 'junit') process.stdout.write(renderJunit(cases));
-  else for (const r of results) console.log(render(r), '\n');
+  else for (const r of results) console.log(render(r, locale), '\n');
   return exit;
 }
 
@@ -176,31 +182,17 @@ type Result =
   | { file: string; kind: 'cades'; report: DetachedVerificationReport; error?: undefined }
   | { file: string; kind: 'error'; report?: undefined; error: { code: string; message: string } };
 
-function render(r: Result): string {
-  switch (r.kind) {
-    case 'pdf':
-      return renderPdfReport(r.report, r.file);
-    case 'xml':
-      return renderXmlReport(r.report, r.file);
-    case 'cades': {
-      const s = r.report;
-      const who = s.signer ? ` — signed by ${s.signer.subject.commonName ?? s.signer.subject.display}` : '';
-      return [`${r.file}: detached signature ${s.indication}${s.subIndication ? ` (${s.subIndication})` : ''}${who}`, ...s.errors.map((e) => `  ! ${e}`)].join('\n');
-    }
-    default:
-      return `${r.file}: FAILED — ${r.error.message} [${r.error.code}]`;
-  }
+function render(r: Result, locale: Locale): string {
+  if (r.kind === 'error') return renderUnreadable(r.error, { locale, file: r.file });
+  return renderReport(r.report, { locale, file: r.file });
 }
 
-async function verifyTsr(files: string[], tsrPath: string, trust: (Uint8Array | 'vn')[] | undefined, json: boolean): Promise<number> {
+async function verifyTsr(files: string[], tsrPath: string, trust: (Uint8Array | 'vn')[] | undefined, json: boolean, locale: Locale): Promise<number> {
   if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
   const [data, tsr] = [await readInput(files[0]!), await readInput(tsrPath)];
   const report = await verifyTimestamp(data, tsr, trust ? { trust } : {});
   if (json) console.log(JSON.stringify(report, null, 2));
-  else {
-    console.log(`${files[0]}: time-stamp ${report.indication}${report.subIndication ? ` (${report.subIndication})` : ''}${report.genTime ? ` — ${report.genTime}${report.tsa ? ` by ${report.tsa}` : ''}` : ''}`);
-    for (const e of report.errors) console.log(`  ! ${e}`);
-  }
+  else console.log(renderReport(report, { locale, file: files[0]! }));
   return report.indication === 'TOTAL_PASSED' ? EXIT.OK : report.indication === 'TOTAL_FAILED' ? EXIT.FAILED : EXIT.INDETERMINATE;
 }
 

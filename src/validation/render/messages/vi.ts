@@ -1,0 +1,161 @@
+import { vietnamTime } from '../time.js';
+import type { Catalogue } from './catalogue.js';
+
+/** Roles kyso's signing tool records and XML profiles name, as an office says them. */
+const ROLE: Record<string, string> = {
+  approved: 'phê duyệt',
+  issued: 'ban hành',
+  appendix: 'phụ lục',
+  copy: 'sao y',
+  seller: 'người bán',
+  buyer: 'người mua',
+  'tax-authority': 'cơ quan thuế',
+  taxpayer: 'người nộp thuế',
+  declarant: 'người khai',
+  unit: 'đơn vị',
+};
+const role = (r: string) => ROLE[r] ?? r;
+
+/** XML profiles, by the kind of document. */
+const PROFILE: Record<string, string> = { einvoice: 'hóa đơn điện tử', tax: 'tờ khai thuế', bhxh: 'hồ sơ bảo hiểm xã hội' };
+
+/** Tiếng Việt: lời văn hành chính cho người đọc không chuyên (văn thư, kế toán, người dân). */
+export const vi: Catalogue = {
+  locale: 'vi',
+  labelWidth: 13,
+  verdict: { TOTAL_PASSED: 'Chữ ký hợp lệ', INDETERMINATE: 'Không xác định', TOTAL_FAILED: 'Chữ ký không hợp lệ' },
+  timestampVerdict: { TOTAL_PASSED: 'Dấu thời gian hợp lệ', INDETERMINATE: 'Không xác định', TOTAL_FAILED: 'Dấu thời gian không hợp lệ' },
+  subIndication: {
+    FORMAT_FAILURE: 'Chữ ký không đúng định dạng theo tiêu chuẩn, hoặc tệp chứa chữ ký bị hỏng.',
+    HASH_FAILURE: 'Nội dung đã ký bị thay đổi sau khi ký nên không còn khớp với chữ ký.',
+    SIG_CRYPTO_FAILURE: 'Giá trị chữ ký không khớp với chứng thư số của người ký.',
+    SIGNED_DATA_NOT_FOUND: 'Không tìm thấy nội dung mà chữ ký xác nhận.',
+    NO_SIGNING_CERTIFICATE_FOUND: 'Chữ ký không kèm chứng thư số của người ký nên không xác định được người ký.',
+    NO_CERTIFICATE_CHAIN_FOUND: 'Không xác minh được chứng thư số của người ký là do một tổ chức chứng thực được tin cậy cấp (hoặc chưa chọn nguồn tin cậy).',
+    CHAIN_CONSTRAINTS_FAILURE: 'Một chứng thư trong chuỗi chứng thực không được phép bảo đảm cho chứng thư của người ký.',
+    CERTIFICATE_CHAIN_GENERAL_FAILURE: 'Không xác minh được chuỗi chứng thực từ chứng thư số của người ký tới tổ chức chứng thực được tin cậy.',
+    CRYPTO_CONSTRAINTS_FAILURE: 'Chữ ký dùng thuật toán hoặc độ dài khóa không còn được coi là an toàn.',
+    SIG_CONSTRAINTS_FAILURE: 'Chữ ký vi phạm quy tắc kiểm tra (ví dụ: chữ ký ghi nhận một chứng thư số khác).',
+    OUT_OF_BOUNDS_NO_POE: 'Chứng thư số của người ký đã hết hạn và không có bằng chứng chữ ký được tạo trước thời điểm đó.',
+    OUT_OF_BOUNDS_NOT_REVOKED: 'Chứng thư số của người ký đã hết hạn (không bị thu hồi).',
+    REVOKED: 'Chứng thư số của người ký đã bị thu hồi trước thời điểm ký.',
+    REVOKED_NO_POE: 'Chứng thư số của người ký đã bị thu hồi và không có bằng chứng chữ ký được tạo trước thời điểm thu hồi.',
+    TRY_LATER: 'Chưa có thông tin về tình trạng thu hồi của chứng thư số; đề nghị kiểm tra lại sau.',
+    EXPIRED: 'Chứng thư số của người ký đã hết hạn tại thời điểm cần xét.',
+    NOT_YET_VALID: 'Chứng thư số của người ký chưa có hiệu lực tại thời điểm cần xét.',
+  },
+  changedAfterSigning: 'Tài liệu đã bị sửa đổi sau khi ký theo cách mà chữ ký không cho phép.',
+  change: {
+    signature: 'thêm chữ ký hoặc ô chữ ký',
+    'document-timestamp': 'thêm dấu thời gian cho tài liệu',
+    'form-field': 'điền hoặc sửa ô nhập liệu của biểu mẫu',
+    dss: 'bổ sung dữ liệu phục vụ kiểm tra chữ ký (chứng thư, tình trạng thu hồi)',
+    annotation: 'thêm hoặc xóa ghi chú trên trang',
+    metadata: 'sửa thông tin mô tả tài liệu (tiêu đề, tác giả…)',
+    'page-content': 'sửa nội dung hiển thị trên trang',
+    pages: 'thêm, bớt, đổi thứ tự hoặc vẽ lại các trang',
+    catalog: 'sửa cấu trúc chung của tài liệu',
+    trailer: 'sửa phần cấu trúc cuối tệp',
+    'object-overwritten': 'ghi đè lên một phần nội dung đã ký',
+    'object-defined-late': 'bổ sung phần nội dung mà bản đã ký có nhắc tới nhưng chưa có',
+    'object-deleted': 'xóa một phần nội dung đã ký',
+    'appended-without-xref': 'nối thêm dữ liệu vào tệp không theo cách cập nhật chuẩn',
+    'trailing-bytes': 'có dữ liệu không rõ nguồn gốc nối vào cuối tệp',
+    'unreadable-revision': 'không đọc được một phiên bản của tài liệu',
+  },
+  changeStatus: { permitted: 'được phép', reported: 'cần lưu ý', 'not-permitted': 'KHÔNG được phép' },
+  coverage: {
+    'whole-document': 'không có sửa đổi nào',
+    'permitted-changes': 'có bổ sung, tất cả đều được phép',
+    'changes-reported': 'có bổ sung được phép nhưng cần xem lại',
+    'not-permitted-changes': 'tài liệu đã bị sửa, có thay đổi KHÔNG được phép',
+  },
+  chainStatus: {
+    valid: 'hợp lệ',
+    'no-chain': 'không tìm thấy chuỗi chứng thực tới tổ chức được tin cậy',
+    expired: 'chứng thư đã hết hạn',
+    'not-yet-valid': 'chứng thư chưa có hiệu lực',
+    'signature-invalid': 'chữ ký trên một chứng thư của chuỗi không hợp lệ',
+    'not-ca': 'một chứng thư trung gian không thuộc tổ chức chứng thực',
+    'key-usage': 'chứng thư không được phép dùng cho mục đích này',
+    revoked: 'chứng thư đã bị thu hồi',
+  },
+  level: {
+    'B-B': 'PAdES B-B (chữ ký cơ bản)',
+    'B-T': 'PAdES B-T (có dấu thời gian tin cậy)',
+    'B-LT': 'PAdES B-LT (kèm dữ liệu kiểm tra dài hạn)',
+    'B-LTA': 'PAdES B-LTA (lưu trữ dài hạn, dữ liệu kiểm tra có dấu thời gian)',
+  },
+  docMdp: { 1: 'không cho phép sửa đổi', 2: 'cho phép điền biểu mẫu và ký tiếp', 3: 'cho phép điền biểu mẫu, ký tiếp và thêm ghi chú' },
+  label: {
+    signer: 'Người ký',
+    organisation: 'Tổ chức',
+    issuer: 'Cấp bởi',
+    certificate: 'Chứng thư số',
+    signedAt: 'Thời điểm ký',
+    timestamp: 'Dấu thời gian',
+    reason: 'Lý do ký',
+    location: 'Địa điểm',
+    integrity: 'Toàn vẹn',
+    algorithms: 'Thuật toán',
+    trust: 'Tin cậy',
+    level: 'Mức chữ ký',
+    certifies: 'Chứng nhận',
+    locks: 'Khóa ô',
+    coverage: 'Sau khi ký',
+    why: 'Giải thích',
+    signedData: 'Dữ liệu ký',
+    tsa: 'Cấp bởi',
+    serial: 'Số hiệu',
+  },
+  text: {
+    signatureTitle: ({ kind, index, field, hidden, role: r }) => {
+      const title = { signature: 'Chữ ký số', certification: 'Chữ ký chứng nhận', 'document-timestamp': 'Dấu thời gian tài liệu', hidden: 'Chữ ký ẩn' }[kind];
+      const where = hidden ? (hidden === 'superseded' ? ' (bản cũ của một chữ ký đã bị thay thế trong tệp)' : ' (không nằm trong ô chữ ký nào của biểu mẫu)') : ` “${field}”`;
+      return `${title} #${index}${where}${r ? ` [${role(r)}]` : ''}`;
+    },
+    role,
+    pdfHead: ({ signatures, revisions }) => `${signatures} chữ ký, ${revisions} phiên bản`,
+    xmlHead: ({ signatures, profile }) => `${signatures} chữ ký XML${profile ? `, ${PROFILE[profile] ?? `loại tài liệu ${profile}`}` : ''}`,
+    xmlSignatureTitle: ({ index, path, role: r }) => `Chữ ký #${index} tại ${path}${r ? ` (${role(r)})` : ''}`,
+    detachedHead: 'chữ ký tách rời',
+    timestampHead: 'dấu thời gian',
+    time: (d) => {
+      const t = vietnamTime(d);
+      return `${t.hour}:${t.minute}:${t.second} ngày ${t.day}/${t.month}/${t.year} (giờ Việt Nam)`;
+    },
+    day: (d) => {
+      const t = vietnamTime(d);
+      return `${t.day}/${t.month}/${t.year}`;
+    },
+    claimedTime: ({ validThen }) => `do phần mềm ký ghi nhận${validThen === undefined ? '' : validThen ? ', khi đó chứng thư còn hiệu lực' : ', khi đó chứng thư KHÔNG còn hiệu lực'}`,
+    timestampLine: ({ time, tsa, valid }) => `${time ?? '?'}${tsa ? `, cấp bởi ${tsa}` : ''}: ${valid ? 'hợp lệ' : 'KHÔNG hợp lệ'}`,
+    certificate: ({ from, to, key, serial }) => `hiệu lực từ ${from} đến ${to}, khóa ${key}, số hiệu ${serial}`,
+    pdfIntegrity: (i) => {
+      const wrong = [
+        !i.byteRange && 'vùng dữ liệu được ký không đúng quy cách',
+        !i.format && 'định dạng chữ ký sai',
+        i.digest === false && 'nội dung đã ký bị thay đổi',
+        i.digest === null && 'chưa kiểm tra được nội dung đã ký',
+        i.signatureValue === false && 'giá trị chữ ký sai',
+        i.signingCertificate === 'mismatch' && 'chữ ký ghi nhận một chứng thư khác',
+      ].filter(Boolean);
+      return wrong.length ? `KHÔNG toàn vẹn: ${wrong.join('; ')}` : 'nội dung đã ký còn nguyên vẹn, giá trị chữ ký đúng';
+    },
+    digestAlgorithm: (d) => `hàm băm ${d}`,
+    trustChain: (anchor) => `được xác nhận bởi “${anchor}”`,
+    certifies: (p) => `DocMDP P=${p} (${vi.docMdp[p]})`,
+    locks: ({ action, fields }) => (action === 'All' ? 'mọi ô của biểu mẫu' : `${action === 'Include' ? 'các ô ' : 'mọi ô trừ '}${fields.join(', ')}`),
+    signsRevision: (n) => ` (chữ ký áp dụng cho phiên bản ${n})`,
+    change: ({ status, kind, field }) => `${vi.changeStatus[status]}: ${vi.change[kind]}${field ? ` (ô “${field}”)` : ''}`,
+    emptyFields: (names) => `ô chữ ký còn trống: ${names.join(', ')}`,
+    xmlSigningTime: ({ time, signed }) => `${time}${signed ? '' : ' (thời điểm này không được chữ ký bảo vệ)'}`,
+    xmlIntegrity: ({ ok, references }) =>
+      ok ? 'mọi phần đã ký và giá trị chữ ký đều đúng' : `KHÔNG toàn vẹn; phần bị thay đổi: ${references.filter((r) => !r.ok).map((r) => r.uri || 'toàn bộ tài liệu').join(', ') || 'giá trị chữ ký'}`,
+    xmlSignedData: ({ signed, what }) => (signed ? `đúng phần ${what}` : `KHÔNG phải phần ${what} mà phần mềm nghiệp vụ đọc`),
+    detachedSigner: (name) => `người ký: ${name}`,
+    timestampImprint: (ok) => (ok ? 'dấu thời gian áp dụng đúng cho tệp này' : 'dấu thời gian áp dụng cho dữ liệu khác, không phải tệp này'),
+    unreadable: ({ message, code }) => `Không kiểm tra được tệp — ${message} [${code}]`,
+    technicalDetail: 'chi tiết kỹ thuật: ',
+  },
+};
