@@ -9,26 +9,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildVerifyPage } from '../examples/verify/build.js';
-import { PASSWORD, PKI, WORK, type Measurement } from './common.js';
+import { PASSWORD, PKI, WORK, pdfWithPages, type Measurement } from './common.js';
 
 const [onePage, root] = process.argv.slice(2) as [string, string];
 const out = (m: Measurement & { note: string }) => console.log(JSON.stringify(m));
 const figure = (name: string, seconds: number, note: string) => out({ name, docs: 1, seconds, docsPerSecond: 1 / seconds, maxRssMB: 0, note });
 
-/** A 300-page PDF with text on every page, signed once. */
+/** A 300-page PDF with text on every page (the growth tables' input), signed once. */
 async function signedManyPages(pages: number): Promise<string> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.TimesRoman);
-  for (let i = 1; i <= pages; i++) {
-    const page = doc.addPage([595, 842]);
-    for (let l = 0; l < 40; l++) page.drawText(`Page ${i}, line ${l + 1}: the quick brown fox jumps over the lazy dog`, { x: 60, y: 780 - l * 18, size: 11, font });
-  }
   const { loadPkcs12Signer, signPdf } = await import('../dist/index.js');
   const signer = await loadPkcs12Signer(readFileSync(join(PKI, 'rsa2048.p12')), { password: PASSWORD });
   const path = join(WORK, `signed-${pages}-pages.pdf`);
-  writeFileSync(path, await signPdf(await doc.save({ useObjectStreams: false }), { signer }));
+  writeFileSync(path, await signPdf(readFileSync(await pdfWithPages(pages)), { signer }));
   return path;
 }
 
