@@ -7,6 +7,7 @@ import { inspectCommand, INSPECT_HELP } from './commands/inspect.js';
 import { timestampCommand, TIMESTAMP_HELP } from './commands/timestamp.js';
 import { ltvCommand, LTV_HELP } from './commands/ltv.js';
 import { tokensCommand, TOKENS_HELP } from './commands/tokens.js';
+import { trustCommand, TRUST_HELP } from './commands/trust.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   ltv: { run: ltvCommand, help: LTV_HELP, summary: 'add long-term validation data (PAdES B-LT; B-LTA with --tsa)' },
   tokens: { run: tokensCommand, help: TOKENS_HELP, summary: 'list USB tokens / HSM slots and their certificates (PKCS#11)' },
   inspect: { run: inspectCommand, help: INSPECT_HELP, summary: "list a PDF's revisions, signature fields and certificates" },
+  trust: { run: trustCommand, help: TRUST_HELP, summary: 'list the trust anchors and intermediates (kyso trust list vn), or show where a certificate chains to' },
 };
 
 const VERSION = '0.1.0';
