@@ -16,7 +16,8 @@ import { UsageError } from '../usage-error.js';
 import { trustFromArgs } from '../trust-args.js';
 
 export const TRUST_HELP = `Usage: kyso trust list [vn|vn-gov|vn-public|FILE|DIR] [--json]
-       kyso trust show FILE [--trust FILE|DIR|vn|vn-gov|vn-public]... [--online] [--time ISO-8601] [--json]
+       kyso trust show FILE [--trust FILE|DIR|vn|vn-gov|vn-public]... [--intermediate FILE]... [--online]
+                       [--time ISO-8601] [--json]
 
 list   each anchor and intermediate of the Vietnamese bundle (default "vn"), of a subset, of a
        certificate file or of a trust folder: name, role, validity, SHA-256 fingerprint, what it is for
@@ -50,6 +51,7 @@ export async function trustCommand(argv: string[]): Promise<number> {
     options: {
       json: { type: 'boolean' },
       trust: { type: 'string', multiple: true },
+      intermediate: { type: 'string', multiple: true },
       online: { type: 'boolean' },
       time: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -70,7 +72,7 @@ export async function trustCommand(argv: string[]): Promise<number> {
     if (rest.length !== 1) throw new UsageError('kyso trust show takes one certificate file');
     const time = values.time ? new Date(values.time) : undefined;
     if (time && Number.isNaN(time.getTime())) throw new UsageError(`--time ${values.time} is not an ISO 8601 time`);
-    return showCertificate(rest[0]!, values.trust ?? ['vn'], { online: values.online ?? false, time, json: values.json ?? false });
+    return showCertificate(rest[0]!, values.trust ?? ['vn'], { intermediates: values.intermediate ?? [], online: values.online ?? false, time, json: values.json ?? false });
   }
   throw new UsageError(`unknown trust command "${sub}" (list, show)`);
 }
@@ -123,13 +125,12 @@ function renderListed(c: ListedCertificate): string {
   return lines.join('\n');
 }
 
-async function showCertificate(file: string, trustNames: string[], o: { online: boolean; time: Date | undefined; json: boolean }): Promise<number> {
-  const bytes = new Uint8Array(
-    await readFile(file).catch(() => {
-      throw new UsageError(`cannot read ${file}`);
-    }),
-  );
-  const [leafDer, ...intermediates] = splitCertificates(bytes);
+async function showCertificate(file: string, trustNames: string[], o: { intermediates: string[]; online: boolean; time: Date | undefined; json: boolean }): Promise<number> {
+  const read = async (f: string) => splitCertificates(new Uint8Array(await readFile(f).catch(() => {
+    throw new UsageError(`cannot read ${f}`);
+  })));
+  const [leafDer, ...carried] = await read(file);
+  const intermediates = [...carried, ...(await Promise.all(o.intermediates.map(read))).flat()];
   const leaf = await parseCertificate(leafDer!);
   const trust = await trustFromArgs(trustNames, { online: o.online });
   const validate = (time: Date) => validateCertificatePath({ certificate: leaf.der, intermediates, trust, time, purpose: 'any' });
