@@ -472,6 +472,7 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     }
   }
   report.chain = chain;
+  report.warnings.push(...(chain.notes ?? []));
   if (chain.status === 'revoked') {
     const proven = poe ?? undefined;
     if (proven && chain.revokedAt! <= proven) fail('REVOKED', `${chain.problems.join('; ')}, before the signature timestamp`);

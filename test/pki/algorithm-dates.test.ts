@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCertificatePath } from '../../src/pki/chain.js';
 import { createTrustStore } from '../../src/pki/trust-store.js';
 import { miniCert, type MiniCert } from './mini-pki.js';
+import { signDetached, verifyDetached } from '../../src/validation/cades.js';
+import { createCryptoKeySigner } from '../../src/signers/crypto-key-signer.js';
 
 // SHA-1 certificate signatures are acceptable when made before the cutoff (2025-01-01), whenever validated
 const at = new Date('2026-06-01T00:00:00Z');
@@ -48,5 +50,22 @@ describe('certificate signature algorithms judged by date', () => {
     const noSha1 = (a: { hash: string } | undefined) => a?.hash !== 'SHA-1';
     const r = await validateCertificatePath({ certificate: leafOld.der, intermediates: [oldSha1.der], trust, time: at, signatureAlgorithmAcceptable: noSha1 });
     expect(r.status).toBe('crypto-constraints');
+  });
+});
+
+describe('the report says when the date rule was used', () => {
+  const data = new TextEncoder().encode('Quyết định số 01/QĐ-UBND');
+  const sign = async (leaf: MiniCert, ca: MiniCert) => signDetached(data, { signer: await createCryptoKeySigner({ privateKey: leaf.keys.privateKey, certificate: leaf.der, chain: [ca.der] }), signingTime: at });
+
+  it('a CAdES signature under a SHA-1 CA of 2012 passes, with the rule in its warnings', async () => {
+    const report = await verifyDetached(data, await sign(leafOld, oldSha1), { trust: [root.der], time: at });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.warnings.join(' ')).toMatch(/"SHA-1 CA of 2012" has a SHA-1 signature, accepted because it was made on 2012-01-01/);
+  });
+
+  it('under a SHA-1 CA of 2025 it is indeterminate for its cryptographic constraints', async () => {
+    const report = await verifyDetached(data, await sign(leafNew, newSha1), { trust: [root.der], time: at });
+    expect(report.indication).toBe('INDETERMINATE');
+    expect(report.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE');
   });
 });
