@@ -3,7 +3,11 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { P12_PASSWORD, pkiPath } from '../fixtures/pki.js';
 import { scratchDir } from '../fixtures/tools.js';
-import { kyso } from './cli-helpers.js';
+import { kyso, kysoAsync } from './cli-helpers.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { miniCert } from '../pki/mini-pki.js';
+import { createCryptoKeySigner, signPdf } from '../../src/index.js';
 import bundle from '../../assets/trust/vn/bundle.json';
 
 let dir: string;
@@ -94,4 +98,33 @@ describe('kyso verify with the user trust folder and the vn subsets', () => {
     // the intermediate is never an anchor
     expect(kyso(['verify', signed, '--trust', 'vn-gov'], { KYSO_TRUST_DIR: user }).status).toBe(2);
   });
+});
+
+describe('kyso verify --online fetches a missing intermediate from the caIssuers URL', () => {
+  it('offline: indeterminate, naming the issuer and --online; online: the path is found', async () => {
+    const root = await miniCert({ cn: 'CLI AIA Root' });
+    const ca = await miniCert({ cn: 'CLI AIA Issuing CA', issuer: root });
+    const server = createServer((req, res) => (req.url === '/ca.cer' ? res.end(ca.der) : ((res.statusCode = 404), res.end())));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ca.cer`;
+      const leaf = await miniCert({ cn: 'Người bán hàng', issuer: ca, ca: false, caIssuers: url, notBefore: '2024-01-01T00:00:00Z' });
+      const pdf = readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url));
+      const signed = await signPdf(pdf, { signer: await createCryptoKeySigner({ privateKey: leaf.keys.privateKey, certificate: leaf.der }) });
+      const file = join(dir, 'invoice.pdf');
+      writeFileSync(file, signed);
+      writeFileSync(join(dir, 'aia-root.pem'), root.cert.toString('pem'));
+      const offline = await kysoAsync(['verify', file, '--trust', join(dir, 'aia-root.pem'), '--json'], noUserTrust);
+      const off = JSON.parse(offline.stdout)[0].report.signatures[0];
+      expect(off.chain.status).toBe('no-chain');
+      expect(off.chain.missingIssuer).toMatchObject({ name: 'C=VN,CN=CLI AIA Issuing CA', caIssuerUrls: [url] });
+      expect(off.errors.join(' ')).toContain(`let kyso fetch it from ${url} with --online`);
+      const online = await kysoAsync(['verify', file, '--trust', join(dir, 'aia-root.pem'), '--online', '--json'], noUserTrust);
+      const on = JSON.parse(online.stdout)[0].report.signatures[0];
+      expect(on.chain.status, JSON.stringify(on.chain)).toBe('valid');
+      expect(on.chain.chain.map((c: { subject: { commonName: string } }) => c.subject.commonName)).toEqual(['Người bán hàng', 'CLI AIA Issuing CA', 'CLI AIA Root']);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }, 60_000);
 });
