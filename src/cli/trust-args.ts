@@ -22,7 +22,7 @@ export async function trustFromArgs(names: readonly string[], o: { online?: bool
 }
 
 /** One `--trust` argument as a store. */
-export async function trustOfArg(name: string): Promise<TrustStore> {
+async function trustOfArg(name: string): Promise<TrustStore> {
   if (isVnTrustName(name)) return vnTrustStore(name);
   const s = await stat(name).catch(() => {
     throw new UsageError(`cannot read ${name} (--trust takes vn, vn-gov, vn-public, a certificate file or a folder)`);

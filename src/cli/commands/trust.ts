@@ -7,6 +7,7 @@ import {
   trustFolderFiles,
   validateCertificatePath,
   vnTrustBundle,
+  vnTrustStore,
   type BundledCertificate,
   type Certificate,
   type PathValidationResult,
@@ -23,6 +24,7 @@ list   each anchor and intermediate of the Vietnamese bundle (default "vn"), of 
        certificate file or of a trust folder: name, role, validity, SHA-256 fingerprint, what it is for
        and where it comes from. Check the fingerprints with the publishers: rootca.gov.vn (NEAC, the
        public CAs) and ca.gov.vn (Ban Cơ yếu Chính phủ, the government hierarchies).
+       Your own trust folder: kyso trust list ~/.config/kyso/trust (or $KYSO_TRUST_DIR).
 show   which root the certificate in FILE (PEM or DER; further certificates in it are intermediates)
        chains to, through which intermediates, or which issuer is missing and how to supply it.
        Default trust: vn and your trust folder (~/.config/kyso/trust, $KYSO_TRUST_DIR).
@@ -80,7 +82,7 @@ export async function trustCommand(argv: string[]): Promise<number> {
 async function listTrust(what: string): Promise<ListedCertificate[]> {
   if (isVnTrustName(what)) {
     const entries = (await vnTrustBundle()).filter((e) => what === 'vn' || e.subsets.includes(what));
-    const store = await trustFromArgs([what]);
+    const store = await vnTrustStore(what);
     const bySha = new Map([...store.anchors, ...(store.intermediates ?? [])].map((c) => [c.fingerprintSha256, c]));
     return entries.map((e) => ({
       name: e.name,

@@ -54,14 +54,10 @@ FILE may also be a folder or a glob ("issued/**/*.pdf"): every PDF, XML and .p7s
 
 Exit codes: 0 every signature passed, 1 any failed, 2 any indeterminate (none failed), 3 usage or I/O error.`;
 
-/** Reads the certificates named by --trust / --intermediate: files, folders of files, or `vn`. */
-async function certificateInputs(paths: string[]): Promise<(Uint8Array | 'vn')[]> {
-  const out: (Uint8Array | 'vn')[] = [];
+/** Reads the certificates named by --intermediate: files, or folders of files. */
+async function certificateInputs(paths: string[]): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
   for (const p of paths) {
-    if (p === 'vn') {
-      out.push('vn');
-      continue;
-    }
     const s = await stat(p).catch(() => {
       throw new UsageError(`cannot read ${p}`);
     });
@@ -104,7 +100,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const allowSha1 = values['allow-sha1'] ?? policy.allowSha1 ?? false;
   const online = values.online ?? policy.online ?? false;
   const trust = trustPaths.length ? await trustFromArgs(trustPaths, { online }) : undefined;
-  const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
+  const intermediates = values.intermediate ? await certificateInputs(values.intermediate) : undefined;
   if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json');
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
   const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
