@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { miniCert } from '../pki/mini-pki.js';
 import { createCryptoKeySigner, signPdf } from '../../src/index.js';
 import bundle from '../../assets/trust/vn/bundle.json';
+import { loadVerifyPolicy } from '../../src/cli/verify-policy.js';
 
 let dir: string;
 let folder: string;
@@ -127,4 +128,12 @@ describe('kyso verify --online fetches a missing intermediate from the caIssuers
       await new Promise<void>((r) => server.close(() => r()));
     }
   }, 60_000);
+});
+
+describe('a verify policy file', () => {
+  it('names the vn subsets as they are and other trust entries relative to the file', async () => {
+    const file = join(dir, 'policy.json');
+    writeFileSync(file, JSON.stringify({ trust: ['vn-gov', 'vn-public', 'roots'] }));
+    expect((await loadVerifyPolicy(file)).trust).toEqual(['vn-gov', 'vn-public', join(dir, 'roots')]);
+  });
 });

@@ -24,6 +24,7 @@ describe('the Vietnamese trust bundle', () => {
   it('has the named subsets vn-gov (G1, G2) and vn-public (MIC, Vietnam National Root CA, G3)', async () => {
     expect((await vnTrustStore('vn-gov')).anchors.map((a) => a.fingerprintSha256).sort()).toEqual([G1_ROOT, G2_ROOT].sort());
     expect((await vnTrustStore('vn-public')).anchors.map((a) => a.fingerprintSha256).sort()).toEqual([MIC_ROOT, VNRCA, VNRCA_G3].sort());
+    expect((await resolveTrust('vn-public'))!.anchors).toHaveLength(3);
     const mixed = await resolveTrust(['vn-gov', 'vn-public']);
     expect(mixed!.anchors).toHaveLength(5);
     expect(mixed!.intermediates).toHaveLength(27);
