@@ -44,12 +44,12 @@ export function diagnoseNoChain(leaf: Certificate, available: readonly Certifica
     neededBy: current.subject.display,
     caIssuerUrls: current.caIssuerUrls,
   };
-  return { problem: missingIssuerProblem(missingIssuer, trust), missingIssuer };
+  return { problem: missingIssuerProblem(missingIssuer, current.subject.commonName ?? current.subject.display, trust), missingIssuer };
 }
 
-function missingIssuerProblem(m: MissingIssuer, trust: TrustStore): string {
+function missingIssuerProblem(m: MissingIssuer, neededBy: string, trust: TrustStore): string {
   const id = m.keyIdentifier ? ` (key identifier ${m.keyIdentifier})` : '';
-  const head = `the intermediate certificate "${m.name}"${id} that issued "${m.neededBy}" is missing`;
+  const head = `the intermediate certificate "${m.name}"${id} that issued "${neededBy}" is missing`;
   const supply = 'supply it with --intermediate FILE (the intermediates option), or put it in the intermediates folder of your trust folder';
   if (!m.caIssuerUrls.length) return `${head}: ${supply}; the certificate names no URL to fetch it from`;
   const failures = trust.issuerSource ? m.caIssuerUrls.map((u) => trust.issuerSource!.failure(u)).filter((f): f is string => !!f) : [];

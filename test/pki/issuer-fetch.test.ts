@@ -121,7 +121,7 @@ describe('the missing intermediate, offline', () => {
     expect(r.missingIssuer!.keyIdentifier).toHaveLength(40);
     expect(keyId).toHaveLength(40);
     expect(r.problems[0]).toBe(
-      `the intermediate certificate "C=VN,CN=AIA Issuing CA" (key identifier ${r.missingIssuer!.keyIdentifier}) that issued "C=VN,CN=Signer /ca.cer" is missing: supply it with --intermediate FILE (the intermediates option), or put it in the intermediates folder of your trust folder, or let kyso fetch it from ${base}/ca.cer with --online`,
+      `the intermediate certificate "C=VN,CN=AIA Issuing CA" (key identifier ${r.missingIssuer!.keyIdentifier}) that issued "Signer /ca.cer" is missing: supply it with --intermediate FILE (the intermediates option), or put it in the intermediates folder of your trust folder, or let kyso fetch it from ${base}/ca.cer with --online`,
     );
   });
 
