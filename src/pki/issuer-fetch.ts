@@ -52,7 +52,9 @@ function createIssuerSource(store: TrustStore, o: IssuerFetchOptions): IssuerSou
       const found: Certificate[] = [];
       let current = certificate;
       for (let i = 0; i < (o.maxFetches ?? 4) && !current.selfIssued; i++) {
-        const issuedBy = (c: Certificate) => bytesEqual(c.subjectDer, current.issuerDer);
+        // by name and key identifier: a CA renewed under the same name with a new key is another issuer
+        const issuedBy = (c: Certificate) =>
+          bytesEqual(c.subjectDer, current.issuerDer) && (!current.authorityKeyIdentifier || !c.subjectKeyIdentifier || c.subjectKeyIdentifier === current.authorityKeyIdentifier);
         const have = pool.find(issuedBy) ?? found.find(issuedBy);
         if (have) {
           if (store.anchors.includes(have)) break;

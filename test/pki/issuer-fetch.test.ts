@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,14 @@ describe('missing intermediates fetched from caIssuers (--online)', () => {
     const r = await validateCertificatePath({ certificate: leaves.get(p)!.der, trust: await online(), time: at });
     expect(r.status).toBe('valid');
     expect(r.chain.map((c) => c.subject.commonName)).toEqual([`Signer ${p}`, 'AIA Issuing CA', 'AIA Root']);
+  });
+
+  it('fetches the issuer even when a CA of the same name with another key is known (a renewed CA)', async () => {
+    const renewed = await miniCert({ cn: 'AIA Issuing CA', issuer: root });
+    const trust = withIssuerFetching(await createTrustStore([root.der], { intermediates: [renewed.der] }), { timeoutMs: 500, retries: 0 });
+    const r = await validateCertificatePath({ certificate: leaves.get('/ca.cer')!.der, trust, time: at });
+    expect(r.status).toBe('valid');
+    expect(r.chain[1]!.fingerprintSha256).toBe(createHash('sha256').update(ca.der).digest('hex').toUpperCase());
   });
 
   it('fetches each URL once per run (the store is the cache)', async () => {
