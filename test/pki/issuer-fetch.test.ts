@@ -11,6 +11,8 @@ import { createTrustStore, type TrustStore } from '../../src/pki/trust-store.js'
 import { readCaIssuersAnswer, withIssuerFetching } from '../../src/pki/issuer-fetch.js';
 import { toBytes } from '../../src/core/bytes.js';
 import { miniCert, type MiniCert } from './mini-pki.js';
+import { readFileSync } from 'node:fs';
+import { createCryptoKeySigner, signPdf, verifyPdf } from '../../src/index.js';
 
 const at = new Date('2026-06-01T00:00:00Z');
 let server: Server;
@@ -63,8 +65,8 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-async function online(): Promise<TrustStore> {
-  return withIssuerFetching(await createTrustStore([root.der]), { timeoutMs: 500, retries: 0, maxBytes: 64 * 1024 });
+async function online(timeoutMs = 2500): Promise<TrustStore> {
+  return withIssuerFetching(await createTrustStore([root.der]), { timeoutMs, retries: 0, maxBytes: 64 * 1024 });
 }
 
 describe('missing intermediates fetched from caIssuers (--online)', () => {
@@ -76,7 +78,7 @@ describe('missing intermediates fetched from caIssuers (--online)', () => {
 
   it('fetches the issuer even when a CA of the same name with another key is known (a renewed CA)', async () => {
     const renewed = await miniCert({ cn: 'AIA Issuing CA', issuer: root });
-    const trust = withIssuerFetching(await createTrustStore([root.der], { intermediates: [renewed.der] }), { timeoutMs: 500, retries: 0 });
+    const trust = withIssuerFetching(await createTrustStore([root.der], { intermediates: [renewed.der] }), { timeoutMs: 2500, retries: 0 });
     const r = await validateCertificatePath({ certificate: leaves.get('/ca.cer')!.der, trust, time: at });
     expect(r.status).toBe('valid');
     expect(r.chain[1]!.fingerprintSha256).toBe(createHash('sha256').update(ca.der).digest('hex').toUpperCase());
@@ -91,7 +93,7 @@ describe('missing intermediates fetched from caIssuers (--online)', () => {
 
   it('gives up on a slow server within the time limit, and says why', async () => {
     const started = Date.now();
-    const r = await validateCertificatePath({ certificate: leaves.get('/slow')!.der, trust: await online(), time: at });
+    const r = await validateCertificatePath({ certificate: leaves.get('/slow')!.der, trust: await online(500), time: at });
     expect(Date.now() - started).toBeLessThan(2500);
     expect(r.status).toBe('no-chain');
     expect(r.problems[0]).toMatch(/"C=VN,CN=AIA Issuing CA".*is missing: fetching it from .*\/slow did not help \(.*no answer within 500 ms/);
@@ -117,6 +119,19 @@ describe('missing intermediates fetched from caIssuers (--online)', () => {
   it('reads a PKCS#7 certs-only bundle', () => {
     expect(readCaIssuersAnswer(pkcs7)).toEqual([ca.der]);
     expect(readCaIssuersAnswer(toBytes(new TextEncoder().encode(ca.cert.toString('pem'))))).toEqual([ca.der]);
+  });
+});
+
+describe('verifyPdf({ online: true })', () => {
+  it('completes a signer path from its caIssuers URL; offline it names the missing issuer', async () => {
+    const leaf = leaves.get('/ca.p7c')!;
+    const pdf = readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url));
+    const signed = await signPdf(pdf, { signer: await createCryptoKeySigner({ privateKey: leaf.keys.privateKey, certificate: leaf.der }) });
+    const offline = (await verifyPdf(signed, { trust: [root.der], time: at })).signatures[0]!;
+    expect(offline.chain?.status).toBe('no-chain');
+    expect(offline.chain?.missingIssuer?.caIssuerUrls).toEqual([`${base}/ca.p7c`]);
+    const online = (await verifyPdf(signed, { trust: [root.der], time: at, online: true })).signatures[0]!;
+    expect(online.chain?.status).toBe('valid');
   });
 });
 
