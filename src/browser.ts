@@ -16,8 +16,11 @@ export { createExternalSigner, type ExternalSignerOptions } from './signers/exte
 export { CscClient, signHashesRemotely, type RemoteSigningService } from './signers/remote-signing.js';
 export { parseCertificate, type Certificate, type CertificateInfo } from './pki/certificate.js';
 export { createSelfSignedCertificate, type SelfSignedOptions } from './pki/self-signed.js';
-export { createTrustStore, type TrustStore } from './pki/trust-store.js';
-export { vnTrustStore } from './pki/vn-trust.js';
+export { createTrustStore, mergeTrustStores, type TrustStore, type IssuerSource } from './pki/trust-store.js';
+export { vnTrustStore, vnTrustBundle, isVnTrustName, VN_TRUST_NAMES, type VnTrustName } from './pki/vn-trust.js';
+export { TrustPinError, type BundledCertificate } from './pki/trust-bundle.js';
+export { withIssuerFetching, fetchCaIssuers, type IssuerFetchOptions } from './pki/issuer-fetch.js';
+export { type MissingIssuer } from './pki/missing-issuer.js';
 export { signPdf, preparePdfSigning, finishPdfSigning, type SignPdfOptions, type PdfSigningState } from './pdf/sign-pdf.js';
 export { timestampPdf } from './pdf/timestamp-pdf.js';
 export { addSignatureField } from './pdf/signature-field.js';

@@ -33,7 +33,7 @@ export {
   type Pkcs12SignerOptions,
   type Signer,
 } from './signers/index.js';
-export { parseCertificate, type Certificate, type CertificateInfo, type NameInfo, type KeyUsage } from './pki/certificate.js';
+export { parseCertificate, splitCertificates, type Certificate, type CertificateInfo, type NameInfo, type KeyUsage } from './pki/certificate.js';
 export { createSelfSignedCertificate, type SelfSignedOptions } from './pki/self-signed.js';
 
 // PDF
@@ -69,8 +69,13 @@ export type { ValidationPolicy, ConstraintLevel } from './validation/policy.js';
 export type { TrustInput } from './pki/trust-input.js';
 export type { ModificationReport, PdfChange, ChangeStatus, FieldLock } from './pdf/modification-analysis.js';
 export type { Indication, SubIndication } from './core/indication.js';
-export { createTrustStore, type TrustStore } from './pki/trust-store.js';
-export { vnTrustStore } from './pki/vn-trust.js';
+export { createTrustStore, mergeTrustStores, type TrustStore, type IssuerSource } from './pki/trust-store.js';
+export { vnTrustStore, vnTrustBundle, isVnTrustName, VN_TRUST_NAMES, type VnTrustName } from './pki/vn-trust.js';
+export { TrustPinError, type BundledCertificate } from './pki/trust-bundle.js';
+export { withIssuerFetching, fetchCaIssuers, type IssuerFetchOptions } from './pki/issuer-fetch.js';
+export { loadTrustFolder, userTrustFolder, trustFolderFiles, type TrustFolderFile } from './pki/trust-folder.js';
+export { diagnoseNoChain, type MissingIssuer, type NoChainDiagnosis } from './pki/missing-issuer.js';
+export { CERTIFICATE_SIGNATURE_CUTOFFS } from './pki/algorithm-dates.js';
 export { validateCertificatePath, type PathValidationResult, type PathValidationOptions, type CertificatePurpose } from './pki/chain.js';
 
 // time-stamps

@@ -8,6 +8,7 @@ import { timestampCommand, TIMESTAMP_HELP } from './commands/timestamp.js';
 import { ltvCommand, LTV_HELP } from './commands/ltv.js';
 import { tokensCommand, TOKENS_HELP } from './commands/tokens.js';
 import { serveVerifyCommand, SERVE_VERIFY_HELP } from './commands/serve-verify.js';
+import { trustCommand, TRUST_HELP } from './commands/trust.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   tokens: { run: tokensCommand, help: TOKENS_HELP, summary: 'list USB tokens / HSM slots and their certificates (PKCS#11)' },
   inspect: { run: inspectCommand, help: INSPECT_HELP, summary: "list a PDF's revisions, signature fields and certificates" },
   'serve-verify': { run: serveVerifyCommand, help: SERVE_VERIFY_HELP, summary: 'serve the in-browser verification page on 127.0.0.1 (files stay in the browser)' },
+  trust: { run: trustCommand, help: TRUST_HELP, summary: 'list the trust anchors and intermediates (kyso trust list vn), or show where a certificate chains to' },
 };
 
 const VERSION = '0.1.0';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { PdfVerificationReport, XmlVerificationReport } from '../index.js';
+import { isVnTrustName, type PdfVerificationReport, type XmlVerificationReport } from '../index.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -51,8 +51,8 @@ export async function loadVerifyPolicy(path: string): Promise<VerifyPolicy> {
   for (const k of Object.keys(p)) if (!KEYS.includes(k)) bad(`unknown key "${k}" (known: ${KEYS.join(', ')})`);
   const policy: VerifyPolicy = {};
   if (p.trust !== undefined) {
-    if (!Array.isArray(p.trust) || p.trust.some((t) => typeof t !== 'string')) bad('"trust" must be a list of files, folders or "vn"');
-    policy.trust = (p.trust as string[]).map((t) => (t === 'vn' || isAbsolute(t) ? t : join(dirname(path), t)));
+    if (!Array.isArray(p.trust) || p.trust.some((t) => typeof t !== 'string')) bad('"trust" must be a list of files, folders, "vn", "vn-gov" or "vn-public"');
+    policy.trust = (p.trust as string[]).map((t) => (isVnTrustName(t) || isAbsolute(t) ? t : join(dirname(path), t)));
   }
   if (p.minLevel !== undefined) {
     if (!LEVELS.includes(p.minLevel as never)) bad(`"minLevel" must be one of ${LEVELS.join(', ')}`);

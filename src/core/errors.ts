@@ -64,7 +64,11 @@ export type KysoErrorCode =
   /** A PKCS#11 module, token, key or certificate cannot be used (missing driver, no token, absent key). */
   | 'ERR_TOKEN'
   /** The token is locked after too many wrong PINs. */
-  | 'ERR_TOKEN_LOCKED';
+  | 'ERR_TOKEN_LOCKED'
+  /** A bundled or pinned trust certificate does not match its SHA-256 fingerprint: it is refused. */
+  | 'ERR_TRUST_PIN'
+  /** A missing intermediate cannot be fetched from its caIssuers URL: unreachable, too slow, too large or not certificates. */
+  | 'ERR_ISSUER_FETCH';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,

@@ -7,6 +7,8 @@ import { parseCertificate, type Certificate, type CertificateInfo } from './cert
 import { verifyWithCertificate } from './public-key.js';
 import { isAnchor, type TrustStore } from './trust-store.js';
 import type { RevocationCheck } from './revocation.js';
+import { certificateSignatureAlgorithm, judgeCertificateSignatures } from './algorithm-dates.js';
+import { diagnoseNoChain, type MissingIssuer } from './missing-issuer.js';
 
 /** What the certificate is used for; decides the key usage and extended key usage required of the leaf. */
 export type CertificatePurpose = 'signing' | 'timestamping' | 'any';
@@ -25,6 +27,11 @@ export interface PathValidationOptions {
   purpose?: CertificatePurpose;
   /** Revocation check of each certificate of the path but the anchor. Default: none (not checked). */
   revocation?: (certificate: Certificate, issuer: Certificate) => Promise<RevocationCheck>;
+  /**
+   * Whether the signature algorithm of a certificate of the path (not the anchor's) is acceptable. Default:
+   * by date ({@link judgeCertificateSignatures}: SHA-1 when the certificate was issued before SHA-1's cutoff).
+   */
+  signatureAlgorithmAcceptable?: (algorithm: SignatureAlgorithm | undefined, certificate: Certificate, time: Date) => boolean;
 }
 
 /** The revocation status of one certificate of a path, as reported. */
@@ -39,7 +46,7 @@ export interface PathRevocation {
 
 /** Outcome of {@link validateCertificatePath}; JSON-serialisable. */
 export interface PathValidationResult {
-  status: 'valid' | 'no-chain' | 'expired' | 'not-yet-valid' | 'signature-invalid' | 'not-ca' | 'key-usage' | 'revoked';
+  status: 'valid' | 'no-chain' | 'expired' | 'not-yet-valid' | 'signature-invalid' | 'not-ca' | 'key-usage' | 'revoked' | 'crypto-constraints';
   /** The ETSI EN 319 102-1 sub-indication for a status other than `valid`. */
   subIndication?: SubIndication;
   /** The path found, leaf first, anchor last (as far as it was built). */
@@ -50,6 +57,10 @@ export interface PathValidationResult {
   revocation?: PathRevocation[];
   /** When the first revoked certificate of the path was revoked. */
   revokedAt?: Date;
+  /** When no path was found because an intermediate is missing: which one, and where it may be fetched. */
+  missingIssuer?: MissingIssuer;
+  /** Rules that made the path acceptable and the reader should know of (an old algorithm accepted by date). */
+  notes?: string[];
 }
 
 const MAX_PATH = 10;
@@ -71,7 +82,8 @@ export async function validateCertificatePath(options: PathValidationOptions): P
       // an undecodable extra certificate cannot be part of a path
     }
   }
-  const candidates = [...options.trust.anchors, ...pool];
+  const known = [...pool, ...(options.trust.intermediates ?? [])];
+  const candidates = [...options.trust.anchors, ...known, ...((await options.trust.issuerSource?.complete(leaf, known)) ?? [])];
   let best: { path: Certificate[]; failure: PathValidationResult } | undefined;
 
   const extend = async (path: Certificate[]): Promise<PathValidationResult | undefined> => {
@@ -97,7 +109,8 @@ export async function validateCertificatePath(options: PathValidationOptions): P
   const found = await extend([leaf]);
   if (found) return found;
   if (best) return best.failure;
-  return failure([leaf], 'no-chain', 'NO_CERTIFICATE_CHAIN_FOUND', `no path from "${leaf.subject.display}" to a trust anchor`);
+  const diagnosis = diagnoseNoChain(leaf, candidates, options.trust);
+  return { ...failure([leaf], 'no-chain', 'NO_CERTIFICATE_CHAIN_FOUND', diagnosis.problem), ...(diagnosis.missingIssuer && { missingIssuer: diagnosis.missingIssuer }) };
 }
 
 function keyIdsAgree(child: Certificate, issuer: Certificate): boolean {
@@ -158,8 +171,19 @@ function checkPath(path: Certificate[], o: PathValidationOptions): PathValidatio
   if (purpose === 'timestamping' && !leaf.extendedKeyUsage?.includes(OID.kpTimeStamping)) {
     return failure(path, 'key-usage', 'CHAIN_CONSTRAINTS_FAILURE', 'the TSA certificate lacks the timeStamping extended key usage');
   }
-  return { status: 'valid', chain: path.map(summary), problems: [] };
+  const algorithms = algorithmJudgement(path, o);
+  if (algorithms.refused) return failure(path, 'crypto-constraints', 'CRYPTO_CONSTRAINTS_FAILURE', algorithms.refused);
+  return { status: 'valid', chain: path.map(summary), problems: [], ...(algorithms.notes.length && { notes: algorithms.notes }) };
 }
+
+/** The date rule on every certificate but the anchor, or the caller's own rule when given. */
+function algorithmJudgement(path: Certificate[], o: PathValidationOptions): { refused?: string; notes: string[] } {
+  const judged = path.slice(0, -1);
+  if (!o.signatureAlgorithmAcceptable) return judgeCertificateSignatures(judged);
+  const refused = judged.find((c) => !o.signatureAlgorithmAcceptable!(certificateSignatureAlgorithm(c), c, o.time));
+  return refused ? { refused: `the signature algorithm of "${refused.subject.display}" is not acceptable`, notes: [] } : { notes: [] };
+}
+
 
 /** True when `cert`'s signature verifies with `issuer`'s public key. */
 function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {

@@ -1,16 +1,29 @@
 import type { BinaryInput } from '../core/bytes.js';
-import { createTrustStore, type TrustStore } from './trust-store.js';
-import { vnTrustStore } from './vn-trust.js';
+import { createTrustStore, mergeTrustStores, type TrustStore } from './trust-store.js';
+import { isVnTrustName, vnTrustStore, type VnTrustName } from './vn-trust.js';
 
-/** Trust anchors as callers give them: a store, certificates (DER or PEM), or `'vn'` for the Vietnamese bundle. */
-export type TrustInput = TrustStore | 'vn' | readonly (BinaryInput | string | 'vn')[];
+/**
+ * Trust anchors as callers give them: a store, certificates (DER or PEM), or `'vn'` / `'vn-gov'` /
+ * `'vn-public'` for the Vietnamese bundle or one of its subsets, or a list mixing them.
+ */
+export type TrustInput = TrustStore | VnTrustName | readonly (BinaryInput | string | VnTrustName | TrustStore)[];
 
 /** One {@link TrustStore} from any {@link TrustInput}; `undefined` when none was given. */
 export async function resolveTrust(trust: TrustInput | undefined): Promise<TrustStore | undefined> {
   if (trust === undefined) return undefined;
-  if (trust === 'vn') return vnTrustStore();
+  if (isVnTrustName(trust)) return vnTrustStore(trust);
   if (!Array.isArray(trust)) return trust as TrustStore;
-  const list = trust as readonly (BinaryInput | string | 'vn')[];
-  const vn = list.includes('vn') ? (await vnTrustStore()).anchors.map((a) => a.der) : [];
-  return createTrustStore([...vn, ...list.filter((t): t is BinaryInput | string => t !== 'vn')]);
+  const stores: TrustStore[] = [];
+  const certificates: (BinaryInput | string)[] = [];
+  for (const t of trust as readonly (BinaryInput | string | VnTrustName | TrustStore)[]) {
+    if (isVnTrustName(t)) stores.push(await vnTrustStore(t));
+    else if (isTrustStore(t)) stores.push(t);
+    else certificates.push(t);
+  }
+  if (certificates.length) stores.push(await createTrustStore(certificates));
+  return mergeTrustStores(stores);
+}
+
+function isTrustStore(t: unknown): t is TrustStore {
+  return typeof t === 'object' && t !== null && Array.isArray((t as TrustStore).anchors);
 }

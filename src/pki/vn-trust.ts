@@ -1,209 +1,55 @@
-import { KysoError } from '../core/errors.js';
-import { createTrustStore, type TrustStore } from './trust-store.js';
+import type { TrustStore } from './trust-store.js';
+import { trustStoreFromBundle, type BundledCertificate } from './trust-bundle.js';
 
 /**
- * The opt-in Vietnamese trust bundle (`trust: 'vn'`, `--trust vn`): the roots of the two Vietnamese PKI
- * hierarchies and the government intermediate, each pinned by the SHA-256 fingerprint of its DER.
- *
- * Each certificate was found in public repositories and cross-checked against an independent second source.
- * Confirm them against their publishers before relying on them: rootca.gov.vn (National Electronic
- * Authentication Centre, NEAC — the public-CA roots) and ca.gov.vn (Ban Cơ yếu Chính phủ, the Government
- * Cipher Committee — the official-duty hierarchy).
+ * Names of the Vietnamese trust bundle: `vn` every official Vietnamese root (the government hierarchies G1
+ * and G2 of Ban Cơ yếu Chính phủ, and the public CAs' roots: MIC National Root CA, Vietnam National Root
+ * CA and its G3) with the known intermediates; `vn-gov` the government hierarchies only; `vn-public` the
+ * public CAs only.
  */
-export const VN_TRUST_ANCHORS: readonly { name: string; role: string; sha256: string; pem: string }[] = [
-  {
-    name: 'Vietnam National Root CA',
-    role: 'root of public CAs (VNPT-CA, Viettel-CA, FPT-CA, …), until 2039-04-15',
-    sha256: 'BAC8BF609AB420A8EE1780D74F4DE5C7F7184959D2A7375B0A75E4C29F0908E7',
-    pem: `-----BEGIN CERTIFICATE-----
-MIIG/DCCBOSgAwIBAgIRAJWSu4zurVokprj3HX0yO1owDQYJKoZIhvcNAQELBQAw
-gaMxCzAJBgNVBAYTAlZOMTMwMQYDVQQKDCpNaW5pc3RyeSBvZiBJbmZvcm1hdGlv
-biBhbmQgQ29tbXVuaWNhdGlvbnMxPDA6BgNVBAsMM05hdGlvbmFsIENlbnRyZSBv
-ZiBEaWdpdGFsIFNpZ25hdHVyZSBBdXRoZW50aWNhdGlvbjEhMB8GA1UEAwwYVmll
-dG5hbSBOYXRpb25hbCBSb290IENBMB4XDTE0MDQxNTE2MjkyMFoXDTM5MDQxNTE2
-MjkyMFowgaMxCzAJBgNVBAYTAlZOMTMwMQYDVQQKDCpNaW5pc3RyeSBvZiBJbmZv
-cm1hdGlvbiBhbmQgQ29tbXVuaWNhdGlvbnMxPDA6BgNVBAsMM05hdGlvbmFsIENl
-bnRyZSBvZiBEaWdpdGFsIFNpZ25hdHVyZSBBdXRoZW50aWNhdGlvbjEhMB8GA1UE
-AwwYVmlldG5hbSBOYXRpb25hbCBSb290IENBMIICIjANBgkqhkiG9w0BAQEFAAOC
-Ag8AMIICCgKCAgEAuKxaewgw2XB6afUf4zeVThQDl/G9xj56UoT+8KbW7BeIjkUe
-vwlUmK5/j4HQaIuNg7g9oiQaU2Gt7WM/fTR8p/PkQT7yzuY0uLzSxUO3d8LxBnFR
-hz/5Vnk6cfWcsZUwCEgU/LHrnVuRjIYsffdc3YDgUJkcbnnxRq6zTF9BG2xH3f3C
-68C4Y3yERae5MCukpNELXh6GctRR2FkShFeITzJUZSguCEJJAj5qYW3rakJud4Xj
-FFVgMnl6+78PYxvlAA8oFQrUbAywWq6Lzn6zcpo+OZuWfF7NFVGEcAtDuN1oyvst
-+H68f6giZ4+dKI4dBcrFkYJ+ptf98+Dev/Ij6onjOLgVgE/6LwprDIVY7X0vdqGG
-7Nbh6gaeugCG5/mYtIVkHhwPK+KcTPETYZJDYxT3rUIahaYh1Qp+LfEDXTJI2XGK
-ey9lBkmFgdGpZY65p3xvrYW+NHccbtPsR+swcuuGRV7UP/ndmRX08GiaMTfKrkR7
-V5RvferDiQ/vezfq2hDPHizFaqxtImTUu8wFvXGbo11hsrqLCaKQxZToonYp7ECV
-YFDueuL7E6Up4cXler1qLvp3w+QZVR4r58IKvxVrtHaRiZUsbDa335dAlWjgaJI8
-QWZ4HOHVZLQjrX+JkjDPJTMHNxuMEkElrCSF3rXqUKZ/JMvqKeY16jQDaH0CAwEA
-AaOCAScwggEjMA4GA1UdDwEB/wQEAwIBhjAPBgNVHRMBAf8EBTADAQH/MB0GA1Ud
-DgQWBBR+8Iftsbid+wiDb6QW/fG4rGKbATCB4AYDVR0jBIHYMIHVgBR+8Iftsbid
-+wiDb6QW/fG4rGKbAaGBqaSBpjCBozELMAkGA1UEBhMCVk4xMzAxBgNVBAoMKk1p
-bmlzdHJ5IG9mIEluZm9ybWF0aW9uIGFuZCBDb21tdW5pY2F0aW9uczE8MDoGA1UE
-CwwzTmF0aW9uYWwgQ2VudHJlIG9mIERpZ2l0YWwgU2lnbmF0dXJlIEF1dGhlbnRp
-Y2F0aW9uMSEwHwYDVQQDDBhWaWV0bmFtIE5hdGlvbmFsIFJvb3QgQ0GCEQCVkruM
-7q1aJKa49x19MjtaMA0GCSqGSIb3DQEBCwUAA4ICAQBNNunXKvYvaxzgOPbKsmJL
-Z1gqHpJeHzT74IzBHDgp8bgbLDtqH+PZV+w7DwvfZD8xuFKQJz9v5TDpz/CYwrhA
-+BUsxyMbzS6Kv1lNa42Ja63BlEQ1AAVY+ZX3mFbVumOV43kLQgzQayYKPolq1o7Q
-xz3l2zgzhg4o436Vfek8Lrh/WcP5ezyC8Tt7VCaUOl/fuSaCPYvZbV7bZw/Eyj4x
-K1ud7Uq2Op54vSTegoh0+ZW28SQEgH49BjyjQTv56sTRolWZ4WxbHtbBJwTj7vli
-ksebvvljoRYo9wg29AuY/Arw3NNhTyIbUFO75colaaF8i+5aAvmPQzfIk9m1bzK1
-5VOk8t8QnV8i4I42jDLbVzbZFQZHbLL8gj+LTHVZc9sfKmfhkH2HDsngb6UvKDuW
-HB5+XQ5QoSiyGVJ0MeUYohPI6cghZXbIflHGyse9hbARM7Ubrisf/P//FDLlJ3UL
-7+aLIk9fw6n7Wy0WcgN+QxjfdxUM9VSCx705+uX/aN4y0g5LMNChDOzpBYUg6smm
-8A0W2LIAMw0Q9U9TLnHO8Ovw3ikuO5rfTSWwbYmyt15NsFp8LM/Q0Nu9QqaMNNy2
-3YbQZZlfFormI9ioWEpjDbWqU9YyH6oHpGjsBbSoR4G0IUsfxaDdE3CXIx48pRol
-SddeayvR5sdOsNrhJOAFwg==
------END CERTIFICATE-----
-`,
-  },
-  {
-    name: 'Vietnam National Root CA G3',
-    role: 'newer root of public CAs, until 2049-06-20',
-    sha256: '7B3269E7D79AEBBFAE5095F45BBB7074771E690CB7DF02B441062B12F7690ECE',
-    pem: `-----BEGIN CERTIFICATE-----
-MIIGUzCCBDugAwIBAgINAPZK7lgAAAAAZnOpBTANBgkqhkiG9w0BAQsFADCBnDEL
-MAkGA1UEBhMCVk4xMzAxBgNVBAoTKk1pbmlzdHJ5IG9mIEluZm9ybWF0aW9uIGFu
-ZCBDb21tdW5pY2F0aW9uczEyMDAGA1UECxMpTmF0aW9uYWwgRWxlY3Ryb25pYyBB
-dXRoZW50aWNhdGlvbiBDZW50cmUxJDAiBgNVBAMTG1ZpZXRuYW0gTmF0aW9uYWwg
-Um9vdCBDQSBHMzAeFw0yNDA2MjAwMzI5NDBaFw00OTA2MjAwMzU5NDBaMIGcMQsw
-CQYDVQQGEwJWTjEzMDEGA1UEChMqTWluaXN0cnkgb2YgSW5mb3JtYXRpb24gYW5k
-IENvbW11bmljYXRpb25zMTIwMAYDVQQLEylOYXRpb25hbCBFbGVjdHJvbmljIEF1
-dGhlbnRpY2F0aW9uIENlbnRyZTEkMCIGA1UEAxMbVmlldG5hbSBOYXRpb25hbCBS
-b290IENBIEczMIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAzzx2sE6b
-16elK1ZvYbNuAjW5FM3LUnAAsLzy7e7J5PmD/Fjq+D0qRh9GT2kTCeRp76q9zxmM
-K0YxhhnhJL0yoZB6iV+Jv5DMVHg19JFoDZFAUn/nzA7n3715RGzo/5f/Fq51z7Ss
-b1GDVvWJsL7XGwRA9Fk7+qcCu5fR/8V+kMC8mElGTCgWdm2aGH/+EGDUzfICRX3f
-a1bDWNOWluXrjjY0rxh05ZMc+bwelMEIbDEk9wjHtdUTIzpH5ZFBhSwo81N3i2oL
-TndwOn0T/lMfZxqPqP0uGIlLPYbxnN1tqFChDXT9fDu10CNYz1RfiOlIdrECX8+K
-xoeY9TmytjE5NnVyoMVL9A/oOda+XIf3piuU4+aI9SuadLVHD/kO+8Q3h6KnGdnk
-Zxbl6AM8kmFjXMDUiND81nGtUHURniEpUpk9lQlJ94W6IgPd6gp0he/x8dQiQKZJ
-0uVm/IpcZ08AsEC0+OsQCxLHcgbx2bOcsIDe1Eh/9fa5K28G9U0IL7I2NGC2FU7t
-Gi/EDXXifvM2IwDFvimwFvhoB2cMcv1Wu9sR+IPCM+AQsiytqU9+ADAgFvc2K1LY
-rzCIi+so+r4N1ypgRoZnUYUcJ+O2XxQNVqSj9llzdZlhwStAC4eO+UNQ0H32QWgv
-+VhKp/KScuVY6sy5bME1Sa5MwI0PDvSi9NMCAwEAAaOBkTCBjjAPBgNVHRMBAf8E
-BTADAQH/MA4GA1UdDwEB/wQEAwIBxjArBgNVHRAEJDAigA8yMDI0MDYyMDAzMjk0
-MFqBDzIwNDkwNjIwMDM1OTQwWjAfBgNVHSMEGDAWgBRbroAiJKCINyx6YUQdY+Uw
-mkqYJDAdBgNVHQ4EFgQUW66AIiSgiDcsemFEHWPlMJpKmCQwDQYJKoZIhvcNAQEL
-BQADggIBAEeheBZrFq5yt7zSn1WlBM/p/9dbSmGGpwZh7Fp8Tu59d9SpRi5lXXQ6
-nTHQWqijJXHNqYDTuVi9jLWHbGv9HKcye/ewKtld4xaX4uGiBb9BT67pi9CX+StX
-GBjcSmwBdJbKs1cTzVFOvFOEObJ6hLAMitZpq24yBws/urM+6bJo9Tm/EEKsTum0
-qBjippkJj0oSA+M6CIVcEH0xnD6npZNfuwii1HVi14Fr4bP7vPunZfPJD2+A8UWX
-t/n2/ZKGuaxMd1pIWPK3zQG3pQAfxE2G6BcQFzG+3RoA2G3Jf7ovBOEpP5glZ61w
-BanQEaeOj3crNHV5dsmGDqLY+M952d5zS2zkAGjEkC6JHDiIf9scLJlXvPyMXFFb
-aaDgBTX5RtNWDHAxtsIHu3DtSrvUtUMUIE/wI+XPXBO+L9pTPDvTuWvkCXpLQN1s
-jZhDlwh2ZQuTU5QhtQXMMhB2x0PGHtB++m8YJXPhms9a8Kx8cNpopzkZe3FcPCkN
-T/o69ESc4UVvYpgAVe2tnu/zkx4TkVwJHtugjQBD0zM2qSTw9MArswQQhYc1EFhv
-XHuVsClQpROlnXb3SZkbk5hHFCdEBDX9Dqzc9X9Jiel1rrOfpPsaalWRgqOhF2Oi
-Nt6bpRLiqyHkeWBEizZgvgRHTflbFrP4nMOJfDlKww5Ru7wcB5H/
------END CERTIFICATE-----
-`,
-  },
-  {
-    name: 'RootCA chuyên dùng Chính phủ G2',
-    role: 'root of official-duty (government) certificates, until 2048-08-14',
-    sha256: 'F04BA4B459A7C9A1B971AD9B1CB833E695A80C79AEA63B174B66A70EDFE2FDB8',
-    pem: `-----BEGIN CERTIFICATE-----
-MIIFpzCCA4+gAwIBAgIIO2WwoDAG+aswDQYJKoZIhvcNAQELBQAwYTELMAkGA1UE
-BhMCVk4xIzAhBgNVBAoMGkJhbiBDxqEgeeG6v3UgQ2jDrW5oIHBo4bunMS0wKwYD
-VQQDDCRSb290Q0EgY2h1ecOqbiBkw7luZyBDaMOtbmggcGjhu6cgRzIwHhcNMTgw
-ODIyMDczNjM5WhcNNDgwODE0MDczNjM5WjBhMQswCQYDVQQGEwJWTjEjMCEGA1UE
-CgwaQmFuIEPGoSB54bq/dSBDaMOtbmggcGjhu6cxLTArBgNVBAMMJFJvb3RDQSBj
-aHV5w6puIGTDuW5nIENow61uaCBwaOG7pyBHMjCCAiIwDQYJKoZIhvcNAQEBBQAD
-ggIPADCCAgoCggIBAKU35IPgByE9Ui+W0oLSZKNRxWLudIJLAicboYFz/2i2nmpE
-nDdPncAAhCf5NprFHWRwckuP8p+7NS6pRohMlkId6LweFSv7P47IWM1yFYpsiHKk
-5xWbsgItV5yoQc2sqzS3gzuXGacBlP0h4CZndloIo2kcOiTIhbxFpTwIT/YVdRAy
-PLIV/5lxKC5r4ET0VIs5wMVsKL29N0g9u4LvJmJez0Cb3v33FZ4mbRk0X0FAQwMw
-C7KxIoQKnZhTE35yYCEsk4Cp76pYQVMjVAZyeJ1R6YSCuc55LAwUET7o4NAudijZ
-TOJDO7PuUxQcsuv17rdk0pr+AGwi4b03FVQCY6oTclNcwEYVjf2ul3eEMxJKQJ/N
-NDhpvF9LAf7lpCYsQhbxz10Iqeqzl5On+pSPqNKRncgjPfs0ek/8IpOOyc2diwjx
-AdFx2xjVrVS07mXM/G//cV8oWmBvgl/QD96gB6YsLc2DyIZuSHQzJGE312hn7/Gd
-qd+Vj9Pqxytf5+GldxbWB1HQQ/aZD2kFX9A/jQGutd/CTCcs2UCemQnJn261EnVi
-UffQGX3m69n2DwM6O2QluagTxQYONCCEbv4rNy8MTwk7P1Bt8N7QaEIoYXn8GT7X
-HrS8AaNSa7qON7/TG5TlyfJt5JYp2asGVwBQ5onn1tvVGHiHbscQ8dJB4CUhAgMB
-AAGjYzBhMA8GA1UdEwEB/wQFMAMBAf8wHwYDVR0jBBgwFoAUd3m69/O9+4YeExpe
-I1JcqrpurlQwHQYDVR0OBBYEFHd5uvfzvfuGHhMaXiNSXKq6bq5UMA4GA1UdDwEB
-/wQEAwIBBjANBgkqhkiG9w0BAQsFAAOCAgEAhfZKfj1h6fTUr43i8seYh6EUiEvd
-Vd+D5k8iU5pfqT9CoZG1wm4TszJ6JQyok7c4OApKRYWT/cJkgI814FXN97rdTm/I
-zX2pU7Agae6j5mY0cozGq8YURYxpsjKdbcxcj6uK3wlHBRA2YsZgy5UJsRK5Qj9+
-S2jjq5zuQdT+Ir/YLMGidun3Nt9u2O5Xzg0aiAcvJ/6RHzQPl3FjyqHXIPBd4xg+
-Nlpfd0dQ1TkL/y+ykrTvdWlm0Hd0jCd49vRzL58lyqYs6dp1teaNy/yd0MlH9O8d
-DKW30ccu9YA93wiDBZ/4koxLFn5ftRFz7P1Az2f5MA3jZPRuvn6Gv95dOBW4Ifnk
-B+uOno5b4sLMC4gwSAq4w8fdDW/D4QPY/kHily0oj0JYlE8eY79/Sxz9VhPgfCol
-0K9YHiCCOdpmg+oUWmpq+/zrEE7uc7+KUpQNTjxB+0c10kESKdK+jOrJQlWmKegD
-zZ8+fM9AMkveSw22T9VJ0t8sllQalFb0Y6kpszMD45vkp4Pc5MaoyJPfWMG4cAoP
-I0C8C8WGte4D1UzmlfdTyD+ZWO4Fb9xaHUhyewx6CAcDyH5sTjoN1kZNie6aWQVg
-9RihjCzFStpnyCIlbZiEep2bFDQhper6yHEhGtym8MtqT220YJ25NXofQ+5+r+Nf
-btkMVr+VUE5O2Bc=
------END CERTIFICATE-----
-`,
-  },
-  {
-    name: 'CA phục vụ các cơ quan Nhà nước G2',
-    role: 'intermediate under RootCA G2 (policy 2.16.704.1.1.1.1.1), until 2048-08-14',
-    sha256: 'D8CAB7A4AEF92E6BB2509D7C61CEE7B44F3731B2D21074963530277B366FAE4B',
-    pem: `-----BEGIN CERTIFICATE-----
-MIIGqTCCBJGgAwIBAgIIevLfUhgmU9MwDQYJKoZIhvcNAQELBQAwYTELMAkGA1UE
-BhMCVk4xIzAhBgNVBAoMGkJhbiBDxqEgeeG6v3UgQ2jDrW5oIHBo4bunMS0wKwYD
-VQQDDCRSb290Q0EgY2h1ecOqbiBkw7luZyBDaMOtbmggcGjhu6cgRzIwHhcNMTgw
-ODIyMDgwNjM2WhcNNDgwODE0MDczNjM5WjBpMQswCQYDVQQGEwJWTjEjMCEGA1UE
-CgwaQmFuIEPGoSB54bq/dSBDaMOtbmggcGjhu6cxNTAzBgNVBAMMLENBIHBo4bul
-YyB24bulIGPDoWMgY8ahIHF1YW4gTmjDoCBuxrDhu5tjIEcyMIICIjANBgkqhkiG
-9w0BAQEFAAOCAg8AMIICCgKCAgEAr+Tbl3sZ0cpqSUVjgc9Ukny8ga8sebklptm7
-9GX6xvJ90sOwpGqOUmQGfc9O0Thkk1qSUJxfyZAi/u4yOP3EAv84O7aD6IzXQ9+D
-zymHUBh6xh0ca6e4Y7lxAkMl0b0pxiXy+RDaOQYpuPQ5FkADjR+26Q3PfYWgWeA1
-f3+VQAnN/JGH590PyxzYyAtQADFhY6pfpAYKvKhwa/vqwYKynvyvU8nPJSqXDqWJ
-+UCtUWV88ES4eVCSUhDMxQG0BcqHLopQe8krNSKhZDFlxG2EO+E7Bqp3V3O6kurh
-uK1ue5IaRYVGPvofQihX4orjc1ZON9paCXkef7xEZZlj5IxhstnzgJiyjAw1xjTv
-pjoNagFuW4H3vtsA2Z6b4RsyJFG21sBOe0XdDHpo7+9Z8qWvbn4ksmEyvCteG1D8
-cv7stvkbt/vCWotFP3ekJ1t0ofYqnDKtuZqUgoAiB1cMDLzp1IqUjwgMf95aVi31
-DNJRWYBJrrKyYq3g3HoQOdRyuFSYf3PbjX87EHDva/TA0GEKcPpBAj5XgiK5Lb4g
-OSUHNvoe1u3kKywMi+xWrMmrCvITe5Hc/U0q9FE01S9BkaUfTNXzB811KXZ0lHjh
-kQiRuid6iF5XOhtvooRLhsKkUGJF7TtgjbGO+dIXEF4uDBM0GokISQ6XShUeOIog
-6DCeGXUCAwEAAaOCAVswggFXMBIGA1UdEwEB/wQIMAYBAf8CAQAwHwYDVR0jBBgw
-FoAUd3m69/O9+4YeExpeI1JcqrpurlQwaQYIKwYBBQUHAQEEXTBbMDUGCCsGAQUF
-BzAChilodHRwOi8vY2EuZ292LnZuL3BraS9wdWIvY3J0L3Jvb3RjYWcyLmNydDAi
-BggrBgEFBQcwAYYWaHR0cDovL29jc3AuY2EuZ292LnZuLzBKBgNVHSAEQzBBMD8G
-CGCFQAEBAQEBMDMwMQYIKwYBBQUHAgEWJWh0dHBzOi8vY2EuZ292LnZuL3BraS9w
-dWIvcG9saWNpZXMvQ1AwOgYDVR0fBDMwMTAvoC2gK4YpaHR0cDovL2NhLmdvdi52
-bi9wa2kvcHViL2NybC9yb290Y2FnMi5jcmwwHQYDVR0OBBYEFFC+z6C96g+fTpEo
-oyrrfO7wL8i6MA4GA1UdDwEB/wQEAwIBBjANBgkqhkiG9w0BAQsFAAOCAgEAizrr
-5GdEEWH1t6yqBprEg2mC6vjWxV8Kydov1/b9mGNl/6rLmkLkSny3gKhO7061977H
-5xPHioMv/SRhwu5m4dkJAcojuNB1SQ7a+m8w1OFvPRfKX/CqrTMfGcgNXOl7ZI96
-62XBxqGjWgJwR6GZPUU7cS6bjOtjsLPrUbiU2FJOH3RWWcZCl0CRkq3V19urMkC5
-0jWT6IKZ5lZsvSn0Ddl0BN5Dt8T2dqhN5eN4apl6fdVmqueXwbZcq1JIrGlHvOB8
-vn3DlzE9nmPgNVD/idWdYuUhrtpKC7LNFd/QjmYRpQfqYBUXyfiRZb4f5Ud68mft
-8WApP+xw3RRRFxG6E2BeDCzG0ym4rCxTH4zqFQ7u9dmbva4108ARuVrAHvrgRvap
-vIcHqEqzkgG061OjZAx9WIPanSJE12fjqIbsgxivXD5Jt08U5r/2824qRNnlkoLc
-bBNI6W+x37Ppo4WqmlR1xE3JKVQUby/mUAIPEwtfn5LZC4fmRoG++ZHqT1ti3AxU
-LAnD4ddo4I7Dv19CCykN+TtQ1WIbAEApaDYzoyI+N0kKcyFlMjTerajyUV3pjziP
-iWmOCppXnxs3xDS7YEebDOkDnBx48PE6z9M30fon2JiL95VYTb7K8D4Z+DEGosDd
-/XYQcdyIfSEfoWYsWUzyln8tUdjNoXa9e7VE+m8=
------END CERTIFICATE-----
-`,
-  },
-];
+export type VnTrustName = 'vn' | 'vn-gov' | 'vn-public';
 
-let cached: Promise<TrustStore> | undefined;
+/** Every {@link VnTrustName}. */
+export const VN_TRUST_NAMES: readonly VnTrustName[] = ['vn', 'vn-gov', 'vn-public'];
+
+/** True when `name` names the Vietnamese bundle or one of its subsets. */
+export function isVnTrustName(name: unknown): name is VnTrustName {
+  return typeof name === 'string' && (VN_TRUST_NAMES as readonly string[]).includes(name);
+}
+
+let bundle: Promise<readonly BundledCertificate[]> | undefined;
 
 /**
- * The Vietnamese trust bundle as a {@link TrustStore}. Every certificate's fingerprint is checked against its
- * pin when the bundle is first loaded.
+ * The certificates of the Vietnamese bundle as its data file (assets/trust/vn/bundle.json) lists them: role,
+ * subsets, pinned SHA-256, validity, source and purpose. Loaded on first use.
+ *
+ * Confirm the anchors' fingerprints with their publishers before relying on them: rootca.gov.vn (National
+ * Electronic Authentication Centre, NEAC — the public CAs) and ca.gov.vn (Ban Cơ yếu Chính phủ — the
+ * government hierarchies).
+ */
+export function vnTrustBundle(): Promise<readonly BundledCertificate[]> {
+  bundle ??= import('../../assets/trust/vn/bundle.json').then((m) => (m.default as { certificates: BundledCertificate[] }).certificates);
+  return bundle;
+}
+
+const stores = new Map<VnTrustName, Promise<TrustStore>>();
+
+/**
+ * The Vietnamese trust bundle (or a subset) as a {@link TrustStore}: its roots as anchors, its known
+ * intermediates as path-building material. Each certificate is checked against its pinned fingerprint when
+ * first loaded; a mismatch throws a `TrustPinError` (`ERR_TRUST_PIN`).
  *
  * @example
  * ```ts
- * const report = await verifyPdf(pdf, { trust: await vnTrustStore() });
+ * const report = await verifyPdf(pdf, { trust: await vnTrustStore('vn-gov') });
  * ```
  */
-export function vnTrustStore(): Promise<TrustStore> {
-  cached ??= (async () => {
-    const store = await createTrustStore(VN_TRUST_ANCHORS.map((a) => a.pem));
-    for (const a of VN_TRUST_ANCHORS) {
-      if (!store.anchors.some((c) => c.fingerprintSha256 === a.sha256)) {
-        throw new KysoError('ERR_INVALID_ARGUMENT', `the bundled certificate "${a.name}" does not match its pinned SHA-256 fingerprint`);
-      }
-    }
-    return store;
-  })();
-  return cached;
+export function vnTrustStore(name: VnTrustName = 'vn'): Promise<TrustStore> {
+  let store = stores.get(name);
+  if (!store) {
+    store = vnTrustBundle().then((entries) => trustStoreFromBundle(entries, name === 'vn' ? undefined : name));
+    store.catch(() => stores.delete(name));
+    stores.set(name, store);
+  }
+  return store;
 }

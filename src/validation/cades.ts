@@ -166,6 +166,7 @@ export async function verifyDetached(
     if (atPoe.status === 'valid') chain = atPoe;
   }
   report.chain = chain;
+  report.warnings.push(...(chain.notes ?? []));
   if (chain.status !== 'valid') fail('INDETERMINATE', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; '));
   return report;
 }

@@ -20,6 +20,7 @@ import { findHiddenSignatures, findSignatureFields, type HiddenSignature } from 
 import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
 import { withDefaults, type ConstraintLevel, type ResolvedPolicy, type ValidationPolicy } from './policy.js';
 import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
+import { withIssuerFetching } from '../pki/issuer-fetch.js';
 
 /** Options of {@link verifyPdf}. */
 export interface VerifyPdfOptions {
@@ -35,7 +36,8 @@ export interface VerifyPdfOptions {
   policy?: ValidationPolicy;
   /**
    * Ask OCSP responders and CRL distribution points named in the certificates when the document does not
-   * carry the revocation data. Default: false — verification is offline.
+   * carry the revocation data, and fetch missing intermediates from their caIssuers URLs
+   * ({@link withIssuerFetching}). Default: false — verification is offline.
    */
   online?: boolean;
   /** fetch for online checks. Default: globalThis.fetch. */
@@ -155,7 +157,8 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const bytes = toBytes(pdf, 'pdf');
   const reader = PdfReader.open(bytes);
   const time = options.time ?? (options.clock ?? systemClock)();
-  const trust = await resolveTrust(options.trust);
+  const resolved = await resolveTrust(options.trust);
+  const trust = resolved && options.online && !resolved.issuerSource ? withIssuerFetching(resolved, { ...(options.fetch && { fetch: options.fetch }) }) : resolved;
   const policy = withDefaults(options.policy);
   const revisions = reader.revisions();
   const { signed, empty } = findSignatureFields(reader);
@@ -472,6 +475,7 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     }
   }
   report.chain = chain;
+  report.warnings.push(...(chain.notes ?? []));
   if (chain.status === 'revoked') {
     const proven = poe ?? undefined;
     if (proven && chain.revokedAt! <= proven) fail('REVOKED', `${chain.problems.join('; ')}, before the signature timestamp`);

@@ -46,6 +46,8 @@ export interface XmlChainReport {
   /** The validation time, ISO 8601. */
   time?: string;
   detail?: string;
+  /** Rules the path was accepted under (an old algorithm accepted by date). */
+  notes?: string[];
 }
 
 /** The facts a report shows about `der`. Throws `ERR_KEY_DECODE` when it is not a certificate. */
@@ -91,5 +93,6 @@ export async function checkCertificateChain(leaf: Uint8Array, intermediates: rea
     out.subIndication = r.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE';
     out.detail = r.problems.join('; ') || `certificate path: ${r.status}`;
   }
+  if (r.notes) out.notes = r.notes;
   return out;
 }

@@ -451,6 +451,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
   if (signer) {
     const chain = await checkCertificateChain(signer, candidates, ctx.trust, ctx.time);
     report.chain = chain;
+    report.warnings.push(...(chain.notes ?? []));
     if (chain.status !== 'valid') {
       fail(new Failure('INDETERMINATE', chain.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND', chain.detail ?? 'the certificate chain was not validated'));
     }

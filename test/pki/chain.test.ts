@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { validateCertificatePath } from '../../src/pki/chain.js';
 import { createTrustStore } from '../../src/pki/trust-store.js';
 import { splitCertificates } from '../../src/pki/certificate.js';
-import { vnTrustStore, VN_TRUST_ANCHORS } from '../../src/pki/vn-trust.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
 
 const der = (f: string) => splitCertificates(readFileSync(pkiPath(f)))[0]!;
@@ -42,13 +41,5 @@ describe('validateCertificatePath', () => {
     leaf[leaf.length - 5] = leaf[leaf.length - 5]! ^ 0xff;
     const r = await validateCertificatePath({ certificate: leaf, intermediates: chainOf('rsa2048.chain.pem'), trust, time: at });
     expect(r.status).toBe('signature-invalid');
-  });
-});
-
-describe('vnTrustStore', () => {
-  it('loads the pinned Vietnamese anchors', async () => {
-    const store = await vnTrustStore();
-    expect(store.anchors.map((a) => a.fingerprintSha256).sort()).toEqual(VN_TRUST_ANCHORS.map((a) => a.sha256).sort());
-    expect(store.anchors.some((a) => a.subject.commonName === 'RootCA chuyên dùng Chính phủ G2')).toBe(true);
   });
 });

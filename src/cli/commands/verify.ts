@@ -16,6 +16,7 @@ import {
   type DetachedVerificationReport,
   type PdfVerificationReport,
   type XmlVerificationReport,
+  type TrustStore,
 } from '../../index.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { applyPolicy, loadVerifyPolicy } from '../verify-policy.js';
@@ -24,8 +25,9 @@ import { inFlight } from '../in-flight.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { LARGE_FILE, looksLikeXml, readInput, readSource } from '../read-input.js';
+import { trustFromArgs } from '../trust-args.js';
 
-export const VERIFY_HELP = `Usage: kyso verify FILE... [--trust FILE|DIR|vn]... [--json] [--time ISO-8601]
+export const VERIFY_HELP = `Usage: kyso verify FILE... [--trust FILE|DIR|vn|vn-gov|vn-public]... [--json] [--time ISO-8601]
        kyso verify FILE --tsr FILE.tsr | --p7s FILE.p7s   (a time-stamp or detached signature of any file)
 
 Verifies every signature of each PDF (integrity, ByteRange, the signer's certificate path to the
@@ -33,14 +35,18 @@ trust anchors, the algorithm policy, and every change made after each signature)
 (every XMLDSig signature, per reference, and whether its profile's business element is what was
 signed). A FILE.p7s given alone is checked against FILE. Offline: no network access.
 
-  --trust FILE|DIR|vn      trust anchors: a PEM/DER certificate file, a folder of them, or "vn" for the
-                           bundled Vietnamese roots (repeatable). Without --trust nothing can pass.
+  --trust FILE|DIR|vn      trust anchors: a PEM/DER certificate file, a folder of them (its intermediates/
+                           subfolder: intermediates only), or "vn" for the bundled Vietnamese roots and
+                           intermediates ("vn-gov", "vn-public": subsets; repeatable; see kyso trust list).
+                           Your trust folder (~/.config/kyso/trust, $KYSO_TRUST_DIR) is added to it.
+                           Without --trust nothing can pass.
   --intermediate FILE      extra intermediate certificates (repeatable)
   --time ISO-8601          validation time (default: now)
   --allow-sha1             accept SHA-1 (old documents)
   --tsr FILE.tsr           verify an RFC 3161 time-stamp response over FILE instead (any file type)
   --p7s FILE.p7s           verify a detached CAdES signature over FILE instead (any file type)
-  --online                 fetch OCSP responses / CRLs the documents lack (default: offline)
+  --online                 fetch OCSP responses / CRLs the documents lack, and missing intermediates
+                           from the certificates' caIssuers URLs (default: offline)
   --policy FILE            a JSON or YAML policy: trust, minLevel, allowSha1, minRsaBits, requiredSigner
                            (taxCode, organization, commonName, citizenId), wholeDocument, maxAgeDays, online
   --format text|json|junit the output (default text); --json is --format json
@@ -51,14 +57,10 @@ FILE may also be a folder or a glob ("issued/**/*.pdf"): every PDF, XML and .p7s
 
 Exit codes: 0 every signature passed, 1 any failed, 2 any indeterminate (none failed), 3 usage or I/O error.`;
 
-/** Reads the certificates named by --trust / --intermediate: files, folders of files, or `vn`. */
-async function certificateInputs(paths: string[]): Promise<(Uint8Array | 'vn')[]> {
-  const out: (Uint8Array | 'vn')[] = [];
+/** Reads the certificates named by --intermediate: files, or folders of files. */
+async function certificateInputs(paths: string[]): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
   for (const p of paths) {
-    if (p === 'vn') {
-      out.push('vn');
-      continue;
-    }
     const s = await stat(p).catch(() => {
       throw new UsageError(`cannot read ${p}`);
     });
@@ -101,10 +103,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const locale = (values.lang ?? localeFromEnvironment(process.env)) as Locale;
   if (locale !== 'vi' && locale !== 'en') throw new UsageError(`--lang must be vi or en, not ${values.lang}`);
   const trustPaths = [...(values.trust ?? []), ...(policy.trust ?? [])];
-  const trust = trustPaths.length ? await certificateInputs(trustPaths) : undefined;
   const allowSha1 = values['allow-sha1'] ?? policy.allowSha1 ?? false;
   const online = values.online ?? policy.online ?? false;
-  const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
+  const trust = trustPaths.length ? await trustFromArgs(trustPaths, { online }) : undefined;
+  const intermediates = values.intermediate ? await certificateInputs(values.intermediate) : undefined;
   if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json', locale);
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
   const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
@@ -187,7 +189,7 @@ function render(r: Result, locale: Locale): string {
   return renderReport(r.report, { locale, file: r.file });
 }
 
-async function verifyTsr(files: string[], tsrPath: string, trust: (Uint8Array | 'vn')[] | undefined, json: boolean, locale: Locale): Promise<number> {
+async function verifyTsr(files: string[], tsrPath: string, trust: TrustStore | undefined, json: boolean, locale: Locale): Promise<number> {
   if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
   const [data, tsr] = [await readInput(files[0]!), await readInput(tsrPath)];
   const report = await verifyTimestamp(data, tsr, trust ? { trust } : {});

@@ -64,6 +64,7 @@ export const en: Catalogue = {
     'not-ca': 'not-ca',
     'key-usage': 'key-usage',
     revoked: 'revoked',
+    'crypto-constraints': 'crypto-constraints',
   },
   level: { 'B-B': 'PAdES B-B', 'B-T': 'PAdES B-T', 'B-LT': 'PAdES B-LT', 'B-LTA': 'PAdES B-LTA' },
   docMdp: { 1: 'no changes allowed', 2: 'form filling and signing allowed', 3: 'form filling, signing and annotations allowed' },

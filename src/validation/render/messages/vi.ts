@@ -79,6 +79,7 @@ export const vi: Catalogue = {
     'not-ca': 'một chứng thư trung gian không thuộc tổ chức chứng thực',
     'key-usage': 'chứng thư không được phép dùng cho mục đích này',
     revoked: 'chứng thư đã bị thu hồi',
+    'crypto-constraints': 'một chứng thư của chuỗi được ký bằng thuật toán không còn an toàn vào thời điểm cấp',
   },
   level: {
     'B-B': 'PAdES B-B (chữ ký cơ bản)',

@@ -1,0 +1,32 @@
+import { readFile, stat } from 'node:fs/promises';
+import {
+  createTrustStore,
+  isVnTrustName,
+  loadTrustFolder,
+  mergeTrustStores,
+  userTrustFolder,
+  vnTrustStore,
+  withIssuerFetching,
+  type TrustStore,
+} from '../index.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * The trust of `--trust` arguments (`vn`, `vn-gov`, `vn-public`, a certificate file, or a trust folder),
+ * plus the user's trust folder (its anchors and intermediates, when it exists); with `online`, missing
+ * intermediates are fetched from caIssuers URLs.
+ */
+export async function trustFromArgs(names: readonly string[], o: { online?: boolean } = {}): Promise<TrustStore> {
+  const store = mergeTrustStores([...(await Promise.all(names.map(trustOfArg))), await loadTrustFolder(userTrustFolder(), { optional: true })]);
+  return o.online ? withIssuerFetching(store) : store;
+}
+
+/** One `--trust` argument as a store. */
+async function trustOfArg(name: string): Promise<TrustStore> {
+  if (isVnTrustName(name)) return vnTrustStore(name);
+  const s = await stat(name).catch(() => {
+    throw new UsageError(`cannot read ${name} (--trust takes vn, vn-gov, vn-public, a certificate file or a folder)`);
+  });
+  if (s.isDirectory()) return loadTrustFolder(name);
+  return createTrustStore([new Uint8Array(await readFile(name))]);
+}
