@@ -1,5 +1,6 @@
 import { bytesEqual, fromLatin1, isPem, parsePem, toBytes, toHex, type BinaryInput } from '../core/bytes.js';
 import { readChildren, readDerTime, readTlv } from '../core/der.js';
+import { readExtensionSequence, type ExtensionFacts } from './certificate-facts.js';
 import { KysoError } from '../core/errors.js';
 import { httpFetchBytes, type HttpTransportOptions } from '../core/http.js';
 import type { Certificate } from './certificate.js';
@@ -14,6 +15,21 @@ export interface Crl {
   nextUpdate?: Date;
   /** Revoked serial numbers (lower-case hex of the INTEGER contents) and when they were revoked. */
   revoked: Map<string, Date>;
+  /** The revokedCertificates entries in order, with their extensions. */
+  entries: CrlEntry[];
+  /** The crlExtensions. */
+  extensions: CrlExtension[];
+}
+
+/** One extension of a CRL or of a CRL entry. */
+export type CrlExtension = ExtensionFacts;
+
+/** One revokedCertificates entry. */
+export interface CrlEntry {
+  /** Serial number, lower-case hex of the INTEGER contents. */
+  serial: string;
+  revocationDate: Date;
+  extensions: CrlExtension[];
 }
 
 /** What a CRL says about one certificate, once checked. */
@@ -42,14 +58,19 @@ export function parseCrl(input: BinaryInput): Crl {
     const maybeNext = tbs[i];
     const nextUpdate = maybeNext && (maybeNext.tag === 0x17 || maybeNext.tag === 0x18) ? readDerTime(der, tbs[i++]!) : undefined;
     const revoked = new Map<string, Date>();
+    const entries: CrlEntry[] = [];
     const list = tbs[i];
     if (list?.tag === 0x30) {
+      i++;
       for (const entry of readChildren(der, list)) {
-        const [serial, date] = readChildren(der, entry);
-        revoked.set(toHex(der.subarray(serial!.contentStart, serial!.contentEnd)), readDerTime(der, date!));
+        const [serial, date, exts] = readChildren(der, entry);
+        const e = { serial: toHex(der.subarray(serial!.contentStart, serial!.contentEnd)), revocationDate: readDerTime(der, date!), extensions: exts ? readExtensionSequence(der, exts) : [] };
+        entries.push(e);
+        revoked.set(e.serial, e.revocationDate);
       }
     }
-    return { der: der.slice(0, top.end), issuerDer: der.slice(issuer.start, issuer.end), thisUpdate, ...(nextUpdate && { nextUpdate }), revoked };
+    const exts = tbs[i]?.tag === 0xa0 ? readExtensionSequence(der, readChildren(der, tbs[i]!)[0]!) : [];
+    return { der: der.slice(0, top.end), issuerDer: der.slice(issuer.start, issuer.end), thisUpdate, ...(nextUpdate && { nextUpdate }), revoked, entries, extensions: exts };
   } catch (cause) {
     throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL cannot be decoded', { cause });
   }
