@@ -10,6 +10,7 @@ import type { RevocationCheck, RevocationData } from './revocation.js';
 import { comparableName } from './path/names.js';
 import { processPath } from './path/process-path.js';
 import type { PolicyInputs } from './path/policies.js';
+import { DSA_SIGNATURES, isDsaKey, verifyDsa } from './path/dsa.js';
 import { checkPathRevocation, type RevocationMode } from './path/path-revocation.js';
 
 /** What the certificate is used for; decides the key usage and extended key usage required of the leaf. */
@@ -160,7 +161,7 @@ async function validate(leaf: Certificate, run: Run): Promise<PathValidationResu
     const issuers = candidates.filter((c) => !path.includes(c) && nameOf(c, 'subject') === wanted && keyIdsAgree(current, c));
     if (issuers.length === 0 && path.length > missingAt) [missing, missingAt] = [current, path.length];
     for (const issuer of issuers) {
-      const signature = await checkSignedStructure(current.der, issuer);
+      const signature = await checkSignedStructure(current.der, issuer, isDsaKey(issuer) ? candidates.filter((c) => nameOf(c, 'subject') === nameOf(issuer, 'issuer')) : []);
       if (signature !== 'valid') {
         const f =
           signature === 'invalid'
@@ -253,7 +254,12 @@ function signatureAlgorithmOid(der: Uint8Array): string {
  * certificate, CRL or BasicOCSPResponse) verifies with `signer`'s public key; `unsupported` when kyso
  * cannot tell (an algorithm the platform does not verify).
  */
-export async function checkSignedStructure(der: Uint8Array, signer: Certificate): Promise<'valid' | 'invalid' | { unsupported: string }> {
+export async function checkSignedStructure(
+  der: Uint8Array,
+  signer: Certificate,
+  /** Where a DSA key without domain parameters inherits them from: the signer's issuers. */
+  dsaParametersFrom: readonly Certificate[] = [],
+): Promise<'valid' | 'invalid' | { unsupported: string }> {
   let parts;
   try {
     parts = readChildren(der, readTlv(der, 0));
@@ -263,10 +269,13 @@ export async function checkSignedStructure(der: Uint8Array, signer: Certificate)
   const [tbs, algId, sigValue] = parts;
   if (!tbs || !algId || sigValue?.tag !== 0x03) return 'invalid';
   const oid = readOid(der, readChildren(der, algId)[0]!);
+  const value = der.subarray(sigValue.contentStart + 1, sigValue.contentEnd);
+  const dsaHash = DSA_SIGNATURES[oid];
+  if (dsaHash) return verifyDsa(dsaHash, signer, value, der.subarray(tbs.start, tbs.end), dsaParametersFrom);
   const named = signatureFromOid(oid);
   if (!named?.hash) return { unsupported: `signature algorithm ${oid} is not supported` };
   const algorithm: SignatureAlgorithm = { scheme: named.scheme, hash: named.hash };
-  const check = await verifyWithCertificate(signer.facts, algorithm, der.subarray(sigValue.contentStart + 1, sigValue.contentEnd), der.subarray(tbs.start, tbs.end));
+  const check = await verifyWithCertificate(signer.facts, algorithm, value, der.subarray(tbs.start, tbs.end));
   if (check.valid) return 'valid';
   const unusable = check.problems.find((p) => p.code === 'unsupported-algorithm' || p.code === 'public-key-unusable');
   return unusable ? { unsupported: unusable.message } : 'invalid';

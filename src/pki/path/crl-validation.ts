@@ -184,7 +184,7 @@ export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
     for (const r of complete) {
       if (reasons === ALL_REASONS) break;
       if (!inScope(r, dp, o.certificate)) continue;
-      const interim = (r.idp?.onlySomeReasons ?? ALL_REASONS) & dp.reasons;
+      const interim = (r.idp?.onlySomeReasons ?? ALL_REASONS) & dp.reasons & ALL_REASONS;
       if ((interim & ~reasons) === 0) continue;
       if (!current(r.crl, o.time)) {
         stale = true;

@@ -19,6 +19,8 @@ export type RevocationMode = 'checked-when-available' | 'required' | 'off';
 export interface PathRevocationContext extends PathValidationOptions {
   pool: readonly Certificate[];
   failure: (status: PathValidationResult['status'], subIndication: SubIndication, problem: string) => PathValidationResult;
+  /** Certificates whose own path is being validated further up (as CRL signers). */
+  visiting: ReadonlySet<string>;
   /** Validates the path of a CRL signer that is not part of the path. */
   validateSigner: (signer: Certificate) => Promise<true | string>;
 }
@@ -84,6 +86,9 @@ async function fromData(cert: Certificate, issuer: Certificate, path: Certificat
       if (isKysoError(e) && /stale/.test(e.message)) problems.push(e.message);
     }
   }
+  // A signer above `cert` in this path, or one whose own path is being validated up the stack (a CRL issuer
+  // whose certificate its own indirect CRL covers), needs no second validation.
+  const trustedAlready = (c: Certificate) => (path.includes(c) && path.indexOf(c) > path.indexOf(cert)) || o.visiting.has(c.fingerprintSha256);
   if (crls.length) {
     const verdict = await crlStatus({
       certificate: cert,
@@ -96,7 +101,7 @@ async function fromData(cert: Certificate, issuer: Certificate, path: Certificat
         const all = [issuer, ...o.trust.anchors, ...o.pool].filter((c, k, a) => a.indexOf(c) === k);
         return all
           .filter((c) => comparableName(c.subjectDer) === wanted && (!keyId || !c.subjectKeyIdentifier || c.subjectKeyIdentifier === keyId))
-          .map((c) => ({ certificate: c, usable: async () => (path.includes(c) && path.indexOf(c) > path.indexOf(cert) ? true : o.validateSigner(c)) }));
+          .map((c) => ({ certificate: c, usable: async () => (trustedAlready(c) ? true : o.validateSigner(c)) }));
       },
     });
     problems.push(...verdict.problems);
