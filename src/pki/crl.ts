@@ -1,10 +1,11 @@
-import { bytesEqual, fromLatin1, isPem, parsePem, toBytes, toHex, type BinaryInput } from '../core/bytes.js';
+import { fromLatin1, isPem, parsePem, toBytes, toHex, type BinaryInput } from '../core/bytes.js';
 import { readChildren, readDerTime, readTlv } from '../core/der.js';
 import { readExtensionSequence, type ExtensionFacts } from './certificate-facts.js';
 import { KysoError } from '../core/errors.js';
 import { httpFetchBytes, type HttpTransportOptions } from '../core/http.js';
 import type { Certificate } from './certificate.js';
 import { verifySignedStructure } from './chain.js';
+import { crlStatus } from './path/crl-validation.js';
 
 /** A decoded certificate revocation list. */
 export interface Crl {
@@ -77,21 +78,23 @@ export function parseCrl(input: BinaryInput): Crl {
 }
 
 /**
- * Checks `certificate` against a CRL of its issuer: the CRL names the issuer, its signature verifies with the
- * issuer's key, and — when `time` is given — it was current then (thisUpdate ≤ time ≤ nextUpdate).
+ * Checks `certificate` against a CRL of its issuer as RFC 5280 §6.3 does (scope and issuingDistributionPoint,
+ * the issuer's signature and cRLSign, critical extensions, reason codes) and — when `time`, the validation
+ * time, is given — that the CRL speaks for it (`time` not after its nextUpdate).
  *
  * @throws KysoError `ERR_REVOCATION_INVALID`
  */
 export async function checkCrl(crl: Crl, o: { certificate: Certificate; issuer: Certificate; time?: Date }): Promise<CrlStatus> {
-  if (!bytesEqual(crl.issuerDer, o.issuer.subjectDer)) throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL was issued by another CA');
-  if (!(await verifySignedStructure(crl.der, o.issuer))) throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL signature does not verify with the issuer key');
-  if (o.time) {
-    const t = o.time.getTime();
-    if (crl.thisUpdate.getTime() > t + 5 * 60_000) throw new KysoError('ERR_REVOCATION_INVALID', `the CRL is from the future (thisUpdate ${crl.thisUpdate.toISOString()})`);
-    if (crl.nextUpdate && crl.nextUpdate.getTime() < t) throw new KysoError('ERR_REVOCATION_INVALID', `the CRL is stale (nextUpdate ${crl.nextUpdate.toISOString()})`);
-  }
-  const when = crl.revoked.get(toHex(o.certificate.facts.serialNumber));
-  return { status: when ? 'revoked' : 'good', ...(when && { revocationTime: when }), thisUpdate: crl.thisUpdate, ...(crl.nextUpdate && { nextUpdate: crl.nextUpdate }), der: crl.der };
+  const v = await crlStatus({
+    certificate: o.certificate,
+    issuer: o.issuer,
+    crls: [crl],
+    ...(o.time && { time: o.time }),
+    signers: async () => [{ certificate: o.issuer, usable: async () => true }],
+    verify: (c, signer) => verifySignedStructure(c.der, signer),
+  });
+  if (v.status === 'unknown') throw new KysoError('ERR_REVOCATION_INVALID', v.problems.join('; ') || 'the CRL does not cover this certificate (another issuer or scope)');
+  return { status: v.status, ...(v.revocationTime && { revocationTime: v.revocationTime }), thisUpdate: crl.thisUpdate, ...(crl.nextUpdate && { nextUpdate: crl.nextUpdate }), der: crl.der };
 }
 
 /** Downloads a CRL over HTTP. @throws KysoError `ERR_REVOCATION_UNAVAILABLE`, `ERR_REVOCATION_INVALID` */

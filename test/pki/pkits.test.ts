@@ -81,6 +81,10 @@ if (!dir) {
         const accepted = r.status === 'valid';
         if (!expectValid) {
           expect(accepted, `false accept: ${r.problems.join('; ')}`).toBe(false);
+          // and refused for the reason PKITS gives (revoked / revocation not established / the path itself)
+          const kind = r.status === 'revoked' ? 'RevokedError' : r.status === 'revocation-unknown' ? 'revinfo' : 'PathValidationError';
+          expect(kind, r.problems.join('; ')).toBe(c.error!.class === 'RevokedError' || c.error!.class === 'PathValidationError' ? c.error!.class : 'revinfo');
+          if (c.error!.class === 'StaleRevinfoError') expect(r.subIndication).toBe('REVOCATION_OUT_OF_BOUNDS_NO_POE');
           agreed.push(c.id);
           return;
         }

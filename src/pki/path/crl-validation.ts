@@ -56,7 +56,8 @@ export interface CrlStatusOptions {
   /** The certificate's issuer in the path being validated. */
   issuer: Certificate;
   crls: readonly Crl[];
-  time: Date;
+  /** The validation time the CRLs must speak for. Default: freshness not checked. */
+  time?: Date;
   /**
    * Certificates that may have signed a CRL issued under `name` (the issuer first), each already known to
    * chain to the path's trust anchor, or a promise of that check: true when usable.
@@ -98,8 +99,8 @@ function read(crl: Crl): ReadCrl {
 }
 
 /** True when the CRL speaks for `time`: current then, or issued after it (RFC 5280 §6.3.3 (a)). */
-function current(crl: Crl, time: Date): boolean {
-  return time.getTime() <= (crl.nextUpdate ?? crl.thisUpdate).getTime() + SKEW_MS;
+function current(crl: Crl, time: Date | undefined): boolean {
+  return !time || time.getTime() <= (crl.nextUpdate ?? crl.thisUpdate).getTime() + SKEW_MS;
 }
 
 /** §6.3.3 (b): the CRL's scope covers this certificate under distribution point `dp`. */
@@ -188,7 +189,7 @@ export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
       if ((interim & ~reasons) === 0) continue;
       if (!current(r.crl, o.time)) {
         stale = true;
-        problems.push(`the CRL of "${formatName(r.crl.issuerDer)}" is stale at ${o.time.toISOString()} (nextUpdate ${r.crl.nextUpdate?.toISOString() ?? 'absent'})`);
+        problems.push(`the CRL of "${formatName(r.crl.issuerDer)}" is stale at ${o.time!.toISOString()} (nextUpdate ${r.crl.nextUpdate?.toISOString() ?? 'absent'})`);
         continue;
       }
       const critical = unknownCritical(r.crl);
