@@ -124,14 +124,19 @@ export async function checkOcspResponse(
   }
   if (o.time) {
     // It speaks for any time up to its nextUpdate (or, without one, its thisUpdate): a response issued after
-    // the validation time still tells whether the certificate was revoked by then.
+    // the validation time still tells whether the certificate was revoked by then. A revocation it shows
+    // stays true however old the response (certificateHold aside).
     const until = nextUpdate ?? thisUpdate;
-    if (until.getTime() + 5 * 60_000 < o.time.getTime()) {
+    const lastingRevocation = result.status === 'revoked' && result.revocationReason !== CERTIFICATE_HOLD;
+    if (!lastingRevocation && until.getTime() + 5 * 60_000 < o.time.getTime()) {
       throw invalid(`the OCSP response is stale at ${o.time.toISOString()} (${nextUpdate ? `nextUpdate ${nextUpdate.toISOString()}` : `thisUpdate ${thisUpdate.toISOString()}, no nextUpdate`})`);
     }
   }
   return result;
 }
+
+/** CRLReason certificateHold: a suspension, which may be lifted. */
+const CERTIFICATE_HOLD = 6;
 
 function sameCertId(a: Uint8Array, b: Uint8Array): boolean {
   // hashAlgorithm may carry NULL parameters or none; compare the hashes and serial

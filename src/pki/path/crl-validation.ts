@@ -34,6 +34,7 @@ const UNDERSTOOD_CRL_EXTENSIONS = new Set<string>([
 ]);
 const UNDERSTOOD_ENTRY_EXTENSIONS = new Set<string>([CRL_OID.reasonCode, CRL_OID.holdInstructionCode, CRL_OID.invalidityDate, CRL_OID.certificateIssuer]);
 
+const CERTIFICATE_HOLD = 6;
 const REMOVE_FROM_CRL = 8;
 const SKEW_MS = 5 * 60_000;
 
@@ -187,11 +188,6 @@ export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
       if (!inScope(r, dp, o.certificate)) continue;
       const interim = (r.idp?.onlySomeReasons ?? ALL_REASONS) & dp.reasons & ALL_REASONS;
       if ((interim & ~reasons) === 0) continue;
-      if (!current(r.crl, o.time)) {
-        stale = true;
-        problems.push(`the CRL of "${formatName(r.crl.issuerDer)}" is stale at ${o.time!.toISOString()} (nextUpdate ${r.crl.nextUpdate?.toISOString() ?? 'absent'})`);
-        continue;
-      }
       const critical = unknownCritical(r.crl);
       if (critical) {
         problems.push(critical);
@@ -203,14 +199,20 @@ export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
         problems.push(...signerProblems);
         continue;
       }
+      if (!current(r.crl, o.time)) {
+        // A stale CRL still proves a lasting revocation; it cannot prove the certificate was not revoked.
+        const entry = entryFor(r, o.certificate);
+        const reason = entry && reasonOf(entry);
+        if (entry && reason !== REMOVE_FROM_CRL && reason !== CERTIFICATE_HOLD) return revokedBy(entry, r.crl, problems);
+        stale = true;
+        problems.push(`the CRL of "${formatName(r.crl.issuerDer)}" is stale at ${o.time!.toISOString()} (nextUpdate ${r.crl.nextUpdate?.toISOString() ?? 'absent'})`);
+        continue;
+      }
       const delta = await freshestDelta(r, deltas, signer, o, problems);
       if (delta === null) continue;
       const fromDelta = delta && entryFor(delta, o.certificate);
       const entry = fromDelta ?? entryFor(r, o.certificate);
-      if (entry && reasonOf(entry) !== REMOVE_FROM_CRL) {
-        const reason = reasonOf(entry);
-        return { status: 'revoked', revocationTime: entry.revocationDate, ...(reason !== undefined && { reason }), crl: r.crl, stale: false, problems };
-      }
+      if (entry && reasonOf(entry) !== REMOVE_FROM_CRL) return revokedBy(entry, r.crl, problems);
       reasons |= interim;
       decided = r.crl;
     }
@@ -218,6 +220,11 @@ export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
   if (reasons === ALL_REASONS) return { status: 'good', crl: decided!, stale: false, problems: [] };
   if (decided) problems.push('the CRLs at hand do not cover every revocation reason');
   return { status: 'unknown', stale, problems };
+}
+
+function revokedBy(entry: CrlEntry, crl: Crl, problems: string[]): CrlVerdict {
+  const reason = reasonOf(entry);
+  return { status: 'revoked', revocationTime: entry.revocationDate, ...(reason !== undefined && { reason }), crl, stale: false, problems };
 }
 
 /**
