@@ -97,7 +97,10 @@ export interface PathValidationResult {
   revocation?: PathRevocation[];
   /** When the first revoked certificate of the path was revoked. */
   revokedAt?: Date;
-  /** The valid policy set of a valid path (RFC 5280 §6.1.6; `2.5.29.32.0` is anyPolicy). */
+  /**
+   * The policies of a valid path (RFC 5280 §6.1.6: the valid_policy_tree's nodes at the end entity, so in the
+   * end entity's policy domain, after mappings; `2.5.29.32.0` is anyPolicy; empty when no policy holds).
+   */
   validPolicies?: string[];
   /** For `no-chain`: the issuer no certificate at hand could stand for, to fetch (e.g. by AIA). */
   missingIssuer?: { name: string; authorityKeyIdentifier?: string; caIssuerUrls: string[] };
