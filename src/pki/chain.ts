@@ -7,7 +7,7 @@ import { parseCertificate, type Certificate, type CertificateInfo } from './cert
 import { verifyWithCertificate } from './public-key.js';
 import { isAnchor, type TrustStore } from './trust-store.js';
 import type { RevocationCheck, RevocationData } from './revocation.js';
-import { comparableName } from './path/names.js';
+import { comparableName, comparableSubject } from './path/names.js';
 import { processPath } from './path/process-path.js';
 import type { PolicyInputs } from './path/policies.js';
 import { DSA_SIGNATURES, isDsaKey, verifyDsa } from './path/dsa.js';
@@ -145,13 +145,6 @@ export async function validateCertificatePath(options: PathValidationOptions): P
 
 async function validate(leaf: Certificate, run: Run): Promise<PathValidationResult> {
   const candidates = [...run.trust.anchors, ...run.pool].filter((c) => !run.visiting.has(c.fingerprintSha256));
-  const names = new Map<Certificate, string>();
-  const nameOf = (c: Certificate, which: 'subject' | 'issuer') => {
-    if (which === 'issuer') return comparableName(c.issuerDer);
-    let n = names.get(c);
-    if (n === undefined) names.set(c, (n = comparableName(c.subjectDer)));
-    return n;
-  };
   let best: { path: Certificate[]; failure: PathValidationResult } | undefined;
   let missing: Certificate | undefined;
   let missingAt = 0;
@@ -160,11 +153,11 @@ async function validate(leaf: Certificate, run: Run): Promise<PathValidationResu
     const current = path[path.length - 1]!;
     if (isAnchor(run.trust, current)) return checkCandidate(path, run);
     if (path.length >= MAX_PATH) return undefined;
-    const wanted = nameOf(current, 'issuer');
-    const issuers = candidates.filter((c) => !path.includes(c) && nameOf(c, 'subject') === wanted && keyIdsAgree(current, c));
+    const wanted = comparableName(current.issuerDer);
+    const issuers = candidates.filter((c) => !path.includes(c) && comparableSubject(c) === wanted && keyIdsAgree(current, c));
     if (issuers.length === 0 && path.length > missingAt) [missing, missingAt] = [current, path.length];
     for (const issuer of issuers) {
-      const signature = await checkSignedStructure(current.der, issuer, isDsaKey(issuer) ? candidates.filter((c) => nameOf(c, 'subject') === nameOf(issuer, 'issuer')) : []);
+      const signature = await checkSignedStructure(current.der, issuer, isDsaKey(issuer) ? candidates.filter((c) => comparableSubject(c) === comparableName(issuer.issuerDer)) : []);
       if (signature !== 'valid') {
         const f =
           signature === 'invalid'

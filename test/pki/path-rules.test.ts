@@ -194,7 +194,7 @@ describe('CRLs at the validation time', () => {
   });
   it('a CRL whose signature does not verify is not used', async () => {
     const tampered = await crl(ca, { revoked: [{ cert: leaf }] });
-    tampered[tampered.length - 3] ^= 0xff;
+    tampered[tampered.length - 3]! ^= 0xff;
     expect((await withCrls([tampered])).status).toBe('revocation-unknown');
   });
 });

@@ -3,6 +3,7 @@
 // so a PrintableString and a UTF8String of the same text are the same name.
 import { toHex } from '../../core/bytes.js';
 import { readChildren, readOid, readTlv } from '../../core/der.js';
+import type { Certificate } from '../certificate.js';
 import { decodeString } from '../name.js';
 
 /** One RDN of a Name in comparable form: its attributes, prepared and sorted. */
@@ -30,6 +31,15 @@ export function comparableName(der: Uint8Array): string {
   } catch {
     return `#${toHex(der)}`; // undecodable: only byte-identical names match
   }
+}
+
+const subjects = new WeakMap<Certificate, string>();
+
+/** {@link comparableName} of a certificate's subject, remembered per certificate (anchors meet every path). */
+export function comparableSubject(cert: Certificate): string {
+  let key = subjects.get(cert);
+  if (key === undefined) subjects.set(cert, (key = comparableName(cert.subjectDer)));
+  return key;
 }
 
 /** True when the two DER Names are the same name (RFC 5280 §7.1). */

@@ -8,9 +8,9 @@ import type { PathRevocation, PathValidationOptions, PathValidationResult } from
 import { parseCrl, type Crl } from '../crl.js';
 import { checkOcspResponse } from '../ocsp.js';
 import type { RevocationCheck } from '../revocation.js';
-import { verifySignedStructure } from '../chain.js';
+import { checkSignedStructure } from '../chain.js';
 import { crlStatus } from './crl-validation.js';
-import { comparableName } from './names.js';
+import { comparableName, comparableSubject } from './names.js';
 
 /** How revocation is checked: see {@link PathValidationOptions.revocationMode}. */
 export type RevocationMode = 'checked-when-available' | 'required' | 'off';
@@ -95,12 +95,12 @@ async function fromData(cert: Certificate, issuer: Certificate, path: Certificat
       issuer,
       crls,
       time: o.time,
-      verify: (crl, signer) => verifySignedStructure(crl.der, signer),
+      verify: async (crl, signer) => (await checkSignedStructure(crl.der, signer, path)) === 'valid',
       signers: async (name, keyId) => {
         const wanted = comparableName(name);
         const all = [issuer, ...o.trust.anchors, ...o.pool].filter((c, k, a) => a.indexOf(c) === k);
         return all
-          .filter((c) => comparableName(c.subjectDer) === wanted && (!keyId || !c.subjectKeyIdentifier || c.subjectKeyIdentifier === keyId))
+          .filter((c) => comparableSubject(c) === wanted && (!keyId || !c.subjectKeyIdentifier || c.subjectKeyIdentifier === keyId))
           .map((c) => ({ certificate: c, usable: async () => (trustedAlready(c) ? true : o.validateSigner(c)) }));
       },
     });
