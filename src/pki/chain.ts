@@ -198,7 +198,14 @@ function algorithmRefused(cert: Certificate, run: Run): string | undefined {
 }
 
 async function checkCandidate(path: Certificate[], run: Run): Promise<PathValidationResult> {
-  const processed = processPath(path, run.time, run);
+  let processed;
+  try {
+    processed = processPath(path, run.time, run);
+  } catch (cause) {
+    // a malformed extension value (policies, name constraints, alternative names) refuses the path, never throws
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    return failure(path, 'constraints', 'CHAIN_CONSTRAINTS_FAILURE', `an extension of a certificate of the path cannot be decoded${detail}`);
+  }
   if ('problem' in processed) return failure(path, processed.status, processed.subIndication, processed.problem);
   const leafProblem = purposeProblem(path[0]!, run.purpose ?? 'signing');
   if (leafProblem) return failure(path, 'key-usage', 'CHAIN_CONSTRAINTS_FAILURE', leafProblem);

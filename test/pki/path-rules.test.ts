@@ -213,3 +213,21 @@ describe('signature algorithms', () => {
     expect(refused.problems[0]).toMatch(/not after 2025/);
   });
 });
+
+describe('malformed extensions', () => {
+  it('refuses a path whose policy or name-constraint extension cannot be decoded, without throwing', async () => {
+    const garbage = Uint8Array.of(0x30, 0x03, 0x06, 0x01, 0xff);
+    for (const oid of [OIDS.policies, OIDS.nameConstraints, OIDS.san]) {
+      const ca = await issue({ subject: simpleDn('Bad CA'), issuer: root, ca: true, extensions: [ext(oid, false, garbage)] });
+      const r = await validate(await issue({ subject: simpleDn('Leaf'), issuer: ca, extensions: [ext(OIDS.san, false, der.seq(der.ia5(0x82, 'a.vn')))] }), [ca], { explicitPolicy: true });
+      expect(r.status, oid).not.toBe('valid');
+    }
+  });
+  it('a CRL with an undecodable issuingDistributionPoint says nothing', async () => {
+    const ca = await issue({ subject: simpleDn('IDP CA'), issuer: root, ca: true });
+    const leaf = await issue({ subject: simpleDn('Leaf'), issuer: ca });
+    const bad = await crl(ca, { extensions: [ext('2.5.29.28', true, Uint8Array.of(0x30, 0x03, 0x81, 0x05, 0x00))] });
+    const r = await validate(leaf, [ca], { revocationData: { crls: [await crl(root), bad], ocsps: [] }, revocationMode: 'required' });
+    expect(r.status).toBe('revocation-unknown');
+  });
+});

@@ -172,6 +172,15 @@ async function findSigner(r: ReadCrl, o: CrlStatusOptions, problems: string[]): 
  * cannot be decided is `unknown`, with the reasons.
  */
 export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
+  try {
+    return await decide(o);
+  } catch (cause) {
+    // a malformed extension of the certificate or of a CRL: nothing can be concluded from them
+    return { status: 'unknown', stale: false, problems: [`the CRL or the certificate's distribution points cannot be decoded: ${cause instanceof Error ? cause.message : String(cause)}`] };
+  }
+}
+
+async function decide(o: CrlStatusOptions): Promise<CrlVerdict> {
   const problems: string[] = [];
   const all = o.crls.map(read);
   const complete = all.filter((r) => r.deltaBase === undefined);
