@@ -8,6 +8,8 @@ import { validateCertificatePath, type PathValidationOptions } from '../../src/p
 import { createTrustStore, type TrustStore } from '../../src/pki/trust-store.js';
 import { AT, crl, der, dn, ext, issue, simpleDn, type Party } from '../fixtures/path-pki.js';
 import { tlv } from '../../src/core/der.js';
+import { parseCertificate } from '../../src/pki/certificate.js';
+import { checkRevocation } from '../../src/pki/revocation.js';
 
 const P1 = '1.3.6.1.4.1.99999.1.1';
 const P2 = '1.3.6.1.4.1.99999.1.2';
@@ -229,5 +231,20 @@ describe('malformed extensions', () => {
     const bad = await crl(ca, { extensions: [ext('2.5.29.28', true, Uint8Array.of(0x30, 0x03, 0x81, 0x05, 0x00))] });
     const r = await validate(leaf, [ca], { revocationData: { crls: [await crl(root), bad], ocsps: [] }, revocationMode: 'required' });
     expect(r.status).toBe('revocation-unknown');
+  });
+});
+
+describe('checkRevocation at the validation time', () => {
+  it('uses an embedded CRL only when it speaks for the time given; a revocation it shows holds regardless', async () => {
+    const ca = await issue({ subject: simpleDn('Embedded CA'), issuer: root, ca: true });
+    const leaf = await issue({ subject: simpleDn('Leaf'), issuer: ca });
+    const [c, i] = await Promise.all([parseCertificate(leaf.der), parseCertificate(ca.der)]);
+    const old = await crl(ca, { thisUpdate: new Date('2025-01-01T00:00:00Z'), nextUpdate: new Date('2025-01-08T00:00:00Z') });
+    expect((await checkRevocation(c, i, { embedded: { crls: [old], ocsps: [] }, time: new Date('2025-01-05T00:00:00Z') })).status).toBe('good');
+    const stale = await checkRevocation(c, i, { embedded: { crls: [old], ocsps: [] }, time: AT });
+    expect(stale.status).toBe('unavailable');
+    expect(stale.problems.join()).toMatch(/stale/);
+    const oldRevoked = await crl(ca, { thisUpdate: new Date('2025-07-01T00:00:00Z'), nextUpdate: new Date('2025-07-08T00:00:00Z'), revoked: [{ cert: leaf, reason: x509.X509CrlReason.keyCompromise }] });
+    expect((await checkRevocation(c, i, { embedded: { crls: [oldRevoked], ocsps: [] }, time: AT })).status).toBe('revoked');
   });
 });
