@@ -1,5 +1,5 @@
 // The certificate extensions path validation reads, decoded from their DER. An extension marked critical
-// that is not in UNDERSTOOD_EXTENSIONS rejects the path (RFC 5280 §6.1.3 (o)... §6.1.5 (f)).
+// that is not in UNDERSTOOD_EXTENSIONS rejects the path (RFC 5280 §6.1.4 (o), §6.1.5 (f)).
 import { readChildren, readOid, readTlv } from '../../core/der.js';
 import { OID } from '../../core/oids.js';
 import type { Certificate } from '../certificate.js';

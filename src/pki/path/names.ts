@@ -49,7 +49,8 @@ export function namesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** True when the DER Name has no RDN. */
 export function isEmptyName(der: Uint8Array): boolean {
-  return readTlv(der, 0).contentEnd === readTlv(der, 0).contentStart;
+  const name = readTlv(der, 0);
+  return name.contentEnd === name.contentStart;
 }
 
 /** RFC 4518 string preparation, as far as names in practice need it: case folded, spaces collapsed. */
