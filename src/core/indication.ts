@@ -18,6 +18,7 @@ export type SubIndication =
   | 'REVOKED'
   | 'REVOKED_NO_POE'
   | 'TRY_LATER'
+  | 'REVOCATION_OUT_OF_BOUNDS_NO_POE'
   | 'EXPIRED'
   | 'NOT_YET_VALID';
 

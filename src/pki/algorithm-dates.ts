@@ -57,3 +57,8 @@ export function judgeCertificateSignatures(certificates: readonly Certificate[],
   }
   return { notes };
 }
+
+/** One certificate's signature judged by date ({@link judgeCertificateSignatures}): `true`, or why not. */
+export function signatureAcceptableByDate(cert: Certificate, cutoffs = CERTIFICATE_SIGNATURE_CUTOFFS): true | string {
+  return judgeCertificateSignatures([cert], cutoffs).refused ?? true;
+}

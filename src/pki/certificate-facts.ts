@@ -111,9 +111,12 @@ function readSpki(der: Uint8Array, spki: Tlv): { key: PublicKeyFacts; bits: Uint
 }
 
 function readExtensions(der: Uint8Array, tagged: Tlv | undefined): ExtensionFacts[] {
-  if (!tagged) return [];
-  const list = readChildren(der, tagged)[0];
-  if (!list) return [];
+  const list = tagged && readChildren(der, tagged)[0];
+  return list ? readExtensionSequence(der, list) : [];
+}
+
+/** The entries of an `Extensions` SEQUENCE (of a certificate, a CRL or a CRL entry). */
+export function readExtensionSequence(der: Uint8Array, list: Tlv): ExtensionFacts[] {
   return readChildren(der, list).map((ext) => {
     const parts = readChildren(der, ext);
     const critical = parts[1]?.tag === 0x01 && der[parts[1].contentStart] !== 0;

@@ -6,32 +6,61 @@ import { OID } from '../core/oids.js';
 import { parseCertificate, type Certificate, type CertificateInfo } from './certificate.js';
 import { verifyWithCertificate } from './public-key.js';
 import { isAnchor, type TrustStore } from './trust-store.js';
-import type { RevocationCheck } from './revocation.js';
-import { certificateSignatureAlgorithm, judgeCertificateSignatures } from './algorithm-dates.js';
+import type { RevocationCheck, RevocationData } from './revocation.js';
+import { comparableName, comparableSubject } from './path/names.js';
+import { processPath } from './path/process-path.js';
+import type { PolicyInputs } from './path/policies.js';
+import { DSA_SIGNATURES, isDsaKey, verifyDsa } from './path/dsa.js';
+import { checkPathRevocation, type RevocationMode } from './path/path-revocation.js';
+import { judgeCertificateSignatures, signatureAcceptableByDate } from './algorithm-dates.js';
 import { diagnoseNoChain, type MissingIssuer } from './missing-issuer.js';
 
 /** What the certificate is used for; decides the key usage and extended key usage required of the leaf. */
 export type CertificatePurpose = 'signing' | 'timestamping' | 'any';
 
+/** The signature algorithm of one certificate of a path, as {@link PathValidationOptions.signatureAlgorithmAcceptable} sees it. */
+export interface CertificateSignatureAlgorithm {
+  /** The signatureAlgorithm OID. */
+  oid: string;
+  /** The scheme and hash, when kyso knows the OID. */
+  scheme?: SignatureAlgorithm['scheme'];
+  hash?: SignatureAlgorithm['hash'];
+}
+
 /** Options of {@link validateCertificatePath}. */
-export interface PathValidationOptions {
+export interface PathValidationOptions extends PolicyInputs {
   /** The end-entity certificate (DER). */
   certificate: Uint8Array;
   /** Candidate intermediates: from the signature (CMS, KeyInfo) and from the caller. */
   intermediates?: readonly Uint8Array[];
   /** Trust anchors. */
   trust: TrustStore;
-  /** The time at which every certificate of the path must be valid. */
+  /** The validation time: every certificate of the path must be valid then, and revocation data must speak for it. */
   time: Date;
   /** Default: `signing` (digitalSignature or nonRepudiation on the leaf). */
   purpose?: CertificatePurpose;
-  /** Revocation check of each certificate of the path but the anchor. Default: none (not checked). */
-  revocation?: (certificate: Certificate, issuer: Certificate) => Promise<RevocationCheck>;
   /**
-   * Whether the signature algorithm of a certificate of the path (not the anchor's) is acceptable. Default:
-   * by date ({@link judgeCertificateSignatures}: SHA-1 when the certificate was issued before SHA-1's cutoff).
+   * Revocation check of each certificate of the path but the anchor, by the caller (e.g. with online
+   * fetching); given the validation time. When set, it replaces the check of `revocationData`.
    */
-  signatureAlgorithmAcceptable?: (algorithm: SignatureAlgorithm | undefined, certificate: Certificate, time: Date) => boolean;
+  revocation?: (certificate: Certificate, issuer: Certificate, at: { time: Date }) => Promise<RevocationCheck>;
+  /**
+   * OCSP responses and CRLs to check the path against (RFC 5280 §6.3: CRL scope, issuer and its own path,
+   * cRLSign, freshness at `time`, critical extensions, delta CRLs). Default: none.
+   */
+  revocationData?: RevocationData;
+  /**
+   * `checked-when-available` (default): a certificate found revoked fails the path, missing data is only
+   * reported; `required`: missing or stale data makes the path INDETERMINATE (TRY_LATER /
+   * REVOCATION_OUT_OF_BOUNDS_NO_POE); `off`: not checked.
+   */
+  revocationMode?: RevocationMode;
+  /**
+   * Consulted for the signature of each certificate of the path (the anchor's excluded): `true` to accept,
+   * `false` or a reason to refuse (CRYPTO_CONSTRAINTS_FAILURE). Default: by date
+   * ({@link signatureAcceptableByDate}: SHA-1 when the certificate was issued before SHA-1's cutoff).
+   */
+  signatureAlgorithmAcceptable?: (algorithm: CertificateSignatureAlgorithm, certificate: Certificate, time: Date) => boolean | string;
 }
 
 /** The revocation status of one certificate of a path, as reported. */
@@ -46,7 +75,21 @@ export interface PathRevocation {
 
 /** Outcome of {@link validateCertificatePath}; JSON-serialisable. */
 export interface PathValidationResult {
-  status: 'valid' | 'no-chain' | 'expired' | 'not-yet-valid' | 'signature-invalid' | 'not-ca' | 'key-usage' | 'revoked' | 'crypto-constraints';
+  status:
+    | 'valid'
+    | 'no-chain'
+    | 'expired'
+    | 'not-yet-valid'
+    | 'signature-invalid'
+    | 'not-ca'
+    | 'key-usage'
+    | 'revoked'
+    /** Name constraints, certificate policies or an unknown critical extension (RFC 5280 §6.1). */
+    | 'constraints'
+    /** A signature algorithm the platform cannot verify or the caller refuses. */
+    | 'algorithm'
+    /** Revocation is required and could not be established. */
+    | 'revocation-unknown';
   /** The ETSI EN 319 102-1 sub-indication for a status other than `valid`. */
   subIndication?: SubIndication;
   /** The path found, leaf first, anchor last (as far as it was built). */
@@ -57,22 +100,42 @@ export interface PathValidationResult {
   revocation?: PathRevocation[];
   /** When the first revoked certificate of the path was revoked. */
   revokedAt?: Date;
-  /** When no path was found because an intermediate is missing: which one, and where it may be fetched. */
+  /**
+   * The policies of a valid path (RFC 5280 §6.1.6: the valid_policy_tree's nodes at the end entity, so in the
+   * end entity's policy domain, after mappings; `2.5.29.32.0` is anyPolicy; empty when no policy holds).
+   */
+  validPolicies?: string[];
+  /** For `no-chain`: the issuer no certificate at hand could stand for, and where it may be fetched (AIA). */
   missingIssuer?: MissingIssuer;
   /** Rules that made the path acceptable and the reader should know of (an old algorithm accepted by date). */
   notes?: string[];
 }
 
 const MAX_PATH = 10;
+const MAX_NESTING = 4;
+
+/** Internal options: the state shared with the validation of CRL signers' own paths. */
+interface Run extends PathValidationOptions {
+  pool: Certificate[];
+  nesting: number;
+  /** Certificates whose path is being validated up the call stack (CRL signers), not to be used again. */
+  visiting: Set<string>;
+}
 
 /**
- * Builds a path from `certificate` to one of the trust anchors (issuer name, then key identifiers; several
- * candidates tried) and validates it at `time`: each link's signature (WebCrypto), CA basic constraints and
- * key usage, path length, validity periods, and the leaf's key usage for the purpose. No network access;
- * revocation is checked separately.
+ * Builds a path from `certificate` to one of the trust anchors (issuer names compared as RFC 5280 §7.1 says,
+ * then key identifiers; several candidates tried) and validates it at `time` as RFC 5280 §6.1 does: each
+ * link's signature (WebCrypto), validity, basic constraints and path length, key usage, critical extensions,
+ * name constraints, certificate policies; then revocation (§6.3) as `revocationMode` says, and the leaf's
+ * key usage for the purpose. Reads neither the clock nor the network.
+ *
+ * @example
+ * ```ts
+ * const r = await validateCertificatePath({ certificate: der, trust, time: signingTime, revocationData: { crls, ocsps: [] } });
+ * if (r.status !== 'valid') console.log(r.subIndication, r.problems);
+ * ```
  */
 export async function validateCertificatePath(options: PathValidationOptions): Promise<PathValidationResult> {
-  const leaf = await parseCertificate(options.certificate);
   const pool: Certificate[] = [];
   for (const der of options.intermediates ?? []) {
     try {
@@ -82,21 +145,35 @@ export async function validateCertificatePath(options: PathValidationOptions): P
       // an undecodable extra certificate cannot be part of a path
     }
   }
+  const leaf = await parseCertificate(options.certificate);
   const known = [...pool, ...(options.trust.intermediates ?? [])];
-  const candidates = [...options.trust.anchors, ...known, ...((await options.trust.issuerSource?.complete(leaf, known)) ?? [])];
+  const fetched = (await options.trust.issuerSource?.complete(leaf, known)) ?? [];
+  return validate(leaf, { ...options, pool: [...known, ...fetched], nesting: 0, visiting: new Set() });
+}
+
+async function validate(leaf: Certificate, run: Run): Promise<PathValidationResult> {
+  const candidates = [...run.trust.anchors, ...run.pool].filter((c) => !run.visiting.has(c.fingerprintSha256));
   let best: { path: Certificate[]; failure: PathValidationResult } | undefined;
 
   const extend = async (path: Certificate[]): Promise<PathValidationResult | undefined> => {
     const current = path[path.length - 1]!;
-    if (isAnchor(options.trust, current)) {
-      const checked = checkPath(path, options);
-      return checked.status === 'valid' ? checkRevocationOfPath(path, options, checked) : checked;
-    }
+    if (isAnchor(run.trust, current)) return checkCandidate(path, run);
     if (path.length >= MAX_PATH) return undefined;
-    const issuers = candidates.filter((c) => bytesEqual(c.subjectDer, current.issuerDer) && !path.includes(c) && keyIdsAgree(current, c));
+    const wanted = comparableName(current.issuerDer);
+    const issuers = candidates.filter((c) => !path.includes(c) && comparableSubject(c) === wanted && keyIdsAgree(current, c));
     for (const issuer of issuers) {
-      if (!(await signedBy(current, issuer))) {
-        best ??= { path, failure: failure(path, 'signature-invalid', 'CERTIFICATE_CHAIN_GENERAL_FAILURE', `the signature on "${current.subject.display}" does not verify with "${issuer.subject.display}"`) };
+      const signature = await checkSignedStructure(current.der, issuer, isDsaKey(issuer) ? candidates.filter((c) => comparableSubject(c) === comparableName(issuer.issuerDer)) : []);
+      if (signature !== 'valid') {
+        const f =
+          signature === 'invalid'
+            ? failure(path, 'signature-invalid', 'CERTIFICATE_CHAIN_GENERAL_FAILURE', `the signature on "${current.subject.display}" does not verify with "${issuer.subject.display}"`)
+            : failure(path, 'algorithm', 'CRYPTO_CONSTRAINTS_FAILURE', `the signature on "${current.subject.display}" cannot be verified here: ${signature.unsupported}`);
+        best ??= { path, failure: f };
+        continue;
+      }
+      const refused = algorithmRefused(current, run);
+      if (refused) {
+        best ??= { path, failure: failure(path, 'algorithm', 'CRYPTO_CONSTRAINTS_FAILURE', refused) };
         continue;
       }
       const result = await extend([...path, issuer]);
@@ -109,8 +186,58 @@ export async function validateCertificatePath(options: PathValidationOptions): P
   const found = await extend([leaf]);
   if (found) return found;
   if (best) return best.failure;
-  const diagnosis = diagnoseNoChain(leaf, candidates, options.trust);
+  const diagnosis = diagnoseNoChain(leaf, candidates, run.trust);
   return { ...failure([leaf], 'no-chain', 'NO_CERTIFICATE_CHAIN_FOUND', diagnosis.problem), ...(diagnosis.missingIssuer && { missingIssuer: diagnosis.missingIssuer }) };
+}
+
+function algorithmRefused(cert: Certificate, run: Run): string | undefined {
+  const oid = signatureAlgorithmOid(cert.der);
+  const named = signatureFromOid(oid);
+  const verdict = run.signatureAlgorithmAcceptable
+    ? run.signatureAlgorithmAcceptable({ oid, ...(named && { scheme: named.scheme }), ...(named?.hash && { hash: named.hash }) }, cert, run.time)
+    : signatureAcceptableByDate(cert);
+  if (verdict === true) return undefined;
+  return `the signature algorithm of "${cert.subject.display}" (${named ? `${named.scheme}${named.hash ? ` with ${named.hash}` : ''}` : oid}) is not accepted${typeof verdict === 'string' ? `: ${verdict}` : ''}`;
+}
+
+async function checkCandidate(path: Certificate[], run: Run): Promise<PathValidationResult> {
+  let processed;
+  try {
+    processed = processPath(path, run.time, run);
+  } catch (cause) {
+    // a malformed extension value (policies, name constraints, alternative names) refuses the path, never throws
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    return failure(path, 'constraints', 'CHAIN_CONSTRAINTS_FAILURE', `an extension of a certificate of the path cannot be decoded${detail}`);
+  }
+  if ('problem' in processed) return failure(path, processed.status, processed.subIndication, processed.problem);
+  const leafProblem = purposeProblem(path[0]!, run.purpose ?? 'signing');
+  if (leafProblem) return failure(path, 'key-usage', 'CHAIN_CONSTRAINTS_FAILURE', leafProblem);
+  // where the default date rule let an old algorithm through, the report says so
+  const notes = run.signatureAlgorithmAcceptable ? [] : judgeCertificateSignatures(path.slice(0, -1)).notes;
+  const valid: PathValidationResult = { status: 'valid', chain: path.map(summary), problems: [], validPolicies: processed.policies, ...(notes.length && { notes }) };
+  return checkPathRevocation(path, valid, {
+    ...run,
+    failure: (status, sub, problem) => failure(path, status, sub, problem),
+    validateSigner: (signer) => validateSigner(signer, path[path.length - 1]!, run),
+  });
+}
+
+/** The path of a CRL signer that is not in the path itself: to the same anchor, revocation checked alike. */
+async function validateSigner(signer: Certificate, anchor: Certificate, run: Run): Promise<true | string> {
+  if (run.nesting >= MAX_NESTING) return 'CRL signers nest too deep';
+  const visiting = new Set(run.visiting).add(signer.fingerprintSha256);
+  const r = await validate(signer, { ...run, purpose: 'any', nesting: run.nesting + 1, visiting });
+  if (r.status !== 'valid') return r.problems.join('; ') || r.status;
+  if (r.chain[r.chain.length - 1]?.fingerprintSha256 !== anchor.fingerprintSha256) return 'its path ends at another trust anchor';
+  return true;
+}
+
+function purposeProblem(leaf: Certificate, purpose: CertificatePurpose): string | undefined {
+  if (purpose === 'signing' && leaf.keyUsage && !leaf.keyUsage.some((u) => u === 'digitalSignature' || u === 'nonRepudiation')) {
+    return `the signer certificate's key usage (${leaf.keyUsage.join(', ')}) does not allow signatures`;
+  }
+  if (purpose === 'timestamping' && !leaf.extendedKeyUsage?.includes(OID.kpTimeStamping)) return 'the TSA certificate lacks the timeStamping extended key usage';
+  return undefined;
 }
 
 function keyIdsAgree(child: Certificate, issuer: Certificate): boolean {
@@ -125,84 +252,44 @@ function summary(c: Certificate): PathValidationResult['chain'][number] {
   return { subject: c.subject, issuer: c.issuer, serialNumber: c.serialNumber, notBefore: c.notBefore, notAfter: c.notAfter, fingerprintSha256: c.fingerprintSha256 };
 }
 
-async function checkRevocationOfPath(path: Certificate[], o: PathValidationOptions, result: PathValidationResult): Promise<PathValidationResult> {
-  if (!o.revocation) return result;
-  const revocation: PathRevocation[] = [];
-  let revoked: { cert: Certificate; at: Date } | undefined;
-  for (let i = 0; i + 1 < path.length; i++) {
-    const cert = path[i]!;
-    const check = await o.revocation(cert, path[i + 1]!);
-    revocation.push({
-      subject: cert.subject.commonName ?? cert.subject.display,
-      status: check.status,
-      ...(check.source && { source: check.source }),
-      ...(check.origin && { origin: check.origin }),
-      ...(check.revocationTime && { revocationTime: check.revocationTime }),
-      problems: check.problems,
-    });
-    if (check.status === 'revoked' && check.revocationTime && check.revocationTime.getTime() <= o.time.getTime() && !revoked) revoked = { cert, at: check.revocationTime };
-  }
-  if (revoked) {
-    return { ...failure(path, 'revoked', 'REVOKED', `"${revoked.cert.subject.display}" was revoked on ${revoked.at.toISOString()}`), revocation, revokedAt: revoked.at };
-  }
-  return { ...result, revocation };
-}
-
-function checkPath(path: Certificate[], o: PathValidationOptions): PathValidationResult {
-  const t = o.time.getTime();
-  for (const c of path) {
-    if (t < c.notBefore.getTime()) return failure(path, 'not-yet-valid', 'NOT_YET_VALID', `"${c.subject.display}" is not valid before ${c.notBefore.toISOString()}`);
-    if (t > c.notAfter.getTime()) return failure(path, 'expired', 'OUT_OF_BOUNDS_NO_POE', `"${c.subject.display}" expired on ${c.notAfter.toISOString()}`);
-  }
-  for (let i = 1; i < path.length; i++) {
-    const ca = path[i]!;
-    const isTrustedRootOfOldStyle = i === path.length - 1 && ca.selfIssued && !ca.basicConstraints;
-    if (!isTrustedRootOfOldStyle && !ca.basicConstraints?.ca) return failure(path, 'not-ca', 'CHAIN_CONSTRAINTS_FAILURE', `"${ca.subject.display}" is not a CA certificate`);
-    if (ca.keyUsage && !ca.keyUsage.includes('keyCertSign')) return failure(path, 'not-ca', 'CHAIN_CONSTRAINTS_FAILURE', `"${ca.subject.display}" may not sign certificates`);
-    const below = i - 1; // CA certificates between this one and the leaf
-    const pathLength = ca.basicConstraints?.pathLength;
-    if (pathLength !== undefined && below - 1 > pathLength) return failure(path, 'not-ca', 'CHAIN_CONSTRAINTS_FAILURE', `"${ca.subject.display}" allows a path length of ${pathLength}`);
-  }
-  const leaf = path[0]!;
-  const purpose = o.purpose ?? 'signing';
-  if (purpose === 'signing' && leaf.keyUsage && !leaf.keyUsage.some((u) => u === 'digitalSignature' || u === 'nonRepudiation')) {
-    return failure(path, 'key-usage', 'CHAIN_CONSTRAINTS_FAILURE', `the signer certificate's key usage (${leaf.keyUsage.join(', ')}) does not allow signatures`);
-  }
-  if (purpose === 'timestamping' && !leaf.extendedKeyUsage?.includes(OID.kpTimeStamping)) {
-    return failure(path, 'key-usage', 'CHAIN_CONSTRAINTS_FAILURE', 'the TSA certificate lacks the timeStamping extended key usage');
-  }
-  const algorithms = algorithmJudgement(path, o);
-  if (algorithms.refused) return failure(path, 'crypto-constraints', 'CRYPTO_CONSTRAINTS_FAILURE', algorithms.refused);
-  return { status: 'valid', chain: path.map(summary), problems: [], ...(algorithms.notes.length && { notes: algorithms.notes }) };
-}
-
-/** The date rule on every certificate but the anchor, or the caller's own rule when given. */
-function algorithmJudgement(path: Certificate[], o: PathValidationOptions): { refused?: string; notes: string[] } {
-  const judged = path.slice(0, -1);
-  if (!o.signatureAlgorithmAcceptable) return judgeCertificateSignatures(judged);
-  const refused = judged.find((c) => !o.signatureAlgorithmAcceptable!(certificateSignatureAlgorithm(c), c, o.time));
-  return refused ? { refused: `the signature algorithm of "${refused.subject.display}" is not acceptable`, notes: [] } : { notes: [] };
-}
-
-
-/** True when `cert`'s signature verifies with `issuer`'s public key. */
-function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
-  return verifySignedStructure(cert.der, issuer);
+function signatureAlgorithmOid(der: Uint8Array): string {
+  const [, algId] = readChildren(der, readTlv(der, 0));
+  return readOid(der, readChildren(der, algId!)[0]!);
 }
 
 /**
- * True when the X.509-style signed structure `der` (`SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }`: a
- * certificate, CRL or BasicOCSPResponse) verifies with `signer`'s public key.
+ * Whether the X.509-style signed structure `der` (`SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }`: a
+ * certificate, CRL or BasicOCSPResponse) verifies with `signer`'s public key; `unsupported` when kyso
+ * cannot tell (an algorithm the platform does not verify).
  */
-export async function verifySignedStructure(der: Uint8Array, signer: Certificate): Promise<boolean> {
+export async function checkSignedStructure(
+  der: Uint8Array,
+  signer: Certificate,
+  /** Where a DSA key without domain parameters inherits them from: the signer's issuers. */
+  dsaParametersFrom: readonly Certificate[] = [],
+): Promise<'valid' | 'invalid' | { unsupported: string }> {
+  let parts;
   try {
-    const [tbs, algId, sigValue] = readChildren(der, readTlv(der, 0));
-    const named = signatureFromOid(readOid(der, readChildren(der, algId!)[0]!));
-    if (!named?.hash || !sigValue || !tbs) return false;
-    const algorithm: SignatureAlgorithm = { scheme: named.scheme, hash: named.hash };
-    const check = await verifyWithCertificate(signer.facts, algorithm, der.subarray(sigValue.contentStart + 1, sigValue.contentEnd), der.subarray(tbs.start, tbs.end));
-    return check.valid;
+    parts = readChildren(der, readTlv(der, 0));
   } catch {
-    return false;
+    return 'invalid';
   }
+  const [tbs, algId, sigValue] = parts;
+  if (!tbs || !algId || sigValue?.tag !== 0x03) return 'invalid';
+  const oid = readOid(der, readChildren(der, algId)[0]!);
+  const value = der.subarray(sigValue.contentStart + 1, sigValue.contentEnd);
+  const dsaHash = DSA_SIGNATURES[oid];
+  if (dsaHash) return verifyDsa(dsaHash, signer, value, der.subarray(tbs.start, tbs.end), dsaParametersFrom);
+  const named = signatureFromOid(oid);
+  if (!named?.hash) return { unsupported: `signature algorithm ${oid} is not supported` };
+  const algorithm: SignatureAlgorithm = { scheme: named.scheme, hash: named.hash };
+  const check = await verifyWithCertificate(signer.facts, algorithm, value, der.subarray(tbs.start, tbs.end));
+  if (check.valid) return 'valid';
+  const unusable = check.problems.find((p) => p.code === 'unsupported-algorithm' || p.code === 'public-key-unusable');
+  return unusable ? { unsupported: unusable.message } : 'invalid';
+}
+
+/** True when the signed structure `der` (certificate, CRL, BasicOCSPResponse) verifies with `signer`'s key. */
+export async function verifySignedStructure(der: Uint8Array, signer: Certificate): Promise<boolean> {
+  return (await checkSignedStructure(der, signer)) === 'valid';
 }

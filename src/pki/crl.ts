@@ -1,9 +1,11 @@
-import { bytesEqual, fromLatin1, isPem, parsePem, toBytes, toHex, type BinaryInput } from '../core/bytes.js';
+import { fromLatin1, isPem, parsePem, toBytes, toHex, type BinaryInput } from '../core/bytes.js';
 import { readChildren, readDerTime, readTlv } from '../core/der.js';
+import { readExtensionSequence, type ExtensionFacts } from './certificate-facts.js';
 import { KysoError } from '../core/errors.js';
 import { httpFetchBytes, type HttpTransportOptions } from '../core/http.js';
 import type { Certificate } from './certificate.js';
 import { verifySignedStructure } from './chain.js';
+import { crlStatus } from './path/crl-validation.js';
 
 /** A decoded certificate revocation list. */
 export interface Crl {
@@ -14,6 +16,21 @@ export interface Crl {
   nextUpdate?: Date;
   /** Revoked serial numbers (lower-case hex of the INTEGER contents) and when they were revoked. */
   revoked: Map<string, Date>;
+  /** The revokedCertificates entries in order, with their extensions. */
+  entries: CrlEntry[];
+  /** The crlExtensions. */
+  extensions: CrlExtension[];
+}
+
+/** One extension of a CRL or of a CRL entry. */
+export type CrlExtension = ExtensionFacts;
+
+/** One revokedCertificates entry. */
+export interface CrlEntry {
+  /** Serial number, lower-case hex of the INTEGER contents. */
+  serial: string;
+  revocationDate: Date;
+  extensions: CrlExtension[];
 }
 
 /** What a CRL says about one certificate, once checked. */
@@ -42,35 +59,42 @@ export function parseCrl(input: BinaryInput): Crl {
     const maybeNext = tbs[i];
     const nextUpdate = maybeNext && (maybeNext.tag === 0x17 || maybeNext.tag === 0x18) ? readDerTime(der, tbs[i++]!) : undefined;
     const revoked = new Map<string, Date>();
+    const entries: CrlEntry[] = [];
     const list = tbs[i];
     if (list?.tag === 0x30) {
+      i++;
       for (const entry of readChildren(der, list)) {
-        const [serial, date] = readChildren(der, entry);
-        revoked.set(toHex(der.subarray(serial!.contentStart, serial!.contentEnd)), readDerTime(der, date!));
+        const [serial, date, exts] = readChildren(der, entry);
+        const e = { serial: toHex(der.subarray(serial!.contentStart, serial!.contentEnd)), revocationDate: readDerTime(der, date!), extensions: exts ? readExtensionSequence(der, exts) : [] };
+        entries.push(e);
+        revoked.set(e.serial, e.revocationDate);
       }
     }
-    return { der: der.slice(0, top.end), issuerDer: der.slice(issuer.start, issuer.end), thisUpdate, ...(nextUpdate && { nextUpdate }), revoked };
+    const exts = tbs[i]?.tag === 0xa0 ? readExtensionSequence(der, readChildren(der, tbs[i]!)[0]!) : [];
+    return { der: der.slice(0, top.end), issuerDer: der.slice(issuer.start, issuer.end), thisUpdate, ...(nextUpdate && { nextUpdate }), revoked, entries, extensions: exts };
   } catch (cause) {
     throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL cannot be decoded', { cause });
   }
 }
 
 /**
- * Checks `certificate` against a CRL of its issuer: the CRL names the issuer, its signature verifies with the
- * issuer's key, and — when `time` is given — it was current then (thisUpdate ≤ time ≤ nextUpdate).
+ * Checks `certificate` against a CRL of its issuer as RFC 5280 §6.3 does (scope and issuingDistributionPoint,
+ * the issuer's signature and cRLSign, critical extensions, reason codes) and — when `time`, the validation
+ * time, is given — that the CRL speaks for it (`time` not after its nextUpdate).
  *
  * @throws KysoError `ERR_REVOCATION_INVALID`
  */
 export async function checkCrl(crl: Crl, o: { certificate: Certificate; issuer: Certificate; time?: Date }): Promise<CrlStatus> {
-  if (!bytesEqual(crl.issuerDer, o.issuer.subjectDer)) throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL was issued by another CA');
-  if (!(await verifySignedStructure(crl.der, o.issuer))) throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL signature does not verify with the issuer key');
-  if (o.time) {
-    const t = o.time.getTime();
-    if (crl.thisUpdate.getTime() > t + 5 * 60_000) throw new KysoError('ERR_REVOCATION_INVALID', `the CRL is from the future (thisUpdate ${crl.thisUpdate.toISOString()})`);
-    if (crl.nextUpdate && crl.nextUpdate.getTime() < t) throw new KysoError('ERR_REVOCATION_INVALID', `the CRL is stale (nextUpdate ${crl.nextUpdate.toISOString()})`);
-  }
-  const when = crl.revoked.get(toHex(o.certificate.facts.serialNumber));
-  return { status: when ? 'revoked' : 'good', ...(when && { revocationTime: when }), thisUpdate: crl.thisUpdate, ...(crl.nextUpdate && { nextUpdate: crl.nextUpdate }), der: crl.der };
+  const v = await crlStatus({
+    certificate: o.certificate,
+    issuer: o.issuer,
+    crls: [crl],
+    ...(o.time && { time: o.time }),
+    signers: async () => [{ certificate: o.issuer, usable: async () => true }],
+    verify: (c, signer) => verifySignedStructure(c.der, signer),
+  });
+  if (v.status === 'unknown') throw new KysoError('ERR_REVOCATION_INVALID', v.problems.join('; ') || 'the CRL does not cover this certificate (another issuer or scope)');
+  return { status: v.status, ...(v.revocationTime && { revocationTime: v.revocationTime }), thisUpdate: crl.thisUpdate, ...(crl.nextUpdate && { nextUpdate: crl.nextUpdate }), der: crl.der };
 }
 
 /** Downloads a CRL over HTTP. @throws KysoError `ERR_REVOCATION_UNAVAILABLE`, `ERR_REVOCATION_INVALID` */

@@ -63,7 +63,7 @@ function escapeOrHex(der: Uint8Array, el: Tlv): string {
   return text === undefined ? `#${toHex(der.subarray(el.start, el.end))}` : escape(text);
 }
 
-function decodeString(der: Uint8Array, el: Tlv): string | undefined {
+export function decodeString(der: Uint8Array, el: Tlv): string | undefined {
   const content = der.subarray(el.contentStart, el.contentEnd);
   switch (el.tag) {
     case 0x0c: // UTF8String

@@ -52,8 +52,8 @@ const invalid = (message: string): KysoError => new KysoError('ERR_REVOCATION_IN
 /**
  * Checks an OCSP response (RFC 6960) about `certificate`: successful status, a BasicOCSPResponse signed by the
  * issuing CA or by a responder certificate the CA issued with id-kp-OCSPSigning, a SingleResponse for this very
- * certificate, the nonce when one was sent, and — when `time` is given — that `time` lies between thisUpdate
- * (with 5 minutes of clock skew) and nextUpdate.
+ * certificate, the nonce when one was sent, and — when `time` (the validation time) is given — that the
+ * response speaks for it: `time` is not after its nextUpdate (without one, its thisUpdate), 5 minutes of skew allowed.
  *
  * @throws KysoError `ERR_REVOCATION_INVALID`
  */
@@ -123,12 +123,20 @@ export async function checkOcspResponse(
     if (!inner || !bytesEqual(inner, o.nonce)) throw invalid('the OCSP response does not carry the request nonce (a replayed answer?)');
   }
   if (o.time) {
-    const t = o.time.getTime();
-    if (thisUpdate.getTime() > t + 5 * 60_000) throw invalid(`the OCSP response is from the future (thisUpdate ${thisUpdate.toISOString()})`);
-    if (nextUpdate && nextUpdate.getTime() < t) throw invalid(`the OCSP response is stale (nextUpdate ${nextUpdate.toISOString()})`);
+    // It speaks for any time up to its nextUpdate (or, without one, its thisUpdate): a response issued after
+    // the validation time still tells whether the certificate was revoked by then. A revocation it shows
+    // stays true however old the response (certificateHold aside).
+    const until = nextUpdate ?? thisUpdate;
+    const lastingRevocation = result.status === 'revoked' && result.revocationReason !== CERTIFICATE_HOLD;
+    if (!lastingRevocation && until.getTime() + 5 * 60_000 < o.time.getTime()) {
+      throw invalid(`the OCSP response is stale at ${o.time.toISOString()} (${nextUpdate ? `nextUpdate ${nextUpdate.toISOString()}` : `thisUpdate ${thisUpdate.toISOString()}, no nextUpdate`})`);
+    }
   }
   return result;
 }
+
+/** CRLReason certificateHold: a suspension, which may be lifted. */
+const CERTIFICATE_HOLD = 6;
 
 function sameCertId(a: Uint8Array, b: Uint8Array): boolean {
   // hashAlgorithm may carry NULL parameters or none; compare the hashes and serial
@@ -160,7 +168,7 @@ async function findResponder(basic: Uint8Array, responderId: Tlv, issuer: Certif
 export interface FetchOcspOptions extends HttpTransportOptions {
   /** Default: the certificate's AIA OCSP URL. */
   url?: string;
-  /** Validation time for freshness. Default: now. */
+  /** The validation time the answer must speak for. Default: none checked (the nonce already proves the answer is new). */
   time?: Date;
 }
 
@@ -186,6 +194,6 @@ export async function fetchOcsp(certificate: Certificate, issuer: Certificate, o
     retries: options.retries ?? 1,
     backoffMs: options.backoffMs,
   });
-  return checkOcspResponse(body, { certificate, issuer, nonce, time: options.time ?? new Date() });
+  return checkOcspResponse(body, { certificate, issuer, nonce, ...(options.time && { time: options.time }) });
 }
 

@@ -1,8 +1,8 @@
-import { bytesEqual } from '../core/bytes.js';
 import { isKysoError } from '../core/errors.js';
 import type { Certificate } from './certificate.js';
 import { checkCrl, fetchCrl, parseCrl } from './crl.js';
 import { checkOcspResponse, fetchOcsp } from './ocsp.js';
+import { namesEqual } from './path/names.js';
 
 /** Revocation data at hand: embedded in the document (DSS, CMS) or gathered by the caller. */
 export interface RevocationData {
@@ -35,6 +35,11 @@ export interface RevocationOptions {
   online?: boolean;
   fetch?: typeof globalThis.fetch;
   timeoutMs?: number;
+  /**
+   * The validation time: an OCSP response or CRL counts only when it speaks for it (not past its
+   * nextUpdate). Default: not checked. `validateCertificatePath` hands its time to its `revocation` callback.
+   */
+  time?: Date;
 }
 
 /**
@@ -47,17 +52,18 @@ export async function checkRevocation(certificate: Certificate, issuer: Certific
   const note = (e: unknown) => problems.push(isKysoError(e) ? e.message : String(e));
   for (const der of options.embedded?.ocsps ?? []) {
     try {
-      const r = await checkOcspResponse(der, { certificate, issuer });
+      const r = await checkOcspResponse(der, { certificate, issuer, ...(options.time && { time: options.time }) });
       return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'ocsp', origin: 'embedded', issuedAt: r.producedAt, der: r.der, problems };
-    } catch {
-      // a response about another certificate: keep looking
+    } catch (e) {
+      // a response about another certificate: keep looking; one too old is worth saying
+      if (isKysoError(e) && /stale/.test(e.message)) note(e);
     }
   }
   for (const der of options.embedded?.crls ?? []) {
     try {
       const crl = parseCrl(der);
-      if (!bytesEqual(crl.issuerDer, issuer.subjectDer)) continue;
-      const r = await checkCrl(crl, { certificate, issuer });
+      if (!namesEqual(crl.issuerDer, issuer.subjectDer)) continue;
+      const r = await checkCrl(crl, { certificate, issuer, ...(options.time && { time: options.time }) });
       return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'crl', origin: 'embedded', issuedAt: r.thisUpdate, der: r.der, problems };
     } catch (e) {
       note(e);
@@ -67,7 +73,7 @@ export async function checkRevocation(certificate: Certificate, issuer: Certific
     const net = { ...(options.fetch && { fetch: options.fetch }), ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) };
     if (certificate.ocspUrls.length) {
       try {
-        const r = await fetchOcsp(certificate, issuer, net);
+        const r = await fetchOcsp(certificate, issuer, { ...net, ...(options.time && { time: options.time }) });
         return {
           status: r.status,
           ...(r.revocationTime && { revocationTime: r.revocationTime }),
@@ -84,7 +90,7 @@ export async function checkRevocation(certificate: Certificate, issuer: Certific
     }
     for (const url of certificate.crlDistributionPoints.filter((u) => /^https?:/i.test(u))) {
       try {
-        const r = await checkCrl(await fetchCrl(url, net), { certificate, issuer, time: new Date() });
+        const r = await checkCrl(await fetchCrl(url, net), { certificate, issuer, ...(options.time && { time: options.time }) });
         return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'crl', origin: 'online', issuedAt: r.thisUpdate, der: r.der, problems };
       } catch (e) {
         note(e);

@@ -460,7 +460,7 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     ocsps: [...ctx.dss.ocsps, ...(si.adbeRevocationInfoArchival?.ocspResponses ?? []), ...cms.otherRevocation.map((o) => o.value)],
     crls: [...ctx.dss.crls, ...cms.crls, ...(si.adbeRevocationInfoArchival?.crls ?? [])],
   };
-  const revocation = (c: Certificate, i: Certificate) => checkRevocation(c, i, { embedded, online: ctx.online, ...(ctx.fetch && { fetch: ctx.fetch }) });
+  const revocation = (c: Certificate, i: Certificate, at: { time: Date }) => checkRevocation(c, i, { embedded, online: ctx.online, time: at.time, ...(ctx.fetch && { fetch: ctx.fetch }) });
   const path = (time: Date) => validateCertificatePath({ certificate: cert.der, intermediates, trust: ctx.trust!, time, revocation });
   let chain = await path(ctx.time);
   if ((chain.status === 'expired' || (chain.status === 'revoked' && chain.revokedAt! > poe!)) && poe) {

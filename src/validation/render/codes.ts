@@ -29,6 +29,7 @@ export const SUB_INDICATIONS = [
   'TRY_LATER',
   'EXPIRED',
   'NOT_YET_VALID',
+  'REVOCATION_OUT_OF_BOUNDS_NO_POE',
 ] as const satisfies readonly SubIndication[];
 
 export type ChangeKind = PdfChange['kind'];
@@ -57,7 +58,7 @@ export type CoverageVerdict = ModificationReport['verdict'];
 export const COVERAGE_VERDICTS = ['whole-document', 'permitted-changes', 'changes-reported', 'not-permitted-changes'] as const satisfies readonly CoverageVerdict[];
 
 export type ChainStatus = PathValidationResult['status'];
-export const CHAIN_STATUSES = ['valid', 'no-chain', 'expired', 'not-yet-valid', 'signature-invalid', 'not-ca', 'key-usage', 'revoked', 'crypto-constraints'] as const satisfies readonly ChainStatus[];
+export const CHAIN_STATUSES = ['valid', 'no-chain', 'expired', 'not-yet-valid', 'signature-invalid', 'not-ca', 'key-usage', 'revoked', 'constraints', 'algorithm', 'revocation-unknown'] as const satisfies readonly ChainStatus[];
 
 export type PadesLevel = NonNullable<PdfSignatureReport['level']>;
 export const PADES_LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const satisfies readonly PadesLevel[];

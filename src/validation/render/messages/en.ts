@@ -28,6 +28,7 @@ export const en: Catalogue = {
     TRY_LATER: 'the revocation status of the certificate is not available yet; try again later',
     EXPIRED: 'the signer’s certificate had expired at the time that counts',
     NOT_YET_VALID: 'the signer’s certificate was not yet valid at the time that counts',
+    REVOCATION_OUT_OF_BOUNDS_NO_POE: 'the revocation data at hand is too old for the time that counts, and no proof shows the signature existed before',
   },
   changedAfterSigning: 'the document was changed after signing in a way the signature does not allow',
   change: {
@@ -64,7 +65,9 @@ export const en: Catalogue = {
     'not-ca': 'not-ca',
     'key-usage': 'key-usage',
     revoked: 'revoked',
-    'crypto-constraints': 'crypto-constraints',
+    constraints: 'constraints',
+    algorithm: 'algorithm',
+    'revocation-unknown': 'revocation-unknown',
   },
   level: { 'B-B': 'PAdES B-B', 'B-T': 'PAdES B-T', 'B-LT': 'PAdES B-LT', 'B-LTA': 'PAdES B-LTA' },
   docMdp: { 1: 'no changes allowed', 2: 'form filling and signing allowed', 3: 'form filling, signing and annotations allowed' },

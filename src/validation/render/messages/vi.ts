@@ -43,6 +43,7 @@ export const vi: Catalogue = {
     TRY_LATER: 'Chưa có thông tin về tình trạng thu hồi của chứng thư số; đề nghị kiểm tra lại sau.',
     EXPIRED: 'Chứng thư số của người ký đã hết hạn tại thời điểm cần xét.',
     NOT_YET_VALID: 'Chứng thư số của người ký chưa có hiệu lực tại thời điểm cần xét.',
+    REVOCATION_OUT_OF_BOUNDS_NO_POE: 'Thông tin thu hồi hiện có đã quá cũ so với thời điểm cần xét, và không có bằng chứng chữ ký đã tồn tại trước đó.',
   },
   changedAfterSigning: 'Tài liệu đã bị sửa đổi sau khi ký theo cách mà chữ ký không cho phép.',
   change: {
@@ -79,7 +80,9 @@ export const vi: Catalogue = {
     'not-ca': 'một chứng thư trung gian không thuộc tổ chức chứng thực',
     'key-usage': 'chứng thư không được phép dùng cho mục đích này',
     revoked: 'chứng thư đã bị thu hồi',
-    'crypto-constraints': 'một chứng thư của chuỗi được ký bằng thuật toán không còn an toàn vào thời điểm cấp',
+    constraints: 'chuỗi chứng thực vi phạm ràng buộc (tên, chính sách hoặc phần mở rộng bắt buộc không được hỗ trợ)',
+    algorithm: 'một chứng thư của chuỗi được ký bằng thuật toán không được chấp nhận hoặc không kiểm tra được',
+    'revocation-unknown': 'không xác định được tình trạng thu hồi của chứng thư',
   },
   level: {
     'B-B': 'PAdES B-B (chữ ký cơ bản)',
