@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { isKysoError } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { parseSignedData, verifySignerInfo, type ParsedSignedData } from '../cms/index.js';
+import { digest } from '../crypto/digest.js';
 import { parseCertificate, splitCertificates, type Certificate, type CertificateInfo } from '../pki/certificate.js';
 import { checkRevocation } from '../pki/revocation.js';
 import { decodeStream } from '../pdf/filters.js';
@@ -390,10 +391,12 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     if (!sha1Matches) fail('HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
     verification = await verifySignerInfo(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.intermediates });
   } else {
-    if (cms.eContent !== undefined) {
+    // Some writers (DSS's enveloping mode) also embed the signed bytes as eContent: harmless when it is those
+    // very bytes, a second document hiding in the signature otherwise.
+    if (cms.eContent !== undefined && (cms.eContent.length !== ranges[0]![1] + ranges[1]![1] || !bytesEqual(await digest(hash, cms.eContent), documentDigest))) {
       report.integrity.format = false;
       fail('FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
-    }
+    } else if (cms.eContent !== undefined) report.warnings.push('the CMS also carries the signed bytes as encapsulated content (a copy of the signed range)');
     if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') report.warnings.push(`unusual SubFilter ${subFilter ?? '(none)'}`);
     // Without signed attributes the signature is over the signed bytes themselves: only then are they joined.
     const content = si.signedAttributes ? {} : { content: concatBytes(ranges.map(([o, l]) => (ensureRange(ctx.bytes, o, l), ctx.bytes.subarray(o, o + l)))) };
