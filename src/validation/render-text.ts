@@ -2,10 +2,8 @@ import { describePublicKey } from '../pki/certificate.js';
 import type { XmlVerificationReport } from '../xml/verify-xml.js';
 import type { PdfSignatureReport, PdfVerificationReport } from './verify-pdf.js';
 
-const MARK: Record<string, string> = { TOTAL_PASSED: 'PASSED', INDETERMINATE: 'INDETERMINATE', TOTAL_FAILED: 'FAILED' };
-
-/** `PASSED`, or `FAILED (HASH_FAILURE)`: an indication and its sub-indication. */
-const verdict = (r: { indication: string; subIndication?: string }) => `${MARK[r.indication]}${r.subIndication ? ` (${r.subIndication})` : ''}`;
+/** `TOTAL_PASSED`, or `TOTAL_FAILED (HASH_FAILURE)`: an indication and its sub-indication, in the words of the JSON and JUnit reports. */
+const verdict = (r: { indication: string; subIndication?: string }) => `${r.indication}${r.subIndication ? ` (${r.subIndication})` : ''}`;
 
 /** The signer's Vietnamese identifiers, e.g. `MST 0101234567, CCCD 001…`. */
 const vnIds = (taxCode?: string, citizenId?: string) => [taxCode && `MST ${taxCode}`, citizenId && `CCCD ${citizenId}`].filter(Boolean).join(', ');

@@ -11,6 +11,7 @@ import {
   renderPdfReport,
   renderXmlReport,
   isKysoError,
+  parseCertificate,
   type DetachedVerificationReport,
   type PdfVerificationReport,
   type XmlVerificationReport,
@@ -44,12 +45,13 @@ signed). A FILE.p7s given alone is checked against FILE. Offline: no network acc
   --format text|json|junit the output (default text); --json is --format json
   --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
 FILE may also be a folder or a glob ("issued/**/*.pdf"): every PDF, XML and .p7s file in it is verified.
+  --allow-empty            exit 0 when the folders and globs hold no file (default: exit 3, "no files to verify")
   -h, --help               this help
 
 Exit codes: 0 every signature passed, 1 any failed, 2 any indeterminate (none failed), 3 usage or I/O error.`;
 
 /** Reads the certificates named by --trust / --intermediate: files, folders of files, or `vn`. */
-async function certificateInputs(paths: string[]): Promise<(Uint8Array | 'vn')[]> {
+async function certificateInputs(paths: string[], option: string): Promise<(Uint8Array | 'vn')[]> {
   const out: (Uint8Array | 'vn')[] = [];
   for (const p of paths) {
     if (p === 'vn') {
@@ -60,10 +62,17 @@ async function certificateInputs(paths: string[]): Promise<(Uint8Array | 'vn')[]
       throw new UsageError(`cannot read ${p}`);
     });
     const files = s.isDirectory() ? (await readdir(p)).filter((f) => /\.(pem|crt|cer|der)$/i.test(f)).map((f) => join(p, f)) : [p];
-    for (const f of files) out.push(new Uint8Array(await readFile(f)));
+    if (files.length === 0) throw new UsageError(`${option} ${p}: the folder holds no certificate (.pem, .crt, .cer, .der)`);
+    for (const f of files) {
+      const bytes = new Uint8Array(await readFile(f));
+      // a wrong file here would otherwise surface as a FAILED document, blaming the document for the command line
+      if (!(await parseCertificate(bytes).then(() => true, () => false))) throw new UsageError(`${option} ${f} is not a certificate (PEM or DER)`);
+      out.push(bytes);
+    }
   }
   return out;
 }
+
 
 /** `kyso verify`. */
 export async function verifyCommand(argv: string[]): Promise<number> {
@@ -81,6 +90,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       online: { type: 'boolean' },
       policy: { type: 'string' },
       format: { type: 'string' },
+      'allow-empty': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -95,12 +105,14 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const format = values.format ?? (values.json ? 'json' : 'text');
   if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, not ${format}`);
   const trustPaths = [...(values.trust ?? []), ...(policy.trust ?? [])];
-  const trust = trustPaths.length ? await certificateInputs(trustPaths) : undefined;
+  const trust = trustPaths.length ? await certificateInputs(trustPaths, '--trust') : undefined;
   const allowSha1 = values['allow-sha1'] ?? policy.allowSha1 ?? false;
   const online = values.online ?? policy.online ?? false;
-  const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
+  const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate, '--intermediate')).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
   if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json');
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
+  // a CI job that checked nothing must not go green
+  if (files.length === 0 && !values['allow-empty']) throw new UsageError(`no files to verify in ${positionals.join(' ')} (--allow-empty accepts that)`);
   const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
@@ -188,7 +200,7 @@ function render(r: Result): string {
       return [`${r.file}: detached signature ${s.indication}${s.subIndication ? ` (${s.subIndication})` : ''}${who}`, ...s.errors.map((e) => `  ! ${e}`)].join('\n');
     }
     default:
-      return `${r.file}: FAILED — ${r.error.message} [${r.error.code}]`;
+      return `${r.file}: TOTAL_FAILED — ${r.error.message} [${r.error.code}]`;
   }
 }
 
