@@ -1,6 +1,6 @@
 import { describePublicKey } from '../pki/certificate.js';
 import type { XmlVerificationReport } from '../xml/verify-xml.js';
-import type { PdfSignatureReport, PdfVerificationReport } from './verify-pdf.js';
+import { noLongerCover, type PdfSignatureReport, type PdfVerificationReport } from './verify-pdf.js';
 
 /** `TOTAL_PASSED`, or `TOTAL_FAILED (HASH_FAILURE)`: an indication and its sub-indication, in the words of the JSON and JUnit reports. */
 const verdict = (r: { indication: string; subIndication?: string }) => `${r.indication}${r.subIndication ? ` (${r.subIndication})` : ''}`;
@@ -65,7 +65,9 @@ function renderSignature(s: PdfSignatureReport): string {
  * ```
  */
 export function renderPdfReport(report: PdfVerificationReport, file?: string): string {
-  const head = `${file ? `${file}: ` : ''}${verdict(report)} — ${report.signatures.length} signature${report.signatures.length === 1 ? '' : 's'}, ${report.revisions} revision${report.revisions === 1 ? '' : 's'}`;
+  const orphans = report.hiddenSignatures.filter((s) => s.hidden === 'not-in-form').length;
+  const counts = `${report.signatures.length} signature${report.signatures.length === 1 ? '' : 's'}${orphans ? ' in the form' : ''}, ${report.revisions} revision${report.revisions === 1 ? '' : 's'}`;
+  const head = `${file ? `${file}: ` : ''}${verdict(report)} — ${orphans ? `${noLongerCover(orphans)} (${counts})` : counts}`;
   const blocks = [...report.signatures, ...report.hiddenSignatures].map(renderSignature);
   const doc = [...report.errors.map((e) => `! ${e}`), ...report.warnings.map((w) => `· ${w}`)];
   if (report.emptySignatureFields.length) doc.push(`· empty signature fields: ${report.emptySignatureFields.join(', ')}`);

@@ -195,13 +195,24 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const errors: string[] = [];
   const warnings: string[] = [];
   if (reader.repaired) warnings.push('the cross-reference data is broken; the document was read by scanning its objects');
-  const notInForm = hiddenReports.filter((r) => r.hidden === 'not-in-form').length;
-  const superseded = hiddenReports.length - notInForm;
-  if (notInForm) warnings.push(`${notInForm} signature${notInForm === 1 ? ' is' : 's are'} in the file but in no signature field of the form (hidden; listed apart)`);
+  const orphans = hiddenReports.filter((r) => r.hidden === 'not-in-form');
+  const superseded = hiddenReports.length - orphans.length;
   if (superseded) warnings.push(`${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`);
   let indication: Indication = 'TOTAL_PASSED';
   let subIndication: SubIndication | undefined;
-  if (reports.length === 0) {
+  if (orphans.length) {
+    // A signature that no field of the form holds any more was cut off the document: a merged or re-saved copy
+    // (its ranges no longer fit the file) or an update that dropped its field. Either way the document is not
+    // what was signed, and saying "no signature" would hide that it was.
+    indication = 'TOTAL_FAILED';
+    subIndication = orphans.find((r) => r.indication === 'TOTAL_FAILED')?.subIndication ?? 'FORMAT_FAILURE';
+    const dropped = orphans.filter((r) => r.integrity.byteRange && r.integrity.digest === true).length;
+    const why = [
+      orphans.length - dropped && `${orphans.length - dropped} whose signed byte ranges no longer fit the file (a merged or re-saved copy)`,
+      dropped && `${dropped} whose field a later update removed from the form`,
+    ].filter(Boolean);
+    errors.push(`${noLongerCover(orphans.length)}: ${why.join('; ')}`);
+  } else if (reports.length === 0) {
     indication = 'INDETERMINATE';
     subIndication = 'SIGNED_DATA_NOT_FOUND';
     errors.push('the document has no signature');
@@ -230,6 +241,11 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     errors,
     warnings,
   };
+}
+
+/** `2 signatures no longer cover the document`: the head of the report when signatures were cut off the form. */
+export function noLongerCover(n: number): string {
+  return `${n} signature${n === 1 ? ' no longer covers' : 's no longer cover'} the document`;
 }
 
 /** Most signatures (shown and hidden) verified in one document. */
