@@ -85,7 +85,7 @@ export function renderXmlReport(report: XmlVerificationReport, file?: string): s
     }
     if (s.signingTime) lines.push(`  Signed at:   ${s.signingTime.time ?? s.signingTime.value}${s.signingTime.signed ? '' : ' (not covered by the signature)'}`);
     lines.push(`  Integrity:   ${s.integrity ? 'every reference and the signature value check out' : 'BROKEN'}; references: ${s.references.map((r) => `${r.uri || '""'} ${r.digestValid ? 'ok' : 'MISMATCH'}`).join(', ')}`);
-    if (s.businessElement) lines.push(`  Signed data: ${s.businessElement.signed ? `exactly ${s.businessElement.path ?? s.businessElement.rule}` : `NOT the ${s.businessElement.rule} an application reads`}`);
+    if (s.businessElement) lines.push(`  Signed data: ${s.businessElement.signed ? `exactly ${s.businessElement.path ?? s.businessElement.rule}` : `${s.businessElement.rule} — ${s.businessElement.detail ?? 'NOT signed'}`}`);
     for (const e of s.errors) lines.push(`  ! ${e}`);
     for (const w of s.warnings) lines.push(`  · ${w}`);
   });

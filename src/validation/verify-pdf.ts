@@ -343,6 +343,10 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
 
   // 2. CMS: digest, signature value, attributes
   let cms: ParsedSignedData;
+  if (br.contents.every((b) => b === 0)) {
+    fail('FORMAT_FAILURE', 'the signature was never filled in: /Contents is still the all-zero placeholder');
+    return report;
+  }
   try {
     cms = parseSignedData(withoutPadding(br.contents, report));
   } catch (e) {
@@ -427,7 +431,11 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   if (verification.messageDigestValid === false) fail('HASH_FAILURE', 'the signed bytes do not match the message digest: the document was altered');
   if (!verification.signatureValid) {
     if (problemCodes.has('unsupported-algorithm')) doubt('CRYPTO_CONSTRAINTS_FAILURE', verification.problems.find((p) => p.code === 'unsupported-algorithm')!.message);
-    else if (problemCodes.has('signer-certificate-not-found')) doubt('NO_SIGNING_CERTIFICATE_FOUND', 'the signer certificate is not in the signature');
+    else if (problemCodes.has('signer-certificate-not-found')) {
+      // without the key nothing was checked: the value is neither valid nor invalid
+      report.integrity.signatureValue = null;
+      doubt('NO_SIGNING_CERTIFICATE_FOUND', 'signature could not be checked: no signer certificate (the CMS carries none that matches its SignerInfo)');
+    }
     else fail('SIG_CRYPTO_FAILURE', `the signature value does not verify${verification.problems.length ? `: ${verification.problems.map((p) => p.message).join('; ')}` : ''}`);
   }
   if (verification.signingCertificateAttributeMatches === false) fail('SIG_CONSTRAINTS_FAILURE', 'the signing-certificate attribute names another certificate');
