@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { isKysoError } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { parseSignedData, verifySignerInfo, type ParsedSignedData } from '../cms/index.js';
-import { digest } from '../crypto/digest.js';
+import { digest, digestAvailable } from '../crypto/digest.js';
 import { parseCertificate, splitCertificates, type Certificate, type CertificateInfo } from '../pki/certificate.js';
 import { checkRevocation } from '../pki/revocation.js';
 import { decodeStream } from '../pdf/filters.js';
@@ -399,6 +399,10 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   if (!hash || signatureFromOid(si.digestAlgorithmOid)) {
     report.integrity.format = false;
     fail('FORMAT_FAILURE', `unsupported or invalid digest algorithm ${si.digestAlgorithmOid}`);
+    return;
+  }
+  if (!digestAvailable(hash)) {
+    doubt('CRYPTO_CONSTRAINTS_FAILURE', `${hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`);
     return;
   }
   const documentDigest = await digestRanges(ctx.bytes, hash, ranges);

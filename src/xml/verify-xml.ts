@@ -2,7 +2,7 @@ import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js'
 import { bytesEqual, fromBase64, parsePem, toBase64 } from '../core/bytes.js';
 import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
-import { digest } from '../crypto/digest.js';
+import { digest, digestAvailable } from '../crypto/digest.js';
 import { digestFromUri, signatureFromUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { C14N_URIS, c14nFromUri, canonicalize, type C14nMethod } from './c14n.js';
 import {
@@ -366,6 +366,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
     report.references.push(r);
     try {
       if (!ref.hash) throw formatFailure(`digest method ${ref.digestMethod} is not supported`);
+      if (!digestAvailable(ref.hash)) throw new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `${ref.hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`);
       ref.target = resolveTarget(ref.uri, parsed);
       r.resolvedPath = elementPath(ref.target.element);
       const rules: EnvelopedRule[] = ['spec'];
