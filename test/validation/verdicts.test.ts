@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
 import { loadPkcs12Signer, renderPdfReport, renderXmlReport, signPdf, signXml, verifyPdf, verifyXml, type Signer } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
-import { appendUpdate } from '../fixtures/pdf-updates.js';
+import { appendRawUpdate, appendUpdate } from '../fixtures/pdf-updates.js';
+import { fromLatin1, latin1, concatBytes } from '../../src/core/bytes.js';
+import { PdfDict, name } from '../../src/pdf/objects.js';
+import { PdfReader } from '../../src/pdf/reader.js';
 import { editCms, withoutCertificates, zeroContents } from '../fixtures/pdf-verdicts.js';
 import { describeWithTools, pdfsig, run, scratchDir } from '../fixtures/tools.js';
 import { PdfRef } from '../../src/pdf/objects.js';
@@ -50,6 +53,44 @@ function dropFields(pdf: Uint8Array): Uint8Array {
     else w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('AcroForm', form));
   });
 }
+
+describe('a valid update with broken offsets (as in DSS\'s five-signatures sample)', () => {
+  /**
+   * A DSS update whose writer got every offset wrong by the same amount: its startxref points past its own
+   * %%EOF and its xref entries miss their objects. Readers reconstruct it (poppler does, and DSS accepts the
+   * file); the objects it lists are what it added, not objects "appended without a cross-reference entry".
+   */
+  function shiftedDssUpdate(pdf: Uint8Array, shift: number): Uint8Array {
+    const r = PdfReader.open(pdf);
+    const root = r.trailer.get('Root') as PdfRef;
+    const dss = r.size;
+    const updated = appendRawUpdate(pdf, [
+      [dss, new PdfDict().set('Type', name('DSS')).set('Certs', [])],
+      [root.num, r.catalog().clone().set('DSS', new PdfRef(dss, 0))],
+    ]);
+    const tail = fromLatin1(updated, pdf.length)
+      .replace(/^(\d{10})( 00000 n)/gm, (_, o: string, rest: string) => `${String(Number(o) + shift).padStart(10, '0')}${rest}`)
+      .replace(/startxref\n(\d+)/, (_, o: string) => `startxref\n${Number(o) + shift}`);
+    return concatBytes([pdf, latin1(tail)]);
+  }
+
+  it('the signatures before it stay intact; the DSS it adds is a permitted change', async () => {
+    const report = await verifyPdf(shiftedDssUpdate(twice, 20_326), { trust: trust() });
+    expect(report.revisions).toBe(4);
+    expect(report.indication, renderPdfReport(report)).toBe('TOTAL_PASSED');
+    const first = report.signatures[0]!.modifications!;
+    expect(first.verdict).toBe('permitted-changes');
+    expect(first.changes.map((c) => c.kind)).toContain('dss');
+    expect(first.changes.some((c) => c.kind === 'appended-without-xref')).toBe(false);
+  });
+
+  it('an object appended outside any xref section is still caught (the tamper beside it)', async () => {
+    const shifted = shiftedDssUpdate(twice, 20_326);
+    const sneaky = concatBytes([shifted, latin1('\n999 0 obj\n(not in any xref)\nendobj\n')]);
+    const report = await verifyPdf(sneaky, { trust: trust() });
+    expect(report.indication).toBe('TOTAL_FAILED');
+  });
+});
 
 describe('signatures cut off the document', () => {
   it('a merged copy whose signatures hang off page widgets only: TOTAL_FAILED, "2 signatures no longer cover the document"', async () => {
