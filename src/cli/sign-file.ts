@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
   HttpTimestampSource,
+  parseCertificate,
   signDetached,
   signXml,
   type AppearanceOptions,
@@ -27,6 +28,8 @@ import { headerOptions } from './commands/timestamp.js';
 /** How every file of a `kyso sign` run is signed: checked once, plain data (it crosses to worker threads). */
 export interface SignSettings {
   detached: boolean;
+  /** Sign even when the certificate is expired or not yet valid now. */
+  allowExpired: boolean;
   profile?: ProfileName;
   role?: string;
   xades: boolean;
@@ -74,6 +77,7 @@ export function signSettings(v: Record<string, string | boolean | string[] | und
   const appearance = appearanceSettings(v);
   return {
     detached: v.detached === true,
+    allowExpired: v['allow-expired'] === true,
     xades: v.xades === true,
     pss: v.pss === true,
     legacySubfilter: v['legacy-subfilter'] === true,
@@ -166,6 +170,7 @@ const tsaSources = new Map<string, HttpTimestampSource>();
 
 /** Signs `input` into `output` (atomically) with the settings. Each input is opened once and read once. */
 export async function signOneFile(input: string, output: string, signer: Signer, s: SignSettings, overwrite: boolean): Promise<SignedFile> {
+  if (!s.allowExpired) await checkCertificateValidNow(signer);
   let tsa: HttpTimestampSource | undefined;
   if (s.tsa) {
     tsa = tsaSources.get(s.tsa) ?? new HttpTimestampSource({ url: s.tsa, headers: s.tsaHeaders });
@@ -205,12 +210,33 @@ export async function signOneFile(input: string, output: string, signer: Signer,
     signer,
     // Receivers rarely hold the signer's intermediate CA: ship the chain in KeyInfo.
     includeChain: true,
-    ...(s.profile && { profile: s.profile }),
+    // without --profile, the profile verify would apply (root element and namespace), or none
+    profile: s.profile ?? 'auto',
     ...(s.role && { role: s.role }),
     ...(s.xades && { xades: true }),
     ...common,
   });
   return written(output, signed, overwrite, mode, sha256Before);
+}
+
+const validityChecked = new WeakMap<Signer, Promise<void>>();
+
+/**
+ * A signature made outside its certificate's validity is refused by every verifier: better no file than one
+ * that fails verification (--allow-expired, for tests and re-signing old material, overrides).
+ */
+function checkCertificateValidNow(signer: Signer): Promise<void> {
+  let check = validityChecked.get(signer);
+  if (!check) {
+    check = parseCertificate(signer.certificate).then((c) => {
+      const now = new Date();
+      const day = (d: Date) => d.toISOString().slice(0, 10);
+      if (now > c.notAfter) throw new KysoError('ERR_CERTIFICATE_EXPIRED', `the signing certificate "${c.subject.commonName ?? c.subject.display}" expired on ${day(c.notAfter)}: a signature made with it now does not verify; renew it, or pass --allow-expired to sign anyway`);
+      if (now < c.notBefore) throw new KysoError('ERR_CERTIFICATE_EXPIRED', `the signing certificate "${c.subject.commonName ?? c.subject.display}" is not valid before ${day(c.notBefore)}: a signature made with it now does not verify; check the computer's clock, or pass --allow-expired to sign anyway`);
+    });
+    validityChecked.set(signer, check);
+  }
+  return check;
 }
 
 /**

@@ -27,6 +27,13 @@ async function trustOfArg(name: string): Promise<TrustStore> {
   const s = await stat(name).catch(() => {
     throw new UsageError(`cannot read ${name} (--trust takes vn, vn-gov, vn-public, a certificate file or a folder)`);
   });
-  if (s.isDirectory()) return loadTrustFolder(name);
-  return createTrustStore([new Uint8Array(await readFile(name))]);
+  // a wrong --trust would otherwise surface as a FAILED or INDETERMINATE document, blaming it for the command line
+  if (s.isDirectory()) {
+    const store = await loadTrustFolder(name);
+    if (store.anchors.length === 0) throw new UsageError(`--trust ${name}: the folder holds no certificate (.pem, .crt, .cer, .der)`);
+    return store;
+  }
+  return createTrustStore([new Uint8Array(await readFile(name))]).catch((cause: unknown) => {
+    throw new UsageError(`--trust ${name} is not a certificate (PEM or DER)${cause instanceof Error ? `: ${cause.message}` : ''}`);
+  });
 }

@@ -1,8 +1,16 @@
 import { KysoError } from './errors.js';
 import { OID } from './oids.js';
 
-/** Digest algorithms, named as WebCrypto names them. SHA-1 is accepted for verification only. */
-export type DigestAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+/**
+ * Digest algorithms, named as WebCrypto names them. SHA-1 and SHA-3 are for verification only; SHA-3 needs
+ * Node's crypto (WebCrypto has none; see {@link isSha3}).
+ */
+export type DigestAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'SHA3-256' | 'SHA3-384' | 'SHA3-512';
+
+/** True for the SHA-3 digests, which WebCrypto does not offer. */
+export function isSha3(hash: DigestAlgorithm): boolean {
+  return hash.startsWith('SHA3-');
+}
 
 /** Signature schemes, named as WebCrypto names them. */
 export type SignatureScheme = 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA';
@@ -24,9 +32,12 @@ const DIGEST_OIDS: Record<DigestAlgorithm, string> = {
   'SHA-256': OID.sha256,
   'SHA-384': OID.sha384,
   'SHA-512': OID.sha512,
+  'SHA3-256': OID.sha3_256,
+  'SHA3-384': OID.sha3_384,
+  'SHA3-512': OID.sha3_512,
 };
 
-const DIGEST_LENGTHS: Record<DigestAlgorithm, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+const DIGEST_LENGTHS: Record<DigestAlgorithm, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64, 'SHA3-256': 32, 'SHA3-384': 48, 'SHA3-512': 64 };
 
 /** The object identifier of a digest algorithm. */
 export function digestOid(hash: DigestAlgorithm): string {

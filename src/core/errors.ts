@@ -68,7 +68,9 @@ export type KysoErrorCode =
   /** A bundled or pinned trust certificate does not match its SHA-256 fingerprint: it is refused. */
   | 'ERR_TRUST_PIN'
   /** A missing intermediate cannot be fetched from its caIssuers URL: unreachable, too slow, too large or not certificates. */
-  | 'ERR_ISSUER_FETCH';
+  | 'ERR_ISSUER_FETCH'
+  /** The signing certificate is expired or not yet valid at the signing time. */
+  | 'ERR_CERTIFICATE_EXPIRED';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,

@@ -1,6 +1,6 @@
 import { toArrayBuffer, concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
-import type { DigestAlgorithm } from '../core/algorithms.js';
-import { subtle } from './webcrypto.js';
+import { isSha3, type DigestAlgorithm } from '../core/algorithms.js';
+import { nodeCrypto, subtle } from './webcrypto.js';
 
 /**
  * One-shot digest. Node's native hash when it is at hand (the same OpenSSL code WebCrypto calls, without the
@@ -24,19 +24,20 @@ interface NodeHash {
 }
 type CreateHash = (name: string) => NodeHash;
 
-const NODE_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+/** Node's names of the digests. */
+export const NODE_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512', 'SHA3-256': 'sha3-256', 'SHA3-384': 'sha3-384', 'SHA3-512': 'sha3-512' };
 
-let nodeCreateHash: CreateHash | null | undefined;
+/** True when `hash` can be computed here: always with Node's crypto; without it (browsers) not SHA-3, which WebCrypto lacks. */
+export function digestAvailable(hash: DigestAlgorithm): boolean {
+  return !isSha3(hash) || findNodeCreateHash() !== null;
+}
+
+/**
+ * WebCrypto has no incremental digest. Where Node's native hash is at hand large inputs are hashed chunk by
+ * chunk through it; elsewhere chunks are gathered and hashed once by WebCrypto.
+ */
 function findNodeCreateHash(): CreateHash | null {
-  if (nodeCreateHash === undefined) {
-    // WebCrypto has no incremental digest. Where Node's native hash is at hand (process.getBuiltinModule,
-    // Node ≥ 20.16) large inputs are hashed chunk by chunk through it; elsewhere chunks are gathered and
-    // hashed once by WebCrypto. No import statement, so browser bundles carry no Node built-in.
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const mod = proc?.getBuiltinModule?.('node:crypto') as { createHash?: CreateHash } | undefined;
-    nodeCreateHash = mod?.createHash ?? null;
-  }
-  return nodeCreateHash;
+  return (nodeCrypto()?.createHash as CreateHash | undefined) ?? null;
 }
 
 /** A new incremental {@link Hasher} for `hash`. */

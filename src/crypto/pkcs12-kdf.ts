@@ -3,12 +3,17 @@ import type { DigestAlgorithm } from '../core/algorithms.js';
 import { createHasher } from './digest.js';
 
 /** Output (u) and block (v) sizes of the hashes RFC 7292's KDF is used with, in bytes. */
-const SIZES: Record<DigestAlgorithm, { u: number; v: number }> = {
+const SIZES: Partial<Record<DigestAlgorithm, { u: number; v: number }>> = {
   'SHA-1': { u: 20, v: 64 },
   'SHA-256': { u: 32, v: 64 },
   'SHA-384': { u: 48, v: 128 },
   'SHA-512': { u: 64, v: 128 },
 };
+
+/** Whether {@link pkcs12Kdf} works with `hash` (the SHA-2 family and SHA-1, as PKCS#12 files use them). */
+export function pkcs12KdfSupports(hash: DigestAlgorithm): boolean {
+  return SIZES[hash] !== undefined;
+}
 
 /** The password as RFC 7292 wants it for its own KDF: BMPString (UTF-16BE) with a two-byte terminator. */
 export function bmpPassword(password: string): Uint8Array {
@@ -33,7 +38,7 @@ function repeatToBlocks(data: Uint8Array, v: number): Uint8Array {
  * {@link createHasher}, Node's native hash where present (2,048 WebCrypto round trips cost ~200 ms).
  */
 export async function pkcs12Kdf(hash: DigestAlgorithm, password: Uint8Array, salt: Uint8Array, id: number, iterations: number, length: number): Promise<Uint8Array> {
-  const { u, v } = SIZES[hash];
+  const { u, v } = SIZES[hash]!;
   const d = new Uint8Array(v).fill(id);
   const i = concatBytes([salt.length ? repeatToBlocks(salt, v) : new Uint8Array(0), password.length ? repeatToBlocks(password, v) : new Uint8Array(0)]);
   const blocks: Uint8Array[] = [];

@@ -3,7 +3,7 @@ import { bytesEqual, toArrayBuffer, toBytes, type BinaryInput } from '../core/by
 import { readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
-import { bmpPassword, pkcs12Kdf } from './pkcs12-kdf.js';
+import { bmpPassword, pkcs12Kdf, pkcs12KdfSupports } from './pkcs12-kdf.js';
 import { decodeLegacyPkcs12 } from './pkcs12-legacy.js';
 import { subtle } from './webcrypto.js';
 
@@ -104,7 +104,7 @@ function readPfx(bytes: Uint8Array): Pfx {
     const [digestInfo, salt, iterations] = children(bytes, macData);
     const [algorithm, value] = children(bytes, digestInfo!);
     const hash = digestFromOid(readOid(bytes, children(bytes, algorithm!)[0]!));
-    if (hash) mac = { hash, value: readOctets(bytes, value!), salt: readOctets(bytes, salt!), iterations: iterations ? readSmallInteger(bytes, iterations) : 1 };
+    if (hash && pkcs12KdfSupports(hash)) mac = { hash, value: readOctets(bytes, value!), salt: readOctets(bytes, salt!), iterations: iterations ? readSmallInteger(bytes, iterations) : 1 };
     else legacy = true;
   }
   const safes: Pfx['safes'] = [];

@@ -115,7 +115,7 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
     for (const n of section.numbers) numbers.add(n);
     for (const o of section.offsets) offsets.add(o);
   }
-  appendedWithoutXref(bytes, coveredEnd, offsets, current, add);
+  appendedWithoutXref(bytes, coveredEnd, offsets, numbers, current, add);
   try {
     const ctx = new Context(before, current, options);
     ctx.classifyTrailer(add);
@@ -172,7 +172,7 @@ function sectionOf(bytes: Uint8Array, r: PdfRevision): { numbers: number[]; offs
 }
 
 /** Objects written after the signed range that no later cross-reference section lists (an ISA variant). */
-function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number>, current: PdfReader, add: (c: PdfChange) => void): void {
+function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number>, listedNumbers: Set<number>, current: PdfReader, add: (c: PdfChange) => void): void {
   const tail = fromLatin1(bytes, from, Math.min(bytes.length, from + MAX_TAIL_SCAN));
   const re = /(?:^|[\r\n\s])(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
   for (let m = re.exec(tail); m; m = re.exec(tail)) {
@@ -183,6 +183,9 @@ function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number
     // an unlisted definition that a later, listed one supersedes is dead bytes, not a change
     const effective = current.offsetOf(num);
     if (effective !== undefined && effective > offset) continue;
+    // a later section lists the object but at a wrong offset (the reader found it by scanning): the object
+    // is part of that update and is classified with it
+    if (effective === offset && listedNumbers.has(num)) continue;
     add({ kind: 'appended-without-xref', status: 'not-permitted', object: num, detail: `object ${num} was appended at byte ${offset} without a cross-reference entry` });
   }
 }

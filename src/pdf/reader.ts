@@ -34,6 +34,7 @@ const MAX_PAGES = 100_000;
 const MAX_REF_CHAIN = 32;
 const STARTXREF = latin1('startxref');
 const EOF_MARK = latin1('%%EOF');
+const XREF_LINE = latin1('\nxref');
 
 /**
  * A lazy PDF reader: it reads the header, the cross-reference sections and the trailer, and parses an
@@ -210,7 +211,11 @@ export class PdfReader {
       } catch {
         continue;
       }
-      // A real startxref points back into the file; a %%EOF inside a stream's data usually does not.
+      const start = out.length ? out[out.length - 1]!.end : 0;
+      // A real startxref points back into the file; a %%EOF inside a stream's data usually does not. Some
+      // writers get every offset of an update wrong (its startxref points past its own %%EOF): the update's
+      // own cross-reference table, the last one between the previous revision and this %%EOF, then marks it.
+      if (xrefOffset >= at) xrefOffset = ownXrefTable(b, start, at) ?? xrefOffset;
       if (xrefOffset >= at || (out.length && out[out.length - 1]!.xrefOffset === xrefOffset)) continue;
       const objects: number[] = [];
       const offsets: number[] = [xrefOffset];
@@ -272,6 +277,19 @@ export class PdfReader {
 }
 
 /** The value of the last `startxref` before `before`. */
+/** The offset of the last readable `xref` table that starts in [from, to), when there is one. */
+function ownXrefTable(bytes: Uint8Array, from: number, to: number): number | undefined {
+  ensureRange(bytes, from, to - from);
+  const at = lastIndexOfBytes(bytes, XREF_LINE, to, from);
+  if (at < 0) return undefined;
+  try {
+    readXrefSection(bytes, at + 1);
+    return at + 1;
+  } catch {
+    return undefined;
+  }
+}
+
 function findStartxref(bytes: Uint8Array, before: number): number {
   ensureRange(bytes, before - 4096, 4096 + 64);
   const at = lastIndexOfBytes(bytes, STARTXREF, before, Math.max(0, before - 4096));

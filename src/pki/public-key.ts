@@ -1,8 +1,9 @@
-import { CURVES, digestLength, type SignatureAlgorithm } from '../core/algorithms.js';
+import { CURVES, digestLength, isSha3, type SignatureAlgorithm } from '../core/algorithms.js';
+import { NODE_NAMES } from '../crypto/digest.js';
 import { concatBytes, toArrayBuffer, toHex } from '../core/bytes.js';
 import { OID } from '../core/oids.js';
 import { derToP1363 } from '../crypto/ecdsa-signature.js';
-import { subtle } from '../crypto/webcrypto.js';
+import { nodeCrypto, subtle } from '../crypto/webcrypto.js';
 import type { CertificateFacts } from './certificate-facts.js';
 import { DER_NULL, derOid, tlv } from '../core/der.js';
 import type { Problem as CmsProblem } from '../core/problem.js';
@@ -36,6 +37,7 @@ export async function verifyWithCertificate(
   const key = cert.key;
   const problem = (code: string, message: string): SignatureCheck => ({ valid: false, problems: [{ code, message }] });
   try {
+    if (isSha3(algorithm.hash)) return verifyWithNode(cert, algorithm, signature, data, options);
     if (algorithm.scheme === 'ECDSA') {
       if (key.type !== 'EC') return problem('key-algorithm-mismatch', `an ECDSA signature with a ${key.type} key`);
       if (!key.curve) return problem('unsupported-algorithm', `EC curve ${key.curveOid ?? '(explicit parameters)'} is not supported`);
@@ -63,6 +65,22 @@ export async function verifyWithCertificate(
   } catch (cause) {
     return problem('public-key-unusable', `the certificate's public key cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
+}
+
+/**
+ * WebCrypto has no SHA-3: Node's crypto verifies such signatures. Where there is no Node (a browser), the
+ * signature cannot be checked, which is a reason for doubt, not a failure.
+ */
+function verifyWithNode(cert: CertificateFacts, algorithm: SignatureAlgorithm, signature: Uint8Array, data: Uint8Array, options: VerifyWithCertificateOptions): SignatureCheck {
+  const node = nodeCrypto();
+  if (!node) {
+    return { valid: false, problems: [{ code: 'unsupported-algorithm', message: `${algorithm.scheme} with ${algorithm.hash} cannot be checked here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)` }] };
+  }
+  const key = node.createPublicKey({ key: cert.spki, format: 'der', type: 'spki' });
+  const name = NODE_NAMES[algorithm.hash];
+  if (algorithm.scheme === 'ECDSA') return { valid: node.verify(name, data, { key, dsaEncoding: options.ecdsa === 'r||s' ? 'ieee-p1363' : 'der' }, signature), problems: [] };
+  const padding = algorithm.scheme === 'RSA-PSS' ? { padding: node.constants.RSA_PKCS1_PSS_PADDING, saltLength: options.saltLength ?? digestLength(algorithm.hash) } : { padding: node.constants.RSA_PKCS1_PADDING };
+  return { valid: node.verify(name, data, { key, ...padding }, signature), problems: [] };
 }
 
 const importedKeys = new Map<string, Promise<CryptoKey>>();

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { isKysoError } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { parseSignedData, verifySignerInfo, type ParsedSignedData } from '../cms/index.js';
+import { digest, digestAvailable } from '../crypto/digest.js';
 import { parseCertificate, splitCertificates, type Certificate, type CertificateInfo } from '../pki/certificate.js';
 import { checkRevocation } from '../pki/revocation.js';
 import { decodeStream } from '../pdf/filters.js';
@@ -197,13 +198,24 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const errors: string[] = [];
   const warnings: string[] = [];
   if (reader.repaired) warnings.push('the cross-reference data is broken; the document was read by scanning its objects');
-  const notInForm = hiddenReports.filter((r) => r.hidden === 'not-in-form').length;
-  const superseded = hiddenReports.length - notInForm;
-  if (notInForm) warnings.push(`${notInForm} signature${notInForm === 1 ? ' is' : 's are'} in the file but in no signature field of the form (hidden; listed apart)`);
+  const orphans = hiddenReports.filter((r) => r.hidden === 'not-in-form');
+  const superseded = hiddenReports.length - orphans.length;
   if (superseded) warnings.push(`${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`);
   let indication: Indication = 'TOTAL_PASSED';
   let subIndication: SubIndication | undefined;
-  if (reports.length === 0) {
+  if (orphans.length) {
+    // A signature that no field of the form holds any more was cut off the document: a merged or re-saved copy
+    // (its ranges no longer fit the file) or an update that dropped its field. Either way the document is not
+    // what was signed, and saying "no signature" would hide that it was.
+    indication = 'TOTAL_FAILED';
+    subIndication = orphans.find((r) => r.indication === 'TOTAL_FAILED')?.subIndication ?? 'FORMAT_FAILURE';
+    const dropped = orphans.filter((r) => r.integrity.byteRange && r.integrity.digest === true).length;
+    const why = [
+      orphans.length - dropped && `${orphans.length - dropped} whose signed byte ranges no longer fit the file (a merged or re-saved copy)`,
+      dropped && `${dropped} whose field a later update removed from the form`,
+    ].filter(Boolean);
+    errors.push(`${noLongerCover(orphans.length)}: ${why.join('; ')}`);
+  } else if (reports.length === 0) {
     indication = 'INDETERMINATE';
     subIndication = 'SIGNED_DATA_NOT_FOUND';
     errors.push('the document has no signature');
@@ -232,6 +244,11 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     errors,
     warnings,
   };
+}
+
+/** `2 signatures no longer cover the document`: the head of the report when signatures were cut off the form. */
+function noLongerCover(n: number): string {
+  return `${n} signature${n === 1 ? ' no longer covers' : 's no longer cover'} the document`;
 }
 
 /** Most signatures (shown and hidden) verified in one document. */
@@ -329,6 +346,10 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
 
   // 2. CMS: digest, signature value, attributes
   let cms: ParsedSignedData;
+  if (br.contents.every((b) => b === 0)) {
+    fail('FORMAT_FAILURE', 'the signature was never filled in: /Contents is still the all-zero placeholder');
+    return report;
+  }
   try {
     cms = parseSignedData(withoutPadding(br.contents, report));
   } catch (e) {
@@ -383,6 +404,10 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     fail('FORMAT_FAILURE', `unsupported or invalid digest algorithm ${si.digestAlgorithmOid}`);
     return;
   }
+  if (!digestAvailable(hash)) {
+    doubt('CRYPTO_CONSTRAINTS_FAILURE', `${hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`);
+    return;
+  }
   const documentDigest = await digestRanges(ctx.bytes, hash, ranges);
   let verification;
   let sha1Matches = false;
@@ -393,10 +418,12 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     if (!sha1Matches) fail('HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
     verification = await verifySignerInfo(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.intermediates });
   } else {
-    if (cms.eContent !== undefined) {
+    // Some writers (DSS's enveloping mode) also embed the signed bytes as eContent: harmless when it is those
+    // very bytes, a second document hiding in the signature otherwise.
+    if (cms.eContent !== undefined && (cms.eContent.length !== ranges[0]![1] + ranges[1]![1] || !bytesEqual(await digest(hash, cms.eContent), documentDigest))) {
       report.integrity.format = false;
       fail('FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
-    }
+    } else if (cms.eContent !== undefined) report.warnings.push('the CMS also carries the signed bytes as encapsulated content (a copy of the signed range)');
     if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') report.warnings.push(`unusual SubFilter ${subFilter ?? '(none)'}`);
     // Without signed attributes the signature is over the signed bytes themselves: only then are they joined.
     const content = si.signedAttributes ? {} : { content: concatBytes(ranges.map(([o, l]) => (ensureRange(ctx.bytes, o, l), ctx.bytes.subarray(o, o + l)))) };
@@ -411,7 +438,11 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   if (verification.messageDigestValid === false) fail('HASH_FAILURE', 'the signed bytes do not match the message digest: the document was altered');
   if (!verification.signatureValid) {
     if (problemCodes.has('unsupported-algorithm')) doubt('CRYPTO_CONSTRAINTS_FAILURE', verification.problems.find((p) => p.code === 'unsupported-algorithm')!.message);
-    else if (problemCodes.has('signer-certificate-not-found')) doubt('NO_SIGNING_CERTIFICATE_FOUND', 'the signer certificate is not in the signature');
+    else if (problemCodes.has('signer-certificate-not-found')) {
+      // without the key nothing was checked: the value is neither valid nor invalid
+      report.integrity.signatureValue = null;
+      doubt('NO_SIGNING_CERTIFICATE_FOUND', 'signature could not be checked: no signer certificate (the CMS carries none that matches its SignerInfo)');
+    }
     else fail('SIG_CRYPTO_FAILURE', `the signature value does not verify${verification.problems.length ? `: ${verification.problems.map((p) => p.message).join('; ')}` : ''}`);
   }
   if (verification.signingCertificateAttributeMatches === false) fail('SIG_CONSTRAINTS_FAILURE', 'the signing-certificate attribute names another certificate');

@@ -7,9 +7,12 @@ const DIGEST_URIS: Record<DigestAlgorithm, string> = {
   'SHA-256': 'http://www.w3.org/2001/04/xmlenc#sha256',
   'SHA-384': 'http://www.w3.org/2001/04/xmldsig-more#sha384',
   'SHA-512': 'http://www.w3.org/2001/04/xmlenc#sha512',
+  'SHA3-256': 'http://www.w3.org/2007/05/xmldsig-more#sha3-256',
+  'SHA3-384': 'http://www.w3.org/2007/05/xmldsig-more#sha3-384',
+  'SHA3-512': 'http://www.w3.org/2007/05/xmldsig-more#sha3-512',
 };
 
-const HASH_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const HASH_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512', 'SHA3-256': 'sha3-256', 'SHA3-384': 'sha3-384', 'SHA3-512': 'sha3-512' };
 
 /** The `DigestMethod/@Algorithm` URI of a digest. */
 export function digestUri(hash: DigestAlgorithm): string {

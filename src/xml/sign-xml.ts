@@ -9,6 +9,7 @@ import { signatureUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { canonicalize, type C14nMethod } from './c14n.js';
 import { childElements, dsigChildren, elementsById, elementsInOrder, parseXml, utf8, type ParsedXml } from './dom.js';
 import {
+  detectProfile,
   elementsAtPath,
   matchDocument,
   resolveProfile,
@@ -25,8 +26,12 @@ import { formatVietnamTime, renderSignature, renderSigningTimeObject, renderXade
 export interface SignXmlOptions {
   /** Who signs. Its key never leaves it: kyso hands it the canonical SignedInfo bytes. */
   signer: Signer;
-  /** Placement rules by name or as data. Default: none (whole document, Signature appended to the root). */
-  profile?: ProfileName | ProfileDefinition;
+  /**
+   * Placement rules by name or as data; `auto` takes the built-in profile whose documents have this root element
+   * and namespace, as `verifyXml` does, so that what is signed is what its verifier expects. Default: none
+   * (whole document, Signature appended to the root).
+   */
+  profile?: ProfileName | ProfileDefinition | 'auto';
   /** The profile role (`seller`, `buyer`, `tax-authority`…). Default: the profile's first role. */
   role?: string;
   /** What the main Reference points at: `''` (whole document) or `#id`. Default: from the profile, else `''`. */
@@ -180,7 +185,7 @@ export async function signXml(xml: string | Uint8Array, options: SignXmlOptions)
 
 function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
   const root = parsed.doc.documentElement;
-  const profile = options.profile === undefined ? undefined : resolveProfile(options.profile);
+  const profile = options.profile === undefined ? undefined : options.profile === 'auto' ? detectProfile(root) : resolveProfile(options.profile);
   let role: ProfileRole | undefined;
   let defaultIds: readonly string[] = [];
   if (profile) {

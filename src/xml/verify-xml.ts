@@ -2,7 +2,7 @@ import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js'
 import { bytesEqual, fromBase64, toBase64 } from '../core/bytes.js';
 import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
-import { digest } from '../crypto/digest.js';
+import { digest, digestAvailable } from '../crypto/digest.js';
 import { digestFromUri, signatureFromUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { C14N_URIS, c14nFromUri, canonicalize, type C14nMethod } from './c14n.js';
 import {
@@ -368,6 +368,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
     report.references.push(r);
     try {
       if (!ref.hash) throw formatFailure(`digest method ${ref.digestMethod} is not supported`);
+      if (!digestAvailable(ref.hash)) throw new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `${ref.hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`);
       ref.target = resolveTarget(ref.uri, parsed);
       r.resolvedPath = elementPath(ref.target.element);
       const rules: EnvelopedRule[] = ['spec'];
@@ -686,19 +687,26 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
     return;
   }
   report.role = role.name;
-  const valid = s.references.filter((r) => r.excluded !== undefined);
-  const business = coverage(role.signs, root, valid);
+  const business = coverage(role.signs, root, s.references);
   report.businessElement = business;
-  if (!business.signed) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `business element ${role.signs}: ${business.detail}`));
+  // an altered element is already a HASH_FAILURE: it is the right element, changed, not a missing one
+  const notFound = (c: XmlBusinessElementReport) => !c.signed && c.detail !== ALTERED;
+  if (notFound(business)) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `business element ${role.signs}: ${business.detail}`));
   for (const extra of role.alsoSigns ?? []) {
-    const c = coverage(extra, root, valid);
-    if (!c.signed) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `${extra}: ${c.detail}`));
+    const c = coverage(extra, root, s.references);
+    if (notFound(c)) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `${extra}: ${c.detail}`));
   }
   if (role.signingTimeObject && !report.signingTime?.signed) report.warnings.push(`the profile expects a signed SigningTime for the ${role.name}`);
 }
 
-/** Whether exactly the element an application reads at `spec` is what a valid reference covers. */
-function coverage(spec: string, root: Element, valid: readonly ParsedReference[]): XmlBusinessElementReport {
+const ALTERED = 'the signature references it, but it changed after signing (digest mismatch)';
+
+/**
+ * Whether exactly the element an application reads at `spec` is what a valid reference covers: a reference to
+ * it, or a whole-document one (`URI=""`, the enveloped transform taking out only the signature) that leaves it in.
+ */
+function coverage(spec: string, root: Element, references: readonly ParsedReference[]): XmlBusinessElementReport {
+  const valid = references.filter((r) => r.excluded !== undefined);
   if (spec === 'document') {
     const signed = valid.some((r) => r.target?.kind === 'document' && covers(r, root));
     return signed ? { rule: spec, path: elementPath(root), signed } : { rule: spec, path: elementPath(root), signed, detail: 'no valid URI="" reference' };
@@ -707,8 +715,8 @@ function coverage(spec: string, root: Element, valid: readonly ParsedReference[]
   const found = elementsAtPath(root, path);
   if (found.length !== 1) return { rule: path, signed: false, detail: `${found.length} <${path}> elements where the application reads exactly one` };
   const el = found[0]!;
-  const signed = valid.some((r) => r.target?.kind === 'element' && r.target.element === el && covers(r, el));
-  return signed
-    ? { rule: path, path: elementPath(el), signed }
-    : { rule: path, path: elementPath(el), signed, detail: 'the element an application reads is not the one the signature references' };
+  const signed = valid.some((r) => (r.target?.kind === 'document' || (r.target?.kind === 'element' && r.target.element === el)) && covers(r, el));
+  if (signed) return { rule: path, path: elementPath(el), signed };
+  const altered = references.some((r) => r.excluded === undefined && r.target?.kind === 'element' && r.target.element === el);
+  return { rule: path, path: elementPath(el), signed, detail: altered ? ALTERED : 'the element an application reads is not the one the signature references' };
 }

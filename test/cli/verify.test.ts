@@ -25,7 +25,7 @@ describe('kyso verify', () => {
   it('exit 0 when every signature passes, with a readable Vietnamese report', () => {
     const r = kyso(['verify', signed, '--trust', pkiPath('root.cert.pem')]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('PASSED');
+    expect(r.stdout).toContain('TOTAL_PASSED');
     expect(r.stdout).toContain('Nguyễn Văn An');
   });
   it('exit 2 without trust, and with the wrong anchor', () => {

@@ -22,8 +22,8 @@ const blocks = (text: string) => text.split('\n').filter((l) => /^(Certification
 describe('renderPdfReport', () => {
   it('one block per signature, with the Vietnamese names, MST and CCCD as they are', async () => {
     const text = renderPdfReport(await verifyPdf(twice, { trust: trust() }), 'quyết-định.pdf');
-    expect(text.split('\n')[0]).toBe('quyết-định.pdf: PASSED — 2 signatures, 3 revisions');
-    expect(blocks(text)).toEqual(['Certification signature #1 "Signature1": PASSED', 'Signature #2 "Signature2": PASSED']);
+    expect(text.split('\n')[0]).toBe('quyết-định.pdf: TOTAL_PASSED — 2 signatures, 3 revisions');
+    expect(blocks(text)).toEqual(['Certification signature #1 "Signature1": TOTAL_PASSED', 'Signature #2 "Signature2": TOTAL_PASSED']);
     expect(text).toContain('Signer:      Nguyễn Văn An (CCCD 001089012345)');
     expect(text).toContain('Signer:      Ủy ban nhân dân tỉnh Thử Nghiệm (MST 0101234567)');
     expect(text).toContain('Reason:      Phê duyệt');
@@ -37,7 +37,7 @@ describe('renderPdfReport', () => {
     expect(ok).toContain('Coverage:    later changes, all permitted (signs revision 2)');
     expect(ok).toContain('Coverage:    covers the whole document (signs revision 3)');
     const changed = renderPdfReport(await verifyPdf(appendRawUpdate(twice, [], { free: [PdfReader.open(twice).pages()[0]!.ref.num] }), { trust: trust() }));
-    expect(changed.split('\n')[0]).toMatch(/^FAILED \(FORMAT_FAILURE\)/);
+    expect(changed.split('\n')[0]).toMatch(/^TOTAL_FAILED \(FORMAT_FAILURE\)/);
     expect(changed).toContain('Coverage:    later changes, NOT permitted');
     expect(changed).toMatch(/- NOT PERMITTED: object \d+ was deleted/);
   });
@@ -52,7 +52,7 @@ describe('renderPdfReport', () => {
     const reader = PdfReader.open(twice);
     const copy = reader.resolveDict(findSignatureFields(reader).signed[0]!.signatureRef)!;
     const text = renderPdfReport(await verifyPdf(appendRawUpdate(twice, [[950, copy]]), { trust: trust() }));
-    expect(blocks(text).at(-1)).toMatch(/^Hidden signature #1 \(in no signature field of the form\): FAILED/);
-    expect(text).toContain('· 1 signature is in the file but in no signature field of the form');
+    expect(blocks(text).at(-1)).toMatch(/^Hidden signature #1 \(in no signature field of the form\): TOTAL_FAILED/);
+    expect(text.split('\n')[0]).toBe('TOTAL_FAILED (FORMAT_FAILURE) — 1 signature no longer covers the document (2 signatures in the form, 4 revisions)');
   });
 });

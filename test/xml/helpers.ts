@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SignatureAlgorithm } from '../../src/core/algorithms.js';
+import { digestLength, type SignatureAlgorithm } from '../../src/core/algorithms.js';
 import { parsePem, toArrayBuffer } from '../../src/core/bytes.js';
 import type { Signer } from '../../src/signers/signer.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
@@ -50,7 +50,7 @@ export function testSigner(name: string): Signer {
         alg.scheme === 'ECDSA'
           ? { name: 'ECDSA', hash: alg.hash }
           : alg.scheme === 'RSA-PSS'
-            ? { name: 'RSA-PSS', saltLength: { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[alg.hash] }
+            ? { name: 'RSA-PSS', saltLength: digestLength(alg.hash) }
             : { name: alg.scheme };
       return new Uint8Array(await crypto.subtle.sign(params, key, toArrayBuffer(data)));
     },

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { extname } from 'node:path';
-import { HttpTimestampSource } from '../../index.js';
+import { HttpTimestampSource, KysoError } from '../../index.js';
 import { extendPdfFile, type PdfFileStep } from '../../pdf/pdf-file.js';
 import { timestampPdfToUpdate } from '../../pdf/timestamp-pdf.js';
 import { addLtvToUpdate } from '../../validation/add-ltv.js';
@@ -14,6 +14,7 @@ export const LTV_HELP = `Usage: kyso ltv IN.pdf [-o OUT.pdf] [--cert FILE]... [-
 PAdES B-LT: adds a Document Security Store with every certificate, OCSP response and CRL needed to
 validate the document's signatures offline, fetched from the URLs in the certificates. With --tsa a
 document timestamp is added over it (B-LTA); running it again on a B-LTA file renews the archive.
+When revocation data cannot be found for every certificate, nothing is written and the exit code is 1.
 
   -o, --output FILE        default: IN-ltv.pdf
   --cert FILE              extra certificates to complete chains (PEM/DER, repeatable)
@@ -53,6 +54,12 @@ export async function ltvCommand(argv: string[]): Promise<number> {
     async (pdf) => {
       const added = await addLtvToUpdate(pdf, { certificates, crls });
       revocation = added.revocation;
+      // a file short of the level asked for is not written: it would carry a lower level and say nothing of it
+      const missing = revocation.filter((r) => r.status === 'unavailable');
+      if (missing.length) {
+        const why = missing.map((r) => `${r.subject}: ${r.problems.join('; ') || 'no OCSP or CRL found'}`).join('; ');
+        throw new KysoError('ERR_REVOCATION_UNAVAILABLE', `${tsa ? 'B-LTA' : 'B-LT'} needs revocation data for every certificate, and there is none for ${why}; give a CRL with --crl FILE or the issuer with --cert FILE. ${output} was not written`);
+      }
       return added.update;
     },
   ];
@@ -60,5 +67,5 @@ export async function ltvCommand(argv: string[]): Promise<number> {
   await extendPdfFile(input, output, steps, { overwrite: values.force ?? false });
   for (const r of revocation) console.error(`  ${r.subject}: ${r.status}${r.source ? ` from ${r.source}` : ''}${r.status === 'unavailable' ? ` — ${r.problems.join('; ')}` : ''}`);
   console.error(`${tsa ? 'B-LTA' : 'B-LT'}: ${input} -> ${output}`);
-  return revocation.some((r) => r.status === 'unavailable') ? EXIT.INDETERMINATE : EXIT.OK;
+  return EXIT.OK;
 }

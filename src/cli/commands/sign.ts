@@ -39,10 +39,12 @@ Signature:
                            A file whose revocation data cannot all be found fails (ERR_REVOCATION_UNAVAILABLE)
                            rather than come out at a lower level than asked
   --crl FILE               B-LT/B-LTA: a CRL (DER or PEM) to embed when it cannot be fetched, e.g. the root's (repeatable)
-  --profile NAME           XML profile: tax (HTKK/eTax), bhxh (social insurance), einvoice (Decree 123)
+  --profile NAME           XML profile: tax (HTKK/eTax), bhxh (social insurance), einvoice (Decree 123);
+                           default: the one whose documents have the file's root element, as verify picks it
   --role ROLE              XML signer role, e.g. seller, buyer, tax-authority (default: the profile's first)
   --xades                  XML: add XAdES-BES signed properties (XAdES-T with --tsa)
   --detached               write a detached CAdES signature (.p7s) of any file instead
+  --allow-expired          sign even with a certificate expired or not yet valid (refused by default)
 Visible signature (Decree 30/2020; coordinates in points, origin at the lower-left of the page's crop box):
   --appearance approved|issued|appendix|copy|custom
   --image sig.png          the signer's handwritten signature (transparent PNG), for approved/custom
@@ -92,6 +94,7 @@ export async function signCommand(argv: string[]): Promise<number> {
       role: { type: 'string' },
       xades: { type: 'boolean' },
       detached: { type: 'boolean' },
+      'allow-expired': { type: 'boolean' },
       appearance: { type: 'string' },
       certify: { type: 'string' },
       image: { type: 'string' },

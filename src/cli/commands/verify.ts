@@ -13,6 +13,7 @@ import {
   localeFromEnvironment,
   isKysoError,
   type Locale,
+  parseCertificate,
   type DetachedVerificationReport,
   type PdfVerificationReport,
   type XmlVerificationReport,
@@ -53,22 +54,30 @@ signed). A FILE.p7s given alone is checked against FILE. Offline: no network acc
   --lang vi|en             the language of the text report (default: vi when LC_ALL/LANG is vi_VN…, else en)
   --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
 FILE may also be a folder or a glob ("issued/**/*.pdf"): every PDF, XML and .p7s file in it is verified.
+  --allow-empty            exit 0 when the folders and globs hold no file (default: exit 3, "no files to verify")
   -h, --help               this help
 
 Exit codes: 0 every signature passed, 1 any failed, 2 any indeterminate (none failed), 3 usage or I/O error.`;
 
-/** Reads the certificates named by --intermediate: files, or folders of files. */
-async function certificateInputs(paths: string[]): Promise<Uint8Array[]> {
+/** Reads the certificates named by --intermediate: files, or folders of files; anything else is a usage error. */
+async function certificateInputs(paths: string[], option: string): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const p of paths) {
     const s = await stat(p).catch(() => {
       throw new UsageError(`cannot read ${p}`);
     });
     const files = s.isDirectory() ? (await readdir(p)).filter((f) => /\.(pem|crt|cer|der)$/i.test(f)).map((f) => join(p, f)) : [p];
-    for (const f of files) out.push(new Uint8Array(await readFile(f)));
+    if (files.length === 0) throw new UsageError(`${option} ${p}: the folder holds no certificate (.pem, .crt, .cer, .der)`);
+    for (const f of files) {
+      const bytes = new Uint8Array(await readFile(f));
+      // a wrong file here would otherwise surface as a FAILED document, blaming the document for the command line
+      if (!(await parseCertificate(bytes).then(() => true, () => false))) throw new UsageError(`${option} ${f} is not a certificate (PEM or DER)`);
+      out.push(bytes);
+    }
   }
   return out;
 }
+
 
 /** `kyso verify`. */
 export async function verifyCommand(argv: string[]): Promise<number> {
@@ -87,6 +96,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       policy: { type: 'string' },
       format: { type: 'string' },
       lang: { type: 'string' },
+      'allow-empty': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,9 +116,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const allowSha1 = values['allow-sha1'] ?? policy.allowSha1 ?? false;
   const online = values.online ?? policy.online ?? false;
   const trust = trustPaths.length ? await trustFromArgs(trustPaths, { online }) : undefined;
-  const intermediates = values.intermediate ? await certificateInputs(values.intermediate) : undefined;
+  const intermediates = values.intermediate ? await certificateInputs(values.intermediate, '--intermediate') : undefined;
   if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json', locale);
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
+  // a CI job that checked nothing must not go green
+  if (files.length === 0 && !values['allow-empty']) throw new UsageError(`no files to verify in ${positionals.join(' ')} (--allow-empty accepts that)`);
   const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);

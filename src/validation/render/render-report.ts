@@ -76,7 +76,7 @@ class Renderer {
     private readonly file?: string,
   ) {}
 
-  /** `PASSED` / `FAILED (HASH_FAILURE)` in English; the verdict in words in Vietnamese (the why comes in its own line). */
+  /** `TOTAL_PASSED` / `TOTAL_FAILED (HASH_FAILURE)` in English, the words of the JSON and JUnit reports; the verdict in words in Vietnamese (the why comes in its own line). */
   private verdict(r: { indication: Indication; subIndication?: SubIndication }, words = this.m.verdict): string {
     return `${words[r.indication]}${r.subIndication && this.m.locale === 'en' ? ` (${r.subIndication})` : ''}`;
   }
@@ -167,7 +167,8 @@ class Renderer {
   }
 
   pdf(report: PdfVerificationReport): string {
-    const head = this.head(this.verdict(report), this.m.text.pdfHead({ signatures: report.signatures.length, revisions: report.revisions }));
+    const orphans = report.hiddenSignatures.filter((s) => s.hidden === 'not-in-form').length;
+    const head = this.head(this.verdict(report), this.m.text.pdfHead({ signatures: report.signatures.length, revisions: report.revisions, orphans }));
     const blocks = [...report.signatures, ...report.hiddenSignatures].map((s) => this.pdfSignature(s));
     const doc = this.problems(report.errors, report.warnings, '');
     if (report.emptySignatureFields.length) doc.push(`· ${this.m.text.emptyFields(report.emptySignatureFields)}`);

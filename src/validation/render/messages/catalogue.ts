@@ -58,7 +58,8 @@ export interface Catalogue {
     signatureTitle: Text<{ kind: 'signature' | 'certification' | 'document-timestamp' | 'hidden'; index: number; field: string; hidden?: 'not-in-form' | 'superseded'; role?: string }>;
     /** A signer's role in a workflow or an XML profile (`approved`, `seller`…), as this language names it. */
     role: Text<string>;
-    pdfHead: Text<{ signatures: number; revisions: number }>;
+    /** `orphans`: signatures found only outside the form (a merged or re-saved copy): they no longer cover the document. */
+    pdfHead: Text<{ signatures: number; revisions: number; orphans: number }>;
     xmlHead: Text<{ signatures: number; profile?: string }>;
     xmlSignatureTitle: Text<{ index: number; path: string; role?: string }>;
     detachedHead: string;

@@ -8,8 +8,8 @@ const okOr = (v: boolean | null, yes: string, no: string) => (v === null ? 'not 
 export const en: Catalogue = {
   locale: 'en',
   labelWidth: 12,
-  verdict: { TOTAL_PASSED: 'PASSED', INDETERMINATE: 'INDETERMINATE', TOTAL_FAILED: 'FAILED' },
-  timestampVerdict: { TOTAL_PASSED: 'PASSED', INDETERMINATE: 'INDETERMINATE', TOTAL_FAILED: 'FAILED' },
+  verdict: { TOTAL_PASSED: 'TOTAL_PASSED', INDETERMINATE: 'INDETERMINATE', TOTAL_FAILED: 'TOTAL_FAILED' },
+  timestampVerdict: { TOTAL_PASSED: 'TOTAL_PASSED', INDETERMINATE: 'INDETERMINATE', TOTAL_FAILED: 'TOTAL_FAILED' },
   subIndication: {
     FORMAT_FAILURE: 'the signature is not in the form the standard requires, or the file around it is broken',
     HASH_FAILURE: 'the signed content was altered after signing: it no longer matches the signature',
@@ -99,7 +99,10 @@ export const en: Catalogue = {
       return `${title} #${index}${where}${role ? ` [${role}]` : ''}`;
     },
     role: (r) => r,
-    pdfHead: ({ signatures, revisions }) => `${plural(signatures, 'signature')}, ${plural(revisions, 'revision')}`,
+    pdfHead: ({ signatures, revisions, orphans }) => {
+      const counts = `${plural(signatures, 'signature')}${orphans ? ' in the form' : ''}, ${plural(revisions, 'revision')}`;
+      return orphans ? `${plural(orphans, 'signature')} no longer cover${orphans === 1 ? 's' : ''} the document (${counts})` : counts;
+    },
     xmlHead: ({ signatures, profile }) => `${plural(signatures, 'XML signature')}${profile ? `, profile ${profile}` : ''}`,
     xmlSignatureTitle: ({ index, path, role }) => `Signature #${index} at ${path}${role ? ` (${role})` : ''}`,
     detachedHead: 'detached signature',

@@ -119,7 +119,10 @@ export const vi: Catalogue = {
       return `${title} #${index}${where}${r ? ` [${role(r)}]` : ''}`;
     },
     role,
-    pdfHead: ({ signatures, revisions }) => `${signatures} chữ ký, ${revisions} phiên bản`,
+    pdfHead: ({ signatures, revisions, orphans }) =>
+      orphans
+        ? `${orphans} chữ ký không còn bao trùm tài liệu (${signatures} chữ ký trong biểu mẫu, ${revisions} phiên bản)`
+        : `${signatures} chữ ký, ${revisions} phiên bản`,
     xmlHead: ({ signatures, profile }) => `${signatures} chữ ký XML${profile ? `, ${PROFILE[profile] ?? `loại tài liệu ${profile}`}` : ''}`,
     xmlSignatureTitle: ({ index, path, role: r }) => `Chữ ký #${index} tại ${path}${r ? ` (${role(r)})` : ''}`,
     detachedHead: 'chữ ký tách rời',
