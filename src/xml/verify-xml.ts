@@ -119,6 +119,8 @@ export interface XmlBusinessElementReport {
   signed: boolean;
   /** Why not. */
   detail?: string;
+  /** The signature references this very element, but its digest no longer matches: it changed after signing. */
+  altered?: boolean;
 }
 
 /** Verification of one `Signature` element. */
@@ -690,7 +692,7 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
   const business = coverage(role.signs, root, s.references);
   report.businessElement = business;
   // an altered element is already a HASH_FAILURE: it is the right element, changed, not a missing one
-  const notFound = (c: XmlBusinessElementReport) => !c.signed && c.detail !== ALTERED;
+  const notFound = (c: XmlBusinessElementReport) => !c.signed && !c.altered;
   if (notFound(business)) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `business element ${role.signs}: ${business.detail}`));
   for (const extra of role.alsoSigns ?? []) {
     const c = coverage(extra, root, s.references);
@@ -718,5 +720,5 @@ function coverage(spec: string, root: Element, references: readonly ParsedRefere
   const signed = valid.some((r) => (r.target?.kind === 'document' || (r.target?.kind === 'element' && r.target.element === el)) && covers(r, el));
   if (signed) return { rule: path, path: elementPath(el), signed };
   const altered = references.some((r) => r.excluded === undefined && r.target?.kind === 'element' && r.target.element === el);
-  return { rule: path, path: elementPath(el), signed, detail: altered ? ALTERED : 'the element an application reads is not the one the signature references' };
+  return altered ? { rule: path, path: elementPath(el), signed, detail: ALTERED, altered } : { rule: path, path: elementPath(el), signed, detail: 'the element an application reads is not the one the signature references' };
 }

@@ -38,7 +38,7 @@ describe('kyso verify --lang', () => {
     }
   });
   it('English by default, and with --lang en whatever LANG says', () => {
-    expect(kyso(['verify', pdf, ...trust()], C).stdout.split('\n')[0]).toBe(`${pdf}: PASSED — 1 signature, 2 revisions`);
+    expect(kyso(['verify', pdf, ...trust()], C).stdout.split('\n')[0]).toBe(`${pdf}: TOTAL_PASSED — 1 signature, 2 revisions`);
     expect(kyso(['verify', pdf, ...trust(), '--lang', 'en'], { ...C, LANG: 'vi_VN.UTF-8' }).stdout).toContain('Signer:      Nguyễn Văn An');
   });
   it('says why a signature is not valid in Vietnamese, for a PDF and a .p7s; the exit codes stay', () => {

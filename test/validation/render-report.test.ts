@@ -127,7 +127,7 @@ describe('renderReport', () => {
     const okP7s = renderReport(await verifyDetached(data, p7s, { trust: trust() }), { locale: 'vi', file: 'hop-dong.txt' });
     expect(okP7s.split('\n')[0]).toBe('hop-dong.txt: chữ ký tách rời: Chữ ký hợp lệ — người ký: Nguyễn Văn An');
     const badP7s = renderReport(await verifyDetached(new TextEncoder().encode('Hợp đồng số 13/2026'), p7s, { trust: trust() }), { locale: 'en' });
-    expect(badP7s.split('\n')[0]).toBe('detached signature: FAILED (HASH_FAILURE) — signed by Nguyễn Văn An');
+    expect(badP7s.split('\n')[0]).toBe('detached signature: TOTAL_FAILED (HASH_FAILURE) — signed by Nguyễn Văn An');
 
     const { response } = await timestamp(data, { tsa: new HttpTimestampSource({ url: tsa.url }) });
     const okTsr = renderReport(await verifyTimestamp(data, response, { trust: trust() }), { locale: 'vi' });

@@ -188,7 +188,7 @@ class Renderer {
       if (s.signingTime) lines.push(this.line('signedAt', t.xmlSigningTime({ time: s.signingTime.time ? this.time(s.signingTime.time) : s.signingTime.value, signed: s.signingTime.signed })));
       lines.push(...this.timestamps(s.timestamps ?? []));
       lines.push(this.line('integrity', t.xmlIntegrity({ ok: s.integrity, references: s.references.map((r) => ({ uri: r.uri, ok: r.digestValid })) })));
-      if (s.businessElement) lines.push(this.line('signedData', t.xmlSignedData({ signed: s.businessElement.signed, what: s.businessElement.signed ? (s.businessElement.path ?? s.businessElement.rule) : s.businessElement.rule })));
+      if (s.businessElement) lines.push(this.line('signedData', t.xmlSignedData({ signed: s.businessElement.signed, ...(s.businessElement.altered && { altered: true }), what: s.businessElement.signed ? (s.businessElement.path ?? s.businessElement.rule) : s.businessElement.rule })));
       lines.push(...this.problems(s.errors, s.warnings));
     });
     lines.push(...this.problems(report.errors, [], ''));

@@ -80,7 +80,7 @@ export interface Catalogue {
     emptyFields: Text<string[]>;
     xmlSigningTime: Text<{ time: string; signed: boolean }>;
     xmlIntegrity: Text<{ ok: boolean; references: { uri: string; ok: boolean }[] }>;
-    xmlSignedData: Text<{ signed: boolean; what: string }>;
+    xmlSignedData: Text<{ signed: boolean; altered?: boolean; what: string }>;
     detachedSigner: Text<string>;
     timestampImprint: Text<boolean>;
     /** A file that could not be verified at all (not a PDF, broken beyond reading…). */

@@ -129,7 +129,8 @@ export const en: Catalogue = {
     emptyFields: (names) => `empty signature fields: ${names.join(', ')}`,
     xmlSigningTime: ({ time, signed }) => `${time}${signed ? '' : ' (not covered by the signature)'}`,
     xmlIntegrity: ({ ok, references }) => `${ok ? 'every reference and the signature value check out' : 'BROKEN'}; references: ${references.map((r) => `${r.uri || '""'} ${r.ok ? 'ok' : 'MISMATCH'}`).join(', ')}`,
-    xmlSignedData: ({ signed, what }) => (signed ? `exactly ${what}` : `NOT the ${what} an application reads`),
+    xmlSignedData: ({ signed, altered, what }) =>
+      signed ? `exactly ${what}` : altered ? `${what} — the signature references it, but it changed after signing (digest mismatch)` : `NOT the ${what} an application reads`,
     detachedSigner: (name) => `signed by ${name}`,
     timestampImprint: (ok) => (ok ? 'the time-stamp is over exactly this file' : 'the time-stamp is over other data'),
     unreadable: ({ message, code }) => `FAILED — ${message} [${code}]`,

@@ -159,7 +159,12 @@ export const vi: Catalogue = {
     xmlSigningTime: ({ time, signed }) => `${time}${signed ? '' : ' (thời điểm này không được chữ ký bảo vệ)'}`,
     xmlIntegrity: ({ ok, references }) =>
       ok ? 'mọi phần đã ký và giá trị chữ ký đều đúng' : `KHÔNG toàn vẹn; phần bị thay đổi: ${references.filter((r) => !r.ok).map((r) => r.uri || 'toàn bộ tài liệu').join(', ') || 'giá trị chữ ký'}`,
-    xmlSignedData: ({ signed, what }) => (signed ? `đúng phần ${what}` : `KHÔNG phải phần ${what} mà phần mềm nghiệp vụ đọc`),
+    xmlSignedData: ({ signed, altered, what }) =>
+      signed
+        ? `đúng phần ${what}`
+        : altered
+          ? `phần ${what} — chữ ký tham chiếu đúng phần này nhưng nội dung đã bị thay đổi sau khi ký`
+          : `KHÔNG phải phần ${what} mà phần mềm nghiệp vụ đọc`,
     detachedSigner: (name) => `người ký: ${name}`,
     timestampImprint: (ok) => (ok ? 'dấu thời gian áp dụng đúng cho tệp này' : 'dấu thời gian áp dụng cho dữ liệu khác, không phải tệp này'),
     unreadable: ({ message, code }) => `Không kiểm tra được tệp — ${message} [${code}]`,
