@@ -62,8 +62,10 @@ export { type AppearanceOptions, type AppearancePreset } from './pdf/appearance/
 // verification
 export { verifyPdf, type VerifyPdfOptions, type PdfVerificationReport, type PdfSignatureReport, type TimestampReport, type SignerFacts } from './validation/verify-pdf.js';
 export { inspectPdf, type PdfInspection } from './validation/inspect-pdf.js';
-export { renderPdfReport } from './validation/render-text.js';
-export type { ValidationPolicy, ConstraintLevel } from './validation/policy.js';
+export { renderPdfReport, renderDetachedReport } from './validation/render-text.js';
+export type { ValidationPolicy, ConstraintLevel, RequiredSigner, BaselineLevel } from './validation/policy.js';
+export { createValidationContext, type ValidationContext, type ValidationOptions, type RevocationMode } from './validation/context.js';
+export { FINDING_CODES, type Finding, type FindingCode } from './validation/findings.js';
 export type { TrustInput } from './pki/trust-input.js';
 export type { ModificationReport, PdfChange, ChangeStatus, FieldLock } from './pdf/modification-analysis.js';
 export type { Indication, SubIndication } from './core/indication.js';
@@ -91,6 +93,7 @@ export {
   finishDetachedSigning,
   type SignDetachedOptions,
   type DetachedVerificationReport,
+  type DetachedSignerReport,
   type DetachedData,
   type DetachedSigningState,
 } from './validation/cades.js';

@@ -1,6 +1,8 @@
 import { describePublicKey } from '../pki/certificate.js';
 import type { XmlVerificationReport } from '../xml/verify-xml.js';
 import type { PdfSignatureReport, PdfVerificationReport } from './verify-pdf.js';
+import type { DetachedVerificationReport } from './cades.js';
+import type { Finding } from './findings.js';
 
 const MARK: Record<string, string> = { TOTAL_PASSED: 'PASSED', INDETERMINATE: 'INDETERMINATE', TOTAL_FAILED: 'FAILED' };
 
@@ -52,8 +54,7 @@ function renderSignature(s: PdfSignatureReport): string {
   for (const l of s.fieldLocks ?? []) lines.push(`  Locks:       ${l.action === 'All' ? 'every field' : `${l.action === 'Include' ? '' : 'all fields but '}${l.fields.join(', ')}`}`);
   if (s.modifications) lines.push(`  Coverage:    ${COVERAGE[s.modifications.verdict]}${s.revision !== undefined ? ` (signs revision ${s.revision + 1})` : ''}`);
   for (const c of s.modifications?.changes.filter((c) => c.status !== 'permitted') ?? []) lines.push(`    - ${c.status === 'not-permitted' ? 'NOT PERMITTED' : 'reported'}: ${c.detail}`);
-  for (const e of s.errors) lines.push(`  ! ${e}`);
-  for (const w of s.warnings) lines.push(`  · ${w}`);
+  lines.push(...problemLines(s.findings ?? [], s.errors, s.warnings, '  '));
   return lines.join('\n');
 }
 
@@ -69,7 +70,7 @@ function renderSignature(s: PdfSignatureReport): string {
 export function renderPdfReport(report: PdfVerificationReport, file?: string): string {
   const head = `${file ? `${file}: ` : ''}${verdict(report)} — ${report.signatures.length} signature${report.signatures.length === 1 ? '' : 's'}, ${report.revisions} revision${report.revisions === 1 ? '' : 's'}`;
   const blocks = [...report.signatures, ...report.hiddenSignatures].map(renderSignature);
-  const doc = [...report.errors.map((e) => `! ${e}`), ...report.warnings.map((w) => `· ${w}`)];
+  const doc = problemLines(report.findings ?? [], report.errors, report.warnings, '');
   if (report.emptySignatureFields.length) doc.push(`· empty signature fields: ${report.emptySignatureFields.join(', ')}`);
   return [head, ...blocks, ...doc].join('\n');
 }
@@ -86,9 +87,35 @@ export function renderXmlReport(report: XmlVerificationReport, file?: string): s
     if (s.signingTime) lines.push(`  Signed at:   ${s.signingTime.time ?? s.signingTime.value}${s.signingTime.signed ? '' : ' (not covered by the signature)'}`);
     lines.push(`  Integrity:   ${s.integrity ? 'every reference and the signature value check out' : 'BROKEN'}; references: ${s.references.map((r) => `${r.uri || '""'} ${r.digestValid ? 'ok' : 'MISMATCH'}`).join(', ')}`);
     if (s.businessElement) lines.push(`  Signed data: ${s.businessElement.signed ? `exactly ${s.businessElement.path ?? s.businessElement.rule}` : `NOT the ${s.businessElement.rule} an application reads`}`);
-    for (const e of s.errors) lines.push(`  ! ${e}`);
-    for (const w of s.warnings) lines.push(`  · ${w}`);
+    lines.push(...problemLines(s.findings ?? [], s.errors, s.warnings, '  '));
   });
-  for (const e of report.errors) lines.push(`! ${e}`);
+  lines.push(...problemLines(report.findings ?? [], report.errors, [], ''));
   return lines.join('\n');
+}
+
+/**
+ * A detached signature's report as text: the verdict, then each signer (every SignerInfo) with its verdict and
+ * what is wrong with it.
+ */
+export function renderDetachedReport(report: DetachedVerificationReport, file?: string): string {
+  const who = (s: DetachedVerificationReport['signers'][number]) => (s.signer ? ` — signed by ${s.signer.subject.commonName ?? s.signer.subject.display}` : '');
+  const signers = report.signers ?? [];
+  const lines = [`${file ? `${file}: ` : ''}detached signature ${report.indication}${report.subIndication ? ` (${report.subIndication})` : ''}${signers.length === 1 ? who(signers[0]!) : ` — ${signers.length} signers`}`];
+  if (signers.length === 1) lines.push(...problemLines(report.findings ?? [], report.errors, report.warnings, '  '));
+  else {
+    if (!signers.length) lines.push(...report.errors.map((e) => `  ! ${e}`));
+    signers.forEach((s, i) => {
+      lines.push(`  Signer #${i + 1}: ${verdict(s)}${who(s)}`);
+      lines.push(...problemLines(s.findings, s.errors, s.warnings, '    '));
+    });
+  }
+  return lines.join('\n');
+}
+
+/** `! error` and `· warning` lines, drawn from the findings (from the plain lists for reports made before them). */
+function problemLines(findings: readonly Finding[], errors: readonly string[], warnings: readonly string[], indent: string): string[] {
+  if (!findings.length) return [...errors.map((e) => `${indent}! ${e}`), ...warnings.map((w) => `${indent}· ${w}`)];
+  const errs = findings.filter((f) => f.severity === 'error');
+  const ordered = [...errs.filter((f) => f.indication === 'TOTAL_FAILED'), ...errs.filter((f) => f.indication !== 'TOTAL_FAILED')];
+  return [...ordered.map((f) => `${indent}! ${f.message}`), ...findings.filter((f) => f.severity === 'warning').map((f) => `${indent}· ${f.message}`)];
 }

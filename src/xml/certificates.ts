@@ -3,7 +3,7 @@
 // src/xml touches certificates.
 import type { SignatureAlgorithm } from '../core/algorithms.js';
 import type { SubIndication } from '../core/indication.js';
-import { describePublicKey, parseCertificate } from '../pki/certificate.js';
+import { describePublicKey, type Certificate } from '../pki/certificate.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
 import { validateCertificatePath } from '../pki/chain.js';
 import { verifyWithCertificate as verifyRawSignature } from '../pki/public-key.js';
@@ -48,9 +48,8 @@ export interface XmlChainReport {
   detail?: string;
 }
 
-/** The facts a report shows about `der`. Throws `ERR_KEY_DECODE` when it is not a certificate. */
-export async function describeCertificate(der: Uint8Array): Promise<XmlCertificateFacts> {
-  const cert = await parseCertificate(der);
+/** The facts a report shows about a parsed certificate. */
+export function xmlCertificateFacts(cert: Certificate): XmlCertificateFacts {
   const out: XmlCertificateFacts = {
     subject: cert.subject.display,
     issuer: cert.issuer.display,

@@ -10,13 +10,14 @@ import {
   verifyXml,
   renderPdfReport,
   renderXmlReport,
+  renderDetachedReport,
   isKysoError,
   type DetachedVerificationReport,
   type PdfVerificationReport,
   type XmlVerificationReport,
 } from '../../index.js';
 import { collectInputs } from '../batch/collect-inputs.js';
-import { applyPolicy, loadVerifyPolicy } from '../verify-policy.js';
+import { loadVerifyPolicy } from '../verify-policy.js';
 import { renderJunit, type JunitCase } from '../junit.js';
 import { inFlight } from '../in-flight.js';
 import { EXIT } from '../exit-codes.js';
@@ -105,8 +106,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
-    const options = { ...(trust && { trust }), ...(time && { time }) };
-    const policyOptions = { allowSha1, ...(policy.minRsaBits !== undefined && { minRsaBits: policy.minRsaBits }) };
+    // one policy for every format: the file's settings, --allow-sha1 over its allowSha1
+    const { trust: _anchors, online: _online, ...settings } = policy;
+    const options = { ...(trust && { trust }), ...(time && { time }), policy: { ...settings, allowSha1 } };
     // one read per file: a small one whole, a large one only its head (PDFs then go by path, data under a
     // detached signature as a stream); only an XML document is read whole at any size, as its DOM needs it
     const source = await readSource(dataFile, detachedSignature ? 0 : LARGE_FILE);
@@ -114,15 +116,14 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     try {
       if (detachedSignature) {
         const p7s = await readInput(detachedSignature);
-        result = { file: dataFile, kind: 'cades', report: await verifyDetached(createReadStream(dataFile, { highWaterMark: 1 << 20 }), p7s, options) };
+        result = { file: dataFile, kind: 'cades', report: await verifyDetached(createReadStream(dataFile, { highWaterMark: 1 << 20 }), p7s, { ...options, ...(intermediates && { intermediates }) }) };
       } else if (looksLikeXml(source.head)) {
         const bytes = source.bytes ?? (await readInput(dataFile));
-        result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }), allowSha1 }) };
+        result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }) }) };
       } else {
-        const pdfOptions = { ...options, ...(intermediates && { intermediates }), policy: policyOptions, online };
+        const pdfOptions = { ...options, ...(intermediates && { intermediates }), online };
         result = { file, kind: 'pdf', report: source.bytes ? await verifyPdf(source.bytes, pdfOptions) : await verifyPdfFile(file, pdfOptions) };
       }
-      if (result.kind === 'pdf' || result.kind === 'xml') applyPolicy(result.report, result.kind, policy, time ?? new Date());
     } catch (e) {
       if (!isKysoError(e)) throw e;
       result = { file, kind: 'error', error: { code: e.code, message: e.message } };
@@ -182,11 +183,8 @@ function render(r: Result): string {
       return renderPdfReport(r.report, r.file);
     case 'xml':
       return renderXmlReport(r.report, r.file);
-    case 'cades': {
-      const s = r.report;
-      const who = s.signer ? ` — signed by ${s.signer.subject.commonName ?? s.signer.subject.display}` : '';
-      return [`${r.file}: detached signature ${s.indication}${s.subIndication ? ` (${s.subIndication})` : ''}${who}`, ...s.errors.map((e) => `  ! ${e}`)].join('\n');
-    }
+    case 'cades':
+      return renderDetachedReport(r.report, r.file);
     default:
       return `${r.file}: FAILED — ${r.error.message} [${r.error.code}]`;
   }
