@@ -15,6 +15,7 @@ import {
   type DetachedVerificationReport,
   type PdfVerificationReport,
   type XmlVerificationReport,
+  type ValidationOptions,
 } from '../../index.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { loadVerifyPolicy } from '../verify-policy.js';
@@ -100,15 +101,15 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const allowSha1 = values['allow-sha1'] ?? policy.allowSha1 ?? false;
   const online = values.online ?? policy.online ?? false;
   const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
-  if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json');
+  // one policy for every format: the file's settings, --allow-sha1 over its allowSha1
+  const { trust: _anchors, online: _online, ...settings } = policy;
+  const options = { ...(trust && { trust }), ...(time && { time }), policy: { ...settings, allowSha1 } };
+  if (values.tsr) return verifyTsr(positionals, values.tsr, options, format === 'json');
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
   const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
-    // one policy for every format: the file's settings, --allow-sha1 over its allowSha1
-    const { trust: _anchors, online: _online, ...settings } = policy;
-    const options = { ...(trust && { trust }), ...(time && { time }), policy: { ...settings, allowSha1 } };
     // one read per file: a small one whole, a large one only its head (PDFs then go by path, data under a
     // detached signature as a stream); only an XML document is read whole at any size, as its DOM needs it
     const source = await readSource(dataFile, detachedSignature ? 0 : LARGE_FILE);
@@ -190,10 +191,10 @@ function render(r: Result): string {
   }
 }
 
-async function verifyTsr(files: string[], tsrPath: string, trust: (Uint8Array | 'vn')[] | undefined, json: boolean): Promise<number> {
+async function verifyTsr(files: string[], tsrPath: string, options: ValidationOptions, json: boolean): Promise<number> {
   if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
   const [data, tsr] = [await readInput(files[0]!), await readInput(tsrPath)];
-  const report = await verifyTimestamp(data, tsr, trust ? { trust } : {});
+  const report = await verifyTimestamp(data, tsr, options);
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`${files[0]}: time-stamp ${report.indication}${report.subIndication ? ` (${report.subIndication})` : ''}${report.genTime ? ` — ${report.genTime}${report.tsa ? ` by ${report.tsa}` : ''}` : ''}`);
