@@ -37,11 +37,10 @@ export { parseCertificate, type Certificate, type CertificateInfo, type NameInfo
 export { createSelfSignedCertificate, type SelfSignedOptions } from './pki/self-signed.js';
 
 // PDF
+export { signPdf, type SignPdfOptions, type PadesLevel } from './pades/sign-pades.js';
 export {
-  signPdf,
   preparePdfSigning,
   finishPdfSigning,
-  type SignPdfOptions,
   type PdfSignatureFields,
   type PdfSignatureSubFilter,
   type PreparePdfSigningOptions,

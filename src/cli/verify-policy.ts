@@ -15,6 +15,7 @@ import { UsageError } from './usage-error.js';
  * wholeDocument: true               # the last signature must cover the whole file
  * maxAgeDays: 365                   # signed no longer ago than this
  * online: false                     # fetch OCSP/CRL when the document lacks them
+ * weakKey: warn                     # also sha1, minEcBits: every ValidationPolicy setting, one name each
  * ```
  */
 export interface VerifyPolicy extends ValidationPolicy {

@@ -41,8 +41,10 @@ signed). A FILE.p7s given alone is checked against FILE. Offline: no network acc
   --tsr FILE.tsr           verify an RFC 3161 time-stamp response over FILE instead (any file type)
   --p7s FILE.p7s           verify a detached CAdES signature over FILE instead (any file type)
   --online                 fetch OCSP responses / CRLs the documents lack (default: offline)
-  --policy FILE            a JSON or YAML policy: trust, minLevel, allowSha1, minRsaBits, requiredSigner
-                           (taxCode, organization, commonName, citizenId), wholeDocument, maxAgeDays, online
+  --policy FILE            a JSON or YAML policy: trust, online and the library's ValidationPolicy (minLevel,
+                           allowSha1, sha1, minRsaBits, minEcBits, weakKey, requiredSigner (taxCode,
+                           organization, commonName, citizenId), wholeDocument, maxAgeDays), applied to PDF,
+                           XML and .p7s alike
   --format text|json|junit the output (default text); --json is --format json
   --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
 FILE may also be a folder or a glob ("issued/**/*.pdf"): every PDF, XML and .p7s file in it is verified.
