@@ -13,7 +13,7 @@ import {
   type XmlChainReport,
   type XmlTrust,
 } from './certificates.js';
-import { certificateFacts } from '../pki/certificate-facts.js';
+import type { PublicKeyFacts } from '../pki/certificate-facts.js';
 import { parseCertificate } from '../pki/certificate.js';
 // Until XML signature verification moves to xades/ (on top of xml/ and validation/, see design.md), it reaches
 // up into the validation core here: the same context, findings, algorithm policy and signer model as PDF.
@@ -456,9 +456,11 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
     if (!signer) fail(new Failure('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', 'the SignatureValue does not verify with any offered certificate'));
   }
   report.integrity = digestsOk && !!signer;
+  let signerKey: PublicKeyFacts | undefined;
   if (signer) {
     try {
       const cert = await parseCertificate(signer);
+      signerKey = cert.facts.key;
       report.certificate = xmlCertificateFacts(cert);
       report.signer = signerFactsOf(cert);
     } catch (e) {
@@ -486,12 +488,6 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
   const policy = ctx.validation.policy;
   const sha1 = s.algorithm?.hash === 'SHA-1' || s.references.some((r) => r.hash === 'SHA-1');
   report.algorithms = { sha1, accepted: !sha1 || policy.sha1 !== 'fail' };
-  let signerKey;
-  try {
-    signerKey = signer && certificateFacts(signer).key;
-  } catch {
-    // an undecodable certificate verified nothing; no key to weigh
-  }
   v.add(...checkAlgorithmPolicy({ hashes: [s.algorithm?.hash, ...s.references.map((r) => r.hash)], key: signerKey }, policy));
   if (sha1 && policy.sha1 === 'ignore') v.warn('hash-weak', 'SHA-1 accepted by policy (allowSha1)');
 

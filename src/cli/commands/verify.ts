@@ -3,6 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  createValidationContext,
   verifyDetached,
   verifyPdf,
   verifyPdfFile,
@@ -105,7 +106,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const intermediates = values.intermediate ? ((await certificateInputs(values.intermediate)).filter((c) => c !== 'vn') as Uint8Array[]) : undefined;
   // one policy for every format: the file's settings, --allow-sha1 over its allowSha1
   const { trust: _anchors, online: _online, ...settings } = policy;
-  const options = { ...(trust && { trust }), ...(time && { time }), policy: { ...settings, allowSha1 } };
+  // built once for the run: anchors and intermediates read once, one validation time for every file
+  const context = await createValidationContext({ ...(trust && { trust }), ...(time && { time }), ...(intermediates && { intermediates }), policy: { ...settings, allowSha1 }, online });
+  const options = { context };
   if (values.tsr) return verifyTsr(positionals, values.tsr, options, format === 'json');
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
   const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
@@ -119,13 +122,12 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     try {
       if (detachedSignature) {
         const p7s = await readInput(detachedSignature);
-        result = { file: dataFile, kind: 'cades', report: await verifyDetached(createReadStream(dataFile, { highWaterMark: 1 << 20 }), p7s, { ...options, ...(intermediates && { intermediates }) }) };
+        result = { file: dataFile, kind: 'cades', report: await verifyDetached(createReadStream(dataFile, { highWaterMark: 1 << 20 }), p7s, options) };
       } else if (looksLikeXml(source.head)) {
         const bytes = source.bytes ?? (await readInput(dataFile));
-        result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }) }) };
+        result = { file, kind: 'xml', report: await verifyXml(bytes, options) };
       } else {
-        const pdfOptions = { ...options, ...(intermediates && { intermediates }), online };
-        result = { file, kind: 'pdf', report: source.bytes ? await verifyPdf(source.bytes, pdfOptions) : await verifyPdfFile(file, pdfOptions) };
+        result = { file, kind: 'pdf', report: source.bytes ? await verifyPdf(source.bytes, options) : await verifyPdfFile(file, options) };
       }
     } catch (e) {
       if (!isKysoError(e)) throw e;
