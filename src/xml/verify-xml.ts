@@ -284,7 +284,7 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
     parsed = parseXml(xml, options.limits);
   } catch (e) {
     if (!isKysoError(e)) throw e;
-    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], errors: [e.message], errorCode: e.code };
+    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], errors: [e.message], errorCode: e.code, findings: formatFindings([e.message]) };
   }
   const root = parsed.doc.documentElement;
   const profile = pickProfile(options.profile ?? 'auto', root);
@@ -296,14 +296,14 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
   if (signatureEls.length === 0) report.errors.push('the document has no XMLDSig Signature');
   if (signatureEls.length > MAX_SIGNATURES) {
     report.errors.push(`more than ${MAX_SIGNATURES} signatures`);
-    return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT' };
+    return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT', findings: formatFindings(report.errors) };
   }
   const validation = await createValidationContext(options.allowSha1 ? { ...options, policy: { ...options.policy, allowSha1: true } } : options);
   const extra = [...(options.certificates ?? []).flatMap((c) => (typeof c === 'string' ? parsePem(c).map((b) => b.der) : [c])), ...validation.intermediates];
   const context: VerifyContext = { rule: rule ?? undefined, validation, extra };
   for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, context));
   const worst = worstOf(report.signatures);
-  report.findings = report.errors.map((message) => ({ code: 'format-invalid', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message }));
+  report.findings = formatFindings(report.errors);
   if (report.errors.length) {
     report.indication = 'TOTAL_FAILED';
     report.subIndication = 'FORMAT_FAILURE';
@@ -313,6 +313,11 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
   }
   if (!report.errors.length) applyXmlPolicy(report, validation);
   return report;
+}
+
+/** Document-level errors (unreadable, no signature, no profile match) as findings: each a format failure. */
+function formatFindings(errors: readonly string[]): Finding[] {
+  return errors.map((message) => ({ code: 'format-invalid', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message }));
 }
 
 /** The policy's document rules over the signatures of an XML document. */
