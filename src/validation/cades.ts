@@ -10,8 +10,8 @@ import { validateCertificatePath, type PathValidationResult } from '../pki/chain
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { parseTimestampToken, verifyTimestampToken, type TimestampSource } from '../tsa/index.js';
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
-import { checkRevocationEstablished, type TimestampReport } from './verify-pdf.js';
-import { createValidationContext, revocationCheckerOf, type ValidationContext, type ValidationOptions } from './context.js';
+import type { TimestampReport } from './verify-pdf.js';
+import { checkRevocationEstablished, createValidationContext, revocationCheckerIfAsked, type ValidationContext, type ValidationOptions } from './context.js';
 import { VerdictBuilder, verdictOf, type Finding } from './findings.js';
 import { checkSigner, signerFactsOf, type SignerFacts } from './signer-check.js';
 import { addPolicyFindings, documentPolicyFindings } from './document-policy.js';
@@ -206,7 +206,7 @@ async function verifyOneSigner(cms: ParsedSignedData, si: ParsedSignerInfo, dige
   }
   const intermediates = [...cms.certificates, ...context.intermediates];
   const embedded = { ocsps: cms.otherRevocation.map((o) => o.value), crls: cms.crls };
-  const revocation = context.revocation.mode === 'require' || context.revocation.online || embedded.ocsps.length + embedded.crls.length + context.revocation.data.ocsps.length + context.revocation.data.crls.length > 0 ? revocationCheckerOf(context, embedded) : undefined;
+  const revocation = revocationCheckerIfAsked(context, embedded);
   const path = (time: Date) => validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
   let chain = await path(context.time);
   if (chain.status === 'expired' && poe) {

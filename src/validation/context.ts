@@ -4,6 +4,8 @@ import { splitCertificates, type Certificate } from '../pki/certificate.js';
 import { checkRevocation, type RevocationCheck, type RevocationData } from '../pki/revocation.js';
 import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 import type { TrustStore } from '../pki/trust-store.js';
+import type { PathValidationResult } from '../pki/chain.js';
+import type { VerdictBuilder } from './findings.js';
 import { withDefaults, type ResolvedPolicy, type ValidationPolicy } from './policy.js';
 
 /**
@@ -94,4 +96,28 @@ export function revocationCheckerOf(
   if (r.mode === 'off') return undefined;
   const data: RevocationData = { ocsps: [...embedded.ocsps, ...r.data.ocsps], crls: [...embedded.crls, ...r.data.crls] };
   return (certificate, issuer) => checkRevocation(certificate, issuer, { embedded: data, online: r.online, ...(r.fetch && { fetch: r.fetch }) });
+}
+
+/**
+ * Like {@link revocationCheckerOf}, for formats whose documents rarely carry revocation data (XML, detached CMS):
+ * a checker only when there is something to check with — data embedded or given, online access — or the mode
+ * `require`s it; otherwise undefined, and the path is validated without revocation as before.
+ */
+export function revocationCheckerIfAsked(context: ValidationContext, embedded: RevocationData = { ocsps: [], crls: [] }): ReturnType<typeof revocationCheckerOf> {
+  const r = context.revocation;
+  const asked = r.mode === 'require' || r.online || embedded.ocsps.length + embedded.crls.length + r.data.ocsps.length + r.data.crls.length > 0;
+  return asked ? revocationCheckerOf(context, embedded) : undefined;
+}
+
+/**
+ * After a valid path: revocation status not established for some certificate is a warning, or under the
+ * `require` revocation mode INDETERMINATE / TRY_LATER (EN 319 102-1: the data may come later).
+ */
+export function checkRevocationEstablished(chain: PathValidationResult, context: ValidationContext, v: VerdictBuilder): void {
+  const open = chain.revocation?.filter((r) => r.status === 'unavailable' || r.status === 'unknown') ?? [];
+  if (context.revocation.mode === 'require' && (!chain.revocation || open.length)) {
+    v.doubt('revocation-required', 'TRY_LATER', `revocation status required by the validation and not established${open.length ? `: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}` : ''}`);
+  } else if (open.length) {
+    v.warn('revocation-unknown', `revocation status not established: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}`);
+  }
 }

@@ -15,7 +15,7 @@ import { PdfDict, PdfRef, PdfStream, PdfString, nameOf, numberOf, type PdfObject
 import { PdfReader, type PdfRevision } from '../pdf/reader.js';
 import { findHiddenSignatures, findSignatureFields, type HiddenSignature } from '../pdf/signature-scan.js';
 import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
-import { createValidationContext, revocationCheckerOf, type ValidationContext, type ValidationOptions } from './context.js';
+import { checkRevocationEstablished, createValidationContext, revocationCheckerOf, type ValidationContext, type ValidationOptions } from './context.js';
 import { VerdictBuilder, type Finding } from './findings.js';
 import { checkSigner, signerFactsOf, type SignerFacts } from './signer-check.js';
 import { applyDocumentPolicy } from './document-policy.js';
@@ -432,18 +432,6 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   else checkRevocationEstablished(chain, ctx.context, v);
 }
 
-/**
- * After a valid path: revocation status not established for some certificate is a warning, or under the
- * `require` revocation mode INDETERMINATE / TRY_LATER (EN 319 102-1: the data may come later).
- */
-export function checkRevocationEstablished(chain: PathValidationResult, context: ValidationContext, v: VerdictBuilder): void {
-  const open = chain.revocation?.filter((r) => r.status === 'unavailable' || r.status === 'unknown') ?? [];
-  if (context.revocation.mode === 'require' && (!chain.revocation || open.length)) {
-    v.doubt('revocation-required', 'TRY_LATER', `revocation status required by the validation and not established${open.length ? `: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}` : ''}`);
-  } else if (open.length) {
-    v.warn('revocation-unknown', `revocation status not established: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}`);
-  }
-}
 
 /** The certificates, OCSP responses and CRLs of the document's DSS (PAdES B-LT). */
 function readDss(reader: PdfReader): Ctx['dss'] {

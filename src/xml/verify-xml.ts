@@ -17,7 +17,7 @@ import type { PublicKeyFacts } from '../pki/certificate-facts.js';
 import { parseCertificate } from '../pki/certificate.js';
 // Until XML signature verification moves to xades/ (on top of xml/ and validation/, see design.md), it reaches
 // up into the validation core here: the same context, findings, algorithm policy and signer model as PDF.
-import { createValidationContext, type ValidationContext, type ValidationOptions } from '../validation/context.js';
+import { checkRevocationEstablished, createValidationContext, revocationCheckerIfAsked, type ValidationContext, type ValidationOptions } from '../validation/context.js';
 import { VerdictBuilder, type Finding, type FindingCode } from '../validation/findings.js';
 import { checkAlgorithmPolicy, signerFactsOf, type SignerFacts } from '../validation/signer-check.js';
 import { addPolicyFindings, documentPolicyFindings } from '../validation/document-policy.js';
@@ -498,11 +498,12 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
 
   // Trust.
   if (signer) {
-    const chain = await checkCertificateChain(signer, candidates, ctx.validation.trust, ctx.validation.time);
+    const revocation = revocationCheckerIfAsked(ctx.validation);
+    const { chain, path } = await checkCertificateChain(signer, candidates, ctx.validation.trust, ctx.validation.time, revocation);
     report.chain = chain;
     if (chain.status !== 'valid') {
       fail(new Failure('INDETERMINATE', chain.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND', chain.detail ?? 'the certificate chain was not validated'));
-    }
+    } else if (path) checkRevocationEstablished(path, ctx.validation, v);
   }
 }
 

@@ -156,6 +156,16 @@ describeWithTools(['openssl'], 'XML: the same algorithm policy and document rule
     expect(w.indication, w.signatures[0]!.errors.join('; ')).toBe('TOTAL_PASSED');
   });
 
+  it("revocationMode 'require' reaches XML and detached signatures too: without revocation data INDETERMINATE / TRY_LATER", async () => {
+    const xml = await einvoice(testSigner('rsa2048'));
+    expect((await verifyXml(xml, { trust, time })).indication).toBe('TOTAL_PASSED');
+    const r = await verifyXml(xml, { trust, time, revocationMode: 'require' });
+    expect(r).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(r.signatures[0]!.findings).toContainEqual(expect.objectContaining({ code: 'revocation-required' }));
+    const p7s = readFileSync(join(dir, 'two.p7s'));
+    expect(await verifyDetached(readFileSync(data), p7s, { trust, revocationMode: 'require' })).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+  });
+
   it('the CLI --policy file applies requiredSigner.organization to XML (it used to accept any signer)', async () => {
     const file = join(dir, 'invoice.xml');
     writeFileSync(file, await einvoice(testSigner('rsa2048')));
