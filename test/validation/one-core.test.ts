@@ -82,6 +82,13 @@ describeWithTools(['openssl'], 'detached CMS: the same signer check and policy a
     expect(cli.stdout).toContain('Signer #1: PASSED');
   });
 
+  it('an algorithm that cannot be checked (MD5) is INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE, never TOTAL_FAILED', async () => {
+    const p7s = opensslSign(join(dir, 'md5.p7s'), ['rsa2048'], ['-md', 'md5']);
+    const r = await verifyDetached(readFileSync(data), p7s, { trust: root() });
+    expect(r).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE' });
+    expect(r.findings).toContainEqual(expect.objectContaining({ code: 'algorithm-unsupported' }));
+  });
+
   it('requiredSigner over detached signatures: any of the signers', async () => {
     const p7s = readFileSync(join(dir, 'two.p7s'));
     expect((await verifyDetached(readFileSync(data), p7s, { trust: root(), policy: { requiredSigner: { taxCode: '0101234567' } } })).indication).toBe('TOTAL_PASSED');
@@ -130,6 +137,14 @@ describeWithTools(['openssl'], 'XML: the same algorithm policy and document rule
     expect(s.signer?.publicKey).toEqual({ type: 'RSA', bits: 1024 });
     expect((await verifyXml(xml, { trust, time: new Date(), policy: { minRsaBits: 1024 } })).indication).toBe('TOTAL_PASSED');
     expect((await verifyXml(xml, { trust, time: new Date(), policy: { weakKey: 'warn' } })).signatures[0]!.warnings).toContain("an RSA key of 1024 bits is below the policy's 2048");
+  });
+
+  it('an XML SignatureMethod kyso cannot check is INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE, never TOTAL_FAILED', async () => {
+    const xml = (await einvoice(testSigner('rsa2048'))).replace('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', 'http://www.w3.org/2001/04/xmldsig-more#rsa-md5');
+    expect(xml).toContain('rsa-md5');
+    const r = await verifyXml(xml, { trust, time });
+    expect(r).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE' });
+    expect(r.signatures[0]!.findings).toContainEqual(expect.objectContaining({ code: 'algorithm-unsupported' }));
   });
 
   it('requiredSigner is enforced for XML: organization, commonName, citizenId (CCCD)', async () => {
