@@ -37,11 +37,10 @@ export { parseCertificate, splitCertificates, type Certificate, type Certificate
 export { createSelfSignedCertificate, type SelfSignedOptions } from './pki/self-signed.js';
 
 // PDF
+export { signPdf, type SignPdfOptions, type PadesLevel } from './pades/sign-pades.js';
 export {
-  signPdf,
   preparePdfSigning,
   finishPdfSigning,
-  type SignPdfOptions,
   type PdfSignatureFields,
   type PdfSignatureSubFilter,
   type PreparePdfSigningOptions,
@@ -65,7 +64,9 @@ export { inspectPdf, type PdfInspection } from './validation/inspect-pdf.js';
 export { renderPdfReport } from './validation/render-text.js';
 export { renderReport, renderUnreadable, reportMessages, type RenderReportOptions, type VerificationReport } from './validation/render/render-report.js';
 export { localeFromEnvironment, type Catalogue, type Locale } from './validation/render/messages/index.js';
-export type { ValidationPolicy, ConstraintLevel } from './validation/policy.js';
+export type { ValidationPolicy, ConstraintLevel, RequiredSigner, BaselineLevel } from './validation/policy.js';
+export { createValidationContext, type ValidationContext, type ValidationOptions, type RevocationMode } from './validation/context.js';
+export { FINDING_CODES, type Finding, type FindingCode } from './validation/findings.js';
 export type { TrustInput } from './pki/trust-input.js';
 export type { ModificationReport, PdfChange, ChangeStatus, FieldLock } from './pdf/modification-analysis.js';
 export type { Indication, SubIndication } from './core/indication.js';
@@ -98,6 +99,7 @@ export {
   finishDetachedSigning,
   type SignDetachedOptions,
   type DetachedVerificationReport,
+  type DetachedSignerReport,
   type DetachedData,
   type DetachedSigningState,
 } from './validation/cades.js';

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import {
   HttpTimestampSource,
+  KysoError,
   parseCertificate,
   signDetached,
   signXml,
@@ -14,11 +15,8 @@ import {
 } from '../index.js';
 import { concatBytes, toHex } from '../core/bytes.js';
 import { digestData } from '../crypto/digest.js';
-import { KysoError } from '../core/errors.js';
 import { extendPdfFile, type PdfFileStep } from '../pdf/pdf-file.js';
-import { signPdfToUpdate } from '../pdf/sign-pdf.js';
-import { timestampPdfToUpdate } from '../pdf/timestamp-pdf.js';
-import { addLtvToUpdate } from '../validation/add-ltv.js';
+import { padesSteps } from '../pades/sign-pades.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { UsageError } from './usage-error.js';
 import { hashOption } from './hash-option.js';
@@ -188,7 +186,7 @@ export async function signOneFile(input: string, output: string, signer: Signer,
   const source = await readSource(input, s.profile ? Infinity : LARGE_FILE);
   const mode = modeOfHead(source.head, s);
   if (mode === 'pdf') {
-    const steps = await pdfSteps(signer, s, common, tsa);
+    const steps = await pdfSteps(signer, s, common);
     if (!source.bytes) {
       const sha256Before = await hashFileStream(input);
       await extendPdfFile(input, output, steps, { overwrite });
@@ -244,7 +242,7 @@ function checkCertificateValidNow(signer: Signer): Promise<void> {
  * data, then for B-LTA a document timestamp — each computed from the document as the one before left it, in
  * memory or (large files) by path.
  */
-async function pdfSteps(signer: Signer, s: SignSettings, common: { hash?: DigestAlgorithm; pss?: boolean; tsa?: HttpTimestampSource }, tsa: HttpTimestampSource | undefined): Promise<PdfFileStep[]> {
+async function pdfSteps(signer: Signer, s: SignSettings, common: { hash?: DigestAlgorithm; pss?: boolean; tsa?: HttpTimestampSource }): Promise<PdfFileStep[]> {
   const appearance = s.appearance && {
     ...s.appearance,
     ...(s.appearance.image && { image: await readInput(s.appearance.image) }),
@@ -262,25 +260,8 @@ async function pdfSteps(signer: Signer, s: SignSettings, common: { hash?: Digest
     fieldName: s.field,
     subFilter: s.legacySubfilter ? ('adbe.pkcs7.detached' as const) : ('ETSI.CAdES.detached' as const),
   };
-  const steps: PdfFileStep[] = [async (pdf) => (await signPdfToUpdate(pdf, options)).update];
-  if (s.level === 'B-LT' || s.level === 'B-LTA') steps.push((pdf) => ltvUpdate(pdf, signer, s));
-  if (s.level === 'B-LTA') steps.push(async (pdf) => (await timestampPdfToUpdate(pdf, { tsa: tsa! })).update);
-  return steps;
-}
-
-/**
- * B-LT: the DSS with the revocation data of the signature's certificates. One left without any fails the file:
- * the output would otherwise carry a lower level than was asked for, and say nothing of it.
- */
-async function ltvUpdate(pdf: Uint8Array, signer: Signer, s: SignSettings): Promise<Uint8Array> {
-  const crls = (await Promise.all(s.crls.map(readCrls))).flat();
-  const { update, revocation } = await addLtvToUpdate(pdf, { certificates: signer.chain, crls });
-  const missing = revocation.filter((r) => r.status === 'unavailable' && r.usedBy === 'signature');
-  if (missing.length) {
-    const why = missing.map((r) => `${r.subject}: ${r.problems.join('; ') || 'no OCSP or CRL found'}`).join('; ');
-    throw new KysoError('ERR_REVOCATION_UNAVAILABLE', `--level ${s.level} needs revocation data for the signer's certificates, and there is none for ${why}; give a CRL with --crl FILE or the issuer with --chain`);
-  }
-  return update;
+  const crls = s.level === 'B-LT' || s.level === 'B-LTA' ? (await Promise.all(s.crls.map(readCrls))).flat() : [];
+  return padesSteps({ ...options, level: s.level, ...(crls.length && { crls }) });
 }
 
 async function written(output: string, signed: Uint8Array | Uint8Array[], overwrite: boolean, mode: SignMode, sha256Before: string): Promise<SignedFile> {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { isVnTrustName, type PdfVerificationReport, type XmlVerificationReport } from '../index.js';
+import { isVnTrustName, type ConstraintLevel, type PdfVerificationReport, type ValidationPolicy, type XmlVerificationReport } from '../index.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -15,20 +15,19 @@ import { UsageError } from './usage-error.js';
  * wholeDocument: true               # the last signature must cover the whole file
  * maxAgeDays: 365                   # signed no longer ago than this
  * online: false                     # fetch OCSP/CRL when the document lacks them
+ * weakKey: warn                     # also sha1, minEcBits: every ValidationPolicy setting, one name each
  * ```
  */
-export interface VerifyPolicy {
+export interface VerifyPolicy extends ValidationPolicy {
+  /** Trust anchors: files, folders or `vn`. */
   trust?: string[];
-  minLevel?: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
-  allowSha1?: boolean;
-  minRsaBits?: number;
-  requiredSigner?: { taxCode?: string | string[]; organization?: string | string[]; commonName?: string | string[]; citizenId?: string | string[] };
-  wholeDocument?: boolean;
-  maxAgeDays?: number;
+  /** Fetch OCSP/CRL when the document lacks them. */
   online?: boolean;
 }
 
-const KEYS = ['trust', 'minLevel', 'allowSha1', 'minRsaBits', 'requiredSigner', 'wholeDocument', 'maxAgeDays', 'online'];
+/** Every key a policy file may have: the library's {@link ValidationPolicy} settings, plus trust and online. */
+const KEYS = ['trust', 'online', 'minLevel', 'allowSha1', 'sha1', 'minRsaBits', 'minEcBits', 'weakKey', 'requiredSigner', 'wholeDocument', 'maxAgeDays'];
+const CONSTRAINT_LEVELS = ['fail', 'warn', 'ignore'];
 const SIGNER_KEYS = ['taxCode', 'organization', 'commonName', 'citizenId'];
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
 
@@ -64,7 +63,13 @@ export async function loadVerifyPolicy(path: string): Promise<VerifyPolicy> {
       policy[k] = p[k] as boolean;
     }
   }
-  for (const k of ['minRsaBits', 'maxAgeDays'] as const) {
+  for (const k of ['sha1', 'weakKey'] as const) {
+    if (p[k] !== undefined) {
+      if (!CONSTRAINT_LEVELS.includes(p[k] as string)) bad(`"${k}" must be one of ${CONSTRAINT_LEVELS.join(', ')}`);
+      policy[k] = p[k] as ConstraintLevel;
+    }
+  }
+  for (const k of ['minRsaBits', 'minEcBits', 'maxAgeDays'] as const) {
     if (p[k] !== undefined) {
       if (typeof p[k] !== 'number' || !Number.isFinite(p[k]) || (p[k] as number) < 0) bad(`"${k}" must be a non-negative number`);
       policy[k] = p[k] as number;
@@ -81,45 +86,4 @@ export async function loadVerifyPolicy(path: string): Promise<VerifyPolicy> {
     policy.requiredSigner = r as VerifyPolicy['requiredSigner'];
   }
   return policy;
-}
-
-const anyOf = (want: string | string[] | undefined, have: string | undefined) => want === undefined || (have !== undefined && (Array.isArray(want) ? want : [want]).includes(have));
-
-/**
- * The document-level requirements of a policy, applied to a report: each unmet one is an error on the document
- * and makes it TOTAL_FAILED (SIG_CONSTRAINTS_FAILURE) — CI must not pass what the policy refuses.
- */
-export function applyPolicy(report: PdfVerificationReport | XmlVerificationReport, kind: 'pdf' | 'xml', policy: VerifyPolicy, now: Date): void {
-  const problems: string[] = [];
-  if (kind === 'pdf') {
-    const r = report as PdfVerificationReport;
-    const sigs = r.signatures.filter((s) => s.kind === 'signature');
-    if (policy.minLevel) {
-      const need = LEVELS.indexOf(policy.minLevel);
-      for (const s of sigs) if (LEVELS.indexOf(s.level ?? 'B-B') < need) problems.push(`signature "${s.fieldName}" is ${s.level ?? 'B-B'}, the policy requires ${policy.minLevel}`);
-    }
-    if (policy.requiredSigner && !sigs.some((s) => matches(policy, s.signer?.subject))) problems.push(`no signature by the required signer (${JSON.stringify(policy.requiredSigner)})`);
-    if (policy.wholeDocument && r.signatures.length && r.signatures.at(-1)!.modifications?.verdict !== 'whole-document') problems.push('the last signature does not cover the whole document');
-    if (policy.maxAgeDays !== undefined) {
-      for (const s of sigs) {
-        const t = s.timestamps.find((x) => x.valid)?.genTime ?? s.claimedSigningTime;
-        if (t && now.getTime() - new Date(t).getTime() > policy.maxAgeDays * 86_400_000) problems.push(`signature "${s.fieldName}" is older than ${policy.maxAgeDays} days`);
-      }
-    }
-  } else {
-    const r = report as XmlVerificationReport;
-    if (policy.requiredSigner && !r.signatures.some((s) => s.certificate && anyOf(policy.requiredSigner!.taxCode, s.certificate.mst) && anyOf(policy.requiredSigner!.citizenId, s.certificate.cccd))) {
-      problems.push(`no signature by the required signer (${JSON.stringify(policy.requiredSigner)})`);
-    }
-  }
-  if (problems.length) {
-    report.indication = 'TOTAL_FAILED';
-    report.subIndication = 'SIG_CONSTRAINTS_FAILURE';
-    report.errors.push(...problems.map((p) => `policy: ${p}`));
-  }
-}
-
-function matches(policy: VerifyPolicy, subject: { taxCode?: string; organization?: string; commonName?: string; citizenId?: string } | undefined): boolean {
-  const r = policy.requiredSigner!;
-  return subject !== undefined && anyOf(r.taxCode, subject.taxCode) && anyOf(r.organization, subject.organization) && anyOf(r.commonName, subject.commonName) && anyOf(r.citizenId, subject.citizenId);
 }

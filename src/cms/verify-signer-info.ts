@@ -2,7 +2,7 @@ import { digestLength, type SignatureAlgorithm } from '../core/algorithms.js';
 import { bytesEqual, toHex, type BinaryInput } from '../core/bytes.js';
 import { isKysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
-import { certificateFacts, type CertificateFacts } from '../pki/certificate-facts.js';
+import { certificateFacts, type CertificateFacts, type PublicKeyFacts } from '../pki/certificate-facts.js';
 import { inputBytes } from '../core/der.js';
 import { formatName } from '../pki/name.js';
 import type { EssCertId, ParsedSignedData, ParsedSignerInfo, SignerIdentifier } from './parse-signed-data.js';
@@ -26,6 +26,8 @@ export interface VerifySignerInfoOptions {
 export interface SignerInfoVerification {
   /** DER of the certificate the SignerInfo identifies, when found. */
   signerCertificate?: Uint8Array;
+  /** That certificate's public key (type and size), for the algorithm policy. */
+  signerKey?: PublicKeyFacts;
   /** Whether the message-digest attribute equals the content's digest; undefined when no content or digest was given. */
   messageDigestValid: boolean | undefined;
   /** Whether the signature value verifies with the signer certificate's key. */
@@ -93,7 +95,7 @@ export async function verifySignerInfo(
 
   const signingCertificateAttributeMatches = cert ? await checkSigningCertificate(signerInfo, cert, problems) : undefined;
   return {
-    ...(cert && { signerCertificate: cert.der }),
+    ...(cert && { signerCertificate: cert.der, signerKey: cert.key }),
     messageDigestValid,
     signatureValid,
     ...(algorithm && { algorithm }),

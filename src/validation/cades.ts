@@ -3,15 +3,18 @@ import { fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.j
 import { KysoError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Indication, SubIndication } from '../core/indication.js';
-import { digestData } from '../crypto/digest.js';
-import { assembleSignedData, buildSignedAttributes, parseSignedData, signDetachedDigest, verifySignerInfo } from '../cms/index.js';
+import { createHasher, digestData } from '../crypto/digest.js';
+import { assembleSignedData, buildSignedAttributes, parseSignedData, signDetachedDigest, type ParsedSignedData, type ParsedSignerInfo } from '../cms/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
-import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { parseTimestampToken, verifyTimestampToken, type TimestampSource } from '../tsa/index.js';
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
-import type { SignerFacts, TimestampReport } from './verify-pdf.js';
+import type { TimestampReport } from './verify-pdf.js';
+import { checkRevocationEstablished, createValidationContext, revocationCheckerIfAsked, type ValidationContext, type ValidationOptions } from './context.js';
+import { VerdictBuilder, verdictOf, type Finding } from './findings.js';
+import { checkSigner, signerFactsOf, type SignerFacts } from './signer-check.js';
+import { addPolicyFindings, documentPolicyFindings } from './document-policy.js';
 
 /** Data to sign or verify: bytes, or a stream of chunks (a large file is hashed without being held). */
 export type DetachedData = BinaryInput | AsyncIterable<Uint8Array>;
@@ -86,87 +89,150 @@ export function finishDetachedSigning(state: DetachedSigningState, signature: Bi
   });
 }
 
-/** Verification of a detached CAdES signature. */
-export interface DetachedVerificationReport {
+/** Verification of one SignerInfo of a detached CAdES signature. */
+export interface DetachedSignerReport {
   indication: Indication;
   subIndication?: SubIndication;
   digest: boolean | null;
   signatureValue: boolean;
   signingTime?: string;
+  /** The PAdES/CAdES baseline level: B-T with a valid signature time-stamp, else B-B. */
+  level?: 'B-B' | 'B-T';
   signer?: SignerFacts;
   chain?: PathValidationResult;
   timestamps: TimestampReport[];
   errors: string[];
   warnings: string[];
+  findings: Finding[];
 }
 
 /**
- * Verifies a detached CAdES/CMS signature over `data`: message digest, signature value, signing-certificate
- * attribute, signature timestamps, and the signer's path to the trust anchors (at a valid timestamp's time
- * when the certificate has since expired).
+ * Verification of a detached CAdES signature: every SignerInfo in `signers`, the file passing only if all do.
+ * The top-level fields but `indication`, `subIndication`, `errors`, `warnings` and `findings` are the first
+ * signer's (kept for readers of one-signer reports).
  */
-export async function verifyDetached(
-  data: DetachedData,
-  p7s: BinaryInput,
-  options: { trust?: TrustInput; time?: Date; clock?: Clock } = {},
-): Promise<DetachedVerificationReport> {
-  const report: DetachedVerificationReport = { indication: 'TOTAL_PASSED', digest: null, signatureValue: false, timestamps: [], errors: [], warnings: [] };
-  const fail = (indication: Indication, sub: SubIndication, message: string) => {
-    if (report.indication === 'TOTAL_PASSED' || (indication === 'TOTAL_FAILED' && report.indication !== 'TOTAL_FAILED')) {
-      report.indication = indication;
-      report.subIndication = sub;
-    }
-    report.errors.push(message);
-  };
-  let cms;
+export interface DetachedVerificationReport extends DetachedSignerReport {
+  /** Every SignerInfo, in the file's order. */
+  signers: DetachedSignerReport[];
+}
+
+/**
+ * Verifies a detached CAdES/CMS signature over `data`, every SignerInfo of it: message digest, signature
+ * value, content type, signing-certificate attribute and algorithm policy (one signer check, as for PDFs),
+ * signature timestamps, and each signer's path to the trust anchors (at a valid timestamp's time when the
+ * certificate has since expired). The verdict is the worst signer's.
+ *
+ * @example
+ * ```ts
+ * const r = await verifyDetached(createReadStream('hop-dong.pdf'), await readFile('hop-dong.pdf.p7s'), { trust: 'vn' });
+ * for (const s of r.signers) console.log(s.signer?.subject.commonName, s.indication);
+ * ```
+ */
+export async function verifyDetached(data: DetachedData, p7s: BinaryInput, options: ValidationOptions = {}): Promise<DetachedVerificationReport> {
+  const context = await createValidationContext(options);
+  let cms: ParsedSignedData;
   try {
     cms = parseSignedData(toBytes(p7s, 'signature'));
   } catch (e) {
-    fail('TOTAL_FAILED', 'FORMAT_FAILURE', (e as Error).message);
-    return report;
+    return wholeReport([], [formatFinding((e as Error).message)]);
   }
-  const si = cms.signerInfos[0];
-  if (!si?.digestAlgorithm) {
-    fail('TOTAL_FAILED', 'FORMAT_FAILURE', 'no SignerInfo with a known digest algorithm');
-    return report;
-  }
-  const v = await verifySignerInfo(cms, si, { contentDigest: await digestData(si.digestAlgorithm, data) });
-  report.digest = v.messageDigestValid ?? null;
-  report.signatureValue = v.signatureValid;
+  if (cms.signerInfos.length === 0) return wholeReport([], [formatFinding('the signature has no SignerInfo')]);
+  if (cms.signerInfos.length > MAX_SIGNERS) return wholeReport([], [formatFinding(`the signature has ${cms.signerInfos.length} SignerInfos; at most ${MAX_SIGNERS} are verified`)]);
+  const digests = await digestsOf(data, cms.signerInfos.map((si) => si.digestAlgorithm).filter((h): h is DigestAlgorithm => !!h));
+  const signers: DetachedSignerReport[] = [];
+  for (const si of cms.signerInfos) signers.push(await verifyOneSigner(cms, si, digests, context));
+  const report = wholeReport(signers, []);
+  addPolicyFindings(
+    report,
+    documentPolicyFindings(
+      context.policy,
+      context.time,
+      signers.map((s, i) => ({ label: `#${i + 1}`, signer: s.signer, level: s.level, signedAt: s.timestamps.find((t) => t.valid)?.genTime ?? s.signingTime })),
+      true,
+    ),
+  );
+  return report;
+}
+
+/** Most SignerInfos verified in one detached signature. */
+const MAX_SIGNERS = 64;
+
+function formatFinding(message: string): Finding {
+  return { code: 'format-invalid', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message };
+}
+
+/** The file's report: the first signer's facts, every signer's findings (numbered when there are several). */
+function wholeReport(signers: DetachedSignerReport[], own: Finding[]): DetachedVerificationReport {
+  const numbered = signers.length > 1;
+  const findings = [...own, ...signers.flatMap((s, i) => s.findings.map((f) => (numbered ? { ...f, message: `signer ${i + 1}: ${f.message}` } : f)))];
+  const first = signers[0] ?? { digest: null, signatureValue: false, timestamps: [] };
+  return { ...first, ...verdictOf(findings), signers };
+}
+
+async function verifyOneSigner(cms: ParsedSignedData, si: ParsedSignerInfo, digests: Map<DigestAlgorithm, Uint8Array>, context: ValidationContext): Promise<DetachedSignerReport> {
+  const v = new VerdictBuilder();
+  const report: DetachedSignerReport = { indication: 'TOTAL_PASSED', digest: null, signatureValue: false, timestamps: [], errors: [], warnings: [], findings: [] };
+  const done = () => Object.assign(report, v.verdict());
   if (si.signingTime) report.signingTime = si.signingTime.toISOString();
-  if (v.messageDigestValid === false) fail('TOTAL_FAILED', 'HASH_FAILURE', 'the data does not match the signature');
-  if (!v.signatureValid) fail('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', v.problems.map((p) => p.message).join('; ') || 'the signature value does not verify');
-  if (v.signingCertificateAttributeMatches === false) fail('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', 'the signing-certificate attribute names another certificate');
+  const contentDigest = si.digestAlgorithm && digests.get(si.digestAlgorithm);
+  if (!contentDigest) {
+    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `unsupported digest algorithm ${si.digestAlgorithmOid}`);
+    return done();
+  }
+  const { verification, findings } = await checkSigner(cms, si, { contentDigest, extraCertificates: context.intermediates, policy: context.policy });
+  v.add(...findings.map((f) => (f.code === 'digest-mismatch' ? { ...f, message: 'the data does not match the signature' } : f)));
+  report.digest = verification.messageDigestValid ?? null;
+  report.signatureValue = verification.signatureValid;
   let poe: Date | undefined;
   for (const der of si.signatureTimeStampTokens) {
     try {
       const token = parseTimestampToken(der);
-      const t = await verifyTimestampToken(token, { data: si.signature });
+      const t = await verifyTimestampToken(token, { data: si.signature, extraCertificates: context.intermediates });
       report.timestamps.push({ kind: 'signature-timestamp', genTime: token.genTime.toISOString(), ...(token.tsaName && { tsa: token.tsaName }), valid: t.valid, problems: t.problems.map((p) => p.message) });
       if (t.valid && (!poe || token.genTime < poe)) poe = token.genTime;
     } catch (e) {
       report.timestamps.push({ kind: 'signature-timestamp', valid: false, problems: [(e as Error).message] });
     }
   }
-  if (!v.signerCertificate) {
-    fail('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', 'the signer certificate is not in the signature');
-    return report;
-  }
-  const cert = await parseCertificate(v.signerCertificate);
-  report.signer = { subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber, notBefore: cert.notBefore, notAfter: cert.notAfter, publicKey: cert.publicKey, fingerprintSha256: cert.fingerprintSha256, ...(cert.keyUsage && { keyUsage: cert.keyUsage }) };
-  const trust = await resolveTrust(options.trust);
+  for (const t of report.timestamps) if (!t.valid) v.warn('timestamp-invalid', `a signature timestamp does not verify: ${t.problems.join('; ')}`);
+  report.level = poe ? 'B-T' : 'B-B';
+  if (!verification.signerCertificate) return done();
+  const cert = await parseCertificate(verification.signerCertificate);
+  report.signer = signerFactsOf(cert);
+  const trust = context.trust;
   if (!trust) {
-    fail('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
-    return report;
+    v.doubt('no-trust-anchors', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
+    return done();
   }
-  const time = options.time ?? (options.clock ?? systemClock)();
-  let chain = await validateCertificatePath({ certificate: cert.der, intermediates: cms.certificates, trust, time });
+  const intermediates = [...cms.certificates, ...context.intermediates];
+  const embedded = { ocsps: cms.otherRevocation.map((o) => o.value), crls: cms.crls };
+  const revocation = revocationCheckerIfAsked(context, embedded);
+  const path = (time: Date) => validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
+  let chain = await path(context.time);
   if (chain.status === 'expired' && poe) {
-    const atPoe = await validateCertificatePath({ certificate: cert.der, intermediates: cms.certificates, trust, time: poe });
-    if (atPoe.status === 'valid') chain = atPoe;
+    const atPoe = await path(poe);
+    if (atPoe.status === 'valid') {
+      v.warn('expired-poe', `the certificate has expired; a signature timestamp proves the signature existed at ${poe.toISOString()}, while it was valid`);
+      chain = atPoe;
+    }
   }
   report.chain = chain;
-  report.warnings.push(...(chain.notes ?? []));
-  if (chain.status !== 'valid') fail('INDETERMINATE', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; '));
-  return report;
+  for (const note of chain.notes ?? []) v.warn('algorithm-accepted-by-date', note);
+  if (chain.status !== 'valid') v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; '));
+  else checkRevocationEstablished(chain, context, v);
+  return done();
+}
+
+/** The data's digest under each algorithm the signers use, the data read once (a stream is not held). */
+async function digestsOf(data: DetachedData, algorithms: DigestAlgorithm[]): Promise<Map<DigestAlgorithm, Uint8Array>> {
+  const unique = [...new Set(algorithms)];
+  const out = new Map<DigestAlgorithm, Uint8Array>();
+  if (unique.length === 1) out.set(unique[0]!, await digestData(unique[0]!, data));
+  else if (unique.length > 1) {
+    const hashers = unique.map((h) => [h, createHasher(h)] as const);
+    const chunks = typeof data === 'object' && data !== null && Symbol.asyncIterator in data ? (data as AsyncIterable<Uint8Array>) : [toBytes(data as BinaryInput, 'data')];
+    for await (const chunk of chunks) for (const [, hasher] of hashers) hasher.update(chunk);
+    for (const [h, hasher] of hashers) out.set(h, await hasher.digest());
+  }
+  return out;
 }

@@ -1,16 +1,13 @@
 import { digestFromOid, signatureFromOid, type DigestAlgorithm } from '../core/algorithms.js';
 import { bytesEqual, concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
 import { readTlv } from '../core/der.js';
-import { systemClock, type Clock } from '../core/clock.js';
 import { isKysoError } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
-import { parseSignedData, verifySignerInfo, type ParsedSignedData } from '../cms/index.js';
+import { parseSignedData, type ParsedSignedData } from '../cms/index.js';
+import { parseCertificate } from '../pki/certificate.js';
 import { digest, digestAvailable } from '../crypto/digest.js';
-import { parseCertificate, splitCertificates, type Certificate, type CertificateInfo } from '../pki/certificate.js';
-import { checkRevocation } from '../pki/revocation.js';
 import { decodeStream } from '../pdf/filters.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
-import type { TrustStore } from '../pki/trust-store.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
 import { checkByteRange, revisionEndingAt, signedRangeEnd } from '../pdf/byte-range.js';
 import { digestRanges, ensureRange } from '../pdf/lazy-bytes.js';
@@ -19,31 +16,16 @@ import { PdfDict, PdfRef, PdfStream, PdfString, nameOf, numberOf, type PdfObject
 import { PdfReader, type PdfRevision } from '../pdf/reader.js';
 import { findHiddenSignatures, findSignatureFields, type HiddenSignature } from '../pdf/signature-scan.js';
 import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
-import { withDefaults, type ConstraintLevel, type ResolvedPolicy, type ValidationPolicy } from './policy.js';
-import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
-import { withIssuerFetching } from '../pki/issuer-fetch.js';
+import { checkRevocationEstablished, createValidationContext, revocationCheckerOf, type ValidationContext, type ValidationOptions } from './context.js';
+import { VerdictBuilder, type Finding } from './findings.js';
+import { checkSigner, signerFactsOf, type SignerFacts } from './signer-check.js';
+import { applyDocumentPolicy } from './document-policy.js';
 
-/** Options of {@link verifyPdf}. */
-export interface VerifyPdfOptions {
-  /** Trust anchors. Without them no signature is TOTAL_PASSED (INDETERMINATE, NO_CERTIFICATE_CHAIN_FOUND). */
-  trust?: TrustInput;
-  /** Further intermediate certificates to build paths with. */
-  intermediates?: readonly (BinaryInput | string)[];
-  /** Validation time. Default: now, from `clock`. */
-  time?: Date;
-  /** Default: the system clock. */
-  clock?: Clock;
-  /** Algorithm policy. */
-  policy?: ValidationPolicy;
-  /**
-   * Ask OCSP responders and CRL distribution points named in the certificates when the document does not
-   * carry the revocation data, and fetch missing intermediates from their caIssuers URLs
-   * ({@link withIssuerFetching}). Default: false — verification is offline.
-   */
-  online?: boolean;
-  /** fetch for online checks. Default: globalThis.fetch. */
-  fetch?: typeof globalThis.fetch;
-}
+/**
+ * Options of {@link verifyPdf}: the settings of every verifier (trust, intermediates, time, clock, policy,
+ * revocation data, mode and fetchers; see {@link ValidationOptions}). Network access: none unless `online`.
+ */
+export type VerifyPdfOptions = ValidationOptions;
 
 /** A timestamp found with a signature, checked. */
 export interface TimestampReport {
@@ -54,8 +36,8 @@ export interface TimestampReport {
   problems: string[];
 }
 
-/** The signer's certificate as the report shows it. */
-export type SignerFacts = Pick<CertificateInfo, 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'keyUsage' | 'publicKey' | 'fingerprintSha256'>;
+/** The signer's certificate as the report shows it (the same model for PDF, XML and detached signatures). */
+export type { SignerFacts } from './signer-check.js';
 
 /** Verification of one signature (or document timestamp) of a PDF. */
 export interface PdfSignatureReport {
@@ -113,6 +95,8 @@ export interface PdfSignatureReport {
   /** Why not TOTAL_PASSED, most important first. */
   errors: string[];
   warnings: string[];
+  /** Everything found, as data: the errors and warnings above with their stable codes. */
+  findings: Finding[];
 }
 
 /**
@@ -139,6 +123,8 @@ export interface PdfVerificationReport {
   /** Problems of the document as a whole. */
   errors: string[];
   warnings: string[];
+  /** The document's own findings (its errors and warnings with their stable codes). */
+  findings: Finding[];
 }
 
 /**
@@ -157,10 +143,7 @@ export interface PdfVerificationReport {
 export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}): Promise<PdfVerificationReport> {
   const bytes = toBytes(pdf, 'pdf');
   const reader = PdfReader.open(bytes);
-  const time = options.time ?? (options.clock ?? systemClock)();
-  const resolved = await resolveTrust(options.trust);
-  const trust = resolved && options.online && !resolved.issuerSource ? withIssuerFetching(resolved, { ...(options.fetch && { fetch: options.fetch }) }) : resolved;
-  const policy = withDefaults(options.policy);
+  const context = await createValidationContext(options);
   const revisions = reader.revisions();
   const { signed, empty } = findSignatureFields(reader);
   const docMdp = certificationLevel(reader);
@@ -175,14 +158,9 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     bytes,
     reader,
     revisions,
-    time,
-    ...(trust && { trust }),
-    policy,
-    intermediates: (options.intermediates ?? []).flatMap((i) => splitCertificates(i)),
+    context,
     ...(docMdp && { docMdp }),
     dss: readDss(reader),
-    online: options.online ?? false,
-    ...(options.fetch && { fetch: options.fetch }),
     locks: candidates.filter((c) => !c.hidden).flatMap((c) => fieldLocksOf(reader, c).map((lock) => ({ coveredEnd: coveredEnd(c.signature), lock }))),
   };
 
@@ -195,36 +173,27 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   hiddenReports.forEach((r, i) => (r.index = i + 1));
   assignLevels(reports, ctx);
 
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  if (reader.repaired) warnings.push('the cross-reference data is broken; the document was read by scanning its objects');
+  const v = new VerdictBuilder();
+  if (reader.repaired) v.warn('document-repaired', 'the cross-reference data is broken; the document was read by scanning its objects');
   const orphans = hiddenReports.filter((r) => r.hidden === 'not-in-form');
   const superseded = hiddenReports.length - orphans.length;
-  if (superseded) warnings.push(`${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`);
-  let indication: Indication = 'TOTAL_PASSED';
-  let subIndication: SubIndication | undefined;
+  if (superseded) v.warn('hidden-signatures', `${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`);
   if (orphans.length) {
     // A signature that no field of the form holds any more was cut off the document: a merged or re-saved copy
     // (its ranges no longer fit the file) or an update that dropped its field. Either way the document is not
     // what was signed, and saying "no signature" would hide that it was.
-    indication = 'TOTAL_FAILED';
-    subIndication = orphans.find((r) => r.indication === 'TOTAL_FAILED')?.subIndication ?? 'FORMAT_FAILURE';
     const dropped = orphans.filter((r) => r.integrity.byteRange && r.integrity.digest === true).length;
     const why = [
       orphans.length - dropped && `${orphans.length - dropped} whose signed byte ranges no longer fit the file (a merged or re-saved copy)`,
       dropped && `${dropped} whose field a later update removed from the form`,
     ].filter(Boolean);
-    errors.push(`${noLongerCover(orphans.length)}: ${why.join('; ')}`);
-  } else if (reports.length === 0) {
-    indication = 'INDETERMINATE';
-    subIndication = 'SIGNED_DATA_NOT_FOUND';
-    errors.push('the document has no signature');
-  }
-  if (all.length > MAX_SIGNATURES) {
-    indication = 'INDETERMINATE';
-    subIndication = 'FORMAT_FAILURE';
-    errors.push(`the document holds ${all.length} signatures; only the first ${MAX_SIGNATURES} were verified`);
-  }
+    const sub = orphans.find((r) => r.indication === 'TOTAL_FAILED')?.subIndication ?? 'FORMAT_FAILURE';
+    v.fail('signatures-outside-form', sub, `${noLongerCover(orphans.length)}: ${why.join('; ')}`);
+  } else if (reports.length === 0) v.doubt('no-signature', 'SIGNED_DATA_NOT_FOUND', 'the document has no signature');
+  if (all.length > MAX_SIGNATURES) v.doubt('too-many-signatures', 'FORMAT_FAILURE', `the document holds ${all.length} signatures; only the first ${MAX_SIGNATURES} were verified`);
+  const own = v.verdict();
+  let indication: Indication = own.indication;
+  let subIndication: SubIndication | undefined = own.subIndication;
   for (const r of reports) {
     const worse = worstIndication(indication, r.indication);
     if (worse !== indication) {
@@ -232,18 +201,21 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
       subIndication = r.subIndication;
     }
   }
-  return {
+  const report: PdfVerificationReport = {
     schemaVersion: 1,
     indication,
     ...(subIndication && { subIndication }),
-    validationTime: time.toISOString(),
+    validationTime: context.time.toISOString(),
     revisions: revisions.length,
     signatures: reports,
     hiddenSignatures: hiddenReports,
     emptySignatureFields: empty.map((e) => e.fieldName),
-    errors,
-    warnings,
+    errors: own.errors,
+    warnings: own.warnings,
+    findings: own.findings,
   };
+  applyDocumentPolicy(report, context);
+  return report;
 }
 
 /** `2 signatures no longer cover the document`: the head of the report when signatures were cut off the form. */
@@ -258,15 +230,10 @@ interface Ctx {
   bytes: Uint8Array;
   reader: PdfReader;
   revisions: PdfRevision[];
-  time: Date;
-  trust?: TrustStore;
-  policy: ResolvedPolicy;
-  intermediates: Uint8Array[];
+  context: ValidationContext;
   docMdp?: { level: 1 | 2 | 3; signature: PdfDict };
   /** Validation data the document carries in its DSS. */
   dss: { certificates: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] };
-  online: boolean;
-  fetch?: typeof globalThis.fetch;
   /** Every FieldMDP lock of the form's signatures, with where the locking signature's coverage ends. */
   locks: { coveredEnd: number; lock: FieldLock }[];
 }
@@ -308,58 +275,52 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
     indication: 'TOTAL_PASSED',
     errors: [],
     warnings: [],
+    findings: [],
   };
   if (ctx.docMdp?.signature === sig) report.certification = { permissions: ctx.docMdp.level };
   const locks = fieldLocksOf(ctx.reader, found);
   if (locks.length) report.fieldLocks = locks;
   const role = nameOf(ctx.reader.resolveDict(ctx.reader.resolveDict(sig.get('Prop_Build'))?.get('Kyso'))?.get('Role'));
   if (role) report.role = role;
-  const fail = (sub: SubIndication, message: string) => {
-    if (report.indication !== 'TOTAL_FAILED') {
-      report.indication = 'TOTAL_FAILED';
-      report.subIndication = sub;
-    }
-    report.errors.push(message);
-  };
-  const doubt = (sub: SubIndication, message: string) => {
-    if (report.indication === 'TOTAL_PASSED') {
-      report.indication = 'INDETERMINATE';
-      report.subIndication = sub;
-    }
-    report.errors.push(message);
-  };
+  const v = new VerdictBuilder();
+  await checkOne(ctx, found, report, kind, subFilter, v);
+  Object.assign(report, v.verdict());
+  return report;
+}
 
+async function checkOne(ctx: Ctx, found: Candidate, report: PdfSignatureReport, kind: PdfSignatureReport['kind'], subFilter: string | undefined, v: VerdictBuilder): Promise<void> {
+  const sig = found.signature;
   // 1. ByteRange and /Contents
   const br = checkByteRange(ctx.bytes, sig, found.signatureRef?.num);
   if (br.byteRange) report.byteRange = br.byteRange;
   report.integrity.byteRange = br.ok;
-  for (const p of br.problems) fail('FORMAT_FAILURE', p);
+  for (const p of br.problems) v.fail('byte-range-invalid', 'FORMAT_FAILURE', p);
   if (br.coveredEnd !== undefined) {
     const rev = revisionEndingAt(ctx.bytes, ctx.revisions, br.coveredEnd);
     if (rev >= 0) report.revision = rev;
     else if (br.ok) {
       report.integrity.byteRange = false;
-      fail('FORMAT_FAILURE', `the signed range ends at byte ${br.coveredEnd}, which is not the end of a revision`);
+      v.fail('byte-range-invalid', 'FORMAT_FAILURE', `the signed range ends at byte ${br.coveredEnd}, which is not the end of a revision`);
     }
   }
-  if (!br.ok || !br.contents || !br.byteRange) return report;
+  if (!br.ok || !br.contents || !br.byteRange) return;
 
   // 2. CMS: digest, signature value, attributes
   let cms: ParsedSignedData;
   if (br.contents.every((b) => b === 0)) {
-    fail('FORMAT_FAILURE', 'the signature was never filled in: /Contents is still the all-zero placeholder');
-    return report;
+    v.fail('format-invalid', 'FORMAT_FAILURE', 'the signature was never filled in: /Contents is still the all-zero placeholder');
+    return;
   }
   try {
-    cms = parseSignedData(withoutPadding(br.contents, report));
+    cms = parseSignedData(withoutPadding(br.contents, v));
   } catch (e) {
-    fail('FORMAT_FAILURE', `/Contents is not a readable CMS signature: ${isKysoError(e) ? e.message : String(e)}`);
-    return report;
+    v.fail('format-invalid', 'FORMAT_FAILURE', `/Contents is not a readable CMS signature: ${isKysoError(e) ? e.message : String(e)}`);
+    return;
   }
   const ranges: [number, number][] = [[br.byteRange[0]!, br.byteRange[1]!], [br.byteRange[2]!, br.byteRange[3]!]];
   report.integrity.format = true;
-  if (kind === 'document-timestamp') await checkDocumentTimestamp(ctx, report, br.contents, ranges, fail);
-  else await checkSignature(ctx, report, cms, ranges, subFilter, fail, doubt);
+  if (kind === 'document-timestamp') await checkDocumentTimestamp(ctx, report, br.contents, ranges, v);
+  else await checkSignature(ctx, report, cms, ranges, subFilter, v);
 
   // 3. Changes after it
   if (br.coveredEnd !== undefined) {
@@ -368,109 +329,90 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
     report.modifications = analyseModifications(ctx.bytes, ctx.reader, br.coveredEnd, ctx.revisions, { ...(docMdp && { docMdp }), ...(fieldLocks.length && { fieldLocks }) });
     if (report.modifications.verdict === 'not-permitted-changes') {
       // ETSI EN 319 102-1 format checking (as EU DSS does for DocMDP/FieldMDP and undefined changes)
-      fail('FORMAT_FAILURE', 'the document was changed after this signature in a way that is not permitted');
+      v.fail('changes-not-permitted', 'FORMAT_FAILURE', 'the document was changed after this signature in a way that is not permitted');
     } else if (report.modifications.verdict === 'changes-reported') {
-      report.warnings.push('the document was changed after this signature (annotations, form data or metadata); the changes are listed');
+      v.warn('changes-reported', 'the document was changed after this signature (annotations, form data or metadata); the changes are listed');
     }
   }
-  return report;
 }
 
 /** The CMS without what follows it in /Contents (zero padding, or garbage some writers leave, which is reported). */
-function withoutPadding(contents: Uint8Array, report: PdfSignatureReport): Uint8Array {
+function withoutPadding(contents: Uint8Array, v: VerdictBuilder): Uint8Array {
   try {
     const end = readTlv(contents, 0).end;
-    if (contents.subarray(end).some((b) => b !== 0)) report.warnings.push('/Contents holds bytes after the CMS signature');
+    if (contents.subarray(end).some((b) => b !== 0)) v.warn('contents-trailing-bytes', '/Contents holds bytes after the CMS signature');
     return contents.subarray(0, end);
   } catch {
     return contents;
   }
 }
 
-type Fail = (sub: SubIndication, message: string) => void;
-
-async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedSignedData, ranges: [number, number][], subFilter: string | undefined, fail: Fail, doubt: Fail): Promise<void> {
+async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedSignedData, ranges: [number, number][], subFilter: string | undefined, v: VerdictBuilder): Promise<void> {
   const si = cms.signerInfos[0];
   if (!si || cms.signerInfos.length !== 1) {
     report.integrity.format = false;
-    fail('FORMAT_FAILURE', `the CMS holds ${cms.signerInfos.length} SignerInfos; a PDF signature has exactly one`);
+    v.fail('signer-count', 'FORMAT_FAILURE', `the CMS holds ${cms.signerInfos.length} SignerInfos; a PDF signature has exactly one`);
     if (!si) return;
   }
   const hash: DigestAlgorithm | undefined = si.digestAlgorithm;
   report.digestAlgorithm = hash ?? si.digestAlgorithmOid;
   if (si.signatureAlgorithm) report.signatureAlgorithm = `${si.signatureAlgorithm.scheme} with ${si.signatureAlgorithm.hash}`;
-  if (!hash || signatureFromOid(si.digestAlgorithmOid)) {
+  if (signatureFromOid(si.digestAlgorithmOid)) {
     report.integrity.format = false;
-    fail('FORMAT_FAILURE', `unsupported or invalid digest algorithm ${si.digestAlgorithmOid}`);
+    v.fail('format-invalid', 'FORMAT_FAILURE', `invalid digest algorithm ${si.digestAlgorithmOid} (a signature algorithm)`);
+    return;
+  }
+  if (!hash) {
+    // not checkable is not wrong: EN 319 102-1 says INDETERMINATE for an algorithm outside the constraints
+    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `unsupported digest algorithm ${si.digestAlgorithmOid}`);
     return;
   }
   if (!digestAvailable(hash)) {
-    doubt('CRYPTO_CONSTRAINTS_FAILURE', `${hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`);
+    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `${hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`);
     return;
   }
   const documentDigest = await digestRanges(ctx.bytes, hash, ranges);
-  let verification;
+  let checked;
   let sha1Matches = false;
   if (subFilter === 'adbe.pkcs7.sha1') {
     // The signed content is the SHA-1 digest of the signed bytes.
     const sha1 = await digestRanges(ctx.bytes, 'SHA-1', ranges);
     sha1Matches = cms.eContent !== undefined && bytesEqual(cms.eContent, sha1);
-    if (!sha1Matches) fail('HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
-    verification = await verifySignerInfo(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.intermediates });
+    if (!sha1Matches) v.fail('digest-mismatch', 'HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
+    checked = await checkSigner(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.context.intermediates, policy: ctx.context.policy });
   } else {
     // Some writers (DSS's enveloping mode) also embed the signed bytes as eContent: harmless when it is those
     // very bytes, a second document hiding in the signature otherwise.
     if (cms.eContent !== undefined && (cms.eContent.length !== ranges[0]![1] + ranges[1]![1] || !bytesEqual(await digest(hash, cms.eContent), documentDigest))) {
       report.integrity.format = false;
-      fail('FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
-    } else if (cms.eContent !== undefined) report.warnings.push('the CMS also carries the signed bytes as encapsulated content (a copy of the signed range)');
-    if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') report.warnings.push(`unusual SubFilter ${subFilter ?? '(none)'}`);
+      v.fail('format-invalid', 'FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
+    } else if (cms.eContent !== undefined) v.warn('note', 'the CMS also carries the signed bytes as encapsulated content (a copy of the signed range)');
+    if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') v.warn('subfilter-unusual', `unusual SubFilter ${subFilter ?? '(none)'}`);
     // Without signed attributes the signature is over the signed bytes themselves: only then are they joined.
     const content = si.signedAttributes ? {} : { content: concatBytes(ranges.map(([o, l]) => (ensureRange(ctx.bytes, o, l), ctx.bytes.subarray(o, o + l)))) };
-    verification = await verifySignerInfo(cms, si, { contentDigest: documentDigest, ...content, extraCertificates: ctx.intermediates });
+    checked = await checkSigner(cms, si, { contentDigest: documentDigest, ...content, extraCertificates: ctx.context.intermediates, policy: ctx.context.policy });
   }
+  const verification = checked.verification;
   // Without signed attributes there is no message-digest attribute: the signature over the bytes vouches for them.
   report.integrity.digest = verification.messageDigestValid ?? (si.signedAttributes ? null : verification.signatureValid);
   if (subFilter === 'adbe.pkcs7.sha1') report.integrity.digest = report.integrity.digest !== false && sha1Matches;
-  report.integrity.signatureValue = verification.signatureValid;
+  // without the signer's key nothing was checked: the value is neither valid nor invalid
+  report.integrity.signatureValue = checked.findings.some((f) => f.code === 'signer-certificate-not-found') ? null : verification.signatureValid;
   report.integrity.signingCertificate = verification.signingCertificateAttributeMatches === undefined ? 'absent' : verification.signingCertificateAttributeMatches ? 'match' : 'mismatch';
-  const problemCodes = new Set(verification.problems.map((p) => p.code));
-  if (verification.messageDigestValid === false) fail('HASH_FAILURE', 'the signed bytes do not match the message digest: the document was altered');
-  if (!verification.signatureValid) {
-    if (problemCodes.has('unsupported-algorithm')) doubt('CRYPTO_CONSTRAINTS_FAILURE', verification.problems.find((p) => p.code === 'unsupported-algorithm')!.message);
-    else if (problemCodes.has('signer-certificate-not-found')) {
-      // without the key nothing was checked: the value is neither valid nor invalid
-      report.integrity.signatureValue = null;
-      doubt('NO_SIGNING_CERTIFICATE_FOUND', 'signature could not be checked: no signer certificate (the CMS carries none that matches its SignerInfo)');
-    }
-    else fail('SIG_CRYPTO_FAILURE', `the signature value does not verify${verification.problems.length ? `: ${verification.problems.map((p) => p.message).join('; ')}` : ''}`);
-  }
-  if (verification.signingCertificateAttributeMatches === false) fail('SIG_CONSTRAINTS_FAILURE', 'the signing-certificate attribute names another certificate');
-  if (subFilter === 'ETSI.CAdES.detached' && verification.signingCertificateAttributeMatches === undefined) report.warnings.push('PAdES requires the signing-certificate-v2 attribute; it is absent');
-  for (const p of verification.problems) if (p.code === 'nonstandard-algorithm-identifier' || p.code === 'duplicate-attribute') report.warnings.push(p.message);
+  v.add(...checked.findings);
+  if (subFilter === 'ETSI.CAdES.detached' && verification.signingCertificateAttributeMatches === undefined) v.warn('signing-certificate-absent', 'PAdES requires the signing-certificate-v2 attribute; it is absent');
   if (!verification.signerCertificate) return;
 
   const cert = await parseCertificate(verification.signerCertificate);
-  report.signer = {
-    subject: cert.subject,
-    issuer: cert.issuer,
-    serialNumber: cert.serialNumber,
-    notBefore: cert.notBefore,
-    notAfter: cert.notAfter,
-    ...(cert.keyUsage && { keyUsage: cert.keyUsage }),
-    publicKey: cert.publicKey,
-    fingerprintSha256: cert.fingerprintSha256,
-  };
-  if (hash === 'SHA-1' || si.signatureAlgorithm?.hash === 'SHA-1') constrain(report, ctx.policy.sha1, doubt, 'SHA-1 is used, which the validation policy does not accept');
-  if (cert.publicKey.type === 'RSA' && cert.publicKey.bits < ctx.policy.minRsaBits) constrain(report, ctx.policy.weakKey, doubt, `an RSA key of ${cert.publicKey.bits} bits is below the policy's ${ctx.policy.minRsaBits}`);
+  report.signer = signerFactsOf(cert);
 
   // signature timestamps: proof that the signature existed at genTime
   let poe: Date | undefined;
   for (const der of si.signatureTimeStampTokens) {
-    const ts = await checkToken(der, { data: si.signature }, 'signature-timestamp', [...cms.certificates, ...ctx.intermediates]);
+    const ts = await checkToken(der, { data: si.signature }, 'signature-timestamp', [...cms.certificates, ...ctx.context.intermediates]);
     report.timestamps.push(ts.report);
     if (ts.report.valid && ts.genTime && (!poe || ts.genTime < poe)) poe = ts.genTime;
-    if (!ts.report.valid) report.warnings.push(`a signature timestamp does not verify: ${ts.report.problems.join('; ')}`);
+    if (!ts.report.valid) v.warn('timestamp-invalid', `a signature timestamp does not verify: ${ts.report.problems.join('; ')}`);
   }
   if (!report.claimedSigningTime && si.signingTime) {
     report.claimedSigningTime = si.signingTime.toISOString();
@@ -479,25 +421,27 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   const claimed: Date | undefined = report.claimedSigningTime ? new Date(report.claimedSigningTime) : undefined;
   if (claimed) {
     report.certificateValidAtClaimedTime = claimed >= cert.notBefore && claimed <= cert.notAfter;
-    if (!report.certificateValidAtClaimedTime) report.warnings.push(`the claimed signing time ${claimed.toISOString()} is outside the certificate's validity`);
+    if (!report.certificateValidAtClaimedTime) v.warn('claimed-time-outside-validity', `the claimed signing time ${claimed.toISOString()} is outside the certificate's validity`);
   }
 
-  if (!ctx.trust) {
-    doubt('NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
+  const trust = ctx.context.trust;
+  if (!trust) {
+    v.doubt('no-trust-anchors', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
     return;
   }
-  const intermediates = [...cms.certificates, ...ctx.intermediates, ...ctx.dss.certificates];
+  const intermediates = [...cms.certificates, ...ctx.context.intermediates, ...ctx.dss.certificates];
   const embedded = {
     ocsps: [...ctx.dss.ocsps, ...(si.adbeRevocationInfoArchival?.ocspResponses ?? []), ...cms.otherRevocation.map((o) => o.value)],
     crls: [...ctx.dss.crls, ...cms.crls, ...(si.adbeRevocationInfoArchival?.crls ?? [])],
   };
-  const revocation = (c: Certificate, i: Certificate, at: { time: Date }) => checkRevocation(c, i, { embedded, online: ctx.online, time: at.time, ...(ctx.fetch && { fetch: ctx.fetch }) });
-  const path = (time: Date) => validateCertificatePath({ certificate: cert.der, intermediates, trust: ctx.trust!, time, revocation });
-  let chain = await path(ctx.time);
+  const revocation = revocationCheckerOf(ctx.context, embedded);
+  const path = (time: Date) => validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
+  let chain = await path(ctx.context.time);
   if ((chain.status === 'expired' || (chain.status === 'revoked' && chain.revokedAt! > poe!)) && poe) {
     const atPoe = await path(poe);
     if (atPoe.status === 'valid') {
-      report.warnings.push(
+      v.warn(
+        chain.status === 'expired' ? 'expired-poe' : 'revoked-after-poe',
         chain.status === 'expired'
           ? `the certificate has expired; a signature timestamp proves the signature existed at ${poe.toISOString()}, while it was valid`
           : `the certificate was revoked on ${chain.revokedAt!.toISOString()}, after the signature timestamp (${poe.toISOString()})`,
@@ -506,17 +450,16 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     }
   }
   report.chain = chain;
-  report.warnings.push(...(chain.notes ?? []));
+  for (const note of chain.notes ?? []) v.warn('algorithm-accepted-by-date', note);
   if (chain.status === 'revoked') {
     const proven = poe ?? undefined;
-    if (proven && chain.revokedAt! <= proven) fail('REVOKED', `${chain.problems.join('; ')}, before the signature timestamp`);
-    else if (!proven && claimed && chain.revokedAt! <= claimed) fail('REVOKED', `${chain.problems.join('; ')}, before the claimed signing time`);
-    else doubt('REVOKED_NO_POE', `${chain.problems.join('; ')}; nothing proves the signature was made before`);
-  } else if (chain.status !== 'valid') doubt(chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; ') || `certificate path: ${chain.status}`);
-  else if (chain.revocation?.some((r) => r.status === 'unavailable' || r.status === 'unknown')) {
-    report.warnings.push(`revocation status not established: ${chain.revocation.filter((r) => r.status !== 'good').map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}`);
-  }
+    if (proven && chain.revokedAt! <= proven) v.fail('revoked', 'REVOKED', `${chain.problems.join('; ')}, before the signature timestamp`);
+    else if (!proven && claimed && chain.revokedAt! <= claimed) v.fail('revoked', 'REVOKED', `${chain.problems.join('; ')}, before the claimed signing time`);
+    else v.doubt('revoked-no-poe', 'REVOKED_NO_POE', `${chain.problems.join('; ')}; nothing proves the signature was made before`);
+  } else if (chain.status !== 'valid') v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; ') || `certificate path: ${chain.status}`);
+  else checkRevocationEstablished(chain, ctx.context, v);
 }
+
 
 /** The certificates, OCSP responses and CRLs of the document's DSS (PAdES B-LT). */
 function readDss(reader: PdfReader): Ctx['dss'] {
@@ -568,44 +511,37 @@ function lastRevisionWithDss(ctx: Ctx): number {
   return 0;
 }
 
-async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, token: Uint8Array, ranges: [number, number][], fail: Fail): Promise<void> {
+async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, token: Uint8Array, ranges: [number, number][], v: VerdictBuilder): Promise<void> {
   let parsed;
   try {
     parsed = parseTimestampToken(token);
   } catch (e) {
     report.integrity.format = false;
-    fail('FORMAT_FAILURE', `the document timestamp is not a readable RFC 3161 token: ${(e as Error).message}`);
+    v.fail('format-invalid', 'FORMAT_FAILURE', `the document timestamp is not a readable RFC 3161 token: ${(e as Error).message}`);
     return;
   }
   const hash = parsed.messageImprint.hash ?? digestFromOid(parsed.messageImprint.hashAlgorithmOid);
   if (!hash) {
-    report.integrity.format = false;
-    fail('FORMAT_FAILURE', 'the document timestamp uses an unknown digest');
+    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `the document timestamp uses an unsupported digest ${parsed.messageImprint.hashAlgorithmOid}`);
     return;
   }
   report.digestAlgorithm = hash;
   const digest = await digestRanges(ctx.bytes, hash, ranges);
-  const ts = await checkToken(token, { digest }, 'document-timestamp', ctx.intermediates);
+  const ts = await checkToken(token, { digest }, 'document-timestamp', ctx.context.intermediates);
   report.timestamps.push(ts.report);
   report.integrity.digest = bytesEqual(parsed.messageImprint.digest, digest);
   report.integrity.signatureValue = ts.signatureValid;
-  if (!report.integrity.digest) fail('HASH_FAILURE', 'the document timestamp imprint does not match the signed bytes');
-  else if (!ts.report.valid) fail('SIG_CRYPTO_FAILURE', `the document timestamp does not verify: ${ts.report.problems.join('; ')}`);
+  if (!report.integrity.digest) v.fail('digest-mismatch', 'HASH_FAILURE', 'the document timestamp imprint does not match the signed bytes');
+  else if (!ts.report.valid) v.fail('signature-invalid', 'SIG_CRYPTO_FAILURE', `the document timestamp does not verify: ${ts.report.problems.join('; ')}`);
   if (ts.signerCertificate) {
     const cert = await parseCertificate(ts.signerCertificate);
-    report.signer = { subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber, notBefore: cert.notBefore, notAfter: cert.notAfter, publicKey: cert.publicKey, fingerprintSha256: cert.fingerprintSha256 };
-    if (ctx.trust) {
-      report.chain = await validateCertificatePath({ certificate: cert.der, intermediates: [...parsed.certificates, ...ctx.intermediates], trust: ctx.trust, time: parsed.genTime, purpose: 'timestamping' });
-      if (report.chain.status !== 'valid' && report.indication === 'TOTAL_PASSED') {
-        report.indication = 'INDETERMINATE';
-        report.subIndication = report.chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE';
-        report.errors.push(report.chain.problems.join('; '));
-      }
-    } else if (report.indication === 'TOTAL_PASSED') {
-      report.indication = 'INDETERMINATE';
-      report.subIndication = 'NO_CERTIFICATE_CHAIN_FOUND';
-      report.errors.push('no trust anchors were given, so the time-stamping authority cannot be trusted');
-    }
+    report.signer = signerFactsOf(cert);
+    if (v.indication !== 'TOTAL_PASSED') return;
+    const trust = ctx.context.trust;
+    if (trust) {
+      report.chain = await validateCertificatePath({ certificate: cert.der, intermediates: [...parsed.certificates, ...ctx.context.intermediates], trust, time: parsed.genTime, purpose: 'timestamping' });
+      if (report.chain.status !== 'valid') v.doubt('chain-invalid', report.chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', report.chain.problems.join('; '));
+    } else v.doubt('no-trust-anchors', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the time-stamping authority cannot be trusted');
   }
 }
 
@@ -656,11 +592,6 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
-/** Applies a policy constraint that is not met: `fail` lowers the indication, `warn` lists it, `ignore` drops it. */
-function constrain(report: PdfSignatureReport, level: ConstraintLevel, doubt: Fail, message: string): void {
-  if (level === 'fail') doubt('CRYPTO_CONSTRAINTS_FAILURE', message);
-  else if (level === 'warn') report.warnings.push(message);
-}
 
 /**
  * The FieldMDP locks a signature sets: the FieldMDP transform in its /Reference, and the /Lock dictionary of

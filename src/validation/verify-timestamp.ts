@@ -1,11 +1,12 @@
 import type { BinaryInput } from '../core/bytes.js';
 import type { Indication, SubIndication } from '../core/indication.js';
 import { digestData } from '../crypto/digest.js';
-import { parseCertificate } from '../pki/certificate.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
 import { tokenFromResponseOrToken } from '../tsa/timestamp-data.js';
-import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
+import { createValidationContext, type ValidationOptions } from './context.js';
+import { VerdictBuilder, type Finding } from './findings.js';
+import { checkAlgorithmPolicy } from './signer-check.js';
 
 /** Verification of an RFC 3161 time-stamp over some data. */
 export interface TimestampVerificationReport {
@@ -21,66 +22,63 @@ export interface TimestampVerificationReport {
   tokenValid: boolean;
   chain?: PathValidationResult;
   errors: string[];
+  /** The errors as data, with their stable codes. */
+  findings: Finding[];
 }
 
 /**
  * Verifies a `.tsr` (TimeStampResp) or bare token against the data it time-stamps: imprint, token signature,
- * the TSA certificate's timeStamping purpose, and its path to the trust anchors at the token's time.
+ * the TSA certificate's timeStamping purpose, the algorithm policy (digests, TSA key size — the same rules as
+ * for signers), and its path to the trust anchors at the token's time.
  *
  * @example
  * ```ts
  * const r = await verifyTimestamp(await readFile('a.pdf'), await readFile('a.pdf.tsr'), { trust: [root] });
  * ```
  */
-export async function verifyTimestamp(
-  data: BinaryInput | AsyncIterable<Uint8Array>,
-  tsr: BinaryInput,
-  options: { trust?: TrustInput } = {},
-): Promise<TimestampVerificationReport> {
-  const errors: string[] = [];
+export async function verifyTimestamp(data: BinaryInput | AsyncIterable<Uint8Array>, tsr: BinaryInput, options: ValidationOptions = {}): Promise<TimestampVerificationReport> {
+  const context = await createValidationContext(options);
+  const v = new VerdictBuilder();
+  const finish = (report: Omit<TimestampVerificationReport, 'indication' | 'errors' | 'findings'>): TimestampVerificationReport => {
+    const { indication, subIndication, errors, findings } = v.verdict();
+    return { indication, ...(subIndication && { subIndication }), ...report, errors, findings };
+  };
   let token;
   try {
     token = parseTimestampToken(tokenFromResponseOrToken(tsr));
   } catch (e) {
-    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', imprintMatches: false, tokenValid: false, errors: [(e as Error).message] };
+    v.fail('format-invalid', 'FORMAT_FAILURE', (e as Error).message);
+    return finish({ imprintMatches: false, tokenValid: false });
   }
   const hash = token.messageImprint.hash;
-  if (!hash) return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', imprintMatches: false, tokenValid: false, errors: ['the token uses an unknown digest algorithm'] };
-  const check = await verifyTimestampToken(token, { digest: await digestData(hash, data) });
-  const report: TimestampVerificationReport = {
-    indication: 'TOTAL_PASSED',
+  if (!hash) {
+    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `the token uses an unsupported digest algorithm ${token.messageImprint.hashAlgorithmOid}`);
+    return finish({ imprintMatches: false, tokenValid: false });
+  }
+  const check = await verifyTimestampToken(token, { digest: await digestData(hash, data), extraCertificates: context.intermediates });
+  const base = {
     genTime: token.genTime.toISOString(),
     ...(token.tsaName && { tsa: token.tsaName }),
     serialNumber: token.serialNumber,
     policy: token.policy,
     imprintMatches: check.messageImprintMatches === true,
     tokenValid: check.valid,
-    errors,
   };
-  if (!report.imprintMatches) {
-    report.indication = 'TOTAL_FAILED';
-    report.subIndication = 'HASH_FAILURE';
-    errors.push('the time-stamp is over other data');
-  } else if (!check.valid) {
-    report.indication = 'TOTAL_FAILED';
-    report.subIndication = 'SIG_CRYPTO_FAILURE';
-    errors.push(...check.problems.map((p) => p.message));
+  if (!base.imprintMatches) v.fail('digest-mismatch', 'HASH_FAILURE', 'the time-stamp is over other data');
+  else if (!check.valid) {
+    const unsupported = check.problems.find((p) => p.code === 'unsupported-algorithm' || p.code === 'public-key-unusable');
+    if (unsupported && !check.signature.signatureValid) v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', unsupported.message);
+    else for (const p of check.problems) v.fail('signature-invalid', 'SIG_CRYPTO_FAILURE', p.message);
   }
-  const trust = await resolveTrust(options.trust);
-  if (report.indication === 'TOTAL_PASSED') {
-    if (!trust || !check.signerCertificate) {
-      report.indication = 'INDETERMINATE';
-      report.subIndication = 'NO_CERTIFICATE_CHAIN_FOUND';
-      errors.push('no trust anchors were given, so the time-stamping authority cannot be trusted');
-    } else {
-      const cert = await parseCertificate(check.signerCertificate);
-      report.chain = await validateCertificatePath({ certificate: cert.der, intermediates: token.certificates, trust, time: token.genTime, purpose: 'timestamping' });
-      if (report.chain.status !== 'valid') {
-        report.indication = 'INDETERMINATE';
-        report.subIndication = report.chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE';
-        errors.push(...report.chain.problems);
-      }
-    }
+  const si = token.signedData.signerInfos[0];
+  v.add(...checkAlgorithmPolicy({ hashes: [hash, si?.digestAlgorithm, si?.signatureAlgorithm?.hash], key: check.signature.signerKey }, context.policy));
+  if (v.indication !== 'TOTAL_PASSED') return finish(base);
+  const trust = context.trust;
+  if (!trust || !check.signerCertificate) {
+    v.doubt('no-trust-anchors', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the time-stamping authority cannot be trusted');
+    return finish(base);
   }
-  return report;
+  const chain = await validateCertificatePath({ certificate: check.signerCertificate, intermediates: [...token.certificates, ...context.intermediates], trust, time: token.genTime, purpose: 'timestamping' });
+  if (chain.status !== 'valid') for (const p of chain.problems.length ? chain.problems : [`certificate path: ${chain.status}`]) v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', p);
+  return finish({ ...base, chain });
 }

@@ -3,9 +3,9 @@
 // src/xml touches certificates.
 import type { SignatureAlgorithm } from '../core/algorithms.js';
 import type { SubIndication } from '../core/indication.js';
-import { describePublicKey, parseCertificate } from '../pki/certificate.js';
+import { describePublicKey, type Certificate } from '../pki/certificate.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
-import { validateCertificatePath } from '../pki/chain.js';
+import { validateCertificatePath, type PathValidationOptions, type PathValidationResult } from '../pki/chain.js';
 import { verifyWithCertificate as verifyRawSignature } from '../pki/public-key.js';
 import type { TrustStore } from '../pki/trust-store.js';
 import type { TrustInput } from '../pki/trust-input.js';
@@ -50,9 +50,8 @@ export interface XmlChainReport {
   notes?: string[];
 }
 
-/** The facts a report shows about `der`. Throws `ERR_KEY_DECODE` when it is not a certificate. */
-export async function describeCertificate(der: Uint8Array): Promise<XmlCertificateFacts> {
-  const cert = await parseCertificate(der);
+/** The facts a report shows about a parsed certificate. */
+export function xmlCertificateFacts(cert: Certificate): XmlCertificateFacts {
   const out: XmlCertificateFacts = {
     subject: cert.subject.display,
     issuer: cert.issuer.display,
@@ -82,17 +81,24 @@ export async function verifyWithCertificate(der: Uint8Array, data: Uint8Array, s
 
 /**
  * Path validation of the signing certificate to `trust` at `time`, with the KeyInfo certificates (and
- * any the caller gave) as candidate intermediates. Without anchors the chain is `not-checked`, which
+ * any the caller gave) as candidate intermediates, and revocation checked by `revocation` when given: the
+ * report's chain, and the full result behind it. Without anchors the chain is `not-checked`, which
  * keeps the signature below TOTAL_PASSED.
  */
-export async function checkCertificateChain(leaf: Uint8Array, intermediates: readonly Uint8Array[], trust: TrustStore | undefined, time: Date): Promise<XmlChainReport> {
-  if (!trust || trust.anchors.length === 0) return { status: 'not-checked', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', detail: 'no trust anchors given' };
-  const r = await validateCertificatePath({ certificate: leaf, intermediates, trust, time, purpose: 'signing' });
+export async function checkCertificateChain(
+  leaf: Uint8Array,
+  intermediates: readonly Uint8Array[],
+  trust: TrustStore | undefined,
+  time: Date,
+  revocation?: PathValidationOptions['revocation'],
+): Promise<{ chain: XmlChainReport; path?: PathValidationResult }> {
+  if (!trust || trust.anchors.length === 0) return { chain: { status: 'not-checked', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', detail: 'no trust anchors given' } };
+  const r = await validateCertificatePath({ certificate: leaf, intermediates, trust, time, purpose: 'signing', ...(revocation && { revocation }) });
   const out: XmlChainReport = { status: r.status === 'valid' ? 'valid' : 'invalid', path: r.chain.map((c) => c.subject.display), time: time.toISOString() };
   if (r.status !== 'valid') {
     out.subIndication = r.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE';
     out.detail = r.problems.join('; ') || `certificate path: ${r.status}`;
   }
   if (r.notes) out.notes = r.notes;
-  return out;
+  return { chain: out, path: r };
 }

@@ -7,15 +7,20 @@ import { digestFromUri, signatureFromUri, XADES_SIGNED_PROPERTIES_TYPE } from '.
 import { C14N_URIS, c14nFromUri, canonicalize, type C14nMethod } from './c14n.js';
 import {
   checkCertificateChain,
-  describeCertificate,
+  xmlCertificateFacts,
   verifyWithCertificate,
   type XmlCertificateFacts,
   type XmlChainReport,
   type XmlTrust,
 } from './certificates.js';
-import type { TrustStore } from '../pki/trust-store.js';
-import { resolveTrust } from '../pki/trust-input.js';
-import { splitCertificates } from '../pki/certificate.js';
+import type { PublicKeyFacts } from '../pki/certificate-facts.js';
+import { parseCertificate, splitCertificates } from '../pki/certificate.js';
+// Until XML signature verification moves to xades/ (on top of xml/ and validation/, see design.md), it reaches
+// up into the validation core here: the same context, findings, algorithm policy and signer model as PDF.
+import { checkRevocationEstablished, createValidationContext, revocationCheckerIfAsked, type ValidationContext, type ValidationOptions } from '../validation/context.js';
+import { VerdictBuilder, type Finding, type FindingCode } from '../validation/findings.js';
+import { checkAlgorithmPolicy, signerFactsOf, type SignerFacts } from '../validation/signer-check.js';
+import { addPolicyFindings, documentPolicyFindings } from '../validation/document-policy.js';
 import {
   DSIG_NS,
   XADES_NS,
@@ -149,6 +154,12 @@ export interface XmlSignatureReport {
   signatureValue: 'valid' | 'invalid' | 'not-checked';
   /** The certificate whose key verifies the SignatureValue. */
   certificate?: XmlCertificateFacts;
+  /** The same certificate in the signer model every report uses (PDF, XML, CMS): names, MST/CCCD, key. */
+  signer?: SignerFacts;
+  /** The XAdES baseline level: B-T with a valid signature time-stamp, else B-B. */
+  level?: 'B-B' | 'B-T';
+  /** Everything found, as data: the errors and warnings with their stable codes. */
+  findings: Finding[];
   /** Number of certificates in KeyInfo/X509Data. */
   keyInfoCertificates: number;
   chain: XmlChainReport;
@@ -176,21 +187,23 @@ export interface XmlVerificationReport {
   errors: string[];
   /** The KysoError code when the document could not be read at all. */
   errorCode?: KysoErrorCode;
+  /** The document's own findings (its errors with their stable codes; policy findings among them). */
+  findings?: Finding[];
 }
 
 /** Options of {@link verifyXml}. */
-export interface VerifyXmlOptions {
+export interface VerifyXmlOptions extends ValidationOptions {
   /**
    * Trust anchors: a TrustStore, `'vn'` (the pinned Vietnamese bundle), or root certificates (DER or
    * PEM). Without them no signature is TOTAL_PASSED: the best is INDETERMINATE /
    * NO_CERTIFICATE_CHAIN_FOUND.
    */
   trust?: XmlTrust;
-  /** Validation time for the certificate path. Default: now. */
+  /** Validation time for the certificate path. Default: now, from `clock`. */
   time?: Date;
   /** Profile whose placement and business-element rules apply. Default: `auto` (by root element). */
   profile?: ProfileName | ProfileDefinition | 'auto' | 'none';
-  /** Accept SHA-1 digests and RSA-SHA1 (flagged all the same). Default: false. */
+  /** Accept SHA-1 digests and RSA-SHA1 (flagged all the same): `policy.allowSha1`. Default: false. */
   allowSha1?: boolean;
   /** Further certificates (DER or PEM): signing certificates for signatures without KeyInfo, intermediates. */
   certificates?: readonly (Uint8Array | string)[];
@@ -205,14 +218,26 @@ const MAX_SIGNATURES = 64;
 
 class Failure extends Error {
   constructor(
-    readonly indication: Indication,
+    readonly indication: Exclude<Indication, 'TOTAL_PASSED'>,
     readonly subIndication: SubIndication,
     message: string,
+    readonly code: FindingCode = CODE_OF[subIndication] ?? 'note',
   ) {
     super(message);
   }
 }
 const formatFailure = (message: string) => new Failure('TOTAL_FAILED', 'FORMAT_FAILURE', message);
+
+/** The finding code of a failure, by its sub-indication (each is raised for one kind of problem here). */
+const CODE_OF: Partial<Record<SubIndication, FindingCode>> = {
+  FORMAT_FAILURE: 'format-invalid',
+  HASH_FAILURE: 'digest-mismatch',
+  SIG_CRYPTO_FAILURE: 'signature-invalid',
+  NO_SIGNING_CERTIFICATE_FOUND: 'signer-certificate-not-found',
+  SIGNED_DATA_NOT_FOUND: 'signed-data-not-found',
+  SIG_CONSTRAINTS_FAILURE: 'signature-misplaced',
+  CRYPTO_CONSTRAINTS_FAILURE: 'algorithm-unsupported',
+};
 
 interface ParsedReference {
   el: Element;
@@ -261,7 +286,7 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
     parsed = parseXml(xml, options.limits);
   } catch (e) {
     if (!isKysoError(e)) throw e;
-    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], errors: [e.message], errorCode: e.code };
+    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], errors: [e.message], errorCode: e.code, findings: formatFindings([e.message]) };
   }
   const root = parsed.doc.documentElement;
   const profile = pickProfile(options.profile ?? 'auto', root);
@@ -273,14 +298,15 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
   if (signatureEls.length === 0) report.errors.push('the document has no XMLDSig Signature');
   if (signatureEls.length > MAX_SIGNATURES) {
     report.errors.push(`more than ${MAX_SIGNATURES} signatures`);
-    return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT' };
+    return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT', findings: formatFindings(report.errors) };
   }
-  const trust = await resolveTrust(options.trust);
+  const validation = await createValidationContext(options.allowSha1 ? { ...options, policy: { ...options.policy, allowSha1: true } } : options);
   // PEM given as bytes (a file read without an encoding) is PEM too, not DER
-  const extra = (options.certificates ?? []).flatMap((c) => splitCertificates(c));
-  const context: VerifyContext = { rule: rule ?? undefined, trust, time: options.time ?? new Date(), extra, allowSha1: !!options.allowSha1 };
+  const extra = [...(options.certificates ?? []).flatMap((c) => splitCertificates(c)), ...validation.intermediates];
+  const context: VerifyContext = { rule: rule ?? undefined, validation, extra };
   for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, context));
   const worst = worstOf(report.signatures);
+  report.findings = formatFindings(report.errors);
   if (report.errors.length) {
     report.indication = 'TOTAL_FAILED';
     report.subIndication = 'FORMAT_FAILURE';
@@ -288,7 +314,27 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
     report.indication = worst.indication;
     if (worst.subIndication) report.subIndication = worst.subIndication;
   }
+  if (!report.errors.length) applyXmlPolicy(report, validation);
   return report;
+}
+
+/** Document-level errors (unreadable, no signature, no profile match) as findings: each a format failure. */
+function formatFindings(errors: readonly string[]): Finding[] {
+  return errors.map((message) => ({ code: 'format-invalid', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message }));
+}
+
+/** The policy's document rules over the signatures of an XML document. */
+function applyXmlPolicy(report: XmlVerificationReport, context: ValidationContext): void {
+  const sigs = report.signatures;
+  const last = sigs.at(-1);
+  const findings = documentPolicyFindings(
+    context.policy,
+    context.time,
+    sigs.map((s) => ({ label: s.path, signer: s.signer, level: s.level, signedAt: s.timestamps?.find((t) => t.valid)?.genTime ?? (s.signingTime?.signed ? s.signingTime.time : undefined) })),
+    // the whole document: a valid reference of the last signature resolves to the root element
+    sigs.length === 0 || !!last?.references.some((r) => r.digestValid && r.resolvedPath !== undefined && /^\/[^/]+$/.test(r.resolvedPath)),
+  );
+  addPolicyFindings(report as XmlVerificationReport & { findings: Finding[] }, findings);
 }
 
 /**
@@ -319,11 +365,9 @@ function isWorse(a: Indication, b: Indication): boolean {
 /** What every signature of a document is verified against. */
 interface VerifyContext {
   rule?: ProfileDocument;
-  trust?: TrustStore;
-  time: Date;
+  validation: ValidationContext;
   /** Candidate signing certificates and intermediates the caller gave. */
   extra: Uint8Array[];
-  allowSha1: boolean;
 }
 
 async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyContext): Promise<XmlSignatureReport> {
@@ -338,23 +382,23 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
     keyInfoCertificates: 0,
     chain: { status: 'not-checked' },
     algorithms: { sha1: false, accepted: true },
+    findings: [],
   };
   if (sig.hasAttribute('Id')) report.id = sig.getAttribute('Id')!;
-  const fail = (f: Failure) => {
-    if (report.indication === 'TOTAL_PASSED' || isWorse(f.indication, report.indication)) {
-      report.indication = f.indication;
-      report.subIndication = f.subIndication;
-      report.errors.unshift(f.message);
-    } else {
-      report.errors.push(f.message);
-    }
-  };
+  const v = new VerdictBuilder();
+  await checkSignature(sig, parsed, ctx, report, v);
+  Object.assign(report, v.verdict());
+  return report;
+}
+
+async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContext, report: XmlSignatureReport, v: VerdictBuilder): Promise<void> {
+  const fail = (f: Failure) => (f.indication === 'TOTAL_FAILED' ? v.fail(f.code, f.subIndication, f.message) : v.doubt(f.code, f.subIndication, f.message));
   let s: ParsedSignature;
   try {
     s = readSignature(sig);
   } catch (e) {
     fail(e instanceof Failure ? e : formatFailure(isKysoError(e) ? e.message : String(e)));
-    return report;
+    return;
   }
   report.canonicalizationMethod = C14N_URIS[s.c14n.method];
   report.signatureMethod = s.signatureMethod;
@@ -387,7 +431,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
         }
       }
       if (!r.digestValid) throw new Failure('TOTAL_FAILED', 'HASH_FAILURE', `the digest of Reference ${describeUri(ref.uri)} does not match`);
-      if (r.rule === 'dotnet') report.warnings.push(`Reference ${describeUri(ref.uri)} matched only the .NET SignedXml reading of enveloped-signature`);
+      if (r.rule === 'dotnet') v.warn('reference-dotnet-rule', `Reference ${describeUri(ref.uri)} matched only the .NET SignedXml reading of enveloped-signature`);
     } catch (e) {
       digestsOk = false;
       const f = e instanceof Failure ? e : formatFailure(isKysoError(e) ? e.message : String(e));
@@ -402,12 +446,12 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
     signedInfoOctets = utf8(canonicalize(s.signedInfo, s.c14n.method, { inclusivePrefixes: s.c14n.inclusivePrefixes }));
   } catch (e) {
     fail(formatFailure(isKysoError(e) ? e.message : String(e)));
-    return report;
+    return;
   }
   const candidates = [...s.certificates, ...ctx.extra];
   let signer: Uint8Array | undefined;
   if (!s.algorithm) {
-    fail(formatFailure(`signature method ${s.signatureMethod} is not supported`));
+    fail(new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `signature method ${s.signatureMethod} is not supported`, 'algorithm-unsupported'));
   } else if (candidates.length === 0) {
     fail(new Failure('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', 'no certificate in KeyInfo/X509Data and none given'));
   } else {
@@ -421,45 +465,51 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
     if (!signer) fail(new Failure('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', 'the SignatureValue does not verify with any offered certificate'));
   }
   report.integrity = digestsOk && !!signer;
+  let signerKey: PublicKeyFacts | undefined;
   if (signer) {
     try {
-      report.certificate = await describeCertificate(signer);
+      const cert = await parseCertificate(signer);
+      signerKey = cert.facts.key;
+      report.certificate = xmlCertificateFacts(cert);
+      report.signer = signerFactsOf(cert);
     } catch (e) {
-      report.warnings.push(`the signing certificate cannot be described: ${(e as Error).message}`);
+      v.warn('note', `the signing certificate cannot be described: ${(e as Error).message}`);
     }
   }
 
   const signedRefs = s.references.filter((r) => r.excluded !== undefined);
   report.signingTime = findSigningTime(sig, signedRefs);
-  if (report.signingTime && !report.signingTime.signed) report.warnings.push('the SigningTime is not covered by the signature');
+  if (report.signingTime && !report.signingTime.signed) v.warn('signing-time-unsigned', 'the SigningTime is not covered by the signature');
   if (report.certificate && report.signingTime?.time && report.signingTime.signed) {
     const t = report.signingTime.time;
     report.validAtSigningTime = t >= report.certificate.notBefore && t <= report.certificate.notAfter;
-    if (!report.validAtSigningTime) report.warnings.push('the signing time lies outside the certificate validity period');
+    if (!report.validAtSigningTime) v.warn('claimed-time-outside-validity', 'the signing time lies outside the certificate validity period');
   }
   if (signer) await checkXades(sig, signedRefs, report, signer, fail);
-  await checkTimestamps(sig, report);
+  await checkTimestamps(sig, report, v);
+  report.level = report.timestamps?.some((t) => t.valid) ? 'B-T' : 'B-B';
 
   // Profile: the signature's place gives its role, and the role's business element must be exactly
   // the element a valid reference resolved to.
-  if (ctx.rule) checkProfile(sig, parsed, ctx.rule, s, report, fail);
+  if (ctx.rule) checkProfile(sig, parsed, ctx.rule, s, report, fail, v);
 
-  // Algorithm policy.
+  // Algorithm policy: the same rules as for CMS signers (digests, RSA/EC key size).
+  const policy = ctx.validation.policy;
   const sha1 = s.algorithm?.hash === 'SHA-1' || s.references.some((r) => r.hash === 'SHA-1');
-  report.algorithms = { sha1, accepted: !sha1 || ctx.allowSha1 };
-  if (sha1 && !ctx.allowSha1) fail(new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is used; accept it only as a policy choice (allowSha1)'));
-  if (sha1 && ctx.allowSha1) report.warnings.push('SHA-1 accepted by policy (allowSha1)');
+  report.algorithms = { sha1, accepted: !sha1 || policy.sha1 !== 'fail' };
+  v.add(...checkAlgorithmPolicy({ hashes: [s.algorithm?.hash, ...s.references.map((r) => r.hash)], key: signerKey }, policy));
+  if (sha1 && policy.sha1 === 'ignore') v.warn('hash-weak', 'SHA-1 accepted by policy (allowSha1)');
 
   // Trust.
   if (signer) {
-    const chain = await checkCertificateChain(signer, candidates, ctx.trust, ctx.time);
+    const revocation = revocationCheckerIfAsked(ctx.validation);
+    const { chain, path } = await checkCertificateChain(signer, candidates, ctx.validation.trust, ctx.validation.time, revocation);
     report.chain = chain;
-    report.warnings.push(...(chain.notes ?? []));
+    for (const note of chain.notes ?? []) v.warn('algorithm-accepted-by-date', note);
     if (chain.status !== 'valid') {
       fail(new Failure('INDETERMINATE', chain.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND', chain.detail ?? 'the certificate chain was not validated'));
-    }
+    } else if (path) checkRevocationEstablished(path, ctx.validation, v);
   }
-  return report;
 }
 
 function resolveTarget(uri: string, parsed: ParsedXml): ReferenceTarget {
@@ -645,7 +695,7 @@ async function checkXades(sig: Element, signedRefs: readonly ParsedReference[], 
 const MAX_TIMESTAMPS = 4;
 
 /** XAdES SignatureTimeStamps: each token must time-stamp the canonical SignatureValue element. */
-async function checkTimestamps(sig: Element, report: XmlSignatureReport): Promise<void> {
+async function checkTimestamps(sig: Element, report: XmlSignatureReport, v: VerdictBuilder): Promise<void> {
   const stamps = dsigChildren(sig, 'Object')
     .flatMap((o) => childElements(o).filter((q) => isElement(q, XADES_NS, 'QualifyingProperties')))
     .flatMap((q) => childElements(q).filter((u) => isElement(u, XADES_NS, 'UnsignedProperties')))
@@ -674,14 +724,14 @@ async function checkTimestamps(sig: Element, report: XmlSignatureReport): Promis
     } catch (e) {
       out.problems.push(e instanceof Error ? e.message : String(e));
     }
-    if (!out.valid) report.warnings.push(`a signature time-stamp does not verify: ${out.problems.join('; ')}`);
+    if (!out.valid) v.warn('timestamp-invalid', `a signature time-stamp does not verify: ${out.problems.join('; ')}`);
     else if (report.signingTime?.time && out.genTime && report.signingTime.time > out.genTime) {
-      report.warnings.push('the claimed signing time is later than the signature time-stamp');
+      v.warn('timestamp-later-than-signing-time', 'the claimed signing time is later than the signature time-stamp');
     }
   }
 }
 
-function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s: ParsedSignature, report: XmlSignatureReport, fail: (f: Failure) => void): void {
+function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s: ParsedSignature, report: XmlSignatureReport, fail: (f: Failure) => void, v: VerdictBuilder): void {
   const root = parsed.doc.documentElement;
   const role = rule.roles.find((r) => elementsAtPath(root, r.signatureParent).includes(sig.parentNode as Element));
   if (!role) {
@@ -698,7 +748,7 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
     const c = coverage(extra, root, s.references);
     if (notFound(c)) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `${extra}: ${c.detail}`));
   }
-  if (role.signingTimeObject && !report.signingTime?.signed) report.warnings.push(`the profile expects a signed SigningTime for the ${role.name}`);
+  if (role.signingTimeObject && !report.signingTime?.signed) v.warn('signing-time-unsigned', `the profile expects a signed SigningTime for the ${role.name}`);
 }
 
 const ALTERED = 'the signature references it, but it changed after signing (digest mismatch)';

@@ -49,6 +49,37 @@ describeWithTools(['openssl', 'pdfsig', 'qpdf', 'certutil'], 'PAdES B-LT / B-LTA
       expect(pdfsig(file).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
     }
   });
+  it('signPdf({ level }) runs the whole pipeline in one call: B-LTA that pdfsig accepts; a changed byte fails it', async () => {
+    const signer = await createKeySigner({ key: bed.leaves.good.keyPem, certificate: bed.leaves.good.certPem, chain: [pkiFile('intermediate.cert.pem'), pkiFile('root.cert.pem')] });
+    const lta = await signPdf(sample, { signer, tsa, level: 'B-LTA', crls: [bed.rootCrl], reason: 'Phê duyệt' });
+    expect(lta.subarray(0, sample.length)).toEqual(sample);
+    const report = await verifyPdf(lta, { trust: trust() });
+    expect(report.indication, JSON.stringify(report.signatures.map((s) => s.errors))).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((s) => [s.kind, s.level])).toEqual([['signature', 'B-LTA'], ['document-timestamp', undefined]]);
+    const file = join(dir, 'one-call-lta.pdf');
+    writeFileSync(file, lta);
+    expect(pdfsig(file).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
+    const at = report.signatures[0]!.byteRange![1]! - 200;
+    expect((await verifyPdf(lta.map((x, i) => (i === at ? x ^ 1 : x)), { trust: trust() })).indication).toBe('TOTAL_FAILED');
+    // the level is the caller's promise: B-LT without the root's CRL (no URL serves it) is refused, not downgraded
+    await expect(signPdf(sample, { signer, tsa, level: 'B-LT' })).rejects.toMatchObject({ code: 'ERR_REVOCATION_UNAVAILABLE' });
+    await expect(signPdf(sample, { signer, level: 'B-T' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    expect((await verifyPdf(await signPdf(sample, { signer, tsa, level: 'B-LT', crls: [bed.rootCrl] }), { trust: trust() })).signatures[0]!.level).toBe('B-LT');
+  });
+
+  it("revocationMode 'require': no revocation data is INDETERMINATE / TRY_LATER; the data a B-LT document carries satisfies it", async () => {
+    const signer = await signerFor('good');
+    const bb = await verifyPdf(await signPdf(sample, { signer }), { trust: trust(), revocationMode: 'require' });
+    expect(bb).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(bb.signatures[0]!.findings).toContainEqual(expect.objectContaining({ code: 'revocation-required' }));
+    const lt = await signPdf(sample, { signer: await createKeySigner({ key: bed.leaves.good.keyPem, certificate: bed.leaves.good.certPem, chain: [pkiFile('intermediate.cert.pem'), pkiFile('root.cert.pem')] }), tsa, level: 'B-LT', crls: [bed.rootCrl] });
+    expect((await verifyPdf(lt, { trust: trust(), revocationMode: 'require' })).indication).toBe('TOTAL_PASSED');
+    // off: not even the warning
+    const off = await verifyPdf(await signPdf(sample, { signer }), { trust: trust(), revocationMode: 'off' });
+    expect(off.indication).toBe('TOTAL_PASSED');
+    expect(off.signatures[0]!.warnings.join(' ')).not.toMatch(/revocation/);
+  });
+
   it('revoked before signing (2025): TOTAL_FAILED REVOKED, online or from the DSS', async () => {
     const bt = await signPdf(sample, { signer: await signerFor('revokedEarly'), tsa });
     const online = await verifyPdf(bt, { trust: trust(), online: true });

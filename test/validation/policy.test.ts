@@ -12,7 +12,7 @@ const SHA1 = 'SHA-1 is used, which the validation policy does not accept';
 
 describe('the algorithm policy is data: fail, warn or ignore', () => {
   it('defaults: SHA-1 and RSA below 2048 bits fail', () => {
-    expect(withDefaults()).toEqual({ sha1: 'fail', minRsaBits: 2048, weakKey: 'fail' });
+    expect(withDefaults()).toEqual({ sha1: 'fail', minRsaBits: 2048, minEcBits: 256, weakKey: 'fail', wholeDocument: false });
     expect(withDefaults({ allowSha1: true }).sha1).toBe('ignore');
     expect(withDefaults({ allowSha1: true, sha1: 'warn' }).sha1).toBe('warn');
   });

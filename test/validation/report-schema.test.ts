@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { loadPkcs12Signer, signPdf, verifyPdf, type PdfVerificationReport, type Signer } from '../../src/index.js';
+import { FINDING_CODES, loadPkcs12Signer, signPdf, verifyPdf, type PdfVerificationReport, type Signer } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { findSignatureFields } from '../../src/pdf/signature-scan.js';
@@ -80,4 +80,22 @@ describe('the JSON report follows docs/pdf-verification-report.schema.json', () 
   for (const [what, make] of cases) {
     it(what, async () => expect(validate(asJson(await make()), schema)).toEqual([]));
   }
+});
+
+describe('findings', () => {
+  it('the schema lists exactly the finding codes the verifiers use (FINDING_CODES), each once', () => {
+    const finding = (schema.$defs as Record<string, { properties: { code: { enum: string[] } } }>).finding!;
+    expect(finding.properties.code.enum).toEqual([...FINDING_CODES]);
+    expect(new Set(FINDING_CODES).size).toBe(FINDING_CODES.length);
+  });
+  it('every error and warning of a report is a finding with a code; the text lists are their messages', async () => {
+    const tampered = await verifyPdf(signed.map((b, i) => (i === 100 ? b ^ 1 : b)), { trust: [pkiFile('root.cert.pem')] });
+    const s = tampered.signatures[0]!;
+    expect(s.findings.filter((f) => f.severity === 'error').map((f) => f.message).sort()).toEqual([...s.errors].sort());
+    expect(s.findings.filter((f) => f.severity === 'warning').map((f) => f.message)).toEqual(s.warnings);
+    expect(s.findings).toContainEqual(expect.objectContaining({ code: 'digest-mismatch', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' }));
+    expect(tampered.findings).toEqual([]);
+    const unsigned = await verifyPdf(await formDocument());
+    expect(unsigned.findings).toEqual([expect.objectContaining({ code: 'no-signature', indication: 'INDETERMINATE', subIndication: 'SIGNED_DATA_NOT_FOUND' })]);
+  });
 });

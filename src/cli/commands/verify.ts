@@ -3,6 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  createValidationContext,
   verifyDetached,
   verifyPdf,
   verifyPdfFile,
@@ -17,10 +18,10 @@ import {
   type DetachedVerificationReport,
   type PdfVerificationReport,
   type XmlVerificationReport,
-  type TrustStore,
+  type ValidationOptions,
 } from '../../index.js';
 import { collectInputs } from '../batch/collect-inputs.js';
-import { applyPolicy, loadVerifyPolicy } from '../verify-policy.js';
+import { loadVerifyPolicy } from '../verify-policy.js';
 import { renderJunit, type JunitCase } from '../junit.js';
 import { inFlight } from '../in-flight.js';
 import { EXIT } from '../exit-codes.js';
@@ -48,8 +49,10 @@ signed). A FILE.p7s given alone is checked against FILE. Offline: no network acc
   --p7s FILE.p7s           verify a detached CAdES signature over FILE instead (any file type)
   --online                 fetch OCSP responses / CRLs the documents lack, and missing intermediates
                            from the certificates' caIssuers URLs (default: offline)
-  --policy FILE            a JSON or YAML policy: trust, minLevel, allowSha1, minRsaBits, requiredSigner
-                           (taxCode, organization, commonName, citizenId), wholeDocument, maxAgeDays, online
+  --policy FILE            a JSON or YAML policy: trust, online and the library's ValidationPolicy (minLevel,
+                           allowSha1, sha1, minRsaBits, minEcBits, weakKey, requiredSigner (taxCode,
+                           organization, commonName, citizenId), wholeDocument, maxAgeDays), applied to PDF,
+                           XML and .p7s alike
   --format text|json|junit the output (default text); --json is --format json
   --lang vi|en             the language of the text report (default: vi when LC_ALL/LANG is vi_VN…, else en)
   --json                   print the reports as JSON (one array; schema: PdfVerificationReport)
@@ -117,7 +120,12 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const online = values.online ?? policy.online ?? false;
   const trust = trustPaths.length ? await trustFromArgs(trustPaths, { online }) : undefined;
   const intermediates = values.intermediate ? await certificateInputs(values.intermediate, '--intermediate') : undefined;
-  if (values.tsr) return verifyTsr(positionals, values.tsr, trust, format === 'json', locale);
+  // one policy for every format: the file's settings, --allow-sha1 over its allowSha1
+  const { trust: _anchors, online: _online, ...settings } = policy;
+  // built once for the run: anchors and intermediates read once, one validation time for every file
+  const context = await createValidationContext({ ...(trust && { trust }), ...(time && { time }), ...(intermediates && { intermediates }), policy: { ...settings, allowSha1 }, online });
+  const options = { context };
+  if (values.tsr) return verifyTsr(positionals, values.tsr, options, format === 'json', locale);
   const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
   // a CI job that checked nothing must not go green
   if (files.length === 0 && !values['allow-empty']) throw new UsageError(`no files to verify in ${positionals.join(' ')} (--allow-empty accepts that)`);
@@ -125,8 +133,6 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
-    const options = { ...(trust && { trust }), ...(time && { time }) };
-    const policyOptions = { allowSha1, ...(policy.minRsaBits !== undefined && { minRsaBits: policy.minRsaBits }) };
     // one read per file: a small one whole, a large one only its head (PDFs then go by path, data under a
     // detached signature as a stream); only an XML document is read whole at any size, as its DOM needs it
     const source = await readSource(dataFile, detachedSignature ? 0 : LARGE_FILE);
@@ -137,12 +143,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         result = { file: dataFile, kind: 'cades', report: await verifyDetached(createReadStream(dataFile, { highWaterMark: 1 << 20 }), p7s, options) };
       } else if (looksLikeXml(source.head)) {
         const bytes = source.bytes ?? (await readInput(dataFile));
-        result = { file, kind: 'xml', report: await verifyXml(bytes, { ...options, ...(intermediates && { certificates: intermediates }), allowSha1 }) };
+        result = { file, kind: 'xml', report: await verifyXml(bytes, options) };
       } else {
-        const pdfOptions = { ...options, ...(intermediates && { intermediates }), policy: policyOptions, online };
-        result = { file, kind: 'pdf', report: source.bytes ? await verifyPdf(source.bytes, pdfOptions) : await verifyPdfFile(file, pdfOptions) };
+        result = { file, kind: 'pdf', report: source.bytes ? await verifyPdf(source.bytes, options) : await verifyPdfFile(file, options) };
       }
-      if (result.kind === 'pdf' || result.kind === 'xml') applyPolicy(result.report, result.kind, policy, time ?? new Date());
     } catch (e) {
       if (!isKysoError(e)) throw e;
       result = { file, kind: 'error', error: { code: e.code, message: e.message } };
@@ -201,10 +205,10 @@ function render(r: Result, locale: Locale): string {
   return renderReport(r.report, { locale, file: r.file });
 }
 
-async function verifyTsr(files: string[], tsrPath: string, trust: TrustStore | undefined, json: boolean, locale: Locale): Promise<number> {
+async function verifyTsr(files: string[], tsrPath: string, options: ValidationOptions, json: boolean, locale: Locale): Promise<number> {
   if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
   const [data, tsr] = [await readInput(files[0]!), await readInput(tsrPath)];
-  const report = await verifyTimestamp(data, tsr, trust ? { trust } : {});
+  const report = await verifyTimestamp(data, tsr, options);
   if (json) console.log(JSON.stringify(report, null, 2));
   else console.log(renderReport(report, { locale, file: files[0]! }));
   return report.indication === 'TOTAL_PASSED' ? EXIT.OK : report.indication === 'TOTAL_FAILED' ? EXIT.FAILED : EXIT.INDETERMINATE;

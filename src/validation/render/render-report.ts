@@ -2,7 +2,7 @@ import { describePublicKey } from '../../pki/certificate.js';
 import type { Indication, SubIndication } from '../../core/indication.js';
 import type { PathValidationResult } from '../../pki/chain.js';
 import type { XmlVerificationReport } from '../../xml/verify-xml.js';
-import type { DetachedVerificationReport } from '../cades.js';
+import type { DetachedSignerReport, DetachedVerificationReport } from '../cades.js';
 import type { TimestampVerificationReport } from '../verify-timestamp.js';
 import type { PdfSignatureReport, PdfVerificationReport, SignerFacts } from '../verify-pdf.js';
 import { CATALOGUES, type Catalogue, type Locale } from './messages/index.js';
@@ -197,14 +197,32 @@ class Renderer {
 
   cades(report: DetachedVerificationReport): string {
     const t = this.m.text;
-    const lines = [this.head(`${t.detachedHead}: ${this.verdict(report)}`, report.signer && t.detachedSigner(report.signer.subject.commonName ?? report.signer.subject.display))];
+    const signers = report.signers ?? [];
+    const name = (s: DetachedSignerReport) => s.signer && t.detachedSigner(s.signer.subject.commonName ?? s.signer.subject.display);
+    // one signer: its facts under the head line; several (every SignerInfo is verified): a block each
+    const lines = [this.head(`${t.detachedHead}: ${this.verdict(report)}`, signers.length > 1 ? t.detachedSigners(signers.length) : name(report))];
     lines.push(...this.why(report));
-    if (report.signer) lines.push(...this.signer(report.signer));
-    if (report.signingTime) lines.push(this.line('signedAt', `${this.time(report.signingTime)} (${t.claimedTime({ source: 'signing-time' })})`));
-    lines.push(...this.timestamps(report.timestamps));
-    if (report.chain) lines.push(this.trust(report.chain));
+    if (signers.length > 1) {
+      signers.forEach((s, i) => {
+        lines.push(`  ${t.detachedSignerTitle(i + 1)}: ${this.verdict(s)}${s.signer ? ` — ${name(s)}` : ''}`);
+        lines.push(...this.signerInfo(s, true));
+        lines.push(...this.problems(s.errors, s.warnings, '    '));
+      });
+      return lines.join('\n');
+    }
+    lines.push(...this.signerInfo(report));
     lines.push(...this.problems(report.errors, report.warnings));
     return lines.join('\n');
+  }
+
+  /** What a detached signature says of one signer: certificate, claimed time, time-stamps, trust. */
+  private signerInfo(s: DetachedSignerReport, nested = false): string[] {
+    const lines: string[] = [];
+    if (s.signer) lines.push(...this.signer(s.signer));
+    if (s.signingTime) lines.push(this.line('signedAt', `${this.time(s.signingTime)} (${this.m.text.claimedTime({ source: 'signing-time' })})`));
+    lines.push(...this.timestamps(s.timestamps));
+    if (s.chain) lines.push(this.trust(s.chain));
+    return nested ? lines.map((l) => `  ${l}`) : lines;
   }
 
   timestamp(report: TimestampVerificationReport): string {

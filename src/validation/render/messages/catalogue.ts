@@ -63,6 +63,9 @@ export interface Catalogue {
     xmlHead: Text<{ signatures: number; profile?: string }>;
     xmlSignatureTitle: Text<{ index: number; path: string; role?: string }>;
     detachedHead: string;
+    /** The head line's note when a detached signature holds several signers. */
+    detachedSigners: Text<number>;
+    detachedSignerTitle: Text<number>;
     timestampHead: string;
     /** A time, as this language writes it (in Vietnam's time zone). */
     time: Text<Date>;

@@ -106,6 +106,8 @@ export const en: Catalogue = {
     xmlHead: ({ signatures, profile }) => `${plural(signatures, 'XML signature')}${profile ? `, profile ${profile}` : ''}`,
     xmlSignatureTitle: ({ index, path, role }) => `Signature #${index} at ${path}${role ? ` (${role})` : ''}`,
     detachedHead: 'detached signature',
+    detachedSigners: (n) => `${n} signers`,
+    detachedSignerTitle: (n) => `Signer #${n}`,
     timestampHead: 'time-stamp',
     time: (d) => {
       const t = vietnamTime(d);

@@ -126,6 +126,8 @@ export const vi: Catalogue = {
     xmlHead: ({ signatures, profile }) => `${signatures} chữ ký XML${profile ? `, ${PROFILE[profile] ?? `loại tài liệu ${profile}`}` : ''}`,
     xmlSignatureTitle: ({ index, path, role: r }) => `Chữ ký #${index} tại ${path}${r ? ` (${role(r)})` : ''}`,
     detachedHead: 'chữ ký tách rời',
+    detachedSigners: (n) => `${n} người ký`,
+    detachedSignerTitle: (n) => `Người ký #${n}`,
     timestampHead: 'dấu thời gian',
     time: (d) => {
       const t = vietnamTime(d);
