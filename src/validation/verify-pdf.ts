@@ -198,6 +198,10 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const superseded = hiddenReports.length - notInForm;
   if (notInForm) warnings.push(`${notInForm} signature${notInForm === 1 ? ' is' : 's are'} in the file but in no signature field of the form (hidden; listed apart)`);
   if (superseded) warnings.push(`${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`);
+  for (const f of signed.filter((f) => f.alsoInFields)) {
+    const others = f.alsoInFields!;
+    warnings.push(`the signature of field "${f.fieldName}" is also the value of ${others.length} other field${others.length === 1 ? '' : 's'} (${others.slice(0, 3).map((n) => `"${n}"`).join(', ')}${others.length > 3 ? ', …' : ''}); it was verified once`);
+  }
   let indication: Indication = 'TOTAL_PASSED';
   let subIndication: SubIndication | undefined;
   if (reports.length === 0) {
