@@ -1,5 +1,5 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, fromBase64, parsePem, toBase64 } from '../core/bytes.js';
+import { bytesEqual, fromBase64, isBase64, parsePem, toBase64 } from '../core/bytes.js';
 import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { digest } from '../crypto/digest.js';
@@ -232,6 +232,8 @@ interface ParsedSignature {
   signatureValue: Uint8Array;
   references: ParsedReference[];
   certificates: Uint8Array[];
+  /** Why KeyInfo certificates were left out (too large to be real). */
+  skippedCertificates: string[];
 }
 
 /**
@@ -355,6 +357,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
   report.canonicalizationMethod = C14N_URIS[s.c14n.method];
   report.signatureMethod = s.signatureMethod;
   report.keyInfoCertificates = s.certificates.length;
+  for (const why of s.skippedCertificates) report.warnings.push(`a KeyInfo certificate was left out: ${why}`);
   if (s.algorithm) report.signatureAlgorithm = s.algorithm;
 
   // References: each resolved by Id with duplicates refused, digested by the spec rule and, for an
@@ -541,11 +544,18 @@ function readSignature(sig: Element): ParsedSignature {
   });
 
   const certificates: Uint8Array[] = [];
+  const skipped: string[] = [];
   if (keyInfo) {
     for (const x509Data of dsigChildren(keyInfo, 'X509Data')) {
       for (const c of dsigChildren(x509Data, 'X509Certificate')) {
         if (certificates.length >= MAX_CERTIFICATES) throw formatFailure(`more than ${MAX_CERTIFICATES} certificates in KeyInfo`);
-        certificates.push(base64Value(c, 'X509Certificate'));
+        try {
+          certificates.push(base64Value(c, 'X509Certificate'));
+        } catch (e) {
+          // an oversized certificate is no certificate anyone issued: left out, and said, like any unusable extra
+          if (!(e instanceof ValueTooLarge)) throw e;
+          skipped.push(e.message);
+        }
       }
     }
   }
@@ -556,6 +566,7 @@ function readSignature(sig: Element): ParsedSignature {
     signatureValue: base64Value(signatureValueEl, 'SignatureValue'),
     references,
     certificates,
+    skippedCertificates: skipped,
   };
   const algorithm = signatureFromUri(signatureMethod);
   if (algorithm) parsed.algorithm = algorithm;
@@ -566,11 +577,28 @@ function readSignature(sig: Element): ParsedSignature {
  * A base64 value element: text only. A comment inside DigestValue is refused outright — a parser that
  * reads only the text before the comment would compare against a value the signer never wrote.
  */
-function base64Value(el: Element, what: string): Uint8Array {
+function base64Value(el: Element, what: keyof typeof MAX_DECODED): Uint8Array {
   if (hasMarkupChildren(el)) throw formatFailure(`${what} contains markup or a comment`);
   const text = textOf(el).replace(/[ \t\r\n]+/g, '');
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text) || text === '') throw formatFailure(`${what} is not base64`);
+  if ((text.length / 4) * 3 > MAX_DECODED[what]) throw new ValueTooLarge(what, MAX_DECODED[what]);
+  if (!isBase64(text)) throw formatFailure(`${what} is not base64`);
   return fromBase64(text);
+}
+
+/** Most bytes a base64 value of each kind decodes to: far beyond any real value, far below what hurts. */
+const MAX_DECODED = {
+  DigestValue: 1024,
+  'CertDigest DigestValue': 1024,
+  SignatureValue: 16 * 1024,
+  X509Certificate: 256 * 1024,
+  EncapsulatedTimeStamp: 1024 * 1024,
+};
+
+/** A base64 value past its {@link MAX_DECODED} limit (`ERR_XML_LIMIT` in the report's words). */
+class ValueTooLarge extends Failure {
+  constructor(what: string, max: number) {
+    super('TOTAL_FAILED', 'FORMAT_FAILURE', `${what} is larger than ${max} bytes (ERR_XML_LIMIT)`);
+  }
 }
 
 /** True when a reference whose digest matched covers `el` (inside its target, not left out). */
