@@ -86,6 +86,7 @@ export function renderXmlReport(report: XmlVerificationReport, file?: string): s
     if (s.signingTime) lines.push(`  Signed at:   ${s.signingTime.time ?? s.signingTime.value}${s.signingTime.signed ? '' : ' (not covered by the signature)'}`);
     lines.push(`  Integrity:   ${s.integrity ? 'every reference and the signature value check out' : 'BROKEN'}; references: ${s.references.map((r) => `${r.uri || '""'} ${r.digestValid ? 'ok' : 'MISMATCH'}`).join(', ')}`);
     if (s.businessElement) lines.push(`  Signed data: ${s.businessElement.signed ? `exactly ${s.businessElement.path ?? s.businessElement.rule}` : `NOT the ${s.businessElement.rule} an application reads`}`);
+    else lines.push(`  Signed data: ${s.references.filter((r) => r.digestValid && r.resolvedPath).map((r) => r.resolvedPath).join(', ') || 'none'} (no profile says which element an application reads)`);
     for (const e of s.errors) lines.push(`  ! ${e}`);
     for (const w of s.warnings) lines.push(`  · ${w}`);
   });

@@ -38,6 +38,7 @@ import {
   splitSignedPath,
   type ProfileDefinition,
   type ProfileDocument,
+  type ProfileRole,
   type ProfileName,
 } from './profiles.js';
 import {
@@ -276,8 +277,9 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
   }
   const trust = await resolveTrust(options.trust);
   const extra = (options.certificates ?? []).flatMap((c) => (typeof c === 'string' ? parsePem(c).map((b) => b.der) : [c]));
-  const context: VerifyContext = { rule: rule ?? undefined, trust, time: options.time ?? new Date(), extra, allowSha1: !!options.allowSha1 };
+  const context: VerifyContext = { rule: rule ?? undefined, trust, time: options.time ?? new Date(), extra, allowSha1: !!options.allowSha1, signedElements: new Map() };
   for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, context));
+  if (!rule) warnUnsignedTwins(parsed, context.signedElements);
   const worst = worstOf(report.signatures);
   if (report.errors.length) {
     report.indication = 'TOTAL_FAILED';
@@ -322,6 +324,25 @@ interface VerifyContext {
   /** Candidate signing certificates and intermediates the caller gave. */
   extra: Uint8Array[];
   allowSha1: boolean;
+  /** Without a profile: the elements each signature's valid references cover, for {@link warnUnsignedTwins}. */
+  signedElements: Map<XmlSignatureReport, Element[]>;
+}
+
+/**
+ * Without a profile nobody says which element an application reads. When a signed element has a namesake no
+ * signature covers (an altered, Id-less copy of `DLHDon` placed before the signed one), an application that
+ * reads by name may read the unsigned one: each signature says which of its elements has such a twin.
+ */
+function warnUnsignedTwins(parsed: ParsedXml, signedElements: Map<XmlSignatureReport, Element[]>): void {
+  const covered = [...signedElements.values()].flat();
+  for (const [report, elements] of signedElements) {
+    for (const el of elements) {
+      const twins = parsed.elements.filter((o) => o !== el && o.localName === el.localName && o.namespaceURI === el.namespaceURI && !covered.some((c) => isWithin(o, c)));
+      if (twins.length) {
+        report.warnings.push(`the signed ${elementPath(el)} has ${twins.length} unsigned namesake${twins.length === 1 ? '' : 's'} (${twins.slice(0, 3).map(elementPath).join(', ')}): an application that reads <${el.localName}> by name may read unsigned data`);
+      }
+    }
+  }
 }
 
 async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyContext): Promise<XmlSignatureReport> {
@@ -441,6 +462,7 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
   // Profile: the signature's place gives its role, and the role's business element must be exactly
   // the element a valid reference resolved to.
   if (ctx.rule) checkProfile(sig, parsed, ctx.rule, s, report, fail);
+  else ctx.signedElements.set(report, s.references.flatMap((r) => (r.excluded !== undefined && r.target?.kind === 'element' ? [r.target.element] : [])));
 
   // Algorithm policy.
   const sha1 = s.algorithm?.hash === 'SHA-1' || s.references.some((r) => r.hash === 'SHA-1');
@@ -712,6 +734,7 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
   }
   report.role = role.name;
   const valid = s.references.filter((r) => r.excluded !== undefined);
+  checkRoleIdentity(role, rule, root, valid, report, fail);
   const business = coverage(role.signs, root, valid);
   report.businessElement = business;
   if (!business.signed) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `business element ${role.signs}: ${business.detail}`));
@@ -720,6 +743,38 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
     if (!c.signed) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `${extra}: ${c.detail}`));
   }
   if (role.signingTimeObject && !report.signingTime?.signed) report.warnings.push(`the profile expects a signed SigningTime for the ${role.name}`);
+}
+
+/**
+ * The place gives a role; the signature must be that role's by what it references and by who signed it. An
+ * element only another role signs (the tax authority's `MCCQT`) betrays that role; a certificate whose tax
+ * code is another role's party (the seller's `MST` in the buyer's place) is that party's signature, moved.
+ */
+function checkRoleIdentity(role: ProfileRole, rule: ProfileDocument, root: Element, valid: readonly ParsedReference[], report: XmlSignatureReport, fail: (f: Failure) => void): void {
+  const own = new Set([role.signs, ...(role.alsoSigns ?? [])]);
+  for (const other of rule.roles) {
+    for (const spec of other.alsoSigns ?? []) {
+      if (own.has(spec)) continue;
+      const els = elementsAtPath(root, splitSignedPath(spec).path);
+      if (valid.some((r) => r.target?.kind === 'element' && els.includes(r.target.element))) {
+        fail(new Failure('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', `the Signature in the ${role.name}'s place signs ${spec}, which only the ${other.name} signs`));
+      }
+    }
+  }
+  const mst = report.certificate?.mst;
+  if (!mst) return;
+  const partyOf = (r: ProfileRole) => {
+    const els = r.partyTaxCode ? elementsAtPath(root, r.partyTaxCode) : [];
+    return els.length === 1 ? textOf(els[0]!).trim() : undefined;
+  };
+  const mine = partyOf(role);
+  if (mine === mst) return;
+  const owner = rule.roles.find((r) => r !== role && partyOf(r) === mst);
+  if (owner) {
+    fail(new Failure('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', `the Signature sits in the ${role.name}'s place (${role.signatureParent}) but its certificate is the ${owner.name}'s (MST ${mst} = ${owner.partyTaxCode})`));
+  } else if (mine !== undefined) {
+    report.warnings.push(`the signing certificate's tax code (MST ${mst}) is not the ${role.name}'s (${role.partyTaxCode} = ${mine || 'empty'})`);
+  }
 }
 
 /** Whether exactly the element an application reads at `spec` is what a valid reference covers. */

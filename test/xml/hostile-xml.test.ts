@@ -53,3 +53,53 @@ describe('base64 values of 8 MiB and more', () => {
     expect(JSON.stringify(report)).not.toMatch(/RangeError|call stack/);
   });
 });
+
+describe('XML read in the wrong place', () => {
+  const seller = testSigner('rsa4096'); // MST:0101234567, the invoice's NBan/MST
+  const sign = async (file: string, signer = seller, role?: string) =>
+    text(await signXml(fixture(file), { signer, profile: 'einvoice', signingTime: TIME, includeChain: true, ...(role && { role }) }));
+  /** Moves the (only) Signature from `from` into `to` (an empty element there, or created). */
+  const move = (xml: string, from: string, to: string) => {
+    const at = xml.indexOf('<DSCKS>');
+    const [head, tail] = [xml.slice(0, at), xml.slice(at)];
+    const sig = new RegExp(`<${from}>([\\s\\S]*?)</${from}>`).exec(tail)![1]!;
+    const without = tail.replace(`<${from}>${sig}</${from}>`, `<${from}></${from}>`);
+    return head + (without.includes(`<${to}></${to}>`) ? without.replace(`<${to}></${to}>`, `<${to}>${sig}</${to}>`) : without.replace(`<${from}></${from}>`, `<${from}></${from}><${to}>${sig}</${to}>`));
+  };
+
+  it('the seller signature in its place passes as the seller', async () => {
+    const report = await verifyXml(await sign('einvoice-tt78.xml'), { trust, time: TIME });
+    expect(report.signatures[0]!.role).toBe('seller');
+    expect(report.indication, JSON.stringify(report.signatures[0]!.errors)).toBe('TOTAL_PASSED');
+  });
+  it('a seller signature moved into DSCKS/NMua is not the buyer\'s: SIG_CONSTRAINTS_FAILURE', async () => {
+    const moved = move(await sign('einvoice-tt78.xml'), 'NBan', 'NMua');
+    expect(moved).toMatch(/<NMua><(ds:)?Signature/);
+    const report = await verifyXml(moved, { trust, time: TIME });
+    const s = report.signatures[0]!;
+    expect(s.integrity).toBe(true);
+    expect(report.indication).toBe('TOTAL_FAILED');
+    expect(s.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+    expect(s.errors.join()).toMatch(/in the buyer's place \(DSCKS\/NMua\) but its certificate is the seller's \(MST 0101234567/);
+  });
+  it('a tax-authority signature (it signs MCCQT) moved into the seller\'s place is refused', async () => {
+    const moved = move(await sign('einvoice-tt78-mccqt.xml', rsa, 'tax-authority'), 'CQT', 'NBan');
+    const report = await verifyXml(moved, { trust, time: TIME });
+    expect(report.indication).toBe('TOTAL_FAILED');
+    expect(report.signatures[0]!.errors.join()).toMatch(/in the seller's place signs MCCQT@Id, which only the tax-authority signs/);
+  });
+  it('no profile applies: the report names the signed element and warns of an unsigned namesake before it', async () => {
+    const xml = (await sign('einvoice-tt78.xml')).replace(/<(\/?)HDon>/g, '<$1HoaDon>');
+    const plain = await verifyXml(xml, { trust, time: TIME });
+    expect(plain.profile).toBeUndefined();
+    expect(plain.signatures[0]!.warnings.join()).not.toMatch(/namesake/);
+    const altered = /<DLHDon [\s\S]*?<\/DLHDon>/.exec(xml)![0].replace(/ Id="[^"]*"/, '').replace('<SLuong>10</SLuong>', '<SLuong>1000</SLuong>');
+    const twin = xml.replace('<DLHDon ', `${altered}<DLHDon `);
+    const report = await verifyXml(twin, { trust, time: TIME });
+    const s = report.signatures[0]!;
+    expect(s.references.find((r) => r.digestValid && /DLHDon/.test(r.resolvedPath ?? ''))!.resolvedPath).toBe('/HoaDon[1]/DLHDon[2]');
+    expect(s.warnings.join()).toMatch(/the signed \/HoaDon\[1\]\/DLHDon\[2\] has 1 unsigned namesake \(\/HoaDon\[1\]\/DLHDon\[1\]\)/);
+    const { renderXmlReport } = await import('../../src/validation/render-text.js');
+    expect(renderXmlReport(report)).toMatch(/Signed data: \/HoaDon\[1\]\/DLHDon\[2\]/);
+  });
+});
