@@ -5,6 +5,7 @@ import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
 import { PdfRef } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { appendRawUpdate, buildPdf, formDocument } from '../fixtures/pdf-updates.js';
+import { rng } from '../fuzz/rng.js';
 
 let signed: Uint8Array;
 let gap: [number, number];
@@ -23,16 +24,6 @@ async function bounded(bytes: Uint8Array, ms = 3000): Promise<string> {
   }
   expect(Date.now() - start).toBeLessThan(ms);
   return outcome;
-}
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 beforeAll(async () => {
