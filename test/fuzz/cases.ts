@@ -4,7 +4,7 @@
  * is shown, the verdict must not be TOTAL_PASSED.
  */
 import { concatBytes, fromLatin1, latin1 } from '../../src/core/bytes.js';
-import { PdfDict, PdfRef, PdfStream, PdfString, name, type PdfObject } from '../../src/pdf/objects.js';
+import { PdfDict, PdfRaw, PdfRef, PdfStream, PdfString, name, type PdfObject } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { addToFirstPage, annotation, appendRawUpdate, appendUpdate, contentStream, firstPage } from '../fixtures/pdf-updates.js';
 import type { Bases, PdfBase, XmlBase } from './bases.js';
@@ -171,17 +171,11 @@ const PDF_TECHNIQUES: Record<string, Technique<PdfBase>> = {
       kind === 'array' ? Array.from({ length: 200_000 }, (_, i) => i)
       : kind === 'string' ? new PdfString(new Uint8Array(8 * 1024 * 1024).fill(0x41))
       : kind === 'dict' ? new PdfDict(Array.from({ length: 50_000 }, (_, i) => [`K${i}`, i] as [string, PdfObject]))
-      : new PdfDict().set('Nest', nested(20_000));
+      : new PdfRaw(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
     // referred to from the page, so that whatever reads the page meets it
     return { input: pdf(appendRawUpdate(b.bytes, [[n, value], [firstPage(rd).num, rd.pages()[0]!.dict.clone().set('PieceInfo', new PdfRef(n, 0))]])), mustNotPass: false, variant: kind };
   },
 };
-
-function nested(depth: number): PdfObject {
-  let o: PdfObject = 0;
-  for (let i = 0; i < depth; i++) o = [o];
-  return o;
-}
 
 /** The decompression bomb, made once per process (callers await {@link prepareBomb}). */
 const BOMB: { value?: Uint8Array } = {};
