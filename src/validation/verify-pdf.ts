@@ -487,6 +487,9 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   }
 }
 
+/** Largest decoded DSS entry: a CRL of a national CA is a few megabytes; a bomb stops here. */
+const MAX_DSS_ITEM = 16 * 1024 * 1024;
+
 /** The certificates, OCSP responses and CRLs of the document's DSS (PAdES B-LT). */
 function readDss(reader: PdfReader): Ctx['dss'] {
   const out: Ctx['dss'] = { certificates: [], ocsps: [], crls: [] };
@@ -497,7 +500,7 @@ function readDss(reader: PdfReader): Ctx['dss'] {
       return (Array.isArray(list) ? list : []).flatMap((r) => {
         const st = reader.resolve(r);
         try {
-          return st instanceof PdfStream ? [decodeStream(st)] : [];
+          return st instanceof PdfStream ? [decodeStream(st, { maxBytes: MAX_DSS_ITEM })] : [];
         } catch {
           return [];
         }

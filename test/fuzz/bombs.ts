@@ -1,12 +1,13 @@
 /**
  * Decompression bombs for tests: streams a few kilobytes long that inflate (through two FlateDecode stages,
  * as a PDF filter chain allows) to a gigabyte, and signed PDFs carrying them where a reader must inflate:
- * an appended cross-reference stream, or an object stream holding the catalog.
+ * an appended cross-reference stream, an object stream holding the catalog, or validation data (DSS).
  */
 import { createDeflate, deflateSync } from 'node:zlib';
 import { concatBytes, latin1 } from '../../src/core/bytes.js';
-import { PdfRef } from '../../src/pdf/objects.js';
+import { PdfDict, PdfRef, PdfStream, name } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
+import { appendUpdate } from '../fixtures/pdf-updates.js';
 
 const bombs = new Map<number, Promise<Uint8Array>>();
 
@@ -62,4 +63,13 @@ export function withObjectStreamBomb(pdf: Uint8Array, bomb: Uint8Array): Uint8Ar
     latin1(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`),
   ]);
   return concatBytes([pdf, objStm, xref]);
+}
+
+/** `pdf` with an update adding a DSS whose certificate and CRL stream is `bomb` (validation data a verifier reads). */
+export function withDssBomb(pdf: Uint8Array, bomb: Uint8Array): Uint8Array {
+  return appendUpdate(pdf, (w, r) => {
+    const ref = w.allocate();
+    w.set(ref, new PdfStream(new PdfDict().set('Filter', [name('FlateDecode'), name('FlateDecode')]), bomb));
+    w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('DSS', new PdfDict().set('Certs', [ref]).set('CRLs', [ref])));
+  });
 }

@@ -8,7 +8,7 @@ import { PdfDict, PdfRaw, PdfRef, PdfStream, PdfString, name, type PdfObject } f
 import { PdfReader } from '../../src/pdf/reader.js';
 import { addToFirstPage, annotation, appendRawUpdate, appendUpdate, contentStream, firstPage } from '../fixtures/pdf-updates.js';
 import type { Bases, PdfBase, XmlBase } from './bases.js';
-import { withObjectStreamBomb, withXrefStreamBomb } from './bombs.js';
+import { withDssBomb, withObjectStreamBomb, withXrefStreamBomb } from './bombs.js';
 import { Random } from './rng.js';
 
 export interface FuzzCase {
@@ -132,6 +132,8 @@ const PDF_TECHNIQUES: Record<string, Technique<PdfBase>> = {
   },
   'bomb-xref-stream': (b) => ({ input: pdf(withXrefStreamBomb(b.bytes, BOMB.value!)), mustNotPass: true }),
   'bomb-object-stream': (b) => ({ input: pdf(withObjectStreamBomb(b.bytes, BOMB.value!)), mustNotPass: true }),
+  // validation data is permitted after a signature: the bomb inside it must cost little and pass nothing wrong
+  'bomb-dss': (b) => ({ input: pdf(withDssBomb(b.bytes, BOMB.value!)), mustNotPass: false }),
   'visible-update': (b, r) => {
     const [what, edit] = r.pick(VISIBLE_EDITS);
     return { input: pdf(edit(b.bytes)), mustNotPass: true, variant: what };

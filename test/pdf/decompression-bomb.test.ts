@@ -8,7 +8,7 @@ import { loadPkcs12Signer, signPdf, verifyPdf } from '../../src/index.js';
 import { decodeStream } from '../../src/pdf/filters.js';
 import { PdfDict, PdfStream, name } from '../../src/pdf/objects.js';
 import { PEAK_RSS_ENV, kyso, peakRssMb } from '../cli/cli-helpers.js';
-import { doubleFlateBomb, withObjectStreamBomb, withXrefStreamBomb } from '../fuzz/bombs.js';
+import { doubleFlateBomb, withDssBomb, withObjectStreamBomb, withXrefStreamBomb } from '../fuzz/bombs.js';
 import { formDocument } from '../fixtures/pdf-updates.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
 
@@ -74,4 +74,16 @@ describe('decompression bombs in a signed PDF are refused in bounded time and me
       }
     });
   }
+});
+
+describe('a decompression bomb in validation data (DSS)', () => {
+  it('is left unread: the signature is verified as before, kyso verify peaks under 200 MB', () => {
+    const file = join(dir, 'dss.pdf');
+    writeFileSync(file, withDssBomb(signed, bomb));
+    const r = kyso(['verify', file, '--trust', pkiPath('root.cert.pem'), '--json'], PEAK_RSS_ENV);
+    expect(r.status, r.stderr).not.toBe(3);
+    expect(r.stdout).not.toMatch(/RangeError|TypeError|Maximum call stack/);
+    expect(JSON.parse(r.stdout)[0].report.signatures[0].integrity.signatureValue).toBe(true);
+    expect(peakRssMb(r.stderr)).toBeLessThan(200);
+  });
 });
