@@ -1,7 +1,8 @@
 /**
  * `npm run fuzz`: a seeded, deterministic fuzz run over kyso's own signed PDFs, XML declarations and CMS
  * files (see cases.ts for the techniques). Cases run in worker processes, each case watched for time (20 s)
- * and memory (1 GB peak); a finding is printed with the id that replays it.
+ * and memory (1 GB peak); a finding is printed with the id that replays it. SIGINT/SIGTERM stops early and
+ * still prints the summary of the cases that ran.
  *
  *   npm run fuzz -- --seed 1 --cases 3000 --workers 2
  */
@@ -94,6 +95,13 @@ async function main(): Promise<void> {
       start();
     });
 
+  // Ctrl-C or SIGTERM: no new cases; the ones running finish and the summary covers what ran
+  const stop = () => {
+    process.stderr.write(`stopping after ${rows.length + skipped} cases\n`);
+    next = total;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   await Promise.all(Array.from({ length: workers }, runWorker));
   rmSync(dir, { recursive: true, force: true });
 
@@ -107,7 +115,7 @@ async function main(): Promise<void> {
     t.maxMs = Math.max(t.maxMs, r.ms);
     byTechnique.set(key, t);
   }
-  console.log(`seed ${seed}: ${rows.length} cases run (${skipped} not applicable), ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`seed ${seed}: ${rows.length} cases run (indexes 0–${Math.max(...rows.map((r) => r.index))}) (${skipped} not applicable), ${Math.round((Date.now() - started) / 1000)} s`);
   console.log('technique                        cases  TOTAL_PASSED  findings  slowest');
   for (const [k, t] of [...byTechnique].sort()) console.log(`${k.padEnd(32)} ${String(t.cases).padStart(5)}  ${String(t.passed).padStart(12)}  ${String(t.findings).padStart(8)}  ${Math.round(t.maxMs)} ms`);
   const bad = rows.filter((r) => r.findings.length);
