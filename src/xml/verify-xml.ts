@@ -407,6 +407,8 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
       }
       if (!r.digestValid) throw new Failure('TOTAL_FAILED', 'HASH_FAILURE', `the digest of Reference ${describeUri(ref.uri)} does not match`);
       if (r.rule === 'dotnet') report.warnings.push(`Reference ${describeUri(ref.uri)} matched only the .NET SignedXml reading of enveloped-signature`);
+      const comments = r.signedXml?.includes('<!--') ? 0 : commentsWithin(ref.target.element, ref.excluded ?? []);
+      if (comments) report.warnings.push(`the signed ${r.resolvedPath} holds ${comments} comment${comments === 1 ? '' : 's'} the signature does not cover: an application that stops reading text at a comment reads less than was signed`);
     } catch (e) {
       digestsOk = false;
       const f = e instanceof Failure ? e : formatFailure(isKysoError(e) ? e.message : String(e));
@@ -621,6 +623,18 @@ class ValueTooLarge extends Failure {
   constructor(what: string, max: number) {
     super('TOTAL_FAILED', 'FORMAT_FAILURE', `${what} is larger than ${max} bytes (ERR_XML_LIMIT)`);
   }
+}
+
+/** Comment nodes inside `el` and outside `excluded` (an enveloped Signature), counted without recursion. */
+function commentsWithin(el: Element, excluded: readonly Node[]): number {
+  let n = 0;
+  const stack: Node[] = [el];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.nodeType === 8) n++;
+    else if (node.nodeType === 1 && !excluded.includes(node)) for (let c = node.firstChild; c; c = c.nextSibling) stack.push(c);
+  }
+  return n;
 }
 
 /** True when a reference whose digest matched covers `el` (inside its target, not left out). */

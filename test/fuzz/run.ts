@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     new Promise<void>((done) => {
       let child: ChildProcess;
       let current = -1;
+      let currentCase = { technique: '?', base: '?' };
       let timer: NodeJS.Timeout | undefined;
       const start = () => {
         child = fork(WORKER, [], { execArgv: ['--import', 'tsx', '--max-old-space-size=1536'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -61,8 +62,9 @@ async function main(): Promise<void> {
           return done();
         }
         current = next++;
+        currentCase = { technique: '?', base: '?' };
         timer = setTimeout(() => {
-          rows.push({ index: current, technique: '?', base: '?', verdict: 'TIMEOUT', ms: TIME_LIMIT_MS, findings: [`over ${TIME_LIMIT_MS / 1000} s`] });
+          rows.push({ index: current, ...currentCase, verdict: 'TIMEOUT', ms: TIME_LIMIT_MS, findings: [`over ${TIME_LIMIT_MS / 1000} s`] });
           child.off('exit', onExit);
           child.kill('SIGKILL');
           start();
@@ -71,6 +73,10 @@ async function main(): Promise<void> {
       };
       const onMessage = (m: WorkerReply) => {
         if (m.type === 'ready') return dispatch();
+        if (m.type === 'started') {
+          currentCase = { technique: m.technique, base: m.base };
+          return;
+        }
         clearTimeout(timer);
         if (m.skipped) skipped++;
         else {
@@ -89,7 +95,7 @@ async function main(): Promise<void> {
       };
       const onExit = (code: number | null) => {
         clearTimeout(timer);
-        rows.push({ index: current, technique: '?', base: '?', verdict: 'CRASH', ms: 0, findings: [`worker exited (${code}) on this case`] });
+        rows.push({ index: current, ...currentCase, verdict: 'CRASH', ms: 0, findings: [`worker exited (${code}) on this case`] });
         start();
       };
       start();

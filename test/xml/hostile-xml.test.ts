@@ -103,3 +103,15 @@ describe('XML read in the wrong place', () => {
     expect(renderXmlReport(report)).toMatch(/Signed data: \/HoaDon\[1\]\/DLHDon\[2\]/);
   });
 });
+
+describe('comments in signed content', () => {
+  it('a comment inserted into a signed text node is outside C14N: the signature holds, and the report says a reader may read less', async () => {
+    const xml = (await signed()).replace('<MST>0101234567</MST>', '<MST>0101<!---->234567</MST>');
+    const report = await verifyXml(xml, { trust, time: TIME });
+    const s = report.signatures[0]!;
+    expect(s.integrity).toBe(true);
+    expect(s.warnings.join()).toMatch(/the signed \/HDon\[1\]\/DLHDon\[1\] holds 1 comment the signature does not cover/);
+    const clean = await verifyXml(await signed(), { trust, time: TIME });
+    expect(clean.signatures[0]!.warnings.join()).not.toMatch(/comment/);
+  });
+});
