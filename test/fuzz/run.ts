@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let skipped = 0;
   let next = 0;
+  let peakMb = 0;
 
   const runWorker = () =>
     new Promise<void>((done) => {
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
         if (m.skipped) skipped++;
         else {
           const findings = [...m.findings];
+          peakMb = Math.max(peakMb, m.maxRssMb);
           if (m.maxRssMb > MEMORY_LIMIT_MB) findings.push(`peak memory ${Math.round(m.maxRssMb)} MB`);
           rows.push({ index: m.index, technique: m.technique, base: m.base, verdict: m.verdict, ms: m.ms, findings });
           if (m.maxRssMb > MEMORY_LIMIT_MB) {
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
     t.maxMs = Math.max(t.maxMs, r.ms);
     byTechnique.set(key, t);
   }
-  console.log(`seed ${seed}: ${rows.length} cases run (indexes 0–${Math.max(...rows.map((r) => r.index))}) (${skipped} not applicable), ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`seed ${seed}: ${rows.length} cases run (indexes 0–${Math.max(...rows.map((r) => r.index))}) (${skipped} not applicable), ${Math.round((Date.now() - started) / 1000)} s, worker peak memory ${Math.round(peakMb)} MB`);
   console.log('technique                        cases  TOTAL_PASSED  findings  slowest');
   for (const [k, t] of [...byTechnique].sort()) console.log(`${k.padEnd(32)} ${String(t.cases).padStart(5)}  ${String(t.passed).padStart(12)}  ${String(t.findings).padStart(8)}  ${Math.round(t.maxMs)} ms`);
   const bad = rows.filter((r) => r.findings.length);
