@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latin1 } from '../../src/core/bytes.js';
 import { loadPkcs12Signer, signPdf, verifyPdf } from '../../src/index.js';
 import { decodeStream } from '../../src/pdf/filters.js';
@@ -21,6 +21,7 @@ beforeAll(async () => {
   signed = await signPdf(await formDocument(), { signer });
   bomb = await doubleFlateBomb(1024);
 }, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const flate = (data: Uint8Array, filters: number) => {
   let d = data;
