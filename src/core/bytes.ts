@@ -106,6 +106,23 @@ export function fromBase64(b64: string): Uint8Array {
   }
 }
 
+/**
+ * True when `text` is canonical base64: the RFC 4648 alphabet in groups of four, `=` padding only to close
+ * the last group. One pass over the characters, no regular expression — a backtracking pattern overflows the
+ * stack on a value of a few megabytes.
+ */
+export function isBase64(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n % 4 !== 0) return false;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  for (let i = 0; i < n - pad; i++) {
+    const c = text.charCodeAt(i);
+    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 /** One block of a PEM file. */
 export interface PemBlock {
   /** The label, e.g. `CERTIFICATE`, `PRIVATE KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY`. */

@@ -13,6 +13,8 @@ export type KysoErrorCode =
   | 'ERR_PDF_FIELD'
   /** The reserved /Contents space is too small for the signature value. */
   | 'ERR_PDF_SIGNATURE_TOO_LARGE'
+  /** A PDF structure needs more than kyso allows: a stream that inflates past what its structure can hold (decompression bomb). */
+  | 'ERR_PDF_LIMIT'
   /** A PKCS#12 password or key password is wrong. */
   | 'ERR_WRONG_PASSWORD'
   /** A key file, PKCS#12 file or certificate cannot be decoded. */

@@ -1,15 +1,27 @@
-import { inflate } from 'pako';
+import { Inflate } from 'pako';
+import { concatBytes } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { dictOf, nameOf, numberOf, type PdfObject, type PdfStream } from './objects.js';
 
-/** Largest decoded stream kyso inflates (xref and object streams; never page content). */
-export const MAX_DECODED_STREAM = 256 * 1024 * 1024;
+/** Largest decoded stream kyso inflates when the caller knows no tighter bound (never page content rendering). */
+export const MAX_DECODED_STREAM = 64 * 1024 * 1024;
+
+/** How much a caller lets a stream inflate to. */
+export interface DecodeOptions {
+  /**
+   * Most bytes any filter stage may produce: what the structure can need (an xref stream's entries × entry
+   * width, an object stream's objects). Past it → `ERR_PDF_LIMIT`. Capped at {@link MAX_DECODED_STREAM}.
+   */
+  maxBytes?: number;
+}
 
 /**
  * Decoded data of a stream with no filter or FlateDecode (with PNG/TIFF predictors): what cross-reference
- * and object streams use. Other filters → `ERR_PDF_MALFORMED`.
+ * and object streams use. Inflation streams in chunks and stops at `maxBytes`, so a decompression bomb costs
+ * at most that much memory. Other filters → `ERR_PDF_MALFORMED`.
  */
-export function decodeStream(stream: PdfStream): Uint8Array {
+export function decodeStream(stream: PdfStream, options: DecodeOptions = {}): Uint8Array {
+  const max = Math.min(MAX_DECODED_STREAM, Math.max(0, Math.floor(options.maxBytes ?? MAX_DECODED_STREAM)));
   const filter = stream.dict.get('Filter');
   const filters = Array.isArray(filter) ? filter.map(nameOf) : filter === undefined ? [] : [nameOf(filter)];
   const parmsRaw = stream.dict.get('DecodeParms');
@@ -17,15 +29,30 @@ export function decodeStream(stream: PdfStream): Uint8Array {
   let data = stream.data;
   filters.forEach((f, i) => {
     if (f !== 'FlateDecode' && f !== 'Fl') throw new KysoError('ERR_PDF_MALFORMED', `unsupported stream filter ${f ?? '(not a name)'}`);
-    try {
-      data = inflate(data);
-    } catch (cause) {
-      throw new KysoError('ERR_PDF_MALFORMED', 'a compressed stream cannot be inflated', { cause });
-    }
-    if (data.length > MAX_DECODED_STREAM) throw new KysoError('ERR_PDF_MALFORMED', 'a decoded stream is too large');
-    data = unpredict(data, parms[i] ?? null);
+    data = unpredict(inflateAtMost(data, max), parms[i] ?? null);
   });
   return data;
+}
+
+/** Inflates `data` chunk by chunk, refusing (`ERR_PDF_LIMIT`) as soon as the output passes `max` bytes. */
+function inflateAtMost(data: Uint8Array, max: number): Uint8Array {
+  const inflater = new Inflate({ chunkSize: 64 * 1024 });
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  inflater.onData = (data) => {
+    const chunk = data as Uint8Array; // binary output: pako gives strings only with { to: 'string' }
+    total += chunk.length;
+    if (total > max) throw new KysoError('ERR_PDF_LIMIT', `a compressed stream inflates past ${max} bytes, more than its structure can hold`);
+    chunks.push(chunk);
+  };
+  try {
+    inflater.push(data, true);
+  } catch (e) {
+    if (e instanceof KysoError) throw e;
+    throw new KysoError('ERR_PDF_MALFORMED', 'a compressed stream cannot be inflated', { cause: e });
+  }
+  if (inflater.err) throw new KysoError('ERR_PDF_MALFORMED', `a compressed stream cannot be inflated: ${inflater.msg}`);
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 function unpredict(data: Uint8Array, parmsObj: PdfObject): Uint8Array {

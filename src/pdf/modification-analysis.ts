@@ -87,7 +87,7 @@ const MAX_WALK = 500_000;
  */
 export function analyseModifications(bytes: Uint8Array, current: PdfReader, coveredEnd: number, revisions: PdfRevision[], options: ModificationOptions = {}): ModificationReport {
   const changes: PdfChange[] = [];
-  const add = (c: PdfChange) => changes.push(c);
+  const add = (c: PdfChange) => changes.push(options.docMdp === 1 ? underNoChanges(c) : c);
   ensureRange(bytes, coveredEnd, Math.min(bytes.length - coveredEnd, MAX_TAIL_SCAN));
   const later = revisions.filter((r) => r.end > coveredEnd);
   const lastEnd = revisions.length ? revisions[revisions.length - 1]!.end : coveredEnd;
@@ -126,6 +126,20 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
     add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revisions cannot be compared: ${(e as Error).message}` });
   }
   return finish(changes, later.length, options);
+}
+
+/** Changes a writer makes to add validation data or a document timestamp (and nothing else). */
+const SIGFLAGS_CHANGED = 'form setting /SigFlags changed';
+const EXTENSION_DECLARED = 'a developer extension was declared';
+
+/**
+ * A certification with P=1 allows no change but what ISO 32000-2 (12.8.2.2) exempts: DSS validation data and
+ * document timestamps, with the signature field, form flags and extension declaration those bring. Whatever
+ * else the rules would permit or only report (new /Info, /Lang, /NeedAppearances, a comment) is not permitted.
+ */
+function underNoChanges(c: PdfChange): PdfChange {
+  if (c.status === 'not-permitted' || c.kind === 'dss' || c.kind === 'document-timestamp' || c.detail === SIGFLAGS_CHANGED || c.detail === EXTENSION_DECLARED) return c;
+  return { ...c, status: 'not-permitted', detail: `${c.detail} — after a certification that allows no changes (DocMDP P=1)` };
 }
 
 function finish(changes: PdfChange[], laterRevisions: number, options: ModificationOptions): ModificationReport {
@@ -459,7 +473,8 @@ class Context {
     if (!oldDict || !newDict) return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the interactive form was removed' });
     for (const key of changedKeys(oldDict, newDict)) {
       if (key === 'Fields') this.classifyFieldList(n, this.before.resolve(oldDict.get('Fields')) ?? [], this.after.resolve(newDict.get('Fields')) ?? null, add);
-      else if (key === 'SigFlags' || key === 'DR' || key === 'DA' || key === 'NeedAppearances') add({ kind: 'form-field', status: 'permitted', object: n, detail: `form setting /${key} changed` });
+      else if (key === 'SigFlags') add({ kind: 'form-field', status: 'permitted', object: n, detail: SIGFLAGS_CHANGED });
+      else if (key === 'DR' || key === 'DA' || key === 'NeedAppearances') add({ kind: 'form-field', status: 'permitted', object: n, detail: `form setting /${key} changed` });
       else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the form entry /${key} changed` });
     }
   }
@@ -474,13 +489,20 @@ class Context {
       if (was.has(serialize(f))) continue;
       const num = f instanceof PdfRef ? f.num : n;
       if (this.isSignatureField(f)) {
-        add({ kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: num, detail: 'a signature field was added' });
+        add(this.isDocTimestampField(f) ? { kind: 'document-timestamp', status: 'permitted', object: num, detail: 'a document timestamp field was added' } : { kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: num, detail: 'a signature field was added' });
       } else if (this.docMdp) {
         add({ kind: 'form-field', status: 'not-permitted', object: num, detail: 'a form field was added to a certified document' });
       } else {
         add({ kind: 'form-field', status: 'reported', object: num, detail: 'a form field was added after signing' });
       }
     }
+  }
+
+  /** True for a signature field whose value is a document timestamp (what P=1 still allows to be added). */
+  private isDocTimestampField(f: PdfObject): boolean {
+    const d = this.after.resolveDict(f);
+    const v = this.after.resolveDict(d?.get('V') ?? this.after.resolveDict(d?.get('Parent'))?.get('V'));
+    return nameOf(v?.get('Type')) === 'DocTimeStamp' || nameOf(v?.get('SubFilter')) === 'ETSI.RFC3161';
   }
 
   private isSignatureField(f: PdfObject): boolean {
@@ -522,7 +544,7 @@ class Context {
     const was = dictOf(this.before.resolve(oldDict.get('Extensions'))) ?? new PdfDict();
     const now = dictOf(this.after.resolve(newDict.get('Extensions')));
     const kept = now !== undefined && [...was.map.keys()].every((k) => same(this.before.resolve(was.get(k)) ?? null, this.after.resolve(now.get(k)) ?? null));
-    add({ kind: 'catalog', status: kept ? 'permitted' : 'not-permitted', object: n, detail: kept ? 'a developer extension was declared' : 'the declared developer extensions were changed' });
+    add({ kind: 'catalog', status: kept ? 'permitted' : 'not-permitted', object: n, detail: kept ? EXTENSION_DECLARED : 'the declared developer extensions were changed' });
   }
 
   /**
@@ -544,7 +566,8 @@ class Context {
       const signature = widget && this.isSignatureField(a);
       const covers = this.docMdp === undefined && !signature ? 'no' : this.paintsOverText(pageNum, d);
       if (signature) {
-        if (this.docMdp === 1) add({ kind: 'signature', status: 'not-permitted', object: num, detail: 'a signature field was added to a document certified with no changes allowed' });
+        if (this.docMdp === 1 && this.isDocTimestampField(a) && covers !== 'yes') add({ kind: 'document-timestamp', status: 'permitted', object: num, detail: 'a document timestamp widget was added' });
+        else if (this.docMdp === 1) add({ kind: 'signature', status: 'not-permitted', object: num, detail: 'a signature field was added to a document certified with no changes allowed' });
         else if (covers === 'yes' && this.docMdp) add({ kind: 'annotation', status: 'not-permitted', object: num, detail: 'a signature widget was laid over the certified page text (Sneaky Signature)' });
         else if (covers === 'yes') add({ kind: 'signature', status: 'reported', object: num, detail: 'a signature was added whose widget covers signed page text' });
         else if (covers === 'unknown' && this.docMdp) add({ kind: 'signature', status: 'reported', object: num, detail: 'a visible signature field was added to a certified page whose text kyso cannot locate: check that it hides nothing' });
@@ -603,6 +626,7 @@ class Context {
     if (lock) return add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `the field "${fieldName}" is locked by a signature (FieldMDP ${lock.action}) but changed (${keys.map((k) => `/${k}`).join(', ')})` });
     const isSig = nameOf(newDict.get('FT')) === 'Sig' || this.isSignatureField(new PdfRef(n, 0));
     if (isSig && keys.every((k) => k === 'V' || k === 'AP' || k === 'AS') && oldDict.get('V') === undefined) {
+      if (this.isDocTimestampField(new PdfRef(n, 0))) return add({ kind: 'document-timestamp', status: 'permitted', object: n, detail: `the empty signature field "${fieldName}" took a document timestamp` });
       return add({ kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: n, detail: `the empty signature field "${fieldName}" was signed` });
     }
     if (!isSig && keys.every((k) => k === 'V' || k === 'AP' || k === 'AS' || k === 'MK')) {

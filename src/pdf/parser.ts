@@ -184,6 +184,17 @@ export class PdfParser {
 
   private readLiteralString(): PdfString {
     const b = this.bytes;
+    // most strings have no escape or nested parenthesis: their bytes are the string, copied in one go
+    const end = Math.min(b.length, this.pos + 1 + PARSE_LIMITS.tokenBytes + 1);
+    for (let j = this.pos + 1; j < end; j++) {
+      const c = b[j]!;
+      if (c === 0x5c || c === 0x28) break;
+      if (c === 0x29) {
+        const value = b.slice(this.pos + 1, j);
+        this.pos = j + 1;
+        return new PdfString(value);
+      }
+    }
     const out: number[] = [];
     let nest = 1;
     let i = this.pos + 1;

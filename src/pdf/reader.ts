@@ -39,7 +39,8 @@ const XREF_LINE = latin1('\nxref');
 /**
  * A lazy PDF reader: it reads the header, the cross-reference sections and the trailer, and parses an
  * object only when asked for it. Broken cross-references are rebuilt by scanning for `N G obj`
- * (`repaired` then says so). Every limit is bounded; failures are `ERR_PDF_MALFORMED`.
+ * (`repaired` then says so). Every limit is bounded; failures are `ERR_PDF_MALFORMED`, and a stream that inflates
+ * past what its structure can hold is `ERR_PDF_LIMIT` (never repaired around).
  *
  * @example
  * ```ts
@@ -94,6 +95,8 @@ export class PdfReader {
       reader.catalog();
       return reader;
     } catch (cause) {
+      // A stream past its structural bound is hostile, not damage: reading around it would hide what it replaced.
+      if (cause instanceof KysoError && cause.code === 'ERR_PDF_LIMIT') throw cause;
       const repaired = repairByScanning(bytes);
       if (!repaired) {
         if (cause instanceof KysoError) throw cause;
@@ -253,9 +256,9 @@ export class PdfReader {
       if (!(stream instanceof PdfStream) || nameOf(stream.dict.get('Type')) !== 'ObjStm') {
         throw new KysoError('ERR_PDF_MALFORMED', `object ${num} is in ${streamNum}, which is not an object stream`);
       }
-      const data = decodeStream(stream);
       const n = numberOf(stream.dict.get('N')) ?? 0;
       const first = numberOf(stream.dict.get('First')) ?? 0;
+      const data = decodeStream(stream, { maxBytes: objectStreamBound(n, first, this.bytes.length) });
       const parser = new PdfParser(data, 0);
       const offsets: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -274,6 +277,16 @@ export class PdfReader {
     const p = new PdfParser(os.parser.bytes, os.first + os.offsets[index * 2 + 1]!);
     return p.readObject();
   }
+}
+
+/**
+ * Most bytes an object stream of `n` objects may inflate to: its header plus a generous allowance per
+ * object, and never more than a file of `fileLength` bytes could plausibly have compressed into it (object
+ * streams hold only dictionaries, arrays and numbers, which rarely compress 64-fold).
+ */
+function objectStreamBound(n: number, first: number, fileLength: number): number {
+  const perObjects = Math.max(0, first) + Math.max(0, n) * 64 * 1024;
+  return Math.min(perObjects, 64 * fileLength + 1024 * 1024);
 }
 
 /** The value of the last `startxref` before `before`. */
@@ -339,7 +352,7 @@ function repairByScanning(bytes: Uint8Array): { entries: Map<number, XrefEntry>;
       const { value } = new PdfParser(bytes, start).readIndirectObject();
       if (value instanceof PdfStream && nameOf(value.dict.get('Type')) === 'XRef') {
         if (value.dict.get('Root')) trailer = value.dict;
-        for (const [k, v] of xrefStreamEntries(value)) if (v.type === 2 && !entries.has(k)) entries.set(k, v);
+        for (const [k, v] of xrefStreamEntries(value, bytes.length)) if (v.type === 2 && !entries.has(k)) entries.set(k, v);
       }
     } catch {
       // an object we cannot parse stays in the map; reading it later gives the typed error

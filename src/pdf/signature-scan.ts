@@ -18,6 +18,11 @@ export interface FoundSignature {
   rect?: number[];
   /** Zero-based page index of the widget, when known. */
   pageIndex?: number;
+  /**
+   * Names of further fields whose /V is this same signature dictionary: it is listed (and verified) once,
+   * however many fields reach it.
+   */
+  alsoInFields?: string[];
 }
 
 /** An empty signature field, ready to be signed. */
@@ -32,7 +37,8 @@ const MAX_FIELDS = 100_000;
 
 /**
  * The signature fields of the document: signed ones (with their signature dictionaries) and empty ones.
- * The field tree is walked with /Kids, bounded against cycles and depth.
+ * The field tree is walked with /Kids, bounded against cycles and depth. A signature dictionary that
+ * several fields reach is one signature (the first field names it; {@link FoundSignature.alsoInFields} the rest).
  */
 export function findSignatureFields(reader: PdfReader): { signed: FoundSignature[]; empty: EmptySignatureField[] } {
   const signed: FoundSignature[] = [];
@@ -40,6 +46,7 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
   const form = reader.resolveDict(reader.catalog().get('AcroForm'));
   const fields = reader.resolve(form?.get('Fields'));
   if (!Array.isArray(fields)) return { signed, empty };
+  const bySignature = new Map<number, FoundSignature>();
   const pageOf = new Map<number, number>();
   try {
     reader.pages().forEach((p, i) => pageOf.set(p.ref.num, i));
@@ -59,14 +66,21 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
       empty.push({ fieldName: f.name, fieldRef: f.ref, ...(rect && { rect }), ...(pageIndex !== undefined && { pageIndex }) });
       return;
     }
-    signed.push({
+    const first = vObj instanceof PdfRef ? bySignature.get(vObj.num) : undefined;
+    if (first) {
+      (first.alsoInFields ??= []).push(f.name);
+      return;
+    }
+    const found: FoundSignature = {
       fieldName: f.name,
       fieldRef: f.ref,
       signature: v,
       ...(vObj instanceof PdfRef && { signatureRef: vObj }),
       ...(rect && { rect }),
       ...(pageIndex !== undefined && { pageIndex }),
-    });
+    };
+    signed.push(found);
+    if (vObj instanceof PdfRef) bySignature.set(vObj.num, found);
   });
   return { signed, empty };
 }

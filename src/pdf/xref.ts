@@ -71,11 +71,15 @@ function readStream(p: PdfParser, offset: number): XrefSection {
   if (!(obj instanceof PdfStream) || nameOf(obj.dict.get('Type')) !== 'XRef') {
     throw new KysoError('ERR_PDF_MALFORMED', `no cross-reference section at byte ${offset}`);
   }
-  return { offset, kind: 'stream', trailer: obj.dict, entries: xrefStreamEntries(obj) };
+  return { offset, kind: 'stream', trailer: obj.dict, entries: xrefStreamEntries(obj, p.bytes.length) };
 }
 
-/** The entries of an xref stream (/W, /Index, /Size). */
-export function xrefStreamEntries(stream: PdfStream): Map<number, XrefEntry> {
+/**
+ * The entries of an xref stream (/W, /Index, /Size). Its data may inflate only to what those entries need
+ * (one predictor byte per row included), and a file of `fileLength` bytes cannot hold more than a few objects
+ * per byte, so a decompression bomb stops at a few bytes per byte of the file.
+ */
+export function xrefStreamEntries(stream: PdfStream, fileLength: number): Map<number, XrefEntry> {
   const d = stream.dict;
   const w = d.get('W');
   const size = numberOf(d.get('Size')) ?? 0;
@@ -84,8 +88,11 @@ export function xrefStreamEntries(stream: PdfStream): Map<number, XrefEntry> {
   if (widths.some((x) => x < 0 || x > 8)) throw new KysoError('ERR_PDF_MALFORMED', 'bad xref stream /W');
   const indexRaw = d.get('Index');
   const index = Array.isArray(indexRaw) ? indexRaw.map((x) => numberOf(x) ?? -1) : [0, size];
-  const data = decodeStream(stream);
   const rowLen = widths[0]! + widths[1]! + widths[2]!;
+  let declared = 0;
+  for (let s = 1; s < index.length; s += 2) declared += Math.max(0, index[s]!);
+  const rows = Math.min(declared, MAX_OBJECTS, 4 * fileLength + 1024);
+  const data = decodeStream(stream, { maxBytes: rows * (rowLen + 1) + 1024 });
   const entries = new Map<number, XrefEntry>();
   let at = 0;
   const field = (width: number, dflt: number) => {

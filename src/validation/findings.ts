@@ -44,6 +44,8 @@ export const FINDING_CODES = [
   'signature-misplaced',
   'signing-time-unsigned',
   'reference-dotnet-rule',
+  'unsigned-namesake',
+  'unsigned-comments',
   // the validation policy of the caller (requiredSigner, minLevel, …)
   'policy-not-met',
   'policy-not-applicable',

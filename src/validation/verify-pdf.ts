@@ -178,6 +178,10 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const orphans = hiddenReports.filter((r) => r.hidden === 'not-in-form');
   const superseded = hiddenReports.length - orphans.length;
   if (superseded) v.warn('hidden-signatures', `${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`);
+  for (const f of signed.filter((f) => f.alsoInFields)) {
+    const others = f.alsoInFields!;
+    v.warn('hidden-signatures', `the signature of field "${f.fieldName}" is also the value of ${others.length} other field${others.length === 1 ? '' : 's'} (${others.slice(0, 3).map((n) => `"${n}"`).join(', ')}${others.length > 3 ? ', …' : ''}); it was verified once`);
+  }
   if (orphans.length) {
     // A signature that no field of the form holds any more was cut off the document: a merged or re-saved copy
     // (its ranges no longer fit the file) or an update that dropped its field. Either way the document is not
@@ -461,6 +465,9 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
 }
 
 
+/** Largest decoded DSS entry: a CRL of a national CA is a few megabytes; a bomb stops here. */
+const MAX_DSS_ITEM = 16 * 1024 * 1024;
+
 /** The certificates, OCSP responses and CRLs of the document's DSS (PAdES B-LT). */
 function readDss(reader: PdfReader): Ctx['dss'] {
   const out: Ctx['dss'] = { certificates: [], ocsps: [], crls: [] };
@@ -471,7 +478,7 @@ function readDss(reader: PdfReader): Ctx['dss'] {
       return (Array.isArray(list) ? list : []).flatMap((r) => {
         const st = reader.resolve(r);
         try {
-          return st instanceof PdfStream ? [decodeStream(st)] : [];
+          return st instanceof PdfStream ? [decodeStream(st, { maxBytes: MAX_DSS_ITEM })] : [];
         } catch {
           return [];
         }

@@ -22,6 +22,11 @@ export interface ProfileRole {
   signatureParent: string;
   /** Adds an `Object` with `SignatureProperties/SignatureProperty/SigningTime`, referenced by the signature. */
   signingTimeObject?: boolean;
+  /**
+   * Path of the element holding this party's tax code (`DLHDon/NDHDon/NBan/MST`): a signing certificate whose
+   * `MST:` is another role's party is that party's signature, whatever its place says.
+   */
+  partyTaxCode?: string;
 }
 
 /** A document type a profile signs, recognised by its root element. */
@@ -87,7 +92,8 @@ export const BHXH_PROFILE: ProfileDefinition = {
 /**
  * E-invoices (Decree 123/2020, Circular 78/2021, GDT Decision 1450): the seller signs `DLHDon[@Id]`
  * with a SigningTime object into `DSCKS/NBan`; the buyer into `DSCKS/NMua`; the tax authority into
- * `DSCKS/CQT`, covering `DLHDon`, its SigningTime object and `MCCQT`.
+ * `DSCKS/CQT`, covering `DLHDon`, its SigningTime object and `MCCQT`. Seller and buyer are told apart by
+ * the tax code (`MST`) of their certificates, not only by the place of their signatures.
  */
 export const EINVOICE_PROFILE: ProfileDefinition = {
   name: 'einvoice',
@@ -95,8 +101,8 @@ export const EINVOICE_PROFILE: ProfileDefinition = {
     {
       roots: ['HDon'],
       roles: [
-        { name: 'seller', signs: 'DLHDon@Id', signatureParent: 'DSCKS/NBan', signingTimeObject: true },
-        { name: 'buyer', signs: 'DLHDon@Id', signatureParent: 'DSCKS/NMua', signingTimeObject: true },
+        { name: 'seller', signs: 'DLHDon@Id', signatureParent: 'DSCKS/NBan', signingTimeObject: true, partyTaxCode: 'DLHDon/NDHDon/NBan/MST' },
+        { name: 'buyer', signs: 'DLHDon@Id', signatureParent: 'DSCKS/NMua', signingTimeObject: true, partyTaxCode: 'DLHDon/NDHDon/NMua/MST' },
         { name: 'tax-authority', signs: 'DLHDon@Id', alsoSigns: ['MCCQT@Id'], signatureParent: 'DSCKS/CQT', signingTimeObject: true },
       ],
     },

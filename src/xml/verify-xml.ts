@@ -1,5 +1,5 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, fromBase64, toBase64 } from '../core/bytes.js';
+import { bytesEqual, fromBase64, isBase64, toBase64 } from '../core/bytes.js';
 import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { digest, digestAvailable } from '../crypto/digest.js';
@@ -44,6 +44,7 @@ import {
   splitSignedPath,
   type ProfileDefinition,
   type ProfileDocument,
+  type ProfileRole,
   type ProfileName,
 } from './profiles.js';
 import {
@@ -260,6 +261,8 @@ interface ParsedSignature {
   signatureValue: Uint8Array;
   references: ParsedReference[];
   certificates: Uint8Array[];
+  /** Why KeyInfo certificates were left out (too large to be real). */
+  skippedCertificates: string[];
 }
 
 /**
@@ -303,8 +306,9 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
   const validation = await createValidationContext(options.allowSha1 ? { ...options, policy: { ...options.policy, allowSha1: true } } : options);
   // PEM given as bytes (a file read without an encoding) is PEM too, not DER
   const extra = [...(options.certificates ?? []).flatMap((c) => splitCertificates(c)), ...validation.intermediates];
-  const context: VerifyContext = { rule: rule ?? undefined, validation, extra };
+  const context: VerifyContext = { rule: rule ?? undefined, validation, extra, signedElements: new Map() };
   for (const sig of signatureEls) report.signatures.push(await verifySignature(sig, parsed, context));
+  if (!rule) warnUnsignedTwins(parsed, context.signedElements);
   const worst = worstOf(report.signatures);
   report.findings = formatFindings(report.errors);
   if (report.errors.length) {
@@ -368,6 +372,27 @@ interface VerifyContext {
   validation: ValidationContext;
   /** Candidate signing certificates and intermediates the caller gave. */
   extra: Uint8Array[];
+  /** Without a profile: the elements each signature's valid references cover, for {@link warnUnsignedTwins}. */
+  signedElements: Map<XmlSignatureReport, Element[]>;
+}
+
+/**
+ * Without a profile nobody says which element an application reads. When a signed element has a namesake no
+ * signature covers (an altered, Id-less copy of `DLHDon` placed before the signed one), an application that
+ * reads by name may read the unsigned one: each signature says which of its elements has such a twin.
+ */
+function warnUnsignedTwins(parsed: ParsedXml, signedElements: Map<XmlSignatureReport, Element[]>): void {
+  const covered = [...signedElements.values()].flat();
+  for (const [report, elements] of signedElements) {
+    for (const el of elements) {
+      const twins = parsed.elements.filter((o) => o !== el && o.localName === el.localName && o.namespaceURI === el.namespaceURI && !covered.some((c) => isWithin(o, c)));
+      if (!twins.length) continue;
+      // after the signature's verdict: the warning goes into its findings and its warnings alike
+      const message = `the signed ${elementPath(el)} has ${twins.length} unsigned namesake${twins.length === 1 ? '' : 's'} (${twins.slice(0, 3).map(elementPath).join(', ')}): an application that reads <${el.localName}> by name may read unsigned data`;
+      report.findings.push({ code: 'unsigned-namesake', severity: 'warning', message });
+      report.warnings.push(message);
+    }
+  }
 }
 
 async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyContext): Promise<XmlSignatureReport> {
@@ -403,6 +428,7 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
   report.canonicalizationMethod = C14N_URIS[s.c14n.method];
   report.signatureMethod = s.signatureMethod;
   report.keyInfoCertificates = s.certificates.length;
+  for (const why of s.skippedCertificates) v.warn('note', `a KeyInfo certificate was left out: ${why}`);
   if (s.algorithm) report.signatureAlgorithm = s.algorithm;
 
   // References: each resolved by Id with duplicates refused, digested by the spec rule and, for an
@@ -432,6 +458,8 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
       }
       if (!r.digestValid) throw new Failure('TOTAL_FAILED', 'HASH_FAILURE', `the digest of Reference ${describeUri(ref.uri)} does not match`);
       if (r.rule === 'dotnet') v.warn('reference-dotnet-rule', `Reference ${describeUri(ref.uri)} matched only the .NET SignedXml reading of enveloped-signature`);
+      const comments = r.signedXml?.includes('<!--') ? 0 : commentsWithin(ref.target.element, ref.excluded ?? []);
+      if (comments) v.warn('unsigned-comments', `the signed ${r.resolvedPath} holds ${comments} comment${comments === 1 ? '' : 's'} the signature does not cover: an application that stops reading text at a comment reads less than was signed`);
     } catch (e) {
       digestsOk = false;
       const f = e instanceof Failure ? e : formatFailure(isKysoError(e) ? e.message : String(e));
@@ -492,6 +520,7 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
   // Profile: the signature's place gives its role, and the role's business element must be exactly
   // the element a valid reference resolved to.
   if (ctx.rule) checkProfile(sig, parsed, ctx.rule, s, report, fail, v);
+  else ctx.signedElements.set(report, s.references.flatMap((r) => (r.excluded !== undefined && r.target?.kind === 'element' ? [r.target.element] : [])));
 
   // Algorithm policy: the same rules as for CMS signers (digests, RSA/EC key size).
   const policy = ctx.validation.policy;
@@ -597,11 +626,18 @@ function readSignature(sig: Element): ParsedSignature {
   });
 
   const certificates: Uint8Array[] = [];
+  const skipped: string[] = [];
   if (keyInfo) {
     for (const x509Data of dsigChildren(keyInfo, 'X509Data')) {
       for (const c of dsigChildren(x509Data, 'X509Certificate')) {
         if (certificates.length >= MAX_CERTIFICATES) throw formatFailure(`more than ${MAX_CERTIFICATES} certificates in KeyInfo`);
-        certificates.push(base64Value(c, 'X509Certificate'));
+        try {
+          certificates.push(base64Value(c, 'X509Certificate'));
+        } catch (e) {
+          // an oversized certificate is no certificate anyone issued: left out, and said, like any unusable extra
+          if (!(e instanceof ValueTooLarge)) throw e;
+          skipped.push(e.message);
+        }
       }
     }
   }
@@ -612,6 +648,7 @@ function readSignature(sig: Element): ParsedSignature {
     signatureValue: base64Value(signatureValueEl, 'SignatureValue'),
     references,
     certificates,
+    skippedCertificates: skipped,
   };
   const algorithm = signatureFromUri(signatureMethod);
   if (algorithm) parsed.algorithm = algorithm;
@@ -622,11 +659,40 @@ function readSignature(sig: Element): ParsedSignature {
  * A base64 value element: text only. A comment inside DigestValue is refused outright — a parser that
  * reads only the text before the comment would compare against a value the signer never wrote.
  */
-function base64Value(el: Element, what: string): Uint8Array {
+function base64Value(el: Element, what: keyof typeof MAX_DECODED): Uint8Array {
   if (hasMarkupChildren(el)) throw formatFailure(`${what} contains markup or a comment`);
   const text = textOf(el).replace(/[ \t\r\n]+/g, '');
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text) || text === '') throw formatFailure(`${what} is not base64`);
+  if ((text.length / 4) * 3 > MAX_DECODED[what]) throw new ValueTooLarge(what, MAX_DECODED[what]);
+  if (!isBase64(text)) throw formatFailure(`${what} is not base64`);
   return fromBase64(text);
+}
+
+/** Most bytes a base64 value of each kind decodes to: far beyond any real value, far below what hurts. */
+const MAX_DECODED = {
+  DigestValue: 1024,
+  'CertDigest DigestValue': 1024,
+  SignatureValue: 16 * 1024,
+  X509Certificate: 256 * 1024,
+  EncapsulatedTimeStamp: 1024 * 1024,
+};
+
+/** A base64 value past its {@link MAX_DECODED} limit (`ERR_XML_LIMIT` in the report's words). */
+class ValueTooLarge extends Failure {
+  constructor(what: string, max: number) {
+    super('TOTAL_FAILED', 'FORMAT_FAILURE', `${what} is larger than ${max} bytes (ERR_XML_LIMIT)`, 'format-invalid');
+  }
+}
+
+/** Comment nodes inside `el` and outside `excluded` (an enveloped Signature), counted without recursion. */
+function commentsWithin(el: Element, excluded: readonly Node[]): number {
+  let n = 0;
+  const stack: Node[] = [el];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.nodeType === 8) n++;
+    else if (node.nodeType === 1 && !excluded.includes(node)) for (let c = node.firstChild; c; c = c.nextSibling) stack.push(c);
+  }
+  return n;
 }
 
 /** True when a reference whose digest matched covers `el` (inside its target, not left out). */
@@ -739,6 +805,7 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
     return;
   }
   report.role = role.name;
+  checkRoleIdentity(role, rule, root, s.references.filter((r) => r.excluded !== undefined), report, fail, v);
   const business = coverage(role.signs, root, s.references);
   report.businessElement = business;
   // an altered element is already a HASH_FAILURE: it is the right element, changed, not a missing one
@@ -752,6 +819,38 @@ function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s:
 }
 
 const ALTERED = 'the signature references it, but it changed after signing (digest mismatch)';
+
+/**
+ * The place gives a role; the signature must be that role's by what it references and by who signed it. An
+ * element only another role signs (the tax authority's `MCCQT`) betrays that role; a certificate whose tax
+ * code is another role's party (the seller's `MST` in the buyer's place) is that party's signature, moved.
+ */
+function checkRoleIdentity(role: ProfileRole, rule: ProfileDocument, root: Element, valid: readonly ParsedReference[], report: XmlSignatureReport, fail: (f: Failure) => void, v: VerdictBuilder): void {
+  const own = new Set([role.signs, ...(role.alsoSigns ?? [])]);
+  for (const other of rule.roles) {
+    for (const spec of other.alsoSigns ?? []) {
+      if (own.has(spec)) continue;
+      const els = elementsAtPath(root, splitSignedPath(spec).path);
+      if (valid.some((r) => r.target?.kind === 'element' && els.includes(r.target.element))) {
+        fail(new Failure('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', `the Signature in the ${role.name}'s place signs ${spec}, which only the ${other.name} signs`, 'signature-misplaced'));
+      }
+    }
+  }
+  const mst = report.certificate?.mst;
+  if (!mst) return;
+  const partyOf = (r: ProfileRole) => {
+    const els = r.partyTaxCode ? elementsAtPath(root, r.partyTaxCode) : [];
+    return els.length === 1 ? textOf(els[0]!).trim() : undefined;
+  };
+  const mine = partyOf(role);
+  if (mine === mst) return;
+  const owner = rule.roles.find((r) => r !== role && partyOf(r) === mst);
+  if (owner) {
+    fail(new Failure('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', `the Signature sits in the ${role.name}'s place (${role.signatureParent}) but its certificate is the ${owner.name}'s (MST ${mst} = ${owner.partyTaxCode})`, 'signature-misplaced'));
+  } else if (mine !== undefined) {
+    v.warn('signature-misplaced', `the signing certificate's tax code (MST ${mst}) is not the ${role.name}'s (${role.partyTaxCode} = ${mine || 'empty'})`);
+  }
+}
 
 /**
  * Whether exactly the element an application reads at `spec` is what a valid reference covers: a reference to

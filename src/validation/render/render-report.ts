@@ -189,6 +189,7 @@ class Renderer {
       lines.push(...this.timestamps(s.timestamps ?? []));
       lines.push(this.line('integrity', t.xmlIntegrity({ ok: s.integrity, references: s.references.map((r) => ({ uri: r.uri, ok: r.digestValid })) })));
       if (s.businessElement) lines.push(this.line('signedData', t.xmlSignedData({ signed: s.businessElement.signed, ...(s.businessElement.altered && { altered: true }), what: s.businessElement.signed ? (s.businessElement.path ?? s.businessElement.rule) : s.businessElement.rule })));
+      else lines.push(this.line('signedData', t.xmlSignedWithoutProfile(s.references.filter((r) => r.digestValid && r.resolvedPath).map((r) => r.resolvedPath!))));
       lines.push(...this.problems(s.errors, s.warnings));
     });
     lines.push(...this.problems(report.errors, [], ''));

@@ -84,6 +84,8 @@ export interface Catalogue {
     xmlSigningTime: Text<{ time: string; signed: boolean }>;
     xmlIntegrity: Text<{ ok: boolean; references: { uri: string; ok: boolean }[] }>;
     xmlSignedData: Text<{ signed: boolean; altered?: boolean; what: string }>;
+    /** Without a profile: the elements the valid references cover. */
+    xmlSignedWithoutProfile: Text<string[]>;
     detachedSigner: Text<string>;
     timestampImprint: Text<boolean>;
     /** A file that could not be verified at all (not a PDF, broken beyond reading…). */

@@ -131,6 +131,7 @@ export const en: Catalogue = {
     emptyFields: (names) => `empty signature fields: ${names.join(', ')}`,
     xmlSigningTime: ({ time, signed }) => `${time}${signed ? '' : ' (not covered by the signature)'}`,
     xmlIntegrity: ({ ok, references }) => `${ok ? 'every reference and the signature value check out' : 'BROKEN'}; references: ${references.map((r) => `${r.uri || '""'} ${r.ok ? 'ok' : 'MISMATCH'}`).join(', ')}`,
+    xmlSignedWithoutProfile: (paths) => `${paths.join(', ') || 'none'} (no profile says which element an application reads)`,
     xmlSignedData: ({ signed, altered, what }) =>
       signed ? `exactly ${what}` : altered ? `${what} — the signature references it, but it changed after signing (digest mismatch)` : `NOT the ${what} an application reads`,
     detachedSigner: (name) => `signed by ${name}`,

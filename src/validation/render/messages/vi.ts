@@ -161,6 +161,7 @@ export const vi: Catalogue = {
     xmlSigningTime: ({ time, signed }) => `${time}${signed ? '' : ' (thời điểm này không được chữ ký bảo vệ)'}`,
     xmlIntegrity: ({ ok, references }) =>
       ok ? 'mọi phần đã ký và giá trị chữ ký đều đúng' : `KHÔNG toàn vẹn; phần bị thay đổi: ${references.filter((r) => !r.ok).map((r) => r.uri || 'toàn bộ tài liệu').join(', ') || 'giá trị chữ ký'}`,
+    xmlSignedWithoutProfile: (paths) => `${paths.join(', ') || 'không có'} (không có quy định nào cho biết phần mềm nghiệp vụ đọc phần nào)`,
     xmlSignedData: ({ signed, altered, what }) =>
       signed
         ? `đúng phần ${what}`
