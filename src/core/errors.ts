@@ -64,7 +64,9 @@ export type KysoErrorCode =
   /** A PKCS#11 module, token, key or certificate cannot be used (missing driver, no token, absent key). */
   | 'ERR_TOKEN'
   /** The token is locked after too many wrong PINs. */
-  | 'ERR_TOKEN_LOCKED';
+  | 'ERR_TOKEN_LOCKED'
+  /** A visible signature has no place: no signature block or anchor text found, or no free space that fits. */
+  | 'ERR_PDF_PLACEMENT';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,
