@@ -206,7 +206,9 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
   const [r, g, b] = o.color ?? [0, 0, 0];
   lines.forEach((line, i) => {
     const ty = (lines.length - 1 - i) * lineHeight + size * 0.25;
-    ops.push(`BT /F1 ${num(size)} Tf ${num(r)} ${num(g)} ${num(b)} rg 2 ${num(ty)} Td ${font!.encode(line)} Tj ET`);
+    // under a signature image (approved) the lines are centred, as the title and name above and below them
+    const tx = o.preset === 'approved' ? (vw - font!.widthOf(line, size)) / 2 : 2;
+    ops.push(`BT /F1 ${num(size)} Tf ${num(r)} ${num(g)} ${num(b)} rg ${num(tx)} ${num(ty)} Td ${font!.encode(line)} Tj ET`);
   });
   await font?.finish();
   const stamp = o.stamps?.items.length ? await stampAnnotation(o, pageIndex, pages.box(o.stamps.pageIndex ?? pageIndex)) : undefined;
@@ -296,10 +298,17 @@ async function place(o: AppearanceOptions, pages: PageGeometry, text: TextMeasur
   if (first) {
     const i = checkPage(o.pageIndex ?? 0);
     const layout = await layoutOf(i);
-    // the top right of the page (Decree 30), at the preferred size if it fits, smaller if need be; then anywhere
-    for (const maxY of [layout.height / 4, layout.height]) {
-      for (let size = text.preferred; size >= MIN_FONT + 0.5; size -= 0.5) {
-        const free = freePlaceTopRight(layout, text.textWidthAt(size) + 4, text.textHeightAt(size) + 4, 8 * MM, maxY);
+    // the top right corner (Decree 30): above all the content if it fits there at a legible size, else the
+    // first free place in the top quarter, else anywhere; each at the preferred size if it fits, smaller if need be
+    const contentTop = Math.min(layout.height, ...layout.content.map((c) => c.y1));
+    const passes = [
+      { maxY: contentTop, margin: 6 * MM, minSize: MIN_FONT + 1 },
+      { maxY: layout.height / 4, margin: 8 * MM, minSize: MIN_FONT + 0.5 },
+      { maxY: layout.height, margin: 8 * MM, minSize: MIN_FONT + 0.5 },
+    ];
+    for (const { maxY, margin, minSize } of passes) {
+      for (let size = text.preferred; size >= minSize; size -= 0.5) {
+        const free = freePlaceTopRight(layout, text.textWidthAt(size) + 4, text.textHeightAt(size) + 4, margin, maxY);
         if (free) return { pageIndex: i, rect: fromBox(layout, free), by: 'free-space' };
       }
     }

@@ -36,7 +36,7 @@ async function dataFolders(): Promise<{ cMapUrl?: string; standardFontDataUrl?: 
  */
 export async function openPdfjs(pdf: Uint8Array): Promise<PdfjsDocument> {
   const pdfjs = await loadPdfjs();
-  const task = pdfjs.getDocument({ data: pdf.slice(), ...(await dataFolders()), isEvalSupported: false, verbosity: 0, stopAtErrors: false });
+  const task = pdfjs.getDocument({ data: new Uint8Array(pdf), ...(await dataFolders()), isEvalSupported: false, verbosity: 0, stopAtErrors: false });
   try {
     return await task.promise;
   } catch (cause) {

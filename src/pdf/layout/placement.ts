@@ -63,21 +63,23 @@ export function intersects(a: Box, b: Box, slack = 0.5): boolean {
   return a.x1 < b.x2 - slack && b.x1 < a.x2 - slack && a.y1 < b.y2 - slack && b.y1 < a.y2 - slack;
 }
 
-/** Whether `box` is on the page and covers none of its content. */
-export function isFree(layout: PageLayout, box: Box, margin = 0): boolean {
+/** Whether `box` is on the page, `margin` from its edges, and `clearance` or more from all of its content. */
+export function isFree(layout: PageLayout, box: Box, margin = 0, clearance = 0): boolean {
   if (box.x1 < margin || box.y1 < margin || box.x2 > layout.width - margin || box.y2 > layout.height - margin) return false;
-  return !layout.content.some((c) => intersects(c, box));
+  const around = { x1: box.x1 - clearance, y1: box.y1 - clearance, x2: box.x2 + clearance, y2: box.y2 + clearance };
+  return !layout.content.some((c) => intersects(c, around));
 }
 
 /**
  * The first free place for a `w`×`h` box, searched from the top-right corner (`margin` from the edges) down to
- * `maxY` and leftwards, every 2 points down and 4 across: where Decree 30 puts appendix and copy signatures.
+ * `maxY` and leftwards, every 2 points down and 4 across, 3 points clear of the content: where Decree 30 puts
+ * appendix and copy signatures.
  */
 export function freePlaceTopRight(layout: PageLayout, w: number, h: number, margin: number, maxY = layout.height): Box | undefined {
   for (let y = margin; y + h <= Math.min(maxY, layout.height - margin); y += 2) {
     for (let x = layout.width - margin - w; x >= margin; x -= 4) {
       const box = { x1: x, y1: y, x2: x + w, y2: y + h };
-      if (isFree(layout, box, margin)) return box;
+      if (isFree(layout, box, margin, 3)) return box;
     }
   }
   return undefined;
