@@ -78,10 +78,13 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
       expect(flags & 4).toBe(4);
       expect(flags & 2).toBe(0);
     }
-    // the seal (36 mm ≈ 102 pt) covers the left third of the leader's widget
+    // the seal (36 mm ≈ 102 pt) reaches into the left of the leader's signature image, above its four text
+    // lines (7.5 pt, 1.25 leading) at the widget's foot
     const [leaderRect, sealRect] = fields.map((f) => f.rect!) as [number[], number[]];
     expect(sealRect[2]! - sealRect[0]!).toBeCloseTo(36 * (72 / 25.4), 1);
-    expect(sealRect[2]).toBeCloseTo(leaderRect[0]! + (leaderRect[2]! - leaderRect[0]!) / 3, 1);
+    expect(sealRect[1]).toBeGreaterThanOrEqual(leaderRect[1]! + 4 * 7.5 * 1.25);
+    expect(sealRect[2]).toBeGreaterThan(leaderRect[0]! + (leaderRect[2]! - leaderRect[0]!) / 3);
+    expect(sealRect[2]).toBeLessThan(leaderRect[0]! + (leaderRect[2]! - leaderRect[0]!) * 0.75);
   });
 
   it('the rendered page matches the committed reference; a widget moved by 50 pt does not', async () => {
@@ -127,7 +130,7 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     const page = doc.addPage([595, 842]);
     page.setRotation(degrees(90));
     page.setCropBox(20, 20, 555, 802);
-    const rotated = await signPdf(await doc.save(), { signer: leader, signingTime: at, appearance: { preset: 'approved', rect: [100, 100, 160, 80], image: asset('images/chu-ky-mau.png') } });
+    const rotated = await signPdf(await doc.save(), { signer: leader, signingTime: at, appearance: { preset: 'approved', rect: [100, 100, 80, 160], image: asset('images/chu-ky-mau.png') } });
     const file = join(dir, 'rotated.pdf');
     writeFileSync(file, rotated);
     expect(pdfsig(file).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
@@ -209,7 +212,7 @@ describeWithTools(['pdfsig', 'certutil'], 'placement anchored to text on the pag
     const above = await signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, appearance: { preset: 'approved', anchor: { text: 'Nguyễn Văn An', position: 'above' } } });
     const r2 = findSignatureFields(PdfReader.open(above)).signed[0]!.rect!;
     expect(r2[1]).toBeGreaterThan(261);
-    await expect(signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, appearance: { preset: 'approved', anchor: { text: 'GIÁM ĐỐC' } } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, appearance: { preset: 'approved', anchor: { text: 'GIÁM ĐỐC' } } })).rejects.toMatchObject({ code: 'ERR_PDF_PLACEMENT' });
     const file = join(dir, 'anchored.pdf');
     writeFileSync(file, below);
     expect(pdfsig(file).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
