@@ -302,13 +302,14 @@ async function place(o: AppearanceOptions, pages: PageGeometry, text: TextMeasur
     // first free place in the top quarter, else anywhere; each at the preferred size if it fits, smaller if need be
     const contentTop = Math.min(layout.height, ...layout.content.map((c) => c.y1));
     const passes = [
-      { maxY: contentTop, margin: 6 * MM, minSize: MIN_FONT + 1 },
-      { maxY: layout.height / 4, margin: 8 * MM, minSize: MIN_FONT + 0.5 },
-      { maxY: layout.height, margin: 8 * MM, minSize: MIN_FONT + 0.5 },
+      { maxY: contentTop, margin: 6 * MM, minSize: MIN_FONT + 1, right: true },
+      { maxY: layout.height / 4, margin: 8 * MM, minSize: MIN_FONT + 0.5, right: true },
+      { maxY: layout.height, margin: 8 * MM, minSize: MIN_FONT + 0.5, right: false },
     ];
-    for (const { maxY, margin, minSize } of passes) {
+    for (const { maxY, margin, minSize, right } of passes) {
       for (let size = text.preferred; size >= minSize; size -= 0.5) {
-        const free = freePlaceTopRight(layout, text.textWidthAt(size) + 4, text.textHeightAt(size) + 4, margin, maxY);
+        const w = text.textWidthAt(size) + 4;
+        const free = freePlaceTopRight(layout, w, text.textHeightAt(size) + 4, margin, maxY, right ? Math.max(margin, layout.width / 2 - w / 3) : margin);
         if (free) return { pageIndex: i, rect: fromBox(layout, free), by: 'free-space' };
       }
     }

@@ -120,7 +120,8 @@ async function textLines(page: PdfjsPage, toView: ToView, boxOf: BoxOf): Promise
     const vx = -uy, vy = ux;
     const w = item.width;
     const corner = (s: number, t: number) => toView(e! + ux * s + vx * t, f! + uy * s + vy * t);
-    const box = boxOf([corner(0, -0.22 * size), corner(w, -0.22 * size), corner(0, 0.9 * size), corner(w, 0.9 * size)]);
+    // Vietnamese capitals carry marks up to about an em above the baseline
+    const box = boxOf([corner(0, -0.25 * size), corner(w, -0.25 * size), corner(0, 1.0 * size), corner(w, 1.0 * size)]);
     const origin = toView(e!, f!);
     const end = toView(e! + ux * w, f! + uy * w);
     const horizontal = Math.abs(end[1] - origin[1]) <= Math.abs(end[0] - origin[0]);
@@ -134,29 +135,50 @@ async function textLines(page: PdfjsPage, toView: ToView, boxOf: BoxOf): Promise
   const flush = () => {
     if (!current.length) return;
     current.sort((p, q) => p.x1 - q.x1);
-    let segment: Glyphs[] = [current[0]!];
+    // the segment's characters, each with an estimate of where it is (pieces spread evenly)
+    let chars: { ch: string; x: number }[] = [];
+    let pieces: Glyphs[] = [];
+    let end = -Infinity;
     const emit = () => {
-      let text = '';
-      segment.forEach((p, i) => {
-        const gap = i ? p.x1 - segment[i - 1]!.x2 : 0;
-        if (i && gap > 0.15 * p.size && !/\s$/.test(text) && !/^\s/.test(p.text)) text += ' ';
-        text += p.text;
-      });
+      if (!pieces.length) return;
       lines.push({
-        text: text.normalize('NFC').replace(/\s+/g, ' ').trim(),
-        size: Math.max(...segment.map((p) => p.size)),
-        x1: Math.min(...segment.map((p) => p.x1)),
-        y1: Math.min(...segment.map((p) => p.y1)),
-        x2: Math.max(...segment.map((p) => p.x2)),
-        y2: Math.max(...segment.map((p) => p.y2)),
+        text: chars.map((c) => c.ch).join('').normalize('NFC').replace(/\s+/g, ' ').trim(),
+        size: Math.max(...pieces.map((p) => p.size)),
+        x1: Math.min(...pieces.map((p) => p.x1)),
+        y1: Math.min(...pieces.map((p) => p.y1)),
+        x2: Math.max(...pieces.map((p) => p.x2)),
+        y2: Math.max(...pieces.map((p) => p.y2)),
       });
+      chars = [];
+      pieces = [];
+      end = -Infinity;
     };
-    for (const p of current.slice(1)) {
-      const prev = segment[segment.length - 1]!;
-      if (p.x1 - prev.x2 > 1.5 * Math.max(p.size, prev.size)) {
-        emit();
-        segment = [p];
-      } else segment.push(p);
+    const spread = (p: Glyphs) => {
+      const cps = Array.from(p.text);
+      return cps.map((ch, i) => ({ ch, x: p.x1 + ((i + 0.5) * (p.x2 - p.x1)) / cps.length }));
+    };
+    for (const p of current) {
+      if (pieces.length && p.x1 - end > 1.5 * p.size) emit();
+      const mine = spread(p);
+      if (pieces.length && p.x1 < end - 0.25 * p.size) {
+        // drawn over text already placed: LibreOffice, for one, shows accented capitals in a pass of their own
+        // over the blanks it left for them — the nearest blank takes it, else it goes where its position says
+        const centre = (p.x1 + p.x2) / 2;
+        let best = -1;
+        chars.forEach((c, i) => {
+          if (/\s/.test(c.ch) && Math.abs(c.x - centre) < p.size && (best < 0 || Math.abs(c.x - centre) < Math.abs(chars[best]!.x - centre))) best = i;
+        });
+        if (best >= 0) chars.splice(best, 1, ...mine);
+        else {
+          const at = chars.findIndex((c) => c.x > centre);
+          chars.splice(at < 0 ? chars.length : at, 0, ...mine);
+        }
+      } else {
+        if (pieces.length && p.x1 - end > 0.15 * p.size && !/\s$/.test(chars.at(-1)?.ch ?? '') && !/^\s/.test(p.text)) chars.push({ ch: ' ', x: (end + p.x1) / 2 });
+        chars.push(...mine);
+      }
+      pieces.push(p);
+      end = Math.max(end, p.x2);
     }
     emit();
     current = [];

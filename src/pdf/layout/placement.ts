@@ -72,12 +72,12 @@ export function isFree(layout: PageLayout, box: Box, margin = 0, clearance = 0):
 
 /**
  * The first free place for a `w`×`h` box, searched from the top-right corner (`margin` from the edges) down to
- * `maxY` and leftwards, every 2 points down and 4 across, 3 points clear of the content: where Decree 30 puts
+ * `maxY` and leftwards to `minX`, every 2 points down and 4 across, 3 points clear of the content: where Decree 30 puts
  * appendix and copy signatures.
  */
-export function freePlaceTopRight(layout: PageLayout, w: number, h: number, margin: number, maxY = layout.height): Box | undefined {
+export function freePlaceTopRight(layout: PageLayout, w: number, h: number, margin: number, maxY = layout.height, minX = margin): Box | undefined {
   for (let y = margin; y + h <= Math.min(maxY, layout.height - margin); y += 2) {
-    for (let x = layout.width - margin - w; x >= margin; x -= 4) {
+    for (let x = layout.width - margin - w; x >= minX; x -= 4) {
       const box = { x1: x, y1: y, x2: x + w, y2: y + h };
       if (isFree(layout, box, margin, 3)) return box;
     }
