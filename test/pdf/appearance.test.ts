@@ -100,7 +100,7 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     expect(difference(moved, reference)).toBeGreaterThan(TOLERANCE);
   });
 
-  it('appendix and copy: text at the top right of the first page, 10 pt', async () => {
+  it('appendix and copy: text at the top right of the first page, above its heading', async () => {
     const appendix = await signPdf(asset('documents/quyet-dinh-mau.pdf'), {
       signer: organisation,
       signingTime: at,
