@@ -189,8 +189,8 @@ for (const producer of PRODUCERS) {
       expect(placement.by).toBe('signature-block');
       expect(placement.lines).toEqual([BLOCK.authority, BLOCK.deputy, BLOCK.title, BLOCK.name].map((l) => expect.stringContaining(l.split(' ')[0]!)));
       const box = placedBox(layout, signed, placement);
-      const title = fromText(phraseBox(original, BLOCK.title));
-      const nameBox = fromText(phraseBox(original, BLOCK.name));
+      const title = core(fromText(phraseBox(original, BLOCK.title)));
+      const nameBox = core(fromText(phraseBox(original, BLOCK.name)));
       expect(box.y1).toBeGreaterThanOrEqual(title.y2 - 0.5);
       expect(box.y2).toBeLessThanOrEqual(nameBox.y1 + 0.5);
       expect(Math.abs((box.x1 + box.x2) / 2 - (title.x1 + title.x2) / 2)).toBeLessThan(2);
