@@ -140,7 +140,7 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     await expect(signPdf(await doc.save(), { signer: leader, appearance: { preset: 'copy' } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 
-  it('kyso sign --appearance approved|issued', () => {
+  it('kyso sign --appearance approved|issued, placed by the signature block, --json, --preview', async () => {
     const a = join(dir, 'cli-a.pdf');
     const b = join(dir, 'cli-b.pdf');
     const pw = { PW: P12_PASSWORD };
@@ -152,6 +152,26 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     expect(r2.status, r2.stderr).toBe(0);
     expect(pdfsig(b).signatures.map((s) => s.signatureValidation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     expect(kyso(['sign', input, '-o', join(dir, 'x.pdf'), '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--appearance', 'fancy'], pw).status).toBe(3);
+    // no coordinates: the signature block is found, and where it went is said (stderr) and in --json
+    const auto = join(dir, 'cli-auto.pdf');
+    const r3 = kyso(['sign', input, '-o', auto, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--appearance', 'approved', '--image', images('chu-ky-mau.png'), '--json'], pw);
+    expect(r3.status, r3.stderr).toBe(0);
+    expect(JSON.parse(r3.stdout).placement).toMatchObject({ pageIndex: 0, by: 'signature-block', lines: ['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'Nguyễn Văn An'] });
+    expect(r3.stderr).toMatch(/visible signature on page 1 at --rect [\d.,]+ \(signature-block by "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"/);
+    expect(pdfsig(auto).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
+    // --preview: a PNG of the page, nothing signed
+    const png = join(dir, 'preview.png');
+    const never = join(dir, 'never.pdf');
+    const r4 = kyso(['sign', input, '-o', never, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--appearance', 'approved', '--image', images('chu-ky-mau.png'), '--preview', png], pw);
+    expect(r4.status, r4.stderr).toBe(0);
+    expect([...readFileSync(png).subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(existsSync(never)).toBe(false);
+    // a page without a signature block: a clear error that says what to give instead
+    const blank = join(dir, 'blank.pdf');
+    writeFileSync(blank, await (async () => { const d = await PDFDocument.create(); d.addPage([595, 842]); return d.save(); })());
+    const r5 = kyso(['sign', blank, '-o', join(dir, 'y.pdf'), '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--appearance', 'approved'], pw);
+    expect(r5.status).not.toBe(0);
+    expect(r5.stderr).toMatch(/no signature block.*--anchor.*--rect/);
     expect(kyso(['sign', input, '-o', join(dir, 'x.pdf'), '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--image', images('chu-ky-mau.png')], pw).status).toBe(3);
   });
 });
