@@ -11,6 +11,7 @@ import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { digestPrepared, embedSignature, preparePdfSignature, signedUpdate, type PrepareSignatureOptions, type PreparedSignature, type SignatureWidget } from './signature-field.js';
 import { buildAppearance, type AppearanceOptions, type AppearancePlacement } from './appearance/appearance.js';
 import { openLayout, type LayoutSource } from './layout/page-layout.js';
+import { ensureRange } from './lazy-bytes.js';
 import { PdfReader } from './reader.js';
 import { findSignatureFields } from './signature-scan.js';
 
@@ -244,7 +245,14 @@ export async function widgetFor(
           return { x1: Math.min(b[0]!, b[2]!), y1: Math.min(b[1]!, b[3]!), x2: Math.max(b[0]!, b[2]!), y2: Math.max(b[1]!, b[3]!), rotate: p.rotate };
         },
         ...(leader && { leaderWidget: { pageIndex: leader.pageIndex!, rect: leader.rect! } }),
-        layout: async (i) => (await (source ??= openLayout(reader.bytes))).layout(i),
+        layout: async (i) => {
+          // pdf.js reads the whole file: a large one read lazily is loaded for it (only placements by content ask)
+          if (!source) {
+            ensureRange(reader.bytes, 0, reader.bytes.length);
+            source = openLayout(reader.bytes);
+          }
+          return (await source).layout(i);
+        },
       },
     );
     return { pageIndex: built.pageIndex, rect: built.rect, appearance: built.write, placement: built.placement, ...(built.stamp && { stamp: built.stamp }) };
