@@ -11,7 +11,8 @@ export default defineConfig([
     treeshake: true,
     // import.meta.url in the CommonJS build (the shipped fonts are found relative to the module)
     shims: true,
-    external: ['pkcs11js'],
+    // pdf.js and its canvas load on demand (placement by the page's content, previews), from node_modules
+    external: ['pkcs11js', 'pdfjs-dist', '@napi-rs/canvas'],
   },
   {
     // the browser bundle: one ES module with its dependencies, no Node built-in
@@ -22,7 +23,8 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     noExternal: [/.*/],
-    external: ['node:fs/promises'],
+    // pdf.js (placement by the page's content) is the page's own import, resolved by its bundler
+    external: ['node:fs/promises', 'node:module', 'node:path', 'pdfjs-dist', '@napi-rs/canvas'],
     minify: true,
     esbuildOptions(options) {
       options.alias = { crypto: './src/xml/browser-crypto-shim.ts' };
@@ -35,7 +37,7 @@ export default defineConfig([
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
-    external: ['pkcs11js'],
+    external: ['pkcs11js', 'pdfjs-dist', '@napi-rs/canvas'],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

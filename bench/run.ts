@@ -137,6 +137,13 @@ for (const count of [1, 10, 50]) {
   summaryRow(`growth: ${count} signature(s)`, v!, `${(v!.minSeconds * 1000).toFixed(1)} ms per document (best); ${((v!.minSeconds * 1000) / count).toFixed(2)} ms per signature`);
 }
 
+// a visible signature placed by the signature block (pdf.js reads the last page), beside a plain B-B one
+const [plain1, visible1, plain300, visible300] = worker('sign-visible.ts', [inputs.p12, String(Math.min(N, 20))]);
+row('sign, 1 page', plain1!, 'B-B, invisible');
+row('sign, 1 page', visible1!, `approved, no --rect: ${(visible1!.seconds / visible1!.docs * 1000).toFixed(0)} ms each, ${(plain1!.docsPerSecond / visible1!.docsPerSecond).toFixed(1)}x the invisible one`);
+row('sign, 300 pages', plain300!, 'B-B, invisible');
+row('sign, 300 pages', visible300!, `approved, no --rect: ${(visible300!.seconds / visible300!.docs * 1000).toFixed(0)} ms each, ${(plain300!.docsPerSecond / visible300!.docsPerSecond).toFixed(1)}x the invisible one`);
+
 const btN = Math.min(N, 100);
 const [tsaAlone, bt] = await interleave([workerC('sign-bt.ts', [inputs.pdf, inputs.p12, String(btN)])], ROUNDS);
 summaryRow('B-T vs local TSA', tsaAlone!, 'the TSA alone');

@@ -56,7 +56,8 @@ export { verifyPdfFile } from './validation/verify-pdf-file.js';
 export { addLtvFile } from './validation/add-ltv-file.js';
 
 // visible signatures (Decree 30/2020)
-export { type AppearanceOptions, type AppearancePreset } from './pdf/appearance/appearance.js';
+export { type AppearanceOptions, type AppearancePreset, type AppearancePlacement } from './pdf/appearance/appearance.js';
+export { previewPdfSignature, type PreviewPdfSignatureOptions, type PdfSignaturePreview } from './pdf/preview-signature.js';
 
 // verification
 export { verifyPdf, type VerifyPdfOptions, type PdfVerificationReport, type PdfSignatureReport, type TimestampReport, type SignerFacts } from './validation/verify-pdf.js';

@@ -7,7 +7,9 @@ import {
   parseCertificate,
   signDetached,
   signXml,
+  previewPdfSignature,
   type AppearanceOptions,
+  type AppearancePlacement,
   type AppearancePreset,
   type DigestAlgorithm,
   type ProfileName,
@@ -162,6 +164,8 @@ export interface SignedFile {
   mode: SignMode;
   sha256Before: string;
   sha256After: string;
+  /** Where the visible signature went. */
+  placement?: AppearancePlacement;
 }
 
 const tsaSources = new Map<string, HttpTimestampSource>();
@@ -186,11 +190,13 @@ export async function signOneFile(input: string, output: string, signer: Signer,
   const source = await readSource(input, s.profile ? Infinity : LARGE_FILE);
   const mode = modeOfHead(source.head, s);
   if (mode === 'pdf') {
-    const steps = await pdfSteps(signer, s, common);
+    let placement: AppearancePlacement | undefined;
+    const steps = await pdfSteps(signer, s, common, (p) => (placement = p));
+    const placed = <T extends SignedFile>(r: T): T => (placement ? { ...r, placement } : r);
     if (!source.bytes) {
       const sha256Before = await hashFileStream(input);
       await extendPdfFile(input, output, steps, { overwrite });
-      return { mode, sha256Before, sha256After: await hashFileStream(output) };
+      return placed({ mode, sha256Before, sha256After: await hashFileStream(output) });
     }
     const sha256Before = createHash('sha256').update(source.bytes).digest('hex');
     // the document grows by one update per step; it is joined in memory only when a later step must read it
@@ -200,7 +206,7 @@ export async function signOneFile(input: string, output: string, signer: Signer,
       document = concatBytes([document, update]);
       update = await step(document);
     }
-    return written(output, [document, update], overwrite, mode, sha256Before);
+    return placed(await written(output, [document, update], overwrite, mode, sha256Before));
   }
   const bytes = source.bytes ?? (await readInput(input)); // a large XML file: its DOM needs it whole anyway
   const sha256Before = createHash('sha256').update(bytes).digest('hex');
@@ -242,16 +248,17 @@ function checkCertificateValidNow(signer: Signer): Promise<void> {
  * data, then for B-LTA a document timestamp — each computed from the document as the one before left it, in
  * memory or (large files) by path.
  */
-async function pdfSteps(signer: Signer, s: SignSettings, common: { hash?: DigestAlgorithm; pss?: boolean; tsa?: HttpTimestampSource }): Promise<PdfFileStep[]> {
-  const appearance = s.appearance && {
-    ...s.appearance,
-    ...(s.appearance.image && { image: await readInput(s.appearance.image) }),
-    ...(s.appearance.seal && { seal: await readInput(s.appearance.seal) }),
-  };
+async function pdfSteps(
+  signer: Signer,
+  s: SignSettings,
+  common: { hash?: DigestAlgorithm; pss?: boolean; tsa?: HttpTimestampSource },
+  onPlacement: (p: AppearancePlacement) => void,
+): Promise<PdfFileStep[]> {
+  const appearance = s.appearance && (await appearanceOptions(s.appearance));
   const options = {
     signer,
     ...common,
-    ...(appearance && { appearance: appearance as AppearanceOptions }),
+    ...(appearance && { appearance, onPlacement }),
     ...(s.certify && { certify: s.certify }),
     reason: s.reason,
     location: s.location,
@@ -262,6 +269,37 @@ async function pdfSteps(signer: Signer, s: SignSettings, common: { hash?: Digest
   };
   const crls = s.level === 'B-LT' || s.level === 'B-LTA' ? (await Promise.all(s.crls.map(readCrls))).flat() : [];
   return padesSteps({ ...options, level: s.level, ...(crls.length && { crls }) });
+}
+
+/** The appearance settings with their image files read. */
+async function appearanceOptions(a: NonNullable<SignSettings['appearance']>): Promise<AppearanceOptions> {
+  return {
+    ...a,
+    ...(a.image && { image: await readInput(a.image) }),
+    ...(a.seal && { seal: await readInput(a.seal) }),
+  } as AppearanceOptions;
+}
+
+/**
+ * `kyso sign … --preview page.png`: the page with the appearance where signing would put it, as a PNG, and
+ * where that is. Nothing is signed: the key is only asked for its certificate.
+ */
+export async function previewOneFile(input: string, png: string, signer: Signer, s: SignSettings, overwrite: boolean): Promise<AppearancePlacement> {
+  if (!s.appearance) throw new UsageError('--preview shows a visible signature: add --appearance');
+  const preview = await previewPdfSignature(await readInput(input), {
+    certificate: signer.certificate,
+    appearance: await appearanceOptions(s.appearance),
+    ...(s.field !== undefined && { fieldName: s.field }),
+  });
+  await writeFileAtomic(png, [preview.png], { overwrite });
+  return preview.placement;
+}
+
+/** A placement in words, for the terminal. */
+export function describePlacement(p: AppearancePlacement): string {
+  const rect = p.rect.map((v) => Math.round(v * 10) / 10).join(',');
+  const lines = p.lines?.length ? ` by ${p.lines.map((l) => `"${l}"`).join(', ')}` : '';
+  return `visible signature on page ${p.pageIndex + 1} at --rect ${rect} (${p.by}${lines}${p.fontSize ? `; text ${p.fontSize} pt` : ''})`;
 }
 
 async function written(output: string, signed: Uint8Array | Uint8Array[], overwrite: boolean, mode: SignMode, sha256Before: string): Promise<SignedFile> {

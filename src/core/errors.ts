@@ -72,7 +72,9 @@ export type KysoErrorCode =
   /** A missing intermediate cannot be fetched from its caIssuers URL: unreachable, too slow, too large or not certificates. */
   | 'ERR_ISSUER_FETCH'
   /** The signing certificate is expired or not yet valid at the signing time. */
-  | 'ERR_CERTIFICATE_EXPIRED';
+  | 'ERR_CERTIFICATE_EXPIRED'
+  /** A visible signature has no place: no signature block or anchor text found, or no free space that fits. */
+  | 'ERR_PDF_PLACEMENT';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,

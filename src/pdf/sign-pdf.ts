@@ -9,10 +9,11 @@ import type { TimestampSource } from '../tsa/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { digestPrepared, embedSignature, preparePdfSignature, signedUpdate, type PrepareSignatureOptions, type PreparedSignature, type SignatureWidget } from './signature-field.js';
-import { buildAppearance, type AppearanceOptions } from './appearance/appearance.js';
+import { buildAppearance, type AppearanceOptions, type AppearancePlacement } from './appearance/appearance.js';
+import { openLayout, type LayoutSource } from './layout/page-layout.js';
+import { ensureRange } from './lazy-bytes.js';
 import { PdfReader } from './reader.js';
 import { findSignatureFields } from './signature-scan.js';
-import { findText, pageTextRuns } from './text-locator.js';
 
 /** SubFilters kyso writes for approval signatures. */
 export type PdfSignatureSubFilter = 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
@@ -42,6 +43,8 @@ export interface PdfSignatureFields {
   extraReservedBytes?: number;
   /** A visible signature as Decree 30/2020 prescribes (`approved`, `issued`, `appendix`, `copy`, `custom`). Default: invisible. */
   appearance?: AppearanceOptions;
+  /** Told where the visible signature went: page, rectangle, and the lines of the page it was placed by. */
+  onPlacement?: (placement: AppearancePlacement) => void;
   /**
    * A certification signature (DocMDP): what later revisions may do — 1 nothing, 2 fill in forms and sign,
    * 3 also annotate. Only the document's first signature can certify. Default: an approval signature.
@@ -202,7 +205,13 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
 }
 
 /** Lays out a visible appearance on the document as it is. */
-async function widgetFor(reader: PdfReader, appearance: AppearanceOptions, certificate: Uint8Array, signingTime: Date, fieldName?: string): Promise<SignatureWidget & { stamp?: PrepareSignatureOptions['stamp'] }> {
+export async function widgetFor(
+  reader: PdfReader,
+  appearance: AppearanceOptions,
+  certificate: Uint8Array,
+  signingTime: Date,
+  fieldName?: string,
+): Promise<SignatureWidget & { stamp?: PrepareSignatureOptions['stamp']; placement: AppearancePlacement }> {
   const pages = reader.pages();
   // signing a prepared empty field: the appearance fills the field's own rectangle
   const target = fieldName ? findSignatureFields(reader).empty.find((f) => f.fieldName === fieldName && f.rect) : undefined;
@@ -216,27 +225,40 @@ async function widgetFor(reader: PdfReader, appearance: AppearanceOptions, certi
     .signed.filter((s) => s.rect && s.pageIndex !== undefined && Math.abs((s.rect[2]! - s.rect[0]!) * (s.rect[3]! - s.rect[1]!)) > 0)
     .at(-1);
   const cert = await parseCertificate(certificate);
-  const built = await buildAppearance(
-    appearance,
-    {
-      signingTime,
-      ...(cert.subject.commonName && { name: cert.subject.commonName }),
-      ...(cert.subject.email && { email: cert.subject.email }),
-      ...(cert.subject.organization && { organization: cert.subject.organization }),
-      ...(cert.subject.taxCode && { taxCode: cert.subject.taxCode }),
-    },
-    {
-      count: pages.length,
-      box: (i) => {
-        const p = pages[i]!;
-        const b = p.cropBox ?? p.mediaBox ?? [0, 0, 595, 842];
-        return { x1: Math.min(b[0]!, b[2]!), y1: Math.min(b[1]!, b[3]!), x2: Math.max(b[0]!, b[2]!), y2: Math.max(b[1]!, b[3]!), rotate: p.rotate };
+  // pdf.js reads the page content only when the placement asks for it
+  let source: Promise<LayoutSource> | undefined;
+  try {
+    const built = await buildAppearance(
+      appearance,
+      {
+        signingTime,
+        ...(cert.subject.commonName && { name: cert.subject.commonName }),
+        ...(cert.subject.email && { email: cert.subject.email }),
+        ...(cert.subject.organization && { organization: cert.subject.organization }),
+        ...(cert.subject.taxCode && { taxCode: cert.subject.taxCode }),
       },
-      ...(leader && { leaderWidget: { pageIndex: leader.pageIndex!, rect: leader.rect! } }),
-      findText: (i, text) => (pages[i] ? findText(pageTextRuns(reader, pages[i]!.dict), text) : undefined),
-    },
-  );
-  return { pageIndex: built.pageIndex, rect: built.rect, appearance: built.write, ...(built.stamp && { stamp: built.stamp }) };
+      {
+        count: pages.length,
+        box: (i) => {
+          const p = pages[i]!;
+          const b = p.cropBox ?? p.mediaBox ?? [0, 0, 595, 842];
+          return { x1: Math.min(b[0]!, b[2]!), y1: Math.min(b[1]!, b[3]!), x2: Math.max(b[0]!, b[2]!), y2: Math.max(b[1]!, b[3]!), rotate: p.rotate };
+        },
+        ...(leader && { leaderWidget: { pageIndex: leader.pageIndex!, rect: leader.rect! } }),
+        layout: async (i) => {
+          // pdf.js reads the whole file: a large one read lazily is loaded for it (only placements by content ask)
+          if (!source) {
+            ensureRange(reader.bytes, 0, reader.bytes.length);
+            source = openLayout(reader.bytes);
+          }
+          return (await source).layout(i);
+        },
+      },
+    );
+    return { pageIndex: built.pageIndex, rect: built.rect, appearance: built.write, placement: built.placement, ...(built.stamp && { stamp: built.stamp }) };
+  } finally {
+    if (source) await (await source.catch(() => undefined))?.close();
+  }
 }
 
 const commonNames = new WeakMap<Uint8Array, Promise<string | undefined>>();
@@ -284,6 +306,7 @@ async function startSession(
   const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
   const reader = PdfReader.open(input); // once, for the appearance's layout and the update
   const widget = o.appearance ? await widgetFor(reader, o.appearance, o.certificate, signingTime, o.fieldName) : undefined;
+  if (widget) o.onPlacement?.(widget.placement);
   const prepared = preparePdfSignature(input, {
     ...(widget && { widget: { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance } }),
     ...(widget?.stamp && { stamp: widget.stamp }),

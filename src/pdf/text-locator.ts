@@ -114,13 +114,6 @@ export function pageTextRuns(reader: PdfReader, pageDict: PdfDict): TextRun[] {
   return runs;
 }
 
-/** Where `anchor` is shown on the page: a run that is exactly it (a title line), else the first containing it. */
-export function findText(runs: TextRun[], anchor: string): TextRun | undefined {
-  const want = anchor.normalize('NFC').trim();
-  const text = (r: TextRun) => r.text.normalize('NFC').trim();
-  return runs.find((r) => text(r) === want) ?? runs.find((r) => text(r).includes(want));
-}
-
 function mul(a: number[], b: number[]): number[] {
   return [
     a[0]! * b[0]! + a[1]! * b[2]!,

@@ -78,10 +78,13 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
       expect(flags & 4).toBe(4);
       expect(flags & 2).toBe(0);
     }
-    // the seal (36 mm ≈ 102 pt) covers the left third of the leader's widget
+    // the seal (36 mm ≈ 102 pt) reaches into the left of the leader's signature image, above its four text
+    // lines (7.5 pt, 1.25 leading) at the widget's foot
     const [leaderRect, sealRect] = fields.map((f) => f.rect!) as [number[], number[]];
     expect(sealRect[2]! - sealRect[0]!).toBeCloseTo(36 * (72 / 25.4), 1);
-    expect(sealRect[2]).toBeCloseTo(leaderRect[0]! + (leaderRect[2]! - leaderRect[0]!) / 3, 1);
+    expect(sealRect[1]).toBeGreaterThanOrEqual(leaderRect[1]! + 4 * 7.5 * 1.25);
+    expect(sealRect[2]).toBeGreaterThan(leaderRect[0]! + (leaderRect[2]! - leaderRect[0]!) / 3);
+    expect(sealRect[2]).toBeLessThan(leaderRect[0]! + (leaderRect[2]! - leaderRect[0]!) * 0.75);
   });
 
   it('the rendered page matches the committed reference; a widget moved by 50 pt does not', async () => {
@@ -97,7 +100,7 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     expect(difference(moved, reference)).toBeGreaterThan(TOLERANCE);
   });
 
-  it('appendix and copy: text at the top right of the first page, 10 pt', async () => {
+  it('appendix and copy: text at the top right of the first page, above its heading', async () => {
     const appendix = await signPdf(asset('documents/quyet-dinh-mau.pdf'), {
       signer: organisation,
       signingTime: at,
@@ -127,7 +130,7 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     const page = doc.addPage([595, 842]);
     page.setRotation(degrees(90));
     page.setCropBox(20, 20, 555, 802);
-    const rotated = await signPdf(await doc.save(), { signer: leader, signingTime: at, appearance: { preset: 'approved', rect: [100, 100, 160, 80], image: asset('images/chu-ky-mau.png') } });
+    const rotated = await signPdf(await doc.save(), { signer: leader, signingTime: at, appearance: { preset: 'approved', rect: [100, 100, 80, 160], image: asset('images/chu-ky-mau.png') } });
     const file = join(dir, 'rotated.pdf');
     writeFileSync(file, rotated);
     expect(pdfsig(file).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
@@ -137,7 +140,7 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     await expect(signPdf(await doc.save(), { signer: leader, appearance: { preset: 'copy' } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 
-  it('kyso sign --appearance approved|issued', () => {
+  it('kyso sign --appearance approved|issued, placed by the signature block, --json, --preview', async () => {
     const a = join(dir, 'cli-a.pdf');
     const b = join(dir, 'cli-b.pdf');
     const pw = { PW: P12_PASSWORD };
@@ -149,6 +152,26 @@ describeWithTools(['pdfsig', 'pdftotext', 'pdftoppm', 'certutil'], 'visible sign
     expect(r2.status, r2.stderr).toBe(0);
     expect(pdfsig(b).signatures.map((s) => s.signatureValidation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     expect(kyso(['sign', input, '-o', join(dir, 'x.pdf'), '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--appearance', 'fancy'], pw).status).toBe(3);
+    // no coordinates: the signature block is found, and where it went is said (stderr) and in --json
+    const auto = join(dir, 'cli-auto.pdf');
+    const r3 = kyso(['sign', input, '-o', auto, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--appearance', 'approved', '--image', images('chu-ky-mau.png'), '--json'], pw);
+    expect(r3.status, r3.stderr).toBe(0);
+    expect(JSON.parse(r3.stdout).placement).toMatchObject({ pageIndex: 0, by: 'signature-block', lines: ['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'Nguyễn Văn An'] });
+    expect(r3.stderr).toMatch(/visible signature on page 1 at --rect [\d.,]+ \(signature-block by "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"/);
+    expect(pdfsig(auto).signatures[0]?.signatureValidation).toBe('Signature is Valid.');
+    // --preview: a PNG of the page, nothing signed
+    const png = join(dir, 'preview.png');
+    const never = join(dir, 'never.pdf');
+    const r4 = kyso(['sign', input, '-o', never, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--appearance', 'approved', '--image', images('chu-ky-mau.png'), '--preview', png], pw);
+    expect(r4.status, r4.stderr).toBe(0);
+    expect([...readFileSync(png).subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(existsSync(never)).toBe(false);
+    // a page without a signature block: a clear error that says what to give instead
+    const blank = join(dir, 'blank.pdf');
+    writeFileSync(blank, await (async () => { const d = await PDFDocument.create(); d.addPage([595, 842]); return d.save(); })());
+    const r5 = kyso(['sign', blank, '-o', join(dir, 'y.pdf'), '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--appearance', 'approved'], pw);
+    expect(r5.status).not.toBe(0);
+    expect(r5.stderr).toMatch(/no signature block.*--anchor.*--rect/);
     expect(kyso(['sign', input, '-o', join(dir, 'x.pdf'), '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW', '--image', images('chu-ky-mau.png')], pw).status).toBe(3);
   });
 });
@@ -209,7 +232,7 @@ describeWithTools(['pdfsig', 'certutil'], 'placement anchored to text on the pag
     const above = await signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, appearance: { preset: 'approved', anchor: { text: 'Nguyễn Văn An', position: 'above' } } });
     const r2 = findSignatureFields(PdfReader.open(above)).signed[0]!.rect!;
     expect(r2[1]).toBeGreaterThan(261);
-    await expect(signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, appearance: { preset: 'approved', anchor: { text: 'GIÁM ĐỐC' } } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(signPdf(asset('documents/quyet-dinh-mau.pdf'), { signer: s, appearance: { preset: 'approved', anchor: { text: 'GIÁM ĐỐC' } } })).rejects.toMatchObject({ code: 'ERR_PDF_PLACEMENT' });
     const file = join(dir, 'anchored.pdf');
     writeFileSync(file, below);
     expect(pdfsig(file).signatures[0]?.signatureValidation).toBe('Signature is Valid.');

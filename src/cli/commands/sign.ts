@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { extname, join, resolve } from 'node:path';
 import { loadSigner, signerArgsOf, signerPassword, SIGNER_HELP, SIGNER_OPTIONS } from '../load-signer.js';
-import { signModeOf, signOneFile, signSettings, type SignSettings } from '../sign-file.js';
+import { describePlacement, previewOneFile, signModeOf, signOneFile, signSettings, type SignSettings } from '../sign-file.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { runBatch } from '../batch/run-batch.js';
 import { UsageError } from '../usage-error.js';
@@ -51,9 +51,12 @@ Visible signature (Decree 30/2020; coordinates in points, origin at the lower-le
   --seal seal.png          the organisation's red seal (transparent PNG), for issued
   --seal-size-mm N         the seal's real diameter (default 36)
   --page N                 page number (default: the last page; the first for appendix/copy)
-  --rect x,y,w,h           where (default: by the preset; issued: over the leader's signature)
+  --rect x,y,w,h           where (default: approved between the signer's title and name in the page's
+                           signature block, TM./KT./… CHỦ TỊCH … name; appendix/copy in free space at the top
+                           right; issued over the left third of the leader's signature)
   --anchor "TEXT"          or relative to text on the page, e.g. --anchor "CHỦ TỊCH" (below it; with
                            --anchor-position above, above it — e.g. above the signer's name)
+  --preview page.png       render the page with the signature where it would go, and sign nothing
   --text "TEMPLATE"        text lines ("\\n" between lines) with {name} {email} {organization} {time} {iso}
                            {documentNumber} {copyType} {copyOrganization}; --no-text for none
   --document-number TEXT   appendix: the document number and symbol
@@ -104,6 +107,7 @@ export async function signCommand(argv: string[]): Promise<number> {
       rect: { type: 'string' },
       anchor: { type: 'string' },
       'anchor-position': { type: 'string' },
+      preview: { type: 'string' },
       text: { type: 'string' },
       'no-text': { type: 'boolean' },
       'document-number': { type: 'string' },
@@ -124,6 +128,7 @@ export async function signCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('kyso sign needs an input file');
   const settings = signSettings(values);
   const batch = positionals.length > 1 || (await isBatchInput(positionals[0]!)) || (values.output !== undefined && (await isDirectory(values.output)));
+  if (batch && values.preview !== undefined) throw new UsageError('--preview shows one file: give one input');
   if (batch) return signBatch(positionals, values, settings);
 
   const input = positionals[0]!;
@@ -133,7 +138,16 @@ export async function signCommand(argv: string[]): Promise<number> {
     throw new UsageError('the output would overwrite the input; choose another -o, or add --force');
   }
   const signer = await loadSigner(values);
-  await signOneFile(input, output, signer, settings, values.force ?? false);
+  if (values.preview !== undefined) {
+    if (mode !== 'pdf') throw new UsageError('--preview shows a visible signature on a PDF');
+    const placement = await previewOneFile(input, values.preview, signer, settings, values.force ?? false);
+    if (values.json) console.log(JSON.stringify({ input, preview: values.preview, placement }));
+    console.error(`${describePlacement(placement)}; preview written to ${values.preview}, nothing signed`);
+    return EXIT.OK;
+  }
+  const signed = await signOneFile(input, output, signer, settings, values.force ?? false);
+  if (values.json) console.log(JSON.stringify({ input, output, ...(signed.placement && { placement: signed.placement }) }));
+  if (signed.placement) console.error(describePlacement(signed.placement));
   console.error(`signed ${input} -> ${output}`);
   return EXIT.OK;
 }
