@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import { HttpTimestampSource, timestamp } from '../../index.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { hashOption } from '../hash-option.js';
+import { refuseInputAsOutput } from '../output-path.js';
 
 export const TIMESTAMP_HELP = `Usage: kyso timestamp FILE --tsa URL [-o FILE.tsr] [--hash sha256|sha384|sha512]
 
@@ -47,7 +48,7 @@ export async function timestampCommand(argv: string[]): Promise<number> {
     console.log(TIMESTAMP_HELP);
     return EXIT.OK;
   }
-  if (positionals.length !== 1) throw new UsageError('kyso timestamp takes exactly one file');
+  if (positionals.length !== 1) throw new UsageError('takes exactly one file');
   if (!values.tsa) throw new UsageError('--tsa URL is required');
   const hash = hashOption(values.hash) ?? 'SHA-256';
   const file = positionals[0]!;
@@ -59,6 +60,7 @@ export async function timestampCommand(argv: string[]): Promise<number> {
     throw e;
   });
   const output = values.output ?? `${file}.tsr`;
+  await refuseInputAsOutput(file, output);
   await writeFileAtomic(output, response, { overwrite: values.force });
   console.error(`time-stamped ${file} at ${token.genTime.toISOString()} -> ${output}`);
   return EXIT.OK;
