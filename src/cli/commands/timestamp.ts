@@ -52,6 +52,8 @@ export async function timestampCommand(argv: string[]): Promise<number> {
   if (!values.tsa) throw new UsageError('--tsa URL is required');
   const hash = hashOption(values.hash) ?? 'SHA-256';
   const file = positionals[0]!;
+  const output = values.output ?? `${file}.tsr`;
+  await refuseInputAsOutput(file, output);
   const tsa = new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) });
   const stream = createReadStream(file);
   stream.on('error', () => {});
@@ -59,8 +61,6 @@ export async function timestampCommand(argv: string[]): Promise<number> {
     if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new UsageError(`cannot read ${file}: ${e.message}`);
     throw e;
   });
-  const output = values.output ?? `${file}.tsr`;
-  await refuseInputAsOutput(file, output);
   await writeFileAtomic(output, response, { overwrite: values.force });
   console.error(`time-stamped ${file} at ${token.genTime.toISOString()} -> ${output}`);
   return EXIT.OK;
