@@ -2,7 +2,13 @@ import { defineConfig } from 'tsup';
 
 // No source maps: they were two thirds of the package (npm pack). The Node builds drop white space and keep
 // their names (stack traces stay legible); the browser bundle is minified.
-const node = { target: 'node20' as const, minifyWhitespace: true, minifySyntax: true, keepNames: true, external: ['pkcs11js'] };
+const node = {
+  target: 'node20' as const,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  external: ['pkcs11js'],
+};
 
 export default defineConfig([
   {

@@ -26,7 +26,10 @@ export function srcImports(dir = join(root, 'src')) {
         const source = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
         const statics = /^\s*(import|export)\s+(?!type\b)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
         const dynamics = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
-        const specifiers = [...[...source.matchAll(statics)].map((m) => m[2]), ...[...source.matchAll(dynamics)].map((m) => m[1])];
+        const specifiers = [
+          ...[...source.matchAll(statics)].map((m) => m[2]),
+          ...[...source.matchAll(dynamics)].map((m) => m[1]),
+        ];
         for (const s of specifiers) {
           const name = packageOf(s);
           if (!name) continue;

@@ -8,7 +8,7 @@ export { KysoError, isKysoError, type KysoErrorCode } from './core/errors.js';
 export type { BinaryInput } from './core/bytes.js';
 export type { DigestAlgorithm, SignatureAlgorithm, SignatureScheme } from './core/algorithms.js';
 export type { Indication, SubIndication } from './core/indication.js';
-export { chooseAlgorithm, type Signer } from './signers/signer.js';
+export type { Signer } from './signers/signer.js';
 export { createCryptoKeySigner, type CryptoKeySignerOptions } from './signers/crypto-key-signer.js';
 export { createKeySigner, type KeySignerOptions } from './signers/key-signer.js';
 export { loadPkcs12Signer, type Pkcs12SignerOptions } from './signers/pkcs12-signer.js';

@@ -9,7 +9,9 @@ import { UsageError } from './usage-error.js';
  */
 export async function refuseInputAsOutput(input: string, output: string, inPlaceHint = false): Promise<void> {
   if (!(await sameFile(input, output))) return;
-  const how = inPlaceHint ? ', or pass --in-place (without -o) to replace the input: written beside it, then renamed over it' : '';
+  const how = inPlaceHint
+    ? ', or pass --in-place (without -o) to replace the input: written beside it, then renamed over it'
+    : '';
   throw new UsageError(`the output ${output} is the input; an input is never modified: choose another -o${how}`);
 }
 
@@ -20,7 +22,11 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 }
 
 /** The output of a command that offers `--in-place`: the input with it, else `-o` or the default. */
-export function inPlaceOutput(input: string, values: { output?: string; 'in-place'?: boolean }, fallback: string): string {
+export function inPlaceOutput(
+  input: string,
+  values: { output?: string; 'in-place'?: boolean },
+  fallback: string,
+): string {
   if (!values['in-place']) return values.output ?? fallback;
   if (values.output !== undefined) throw new UsageError('--in-place replaces the input: it takes no -o');
   return input;

@@ -34,7 +34,11 @@ function usageErrorOf(e: unknown, options: Options): unknown {
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     const arg = /argument '([^']*)'/i.exec(message)?.[1];
-    return new UsageError(arg === undefined ? 'this command takes no file arguments' : `unexpected argument "${arg}": this command takes no file arguments`);
+    return new UsageError(
+      arg === undefined
+        ? 'this command takes no file arguments'
+        : `unexpected argument "${arg}": this command takes no file arguments`,
+    );
   }
   return e;
 }
@@ -42,7 +46,9 @@ function usageErrorOf(e: unknown, options: Options): unknown {
 function unknownOption(option: string, options: Options): string {
   const long = option.startsWith('--');
   const name = long ? option.slice(2).split('=')[0]! : option.replace(/^-/, '');
-  const safe = Object.keys(options).filter((o) => /-(env|file)$/.test(o) && SECRET_OPTIONS.some((s) => o.startsWith(`${s}-`)));
+  const safe = Object.keys(options).filter(
+    (o) => /-(env|file)$/.test(o) && SECRET_OPTIONS.some((s) => o.startsWith(`${s}-`)),
+  );
   if (long && SECRET_OPTIONS.includes(name)) {
     const forThis = safe.filter((o) => o.startsWith(`${name}-`));
     const offer = (forThis.length ? forThis : safe).map((o) => `--${o} ${o.endsWith('-env') ? 'VAR' : 'FILE'}`);

@@ -76,7 +76,10 @@ describe('an input is never modified', () => {
     const link = join(dir, 'link.pdf');
     linkSync(input, link);
     for (const out of [input, join(dir, '.', 'in.pdf'), link]) {
-      const r = kyso(['sign', input, '-o', out, '--force', '--p12', pkiPath('rsa2048.p12'), '--password-env', 'KYSO_PW'], pw);
+      const r = kyso(
+        ['sign', input, '-o', out, '--force', '--p12', pkiPath('rsa2048.p12'), '--password-env', 'KYSO_PW'],
+        pw,
+      );
       expect(r.status, r.stderr).toBe(3);
       expect(r.stderr).toContain('is the input');
       expect(r.stderr).toContain('--in-place');
@@ -116,7 +119,14 @@ describe('network errors', () => {
   });
 
   it('say a host name is unknown (DNS)', async () => {
-    const r = await kysoAsync(['timestamp', input, '--tsa', 'http://kyso-test.invalid/tsa', '-o', join(dir, 'dns.tsr')]);
+    const r = await kysoAsync([
+      'timestamp',
+      input,
+      '--tsa',
+      'http://kyso-test.invalid/tsa',
+      '-o',
+      join(dir, 'dns.tsr'),
+    ]);
     expect(r.stderr).toContain('http://kyso-test.invalid/tsa');
     expect(r.stderr).toMatch(/DNS: /);
   });

@@ -17,14 +17,15 @@ describe('package.json', () => {
     const imported = [...(srcImports() as Map<string, string[]>).keys()].sort();
     const declared = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})].sort();
     expect(declared).toEqual(imported);
-    for (const name of Object.keys(pkg.dependencies)) expect(pkg.devDependencies[name], `${name} twice`).toBeUndefined();
+    for (const name of Object.keys(pkg.dependencies))
+      expect(pkg.devDependencies[name], `${name} twice`).toBeUndefined();
   });
 });
 
 describe('npm pack', () => {
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [
-    { name: string; version: string; size: number; unpackedSize: number; files: { path: string; size: number }[] },
-  ];
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+  ) as [{ name: string; version: string; size: number; unpackedSize: number; files: { path: string; size: number }[] }];
 
   it('ships no source maps, no sources, no tests, and a LICENSE', () => {
     const paths = packed!.files.map((f) => f.path);

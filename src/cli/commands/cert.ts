@@ -49,12 +49,21 @@ export async function certCommand(argv: string[]): Promise<number> {
     console.log(CERT_HELP);
     return EXIT.OK;
   }
-  if (positionals[0] !== 'create' || positionals.length !== 1) throw new UsageError('the one subcommand is "create": kyso cert create --self-signed --out me.p12 --password-env VAR');
-  if (!values['self-signed']) throw new UsageError('kyso makes test certificates only: add --self-signed (a real one comes from a licensed CA)');
+  if (positionals[0] !== 'create' || positionals.length !== 1)
+    throw new UsageError(
+      'the one subcommand is "create": kyso cert create --self-signed --out me.p12 --password-env VAR',
+    );
+  if (!values['self-signed'])
+    throw new UsageError('kyso makes test certificates only: add --self-signed (a real one comes from a licensed CA)');
   if (!values.out) throw new UsageError('--out FILE.p12 is required');
   const days = values.days === undefined ? 365 : Number(values.days);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError(`--days must be a whole number from 1 to 3650, not ${values.days}`);
-  const password = await readSecret({ env: values['password-env'], file: values['password-file'], prompt: 'Password for the new .p12: ' });
+  if (!Number.isInteger(days) || days < 1 || days > 3650)
+    throw new UsageError(`--days must be a whole number from 1 to 3650, not ${values.days}`);
+  const password = await readSecret({
+    env: values['password-env'],
+    file: values['password-file'],
+    prompt: 'Password for the new .p12: ',
+  });
   if (password === '') throw new UsageError('the password is empty');
 
   const keys = await subtle().generateKey(
@@ -73,7 +82,12 @@ export async function certCommand(argv: string[]): Promise<number> {
   const pkcs8 = new Uint8Array(await subtle().exportKey('pkcs8', keys.privateKey));
   const p12 = await encodePkcs12(pkcs8, [certificate], password, { friendlyName: commonName });
   await writeFileAtomic(values.out, p12, { overwrite: values.force });
-  if (values['cert-out']) await writeFileAtomic(values['cert-out'], new TextEncoder().encode(toPem('CERTIFICATE', certificate)), { overwrite: values.force });
-  console.error(`wrote ${values.out}${values['cert-out'] ? ` and ${values['cert-out']}` : ''}: a SELF-SIGNED TEST certificate for "${commonName}", valid ${days} days — for trying kyso, not for real documents`);
+  if (values['cert-out'])
+    await writeFileAtomic(values['cert-out'], new TextEncoder().encode(toPem('CERTIFICATE', certificate)), {
+      overwrite: values.force,
+    });
+  console.error(
+    `wrote ${values.out}${values['cert-out'] ? ` and ${values['cert-out']}` : ''}: a SELF-SIGNED TEST certificate for "${commonName}", valid ${days} days — for trying kyso, not for real documents`,
+  );
   return EXIT.OK;
 }
