@@ -229,9 +229,7 @@ describeWithTools(['openssl'], 'CRL and OCSP: ours against pkijs', () => {
 });
 
 describe('DER decoding: ours against asn1js on mutated inputs', () => {
-  // unfinished: asn1js stops a BER parse early on some mutated lengths where ours reads on; the comparison of the two
-  // trees needs that rule before it can gate (see the report of issue 17)
-  it.skip('never accepts what asn1js rejects, and reads the same tree where both accept — SKIPPED: unfinished', () => {
+  it('never accepts what asn1js rejects, and reads the same tree where both accept', () => {
     const seeds = [...pkiCertificates().slice(0, 6), ...cmsInputs.slice(0, 8).map((c) => c.cms)];
     let rand = 0x12345678;
     const next = () => (rand = (Math.imul(rand, 1103515245) + 12345) >>> 0) / 2 ** 32;
@@ -247,12 +245,15 @@ describe('DER decoding: ours against asn1js on mutated inputs', () => {
         let libError = '';
         try {
           asn = asn1js.fromBER(input);
-          libError = asn.offset === -1 ? asn.result.error || 'rejected' : hasError(asn.result) ? 'structure' : '';
+          libError = asn.offset === -1 ? asn.result.error || 'rejected' : firstError(asn.result);
         } catch (e) {
           libError = (e as Error).message; // asn1js throws on some contents (a time's digits)
         }
         if (ours && ours.end === input.length) {
-          if (libError) {
+          // a primitive SEQUENCE or SET (tag 0x10/0x11) breaks a BER rule that our field readers enforce (they
+          // expect 0x30/0x31); asn1js silently stops reading its siblings, so the trees are not comparable
+          if (libError.startsWith('content') || /(^|[(,])1[67]:/.test(ours.shape)) contentOnly++;
+          else if (libError) {
             // ours reads the TLV layer only; the rules asn1js applies to contents are checked where they are read
             expect(libError, `asn1js rejects what ours accepts: ${hex(input).slice(0, 80)}`).toMatch(CONTENT_RULES);
             contentOnly++;
@@ -312,16 +313,21 @@ function libTree(b: asn1js.AsnType): string {
 }
 
 /**
- * Whether asn1js found the element's structure (identifier, length, nesting) broken. Our reader is the TLV
- * layer; what a primitive's contents mean (an OID's arcs, a time's digits) is judged where it is read, so
- * asn1js's content errors do not count here.
+ * The first error asn1js recorded in the tree: in an identifier, a length or a constructed element's nesting
+ * (`structure`), or in what a primitive holds (`content`: an OID's arcs, a string's characters, a time's
+ * digits), after which asn1js stops reading the element's siblings, so its tree is not compared.
  */
-function hasError(b: asn1js.AsnType): boolean {
-  if (!b || b.lenBlock?.error || b.idBlock?.error) return true;
-  if (!b.idBlock.isConstructed) return false;
-  if (b.error || b.valueBlock?.error) return true;
+function firstError(b: asn1js.AsnType): string {
+  if (!b || b.lenBlock?.error || b.idBlock?.error) return 'structure';
+  if (!b.idBlock.isConstructed)
+    return b.error || b.valueBlock?.error ? `content: ${b.error || b.valueBlock.error}` : '';
+  if (b.error || b.valueBlock?.error) return 'structure';
   const children = (b.valueBlock as { value?: asn1js.AsnType[] } | undefined)?.value;
-  return Array.isArray(children) && children.some(hasError);
+  for (const c of Array.isArray(children) ? children : []) {
+    const e = firstError(c);
+    if (e) return e;
+  }
+  return '';
 }
 
 function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {
