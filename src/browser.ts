@@ -8,7 +8,7 @@ export { KysoError, isKysoError, type KysoErrorCode } from './core/errors.js';
 export type { BinaryInput } from './core/bytes.js';
 export type { DigestAlgorithm, SignatureAlgorithm, SignatureScheme } from './core/algorithms.js';
 export type { Indication, SubIndication } from './core/indication.js';
-export { chooseAlgorithm, type Signer } from './signers/signer.js';
+export type { Signer } from './signers/signer.js';
 export { createCryptoKeySigner, type CryptoKeySignerOptions } from './signers/crypto-key-signer.js';
 export { createKeySigner, type KeySignerOptions } from './signers/key-signer.js';
 export { loadPkcs12Signer, type Pkcs12SignerOptions } from './signers/pkcs12-signer.js';
@@ -21,7 +21,8 @@ export { vnTrustStore, vnTrustBundle, isVnTrustName, VN_TRUST_NAMES, type VnTrus
 export { TrustPinError, type BundledCertificate } from './pki/trust-bundle.js';
 export { withIssuerFetching, fetchCaIssuers, type IssuerFetchOptions } from './pki/issuer-fetch.js';
 export { type MissingIssuer } from './pki/missing-issuer.js';
-export { signPdf, preparePdfSigning, finishPdfSigning, type SignPdfOptions, type PdfSigningState } from './pdf/sign-pdf.js';
+export { signPdf, type SignPdfOptions, type PadesLevel } from './pades/sign-pades.js';
+export { preparePdfSigning, finishPdfSigning, type PdfSigningState } from './pdf/sign-pdf.js';
 export { timestampPdf } from './pdf/timestamp-pdf.js';
 export { addSignatureField } from './pdf/signature-field.js';
 export { signPdfsRemotely } from './pdf/remote-batch.js';

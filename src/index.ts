@@ -11,7 +11,6 @@ export type { Clock } from './core/clock.js';
 
 // who signs
 export {
-  chooseAlgorithm,
   createCryptoKeySigner,
   createExternalSigner,
   createKeySigner,
@@ -89,7 +88,7 @@ export { verifyTimestamp, type TimestampVerificationReport } from './validation/
 // XML declarations and e-invoices
 export { signXml, type SignXmlOptions } from './xml/sign-xml.js';
 export { verifyXml, parseSignedContent, type VerifyXmlOptions, type XmlVerificationReport, type XmlSignatureReport, type XmlReferenceReport } from './xml/verify-xml.js';
-export { PROFILES, TAX_PROFILE, BHXH_PROFILE, EINVOICE_PROFILE, type ProfileName, type ProfileDefinition } from './xml/profiles.js';
+export { PROFILES, type ProfileName, type ProfileDefinition, type ProfileDocument, type ProfileRole } from './xml/profiles.js';
 export { renderXmlReport } from './validation/render-text.js';
 
 // CAdES for any file
@@ -109,9 +108,21 @@ export { prepareXmlSigning, finishXmlSigning, type XmlSigningState, type Prepare
 // long-term validation
 export { addLtv, type AddLtvOptions, type AddLtvResult } from './validation/add-ltv.js';
 export { checkRevocation, type RevocationCheck, type RevocationData, type RevocationOptions } from './pki/revocation.js';
-export { fetchOcsp, checkOcspResponse, createOcspRequest, type OcspStatus, type FetchOcspOptions } from './pki/ocsp.js';
-export { fetchCrl, parseCrl, checkCrl, type Crl, type CrlStatus } from './pki/crl.js';
+export { fetchOcsp, checkOcspResponse, type OcspStatus, type FetchOcspOptions } from './pki/ocsp.js';
+export { fetchCrl, checkCrl, type Crl, type CrlStatus } from './pki/crl.js';
 
 // remote (hash) signing services
 export { CscClient, signHashesRemotely, type RemoteSigningService, type SignHashAnswer, type TransactionState, type CscClientOptions, type RemoteSignOptions } from './signers/remote-signing.js';
 export { signPdfsRemotely, type RemotePdfSigningOptions } from './pdf/remote-batch.js';
+
+// types that appear in the signatures and reports above, exported so that a caller can name them
+export type { CertificateFacts, ExtensionFacts, PublicKeyFacts } from './pki/certificate-facts.js';
+export type { HttpTransportOptions } from './core/http.js';
+export type { NameAttribute } from './pki/name.js';
+export type { PathRevocation } from './pki/chain.js';
+export type { C14nMethod } from './xml/c14n.js';
+export type { XmlLimits } from './xml/scan.js';
+export type { ParsedSignedData } from './cms/parse-signed-data.js';
+export type { XmlTrust, XmlCertificateFacts, XmlChainReport } from './xml/certificates.js';
+export type { EnvelopedRule } from './xml/references.js';
+export type { XmlBusinessElementReport, XmlSigningTime, XmlTimestampReport } from './xml/verify-xml.js';

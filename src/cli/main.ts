@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { main } from './run.js';
 
 main(process.argv.slice(2)).then(

@@ -52,7 +52,7 @@ export async function httpFetchBytes(o: HttpFetchOptions): Promise<Uint8Array> {
       if (o.signal?.aborted) break;
     }
   }
-  const why = lastError instanceof Error ? lastError.message : String(lastError);
+  const why = transportFailure(lastError);
   throw new KysoError(o.unavailableCode, `${o.what} ${o.url} cannot be reached after ${retries + 1} attempts: ${why}`, { cause: lastError });
 }
 
@@ -91,6 +91,51 @@ async function attemptOnce(o: HttpFetchOptions): Promise<Uint8Array> {
     clearTimeout(timer);
     o.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+
+/**
+ * Why a request failed, in words a user can act on: fetch implementations say only "fetch failed" and keep
+ * the reason (a system error code, or several for a host with IPv4 and IPv6 addresses) in their causes.
+ */
+export function transportFailure(error: unknown): string {
+  const codes: string[] = [];
+  const messages: string[] = [];
+  const walk = (e: unknown, depth: number) => {
+    if (!e || typeof e !== 'object' || depth > 4) return;
+    const { code, message, cause, errors } = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (typeof message === 'string' && message) messages.push(message);
+    walk(cause, depth + 1);
+    if (Array.isArray(errors)) for (const x of errors) walk(x, depth + 1);
+  };
+  walk(error, 0);
+  const code = codes.find((c) => (c !== 'UND_ERR' && !c.startsWith('ERR_')) || TLS_CODE.test(c)) ?? codes[0];
+  const detail = messages.filter((m) => m !== 'fetch failed').at(-1) ?? messages[0] ?? String(error);
+  if (/^no answer within/.test(messages[0] ?? '')) return `timed out (${messages[0]})`;
+  if ((error as Error)?.name === 'TimeoutError') return 'timed out';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (nothing listens at that address and port)';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `timed out (${code})`;
+    case 'ENOTFOUND':
+      return `DNS: the host name is not known (${code})`;
+    case 'EAI_AGAIN':
+      return `DNS: the name server did not answer (${code}); check the network`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return `the connection was closed by the other side (${code})`;
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return `no route to the host (${code}); check the network`;
+  }
+  if (code && TLS_CODE.test(code)) return `TLS: ${detail} (${code})`;
+  return code ? `${detail} (${code})` : detail;
 }
 
 class RetryableError extends Error {

@@ -4,7 +4,9 @@ import { readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv 
 import { KysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { bmpPassword, pkcs12Kdf, pkcs12KdfSupports } from './pkcs12-kdf.js';
-import { decodeLegacyPkcs12 } from './pkcs12-legacy.js';
+import { decodeLegacyPkcs12 } from './pkcs12-forge.js';
+
+export { encodePkcs12, type EncodePkcs12Options } from './pkcs12-forge.js';
 import { subtle } from './webcrypto.js';
 
 /** What a PKCS#12 file holds, as DER. */

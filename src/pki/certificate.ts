@@ -156,7 +156,7 @@ function nameInfo(der: Uint8Array): NameInfo {
   const uids = attributes.filter((a) => a.shortName === 'UID').map((a) => a.value);
   const uidValue = (...prefixes: string[]) => {
     for (const u of uids) {
-      const m = u.match(/^\s*([A-Za-z]+)\s*[:\-]\s*(.+?)\s*$/);
+      const m = u.match(/^\s*([A-Za-z]+)\s*[:-]\s*(.+?)\s*$/);
       if (m && prefixes.includes(m[1]!.toUpperCase())) return m[2];
     }
     return undefined;

@@ -20,7 +20,7 @@ export interface Signer {
   sign(data: Uint8Array, algorithm: SignatureAlgorithm): Promise<Uint8Array>;
 }
 
-/** Preferences for {@link chooseAlgorithm}. */
+/** Which signature algorithm a verb picks for a signer (its key decides the rest; see `chooseAlgorithm`). */
 export interface AlgorithmPreference {
   /** Digest to use. Default: the signer's preferred algorithm's digest. */
   hash?: DigestAlgorithm;

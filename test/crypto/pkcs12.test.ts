@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePkcs12 } from '../../src/crypto/pkcs12.js';
-import { decodeLegacyPkcs12 } from '../../src/crypto/pkcs12-legacy.js';
+import { decodeLegacyPkcs12 } from '../../src/crypto/pkcs12-forge.js';
 import { KysoError } from '../../src/core/errors.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
 import { describeWithTools, run, scratchDir } from '../fixtures/tools.js';

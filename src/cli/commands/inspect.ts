@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import { inspectPdf } from '../../index.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
@@ -17,7 +17,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     console.log(INSPECT_HELP);
     return EXIT.OK;
   }
-  if (positionals.length !== 1) throw new UsageError('kyso inspect takes one file');
+  if (positionals.length !== 1) throw new UsageError('takes exactly one file');
   const file = positionals[0]!;
   const bytes = await readInput(file);
   const info = await inspectPdf(bytes);

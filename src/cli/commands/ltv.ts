@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import { extname } from 'node:path';
 import { HttpTimestampSource, KysoError } from '../../index.js';
 import { extendPdfFile, type PdfFileStep } from '../../pdf/pdf-file.js';
@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { readCrls, readInput } from '../read-input.js';
 import { headerOptions } from './timestamp.js';
+import { inPlaceOutput, refuseInputAsOutput } from '../output-path.js';
 
 export const LTV_HELP = `Usage: kyso ltv IN.pdf [-o OUT.pdf] [--cert FILE]... [--crl FILE]... [--tsa URL]
 
@@ -21,7 +22,8 @@ When revocation data cannot be found for every certificate, nothing is written a
   --crl FILE               a CRL (DER or PEM) to embed when it cannot be fetched, e.g. the root's (repeatable)
   --tsa URL                add a document timestamp (B-LTA)
   --tsa-header "K: V"      an extra HTTP header for the TSA (repeatable)
-  --force                  replace OUT if it exists`;
+  --force                  replace OUT if it exists (never the input: OUT equal to IN is refused)
+  --in-place               replace IN itself (written beside it, then renamed over it); no -o`;
 
 /** `kyso ltv`. */
 export async function ltvCommand(argv: string[]): Promise<number> {
@@ -35,6 +37,7 @@ export async function ltvCommand(argv: string[]): Promise<number> {
       tsa: { type: 'string' },
       'tsa-header': { type: 'string', multiple: true },
       force: { type: 'boolean' },
+      'in-place': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -42,12 +45,13 @@ export async function ltvCommand(argv: string[]): Promise<number> {
     console.log(LTV_HELP);
     return EXIT.OK;
   }
-  if (positionals.length !== 1) throw new UsageError('kyso ltv takes exactly one file');
+  if (positionals.length !== 1) throw new UsageError('takes exactly one file');
   const input = positionals[0]!;
   const certificates = await Promise.all((values.cert ?? []).map(readInput));
   const crls = (await Promise.all((values.crl ?? []).map(readCrls))).flat();
   const tsa = values.tsa ? new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) }) : undefined;
-  const output = values.output ?? `${input.slice(0, input.length - extname(input).length)}-ltv${extname(input) || '.pdf'}`;
+  const output = inPlaceOutput(input, values, `${input.slice(0, input.length - extname(input).length)}-ltv${extname(input) || '.pdf'}`);
+  if (!values['in-place']) await refuseInputAsOutput(input, output, true);
   let revocation: Awaited<ReturnType<typeof addLtvToUpdate>>['revocation'] = [];
   // by path: archives of any size are read lazily and copied once on disk, the updates appended
   const steps: PdfFileStep[] = [
@@ -64,7 +68,7 @@ export async function ltvCommand(argv: string[]): Promise<number> {
     },
   ];
   if (tsa) steps.push(async (pdf) => (await timestampPdfToUpdate(pdf, { tsa })).update);
-  await extendPdfFile(input, output, steps, { overwrite: values.force ?? false });
+  await extendPdfFile(input, output, steps, { overwrite: (values.force || values['in-place']) ?? false });
   for (const r of revocation) console.error(`  ${r.subject}: ${r.status}${r.source ? ` from ${r.source}` : ''}${r.status === 'unavailable' ? ` — ${r.problems.join('; ')}` : ''}`);
   console.error(`${tsa ? 'B-LTA' : 'B-LT'}: ${input} -> ${output}`);
   return EXIT.OK;

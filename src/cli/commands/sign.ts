@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import { extname, join, resolve } from 'node:path';
 import { loadSigner, signerArgsOf, signerPassword, SIGNER_HELP, SIGNER_OPTIONS } from '../load-signer.js';
 import { describePlacement, previewOneFile, signModeOf, signOneFile, signSettings, type SignSettings } from '../sign-file.js';
@@ -7,6 +7,7 @@ import { collectInputs } from '../batch/collect-inputs.js';
 import { runBatch } from '../batch/run-batch.js';
 import { UsageError } from '../usage-error.js';
 import { EXIT } from '../exit-codes.js';
+import { inPlaceOutput, refuseInputAsOutput } from '../output-path.js';
 
 export const SIGN_HELP = `Usage: kyso sign IN.pdf -o OUT.pdf [key options] [signature options]
        kyso sign decl.xml --profile tax|bhxh|einvoice [--role ROLE] [-o OUT.xml]
@@ -61,7 +62,8 @@ Visible signature (Decree 30/2020; coordinates in points, origin at the lower-le
                            {documentNumber} {copyType} {copyOrganization}; --no-text for none
   --document-number TEXT   appendix: the document number and symbol
   --copy-type TYPE         copy: "SAO Y", "SAO LỤC" or "TRÍCH SAO";  --copy-org TEXT the copying organisation
-  --force                  replace OUT if it exists
+  --force                  replace OUT if it exists (never the input: OUT equal to IN is refused)
+  --in-place               replace IN itself (signed into a file beside it, then renamed over it); no -o
 Batch (several inputs, a folder or a glob such as "in/**/*.pdf"; the output folder mirrors the input tree):
   --jobs N                 worker threads, the key loaded once in each (default: the machine's cores)
   --resume                 skip outputs already present and signed by this signer
@@ -93,6 +95,7 @@ export async function signCommand(argv: string[]): Promise<number> {
       crl: { type: 'string', multiple: true },
       level: { type: 'string' },
       force: { type: 'boolean' },
+      'in-place': { type: 'boolean' },
       profile: { type: 'string' },
       role: { type: 'string' },
       xades: { type: 'boolean' },
@@ -125,7 +128,7 @@ export async function signCommand(argv: string[]): Promise<number> {
     console.log(SIGN_HELP);
     return EXIT.OK;
   }
-  if (positionals.length === 0) throw new UsageError('kyso sign needs an input file');
+  if (positionals.length === 0) throw new UsageError('an input file is needed');
   const settings = signSettings(values);
   const batch = positionals.length > 1 || (await isBatchInput(positionals[0]!)) || (values.output !== undefined && (await isDirectory(values.output)));
   if (batch && values.preview !== undefined) throw new UsageError('--preview shows one file: give one input');
@@ -133,10 +136,8 @@ export async function signCommand(argv: string[]): Promise<number> {
 
   const input = positionals[0]!;
   const mode = await signModeOf(input, settings);
-  const output = values.output ?? (mode === 'detached' ? `${input}.p7s` : defaultOutput(input, mode === 'xml' ? '.xml' : '.pdf'));
-  if (resolve(output) === resolve(input) && !values.force) {
-    throw new UsageError('the output would overwrite the input; choose another -o, or add --force');
-  }
+  const output = inPlaceOutput(input, values, mode === 'detached' ? `${input}.p7s` : defaultOutput(input, mode === 'xml' ? '.xml' : '.pdf'));
+  if (!values['in-place']) await refuseInputAsOutput(input, output, mode !== 'detached');
   const signer = await loadSigner(values);
   if (values.preview !== undefined) {
     if (mode !== 'pdf') throw new UsageError('--preview shows a visible signature on a PDF');
@@ -145,7 +146,7 @@ export async function signCommand(argv: string[]): Promise<number> {
     console.error(`${describePlacement(placement)}; preview written to ${values.preview}, nothing signed`);
     return EXIT.OK;
   }
-  const signed = await signOneFile(input, output, signer, settings, values.force ?? false);
+  const signed = await signOneFile(input, output, signer, settings, (values.force || values['in-place']) ?? false);
   if (values.json) console.log(JSON.stringify({ input, output, ...(signed.placement && { placement: signed.placement }) }));
   if (signed.placement) console.error(describePlacement(signed.placement));
   console.error(`signed ${input} -> ${output}`);

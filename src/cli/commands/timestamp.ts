@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import { HttpTimestampSource, timestamp } from '../../index.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { hashOption } from '../hash-option.js';
+import { refuseInputAsOutput } from '../output-path.js';
 
 export const TIMESTAMP_HELP = `Usage: kyso timestamp FILE --tsa URL [-o FILE.tsr] [--hash sha256|sha384|sha512]
 
@@ -47,10 +48,12 @@ export async function timestampCommand(argv: string[]): Promise<number> {
     console.log(TIMESTAMP_HELP);
     return EXIT.OK;
   }
-  if (positionals.length !== 1) throw new UsageError('kyso timestamp takes exactly one file');
+  if (positionals.length !== 1) throw new UsageError('takes exactly one file');
   if (!values.tsa) throw new UsageError('--tsa URL is required');
   const hash = hashOption(values.hash) ?? 'SHA-256';
   const file = positionals[0]!;
+  const output = values.output ?? `${file}.tsr`;
+  await refuseInputAsOutput(file, output);
   const tsa = new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) });
   const stream = createReadStream(file);
   stream.on('error', () => {});
@@ -58,7 +61,6 @@ export async function timestampCommand(argv: string[]): Promise<number> {
     if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new UsageError(`cannot read ${file}: ${e.message}`);
     throw e;
   });
-  const output = values.output ?? `${file}.tsr`;
   await writeFileAtomic(output, response, { overwrite: values.force });
   console.error(`time-stamped ${file} at ${token.genTime.toISOString()} -> ${output}`);
   return EXIT.OK;

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import { findTokenDrivers, listTokens, TOKEN_DRIVER_HINTS, type FoundTokenDriver, type TokenListing } from '../../index.js';
 import { readSecret } from '../secrets.js';
 import { EXIT } from '../exit-codes.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import {
   createValidationContext,
   verifyDetached,
@@ -107,7 +107,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     console.log(VERIFY_HELP);
     return EXIT.OK;
   }
-  if (positionals.length === 0) throw new UsageError('kyso verify needs at least one file');
+  if (positionals.length === 0) throw new UsageError('at least one file is needed');
   const time = values.time ? new Date(values.time) : undefined;
   if (time && Number.isNaN(time.getTime())) throw new UsageError(`--time ${values.time} is not an ISO 8601 time`);
   const policy = values.policy ? await loadVerifyPolicy(values.policy) : {};

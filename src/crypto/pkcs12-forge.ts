@@ -4,7 +4,7 @@ import { KysoError } from '../core/errors.js';
 import type { Pkcs12Contents } from './pkcs12.js';
 
 /**
- * Decodes a legacy PKCS#12 file (PBE-SHA1-3DES / RC2-40, SHA-1 MAC). This is the one place node-forge is used:
+ * Decodes a legacy PKCS#12 file (PBE-SHA1-3DES / RC2-40, SHA-1 MAC). This module is the one place node-forge is used:
  * WebCrypto has neither the PKCS#12 PBE schemes nor RC2, and decoding happens once per key load, never per
  * signature.
  *
@@ -45,9 +45,42 @@ export async function decodeLegacyPkcs12(input: BinaryInput, password: string): 
   };
 }
 
+/** Options of {@link encodePkcs12}. */
+export interface EncodePkcs12Options {
+  /** The key's friendly name (what a key store shows). */
+  friendlyName?: string;
+}
+
+/**
+ * Writes a PKCS#12 file of an RSA private key (PKCS#8 DER) and its certificates (DER, the key's first): the key
+ * PBES2-encrypted (PBKDF2 with HMAC-SHA-256, AES-256-CBC), the certificates in clear as OpenSSL's `-certpbe
+ * NONE` writes them, a SHA-1 MAC; OpenSSL 3 reads it without `-legacy`. Used to hand out test certificates
+ * (`kyso cert create`), never on a signing path.
+ */
+export async function encodePkcs12(privateKeyPkcs8: Uint8Array, certificates: readonly Uint8Array[], password: string, options: EncodePkcs12Options = {}): Promise<Uint8Array> {
+  const forge = await loadForge();
+  const fromDer = (der: Uint8Array) => forge.asn1.fromDer(forge.util.createBuffer(fromLatin1(der)));
+  let key: forgeModule.pki.rsa.PrivateKey;
+  try {
+    key = forge.pki.privateKeyFromAsn1(fromDer(privateKeyPkcs8));
+  } catch (cause) {
+    throw new KysoError('ERR_UNSUPPORTED_KEY', 'only RSA keys can be written to a PKCS#12 file here', { cause });
+  }
+  const certs = certificates.map((c) => forge.pki.certificateFromAsn1(fromDer(c)));
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, password, {
+    algorithm: 'aes256',
+    generateLocalKeyId: true,
+    count: 10_000,
+    ...(options.friendlyName !== undefined && { friendlyName: options.friendlyName }),
+    // forge's option type does not list it, but hands it to the PBES2 encryption of the key
+    ...({ prfAlgorithm: 'sha256' } as object),
+  });
+  return latin1(forge.asn1.toDer(asn1).getBytes());
+}
+
 let forgeLoaded: Promise<typeof forgeModule> | undefined;
 
-/** node-forge is loaded when a PKCS#12 file is first read: verification and other key sources never need it. */
+/** node-forge is loaded when a legacy PKCS#12 file is read or one is written: nothing else needs it. */
 function loadForge(): Promise<typeof forgeModule> {
   forgeLoaded ??= import('node-forge').then((m) => ((m as { default?: typeof forgeModule }).default ?? m) as typeof forgeModule);
   return forgeLoaded;
