@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { isVnTrustName, type ConstraintLevel, type PdfVerificationReport, type ValidationPolicy, type XmlVerificationReport } from '../index.js';
+import { isVnTrustName, type ConstraintLevel, type ValidationPolicy } from '../index.js';
 import { UsageError } from './usage-error.js';
 
 /**

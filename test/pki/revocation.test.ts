@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkCrl, checkOcspResponse, fetchCrl, fetchOcsp, parseCertificate, type Certificate } from '../../src/index.js';
 import { pkiFile } from '../fixtures/pki.js';
 import { startRevocationBed, type RevocationBed } from '../fixtures/revocation-pki.js';

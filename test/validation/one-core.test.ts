@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { toArrayBuffer } from '../../src/core/bytes.js';
 import { parseSignedData } from '../../src/cms/index.js';
 import { signXml, verifyDetached, verifyXml, type Signer } from '../../src/index.js';
