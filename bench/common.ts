@@ -57,7 +57,13 @@ export async function pdfWithPages(pages: number): Promise<string> {
     const font = await doc.embedFont(StandardFonts.TimesRoman);
     for (let i = 0; i < pages; i++) {
       const page = doc.addPage([595, 842]);
-      for (let line = 0; line < 40; line++) page.drawText(`Page ${i + 1}, line ${line + 1}: benchmark document text`, { x: 72, y: 780 - line * 18, size: 11, font });
+      for (let line = 0; line < 40; line++)
+        page.drawText(`Page ${i + 1}, line ${line + 1}: benchmark document text`, {
+          x: 72,
+          y: 780 - line * 18,
+          size: 11,
+          font,
+        });
     }
     writeFileSync(path, await doc.save({ useObjectStreams: false }));
   }
@@ -78,7 +84,11 @@ export async function pdfWithSignatures(pdf: string, p12: string, count: number)
 }
 
 /** Runs `body` `n` times and returns the measurement. */
-export async function measure(name: string, n: number, body: (i: number) => Promise<unknown> | unknown): Promise<Measurement> {
+export async function measure(
+  name: string,
+  n: number,
+  body: (i: number) => Promise<unknown> | unknown,
+): Promise<Measurement> {
   const start = performance.now();
   for (let i = 0; i < n; i++) await body(i);
   const seconds = (performance.now() - start) / 1000;

@@ -14,7 +14,14 @@ const signRss = rss();
 start = performance.now();
 const report = await verifyDetached(stream(), p7s, { trust: [readFileSync(root!)] });
 const verifySeconds = (performance.now() - start) / 1000;
-if (report.indication !== 'TOTAL_PASSED') throw new Error(`the detached signature does not verify: ${report.indication}`);
-const m = (name: string, seconds: number, maxRssMB: number): Measurement => ({ name, docs: 1, seconds, docsPerSecond: 1 / seconds, maxRssMB });
+if (report.indication !== 'TOTAL_PASSED')
+  throw new Error(`the detached signature does not verify: ${report.indication}`);
+const m = (name: string, seconds: number, maxRssMB: number): Measurement => ({
+  name,
+  docs: 1,
+  seconds,
+  docsPerSecond: 1 / seconds,
+  maxRssMB,
+});
 console.log(JSON.stringify(m('kyso signDetached (stream)', signSeconds, signRss)));
 console.log(JSON.stringify(m('kyso verifyDetached (stream)', verifySeconds, rss())));

@@ -15,6 +15,12 @@ start = performance.now();
 const report = await verifyPdfFile(output!, { trust: [readFileSync(root!)] });
 const verifySeconds = (performance.now() - start) / 1000;
 if (report.indication !== 'TOTAL_PASSED') throw new Error(`the large file does not verify: ${report.indication}`);
-const m = (name: string, seconds: number, maxRssMB: number): Measurement => ({ name, docs: 1, seconds, docsPerSecond: 1 / seconds, maxRssMB });
+const m = (name: string, seconds: number, maxRssMB: number): Measurement => ({
+  name,
+  docs: 1,
+  seconds,
+  docsPerSecond: 1 / seconds,
+  maxRssMB,
+});
 console.log(JSON.stringify(m('kyso signPdfFile', signSeconds, signRss)));
 console.log(JSON.stringify(m('kyso verifyPdfFile', verifySeconds, rss())));

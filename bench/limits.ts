@@ -13,8 +13,23 @@ const data = new Uint8Array(64);
 const nodeKey = createPrivateKey(pem);
 await subtle.sign('RSASSA-PKCS1-v1_5', key, data);
 
-console.log(JSON.stringify(await measure('WebCrypto RSA-2048 sign, one at a time', n, () => subtle.sign('RSASSA-PKCS1-v1_5', key, data))));
-const batches = await measure('', Math.ceil(n / 16), () => Promise.all(Array.from({ length: 16 }, () => subtle.sign('RSASSA-PKCS1-v1_5', key, data))));
+console.log(
+  JSON.stringify(
+    await measure('WebCrypto RSA-2048 sign, one at a time', n, () => subtle.sign('RSASSA-PKCS1-v1_5', key, data)),
+  ),
+);
+const batches = await measure('', Math.ceil(n / 16), () =>
+  Promise.all(Array.from({ length: 16 }, () => subtle.sign('RSASSA-PKCS1-v1_5', key, data))),
+);
 const inFlight = batches.docs * 16;
-console.log(JSON.stringify({ ...batches, name: 'WebCrypto RSA-2048 sign, 16 in flight', docs: inFlight, docsPerSecond: inFlight / batches.seconds }));
-console.log(JSON.stringify(await measure('node:crypto RSA-2048 sign (synchronous)', n, () => nodeSign('sha256', data, nodeKey))));
+console.log(
+  JSON.stringify({
+    ...batches,
+    name: 'WebCrypto RSA-2048 sign, 16 in flight',
+    docs: inFlight,
+    docsPerSecond: inFlight / batches.seconds,
+  }),
+);
+console.log(
+  JSON.stringify(await measure('node:crypto RSA-2048 sign (synchronous)', n, () => nodeSign('sha256', data, nodeKey))),
+);

@@ -8,7 +8,16 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PKI, WORK, largePdfOnDisk, pdfWithPages, pdfWithSignatures, prepareInputs, signedOnePage, type Measurement } from './common.js';
+import {
+  PKI,
+  WORK,
+  largePdfOnDisk,
+  pdfWithPages,
+  pdfWithSignatures,
+  prepareInputs,
+  signedOnePage,
+  type Measurement,
+} from './common.js';
 import { interleave, ratio, type Contender, type Summary } from './rounds.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -23,18 +32,26 @@ function hasCommand(cmd: string): boolean {
 }
 
 function parseMeasurements(out: string): Measurement[] {
-  return out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Measurement);
+  return out
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Measurement);
 }
 
 function worker(script: string, args: string[], prefix: string[] = []): Measurement[] {
   const [cmd, ...rest] = [...prefix, process.execPath, '--import', 'tsx', here(script), ...args];
-  return parseMeasurements(execFileSync(cmd!, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 }));
+  return parseMeasurements(
+    execFileSync(cmd!, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 }),
+  );
 }
 
 /** `n` copies of a worker at once: what the machine itself gives for this work when a second process joins. */
 async function workersAtOnce(n: number, script: string, args: string[]): Promise<Measurement[]> {
   const runs = Array.from({ length: n }, () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', here(script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', here(script), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     return new Promise<Measurement[]>((resolve) => child.on('close', () => resolve(parseMeasurements(out))));
@@ -46,23 +63,52 @@ const ROUNDS = Number(process.env.KYSO_BENCH_ROUNDS ?? 3);
 const rows: string[][] = [];
 /** A row from interleaved rounds: best and median docs/s. */
 const summaryRow = (task: string, m: Summary, note = '') =>
-  rows.push([task, m.name, m.best.toFixed(1), m.median.toFixed(1), `${m.rounds}×${m.docs}`, m.maxRssMB ? m.maxRssMB.toFixed(0) : '-', note]);
-const row = (task: string, m: Measurement, note = '') => rows.push([task, m.name, m.docsPerSecond.toFixed(1), '-', `1×${m.docs}`, m.maxRssMB ? m.maxRssMB.toFixed(0) : '-', note]);
+  rows.push([
+    task,
+    m.name,
+    m.best.toFixed(1),
+    m.median.toFixed(1),
+    `${m.rounds}×${m.docs}`,
+    m.maxRssMB ? m.maxRssMB.toFixed(0) : '-',
+    note,
+  ]);
+const row = (task: string, m: Measurement, note = '') =>
+  rows.push([
+    task,
+    m.name,
+    m.docsPerSecond.toFixed(1),
+    '-',
+    `1×${m.docs}`,
+    m.maxRssMB ? m.maxRssMB.toFixed(0) : '-',
+    note,
+  ]);
 const byName = (summaries: Summary[], name: string) => summaries.find((m) => m.name.startsWith(name))!;
 
 /** A command run once per file, `count` times: a process per file, as a CI job or a shell loop calls it. */
-function perProcess(name: string, count: number, cmd: string, args: string[], ok: (r: ReturnType<typeof spawnSync>) => boolean): Contender {
+function perProcess(
+  name: string,
+  count: number,
+  cmd: string,
+  args: string[],
+  ok: (r: ReturnType<typeof spawnSync>) => boolean,
+): Contender {
   return () => {
     const start = performance.now();
     for (let i = 0; i < count; i++) {
       const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
-      if (!ok(r)) throw new Error(`${name} did not reach its verdict: ${String(r.stdout).slice(-500)} ${String(r.stderr).slice(-500)}`);
+      if (!ok(r))
+        throw new Error(
+          `${name} did not reach its verdict: ${String(r.stdout).slice(-500)} ${String(r.stderr).slice(-500)}`,
+        );
     }
     const seconds = (performance.now() - start) / 1000;
     return [{ name, docs: count, seconds, docsPerSecond: count / seconds, maxRssMB: 0 }];
   };
 }
-const workerC = (script: string, args: string[], prefix: string[] = []): Contender => () => worker(script, args, prefix);
+const workerC =
+  (script: string, args: string[], prefix: string[] = []): Contender =>
+  () =>
+    worker(script, args, prefix);
 const KYSO_CLI = here('../dist/cli/main.js');
 
 const inputs = await prepareInputs();
@@ -80,12 +126,26 @@ for (const m of limits) summaryRow('machine: RSA-2048 signatures', m, 'the raw k
 const rawRsa = byName(limits, 'WebCrypto RSA-2048 sign, one at a time');
 
 const peerN = Math.max(10, Math.floor(N / 5));
-const oneCoreSign: Contender[] = ONE_CORE.length ? [workerC('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)], ONE_CORE)] : [];
+const oneCoreSign: Contender[] = ONE_CORE.length
+  ? [workerC('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)], ONE_CORE)]
+  : [];
 const [kysoSign, peerSign, pinnedSign] = await interleave(
-  [workerC('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)]), workerC('sign-signpdf.ts', [inputs.pdf, inputs.legacyP12, String(peerN)]), ...oneCoreSign.map((c): Contender => async () => (await c()).map((m) => ({ ...m, name: `${m.name} (taskset -c 0)` })))],
+  [
+    workerC('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)]),
+    workerC('sign-signpdf.ts', [inputs.pdf, inputs.legacyP12, String(peerN)]),
+    ...oneCoreSign.map(
+      (c): Contender =>
+        async () =>
+          (await c()).map((m) => ({ ...m, name: `${m.name} (taskset -c 0)` })),
+    ),
+  ],
   ROUNDS,
 );
-summaryRow('sign B-B one page, in process', kysoSign!, `${ratio(kysoSign!, peerSign!)} @signpdf; ${((kysoSign!.median / rawRsa.median) * 100).toFixed(0)}% of the raw WebCrypto RSA rate (median)`);
+summaryRow(
+  'sign B-B one page, in process',
+  kysoSign!,
+  `${ratio(kysoSign!, peerSign!)} @signpdf; ${((kysoSign!.median / rawRsa.median) * 100).toFixed(0)}% of the raw WebCrypto RSA rate (median)`,
+);
 summaryRow('sign B-B one page, in process', peerSign!, 'peer (decodes its .p12 on every signature)');
 if (pinnedSign) summaryRow('sign B-B one page, in process', pinnedSign, 'one core; target: 500 docs/s');
 // The machine's own scaling for this work: two signing processes at once against one, with runs long enough
@@ -95,7 +155,15 @@ const [solo] = worker('sign-kyso.ts', ceilingArgs);
 const pair = await workersAtOnce(2, 'sign-kyso.ts', ceilingArgs);
 const pairRate = pair.reduce((sum, m) => sum + m.docsPerSecond, 0);
 const machineScaling = pairRate / solo!.docsPerSecond;
-rows.push(['sign B-B, 2 processes at once', "kyso x2 (the machine's ceiling)", pairRate.toFixed(1), '-', `1×${8 * N}`, '-', `${machineScaling.toFixed(2)}x one process (${solo!.docsPerSecond.toFixed(0)} docs/s): what this machine gives for a second core`]);
+rows.push([
+  'sign B-B, 2 processes at once',
+  "kyso x2 (the machine's ceiling)",
+  pairRate.toFixed(1),
+  '-',
+  `1×${8 * N}`,
+  '-',
+  `${machineScaling.toFixed(2)}x one process (${solo!.docsPerSecond.toFixed(0)} docs/s): what this machine gives for a second core`,
+]);
 
 // Verification: in process, and a process per file beside pdfsig (which trusts the same root through an NSS database).
 const signed = await signedOnePage(inputs.pdf, inputs.p12);
@@ -106,18 +174,35 @@ if (!existsSync(join(nss, 'cert9.db'))) {
   execFileSync('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'kyso-bench-root', '-t', 'CT,C,C', '-i', root]);
 }
 const PER_FILE = Math.max(5, Math.floor(N / 25));
-const pdfsigTrusted = (r: ReturnType<typeof spawnSync>) => /Signature is Valid/.test(String(r.stdout)) && /Certificate is Trusted/.test(String(r.stdout));
+const pdfsigTrusted = (r: ReturnType<typeof spawnSync>) =>
+  /Signature is Valid/.test(String(r.stdout)) && /Certificate is Trusted/.test(String(r.stdout));
 const verifyRuns = await interleave(
   [
     workerC('verify-kyso.ts', [signed, root, String(N)]),
-    perProcess('kyso verify FILE --trust (a process per file)', PER_FILE, process.execPath, [KYSO_CLI, 'verify', signed, '--trust', root], (r) => r.status === 0),
-    perProcess('poppler pdfsig -nssdir (a process per file)', PER_FILE, 'pdfsig', ['-nssdir', `sql:${nss}`, signed], pdfsigTrusted),
+    perProcess(
+      'kyso verify FILE --trust (a process per file)',
+      PER_FILE,
+      process.execPath,
+      [KYSO_CLI, 'verify', signed, '--trust', root],
+      (r) => r.status === 0,
+    ),
+    perProcess(
+      'poppler pdfsig -nssdir (a process per file)',
+      PER_FILE,
+      'pdfsig',
+      ['-nssdir', `sql:${nss}`, signed],
+      pdfsigTrusted,
+    ),
   ],
   ROUNDS,
 );
 const [verifyApi, verifyCli, pdfsigRun] = verifyRuns;
 summaryRow('verify one page', verifyApi!, 'in process, chain to the root checked every time; target: 1,000/s');
-summaryRow('verify one page', verifyCli!, `${ratio(verifyCli!, pdfsigRun!)} pdfsig, both a process per file with trust`);
+summaryRow(
+  'verify one page',
+  verifyCli!,
+  `${ratio(verifyCli!, pdfsigRun!)} pdfsig, both a process per file with trust`,
+);
 summaryRow('verify one page', pdfsigRun!, 'peer');
 
 // Growth: what a document's size in pages and in signatures costs.
@@ -125,53 +210,128 @@ const growthN = (units: number) => Math.max(5, Math.floor(N / Math.max(1, units 
 for (const pages of [1, 100, 1000]) {
   const pdf = await pdfWithPages(pages);
   const signedPages = join(WORK, `pages-${pages}-signed.pdf`);
-  execFileSync(process.execPath, [KYSO_CLI, 'sign', pdf, '-o', signedPages, '--p12', inputs.p12, '--password-env', 'KYSO_BENCH_PW', '--force'], { env: { ...process.env, KYSO_BENCH_PW: 'kyso-test' } });
+  execFileSync(
+    process.execPath,
+    [KYSO_CLI, 'sign', pdf, '-o', signedPages, '--p12', inputs.p12, '--password-env', 'KYSO_BENCH_PW', '--force'],
+    { env: { ...process.env, KYSO_BENCH_PW: 'kyso-test' } },
+  );
   const n = growthN(pages);
-  const [s, v] = await interleave([workerC('sign-kyso.ts', [pdf, inputs.p12, String(n)]), workerC('verify-kyso.ts', [signedPages, root, String(n)])], ROUNDS);
-  summaryRow(`growth: ${pages} page(s)`, s!, pages === 1 ? '' : `${(s!.median / kysoSign!.median).toFixed(2)}x the one-page rate`);
-  summaryRow(`growth: ${pages} page(s)`, v!, pages === 1 ? '' : `${(v!.median / verifyApi!.median).toFixed(2)}x the one-page rate`);
+  const [s, v] = await interleave(
+    [workerC('sign-kyso.ts', [pdf, inputs.p12, String(n)]), workerC('verify-kyso.ts', [signedPages, root, String(n)])],
+    ROUNDS,
+  );
+  summaryRow(
+    `growth: ${pages} page(s)`,
+    s!,
+    pages === 1 ? '' : `${(s!.median / kysoSign!.median).toFixed(2)}x the one-page rate`,
+  );
+  summaryRow(
+    `growth: ${pages} page(s)`,
+    v!,
+    pages === 1 ? '' : `${(v!.median / verifyApi!.median).toFixed(2)}x the one-page rate`,
+  );
 }
 for (const count of [1, 10, 50]) {
   const pdf = await pdfWithSignatures(inputs.pdf, inputs.p12, count);
   const [v] = await interleave([workerC('verify-kyso.ts', [pdf, root, String(growthN(count * 2))])], ROUNDS);
-  summaryRow(`growth: ${count} signature(s)`, v!, `${(v!.minSeconds * 1000).toFixed(1)} ms per document (best); ${((v!.minSeconds * 1000) / count).toFixed(2)} ms per signature`);
+  summaryRow(
+    `growth: ${count} signature(s)`,
+    v!,
+    `${(v!.minSeconds * 1000).toFixed(1)} ms per document (best); ${((v!.minSeconds * 1000) / count).toFixed(2)} ms per signature`,
+  );
 }
 
 // a visible signature placed by the signature block (pdf.js reads the last page), beside a plain B-B one
 const [plain1, visible1, plain300, visible300] = worker('sign-visible.ts', [inputs.p12, String(Math.min(N, 20))]);
 row('sign, 1 page', plain1!, 'B-B, invisible');
-row('sign, 1 page', visible1!, `approved, no --rect: ${(visible1!.seconds / visible1!.docs * 1000).toFixed(0)} ms each, ${(plain1!.docsPerSecond / visible1!.docsPerSecond).toFixed(1)}x the invisible one`);
+row(
+  'sign, 1 page',
+  visible1!,
+  `approved, no --rect: ${((visible1!.seconds / visible1!.docs) * 1000).toFixed(0)} ms each, ${(plain1!.docsPerSecond / visible1!.docsPerSecond).toFixed(1)}x the invisible one`,
+);
 row('sign, 300 pages', plain300!, 'B-B, invisible');
-row('sign, 300 pages', visible300!, `approved, no --rect: ${(visible300!.seconds / visible300!.docs * 1000).toFixed(0)} ms each, ${(plain300!.docsPerSecond / visible300!.docsPerSecond).toFixed(1)}x the invisible one`);
+row(
+  'sign, 300 pages',
+  visible300!,
+  `approved, no --rect: ${((visible300!.seconds / visible300!.docs) * 1000).toFixed(0)} ms each, ${(plain300!.docsPerSecond / visible300!.docsPerSecond).toFixed(1)}x the invisible one`,
+);
 
 const btN = Math.min(N, 100);
 const [tsaAlone, bt] = await interleave([workerC('sign-bt.ts', [inputs.pdf, inputs.p12, String(btN)])], ROUNDS);
 summaryRow('B-T vs local TSA', tsaAlone!, 'the TSA alone');
-summaryRow('B-T vs local TSA', bt!, `${((bt!.median / tsaAlone!.median) * 100).toFixed(0)}% of the TSA's own rate (median)`);
+summaryRow(
+  'B-T vs local TSA',
+  bt!,
+  `${((bt!.median / tsaAlone!.median) * 100).toFixed(0)}% of the TSA's own rate (median)`,
+);
 
 // Large files: OpenSSL's SHA-256 over the file is the yardstick (one read, the fastest hash here).
 const large = largePdfOnDisk(LARGE_MB);
-const timed = (name: string, cmd: string, args: string[]): Contender => () => {
-  const start = performance.now();
-  execFileSync(cmd, args, { stdio: 'ignore' });
-  const seconds = (performance.now() - start) / 1000;
-  return [{ name, docs: 1, seconds, docsPerSecond: 1 / seconds, maxRssMB: 0 }];
-};
+const timed =
+  (name: string, cmd: string, args: string[]): Contender =>
+  () => {
+    const start = performance.now();
+    execFileSync(cmd, args, { stdio: 'ignore' });
+    const seconds = (performance.now() - start) / 1000;
+    return [{ name, docs: 1, seconds, docsPerSecond: 1 / seconds, maxRssMB: 0 }];
+  };
 const p7sPeer = join(WORK, 'large.openssl.p7s');
 const largeRuns = await interleave(
   [
     timed('openssl dgst -sha256', 'openssl', ['dgst', '-sha256', large]),
     workerC('large-file.ts', [large, inputs.p12, root, join(WORK, `large-${LARGE_MB}mb-signed.pdf`)]),
     workerC('large-cades.ts', [large, inputs.p12, root]),
-    timed('openssl cms -sign (detached, binary)', 'openssl', ['cms', '-sign', '-binary', '-in', large, '-signer', join(PKI, 'rsa2048.cert.pem'), '-inkey', join(PKI, 'rsa2048.key.pem'), '-certfile', join(PKI, 'intermediate.cert.pem'), '-outform', 'DER', '-out', p7sPeer, '-md', 'sha256']),
-    timed('openssl cms -verify (detached, binary)', 'openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', p7sPeer, '-content', large, '-CAfile', root, '-purpose', 'any', '-out', '/dev/null']),
+    timed('openssl cms -sign (detached, binary)', 'openssl', [
+      'cms',
+      '-sign',
+      '-binary',
+      '-in',
+      large,
+      '-signer',
+      join(PKI, 'rsa2048.cert.pem'),
+      '-inkey',
+      join(PKI, 'rsa2048.key.pem'),
+      '-certfile',
+      join(PKI, 'intermediate.cert.pem'),
+      '-outform',
+      'DER',
+      '-out',
+      p7sPeer,
+      '-md',
+      'sha256',
+    ]),
+    timed('openssl cms -verify (detached, binary)', 'openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      p7sPeer,
+      '-content',
+      large,
+      '-CAfile',
+      root,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]),
   ],
   Math.max(2, ROUNDS - 1),
 );
 const sha = byName(largeRuns, 'openssl dgst');
-const timesSha = (m: Summary) => `${(m.medianSeconds / sha.medianSeconds).toFixed(2)}x one OpenSSL SHA-256 pass (${sha.medianSeconds.toFixed(2)} s, median)`;
+const timesSha = (m: Summary) =>
+  `${(m.medianSeconds / sha.medianSeconds).toFixed(2)}x one OpenSSL SHA-256 pass (${sha.medianSeconds.toFixed(2)} s, median)`;
 summaryRow(`${LARGE_MB} MB file`, sha, `${(LARGE_MB / sha.medianSeconds).toFixed(0)} MB/s: the yardstick`);
-for (const name of ['kyso signPdfFile', 'kyso verifyPdfFile', 'kyso signDetached', 'kyso verifyDetached', 'openssl cms -sign', 'openssl cms -verify']) {
+for (const name of [
+  'kyso signPdfFile',
+  'kyso verifyPdfFile',
+  'kyso signDetached',
+  'kyso verifyDetached',
+  'openssl cms -sign',
+  'openssl cms -verify',
+]) {
   const m = byName(largeRuns, name);
   summaryRow(`${LARGE_MB} MB file`, m, timesSha(m));
 }
@@ -183,13 +343,39 @@ const startDir = join(WORK, 'batch-start');
 mkdirSync(startDir, { recursive: true });
 for (const name of ['a.pdf', 'b.pdf']) copyFileSync(inputs.pdf, join(startDir, name));
 const batchRun = (jobs: number, prefix: string[] = [], input = batchDir): Measurement => {
-  const [cmd, ...rest] = [...TIME, ...prefix, process.execPath, here('../dist/cli/main.js'), 'sign', input, '-o', join(WORK, `batch-out-${jobs}`), '--p12', inputs.p12, '--password-env', 'KYSO_BENCH_PW', '--jobs', String(jobs), '--force'];
+  const [cmd, ...rest] = [
+    ...TIME,
+    ...prefix,
+    process.execPath,
+    here('../dist/cli/main.js'),
+    'sign',
+    input,
+    '-o',
+    join(WORK, `batch-out-${jobs}`),
+    '--p12',
+    inputs.p12,
+    '--password-env',
+    'KYSO_BENCH_PW',
+    '--jobs',
+    String(jobs),
+    '--force',
+  ];
   const start = performance.now();
-  const r = spawnSync(cmd!, rest, { env: { ...process.env, KYSO_BENCH_PW: 'kyso-test' }, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd!, rest, {
+    env: { ...process.env, KYSO_BENCH_PW: 'kyso-test' },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const seconds = (performance.now() - start) / 1000;
   if (r.status !== 0) throw new Error(`batch signing failed: ${r.stderr.slice(-2000)}`);
   const rssKb = Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0);
-  return { name: `kyso sign --jobs ${jobs}${prefix.length ? ' (taskset -c 0)' : ''}`, docs: BATCH, seconds, docsPerSecond: BATCH / seconds, maxRssMB: rssKb / 1024 };
+  return {
+    name: `kyso sign --jobs ${jobs}${prefix.length ? ' (taskset -c 0)' : ''}`,
+    docs: BATCH,
+    seconds,
+    docsPerSecond: BATCH / seconds,
+    maxRssMB: rssKb / 1024,
+  };
 };
 // best of two runs each: a shared machine's noise only ever slows a run down
 const bestOf2 = (run: () => Measurement) => [run(), run()].sort((a, b) => a.seconds - b.seconds)[0]!;
@@ -202,35 +388,96 @@ const steady = (jobs: number, prefix: string[] = []) => {
 const oneCore = ONE_CORE.length ? steady(1, ONE_CORE) : undefined;
 const [jobs1, jobs2] = [steady(1), steady(2)];
 batch.push(jobs1.whole, jobs2.whole);
-const startNote = (x: ReturnType<typeof steady>) => `${x.start.toFixed(2)} s to start, then ${x.rate.toFixed(0)} files/s`;
+const startNote = (x: ReturnType<typeof steady>) =>
+  `${x.start.toFixed(2)} s to start, then ${x.rate.toFixed(0)} files/s`;
 if (oneCore) row(`batch ${BATCH} files (CLI)`, oneCore.whole, `one core; an fsync per file; ${startNote(oneCore)}`);
-row(`batch ${BATCH} files (CLI)`, jobs1.whole, `all cores (key operations and flushes on Node's thread pool); ${startNote(jobs1)}`);
+row(
+  `batch ${BATCH} files (CLI)`,
+  jobs1.whole,
+  `all cores (key operations and flushes on Node's thread pool); ${startNote(jobs1)}`,
+);
 row(
   `batch ${BATCH} files (CLI)`,
   jobs2.whole,
   `${startNote(jobs2)}; ${(jobs2.whole.docsPerSecond / jobs1.whole.docsPerSecond).toFixed(2)}x --jobs 1` +
-    (oneCore ? `; over one core ${(jobs2.whole.docsPerSecond / oneCore.whole.docsPerSecond).toFixed(2)}x whole, ${(jobs2.rate / oneCore.rate).toFixed(2)}x once started, where the machine gives ${machineScaling.toFixed(2)}x` : ''),
+    (oneCore
+      ? `; over one core ${(jobs2.whole.docsPerSecond / oneCore.whole.docsPerSecond).toFixed(2)}x whole, ${(jobs2.rate / oneCore.rate).toFixed(2)}x once started, where the machine gives ${machineScaling.toFixed(2)}x`
+      : ''),
 );
 
 // CI's view: the whole signed batch verified by one kyso verify, JUnit out, start included
 {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [here('../dist/cli/main.js'), 'verify', join(WORK, 'batch-out-1'), '--trust', root, '--format', 'junit'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    process.execPath,
+    [here('../dist/cli/main.js'), 'verify', join(WORK, 'batch-out-1'), '--trust', root, '--format', 'junit'],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   const seconds = (performance.now() - start) / 1000;
   if (r.status !== 0) throw new Error(`kyso verify of the batch failed: ${r.stderr.slice(-2000)}`);
-  const m: Measurement = { name: 'kyso verify FOLDER --format junit', docs: BATCH, seconds, docsPerSecond: BATCH / seconds, maxRssMB: 0 };
-  row(`verify ${BATCH} files (CLI)`, m, `${(m.docsPerSecond / pdfsigRun!.median).toFixed(1)}x pdfsig per file (median); process start included; target: 800/s`);
+  const m: Measurement = {
+    name: 'kyso verify FOLDER --format junit',
+    docs: BATCH,
+    seconds,
+    docsPerSecond: BATCH / seconds,
+    maxRssMB: 0,
+  };
+  row(
+    `verify ${BATCH} files (CLI)`,
+    m,
+    `${(m.docsPerSecond / pdfsigRun!.median).toFixed(1)}x pdfsig per file (median); process start included; target: 800/s`,
+  );
 }
 
 const xmlN = Math.min(N, 300);
-const xmlArgs = [here('../examples/xml/einvoice-tt78.xml'), join(PKI, 'rsa2048.key.pem'), join(PKI, 'rsa2048.cert.pem'), root, String(xmlN)];
+const xmlArgs = [
+  here('../examples/xml/einvoice-tt78.xml'),
+  join(PKI, 'rsa2048.key.pem'),
+  join(PKI, 'rsa2048.cert.pem'),
+  root,
+  String(xmlN),
+];
 const signedXml = join(WORK, 'einvoice-signed.xml');
-execFileSync(process.execPath, [KYSO_CLI, 'sign', xmlArgs[0]!, '-o', signedXml, '--key', xmlArgs[1]!, '--cert', join(PKI, 'rsa2048.chain.pem'), '--profile', 'einvoice', '--force']);
+execFileSync(process.execPath, [
+  KYSO_CLI,
+  'sign',
+  xmlArgs[0]!,
+  '-o',
+  signedXml,
+  '--key',
+  xmlArgs[1]!,
+  '--cert',
+  join(PKI, 'rsa2048.chain.pem'),
+  '--profile',
+  'einvoice',
+  '--force',
+]);
 const xmlRuns = await interleave(
   [
     workerC('xml.ts', xmlArgs),
-    perProcess('kyso verify XML --trust (a process per file)', PER_FILE, process.execPath, [KYSO_CLI, 'verify', signedXml, '--trust', root], (r) => r.status === 0),
-    perProcess('xmlsec1 --verify (a process per file)', PER_FILE, 'xmlsec1', ['--verify', '--id-attr:Id', 'DLHDon', '--trusted-pem', root, '--untrusted-pem', join(PKI, 'intermediate.cert.pem'), signedXml], (r) => r.status === 0),
+    perProcess(
+      'kyso verify XML --trust (a process per file)',
+      PER_FILE,
+      process.execPath,
+      [KYSO_CLI, 'verify', signedXml, '--trust', root],
+      (r) => r.status === 0,
+    ),
+    perProcess(
+      'xmlsec1 --verify (a process per file)',
+      PER_FILE,
+      'xmlsec1',
+      [
+        '--verify',
+        '--id-attr:Id',
+        'DLHDon',
+        '--trusted-pem',
+        root,
+        '--untrusted-pem',
+        join(PKI, 'intermediate.cert.pem'),
+        signedXml,
+      ],
+      (r) => r.status === 0,
+    ),
   ],
   ROUNDS,
 );
@@ -244,16 +491,38 @@ summaryRow('XML e-invoice verify', xmlsec!, 'peer');
 
 // the verification page in Chromium: load, and time from a dropped PDF to the verdict on screen
 if (hasCommand('chromium')) {
-  for (const m of worker('verify-page.ts', [signed, root]) as (Measurement & { note: string })[]) rows.push(['verification page (Chromium)', m.name, '-', '-', '1×1', '-', `${m.seconds.toFixed(2)} s; ${m.note}`]);
+  for (const m of worker('verify-page.ts', [signed, root]) as (Measurement & { note: string })[])
+    rows.push(['verification page (Chromium)', m.name, '-', '-', '1×1', '-', `${m.seconds.toFixed(2)} s; ${m.note}`]);
 }
 
-const kib = (b: Uint8Array) => `${(b.length / 1024).toFixed(0)} KiB, ${(gzipSync(b).length / 1024).toFixed(0)} KiB gzipped`;
-rows.push(['browser bundle', 'dist/browser.js (minified ESM)', '-', '-', '-', '-', `${kib(readFileSync(here('../dist/browser.js')))}: what a page loads`]);
+const kib = (b: Uint8Array) =>
+  `${(b.length / 1024).toFixed(0)} KiB, ${(gzipSync(b).length / 1024).toFixed(0)} KiB gzipped`;
+rows.push([
+  'browser bundle',
+  'dist/browser.js (minified ESM)',
+  '-',
+  '-',
+  '-',
+  '-',
+  `${kib(readFileSync(here('../dist/browser.js')))}: what a page loads`,
+]);
 const chunks = readdirSync(here('../dist/browser-chunks')).filter((f) => f.endsWith('.js'));
-for (const [prefix, what] of [['fontkit', 'fontkit, when a visible signature is drawn'], ['lib-', 'node-forge, when a legacy 3DES/RC2 .p12 file is opened'], ['chunk-', 'glue shared by the two']] as const) {
+for (const [prefix, what] of [
+  ['fontkit', 'fontkit, when a visible signature is drawn'],
+  ['lib-', 'node-forge, when a legacy 3DES/RC2 .p12 file is opened'],
+  ['chunk-', 'glue shared by the two'],
+] as const) {
   const files = chunks.filter((c) => c.startsWith(prefix));
   const bytes = Buffer.concat(files.map((c) => readFileSync(here(`../dist/browser-chunks/${c}`))));
-  rows.push(['browser bundle', `dist/browser-chunks/${prefix}*.js (${files.length})`, '-', '-', '-', '-', `${kib(bytes)}: on demand (${what})`]);
+  rows.push([
+    'browser bundle',
+    `dist/browser-chunks/${prefix}*.js (${files.length})`,
+    '-',
+    '-',
+    '-',
+    '-',
+    `${kib(bytes)}: on demand (${what})`,
+  ]);
 }
 
 const head = ['task', 'who', 'best docs/s', 'median docs/s', 'rounds×docs', 'peak RSS MB', 'ratio / note'];

@@ -20,10 +20,12 @@ async function decision(pages: number): Promise<Uint8Array> {
   const font = await doc.embedFont(asset('assets/fonts/LiberationSerif-Regular.ttf'), { subset: true });
   for (let i = 0; i < pages; i++) {
     const page = doc.addPage([595, 842]);
-    for (let y = 780; y > (i === pages - 1 ? 420 : 80); y -= 18) page.drawText(`Điều ${i + 1}. Nội dung trang ${i + 1}, dòng ${y} của quyết định.`, { x: 85, y, size: 13, font });
+    for (let y = 780; y > (i === pages - 1 ? 420 : 80); y -= 18)
+      page.drawText(`Điều ${i + 1}. Nội dung trang ${i + 1}, dòng ${y} của quyết định.`, { x: 85, y, size: 13, font });
   }
   const last = doc.getPage(pages - 1);
-  const centred = (t: string, y: number) => last.drawText(t, { x: 430 - font.widthOfTextAtSize(t, 13) / 2, y, size: 13, font });
+  const centred = (t: string, y: number) =>
+    last.drawText(t, { x: 430 - font.widthOfTextAtSize(t, 13) / 2, y, size: 13, font });
   centred('TM. ỦY BAN NHÂN DÂN', 380);
   centred('CHỦ TỊCH', 364);
   centred('Nguyễn Văn An', 280);
@@ -37,7 +39,9 @@ for (const pages of [1, 300]) {
   const runs = pages === 1 ? n : Math.max(2, Math.round(n / 5));
   await signPdf(pdf, { signer, appearance: { preset: 'approved', image } }); // warm-up: pdf.js loaded, JIT
   const plain = await measure(`kyso B-B, ${pages} p.`, runs, () => signPdf(pdf, { signer }));
-  const visible = await measure(`kyso visible, auto placement, ${pages} p.`, runs, () => signPdf(pdf, { signer, appearance: { preset: 'approved', image } }));
+  const visible = await measure(`kyso visible, auto placement, ${pages} p.`, runs, () =>
+    signPdf(pdf, { signer, appearance: { preset: 'approved', image } }),
+  );
   console.log(JSON.stringify(plain));
   console.log(JSON.stringify(visible));
 }

@@ -14,7 +14,8 @@ import { PASSWORD, PKI, WORK, pdfWithPages, type Measurement } from './common.js
 
 const [onePage, root] = process.argv.slice(2) as [string, string];
 const out = (m: Measurement & { note: string }) => console.log(JSON.stringify(m));
-const figure = (name: string, seconds: number, note: string) => out({ name, docs: 1, seconds, docsPerSecond: 1 / seconds, maxRssMB: 0, note });
+const figure = (name: string, seconds: number, note: string) =>
+  out({ name, docs: 1, seconds, docsPerSecond: 1 / seconds, maxRssMB: 0, note });
 
 /** A 300-page PDF with text on every page (the growth tables' input), signed once. */
 async function signedManyPages(pages: number): Promise<string> {
@@ -27,14 +28,34 @@ async function signedManyPages(pages: number): Promise<string> {
 
 const site = await buildVerifyPage(join(WORK, 'verify-page'));
 const many = await signedManyPages(300);
-const server = spawn(process.execPath, [fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)), 'serve-verify', '--port', '0', '--dir', site], { stdio: ['ignore', 'pipe', 'inherit'] });
-const base = await new Promise<string>((resolve) => server.stdout.on('data', (d: Buffer) => /http:\/\/127\.0\.0\.1:\d+/.test(String(d)) && resolve(/http:\/\/127\.0\.0\.1:\d+/.exec(String(d))![0])));
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+const server = spawn(
+  process.execPath,
+  [fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)), 'serve-verify', '--port', '0', '--dir', site],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const base = await new Promise<string>((resolve) =>
+  server.stdout.on(
+    'data',
+    (d: Buffer) =>
+      /http:\/\/127\.0\.0\.1:\d+/.test(String(d)) && resolve(/http:\/\/127\.0\.0\.1:\d+/.exec(String(d))![0]),
+  ),
+);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
 try {
   // a cold load: a new context, no cache
   const page = await (await browser.newContext()).newPage();
   let bytes = 0;
-  page.on('response', (r) => void r.body().then((b) => (bytes += b.length), () => undefined));
+  page.on(
+    'response',
+    (r) =>
+      void r.body().then(
+        (b) => (bytes += b.length),
+        () => undefined,
+      ),
+  );
   await page.goto(`${base}/`);
   await page.waitForSelector('body[data-kyso=loaded]');
   // the page's own clock, from the start of navigation: Playwright's round trips are not counted
@@ -42,7 +63,11 @@ try {
   const interactive = await mark('kyso:ready');
   const loaded = await mark('kyso:loaded');
   await page.waitForTimeout(200);
-  figure('page load: drop zone ready', interactive, `${(bytes / 1024).toFixed(0)} KiB transferred (uncompressed) by the time kyso is loaded, ${loaded.toFixed(2)} s; pdf.js is loaded only with the first PDF`);
+  figure(
+    'page load: drop zone ready',
+    interactive,
+    `${(bytes / 1024).toFixed(0)} KiB transferred (uncompressed) by the time kyso is loaded, ${loaded.toFixed(2)} s; pdf.js is loaded only with the first PDF`,
+  );
   await page.setInputFiles('#root', root);
   for (const [label, file] of [
     ['1-page PDF', onePage],
@@ -56,7 +81,11 @@ try {
     const verdict = (await mark('kyso:verdict')) - chosen;
     const drawn = (await mark('kyso:page-drawn')) - chosen;
     const indication = await page.getAttribute('article.doc', 'data-indication');
-    figure(`time to verdict, ${label}`, verdict, `${indication}; first page drawn at ${drawn.toFixed(2)} s (${(readFileSync(file).length / 1024).toFixed(0)} KiB)`);
+    figure(
+      `time to verdict, ${label}`,
+      verdict,
+      `${indication}; first page drawn at ${drawn.toFixed(2)} s (${(readFileSync(file).length / 1024).toFixed(0)} KiB)`,
+    );
   }
 } finally {
   await browser.close();

@@ -21,8 +21,17 @@ const kysoVerify = async () => {
 await kysoVerify();
 
 const peerSign = () => {
-  const sig = new SignedXml({ privateKey: keyPem, publicCert: certPem, signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
-  sig.addReference({ xpath: "//*[local-name(.)='DLHDon']", digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256', transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'] });
+  const sig = new SignedXml({
+    privateKey: keyPem,
+    publicCert: certPem,
+    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  });
+  sig.addReference({
+    xpath: "//*[local-name(.)='DLHDon']",
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+  });
   sig.computeSignature(xml, { location: { reference: "//*[local-name(.)='DSCKS']", action: 'append' } });
   return sig.getSignedXml();
 };
@@ -35,7 +44,9 @@ const peerVerify = () => {
 };
 peerVerify();
 
-console.log(JSON.stringify(await measure('kyso signXml (einvoice)', n, () => signXml(xml, { signer, profile: 'einvoice' }))));
+console.log(
+  JSON.stringify(await measure('kyso signXml (einvoice)', n, () => signXml(xml, { signer, profile: 'einvoice' }))),
+);
 console.log(JSON.stringify(await measure('xml-crypto SignedXml sign', n, peerSign)));
 console.log(JSON.stringify(await measure('kyso verifyXml (report, chain)', n, kysoVerify)));
 console.log(JSON.stringify(await measure('xml-crypto checkSignature', n, peerVerify)));

@@ -8,7 +8,12 @@ import { webcrypto } from 'node:crypto';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
-const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+};
 
 export interface DemoIdentity {
   keyPem: string;
@@ -45,7 +50,10 @@ export async function makeDemoIdentity(now = new Date(), who: DemoSubject = 'lea
     notAfter: new Date(now.getTime() + 10 * 365 * 86_400_000),
     keys: rootKeys,
     signingAlgorithm: RSA,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   const leaf = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
@@ -56,7 +64,9 @@ export async function makeDemoIdentity(now = new Date(), who: DemoSubject = 'lea
     publicKey: leafKeys.publicKey,
     signingKey: rootKeys.privateKey,
     signingAlgorithm: RSA,
-    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)],
+    extensions: [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+    ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey);
   return {

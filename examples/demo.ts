@@ -16,8 +16,16 @@ mkdirSync(outDir, { recursive: true });
 const leaderId = await makeDemoIdentity(new Date(), 'leader');
 const orgId = await makeDemoIdentity(new Date(), 'organisation');
 writeFileSync(`${outDir}demo-root.pem`, leaderId.rootPem + orgId.rootPem);
-const leader = await createKeySigner({ key: leaderId.keyPem, certificate: leaderId.certificatePem, chain: [leaderId.rootPem] });
-const organisation = await createKeySigner({ key: orgId.keyPem, certificate: orgId.certificatePem, chain: [orgId.rootPem] });
+const leader = await createKeySigner({
+  key: leaderId.keyPem,
+  certificate: leaderId.certificatePem,
+  chain: [leaderId.rootPem],
+});
+const organisation = await createKeySigner({
+  key: orgId.keyPem,
+  certificate: orgId.certificatePem,
+  chain: [orgId.rootPem],
+});
 
 const input = readFileSync(here('./documents/quyet-dinh-mau.pdf'));
 const started = performance.now();
@@ -26,7 +34,11 @@ const approved = await signPdf(input, {
   signer: leader,
   reason: 'Phê duyệt ban hành',
   location: 'Thử Nghiệm',
-  appearance: { preset: 'approved', anchor: { text: 'CHỦ TỊCH' }, image: readFileSync(here('./images/chu-ky-mau.png')) },
+  appearance: {
+    preset: 'approved',
+    anchor: { text: 'CHỦ TỊCH' },
+    image: readFileSync(here('./images/chu-ky-mau.png')),
+  },
 });
 // 2. issued: the seal at its real size (36 mm), placed from the leader's widget
 const issued = await signPdf(approved, {
@@ -41,9 +53,15 @@ writeFileSync(output, issued);
 const report = await verifyPdf(issued, { trust: [readFileSync(`${outDir}demo-root.pem`)] });
 console.log(`Signed:     ${output}`);
 for (const s of report.signatures) {
-  console.log(`Signature:  #${s.index} ${s.signer?.subject.commonName} (${s.signer?.subject.uids.join(', ')}) — ${s.indication}, ${s.modifications?.verdict}`);
+  console.log(
+    `Signature:  #${s.index} ${s.signer?.subject.commonName} (${s.signer?.subject.uids.join(', ')}) — ${s.indication}, ${s.modifications?.verdict}`,
+  );
 }
-console.log(`Signatures: PAdES B-B, ETSI.CAdES.detached, RSA-2048/SHA-256, visible (Decree 30), in ${ms.toFixed(0)} ms`);
-console.log(`Size:       ${input.length} → ${issued.length} bytes (incremental updates; the first ${input.length} bytes are the original)`);
+console.log(
+  `Signatures: PAdES B-B, ETSI.CAdES.detached, RSA-2048/SHA-256, visible (Decree 30), in ${ms.toFixed(0)} ms`,
+);
+console.log(
+  `Size:       ${input.length} → ${issued.length} bytes (incremental updates; the first ${input.length} bytes are the original)`,
+);
 console.log(`Demo CAs:   ${outDir}demo-root.pem (trusted nowhere else)`);
 console.log(`Check it:   pdfsig ${output}   ·   node dist/cli/main.js verify ${output} --trust ${outDir}demo-root.pem`);

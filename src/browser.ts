@@ -29,7 +29,13 @@ export { signPdfsRemotely } from './pdf/remote-batch.js';
 export { verifyPdf, type PdfVerificationReport, type VerifyPdfOptions } from './validation/verify-pdf.js';
 export { inspectPdf } from './validation/inspect-pdf.js';
 export { renderPdfReport } from './validation/render-text.js';
-export { renderReport, renderUnreadable, reportMessages, type RenderReportOptions, type VerificationReport } from './validation/render/render-report.js';
+export {
+  renderReport,
+  renderUnreadable,
+  reportMessages,
+  type RenderReportOptions,
+  type VerificationReport,
+} from './validation/render/render-report.js';
 export type { Catalogue, Locale } from './validation/render/messages/index.js';
 export { verifyTimestamp, type TimestampVerificationReport } from './validation/verify-timestamp.js';
 export { addLtv } from './validation/add-ltv.js';

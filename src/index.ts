@@ -32,7 +32,14 @@ export {
   type Pkcs12SignerOptions,
   type Signer,
 } from './signers/index.js';
-export { parseCertificate, splitCertificates, type Certificate, type CertificateInfo, type NameInfo, type KeyUsage } from './pki/certificate.js';
+export {
+  parseCertificate,
+  splitCertificates,
+  type Certificate,
+  type CertificateInfo,
+  type NameInfo,
+  type KeyUsage,
+} from './pki/certificate.js';
 export { createSelfSignedCertificate, type SelfSignedOptions } from './pki/self-signed.js';
 
 // PDF
@@ -55,17 +62,43 @@ export { verifyPdfFile } from './validation/verify-pdf-file.js';
 export { addLtvFile } from './validation/add-ltv-file.js';
 
 // visible signatures (Decree 30/2020)
-export { type AppearanceOptions, type AppearancePreset, type AppearancePlacement } from './pdf/appearance/appearance.js';
-export { previewPdfSignature, type PreviewPdfSignatureOptions, type PdfSignaturePreview } from './pdf/preview-signature.js';
+export {
+  type AppearanceOptions,
+  type AppearancePreset,
+  type AppearancePlacement,
+} from './pdf/appearance/appearance.js';
+export {
+  previewPdfSignature,
+  type PreviewPdfSignatureOptions,
+  type PdfSignaturePreview,
+} from './pdf/preview-signature.js';
 
 // verification
-export { verifyPdf, type VerifyPdfOptions, type PdfVerificationReport, type PdfSignatureReport, type TimestampReport, type SignerFacts } from './validation/verify-pdf.js';
+export {
+  verifyPdf,
+  type VerifyPdfOptions,
+  type PdfVerificationReport,
+  type PdfSignatureReport,
+  type TimestampReport,
+  type SignerFacts,
+} from './validation/verify-pdf.js';
 export { inspectPdf, type PdfInspection } from './validation/inspect-pdf.js';
 export { renderPdfReport } from './validation/render-text.js';
-export { renderReport, renderUnreadable, reportMessages, type RenderReportOptions, type VerificationReport } from './validation/render/render-report.js';
+export {
+  renderReport,
+  renderUnreadable,
+  reportMessages,
+  type RenderReportOptions,
+  type VerificationReport,
+} from './validation/render/render-report.js';
 export { localeFromEnvironment, type Catalogue, type Locale } from './validation/render/messages/index.js';
 export type { ValidationPolicy, ConstraintLevel, RequiredSigner, BaselineLevel } from './validation/policy.js';
-export { createValidationContext, type ValidationContext, type ValidationOptions, type RevocationMode } from './validation/context.js';
+export {
+  createValidationContext,
+  type ValidationContext,
+  type ValidationOptions,
+  type RevocationMode,
+} from './validation/context.js';
 export { FINDING_CODES, type Finding, type FindingCode } from './validation/findings.js';
 export type { TrustInput } from './pki/trust-input.js';
 export type { ModificationReport, PdfChange, ChangeStatus, FieldLock } from './pdf/modification-analysis.js';
@@ -77,18 +110,42 @@ export { withIssuerFetching, fetchCaIssuers, type IssuerFetchOptions } from './p
 export { loadTrustFolder, userTrustFolder, trustFolderFiles, type TrustFolderFile } from './pki/trust-folder.js';
 export { diagnoseNoChain, type MissingIssuer, type NoChainDiagnosis } from './pki/missing-issuer.js';
 export { CERTIFICATE_SIGNATURE_CUTOFFS } from './pki/algorithm-dates.js';
-export { validateCertificatePath, type PathValidationResult, type PathValidationOptions, type CertificatePurpose } from './pki/chain.js';
+export {
+  validateCertificatePath,
+  type PathValidationResult,
+  type PathValidationOptions,
+  type CertificatePurpose,
+} from './pki/chain.js';
 
 // time-stamps
 export { timestampPdf, type TimestampPdfOptions } from './pdf/timestamp-pdf.js';
 export { timestamp, type TimestampDataOptions, type TimestampResult } from './tsa/timestamp-data.js';
-export { HttpTimestampSource, type HttpTimestampSourceOptions, type TimestampSource, type TimestampOptions, type TimestampToken } from './tsa/index.js';
+export {
+  HttpTimestampSource,
+  type HttpTimestampSourceOptions,
+  type TimestampSource,
+  type TimestampOptions,
+  type TimestampToken,
+} from './tsa/index.js';
 export { verifyTimestamp, type TimestampVerificationReport } from './validation/verify-timestamp.js';
 
 // XML declarations and e-invoices
 export { signXml, type SignXmlOptions } from './xml/sign-xml.js';
-export { verifyXml, parseSignedContent, type VerifyXmlOptions, type XmlVerificationReport, type XmlSignatureReport, type XmlReferenceReport } from './xml/verify-xml.js';
-export { PROFILES, type ProfileName, type ProfileDefinition, type ProfileDocument, type ProfileRole } from './xml/profiles.js';
+export {
+  verifyXml,
+  parseSignedContent,
+  type VerifyXmlOptions,
+  type XmlVerificationReport,
+  type XmlSignatureReport,
+  type XmlReferenceReport,
+} from './xml/verify-xml.js';
+export {
+  PROFILES,
+  type ProfileName,
+  type ProfileDefinition,
+  type ProfileDocument,
+  type ProfileRole,
+} from './xml/profiles.js';
 export { renderXmlReport } from './validation/render-text.js';
 
 // CAdES for any file
@@ -103,16 +160,34 @@ export {
   type DetachedData,
   type DetachedSigningState,
 } from './validation/cades.js';
-export { prepareXmlSigning, finishXmlSigning, type XmlSigningState, type PrepareXmlSigningOptions } from './xml/staged-xml.js';
+export {
+  prepareXmlSigning,
+  finishXmlSigning,
+  type XmlSigningState,
+  type PrepareXmlSigningOptions,
+} from './xml/staged-xml.js';
 
 // long-term validation
 export { addLtv, type AddLtvOptions, type AddLtvResult } from './validation/add-ltv.js';
-export { checkRevocation, type RevocationCheck, type RevocationData, type RevocationOptions } from './pki/revocation.js';
+export {
+  checkRevocation,
+  type RevocationCheck,
+  type RevocationData,
+  type RevocationOptions,
+} from './pki/revocation.js';
 export { fetchOcsp, checkOcspResponse, type OcspStatus, type FetchOcspOptions } from './pki/ocsp.js';
 export { fetchCrl, checkCrl, type Crl, type CrlStatus } from './pki/crl.js';
 
 // remote (hash) signing services
-export { CscClient, signHashesRemotely, type RemoteSigningService, type SignHashAnswer, type TransactionState, type CscClientOptions, type RemoteSignOptions } from './signers/remote-signing.js';
+export {
+  CscClient,
+  signHashesRemotely,
+  type RemoteSigningService,
+  type SignHashAnswer,
+  type TransactionState,
+  type CscClientOptions,
+  type RemoteSignOptions,
+} from './signers/remote-signing.js';
 export { signPdfsRemotely, type RemotePdfSigningOptions } from './pdf/remote-batch.js';
 
 // types that appear in the signatures and reports above, exported so that a caller can name them

@@ -8,7 +8,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 describe('examples run, so they never rot', () => {
   it('npm run demo: signs the sample document and the result verifies against the demo root', async () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(out).toContain('Signed:');
     expect(out).toContain('Nguyễn Văn An');
     const signed = readFileSync(`${root}examples/out/quyet-dinh-mau-signed.pdf`);

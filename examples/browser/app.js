@@ -1,5 +1,12 @@
 // The browser example: sign a PDF with a non-extractable WebCrypto key (or a .p12), verify it, offer it.
-import { createCryptoKeySigner, createSelfSignedCertificate, loadPkcs12Signer, renderPdfReport, signPdf, verifyPdf } from '../../dist/browser.js';
+import {
+  createCryptoKeySigner,
+  createSelfSignedCertificate,
+  loadPkcs12Signer,
+  renderPdfReport,
+  signPdf,
+  verifyPdf,
+} from '../../dist/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const bytesOf = async (input) => new Uint8Array(await input.files[0].arrayBuffer());
@@ -16,11 +23,20 @@ $('sign').addEventListener('click', async () => {
       trust = signer.chain.length ? [signer.chain.at(-1)] : [signer.certificate];
     } else {
       const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-      const certificate = await createSelfSignedCertificate({ keys, commonName: 'Nguyễn Văn An', organization: 'Ủy ban nhân dân tỉnh Thử Nghiệm', uid: 'CCCD:001089012345' });
+      const certificate = await createSelfSignedCertificate({
+        keys,
+        commonName: 'Nguyễn Văn An',
+        organization: 'Ủy ban nhân dân tỉnh Thử Nghiệm',
+        uid: 'CCCD:001089012345',
+      });
       signer = await createCryptoKeySigner({ privateKey: keys.privateKey, certificate });
       trust = [certificate];
     }
-    const signed = await signPdf(await bytesOf($('pdf')), { signer, reason: 'Ký trong trình duyệt', location: 'Hà Nội' });
+    const signed = await signPdf(await bytesOf($('pdf')), {
+      signer,
+      reason: 'Ký trong trình duyệt',
+      location: 'Hà Nội',
+    });
     const report = await verifyPdf(signed, { trust });
     $('report').textContent = `${report.indication}\n\n${renderPdfReport(report)}`;
     const link = $('download');

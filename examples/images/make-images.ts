@@ -34,8 +34,14 @@ function png(width: number, height: number, rgba: Uint8Array): Buffer {
   ihdr[8] = 8;
   ihdr[9] = 6;
   const raw = Buffer.alloc(height * (width * 4 + 1));
-  for (let y = 0; y < height; y++) Buffer.from(rgba.subarray(y * width * 4, (y + 1) * width * 4)).copy(raw, y * (width * 4 + 1) + 1);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  for (let y = 0; y < height; y++)
+    Buffer.from(rgba.subarray(y * width * 4, (y + 1) * width * 4)).copy(raw, y * (width * 4 + 1) + 1);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** A canvas of RGBA pixels with a round pen. */
@@ -46,7 +52,8 @@ function canvas(w: number, h: number) {
       for (let dx = -r; dx <= r; dx++) {
         const d = Math.hypot(dx, dy);
         if (d > r) continue;
-        const X = Math.round(x + dx), Y = Math.round(y + dy);
+        const X = Math.round(x + dx),
+          Y = Math.round(y + dy);
         if (X < 0 || Y < 0 || X >= w || Y >= h) continue;
         const i = (Y * w + X) * 4;
         const a = Math.round(255 * Math.min(1, r - d + 0.5));
@@ -57,7 +64,8 @@ function canvas(w: number, h: number) {
 }
 
 export function signatureImage(): Buffer {
-  const w = 360, h = 140;
+  const w = 360,
+    h = 140;
   const { px, dot } = canvas(w, h);
   const blue = [20, 40, 160];
   for (let t = 0; t <= 1; t += 0.0005) {
@@ -89,7 +97,8 @@ export function sealImage(): Buffer {
     for (let x = c - 75; x <= c + 75; x++) {
       let inside = false;
       for (let i = 0, j = pts.length - 1; i < pts.length; j = i++) {
-        const [xi, yi] = pts[i]!, [xj, yj] = pts[j]!;
+        const [xi, yi] = pts[i]!,
+          [xj, yj] = pts[j]!;
         if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
       }
       if (inside) dot(x, y, 0.6, red);

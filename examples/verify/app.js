@@ -34,7 +34,8 @@ function applyLanguage() {
   document.documentElement.lang = state.lang;
   document.title = `${t().title} — kyso`;
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n];
-  for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
+  for (const b of document.querySelectorAll('[data-lang]'))
+    b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
 }
 
 const TONE = { TOTAL_PASSED: 'passed', INDETERMINATE: 'indeterminate', TOTAL_FAILED: 'failed' };
@@ -52,7 +53,8 @@ function groupFiles(files) {
     if (data) used.add(data);
     groups.push({ name: f.name, kind: m[2].toLowerCase() === 'p7s' ? 'cades' : 'timestamp', file: f, data });
   }
-  for (const f of files) if (!used.has(f) && !/\.(p7s|tsr)$/i.test(f.name)) groups.push({ name: f.name, kind: 'auto', file: f });
+  for (const f of files)
+    if (!used.has(f) && !/\.(p7s|tsr)$/i.test(f.name)) groups.push({ name: f.name, kind: 'auto', file: f });
   // in the order the files were given
   return groups.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
 }
@@ -81,7 +83,10 @@ async function verifyItem(item, lib) {
       if (!item.data) throw Object.assign(new Error(t().missingData(item.name)), { code: 'MISSING_DATA' });
       const sig = new Uint8Array(await item.file.arrayBuffer());
       const data = new Uint8Array(await item.data.arrayBuffer());
-      item.report = item.kind === 'cades' ? await lib.verifyDetached(data, sig, options) : await lib.verifyTimestamp(data, sig, options);
+      item.report =
+        item.kind === 'cades'
+          ? await lib.verifyDetached(data, sig, options)
+          : await lib.verifyTimestamp(data, sig, options);
       return;
     }
     item.bytes ??= new Uint8Array(await item.file.arrayBuffer());
@@ -107,7 +112,9 @@ async function verifyAll() {
   results.replaceChildren(...state.items.map((item) => renderItem(item, lib)));
   document.body.dataset.state = 'done';
   performance.mark('kyso:verdict');
-  for (const item of state.items) if (item.type === 'pdf' && item.report) showPdf(item).catch(() => item.viewerBox?.append(el('p', { class: 'muted' }, t().renderFailed)));
+  for (const item of state.items)
+    if (item.type === 'pdf' && item.report)
+      showPdf(item).catch(() => item.viewerBox?.append(el('p', { class: 'muted' }, t().renderFailed)));
 }
 
 function rerender() {
@@ -120,18 +127,29 @@ function rerender() {
 }
 
 function badge(indication, words) {
-  return el('span', { class: `badge tone-${TONE[indication]}` }, el('span', { class: 'icon', 'aria-hidden': 'true' }, ICON[indication]), words[indication]);
+  return el(
+    'span',
+    { class: `badge tone-${TONE[indication]}` },
+    el('span', { class: 'icon', 'aria-hidden': 'true' }, ICON[indication]),
+    words[indication],
+  );
 }
 
 function field(label, ...value) {
   return [el('dt', {}, label), el('dd', {}, ...value)];
 }
 
-const vnIds = (taxCode, citizenId) => [taxCode && `MST ${taxCode}`, citizenId && `CCCD ${citizenId}`].filter(Boolean).join(' · ');
+const vnIds = (taxCode, citizenId) =>
+  [taxCode && `MST ${taxCode}`, citizenId && `CCCD ${citizenId}`].filter(Boolean).join(' · ');
 const commonName = (subject) => /(?:^|,)CN=((?:\\.|[^,\\])*)/.exec(subject)?.[1]?.replace(/\\(.)/g, '$1') ?? subject;
 
 function signerField(m, name, ids, org) {
-  return field(m.label.signer, el('strong', {}, name), ids && el('span', { class: 'ids' }, ids), org && el('span', { class: 'org' }, org));
+  return field(
+    m.label.signer,
+    el('strong', {}, name),
+    ids && el('span', { class: 'ids' }, ids),
+    org && el('span', { class: 'org' }, org),
+  );
 }
 
 function why(m, s, changed) {
@@ -141,24 +159,58 @@ function why(m, s, changed) {
 }
 
 function downloadButton(item) {
-  const json = JSON.stringify({ file: item.name, ...(item.data && { data: item.data.name }), report: item.report ?? null, error: item.error }, null, 2);
+  const json = JSON.stringify(
+    { file: item.name, ...(item.data && { data: item.data.name }), report: item.report ?? null, error: item.error },
+    null,
+    2,
+  );
   const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-  return el('a', { class: 'button secondary', href: url, download: `${item.name}.kyso-report.json`, dataset: { role: 'download-json' } }, t().downloadJson);
+  return el(
+    'a',
+    {
+      class: 'button secondary',
+      href: url,
+      download: `${item.name}.kyso-report.json`,
+      dataset: { role: 'download-json' },
+    },
+    t().downloadJson,
+  );
 }
 
 function renderItem(item, lib) {
   const m = lib.reportMessages(state.lang);
   if (item.error) {
-    return el('article', { class: 'doc tone-failed', dataset: { file: item.name } }, el('header', { class: 'doc-head' }, el('div', {}, el('h2', {}, item.name), el('p', { class: 'why tone-failed' }, item.error.message)), downloadButton(item)));
+    return el(
+      'article',
+      { class: 'doc tone-failed', dataset: { file: item.name } },
+      el(
+        'header',
+        { class: 'doc-head' },
+        el('div', {}, el('h2', {}, item.name), el('p', { class: 'why tone-failed' }, item.error.message)),
+        downloadButton(item),
+      ),
+    );
   }
   const r = item.report;
   const words = item.kind === 'timestamp' ? m.timestampVerdict : m.verdict;
   const kindLine =
-    item.kind === 'cades' ? [t().detached, t().dataFile(item.data.name)] : item.kind === 'timestamp' ? [t().timestamp, t().dataFile(item.data.name)] : item.type === 'xml' ? [m.text.xmlHead({ signatures: r.signatures.length, ...(r.profile && { profile: r.profile }) })] : [t().signatures(r.signatures.length), t().revisions(r.revisions)];
+    item.kind === 'cades'
+      ? [t().detached, t().dataFile(item.data.name)]
+      : item.kind === 'timestamp'
+        ? [t().timestamp, t().dataFile(item.data.name)]
+        : item.type === 'xml'
+          ? [m.text.xmlHead({ signatures: r.signatures.length, ...(r.profile && { profile: r.profile }) })]
+          : [t().signatures(r.signatures.length), t().revisions(r.revisions)];
   const head = el(
     'header',
     { class: 'doc-head' },
-    el('div', { class: 'doc-title' }, badge(r.indication, words), el('h2', {}, item.name), el('p', { class: 'muted' }, kindLine.join(' · '))),
+    el(
+      'div',
+      { class: 'doc-title' },
+      badge(r.indication, words),
+      el('h2', {}, item.name),
+      el('p', { class: 'muted' }, kindLine.join(' · ')),
+    ),
     downloadButton(item),
   );
   const body = el('div', { class: 'doc-body' });
@@ -173,32 +225,88 @@ function renderItem(item, lib) {
     r.signatures.forEach((s, i) => cards.append(xmlCard(m, s, i)));
   } else if (item.kind === 'cades') cards.append(detachedCard(m, r));
   else cards.append(timestampCard(m, r));
-  const details = el('details', { class: 'details' }, el('summary', {}, t().details), el('pre', {}, lib.renderReport(r, { locale: state.lang, file: item.name })));
-  return el('article', { class: `doc tone-${TONE[r.indication]}`, dataset: { file: item.name, indication: r.indication } }, head, body, details);
+  const details = el(
+    'details',
+    { class: 'details' },
+    el('summary', {}, t().details),
+    el('pre', {}, lib.renderReport(r, { locale: state.lang, file: item.name })),
+  );
+  return el(
+    'article',
+    { class: `doc tone-${TONE[r.indication]}`, dataset: { file: item.name, indication: r.indication } },
+    head,
+    body,
+    details,
+  );
 }
 
 function pdfCard(m, item, s) {
   const tone = TONE[s.indication];
-  const kind = s.hidden ? 'hidden' : s.kind === 'document-timestamp' ? 'document-timestamp' : s.certification ? 'certification' : 'signature';
+  const kind = s.hidden
+    ? 'hidden'
+    : s.kind === 'document-timestamp'
+      ? 'document-timestamp'
+      : s.certification
+        ? 'certification'
+        : 'signature';
   const changed = s.modifications?.verdict === 'not-permitted-changes';
   const dl = el('dl');
   if (s.signer) {
     const sub = s.signer.subject;
-    dl.append(...signerField(m, sub.commonName ?? sub.display, vnIds(sub.taxCode, sub.citizenId), sub.organization !== sub.commonName ? sub.organization : undefined));
+    dl.append(
+      ...signerField(
+        m,
+        sub.commonName ?? sub.display,
+        vnIds(sub.taxCode, sub.citizenId),
+        sub.organization !== sub.commonName ? sub.organization : undefined,
+      ),
+    );
   }
   if (s.claimedSigningTime) dl.append(...field(m.label.signedAt, m.text.time(new Date(s.claimedSigningTime))));
-  for (const ts of s.timestamps) if (ts.genTime) dl.append(...field(m.label.timestamp, m.text.timestampLine({ time: m.text.time(new Date(ts.genTime)), ...(ts.tsa && { tsa: ts.tsa }), valid: ts.valid })));
+  for (const ts of s.timestamps)
+    if (ts.genTime)
+      dl.append(
+        ...field(
+          m.label.timestamp,
+          m.text.timestampLine({
+            time: m.text.time(new Date(ts.genTime)),
+            ...(ts.tsa && { tsa: ts.tsa }),
+            valid: ts.valid,
+          }),
+        ),
+      );
   if (s.reason) dl.append(...field(m.label.reason, s.reason));
   if (s.level) dl.append(...field(m.label.level, m.level[s.level]));
   if (s.modifications) {
     const notable = s.modifications.changes.filter((c) => c.status !== 'permitted');
-    const permitted = [...new Set(s.modifications.changes.filter((c) => c.status === 'permitted').map((c) => m.change[c.kind]))];
+    const permitted = [
+      ...new Set(s.modifications.changes.filter((c) => c.status === 'permitted').map((c) => m.change[c.kind])),
+    ];
     dl.append(
       ...field(
         m.label.coverage,
         el('span', { class: changed ? 'tone-text-failed' : '' }, m.coverage[s.modifications.verdict]),
-        notable.length ? el('ul', { class: 'changes' }, notable.map((c) => el('li', { class: `change-${c.status}` }, m.text.change({ status: c.status, kind: c.kind, detail: c.detail, ...(/"([^"]+)"/.exec(c.detail) && { field: /"([^"]+)"/.exec(c.detail)[1] }) })))) : undefined,
-        permitted.length ? el('p', { class: 'muted small' }, `${t().permittedChanges}: ${permitted.join('; ')}`) : undefined,
+        notable.length
+          ? el(
+              'ul',
+              { class: 'changes' },
+              notable.map((c) =>
+                el(
+                  'li',
+                  { class: `change-${c.status}` },
+                  m.text.change({
+                    status: c.status,
+                    kind: c.kind,
+                    detail: c.detail,
+                    ...(/"([^"]+)"/.exec(c.detail) && { field: /"([^"]+)"/.exec(c.detail)[1] }),
+                  }),
+                ),
+              ),
+            )
+          : undefined,
+        permitted.length
+          ? el('p', { class: 'muted small' }, `${t().permittedChanges}: ${permitted.join('; ')}`)
+          : undefined,
       ),
     );
   }
@@ -206,12 +314,44 @@ function pdfCard(m, item, s) {
   const actions = el('div', { class: 'actions' });
   const end = s.byteRange ? s.byteRange[2] + s.byteRange[3] : undefined;
   if (end && s.revision !== undefined && s.revision + 1 < item.report.revisions) {
-    actions.append(el('button', { class: 'button', type: 'button', dataset: { role: 'view-signed', signature: String(s.index) }, onclick: () => compare(item, s) }, t().viewSigned));
+    actions.append(
+      el(
+        'button',
+        {
+          class: 'button',
+          type: 'button',
+          dataset: { role: 'view-signed', signature: String(s.index) },
+          onclick: () => compare(item, s),
+        },
+        t().viewSigned,
+      ),
+    );
   }
   return el(
     'section',
-    { class: `card tone-${tone}`, dataset: { signature: s.hidden ? `hidden-${s.index}` : String(s.index), field: s.fieldName } },
-    el('div', { class: 'card-head' }, el('span', { class: 'num' }, `#${s.index}`), el('span', { class: 'card-title' }, m.text.signatureTitle({ kind, index: s.index, field: s.fieldName, ...(s.hidden && { hidden: s.hidden }), ...(s.role && { role: s.role }) }).replace(/ #\d+/, '')), badge(s.indication, m.verdict)),
+    {
+      class: `card tone-${tone}`,
+      dataset: { signature: s.hidden ? `hidden-${s.index}` : String(s.index), field: s.fieldName },
+    },
+    el(
+      'div',
+      { class: 'card-head' },
+      el('span', { class: 'num' }, `#${s.index}`),
+      el(
+        'span',
+        { class: 'card-title' },
+        m.text
+          .signatureTitle({
+            kind,
+            index: s.index,
+            field: s.fieldName,
+            ...(s.hidden && { hidden: s.hidden }),
+            ...(s.role && { role: s.role }),
+          })
+          .replace(/ #\d+/, ''),
+      ),
+      badge(s.indication, m.verdict),
+    ),
     ...why(m, s, changed),
     dl,
     where,
@@ -221,19 +361,83 @@ function pdfCard(m, item, s) {
 
 function xmlCard(m, s, i) {
   const dl = el('dl');
-  if (s.certificate) dl.append(...signerField(m, commonName(s.certificate.subject), vnIds(s.certificate.mst, s.certificate.cccd)));
-  if (s.signingTime) dl.append(...field(m.label.signedAt, s.signingTime.time ? m.text.time(new Date(s.signingTime.time)) : s.signingTime.value));
-  dl.append(...field(m.label.integrity, m.text.xmlIntegrity({ ok: s.integrity, references: s.references.map((r) => ({ uri: r.uri, ok: r.digestValid })) })));
-  if (s.businessElement) dl.append(...field(m.label.signedData, m.text.xmlSignedData({ signed: s.businessElement.signed, what: s.businessElement.signed ? (s.businessElement.path ?? s.businessElement.rule) : s.businessElement.rule })));
-  return el('section', { class: `card tone-${TONE[s.indication]}`, dataset: { signature: String(i + 1) } }, el('div', { class: 'card-head' }, el('span', { class: 'num' }, `#${i + 1}`), el('span', { class: 'card-title' }, s.role ? m.text.role(s.role) : s.path), badge(s.indication, m.verdict)), ...why(m, s), dl);
+  if (s.certificate)
+    dl.append(...signerField(m, commonName(s.certificate.subject), vnIds(s.certificate.mst, s.certificate.cccd)));
+  if (s.signingTime)
+    dl.append(
+      ...field(m.label.signedAt, s.signingTime.time ? m.text.time(new Date(s.signingTime.time)) : s.signingTime.value),
+    );
+  dl.append(
+    ...field(
+      m.label.integrity,
+      m.text.xmlIntegrity({
+        ok: s.integrity,
+        references: s.references.map((r) => ({ uri: r.uri, ok: r.digestValid })),
+      }),
+    ),
+  );
+  if (s.businessElement)
+    dl.append(
+      ...field(
+        m.label.signedData,
+        m.text.xmlSignedData({
+          signed: s.businessElement.signed,
+          what: s.businessElement.signed ? (s.businessElement.path ?? s.businessElement.rule) : s.businessElement.rule,
+        }),
+      ),
+    );
+  return el(
+    'section',
+    { class: `card tone-${TONE[s.indication]}`, dataset: { signature: String(i + 1) } },
+    el(
+      'div',
+      { class: 'card-head' },
+      el('span', { class: 'num' }, `#${i + 1}`),
+      el('span', { class: 'card-title' }, s.role ? m.text.role(s.role) : s.path),
+      badge(s.indication, m.verdict),
+    ),
+    ...why(m, s),
+    dl,
+  );
 }
 
 function detachedCard(m, r) {
   const dl = el('dl');
-  if (r.signer) dl.append(...signerField(m, r.signer.subject.commonName ?? r.signer.subject.display, vnIds(r.signer.subject.taxCode, r.signer.subject.citizenId), r.signer.subject.organization));
+  if (r.signer)
+    dl.append(
+      ...signerField(
+        m,
+        r.signer.subject.commonName ?? r.signer.subject.display,
+        vnIds(r.signer.subject.taxCode, r.signer.subject.citizenId),
+        r.signer.subject.organization,
+      ),
+    );
   if (r.signingTime) dl.append(...field(m.label.signedAt, m.text.time(new Date(r.signingTime))));
-  for (const ts of r.timestamps) if (ts.genTime) dl.append(...field(m.label.timestamp, m.text.timestampLine({ time: m.text.time(new Date(ts.genTime)), ...(ts.tsa && { tsa: ts.tsa }), valid: ts.valid })));
-  return el('section', { class: `card tone-${TONE[r.indication]}`, dataset: { signature: '1' } }, el('div', { class: 'card-head' }, el('span', { class: 'num' }, '#1'), el('span', { class: 'card-title' }, t().detached), badge(r.indication, m.verdict)), ...why(m, r), dl);
+  for (const ts of r.timestamps)
+    if (ts.genTime)
+      dl.append(
+        ...field(
+          m.label.timestamp,
+          m.text.timestampLine({
+            time: m.text.time(new Date(ts.genTime)),
+            ...(ts.tsa && { tsa: ts.tsa }),
+            valid: ts.valid,
+          }),
+        ),
+      );
+  return el(
+    'section',
+    { class: `card tone-${TONE[r.indication]}`, dataset: { signature: '1' } },
+    el(
+      'div',
+      { class: 'card-head' },
+      el('span', { class: 'num' }, '#1'),
+      el('span', { class: 'card-title' }, t().detached),
+      badge(r.indication, m.verdict),
+    ),
+    ...why(m, r),
+    dl,
+  );
 }
 
 function timestampCard(m, r) {
@@ -241,14 +445,31 @@ function timestampCard(m, r) {
   if (r.genTime) dl.append(...field(m.label.timestamp, m.text.time(new Date(r.genTime))));
   if (r.tsa) dl.append(...field(m.label.tsa, r.tsa));
   dl.append(...field(m.label.integrity, m.text.timestampImprint(r.imprintMatches)));
-  return el('section', { class: `card tone-${TONE[r.indication]}`, dataset: { signature: '1' } }, el('div', { class: 'card-head' }, el('span', { class: 'num' }, '#1'), el('span', { class: 'card-title' }, t().timestamp), badge(r.indication, m.timestampVerdict)), ...why(m, r), dl);
+  return el(
+    'section',
+    { class: `card tone-${TONE[r.indication]}`, dataset: { signature: '1' } },
+    el(
+      'div',
+      { class: 'card-head' },
+      el('span', { class: 'num' }, '#1'),
+      el('span', { class: 'card-title' }, t().timestamp),
+      badge(r.indication, m.timestampVerdict),
+    ),
+    ...why(m, r),
+    dl,
+  );
 }
 
 /** Outlines of the signatures whose widgets are on page `pageIndex` (0-based). */
 function outlinesOn(item, pageIndex) {
   return item.report.signatures
     .filter((s) => item.widgets?.get(s.fieldName)?.page === pageIndex)
-    .map((s) => ({ rect: item.widgets.get(s.fieldName).rect, tone: TONE[s.indication], index: s.index, label: `#${s.index}` }));
+    .map((s) => ({
+      rect: item.widgets.get(s.fieldName).rect,
+      tone: TONE[s.indication],
+      index: s.index,
+      label: `#${s.index}`,
+    }));
 }
 
 const pageWidth = (box) => Math.max(280, Math.min(640, box.clientWidth - 2));
@@ -265,7 +486,22 @@ async function showPdf(item) {
     const w = item.widgets.get(s.fieldName);
     const where = article.querySelector(`.card[data-signature="${s.index}"] [data-role=where]`);
     if (!where) continue;
-    where.replaceChildren(w ? el('button', { class: 'link', type: 'button', onclick: () => box.querySelector(`[data-page="${w.page + 1}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' }) }, t().showOnPage(w.page + 1)) : t().invisible);
+    where.replaceChildren(
+      w
+        ? el(
+            'button',
+            {
+              class: 'link',
+              type: 'button',
+              onclick: () =>
+                box
+                  .querySelector(`[data-page="${w.page + 1}"]`)
+                  ?.scrollIntoView({ behavior: 'smooth', block: 'center' }),
+            },
+            t().showOnPage(w.page + 1),
+          )
+        : t().invisible,
+    );
   }
   box.dataset.ready = 'yes';
 }
@@ -289,16 +525,49 @@ async function compare(item, s) {
     label.textContent = t().page(page + 1, total);
     // both pages side by side and whole on the screen (A4 is 1:1.414)
     const width = Math.max(260, Math.min(560, (window.innerWidth - 120) / 2, (window.innerHeight - 190) / 1.414));
-    const signedOutlines = (item.report.signatures.filter((o) => o.index <= s.index && item.widgets?.get(o.fieldName)?.page === page) ?? []).map((o) => ({ rect: item.widgets.get(o.fieldName).rect, tone: o.index === s.index ? TONE[s.indication] : 'muted', index: o.index, label: `#${o.index}` }));
-    left.replaceChildren(el('h3', {}, t().signedVersion(s.revision + 1)), page < signed.numPages ? await v.renderPage(signed, page + 1, { width, outlines: signedOutlines }) : el('p', { class: 'muted' }, t().notInSigned));
-    right.replaceChildren(el('h3', {}, t().currentVersion(item.report.revisions)), page < current.numPages ? await v.renderPage(current, page + 1, { width, outlines: outlinesOn(item, page) }) : el('p', { class: 'muted' }, ''));
+    const signedOutlines = (
+      item.report.signatures.filter((o) => o.index <= s.index && item.widgets?.get(o.fieldName)?.page === page) ?? []
+    ).map((o) => ({
+      rect: item.widgets.get(o.fieldName).rect,
+      tone: o.index === s.index ? TONE[s.indication] : 'muted',
+      index: o.index,
+      label: `#${o.index}`,
+    }));
+    left.replaceChildren(
+      el('h3', {}, t().signedVersion(s.revision + 1)),
+      page < signed.numPages
+        ? await v.renderPage(signed, page + 1, { width, outlines: signedOutlines })
+        : el('p', { class: 'muted' }, t().notInSigned),
+    );
+    right.replaceChildren(
+      el('h3', {}, t().currentVersion(item.report.revisions)),
+      page < current.numPages
+        ? await v.renderPage(current, page + 1, { width, outlines: outlinesOn(item, page) })
+        : el('p', { class: 'muted' }, ''),
+    );
     dialog.dataset.ready = 'yes';
   };
-  const prev = el('button', { class: 'button secondary', type: 'button', onclick: () => page > 0 && (page--, draw()) }, t().previous);
-  const next = el('button', { class: 'button secondary', type: 'button', onclick: () => page < total - 1 && (page++, draw()) }, t().next);
+  const prev = el(
+    'button',
+    { class: 'button secondary', type: 'button', onclick: () => page > 0 && (page--, draw()) },
+    t().previous,
+  );
+  const next = el(
+    'button',
+    { class: 'button secondary', type: 'button', onclick: () => page < total - 1 && (page++, draw()) },
+    t().next,
+  );
   const close = el('button', { class: 'button', type: 'button', onclick: () => dialog.close() }, t().hideSigned);
   dialog.dataset.ready = '';
-  dialog.replaceChildren(el('header', { class: 'compare-head' }, el('strong', {}, `#${s.index} ${s.signer?.subject.commonName ?? s.fieldName}`), el('div', { class: 'nav' }, prev, label, next, close)), el('div', { class: 'panes' }, left, right));
+  dialog.replaceChildren(
+    el(
+      'header',
+      { class: 'compare-head' },
+      el('strong', {}, `#${s.index} ${s.signer?.subject.commonName ?? s.fieldName}`),
+      el('div', { class: 'nav' }, prev, label, next, close),
+    ),
+    el('div', { class: 'panes' }, left, right),
+  );
   dialog.showModal();
   await draw();
 }
@@ -315,10 +584,12 @@ function init() {
   const input = $('#files');
   input.addEventListener('change', () => choose(input.files));
   const drop = $('#drop');
-  for (const type of ['dragenter', 'dragover']) drop.addEventListener(type, (e) => (e.preventDefault(), drop.classList.add('over')));
+  for (const type of ['dragenter', 'dragover'])
+    drop.addEventListener(type, (e) => (e.preventDefault(), drop.classList.add('over')));
   for (const type of ['dragleave', 'drop']) drop.addEventListener(type, () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => (e.preventDefault(), choose(e.dataTransfer.files)));
-  for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => ((state.lang = b.dataset.lang), rerender()));
+  for (const b of document.querySelectorAll('[data-lang]'))
+    b.addEventListener('click', () => ((state.lang = b.dataset.lang), rerender()));
   const root = $('#root');
   for (const r of document.querySelectorAll('input[name=trust]')) {
     r.addEventListener('change', () => {

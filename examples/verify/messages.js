@@ -12,7 +12,8 @@ export const PAGE_MESSAGES = {
     trustOwn: 'Chứng thư gốc của tôi…',
     trustOwnMissing: 'Hãy chọn tệp chứng thư gốc (.pem, .crt, .cer).',
     online: 'Kiểm tra tình trạng thu hồi trực tuyến (OCSP/CRL)',
-    onlineHint: 'Khi bật, trang sẽ hỏi máy chủ của tổ chức chứng thực về chứng thư; nội dung tệp vẫn không rời khỏi trình duyệt.',
+    onlineHint:
+      'Khi bật, trang sẽ hỏi máy chủ của tổ chức chứng thực về chứng thư; nội dung tệp vẫn không rời khỏi trình duyệt.',
     verifying: 'Đang kiểm tra…',
     readyHint: 'Chưa có tệp nào được chọn.',
     signatures: (n) => `${n} chữ ký`,
@@ -44,13 +45,15 @@ export const PAGE_MESSAGES = {
     heading: 'Check a signed document or e-invoice',
     privacy: 'Files are checked in this browser and are not sent anywhere.',
     drop: 'Drop files here',
-    dropHint: 'or click to choose: a PDF, an XML document (e-invoice, declaration), or any file with its .p7s signature / .tsr time-stamp',
+    dropHint:
+      'or click to choose: a PDF, an XML document (e-invoice, declaration), or any file with its .p7s signature / .tsr time-stamp',
     trust: 'Trusted authorities',
     trustVn: 'Vietnam’s national roots (public and government official-duty certificates)',
     trustOwn: 'My own root certificate…',
     trustOwnMissing: 'Choose a root certificate file (.pem, .crt, .cer).',
     online: 'Check revocation online (OCSP/CRL)',
-    onlineHint: 'When on, the page asks the certification authorities’ servers about the certificates; the files still stay in the browser.',
+    onlineHint:
+      'When on, the page asks the certification authorities’ servers about the certificates; the files still stay in the browser.',
     verifying: 'Checking…',
     readyHint: 'No file chosen yet.',
     signatures: (n) => `${n} signature${n === 1 ? '' : 's'}`,

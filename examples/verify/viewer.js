@@ -66,7 +66,12 @@ export async function renderPage(doc, pageNumber, { width, outlines = [] }) {
   canvas.style.width = `${viewport.width}px`;
   canvas.style.height = `${viewport.height}px`;
   box.append(canvas);
-  await page.render({ canvas, canvasContext: canvas.getContext('2d'), viewport, transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0] }).promise;
+  await page.render({
+    canvas,
+    canvasContext: canvas.getContext('2d'),
+    viewport,
+    transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0],
+  }).promise;
   for (const o of outlines) {
     const [x1, y1, x2, y2] = viewport.convertToViewportRectangle(o.rect);
     const mark = document.createElement('div');

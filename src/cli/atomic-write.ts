@@ -16,7 +16,11 @@ export interface AtomicWriteOptions {
  * The file calls but the flush are synchronous: for the small files of a batch they cost less than
  * thread-pool round trips (measured by `npm run bench`).
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | readonly Uint8Array[],
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const parts = data instanceof Uint8Array ? [data] : data;
   await replaceFile(
     path,

@@ -7,7 +7,13 @@ export interface JunitCase {
   seconds: number;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const esc = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** The JUnit document for `cases`. */
 export function renderJunit(cases: JunitCase[]): string {
@@ -15,7 +21,9 @@ export function renderJunit(cases: JunitCase[]): string {
   const time = cases.reduce((t, c) => t + c.seconds, 0).toFixed(3);
   const body = cases
     .map((c) => {
-      const inner = c.failures.map((f) => `      <failure type="${esc(f.type)}" message="${esc(f.title)}">${esc(f.message)}</failure>\n`).join('');
+      const inner = c.failures
+        .map((f) => `      <failure type="${esc(f.type)}" message="${esc(f.title)}">${esc(f.message)}</failure>\n`)
+        .join('');
       return `    <testcase classname="kyso.verify" name="${esc(c.file)}" time="${c.seconds.toFixed(3)}">${inner ? `\n${inner}    ` : ''}</testcase>`;
     })
     .join('\n');

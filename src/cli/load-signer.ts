@@ -70,7 +70,10 @@ export async function loadSigner(args: SignerArgs, password?: string): Promise<S
  * {@link loadSigner}, with the key in portable form when the process holds it (a key file or PKCS#12 file;
  * not a USB token, whose key never leaves it).
  */
-export async function loadSignerAndKey(args: SignerArgs, password?: string): Promise<{ signer: Signer; key?: PortableKey }> {
+export async function loadSignerAndKey(
+  args: SignerArgs,
+  password?: string,
+): Promise<{ signer: Signer; key?: PortableKey }> {
   const secret = { env: args['password-env'], file: args['password-file'] };
   if (args.pkcs11) {
     if (args.p12 || args.key) throw new UsageError('give one key source: --pkcs11, --p12 or --key/--cert');
@@ -110,6 +113,7 @@ async function withKey(key: PortableKey): Promise<{ signer: Signer; key: Portabl
 
 function slotIndex(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--slot must be a slot number from 0 (as kyso tokens lists them), not ${value}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new UsageError(`--slot must be a slot number from 0 (as kyso tokens lists them), not ${value}`);
   return n;
 }

@@ -21,7 +21,13 @@ const crlFiles = new Map<string, Promise<Uint8Array[]>>();
 export function readCrls(path: string): Promise<Uint8Array[]> {
   let crls = crlFiles.get(path);
   if (!crls) {
-    crls = readInput(path).then((bytes) => (isPem(bytes) ? parsePem(fromLatin1(bytes)).filter((b) => b.label === 'X509 CRL').map((b) => b.der) : [bytes]));
+    crls = readInput(path).then((bytes) =>
+      isPem(bytes)
+        ? parsePem(fromLatin1(bytes))
+            .filter((b) => b.label === 'X509 CRL')
+            .map((b) => b.der)
+        : [bytes],
+    );
     crlFiles.set(path, crls);
   }
   return crls;
@@ -60,6 +66,9 @@ export async function readSource(path: string, wholeUpTo: number): Promise<{ hea
 
 /** True when the file starts (after a BOM and white space) with `<` and is not a PDF. */
 export function looksLikeXml(head: Uint8Array): boolean {
-  const text = new TextDecoder().decode(head).replace(/^\uFEFF/, '').trimStart();
+  const text = new TextDecoder()
+    .decode(head)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return text.startsWith('<') && !text.startsWith('%PDF');
 }

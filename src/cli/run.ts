@@ -16,14 +16,38 @@ type Command = { run: (argv: string[]) => Promise<number>; help: string; summary
 
 const COMMANDS: Record<string, Command> = {
   sign: { run: signCommand, help: SIGN_HELP, summary: 'sign a PDF (PAdES)' },
-  verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'verify the signatures of PDFs (exit 0 passed, 1 failed, 2 indeterminate)' },
+  verify: {
+    run: verifyCommand,
+    help: VERIFY_HELP,
+    summary: 'verify the signatures of PDFs (exit 0 passed, 1 failed, 2 indeterminate)',
+  },
   timestamp: { run: timestampCommand, help: TIMESTAMP_HELP, summary: 'time-stamp any file (RFC 3161) into FILE.tsr' },
   ltv: { run: ltvCommand, help: LTV_HELP, summary: 'add long-term validation data (PAdES B-LT; B-LTA with --tsa)' },
-  tokens: { run: tokensCommand, help: TOKENS_HELP, summary: 'list USB tokens / HSM slots and their certificates (PKCS#11)' },
-  inspect: { run: inspectCommand, help: INSPECT_HELP, summary: "list a PDF's revisions, signature fields and certificates" },
-  'serve-verify': { run: serveVerifyCommand, help: SERVE_VERIFY_HELP, summary: 'serve the in-browser verification page on 127.0.0.1 (files stay in the browser)' },
-  trust: { run: trustCommand, help: TRUST_HELP, summary: 'list the trust anchors and intermediates (kyso trust list vn), or show where a certificate chains to' },
-  cert: { run: certCommand, help: CERT_HELP, summary: 'make a self-signed TEST certificate in a .p12 (cert create --self-signed)' },
+  tokens: {
+    run: tokensCommand,
+    help: TOKENS_HELP,
+    summary: 'list USB tokens / HSM slots and their certificates (PKCS#11)',
+  },
+  inspect: {
+    run: inspectCommand,
+    help: INSPECT_HELP,
+    summary: "list a PDF's revisions, signature fields and certificates",
+  },
+  'serve-verify': {
+    run: serveVerifyCommand,
+    help: SERVE_VERIFY_HELP,
+    summary: 'serve the in-browser verification page on 127.0.0.1 (files stay in the browser)',
+  },
+  trust: {
+    run: trustCommand,
+    help: TRUST_HELP,
+    summary: 'list the trust anchors and intermediates (kyso trust list vn), or show where a certificate chains to',
+  },
+  cert: {
+    run: certCommand,
+    help: CERT_HELP,
+    summary: 'make a self-signed TEST certificate in a .p12 (cert create --self-signed)',
+  },
 };
 
 const VERSION = '0.1.0';
@@ -63,7 +87,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))}`.replace(/\.$/, ''));
+    if (!command)
+      throw new UsageError(`unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))}`.replace(/\.$/, ''));
     return await command.run(rest);
   } catch (e) {
     return report(e, name);

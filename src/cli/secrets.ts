@@ -25,7 +25,9 @@ export async function readSecret(source: SecretSource): Promise<string> {
     return text.split(/\r?\n/)[0] ?? '';
   }
   if (!process.stdin.isTTY) {
-    throw new UsageError(`${source.prompt.replace(/:\s*$/, '')} needed: use --password-env VAR or --password-file FILE`);
+    throw new UsageError(
+      `${source.prompt.replace(/:\s*$/, '')} needed: use --password-env VAR or --password-file FILE`,
+    );
   }
   return promptHidden(source.prompt);
 }

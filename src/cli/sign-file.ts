@@ -66,13 +66,17 @@ export function signSettings(v: Record<string, string | boolean | string[] | und
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const hash = hashOption(str('hash'));
   const level = (str('level') ?? (str('tsa') ? 'B-T' : 'B-B')).toUpperCase() as SignSettings['level'];
-  if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level)) throw new UsageError(`--level must be B-B, B-T, B-LT or B-LTA, not ${str('level')}`);
+  if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level))
+    throw new UsageError(`--level must be B-B, B-T, B-LT or B-LTA, not ${str('level')}`);
   if (level !== 'B-B' && !str('tsa')) throw new UsageError(`--level ${level} needs --tsa URL`);
   const crls = (v.crl as string[] | undefined) ?? [];
-  if (crls.length && level !== 'B-LT' && level !== 'B-LTA') throw new UsageError('--crl goes with --level B-LT or B-LTA');
+  if (crls.length && level !== 'B-LT' && level !== 'B-LTA')
+    throw new UsageError('--crl goes with --level B-LT or B-LTA');
   const profile = str('profile');
-  if (profile && !['tax', 'bhxh', 'einvoice'].includes(profile)) throw new UsageError(`--profile must be tax, bhxh or einvoice, not ${profile}`);
-  const optional = <K extends keyof SignSettings>(k: K, value: SignSettings[K] | undefined) => (value === undefined ? {} : { [k]: value });
+  if (profile && !['tax', 'bhxh', 'einvoice'].includes(profile))
+    throw new UsageError(`--profile must be tax, bhxh or einvoice, not ${profile}`);
+  const optional = <K extends keyof SignSettings>(k: K, value: SignSettings[K] | undefined) =>
+    value === undefined ? {} : { [k]: value };
   const appearance = appearanceSettings(v);
   return {
     detached: v.detached === true,
@@ -99,7 +103,10 @@ export function signSettings(v: Record<string, string | boolean | string[] | und
 
 function certifyLevel(v: string | undefined): 1 | 2 | 3 | undefined {
   if (v === undefined) return undefined;
-  if (!['1', '2', '3'].includes(v)) throw new UsageError(`--certify must be 1 (no changes), 2 (forms and signatures) or 3 (also annotations), not ${v}`);
+  if (!['1', '2', '3'].includes(v))
+    throw new UsageError(
+      `--certify must be 1 (no changes), 2 (forms and signatures) or 3 (also annotations), not ${v}`,
+    );
   return Number(v) as 1 | 2 | 3;
 }
 
@@ -110,22 +117,28 @@ function appearanceSettings(v: Record<string, string | boolean | string[] | unde
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const preset = str('appearance');
   if (preset === undefined) {
-    for (const k of ['image', 'seal', 'rect', 'page']) if (str(k) !== undefined) throw new UsageError(`--${k} goes with --appearance`);
+    for (const k of ['image', 'seal', 'rect', 'page'])
+      if (str(k) !== undefined) throw new UsageError(`--${k} goes with --appearance`);
     return undefined;
   }
-  if (!PRESETS.includes(preset as AppearancePreset)) throw new UsageError(`--appearance must be one of ${PRESETS.join(', ')}, not ${preset}`);
+  if (!PRESETS.includes(preset as AppearancePreset))
+    throw new UsageError(`--appearance must be one of ${PRESETS.join(', ')}, not ${preset}`);
   let rect: [number, number, number, number] | undefined;
   if (str('rect') !== undefined) {
     const parts = str('rect')!.split(',').map(Number);
-    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || parts[2]! <= 0 || parts[3]! <= 0) throw new UsageError(`--rect must be x,y,width,height in points, not ${str('rect')}`);
+    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || parts[2]! <= 0 || parts[3]! <= 0)
+      throw new UsageError(`--rect must be x,y,width,height in points, not ${str('rect')}`);
     rect = parts as [number, number, number, number];
   }
   const page = str('page') === undefined ? undefined : Number(str('page'));
-  if (page !== undefined && (!Number.isInteger(page) || page < 1)) throw new UsageError(`--page must be a page number from 1, not ${str('page')}`);
+  if (page !== undefined && (!Number.isInteger(page) || page < 1))
+    throw new UsageError(`--page must be a page number from 1, not ${str('page')}`);
   const sealSize = str('seal-size-mm') === undefined ? undefined : Number(str('seal-size-mm'));
-  if (sealSize !== undefined && !(sealSize > 0 && sealSize < 200)) throw new UsageError('--seal-size-mm must be a size in millimetres');
+  if (sealSize !== undefined && !(sealSize > 0 && sealSize < 200))
+    throw new UsageError('--seal-size-mm must be a size in millimetres');
   const copyType = str('copy-type')?.toUpperCase();
-  if (copyType !== undefined && !COPY_TYPES.includes(copyType as never)) throw new UsageError(`--copy-type must be one of ${COPY_TYPES.join(', ')}`);
+  if (copyType !== undefined && !COPY_TYPES.includes(copyType as never))
+    throw new UsageError(`--copy-type must be one of ${COPY_TYPES.join(', ')}`);
   const text = str('text');
   return {
     preset: preset as AppearancePreset,
@@ -134,7 +147,9 @@ function appearanceSettings(v: Record<string, string | boolean | string[] | unde
     ...(sealSize !== undefined && { sealSizeMm: sealSize }),
     ...(page !== undefined && { pageIndex: page - 1 }),
     ...(rect && { rect }),
-    ...(str('anchor') && { anchor: { text: str('anchor')!, ...(str('anchor-position') === 'above' && { position: 'above' as const }) } }),
+    ...(str('anchor') && {
+      anchor: { text: str('anchor')!, ...(str('anchor-position') === 'above' && { position: 'above' as const }) },
+    }),
     ...(text !== undefined && v['no-text'] !== true && { text: text.replace(/\\n/g, '\n') }),
     ...(v['no-text'] === true && { text: false }),
     ...(str('document-number') && { documentNumber: str('document-number') }),
@@ -170,7 +185,13 @@ export interface SignedFile {
 const tsaSources = new Map<string, HttpTimestampSource>();
 
 /** Signs `input` into `output` (atomically) with the settings. Each input is opened once and read once. */
-export async function signOneFile(input: string, output: string, signer: Signer, s: SignSettings, overwrite: boolean): Promise<SignedFile> {
+export async function signOneFile(
+  input: string,
+  output: string,
+  signer: Signer,
+  s: SignSettings,
+  overwrite: boolean,
+): Promise<SignedFile> {
   if (!s.allowExpired) await checkCertificateValidNow(signer);
   let tsa: HttpTimestampSource | undefined;
   if (s.tsa) {
@@ -234,8 +255,16 @@ function checkCertificateValidNow(signer: Signer): Promise<void> {
     check = parseCertificate(signer.certificate).then((c) => {
       const now = new Date();
       const day = (d: Date) => d.toISOString().slice(0, 10);
-      if (now > c.notAfter) throw new KysoError('ERR_CERTIFICATE_EXPIRED', `the signing certificate "${c.subject.commonName ?? c.subject.display}" expired on ${day(c.notAfter)}: a signature made with it now does not verify; renew it, or pass --allow-expired to sign anyway`);
-      if (now < c.notBefore) throw new KysoError('ERR_CERTIFICATE_EXPIRED', `the signing certificate "${c.subject.commonName ?? c.subject.display}" is not valid before ${day(c.notBefore)}: a signature made with it now does not verify; check the computer's clock, or pass --allow-expired to sign anyway`);
+      if (now > c.notAfter)
+        throw new KysoError(
+          'ERR_CERTIFICATE_EXPIRED',
+          `the signing certificate "${c.subject.commonName ?? c.subject.display}" expired on ${day(c.notAfter)}: a signature made with it now does not verify; renew it, or pass --allow-expired to sign anyway`,
+        );
+      if (now < c.notBefore)
+        throw new KysoError(
+          'ERR_CERTIFICATE_EXPIRED',
+          `the signing certificate "${c.subject.commonName ?? c.subject.display}" is not valid before ${day(c.notBefore)}: a signature made with it now does not verify; check the computer's clock, or pass --allow-expired to sign anyway`,
+        );
     });
     validityChecked.set(signer, check);
   }
@@ -283,7 +312,13 @@ async function appearanceOptions(a: NonNullable<SignSettings['appearance']>): Pr
  * `kyso sign … --preview page.png`: the page with the appearance where signing would put it, as a PNG, and
  * where that is. Nothing is signed: the key is only asked for its certificate.
  */
-export async function previewOneFile(input: string, png: string, signer: Signer, s: SignSettings, overwrite: boolean): Promise<AppearancePlacement> {
+export async function previewOneFile(
+  input: string,
+  png: string,
+  signer: Signer,
+  s: SignSettings,
+  overwrite: boolean,
+): Promise<AppearancePlacement> {
   if (!s.appearance) throw new UsageError('--preview shows a visible signature: add --appearance');
   const preview = await previewPdfSignature(await readInput(input), {
     certificate: signer.certificate,
@@ -301,7 +336,13 @@ export function describePlacement(p: AppearancePlacement): string {
   return `visible signature on page ${p.pageIndex + 1} at --rect ${rect} (${p.by}${lines}${p.fontSize ? `; text ${p.fontSize} pt` : ''})`;
 }
 
-async function written(output: string, signed: Uint8Array | Uint8Array[], overwrite: boolean, mode: SignMode, sha256Before: string): Promise<SignedFile> {
+async function written(
+  output: string,
+  signed: Uint8Array | Uint8Array[],
+  overwrite: boolean,
+  mode: SignMode,
+  sha256Before: string,
+): Promise<SignedFile> {
   const parts = signed instanceof Uint8Array ? [signed] : signed;
   await writeFileAtomic(output, parts, { overwrite });
   const after = createHash('sha256');

@@ -17,7 +17,10 @@ import { UsageError } from './usage-error.js';
  * intermediates are fetched from caIssuers URLs.
  */
 export async function trustFromArgs(names: readonly string[], o: { online?: boolean } = {}): Promise<TrustStore> {
-  const store = mergeTrustStores([...(await Promise.all(names.map(trustOfArg))), await loadTrustFolder(userTrustFolder(), { optional: true })]);
+  const store = mergeTrustStores([
+    ...(await Promise.all(names.map(trustOfArg))),
+    await loadTrustFolder(userTrustFolder(), { optional: true }),
+  ]);
   return o.online ? withIssuerFetching(store) : store;
 }
 
@@ -30,10 +33,13 @@ async function trustOfArg(name: string): Promise<TrustStore> {
   // a wrong --trust would otherwise surface as a FAILED or INDETERMINATE document, blaming it for the command line
   if (s.isDirectory()) {
     const store = await loadTrustFolder(name);
-    if (store.anchors.length === 0) throw new UsageError(`--trust ${name}: the folder holds no certificate (.pem, .crt, .cer, .der)`);
+    if (store.anchors.length === 0)
+      throw new UsageError(`--trust ${name}: the folder holds no certificate (.pem, .crt, .cer, .der)`);
     return store;
   }
   return createTrustStore([new Uint8Array(await readFile(name))]).catch((cause: unknown) => {
-    throw new UsageError(`--trust ${name} is not a certificate (PEM or DER)${cause instanceof Error ? `: ${cause.message}` : ''}`);
+    throw new UsageError(
+      `--trust ${name} is not a certificate (PEM or DER)${cause instanceof Error ? `: ${cause.message}` : ''}`,
+    );
   });
 }

@@ -26,7 +26,19 @@ export interface VerifyPolicy extends ValidationPolicy {
 }
 
 /** Every key a policy file may have: the library's {@link ValidationPolicy} settings, plus trust and online. */
-const KEYS = ['trust', 'online', 'minLevel', 'allowSha1', 'sha1', 'minRsaBits', 'minEcBits', 'weakKey', 'requiredSigner', 'wholeDocument', 'maxAgeDays'];
+const KEYS = [
+  'trust',
+  'online',
+  'minLevel',
+  'allowSha1',
+  'sha1',
+  'minRsaBits',
+  'minEcBits',
+  'weakKey',
+  'requiredSigner',
+  'wholeDocument',
+  'maxAgeDays',
+];
 const CONSTRAINT_LEVELS = ['fail', 'warn', 'ignore'];
 const SIGNER_KEYS = ['taxCode', 'organization', 'commonName', 'citizenId'];
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
@@ -40,7 +52,9 @@ export async function loadVerifyPolicy(path: string): Promise<VerifyPolicy> {
   try {
     raw = /\.ya?ml$/i.test(path) ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`policy ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    throw new UsageError(
+      `policy ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`,
+    );
   }
   const bad = (msg: string): never => {
     throw new UsageError(`policy ${path}: ${msg}`);
@@ -50,7 +64,8 @@ export async function loadVerifyPolicy(path: string): Promise<VerifyPolicy> {
   for (const k of Object.keys(p)) if (!KEYS.includes(k)) bad(`unknown key "${k}" (known: ${KEYS.join(', ')})`);
   const policy: VerifyPolicy = {};
   if (p.trust !== undefined) {
-    if (!Array.isArray(p.trust) || p.trust.some((t) => typeof t !== 'string')) bad('"trust" must be a list of files, folders, "vn", "vn-gov" or "vn-public"');
+    if (!Array.isArray(p.trust) || p.trust.some((t) => typeof t !== 'string'))
+      bad('"trust" must be a list of files, folders, "vn", "vn-gov" or "vn-public"');
     policy.trust = (p.trust as string[]).map((t) => (isVnTrustName(t) || isAbsolute(t) ? t : join(dirname(path), t)));
   }
   if (p.minLevel !== undefined) {
@@ -71,7 +86,8 @@ export async function loadVerifyPolicy(path: string): Promise<VerifyPolicy> {
   }
   for (const k of ['minRsaBits', 'minEcBits', 'maxAgeDays'] as const) {
     if (p[k] !== undefined) {
-      if (typeof p[k] !== 'number' || !Number.isFinite(p[k]) || (p[k] as number) < 0) bad(`"${k}" must be a non-negative number`);
+      if (typeof p[k] !== 'number' || !Number.isFinite(p[k]) || (p[k] as number) < 0)
+        bad(`"${k}" must be a non-negative number`);
       policy[k] = p[k] as number;
     }
   }
@@ -81,7 +97,8 @@ export async function loadVerifyPolicy(path: string): Promise<VerifyPolicy> {
     for (const k of Object.keys(r)) {
       if (!SIGNER_KEYS.includes(k)) bad(`unknown key "requiredSigner.${k}" (known: ${SIGNER_KEYS.join(', ')})`);
       const v = r[k];
-      if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) bad(`"requiredSigner.${k}" must be a string or a list of strings`);
+      if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+        bad(`"requiredSigner.${k}" must be a string or a list of strings`);
     }
     policy.requiredSigner = r as VerifyPolicy['requiredSigner'];
   }

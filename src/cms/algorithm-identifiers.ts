@@ -8,7 +8,17 @@ import {
   type SignatureAlgorithm,
 } from '../core/algorithms.js';
 import { OID } from '../core/oids.js';
-import { DER_NULL, derOid, derSmallInteger, readChildren, readOid, readSmallInteger, readTlv, tlv, type Tlv } from '../core/der.js';
+import {
+  DER_NULL,
+  derOid,
+  derSmallInteger,
+  readChildren,
+  readOid,
+  readSmallInteger,
+  readTlv,
+  tlv,
+  type Tlv,
+} from '../core/der.js';
 import type { Problem as CmsProblem } from '../core/problem.js';
 
 /** DER AlgorithmIdentifier of a digest, parameters absent (RFC 5754 §2). */
@@ -68,7 +78,11 @@ export function readAlgorithmOid(bytes: Uint8Array, algId: Tlv): string {
  * from digestAlgorithm, `id-RSASSA-PSS` from its parameters; a digestAlgorithm holding a signature OID
  * (written by some signing tools) is read as that signature's digest and flagged.
  */
-export function resolveSignatureAlgorithm(bytes: Uint8Array, sigAlgId: Tlv, digestAlgorithmOid: string): ResolvedSignatureAlgorithm {
+export function resolveSignatureAlgorithm(
+  bytes: Uint8Array,
+  sigAlgId: Tlv,
+  digestAlgorithmOid: string,
+): ResolvedSignatureAlgorithm {
   const problems: CmsProblem[] = [];
   const oid = readAlgorithmOid(bytes, sigAlgId);
   const digest = resolveDigestOid(digestAlgorithmOid, problems);
@@ -76,7 +90,13 @@ export function resolveSignatureAlgorithm(bytes: Uint8Array, sigAlgId: Tlv, dige
   return digest ? { ...resolved, digest } : resolved;
 }
 
-function resolveScheme(bytes: Uint8Array, sigAlgId: Tlv, oid: string, digest: DigestAlgorithm | undefined, problems: CmsProblem[]): ResolvedSignatureAlgorithm {
+function resolveScheme(
+  bytes: Uint8Array,
+  sigAlgId: Tlv,
+  oid: string,
+  digest: DigestAlgorithm | undefined,
+  problems: CmsProblem[],
+): ResolvedSignatureAlgorithm {
   if (oid === OID.rsassaPss) {
     const params = readChildren(bytes, sigAlgId)[1];
     const pss = readPssParameters(bytes, params);
@@ -91,7 +111,10 @@ function resolveScheme(bytes: Uint8Array, sigAlgId: Tlv, oid: string, digest: Di
   }
   if (oid === OID.ecPublicKey) {
     // Some signers put the key's OID here; the digest then comes from digestAlgorithm.
-    problems.push({ code: 'nonstandard-algorithm-identifier', message: 'signatureAlgorithm is id-ecPublicKey rather than ecdsa-with-SHA*' });
+    problems.push({
+      code: 'nonstandard-algorithm-identifier',
+      message: 'signatureAlgorithm is id-ecPublicKey rather than ecdsa-with-SHA*',
+    });
     return digest ? { algorithm: { scheme: 'ECDSA', hash: digest }, problems } : unsupported(oid, problems);
   }
   const known = signatureFromOid(oid);
@@ -107,7 +130,10 @@ function resolveDigestOid(oid: string, problems: CmsProblem[]): DigestAlgorithm 
   if (digest) return digest;
   const bySignature = signatureFromOid(oid)?.hash;
   if (bySignature) {
-    problems.push({ code: 'nonstandard-algorithm-identifier', message: `digestAlgorithm holds the signature algorithm ${oid}; read as ${bySignature}` });
+    problems.push({
+      code: 'nonstandard-algorithm-identifier',
+      message: `digestAlgorithm holds the signature algorithm ${oid}; read as ${bySignature}`,
+    });
   }
   return bySignature;
 }
@@ -118,7 +144,13 @@ function unsupported(oid: string, problems: CmsProblem[]): ResolvedSignatureAlgo
 }
 
 function readPssParameters(bytes: Uint8Array, params: Tlv | undefined): PssParameters {
-  const out: PssParameters = { hashOid: OID.sha1, maskGenOid: OID.mgf1, mgfHashOid: OID.sha1, saltLength: 20, trailerField: 1 };
+  const out: PssParameters = {
+    hashOid: OID.sha1,
+    maskGenOid: OID.mgf1,
+    mgfHashOid: OID.sha1,
+    saltLength: 20,
+    trailerField: 1,
+  };
   if (params && params.tag === 0x30) {
     for (const field of readChildren(bytes, params)) {
       const inner = readTlv(bytes, field.contentStart, field.contentEnd);

@@ -3,7 +3,12 @@
  * unsigned attributes after signing, estimate sizes, parse and verify. pkijs/asn1js never leave this
  * folder and tsa/: callers see bytes and plain objects.
  */
-export { buildSignedAttributes, encodeAttribute, type CmsAttribute, type SignedAttributesOptions } from './signed-attributes.js';
+export {
+  buildSignedAttributes,
+  encodeAttribute,
+  type CmsAttribute,
+  type SignedAttributesOptions,
+} from './signed-attributes.js';
 export {
   addUnsignedAttribute,
   assembleSignedData,

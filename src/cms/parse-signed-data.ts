@@ -3,7 +3,16 @@ import { toHex, type BinaryInput } from '../core/bytes.js';
 import { KysoError, isKysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { readAlgorithmOid, resolveSignatureAlgorithm, type PssParameters } from './algorithm-identifiers.js';
-import { inputBytes, readChildren, readOctets, readOid, readSmallInteger, readTlv, type Tlv, readDerTime } from '../core/der.js';
+import {
+  inputBytes,
+  readChildren,
+  readOctets,
+  readOid,
+  readSmallInteger,
+  readTlv,
+  type Tlv,
+  readDerTime,
+} from '../core/der.js';
 import { formatName } from '../pki/name.js';
 import type { Problem as CmsProblem } from '../core/problem.js';
 import type { CmsAttribute } from './signed-attributes.js';
@@ -124,7 +133,8 @@ export interface ParsedSignedData {
  */
 export function parseSignedData(der: BinaryInput): ParsedSignedData {
   const bytes = inputBytes(der, 'cms');
-  if (bytes.length > MAX_SIGNED_DATA_SIZE) throw new KysoError('ERR_CMS_MALFORMED', `the CMS structure is larger than ${MAX_SIGNED_DATA_SIZE} bytes`);
+  if (bytes.length > MAX_SIGNED_DATA_SIZE)
+    throw new KysoError('ERR_CMS_MALFORMED', `the CMS structure is larger than ${MAX_SIGNED_DATA_SIZE} bytes`);
   try {
     return readContentInfo(bytes);
   } catch (cause) {
@@ -172,7 +182,8 @@ function readContentInfo(bytes: Uint8Array): ParsedSignedData {
   }
   const certificates: Uint8Array[] = [];
   if (fields[i]?.tag === 0xa0) {
-    for (const c of items(bytes, fields[i++]!, 'certificates')) if (c.tag === 0x30) certificates.push(bytes.slice(c.start, c.end));
+    for (const c of items(bytes, fields[i++]!, 'certificates'))
+      if (c.tag === 0x30) certificates.push(bytes.slice(c.start, c.end));
   }
   const crls: Uint8Array[] = [];
   const otherRevocation: OtherRevocationInfo[] = [];
@@ -181,12 +192,27 @@ function readContentInfo(bytes: Uint8Array): ParsedSignedData {
       if (r.tag === 0x30) crls.push(bytes.slice(r.start, r.end));
       else if (r.tag === 0xa1) {
         const [format, value] = readChildren(bytes, r);
-        otherRevocation.push({ format: readOid(bytes, expect(format, 0x06, 'otherRevInfoFormat')), value: value ? bytes.slice(value.start, value.end) : new Uint8Array(0) });
+        otherRevocation.push({
+          format: readOid(bytes, expect(format, 0x06, 'otherRevInfoFormat')),
+          value: value ? bytes.slice(value.start, value.end) : new Uint8Array(0),
+        });
       }
     }
   }
-  const signerInfos = items(bytes, expect(fields[i++], 0x31, 'signerInfos'), 'signerInfos').map((s) => readSignerInfo(bytes, s));
-  return { contentType, version, digestAlgorithms, encapContentType, ...(eContent && { eContent }), certificates, crls, otherRevocation, signerInfos };
+  const signerInfos = items(bytes, expect(fields[i++], 0x31, 'signerInfos'), 'signerInfos').map((s) =>
+    readSignerInfo(bytes, s),
+  );
+  return {
+    contentType,
+    version,
+    digestAlgorithms,
+    encapContentType,
+    ...(eContent && { eContent }),
+    certificates,
+    crls,
+    otherRevocation,
+    signerInfos,
+  };
 }
 
 function readSignerInfo(bytes: Uint8Array, el: Tlv): ParsedSignerInfo {
@@ -227,7 +253,9 @@ function readSignerInfo(bytes: Uint8Array, el: Tlv): ParsedSignerInfo {
   }
   if (unsignedEl) {
     info.unsignedAttributes = readAttributes(bytes, unsignedEl);
-    info.signatureTimeStampTokens = info.unsignedAttributes.filter((a) => a.oid === OID.signatureTimeStampToken).flatMap((a) => a.values);
+    info.signatureTimeStampTokens = info.unsignedAttributes
+      .filter((a) => a.oid === OID.signatureTimeStampToken)
+      .flatMap((a) => a.values);
   }
   return info;
 }
@@ -238,7 +266,11 @@ function readSid(bytes: Uint8Array, el: Tlv | undefined): SignerIdentifier {
     expect(issuer, 0x30, 'issuer');
     expect(serial, 0x02, 'serialNumber');
     const issuerDer = bytes.slice(issuer!.start, issuer!.end);
-    return { issuer: issuerDer, issuerName: formatName(issuerDer), serialNumber: toHex(bytes.subarray(serial!.contentStart, serial!.contentEnd)) };
+    return {
+      issuer: issuerDer,
+      issuerName: formatName(issuerDer),
+      serialNumber: toHex(bytes.subarray(serial!.contentStart, serial!.contentEnd)),
+    };
   }
   if (el?.tag === 0x80) return { subjectKeyIdentifier: toHex(bytes.subarray(el.contentStart, el.contentEnd)) };
   fail('SignerIdentifier is neither issuerAndSerialNumber nor subjectKeyIdentifier');
@@ -249,20 +281,35 @@ function readAttributes(bytes: Uint8Array, set: Tlv): CmsAttribute[] {
     const [type, values] = readChildren(bytes, expect(attr, 0x30, 'Attribute'));
     return {
       oid: readOid(bytes, expect(type, 0x06, 'attrType')),
-      values: items(bytes, expect(values, 0x31, 'attrValues'), 'attribute values').map((v) => bytes.slice(v.start, v.end)),
+      values: items(bytes, expect(values, 0x31, 'attrValues'), 'attribute values').map((v) =>
+        bytes.slice(v.start, v.end),
+      ),
     };
   });
 }
 
-const SINGLE_VALUED = new Set<string>([OID.contentType, OID.messageDigest, OID.signingTime, OID.signingCertificate, OID.signingCertificateV2]);
+const SINGLE_VALUED = new Set<string>([
+  OID.contentType,
+  OID.messageDigest,
+  OID.signingTime,
+  OID.signingCertificate,
+  OID.signingCertificateV2,
+]);
 
 function readSignedAttributeValues(info: ParsedSignerInfo): void {
   const seen = new Set<string>();
   for (const attr of info.signedAttributeList) {
-    if (seen.has(attr.oid)) info.problems.push({ code: 'duplicate-attribute', message: `signed attribute ${attr.oid} appears more than once` });
+    if (seen.has(attr.oid))
+      info.problems.push({
+        code: 'duplicate-attribute',
+        message: `signed attribute ${attr.oid} appears more than once`,
+      });
     seen.add(attr.oid);
     if (SINGLE_VALUED.has(attr.oid) && attr.values.length !== 1) {
-      info.problems.push({ code: 'duplicate-attribute', message: `signed attribute ${attr.oid} must have exactly one value` });
+      info.problems.push({
+        code: 'duplicate-attribute',
+        message: `signed attribute ${attr.oid} must have exactly one value`,
+      });
       continue;
     }
     const value = attr.values[0]!;
@@ -270,7 +317,10 @@ function readSignedAttributeValues(info: ParsedSignerInfo): void {
       readAttributeValue(info, attr.oid, value, readTlv(value, 0));
     } catch (cause) {
       if (!isKysoError(cause)) throw cause;
-      info.problems.push({ code: 'malformed-attribute', message: `signed attribute ${attr.oid} cannot be read: ${cause.message}` });
+      info.problems.push({
+        code: 'malformed-attribute',
+        message: `signed attribute ${attr.oid} cannot be read: ${cause.message}`,
+      });
     }
   }
 }

@@ -55,7 +55,11 @@ export async function buildSignedAttributes(options: SignedAttributesOptions): P
   const cert = certificateFacts(inputBytes(options.signerCertificate, 'signerCertificate'));
   assertSigningDigest(options.hash);
   const certHash = await digest(options.hash, cert.der);
-  return encodeSignedAttributes({ ...options, contentDigest: inputBytes(options.contentDigest, 'contentDigest') }, cert, certHash);
+  return encodeSignedAttributes(
+    { ...options, contentDigest: inputBytes(options.contentDigest, 'contentDigest') },
+    cert,
+    certHash,
+  );
 }
 
 /** The synchronous core of {@link buildSignedAttributes}, with the certificate hash given (size estimates pass zeros). */
@@ -66,7 +70,10 @@ export function encodeSignedAttributes(
 ): Uint8Array {
   const { hash, contentDigest } = options;
   if (contentDigest.length !== digestLength(hash)) {
-    throw new KysoError('ERR_INVALID_ARGUMENT', `contentDigest is ${contentDigest.length} bytes; a ${hash} digest has ${digestLength(hash)}`);
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      `contentDigest is ${contentDigest.length} bytes; a ${hash} digest has ${digestLength(hash)}`,
+    );
   }
   const attrs: CmsAttribute[] = [
     { oid: OID.contentType, values: [derOid(options.contentType ?? OID.data)] },
@@ -75,7 +82,8 @@ export function encodeSignedAttributes(
   ];
   if (options.signingTime) attrs.push({ oid: OID.signingTime, values: [derTime(options.signingTime)] });
   for (const extra of options.extraAttributes ?? []) {
-    if (attrs.some((a) => a.oid === extra.oid)) throw new KysoError('ERR_INVALID_ARGUMENT', `signed attribute ${extra.oid} is given twice`);
+    if (attrs.some((a) => a.oid === extra.oid))
+      throw new KysoError('ERR_INVALID_ARGUMENT', `signed attribute ${extra.oid} is given twice`);
     attrs.push(extra);
   }
   return tlv(0x31, ...sortSetOf(attrs.map(encodeAttribute)));

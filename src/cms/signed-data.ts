@@ -6,8 +6,23 @@ import { isDerEcdsaSignature, p1363ToDer } from '../crypto/ecdsa-signature.js';
 import type { Signer } from '../signers/signer.js';
 import { digestAlgorithmIdentifier, signatureAlgorithmIdentifier } from './algorithm-identifiers.js';
 import { certificateFacts, type PublicKeyFacts } from '../pki/certificate-facts.js';
-import { inputBytes, derOid, derSmallInteger, readChildren, readOid, readTlv, spliceInside, tlv, type Tlv } from '../core/der.js';
-import { buildSignedAttributes, encodeAttribute, encodeSignedAttributes, type CmsAttribute } from './signed-attributes.js';
+import {
+  inputBytes,
+  derOid,
+  derSmallInteger,
+  readChildren,
+  readOid,
+  readTlv,
+  spliceInside,
+  tlv,
+  type Tlv,
+} from '../core/der.js';
+import {
+  buildSignedAttributes,
+  encodeAttribute,
+  encodeSignedAttributes,
+  type CmsAttribute,
+} from './signed-attributes.js';
 
 /** Options of {@link assembleSignedData}. */
 export interface AssembleSignedDataOptions {
@@ -51,7 +66,10 @@ export function assembleSignedData(options: AssembleSignedDataOptions): Uint8Arr
     // reported below
   }
   if (attrsTlv?.tag !== 0x31 || attrsTlv.end !== signedAttributes.length) {
-    throw new KysoError('ERR_INVALID_ARGUMENT', 'signedAttributes must be the DER SET OF Attribute (tag 0x31) that was signed');
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      'signedAttributes must be the DER SET OF Attribute (tag 0x31) that was signed',
+    );
   }
   const { algorithm } = options;
   const digestAlgorithm = digestAlgorithmIdentifier(options.digestAlgorithm ?? algorithm.hash);
@@ -62,7 +80,9 @@ export function assembleSignedData(options: AssembleSignedDataOptions): Uint8Arr
     const der = inputBytes(c, 'chain certificate');
     if (!certificates.some((known) => bytesEqual(known, der))) certificates.push(der);
   }
-  const unsigned = options.unsignedAttributes?.length ? [tlv(0xa1, ...options.unsignedAttributes.map(encodeAttribute))] : [];
+  const unsigned = options.unsignedAttributes?.length
+    ? [tlv(0xa1, ...options.unsignedAttributes.map(encodeAttribute))]
+    : [];
   const signerInfo = tlv(
     0x30,
     derSmallInteger(1),
@@ -94,11 +114,21 @@ function signatureValue(sig: Uint8Array, algorithm: SignatureAlgorithm, key: Pub
     const size = CURVES[key.curve].size;
     if (sig.length === 2 * size) return p1363ToDer(sig);
     if (isDerEcdsaSignature(sig, size)) return sig;
-    throw new KysoError('ERR_SIGNER_FAILED', `an ${key.curve} ECDSA signature must be ${2 * size} bytes (r||s); got ${sig.length}`);
+    throw new KysoError(
+      'ERR_SIGNER_FAILED',
+      `an ${key.curve} ECDSA signature must be ${2 * size} bytes (r||s); got ${sig.length}`,
+    );
   }
-  if (key.type !== 'RSA') throw new KysoError('ERR_KEY_CERT_MISMATCH', `an ${algorithm.scheme} signature does not fit the certificate's ${key.type} key`);
+  if (key.type !== 'RSA')
+    throw new KysoError(
+      'ERR_KEY_CERT_MISMATCH',
+      `an ${algorithm.scheme} signature does not fit the certificate's ${key.type} key`,
+    );
   if (sig.length > key.modulusBytes || sig.length < key.modulusBytes - 8) {
-    throw new KysoError('ERR_SIGNER_FAILED', `an RSA signature for this key must be ${key.modulusBytes} bytes; got ${sig.length}`);
+    throw new KysoError(
+      'ERR_SIGNER_FAILED',
+      `an RSA signature for this key must be ${key.modulusBytes} bytes; got ${sig.length}`,
+    );
   }
   // I2OSP: a signer that dropped leading zero octets gets them back.
   return sig.length === key.modulusBytes ? sig : concatBytes([new Uint8Array(key.modulusBytes - sig.length), sig]);
@@ -152,7 +182,11 @@ export async function signDetachedDigest(options: SignDetachedDigestOptions): Pr
     signature = await signer.sign(signedAttributes, algorithm);
   } catch (cause) {
     if (isKysoError(cause)) throw cause;
-    throw new KysoError('ERR_SIGNER_FAILED', `the signer failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new KysoError(
+      'ERR_SIGNER_FAILED',
+      `the signer failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
   return assembleSignedData({
     signedAttributes,
@@ -183,13 +217,23 @@ export interface AddUnsignedAttributeOptions {
  * const withTst = addUnsignedAttribute(cms, { oid: OID.signatureTimeStampToken, values: [tokenDer] });
  * ```
  */
-export function addUnsignedAttribute(cms: BinaryInput, attribute: CmsAttribute, options: AddUnsignedAttributeOptions = {}): Uint8Array {
+export function addUnsignedAttribute(
+  cms: BinaryInput,
+  attribute: CmsAttribute,
+  options: AddUnsignedAttributeOptions = {},
+): Uint8Array {
   const bytes = inputBytes(cms, 'cms');
   const encoded = encodeAttribute(attribute);
   const contentInfo = expectTag(bytes, readTlv(bytes, 0), 0x30, 'ContentInfo');
   const [typeEl, explicit] = readChildren(bytes, contentInfo);
-  if (!typeEl || readOid(bytes, typeEl) !== OID.signedData) throw malformed('the ContentInfo does not hold a SignedData');
-  const signedData = expectTag(bytes, readChildren(bytes, expectTag(bytes, explicit, 0xa0, 'content'))[0], 0x30, 'SignedData');
+  if (!typeEl || readOid(bytes, typeEl) !== OID.signedData)
+    throw malformed('the ContentInfo does not hold a SignedData');
+  const signedData = expectTag(
+    bytes,
+    readChildren(bytes, expectTag(bytes, explicit, 0xa0, 'content'))[0],
+    0x30,
+    'SignedData',
+  );
   const signerInfos = expectTag(bytes, readChildren(bytes, signedData).at(-1), 0x31, 'signerInfos');
   const index = options.signerIndex ?? 0;
   const signerInfo = expectTag(bytes, readChildren(bytes, signerInfos)[index], 0x30, `SignerInfo #${index}`);
@@ -266,7 +310,8 @@ export function estimateSignedDataSize(options: SignedDataSizeOptions): number {
   if (algorithm.scheme === 'ECDSA' && key.type === 'EC' && key.curve) {
     signature = new Uint8Array(2 * CURVES[key.curve].size).fill(0xff); // both halves need a padding octet
   } else if (key.type === 'RSA') signature = zeros(key.modulusBytes);
-  else throw new KysoError('ERR_KEY_CERT_MISMATCH', `${algorithm.scheme} does not fit the certificate's ${key.type} key`);
+  else
+    throw new KysoError('ERR_KEY_CERT_MISMATCH', `${algorithm.scheme} does not fit the certificate's ${key.type} key`);
   const size = assembleSignedData({
     signedAttributes,
     signature,

@@ -60,40 +60,63 @@ export async function verifySignerInfo(
 ): Promise<SignerInfoVerification> {
   const problems: CmsProblem[] = [...signerInfo.problems];
   const algorithm = signerInfo.signatureAlgorithm;
-  const candidates = [...signed.certificates, ...(options.extraCertificates ?? []).map((c) => inputBytes(c, 'extraCertificates'))];
+  const candidates = [
+    ...signed.certificates,
+    ...(options.extraCertificates ?? []).map((c) => inputBytes(c, 'extraCertificates')),
+  ];
   const cert = await findSignerCertificate(signerInfo.sid, candidates);
   const content = options.content !== undefined ? inputBytes(options.content, 'content') : signed.eContent;
-  const contentDigest = options.contentDigest !== undefined ? inputBytes(options.contentDigest, 'contentDigest') : undefined;
+  const contentDigest =
+    options.contentDigest !== undefined ? inputBytes(options.contentDigest, 'contentDigest') : undefined;
 
   let messageDigestValid: boolean | undefined;
   let data: Uint8Array | undefined;
   if (signerInfo.signedAttributes) {
     data = signerInfo.signedAttributes;
     messageDigestValid = await checkMessageDigest(signerInfo, contentDigest, content, problems);
-    if (!signerInfo.contentType) problems.push({ code: 'content-type-missing', message: 'the signed attributes have no content-type' });
+    if (!signerInfo.contentType)
+      problems.push({ code: 'content-type-missing', message: 'the signed attributes have no content-type' });
     else if (signerInfo.contentType !== signed.encapContentType) {
-      problems.push({ code: 'content-type-mismatch', message: `content-type ${signerInfo.contentType} differs from eContentType ${signed.encapContentType}` });
+      problems.push({
+        code: 'content-type-mismatch',
+        message: `content-type ${signerInfo.contentType} differs from eContentType ${signed.encapContentType}`,
+      });
     }
   } else {
     data = content;
-    if (!data) problems.push({ code: 'content-required', message: 'without signed attributes the signature covers the content itself; pass `content`' });
+    if (!data)
+      problems.push({
+        code: 'content-required',
+        message: 'without signed attributes the signature covers the content itself; pass `content`',
+      });
   }
 
   let signatureValid = false;
   if (!cert) {
-    problems.push({ code: 'signer-certificate-not-found', message: `no certificate matches the signer identifier ${describeSid(signerInfo.sid)}` });
+    problems.push({
+      code: 'signer-certificate-not-found',
+      message: `no certificate matches the signer identifier ${describeSid(signerInfo.sid)}`,
+    });
   } else if (!algorithm) {
     if (!problems.some((p) => p.code === 'unsupported-algorithm')) {
-      problems.push({ code: 'unsupported-algorithm', message: `signature algorithm ${signerInfo.signatureAlgorithmOid} is not supported` });
+      problems.push({
+        code: 'unsupported-algorithm',
+        message: `signature algorithm ${signerInfo.signatureAlgorithmOid} is not supported`,
+      });
     }
   } else if (data) {
-    const check = await verifyWithCertificate(cert, algorithm, signerInfo.signature, data, { saltLength: signerInfo.pss?.saltLength });
+    const check = await verifyWithCertificate(cert, algorithm, signerInfo.signature, data, {
+      saltLength: signerInfo.pss?.saltLength,
+    });
     signatureValid = check.valid;
     problems.push(...check.problems);
-    if (!check.valid && check.problems.length === 0) problems.push({ code: 'signature-invalid', message: 'the signature value does not verify' });
+    if (!check.valid && check.problems.length === 0)
+      problems.push({ code: 'signature-invalid', message: 'the signature value does not verify' });
   }
 
-  const signingCertificateAttributeMatches = cert ? await checkSigningCertificate(signerInfo, cert, problems) : undefined;
+  const signingCertificateAttributeMatches = cert
+    ? await checkSigningCertificate(signerInfo, cert, problems)
+    : undefined;
   return {
     ...(cert && { signerCertificate: cert.der, signerKey: cert.key }),
     messageDigestValid,
@@ -117,27 +140,47 @@ async function checkMessageDigest(
   }
   if (contentDigest === undefined && content === undefined) return undefined;
   if (!hash) {
-    problems.push({ code: 'unsupported-algorithm', message: `digest algorithm ${signerInfo.digestAlgorithmOid} is not supported` });
+    problems.push({
+      code: 'unsupported-algorithm',
+      message: `digest algorithm ${signerInfo.digestAlgorithmOid} is not supported`,
+    });
     return undefined;
   }
   const expected = contentDigest ?? (await digest(hash, content!));
   if (expected.length !== digestLength(hash)) {
-    problems.push({ code: 'message-digest-mismatch', message: `the given content digest has ${expected.length} bytes; ${hash} has ${digestLength(hash)}` });
+    problems.push({
+      code: 'message-digest-mismatch',
+      message: `the given content digest has ${expected.length} bytes; ${hash} has ${digestLength(hash)}`,
+    });
     return false;
   }
   const ok = bytesEqual(expected, signerInfo.messageDigest);
-  if (!ok) problems.push({ code: 'message-digest-mismatch', message: 'the message-digest attribute does not match the content' });
+  if (!ok)
+    problems.push({
+      code: 'message-digest-mismatch',
+      message: 'the message-digest attribute does not match the content',
+    });
   return ok;
 }
 
-async function checkSigningCertificate(signerInfo: ParsedSignerInfo, cert: CertificateFacts, problems: CmsProblem[]): Promise<boolean | undefined> {
+async function checkSigningCertificate(
+  signerInfo: ParsedSignerInfo,
+  cert: CertificateFacts,
+  problems: CmsProblem[],
+): Promise<boolean | undefined> {
   const id = signerInfo.signingCertificateV2 ?? signerInfo.signingCertificate;
   if (!id) return undefined;
   const ok = await essCertIdMatches(id, cert);
   if (ok === undefined) {
-    problems.push({ code: 'unsupported-algorithm', message: `signing-certificate hash algorithm ${id.hashAlgorithmOid} is not supported` });
+    problems.push({
+      code: 'unsupported-algorithm',
+      message: `signing-certificate hash algorithm ${id.hashAlgorithmOid} is not supported`,
+    });
   } else if (!ok) {
-    problems.push({ code: 'signing-certificate-mismatch', message: 'the signing-certificate attribute does not identify the signer certificate' });
+    problems.push({
+      code: 'signing-certificate-mismatch',
+      message: 'the signing-certificate attribute does not identify the signer certificate',
+    });
   }
   return ok;
 }
@@ -157,12 +200,16 @@ export async function essCertIdMatches(id: EssCertId, cert: CertificateFacts): P
  * The certificate among `candidates` that a SignerIdentifier names: by issuer and serial number, or by
  * subjectKeyIdentifier (the extension, or else the SHA-1 of the public key as RFC 5280 §4.2.1.2 derives it).
  */
-export async function findSignerCertificate(sid: SignerIdentifier, candidates: readonly Uint8Array[]): Promise<CertificateFacts | undefined> {
+export async function findSignerCertificate(
+  sid: SignerIdentifier,
+  candidates: readonly Uint8Array[],
+): Promise<CertificateFacts | undefined> {
   const certs = readCertificates(candidates);
   const found = certs.find((c) => matchesSignerIdentifier(sid, c));
   if (found || 'issuer' in sid) return found;
   for (const cert of certs) {
-    if (!cert.subjectKeyIdentifier && toHex(await digest('SHA-1', cert.publicKeyBits)) === sid.subjectKeyIdentifier) return cert;
+    if (!cert.subjectKeyIdentifier && toHex(await digest('SHA-1', cert.publicKeyBits)) === sid.subjectKeyIdentifier)
+      return cert;
   }
   return undefined;
 }
@@ -171,7 +218,10 @@ export async function findSignerCertificate(sid: SignerIdentifier, candidates: r
  * Synchronous {@link findSignerCertificate} without the derived key identifier: enough for reading,
  * where a certificate without the extension is merely not pointed at.
  */
-export function matchSignerCertificate(sid: SignerIdentifier, candidates: readonly Uint8Array[]): CertificateFacts | undefined {
+export function matchSignerCertificate(
+  sid: SignerIdentifier,
+  candidates: readonly Uint8Array[],
+): CertificateFacts | undefined {
   return readCertificates(candidates).find((c) => matchesSignerIdentifier(sid, c));
 }
 
@@ -188,7 +238,8 @@ function readCertificates(candidates: readonly Uint8Array[]): CertificateFacts[]
 }
 
 function matchesSignerIdentifier(sid: SignerIdentifier, cert: CertificateFacts): boolean {
-  if ('issuer' in sid) return serialEquals(sid.serialNumber, toHex(cert.serialNumber)) && namesEqual(sid.issuer, cert.issuer);
+  if ('issuer' in sid)
+    return serialEquals(sid.serialNumber, toHex(cert.serialNumber)) && namesEqual(sid.issuer, cert.issuer);
   return cert.subjectKeyIdentifier !== undefined && toHex(cert.subjectKeyIdentifier) === sid.subjectKeyIdentifier;
 }
 
@@ -209,5 +260,7 @@ function namesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function describeSid(sid: SignerIdentifier): string {
-  return 'issuer' in sid ? `issuer "${sid.issuerName}", serial ${sid.serialNumber}` : `subjectKeyIdentifier ${sid.subjectKeyIdentifier}`;
+  return 'issuer' in sid
+    ? `issuer "${sid.issuerName}", serial ${sid.serialNumber}`
+    : `subjectKeyIdentifier ${sid.subjectKeyIdentifier}`;
 }

@@ -37,7 +37,15 @@ const DIGEST_OIDS: Record<DigestAlgorithm, string> = {
   'SHA3-512': OID.sha3_512,
 };
 
-const DIGEST_LENGTHS: Record<DigestAlgorithm, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64, 'SHA3-256': 32, 'SHA3-384': 48, 'SHA3-512': 64 };
+const DIGEST_LENGTHS: Record<DigestAlgorithm, number> = {
+  'SHA-1': 20,
+  'SHA-256': 32,
+  'SHA-384': 48,
+  'SHA-512': 64,
+  'SHA3-256': 32,
+  'SHA3-384': 48,
+  'SHA3-512': 64,
+};
 
 /** The object identifier of a digest algorithm. */
 export function digestOid(hash: DigestAlgorithm): string {
@@ -57,7 +65,10 @@ export function digestLength(hash: DigestAlgorithm): number {
 /** Checks that `hash` is a digest kyso signs with; SHA-1 and unknown names are refused. */
 export function assertSigningDigest(hash: string): asserts hash is DigestAlgorithm {
   if (!(SIGNING_DIGESTS as readonly string[]).includes(hash)) {
-    throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', `digest ${hash} is not supported for signing; use SHA-256, SHA-384 or SHA-512`);
+    throw new KysoError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      `digest ${hash} is not supported for signing; use SHA-256, SHA-384 or SHA-512`,
+    );
   }
 }
 
@@ -90,8 +101,10 @@ export function signatureOid(alg: SignatureAlgorithm): string {
 export function signatureFromOid(oid: string): { scheme: SignatureScheme; hash?: DigestAlgorithm } | undefined {
   if (oid === OID.rsassaPss) return { scheme: 'RSA-PSS' };
   if (oid === OID.rsaEncryption) return { scheme: 'RSASSA-PKCS1-v1_5' };
-  for (const [hash, o] of Object.entries(RSA_SIG_OIDS)) if (o === oid) return { scheme: 'RSASSA-PKCS1-v1_5', hash: hash as DigestAlgorithm };
-  for (const [hash, o] of Object.entries(ECDSA_SIG_OIDS)) if (o === oid) return { scheme: 'ECDSA', hash: hash as DigestAlgorithm };
+  for (const [hash, o] of Object.entries(RSA_SIG_OIDS))
+    if (o === oid) return { scheme: 'RSASSA-PKCS1-v1_5', hash: hash as DigestAlgorithm };
+  for (const [hash, o] of Object.entries(ECDSA_SIG_OIDS))
+    if (o === oid) return { scheme: 'ECDSA', hash: hash as DigestAlgorithm };
   return undefined;
 }
 

@@ -18,8 +18,13 @@ export interface ReplaceFileOptions {
  * temporary file is removed and `path` is untouched. A file-system error becomes `ERR_DISK_FULL` or `ERR_IO`
  * naming `path`; any other error (a signer's, a TSA's) passes unchanged.
  */
-export async function replaceFile(path: string, fill: (tmp: string) => Promise<void> | void, options: ReplaceFileOptions): Promise<void> {
-  if (!options.overwrite && existsSync(path)) throw new KysoError('ERR_IO', `${path} already exists; ${options.overwriteHint} to replace it`);
+export async function replaceFile(
+  path: string,
+  fill: (tmp: string) => Promise<void> | void,
+  options: ReplaceFileOptions,
+): Promise<void> {
+  if (!options.overwrite && existsSync(path))
+    throw new KysoError('ERR_IO', `${path} already exists; ${options.overwriteHint} to replace it`);
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await fill(tmp);
@@ -36,7 +41,7 @@ export async function replaceFile(path: string, fill: (tmp: string) => Promise<v
 
 /** Writes every byte of `parts`, in order, at the file's position (short writes are resumed). */
 export function writeAll(fd: number, parts: readonly Uint8Array[]): void {
-  for (const part of parts) for (let at = 0; at < part.length; ) at += writeSync(fd, part, at, part.length - at);
+  for (const part of parts) for (let at = 0; at < part.length;) at += writeSync(fd, part, at, part.length - at);
 }
 
 /** Closes `fd` when the caller is already failing: the first error is the one to report. */

@@ -59,7 +59,8 @@ export function fromHex(hex: string): Uint8Array {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'not a hexadecimal string');
   }
   const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = (hexDigit(clean.charCodeAt(2 * i)) << 4) | hexDigit(clean.charCodeAt(2 * i + 1));
+  for (let i = 0; i < out.length; i++)
+    out[i] = (hexDigit(clean.charCodeAt(2 * i)) << 4) | hexDigit(clean.charCodeAt(2 * i + 1));
   return out;
 }
 
@@ -117,7 +118,8 @@ export function isBase64(text: string): boolean {
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   for (let i = 0; i < n - pad; i++) {
     const c = text.charCodeAt(i);
-    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+    const ok =
+      (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
     if (!ok) return false;
   }
   return true;

@@ -85,7 +85,10 @@ export function derTime(date: Date): Uint8Array {
   const p2 = (n: number) => String(n).padStart(2, '0');
   const rest = `${p2(date.getUTCMonth() + 1)}${p2(date.getUTCDate())}${p2(date.getUTCHours())}${p2(date.getUTCMinutes())}${p2(date.getUTCSeconds())}Z`;
   const text = year >= 1950 && year < 2050 ? `${p2(year % 100)}${rest}` : `${String(year).padStart(4, '0')}${rest}`;
-  return tlv(year >= 1950 && year < 2050 ? 0x17 : 0x18, Uint8Array.from(text, (c) => c.charCodeAt(0)));
+  return tlv(
+    year >= 1950 && year < 2050 ? 0x17 : 0x18,
+    Uint8Array.from(text, (c) => c.charCodeAt(0)),
+  );
 }
 
 /**
@@ -165,7 +168,7 @@ export function readTlv(bytes: Uint8Array, at: number, limit = bytes.length, dep
 /** The elements directly inside a constructed element. */
 export function readChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = parent.contentStart; at < parent.contentEnd; ) {
+  for (let at = parent.contentStart; at < parent.contentEnd;) {
     const child = readTlv(bytes, at, parent.contentEnd);
     out.push(child);
     at = child.end;
@@ -178,13 +181,23 @@ export function readChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
  * `replacement`, rewriting the definite lengths of the enclosing elements. Everything else keeps its
  * original bytes. Returns the new outermost element.
  */
-export function spliceInside(bytes: Uint8Array, path: readonly Tlv[], from: number, to: number, replacement: Uint8Array): Uint8Array {
+export function spliceInside(
+  bytes: Uint8Array,
+  path: readonly Tlv[],
+  from: number,
+  to: number,
+  replacement: Uint8Array,
+): Uint8Array {
   let innerStart = from;
   let innerEnd = to;
   let inner = replacement;
   for (let i = path.length - 1; i >= 0; i--) {
     const el = path[i]!;
-    const content = concatBytes([bytes.subarray(el.contentStart, innerStart), inner, bytes.subarray(innerEnd, el.contentEnd)]);
+    const content = concatBytes([
+      bytes.subarray(el.contentStart, innerStart),
+      inner,
+      bytes.subarray(innerEnd, el.contentEnd),
+    ]);
     const identifier = bytes.subarray(el.start, el.indefinite ? el.contentStart - 1 : identifierEnd(bytes, el));
     inner = el.indefinite
       ? concatBytes([identifier, Uint8Array.of(0x80), content, Uint8Array.of(0, 0)])

@@ -109,7 +109,11 @@ export function isKysoError(e: unknown, code?: KysoErrorCode): e is KysoError {
 export function writeError(path: string, cause: unknown): KysoError {
   const errno = (cause as { code?: string })?.code;
   if (errno === 'ENOSPC' || errno === 'EDQUOT') {
-    return new KysoError('ERR_DISK_FULL', `cannot write ${path}: no space left on the device; nothing was written and the input is untouched`, { cause });
+    return new KysoError(
+      'ERR_DISK_FULL',
+      `cannot write ${path}: no space left on the device; nothing was written and the input is untouched`,
+      { cause },
+    );
   }
   return new KysoError('ERR_IO', `cannot write ${path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
 }

@@ -53,7 +53,9 @@ export async function httpFetchBytes(o: HttpFetchOptions): Promise<Uint8Array> {
     }
   }
   const why = transportFailure(lastError);
-  throw new KysoError(o.unavailableCode, `${o.what} ${o.url} cannot be reached after ${retries + 1} attempts: ${why}`, { cause: lastError });
+  throw new KysoError(o.unavailableCode, `${o.what} ${o.url} cannot be reached after ${retries + 1} attempts: ${why}`, {
+    cause: lastError,
+  });
 }
 
 async function attemptOnce(o: HttpFetchOptions): Promise<Uint8Array> {
@@ -68,7 +70,11 @@ async function attemptOnce(o: HttpFetchOptions): Promise<Uint8Array> {
     try {
       res = await fetchFn(o.url, {
         method: o.method ?? (o.body ? 'POST' : 'GET'),
-        headers: { ...(o.contentType && { 'Content-Type': o.contentType }), ...(o.accept && { Accept: o.accept }), ...o.headers },
+        headers: {
+          ...(o.contentType && { 'Content-Type': o.contentType }),
+          ...(o.accept && { Accept: o.accept }),
+          ...o.headers,
+        },
         ...(o.body && { body: toArrayBuffer(o.body) }),
         signal: controller.signal,
       });
@@ -76,7 +82,10 @@ async function attemptOnce(o: HttpFetchOptions): Promise<Uint8Array> {
       throw new RetryableError(controller.signal.aborted ? controller.signal.reason : cause);
     }
     if (!res.ok) {
-      const error = new KysoError(o.unavailableCode, `${o.what} ${o.url} answered HTTP ${res.status} ${res.statusText}`);
+      const error = new KysoError(
+        o.unavailableCode,
+        `${o.what} ${o.url} answered HTTP ${res.status} ${res.statusText}`,
+      );
       await res.body?.cancel().catch(() => undefined);
       if (RETRYABLE_STATUS.has(res.status)) throw new RetryableError(error);
       throw error;
@@ -104,7 +113,12 @@ export function transportFailure(error: unknown): string {
   const messages: string[] = [];
   const walk = (e: unknown, depth: number) => {
     if (!e || typeof e !== 'object' || depth > 4) return;
-    const { code, message, cause, errors } = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    const { code, message, cause, errors } = e as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
     if (typeof code === 'string') codes.push(code);
     if (typeof message === 'string' && message) messages.push(message);
     walk(cause, depth + 1);

@@ -25,7 +25,15 @@ interface NodeHash {
 type CreateHash = (name: string) => NodeHash;
 
 /** Node's names of the digests. */
-export const NODE_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512', 'SHA3-256': 'sha3-256', 'SHA3-384': 'sha3-384', 'SHA3-512': 'sha3-512' };
+export const NODE_NAMES: Record<DigestAlgorithm, string> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+  'SHA3-256': 'sha3-256',
+  'SHA3-384': 'sha3-384',
+  'SHA3-512': 'sha3-512',
+};
 
 /** True when `hash` can be computed here: always with Node's crypto; without it (browsers) not SHA-3, which WebCrypto lacks. */
 export function digestAvailable(hash: DigestAlgorithm): boolean {
@@ -58,8 +66,12 @@ export function createHasher(hash: DigestAlgorithm): Hasher {
 }
 
 /** The digest of bytes, or of a stream of chunks (hashed as they come, never held whole). */
-export async function digestData(hash: DigestAlgorithm, data: BinaryInput | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  if (!(typeof data === 'object' && data !== null && Symbol.asyncIterator in data)) return digest(hash, toBytes(data as BinaryInput, 'data'));
+export async function digestData(
+  hash: DigestAlgorithm,
+  data: BinaryInput | AsyncIterable<Uint8Array>,
+): Promise<Uint8Array> {
+  if (!(typeof data === 'object' && data !== null && Symbol.asyncIterator in data))
+    return digest(hash, toBytes(data as BinaryInput, 'data'));
   const hasher = createHasher(hash);
   for await (const chunk of data) hasher.update(chunk);
   return hasher.digest();

@@ -7,7 +7,8 @@ import { KysoError } from '../core/errors.js';
 
 /** Converts an r||s ECDSA signature to its DER `ECDSA-Sig-Value`. */
 export function p1363ToDer(sig: Uint8Array): Uint8Array {
-  if (sig.length === 0 || sig.length % 2 !== 0) throw new KysoError('ERR_SIGNER_FAILED', 'ECDSA signature has an odd length');
+  if (sig.length === 0 || sig.length % 2 !== 0)
+    throw new KysoError('ERR_SIGNER_FAILED', 'ECDSA signature has an odd length');
   const half = sig.length / 2;
   return tlv(0x30, derUnsignedInteger(sig.subarray(0, half)), derUnsignedInteger(sig.subarray(half)));
 }
@@ -56,7 +57,12 @@ export function isDerEcdsaSignature(sig: Uint8Array, size: number): boolean {
 export function rawSignatureValue(value: Uint8Array, ecdsa: boolean, length: number, from: string): Uint8Array {
   let raw = value;
   if (ecdsa && raw.length !== length && isDerEcdsaSignature(raw, length / 2)) raw = derToP1363(raw, length / 2);
-  if (!ecdsa && raw.length < length && raw.length > length - 4) raw = concatBytes([new Uint8Array(length - raw.length), raw]);
-  if (raw.length !== length) throw new KysoError('ERR_SIGNER_FAILED', `${from} has ${raw.length} bytes; a signature value of this key has ${length}`);
+  if (!ecdsa && raw.length < length && raw.length > length - 4)
+    raw = concatBytes([new Uint8Array(length - raw.length), raw]);
+  if (raw.length !== length)
+    throw new KysoError(
+      'ERR_SIGNER_FAILED',
+      `${from} has ${raw.length} bytes; a signature value of this key has ${length}`,
+    );
   return raw;
 }

@@ -57,7 +57,12 @@ export interface EncodePkcs12Options {
  * NONE` writes them, a SHA-1 MAC; OpenSSL 3 reads it without `-legacy`. Used to hand out test certificates
  * (`kyso cert create`), never on a signing path.
  */
-export async function encodePkcs12(privateKeyPkcs8: Uint8Array, certificates: readonly Uint8Array[], password: string, options: EncodePkcs12Options = {}): Promise<Uint8Array> {
+export async function encodePkcs12(
+  privateKeyPkcs8: Uint8Array,
+  certificates: readonly Uint8Array[],
+  password: string,
+  options: EncodePkcs12Options = {},
+): Promise<Uint8Array> {
   const forge = await loadForge();
   const fromDer = (der: Uint8Array) => forge.asn1.fromDer(forge.util.createBuffer(fromLatin1(der)));
   let key: forgeModule.pki.rsa.PrivateKey;
@@ -82,6 +87,8 @@ let forgeLoaded: Promise<typeof forgeModule> | undefined;
 
 /** node-forge is loaded when a legacy PKCS#12 file is read or one is written: nothing else needs it. */
 function loadForge(): Promise<typeof forgeModule> {
-  forgeLoaded ??= import('node-forge').then((m) => ((m as { default?: typeof forgeModule }).default ?? m) as typeof forgeModule);
+  forgeLoaded ??= import('node-forge').then(
+    (m) => ((m as { default?: typeof forgeModule }).default ?? m) as typeof forgeModule,
+  );
   return forgeLoaded;
 }

@@ -37,10 +37,20 @@ function repeatToBlocks(data: Uint8Array, v: number): Uint8Array {
  * (`id` 3) even where the contents are PBES2. WebCrypto has no such KDF; the iterated hash goes through
  * {@link createHasher}, Node's native hash where present (2,048 WebCrypto round trips cost ~200 ms).
  */
-export async function pkcs12Kdf(hash: DigestAlgorithm, password: Uint8Array, salt: Uint8Array, id: number, iterations: number, length: number): Promise<Uint8Array> {
+export async function pkcs12Kdf(
+  hash: DigestAlgorithm,
+  password: Uint8Array,
+  salt: Uint8Array,
+  id: number,
+  iterations: number,
+  length: number,
+): Promise<Uint8Array> {
   const { u, v } = SIZES[hash]!;
   const d = new Uint8Array(v).fill(id);
-  const i = concatBytes([salt.length ? repeatToBlocks(salt, v) : new Uint8Array(0), password.length ? repeatToBlocks(password, v) : new Uint8Array(0)]);
+  const i = concatBytes([
+    salt.length ? repeatToBlocks(salt, v) : new Uint8Array(0),
+    password.length ? repeatToBlocks(password, v) : new Uint8Array(0),
+  ]);
   const blocks: Uint8Array[] = [];
   for (let produced = 0; produced < length; produced += u) {
     let a = concatBytes([d, i]);

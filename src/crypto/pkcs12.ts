@@ -106,7 +106,13 @@ function readPfx(bytes: Uint8Array): Pfx {
     const [digestInfo, salt, iterations] = children(bytes, macData);
     const [algorithm, value] = children(bytes, digestInfo!);
     const hash = digestFromOid(readOid(bytes, children(bytes, algorithm!)[0]!));
-    if (hash && pkcs12KdfSupports(hash)) mac = { hash, value: readOctets(bytes, value!), salt: readOctets(bytes, salt!), iterations: iterations ? readSmallInteger(bytes, iterations) : 1 };
+    if (hash && pkcs12KdfSupports(hash))
+      mac = {
+        hash,
+        value: readOctets(bytes, value!),
+        salt: readOctets(bytes, salt!),
+        iterations: iterations ? readSmallInteger(bytes, iterations) : 1,
+      };
     else legacy = true;
   }
   const safes: Pfx['safes'] = [];
@@ -169,14 +175,21 @@ async function decrypt({ source: bytes, algorithm, data }: Encrypted, password: 
   if (!hash || !bits || !saltEl || !iterationsEl || !ivEl) fail('unsupported PBES2 parameters');
   const baseKey = await subtle().importKey('raw', toArrayBuffer(password), 'PBKDF2', false, ['deriveKey']);
   const key = await subtle().deriveKey(
-    { name: 'PBKDF2', hash, salt: toArrayBuffer(readOctets(bytes, saltEl)), iterations: readSmallInteger(bytes, iterationsEl) },
+    {
+      name: 'PBKDF2',
+      hash,
+      salt: toArrayBuffer(readOctets(bytes, saltEl)),
+      iterations: readSmallInteger(bytes, iterationsEl),
+    },
     baseKey,
     { name: 'AES-CBC', length: bits },
     false,
     ['decrypt'],
   );
   try {
-    return new Uint8Array(await subtle().decrypt({ name: 'AES-CBC', iv: toArrayBuffer(readOctets(bytes, ivEl)) }, key, toArrayBuffer(data)));
+    return new Uint8Array(
+      await subtle().decrypt({ name: 'AES-CBC', iv: toArrayBuffer(readOctets(bytes, ivEl)) }, key, toArrayBuffer(data)),
+    );
   } catch (cause) {
     // Only a wrong password reaches here once the MAC has passed (or a file without a MAC).
     throw new KysoError('ERR_WRONG_PASSWORD', 'wrong password for the PKCS#12 file', { cause });
@@ -196,7 +209,12 @@ function readSafeContents(bytes: Uint8Array, out: Bag[]): void {
       const [algorithm, data] = children(bytes, value);
       if (!algorithm || !data) fail('EncryptedPrivateKeyInfo incomplete');
       if (!isPbes2(bytes, algorithm)) fail('a key encrypted with a legacy scheme inside a PBES2 file');
-      out.push({ type: 'key', value: new Uint8Array(0), encrypted: { source: bytes, algorithm, data: readOctets(bytes, data) }, ...named });
+      out.push({
+        type: 'key',
+        value: new Uint8Array(0),
+        encrypted: { source: bytes, algorithm, data: readOctets(bytes, data) },
+        ...named,
+      });
     } else if (type === OID.certBag) {
       const [certType, certValue] = children(bytes, value);
       if (readOid(bytes, certType!) !== OID.x509Certificate) continue;
@@ -214,7 +232,8 @@ function readFriendlyName(bytes: Uint8Array, attributes: Tlv): string | undefine
     const [value] = children(bytes, values!, 0x31);
     if (!value || value.tag !== 0x1e) return undefined;
     let name = '';
-    for (let i = value.contentStart; i + 1 < value.contentEnd; i += 2) name += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
+    for (let i = value.contentStart; i + 1 < value.contentEnd; i += 2)
+      name += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
     return name;
   }
   return undefined;

@@ -11,7 +11,12 @@ export function subtle(): SubtleCrypto {
 export interface NodeCrypto {
   createHash(name: string): { update(data: Uint8Array): unknown; digest(): Uint8Array };
   createPublicKey(key: { key: Uint8Array; format: 'der'; type: 'spki' }): unknown;
-  verify(algorithm: string, data: Uint8Array, key: { key: unknown; padding?: number; saltLength?: number; dsaEncoding?: 'der' | 'ieee-p1363' }, signature: Uint8Array): boolean;
+  verify(
+    algorithm: string,
+    data: Uint8Array,
+    key: { key: unknown; padding?: number; saltLength?: number; dsaEncoding?: 'der' | 'ieee-p1363' },
+    signature: Uint8Array,
+  ): boolean;
   constants: { RSA_PKCS1_PADDING: number; RSA_PKCS1_PSS_PADDING: number };
 }
 

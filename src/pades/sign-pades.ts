@@ -54,13 +54,21 @@ export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promis
  */
 export function padesSteps(options: SignPdfOptions): PdfFileStep[] {
   const level = options.level ?? (options.tsa ? 'B-T' : 'B-B');
-  if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level)) throw new KysoError('ERR_INVALID_ARGUMENT', `level must be B-B, B-T, B-LT or B-LTA, not ${level}`);
-  if (level !== 'B-B' && !options.tsa) throw new KysoError('ERR_INVALID_ARGUMENT', `PAdES ${level} needs a time-stamping authority (options.tsa)`);
+  if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(level))
+    throw new KysoError('ERR_INVALID_ARGUMENT', `level must be B-B, B-T, B-LT or B-LTA, not ${level}`);
+  if (level !== 'B-B' && !options.tsa)
+    throw new KysoError('ERR_INVALID_ARGUMENT', `PAdES ${level} needs a time-stamping authority (options.tsa)`);
   const { level: _level, crls, ocsps, online, fetch, ...signing } = options;
   const steps: PdfFileStep[] = [async (pdf) => (await signPdfToUpdate(pdf, signing)).update];
   if (level === 'B-LT' || level === 'B-LTA') {
     steps.push(async (pdf) => {
-      const { update, revocation } = await addLtvToUpdate(pdf, { certificates: options.signer.chain, ...(crls && { crls }), ...(ocsps && { ocsps }), ...(online !== undefined && { online }), ...(fetch && { fetch }) });
+      const { update, revocation } = await addLtvToUpdate(pdf, {
+        certificates: options.signer.chain,
+        ...(crls && { crls }),
+        ...(ocsps && { ocsps }),
+        ...(online !== undefined && { online }),
+        ...(fetch && { fetch }),
+      });
       const missing = revocation.filter((r) => r.status === 'unavailable' && r.usedBy === 'signature');
       if (missing.length) {
         const why = missing.map((r) => `${r.subject}: ${r.problems.join('; ') || 'no OCSP or CRL found'}`).join('; ');

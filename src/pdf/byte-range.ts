@@ -32,8 +32,16 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   const contentsObj = sig.get('Contents');
   const contents = contentsObj instanceof PdfString ? contentsObj.bytes : undefined;
   if (!contents || contents.length === 0) problems.push('/Contents is missing or empty');
-  if (!Array.isArray(raw) || raw.length !== 4 || raw.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 0)) {
-    return { ok: false, problems: [...problems, '/ByteRange is not four non-negative integers'], ...(contents && { contents }) };
+  if (
+    !Array.isArray(raw) ||
+    raw.length !== 4 ||
+    raw.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 0)
+  ) {
+    return {
+      ok: false,
+      problems: [...problems, '/ByteRange is not four non-negative integers'],
+      ...(contents && { contents }),
+    };
   }
   const br = raw.map((x) => numberOf(x)!);
   const [start, a, b, c] = br as [number, number, number, number];
@@ -43,11 +51,14 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   };
   if (start !== 0) return result(['/ByteRange does not start at byte 0']);
   if (a <= 0 || b <= a || c <= 0) return result(['/ByteRange ranges are empty, overlap or are out of order']);
-  if (b + c > bytes.length) return result([`/ByteRange ends at byte ${b + c}, beyond the end of the file (${bytes.length})`]);
+  if (b + c > bytes.length)
+    return result([`/ByteRange ends at byte ${b + c}, beyond the end of the file (${bytes.length})`]);
   ensureRange(bytes, a - 256 * 1024, b - a + 256 * 1024 + 16);
-  if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e) return result(['the gap between the signed ranges is not a hexadecimal string']);
+  if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e)
+    return result(['the gap between the signed ranges is not a hexadecimal string']);
   for (let i = a + 1; i < b - 1; i++) {
-    if (hexDigit(bytes[i]!) < 0) return result([`the gap between the signed ranges holds a non-hexadecimal byte at ${i}`]);
+    if (hexDigit(bytes[i]!) < 0)
+      return result([`the gap between the signed ranges holds a non-hexadecimal byte at ${i}`]);
   }
   // The gap must be this dictionary's /Contents: the key right before it, and the same value.
   let k = a - 1;
@@ -57,7 +68,8 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   if (signatureNumber !== undefined && enclosingObject(bytes, keyAt)?.num !== signatureNumber) {
     return result(['the /Contents in the gap belongs to another object than the signature dictionary']);
   }
-  if (contents && !sameHex(bytes, a + 1, b - 1, contents)) return result(['the /Contents value differs from the bytes in the gap (a second /Contents?)']);
+  if (contents && !sameHex(bytes, a + 1, b - 1, contents))
+    return result(['the /Contents value differs from the bytes in the gap (a second /Contents?)']);
   return result([]);
 }
 

@@ -28,7 +28,8 @@ export function decodeStream(stream: PdfStream, options: DecodeOptions = {}): Ui
   const parms = Array.isArray(parmsRaw) ? parmsRaw : [parmsRaw];
   let data = stream.data;
   filters.forEach((f, i) => {
-    if (f !== 'FlateDecode' && f !== 'Fl') throw new KysoError('ERR_PDF_MALFORMED', `unsupported stream filter ${f ?? '(not a name)'}`);
+    if (f !== 'FlateDecode' && f !== 'Fl')
+      throw new KysoError('ERR_PDF_MALFORMED', `unsupported stream filter ${f ?? '(not a name)'}`);
     data = unpredict(inflateAtMost(data, max), parms[i] ?? null);
   });
   return data;
@@ -42,7 +43,11 @@ function inflateAtMost(data: Uint8Array, max: number): Uint8Array {
   inflater.onData = (data) => {
     const chunk = data as Uint8Array; // binary output: pako gives strings only with { to: 'string' }
     total += chunk.length;
-    if (total > max) throw new KysoError('ERR_PDF_LIMIT', `a compressed stream inflates past ${max} bytes, more than its structure can hold`);
+    if (total > max)
+      throw new KysoError(
+        'ERR_PDF_LIMIT',
+        `a compressed stream inflates past ${max} bytes, more than its structure can hold`,
+      );
     chunks.push(chunk);
   };
   try {
@@ -88,13 +93,23 @@ export function undoPngFilters(data: Uint8Array, rowLen: number, bpp: number, ro
       const upLeft = r > 0 && i >= bpp ? out[dst - rowLen + i - bpp]! : 0;
       let v: number;
       switch (type) {
-        case 0: v = raw; break;
-        case 1: v = raw + left; break;
-        case 2: v = raw + up; break;
-        case 3: v = raw + ((left + up) >> 1); break;
+        case 0:
+          v = raw;
+          break;
+        case 1:
+          v = raw + left;
+          break;
+        case 2:
+          v = raw + up;
+          break;
+        case 3:
+          v = raw + ((left + up) >> 1);
+          break;
         case 4: {
           const p = left + up - upLeft;
-          const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - upLeft);
+          const pa = Math.abs(p - left),
+            pb = Math.abs(p - up),
+            pc = Math.abs(p - upLeft);
           v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
           break;
         }

@@ -59,7 +59,13 @@ export class IncrementalWriter {
       const xref = this.allocate();
       offsets.set(xref.num, size);
       trailer.set('Size', this.next);
-      const stream = xrefStream([...sorted.map((o) => ({ num: o.ref.num, gen: o.ref.gen, offset: base + offsets.get(o.ref.num)! })), { num: xref.num, gen: 0, offset: base + size }], trailer);
+      const stream = xrefStream(
+        [
+          ...sorted.map((o) => ({ num: o.ref.num, gen: o.ref.gen, offset: base + offsets.get(o.ref.num)! })),
+          { num: xref.num, gen: 0, offset: base + size },
+        ],
+        trailer,
+      );
       for (const b of serializeIndirect(xref, stream)) push(b);
       push(latin1(`startxref\n${base + offsets.get(xref.num)!}\n%%EOF\n`));
     } else {
@@ -87,10 +93,16 @@ export class IncrementalWriter {
     }
     if (this.reader.startxref > 0) t.set('Prev', this.reader.startxref);
     const id = this.reader.resolve(old.get('ID'));
-    const first = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : new PdfString(revisionId(new Uint8Array(0), this.reader.bytes.length, this.reader.startxref, 0), true);
+    const first =
+      Array.isArray(id) && id[0] instanceof PdfString
+        ? id[0]
+        : new PdfString(revisionId(new Uint8Array(0), this.reader.bytes.length, this.reader.startxref, 0), true);
     // The second element names this revision. It is derived from the document and the update (not random) so
     // that the same input signed the same way gives the same bytes, whichever code path wrote them.
-    t.set('ID', [first, new PdfString(revisionId(first.bytes, this.reader.bytes.length, this.reader.startxref, this.objects.size), true)]);
+    t.set('ID', [
+      first,
+      new PdfString(revisionId(first.bytes, this.reader.bytes.length, this.reader.startxref, this.objects.size), true),
+    ]);
     return t;
   }
 }
@@ -123,7 +135,10 @@ function xrefStream(entries: { num: number; gen: number; offset: number }[], tra
   const dict = trailer.clone();
   dict.set('Type', name('XRef'));
   dict.set('W', [1, w2, 2]);
-  dict.set('Index', groups.flatMap((g) => [g[0]!, g.length]));
+  dict.set(
+    'Index',
+    groups.flatMap((g) => [g[0]!, g.length]),
+  );
   return new PdfStream(dict, data);
 }
 

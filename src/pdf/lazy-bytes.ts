@@ -32,14 +32,24 @@ export function ensureRange(bytes: Uint8Array, offset: number, length: number): 
 }
 
 /** Calls `onChunk` with the bytes of `[offset, offset + length)` in order, streaming when the bytes are lazy. */
-export function forEachChunk(bytes: Uint8Array, offset: number, length: number, onChunk: (chunk: Uint8Array) => void): void {
+export function forEachChunk(
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  onChunk: (chunk: Uint8Array) => void,
+): void {
   const src = sources.get(bytes.buffer);
   if (src) src.stream(bytes.byteOffset + offset, length, onChunk);
   else onChunk(bytes.subarray(offset, offset + length));
 }
 
 /** Digest of several `[offset, length]` ranges of `bytes` taken as one message. */
-export async function digestRanges(bytes: Uint8Array, hash: DigestAlgorithm, ranges: readonly [number, number][], extra: readonly Uint8Array[] = []): Promise<Uint8Array> {
+export async function digestRanges(
+  bytes: Uint8Array,
+  hash: DigestAlgorithm,
+  ranges: readonly [number, number][],
+  extra: readonly Uint8Array[] = [],
+): Promise<Uint8Array> {
   const h = createHasher(hash);
   for (const [offset, length] of ranges) forEachChunk(bytes, offset, length, (c) => h.update(c));
   for (const e of extra) h.update(e);
@@ -54,8 +64,13 @@ export function findAll(bytes: Uint8Array, needle: Uint8Array, max = 1_000_000):
   forEachChunk(bytes, 0, bytes.length, (chunk) => {
     const window = carry.length ? Uint8Array.from([...carry, ...chunk.subarray(0, needle.length)]) : new Uint8Array(0);
     // matches that straddle the previous chunk's end
-    for (let i = 0; i + needle.length <= window.length; i++) if (needle.every((b, k) => window[i + k] === b) && i < carry.length) out.push(base - carry.length + i);
-    for (let at = chunk.indexOf(needle[0]!); at >= 0 && at + needle.length <= chunk.length && out.length < max; at = chunk.indexOf(needle[0]!, at + 1)) {
+    for (let i = 0; i + needle.length <= window.length; i++)
+      if (needle.every((b, k) => window[i + k] === b) && i < carry.length) out.push(base - carry.length + i);
+    for (
+      let at = chunk.indexOf(needle[0]!);
+      at >= 0 && at + needle.length <= chunk.length && out.length < max;
+      at = chunk.indexOf(needle[0]!, at + 1)
+    ) {
       let k = 1;
       while (k < needle.length && chunk[at + k] === needle[k]) k++;
       if (k === needle.length) out.push(base + at);

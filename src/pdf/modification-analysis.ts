@@ -85,14 +85,24 @@ const MAX_WALK = 500_000;
  * if (report.verdict === 'not-permitted-changes') console.log(report.changes);
  * ```
  */
-export function analyseModifications(bytes: Uint8Array, current: PdfReader, coveredEnd: number, revisions: PdfRevision[], options: ModificationOptions = {}): ModificationReport {
+export function analyseModifications(
+  bytes: Uint8Array,
+  current: PdfReader,
+  coveredEnd: number,
+  revisions: PdfRevision[],
+  options: ModificationOptions = {},
+): ModificationReport {
   const changes: PdfChange[] = [];
   const add = (c: PdfChange) => changes.push(options.docMdp === 1 ? underNoChanges(c) : c);
   ensureRange(bytes, coveredEnd, Math.min(bytes.length - coveredEnd, MAX_TAIL_SCAN));
   const later = revisions.filter((r) => r.end > coveredEnd);
   const lastEnd = revisions.length ? revisions[revisions.length - 1]!.end : coveredEnd;
   if (!onlyWhitespace(bytes, Math.max(lastEnd, coveredEnd), bytes.length)) {
-    add({ kind: 'trailing-bytes', status: 'not-permitted', detail: `bytes after the last revision (${bytes.length - Math.max(lastEnd, coveredEnd)} bytes) are not a clean incremental update` });
+    add({
+      kind: 'trailing-bytes',
+      status: 'not-permitted',
+      detail: `bytes after the last revision (${bytes.length - Math.max(lastEnd, coveredEnd)} bytes) are not a clean incremental update`,
+    });
   }
   if (later.length === 0) {
     return finish(changes, 0, options);
@@ -109,7 +119,11 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
   for (const r of later) {
     const section = r.readable ? sectionOf(bytes, r) : undefined;
     if (!section) {
-      add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revision ending at byte ${r.end} has no readable cross-reference section` });
+      add({
+        kind: 'unreadable-revision',
+        status: 'not-permitted',
+        detail: `the revision ending at byte ${r.end} has no readable cross-reference section`,
+      });
       continue;
     }
     for (const n of section.numbers) numbers.add(n);
@@ -123,7 +137,11 @@ export function analyseModifications(bytes: Uint8Array, current: PdfReader, cove
     ctx.checkLateDefinitions(add);
   } catch (e) {
     // a structure that cannot be read (a reference cycle, say) cannot be shown to be unchanged
-    add({ kind: 'unreadable-revision', status: 'not-permitted', detail: `the revisions cannot be compared: ${(e as Error).message}` });
+    add({
+      kind: 'unreadable-revision',
+      status: 'not-permitted',
+      detail: `the revisions cannot be compared: ${(e as Error).message}`,
+    });
   }
   return finish(changes, later.length, options);
 }
@@ -138,8 +156,19 @@ const EXTENSION_DECLARED = 'a developer extension was declared';
  * else the rules would permit or only report (new /Info, /Lang, /NeedAppearances, a comment) is not permitted.
  */
 function underNoChanges(c: PdfChange): PdfChange {
-  if (c.status === 'not-permitted' || c.kind === 'dss' || c.kind === 'document-timestamp' || c.detail === SIGFLAGS_CHANGED || c.detail === EXTENSION_DECLARED) return c;
-  return { ...c, status: 'not-permitted', detail: `${c.detail} — after a certification that allows no changes (DocMDP P=1)` };
+  if (
+    c.status === 'not-permitted' ||
+    c.kind === 'dss' ||
+    c.kind === 'document-timestamp' ||
+    c.detail === SIGFLAGS_CHANGED ||
+    c.detail === EXTENSION_DECLARED
+  )
+    return c;
+  return {
+    ...c,
+    status: 'not-permitted',
+    detail: `${c.detail} — after a certification that allows no changes (DocMDP P=1)`,
+  };
 }
 
 function finish(changes: PdfChange[], laterRevisions: number, options: ModificationOptions): ModificationReport {
@@ -186,7 +215,14 @@ function sectionOf(bytes: Uint8Array, r: PdfRevision): { numbers: number[]; offs
 }
 
 /** Objects written after the signed range that no later cross-reference section lists (an ISA variant). */
-function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number>, listedNumbers: Set<number>, current: PdfReader, add: (c: PdfChange) => void): void {
+function appendedWithoutXref(
+  bytes: Uint8Array,
+  from: number,
+  listed: Set<number>,
+  listedNumbers: Set<number>,
+  current: PdfReader,
+  add: (c: PdfChange) => void,
+): void {
   const tail = fromLatin1(bytes, from, Math.min(bytes.length, from + MAX_TAIL_SCAN));
   const re = /(?:^|[\r\n\s])(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
   for (let m = re.exec(tail); m; m = re.exec(tail)) {
@@ -200,7 +236,12 @@ function appendedWithoutXref(bytes: Uint8Array, from: number, listed: Set<number
     // a later section lists the object but at a wrong offset (the reader found it by scanning): the object
     // is part of that update and is classified with it
     if (effective === offset && listedNumbers.has(num)) continue;
-    add({ kind: 'appended-without-xref', status: 'not-permitted', object: num, detail: `object ${num} was appended at byte ${offset} without a cross-reference entry` });
+    add({
+      kind: 'appended-without-xref',
+      status: 'not-permitted',
+      object: num,
+      detail: `object ${num} was appended at byte ${offset} without a cross-reference entry`,
+    });
   }
 }
 
@@ -212,7 +253,30 @@ const TEXT_MARKUP = new Set(['Highlight', 'Underline', 'StrikeOut', 'Squiggly', 
  * with it. A change to any of them is not permitted; a change to another standard entry (thumbnails,
  * structure, transitions) or to a private one (iText's /ITXT) is listed as permitted.
  */
-const PAGE_KEYS_THAT_MATTER = new Set(['Type', 'Parent', 'Kids', 'Count', 'Resources', 'MediaBox', 'CropBox', 'BleedBox', 'TrimBox', 'ArtBox', 'BoxColorInfo', 'Contents', 'Rotate', 'Group', 'AA', 'TemplateInstantiated', 'PresSteps', 'UserUnit', 'VP', 'AF', 'OutputIntents', 'DPart']);
+const PAGE_KEYS_THAT_MATTER = new Set([
+  'Type',
+  'Parent',
+  'Kids',
+  'Count',
+  'Resources',
+  'MediaBox',
+  'CropBox',
+  'BleedBox',
+  'TrimBox',
+  'ArtBox',
+  'BoxColorInfo',
+  'Contents',
+  'Rotate',
+  'Group',
+  'AA',
+  'TemplateInstantiated',
+  'PresSteps',
+  'UserUnit',
+  'VP',
+  'AF',
+  'OutputIntents',
+  'DPart',
+]);
 
 /** Annotation flags: Hidden (bit 2) and NoView (bit 6) — such an annotation paints nothing. */
 const NOT_PAINTED = 2 | 32;
@@ -301,7 +365,8 @@ class Context {
   }
 
   private collectPageTree(node: PdfObject | undefined, depth: number): void {
-    if (!(node instanceof PdfRef) || depth > 64 || this.pageTreeNums.has(node.num) || this.pageTreeNums.size > 100_000) return;
+    if (!(node instanceof PdfRef) || depth > 64 || this.pageTreeNums.has(node.num) || this.pageTreeNums.size > 100_000)
+      return;
     const d = this.before.resolveDict(node);
     if (!d || nameOf(d.get('Type')) === 'Page') return;
     this.pageTreeNums.add(node.num);
@@ -332,7 +397,13 @@ class Context {
     }
     const info = this.after.trailer.get('Info');
     if (info instanceof PdfRef) this.referenced.add(info.num);
-    if (info instanceof PdfRef && info.num !== this.infoNum) add({ kind: 'metadata', status: 'permitted', object: info.num, detail: 'the document information dictionary (/Info) was replaced' });
+    if (info instanceof PdfRef && info.num !== this.infoNum)
+      add({
+        kind: 'metadata',
+        status: 'permitted',
+        object: info.num,
+        detail: 'the document information dictionary (/Info) was replaced',
+      });
   }
 
   classify(n: number, add: (c: PdfChange) => void): void {
@@ -342,7 +413,12 @@ class Context {
       oldVal = this.before.getObject(n);
       newVal = this.after.getObject(n);
     } catch {
-      add({ kind: 'object-overwritten', status: 'not-permitted', object: n, detail: `object ${n} cannot be read in one of the revisions` });
+      add({
+        kind: 'object-overwritten',
+        status: 'not-permitted',
+        object: n,
+        detail: `object ${n} cannot be read in one of the revisions`,
+      });
       return;
     }
     if (oldVal !== null && newVal === null) {
@@ -363,20 +439,36 @@ class Context {
     if (n === this.acroFormNum) return this.classifyForm(n, oldDict, newDict, add);
     // Objects whose change is permitted in their role must have no other: an /Info dictionary that is also a
     // page's /Resources, or a field list that is also a /Contents array, is what the page shows.
-    if (n === this.fieldsNum && this.onlyReferredBy(n, (r) => r.key === 'Fields')) return this.classifyFieldList(n, oldVal, newVal, add);
-    if (n === this.infoNum && this.onlyReferredBy(n, (r) => r.from === -1 && r.key === 'Info')) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document information (/Info) updated' });
-    if (n === this.metadataNum && this.onlyReferredBy(n, (r) => r.key === 'Metadata')) return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
-    if (n === this.namesNum && this.onlyReferredBy(n, (r) => r.from === this.catalogNum && r.key === 'Names')) return this.classifyNames(n, oldDict, newDict, add);
+    if (n === this.fieldsNum && this.onlyReferredBy(n, (r) => r.key === 'Fields'))
+      return this.classifyFieldList(n, oldVal, newVal, add);
+    if (n === this.infoNum && this.onlyReferredBy(n, (r) => r.from === -1 && r.key === 'Info'))
+      return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document information (/Info) updated' });
+    if (n === this.metadataNum && this.onlyReferredBy(n, (r) => r.key === 'Metadata'))
+      return add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
+    if (n === this.namesNum && this.onlyReferredBy(n, (r) => r.from === this.catalogNum && r.key === 'Names'))
+      return this.classifyNames(n, oldDict, newDict, add);
     if (this.pageTreeNums.has(n)) return this.classifyPageTree(n, oldDict, newDict, add);
     if (this.pageNums.has(n)) return this.classifyPage(n, oldDict, newDict, add);
-    if (this.annotsArrays.has(n) && this.onlyReferredBy(n, (r) => this.pageNums.has(r.from) && r.key === 'Annots')) return this.classifyAnnots(n, this.annotsArrays.get(n)!, oldVal, newVal, add);
+    if (this.annotsArrays.has(n) && this.onlyReferredBy(n, (r) => this.pageNums.has(r.from) && r.key === 'Annots'))
+      return this.classifyAnnots(n, this.annotsArrays.get(n)!, oldVal, newVal, add);
     if (this.fieldNames.has(n)) return this.classifyField(n, oldDict, newDict, add);
     if (this.dssNums.has(n)) {
       // only objects nothing but the DSS refers to: a DSS array that is also a page's /Contents is content
-      if (this.onlyReferredBy(n, (r) => this.dssNums.has(r.from) || (r.from === this.catalogNum && r.key === 'DSS'))) return add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) updated' });
-      return add({ kind: 'object-overwritten', status: 'not-permitted', object: n, detail: `object ${n} is validation data (DSS) but also part of the document, and was overwritten` });
+      if (this.onlyReferredBy(n, (r) => this.dssNums.has(r.from) || (r.from === this.catalogNum && r.key === 'DSS')))
+        return add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) updated' });
+      return add({
+        kind: 'object-overwritten',
+        status: 'not-permitted',
+        object: n,
+        detail: `object ${n} is validation data (DSS) but also part of the document, and was overwritten`,
+      });
     }
-    add({ kind: 'object-overwritten', status: 'not-permitted', object: n, detail: `object ${n} (${describe(oldVal)}) was overwritten` });
+    add({
+      kind: 'object-overwritten',
+      status: 'not-permitted',
+      object: n,
+      detail: `object ${n} (${describe(oldVal)}) was overwritten`,
+    });
   }
 
   private classifyNew(n: number, value: PdfObject, add: (c: PdfChange) => void): void {
@@ -385,7 +477,12 @@ class Context {
     if (type === 'DocTimeStamp' || (type === 'Sig' && nameOf(d?.get('SubFilter')) === 'ETSI.RFC3161')) {
       add({ kind: 'document-timestamp', status: 'permitted', object: n, detail: 'a document timestamp was added' });
     } else if (type === 'Sig') {
-      add({ kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: n, detail: 'a signature was added' });
+      add({
+        kind: 'signature',
+        status: this.docMdp === 1 ? 'not-permitted' : 'permitted',
+        object: n,
+        detail: 'a signature was added',
+      });
     }
     // other new objects matter through the existing objects changed to refer to them, or through a reference
     // the signed revision already made to them (checkLateDefinitions)
@@ -402,11 +499,21 @@ class Context {
     if (!orphans.length) return;
     const referrers = this.referrers();
     if (!referrers) {
-      add({ kind: 'object-defined-late', status: 'not-permitted', detail: `${orphans.length} new object(s) that nothing changed refers to; the signed document is too large to prove it never referred to them` });
+      add({
+        kind: 'object-defined-late',
+        status: 'not-permitted',
+        detail: `${orphans.length} new object(s) that nothing changed refers to; the signed document is too large to prove it never referred to them`,
+      });
       return;
     }
     for (const n of orphans) {
-      if (referrers.has(n)) add({ kind: 'object-defined-late', status: 'not-permitted', object: n, detail: `object ${n} was referred to but undefined when signed, and was defined afterwards` });
+      if (referrers.has(n))
+        add({
+          kind: 'object-defined-late',
+          status: 'not-permitted',
+          object: n,
+          detail: `object ${n} was referred to but undefined when signed, and was defined afterwards`,
+        });
     }
   }
 
@@ -456,25 +563,59 @@ class Context {
     return (this.referrerMap = map);
   }
 
-  private classifyCatalog(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
-    if (!oldDict || !newDict) return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the catalog was replaced' });
+  private classifyCatalog(
+    n: number,
+    oldDict: PdfDict | undefined,
+    newDict: PdfDict | undefined,
+    add: (c: PdfChange) => void,
+  ): void {
+    if (!oldDict || !newDict)
+      return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the catalog was replaced' });
     for (const key of changedKeys(oldDict, newDict)) {
       if (key === 'DSS') add({ kind: 'dss', status: 'permitted', object: n, detail: 'validation data (DSS) added' });
-      else if (key === 'AcroForm') this.classifyForm(n, dictOf(this.before.resolve(oldDict.get('AcroForm'))) ?? new PdfDict(), dictOf(this.after.resolve(newDict.get('AcroForm'))), add);
-      else if (key === 'Metadata') add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
+      else if (key === 'AcroForm')
+        this.classifyForm(
+          n,
+          dictOf(this.before.resolve(oldDict.get('AcroForm'))) ?? new PdfDict(),
+          dictOf(this.after.resolve(newDict.get('AcroForm'))),
+          add,
+        );
+      else if (key === 'Metadata')
+        add({ kind: 'metadata', status: 'permitted', object: n, detail: 'document metadata updated' });
       else if (key === 'Extensions') this.classifyExtensions(n, oldDict, newDict, add);
-      else if (key === 'Names') this.classifyNames(n, dictOf(this.before.resolve(oldDict.get('Names'))) ?? new PdfDict(), dictOf(this.after.resolve(newDict.get('Names'))), add);
-      else if (key === 'Lang') add({ kind: 'metadata', status: 'permitted', object: n, detail: 'the document language (/Lang) changed' });
+      else if (key === 'Names')
+        this.classifyNames(
+          n,
+          dictOf(this.before.resolve(oldDict.get('Names'))) ?? new PdfDict(),
+          dictOf(this.after.resolve(newDict.get('Names'))),
+          add,
+        );
+      else if (key === 'Lang')
+        add({ kind: 'metadata', status: 'permitted', object: n, detail: 'the document language (/Lang) changed' });
       else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the catalog entry /${key} changed` });
     }
   }
 
-  private classifyForm(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
-    if (!oldDict || !newDict) return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the interactive form was removed' });
+  private classifyForm(
+    n: number,
+    oldDict: PdfDict | undefined,
+    newDict: PdfDict | undefined,
+    add: (c: PdfChange) => void,
+  ): void {
+    if (!oldDict || !newDict)
+      return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the interactive form was removed' });
     for (const key of changedKeys(oldDict, newDict)) {
-      if (key === 'Fields') this.classifyFieldList(n, this.before.resolve(oldDict.get('Fields')) ?? [], this.after.resolve(newDict.get('Fields')) ?? null, add);
-      else if (key === 'SigFlags') add({ kind: 'form-field', status: 'permitted', object: n, detail: SIGFLAGS_CHANGED });
-      else if (key === 'DR' || key === 'DA' || key === 'NeedAppearances') add({ kind: 'form-field', status: 'permitted', object: n, detail: `form setting /${key} changed` });
+      if (key === 'Fields')
+        this.classifyFieldList(
+          n,
+          this.before.resolve(oldDict.get('Fields')) ?? [],
+          this.after.resolve(newDict.get('Fields')) ?? null,
+          add,
+        );
+      else if (key === 'SigFlags')
+        add({ kind: 'form-field', status: 'permitted', object: n, detail: SIGFLAGS_CHANGED });
+      else if (key === 'DR' || key === 'DA' || key === 'NeedAppearances')
+        add({ kind: 'form-field', status: 'permitted', object: n, detail: `form setting /${key} changed` });
       else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the form entry /${key} changed` });
     }
   }
@@ -483,15 +624,39 @@ class Context {
   private classifyFieldList(n: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
     const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
     if (!Array.isArray(newVal) || [...was].some((k) => !newVal.some((x) => serialize(x) === k))) {
-      return add({ kind: 'form-field', status: 'not-permitted', object: n, detail: 'the form field list lost entries' });
+      return add({
+        kind: 'form-field',
+        status: 'not-permitted',
+        object: n,
+        detail: 'the form field list lost entries',
+      });
     }
     for (const f of newVal) {
       if (was.has(serialize(f))) continue;
       const num = f instanceof PdfRef ? f.num : n;
       if (this.isSignatureField(f)) {
-        add(this.isDocTimestampField(f) ? { kind: 'document-timestamp', status: 'permitted', object: num, detail: 'a document timestamp field was added' } : { kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: num, detail: 'a signature field was added' });
+        add(
+          this.isDocTimestampField(f)
+            ? {
+                kind: 'document-timestamp',
+                status: 'permitted',
+                object: num,
+                detail: 'a document timestamp field was added',
+              }
+            : {
+                kind: 'signature',
+                status: this.docMdp === 1 ? 'not-permitted' : 'permitted',
+                object: num,
+                detail: 'a signature field was added',
+              },
+        );
       } else if (this.docMdp) {
-        add({ kind: 'form-field', status: 'not-permitted', object: num, detail: 'a form field was added to a certified document' });
+        add({
+          kind: 'form-field',
+          status: 'not-permitted',
+          object: num,
+          detail: 'a form field was added to a certified document',
+        });
       } else {
         add({ kind: 'form-field', status: 'reported', object: num, detail: 'a form field was added after signing' });
       }
@@ -510,20 +675,53 @@ class Context {
     return nameOf(d?.get('FT')) === 'Sig' || nameOf(this.after.resolveDict(d?.get('Parent'))?.get('FT')) === 'Sig';
   }
 
-  private classifyPage(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
-    if (!oldDict || !newDict) return add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `page object ${n} was replaced` });
+  private classifyPage(
+    n: number,
+    oldDict: PdfDict | undefined,
+    newDict: PdfDict | undefined,
+    add: (c: PdfChange) => void,
+  ): void {
+    if (!oldDict || !newDict)
+      return add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `page object ${n} was replaced` });
     for (const key of changedKeys(oldDict, newDict)) {
-      if (key === 'Annots') this.classifyAnnots(n, n, this.before.resolve(oldDict.get('Annots')) ?? [], this.after.resolve(newDict.get('Annots')) ?? null, add);
-      else if (PAGE_KEYS_THAT_MATTER.has(key)) add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `the page entry /${key} changed` });
-      else add({ kind: 'page-content', status: 'permitted', object: n, detail: `the page entry /${key} changed (not part of what the page shows)` });
+      if (key === 'Annots')
+        this.classifyAnnots(
+          n,
+          n,
+          this.before.resolve(oldDict.get('Annots')) ?? [],
+          this.after.resolve(newDict.get('Annots')) ?? null,
+          add,
+        );
+      else if (PAGE_KEYS_THAT_MATTER.has(key))
+        add({ kind: 'page-content', status: 'not-permitted', object: n, detail: `the page entry /${key} changed` });
+      else
+        add({
+          kind: 'page-content',
+          status: 'permitted',
+          object: n,
+          detail: `the page entry /${key} changed (not part of what the page shows)`,
+        });
     }
   }
 
-  private classifyPageTree(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
-    if (!oldDict || !newDict) return add({ kind: 'pages', status: 'not-permitted', object: n, detail: 'a page tree node was replaced' });
+  private classifyPageTree(
+    n: number,
+    oldDict: PdfDict | undefined,
+    newDict: PdfDict | undefined,
+    add: (c: PdfChange) => void,
+  ): void {
+    if (!oldDict || !newDict)
+      return add({ kind: 'pages', status: 'not-permitted', object: n, detail: 'a page tree node was replaced' });
     for (const key of changedKeys(oldDict, newDict)) {
       const inert = !PAGE_KEYS_THAT_MATTER.has(key);
-      add({ kind: 'pages', status: inert ? 'permitted' : 'not-permitted', object: n, detail: inert ? `the page tree entry /${key} changed (not part of what the pages show)` : `the page tree entry /${key} changed (pages added, removed, reordered or redrawn)` });
+      add({
+        kind: 'pages',
+        status: inert ? 'permitted' : 'not-permitted',
+        object: n,
+        detail: inert
+          ? `the page tree entry /${key} changed (not part of what the pages show)`
+          : `the page tree entry /${key} changed (pages added, removed, reordered or redrawn)`,
+      });
     }
   }
 
@@ -532,10 +730,27 @@ class Context {
    * nothing already shown: that goes with annotations. Any other name tree (/JavaScript, /EmbeddedFiles,
    * /Dests, /Pages, /Templates …) is not permitted to change.
    */
-  private classifyNames(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
-    if (!oldDict || !newDict) return add({ kind: 'catalog', status: 'not-permitted', object: n, detail: 'the name dictionary (/Names) was removed' });
+  private classifyNames(
+    n: number,
+    oldDict: PdfDict | undefined,
+    newDict: PdfDict | undefined,
+    add: (c: PdfChange) => void,
+  ): void {
+    if (!oldDict || !newDict)
+      return add({
+        kind: 'catalog',
+        status: 'not-permitted',
+        object: n,
+        detail: 'the name dictionary (/Names) was removed',
+      });
     for (const key of changedKeys(oldDict, newDict)) {
-      if (key === 'AP' && this.docMdp !== 1 && this.docMdp !== 2) add({ kind: 'annotation', status: 'reported', object: n, detail: 'named annotation appearances (/Names /AP) were added' });
+      if (key === 'AP' && this.docMdp !== 1 && this.docMdp !== 2)
+        add({
+          kind: 'annotation',
+          status: 'reported',
+          object: n,
+          detail: 'named annotation appearances (/Names /AP) were added',
+        });
       else add({ kind: 'catalog', status: 'not-permitted', object: n, detail: `the name tree /Names /${key} changed` });
     }
   }
@@ -543,8 +758,17 @@ class Context {
   private classifyExtensions(n: number, oldDict: PdfDict, newDict: PdfDict, add: (c: PdfChange) => void): void {
     const was = dictOf(this.before.resolve(oldDict.get('Extensions'))) ?? new PdfDict();
     const now = dictOf(this.after.resolve(newDict.get('Extensions')));
-    const kept = now !== undefined && [...was.map.keys()].every((k) => same(this.before.resolve(was.get(k)) ?? null, this.after.resolve(now.get(k)) ?? null));
-    add({ kind: 'catalog', status: kept ? 'permitted' : 'not-permitted', object: n, detail: kept ? EXTENSION_DECLARED : 'the declared developer extensions were changed' });
+    const kept =
+      now !== undefined &&
+      [...was.map.keys()].every((k) =>
+        same(this.before.resolve(was.get(k)) ?? null, this.after.resolve(now.get(k)) ?? null),
+      );
+    add({
+      kind: 'catalog',
+      status: kept ? 'permitted' : 'not-permitted',
+      object: n,
+      detail: kept ? EXTENSION_DECLARED : 'the declared developer extensions were changed',
+    });
   }
 
   /**
@@ -552,7 +776,13 @@ class Context {
    * page's text is not permitted even where DocMDP allows annotations (the "Evil Annotation" and "Sneaky
    * Signature" attacks draw the text the reader believes was signed); elsewhere it is reported.
    */
-  private classifyAnnots(n: number, pageNum: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
+  private classifyAnnots(
+    n: number,
+    pageNum: number,
+    oldVal: PdfObject,
+    newVal: PdfObject,
+    add: (c: PdfChange) => void,
+  ): void {
     const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
     if (!Array.isArray(newVal) || [...was].some((k) => !newVal.some((x) => serialize(x) === k))) {
       return add({ kind: 'annotation', status: 'not-permitted', object: n, detail: 'annotations were removed' });
@@ -566,22 +796,78 @@ class Context {
       const signature = widget && this.isSignatureField(a);
       const covers = this.docMdp === undefined && !signature ? 'no' : this.paintsOverText(pageNum, d);
       if (signature) {
-        if (this.docMdp === 1 && this.isDocTimestampField(a) && covers !== 'yes') add({ kind: 'document-timestamp', status: 'permitted', object: num, detail: 'a document timestamp widget was added' });
-        else if (this.docMdp === 1) add({ kind: 'signature', status: 'not-permitted', object: num, detail: 'a signature field was added to a document certified with no changes allowed' });
-        else if (covers === 'yes' && this.docMdp) add({ kind: 'annotation', status: 'not-permitted', object: num, detail: 'a signature widget was laid over the certified page text (Sneaky Signature)' });
-        else if (covers === 'yes') add({ kind: 'signature', status: 'reported', object: num, detail: 'a signature was added whose widget covers signed page text' });
-        else if (covers === 'unknown' && this.docMdp) add({ kind: 'signature', status: 'reported', object: num, detail: 'a visible signature field was added to a certified page whose text kyso cannot locate: check that it hides nothing' });
+        if (this.docMdp === 1 && this.isDocTimestampField(a) && covers !== 'yes')
+          add({
+            kind: 'document-timestamp',
+            status: 'permitted',
+            object: num,
+            detail: 'a document timestamp widget was added',
+          });
+        else if (this.docMdp === 1)
+          add({
+            kind: 'signature',
+            status: 'not-permitted',
+            object: num,
+            detail: 'a signature field was added to a document certified with no changes allowed',
+          });
+        else if (covers === 'yes' && this.docMdp)
+          add({
+            kind: 'annotation',
+            status: 'not-permitted',
+            object: num,
+            detail: 'a signature widget was laid over the certified page text (Sneaky Signature)',
+          });
+        else if (covers === 'yes')
+          add({
+            kind: 'signature',
+            status: 'reported',
+            object: num,
+            detail: 'a signature was added whose widget covers signed page text',
+          });
+        else if (covers === 'unknown' && this.docMdp)
+          add({
+            kind: 'signature',
+            status: 'reported',
+            object: num,
+            detail:
+              'a visible signature field was added to a certified page whose text kyso cannot locate: check that it hides nothing',
+          });
         else add({ kind: 'signature', status: 'permitted', object: num, detail: 'a signature field was added' });
       } else if (this.docMdp === undefined) {
-        add({ kind: 'annotation', status: 'reported', object: num, detail: `a ${subtype} annotation was added after signing` });
+        add({
+          kind: 'annotation',
+          status: 'reported',
+          object: num,
+          detail: `a ${subtype} annotation was added after signing`,
+        });
       } else if (widget) {
-        add({ kind: 'form-field', status: 'not-permitted', object: num, detail: 'a form field widget was added to a certified document' });
+        add({
+          kind: 'form-field',
+          status: 'not-permitted',
+          object: num,
+          detail: 'a form field widget was added to a certified document',
+        });
       } else if (this.docMdp !== 3) {
-        add({ kind: 'annotation', status: 'not-permitted', object: num, detail: `a ${subtype} annotation was added to a certified document that does not allow it` });
+        add({
+          kind: 'annotation',
+          status: 'not-permitted',
+          object: num,
+          detail: `a ${subtype} annotation was added to a certified document that does not allow it`,
+        });
       } else if (covers === 'yes' && !TEXT_MARKUP.has(subtype)) {
-        add({ kind: 'annotation', status: 'not-permitted', object: num, detail: `a ${subtype} annotation was laid over the certified page text (Evil Annotation)` });
+        add({
+          kind: 'annotation',
+          status: 'not-permitted',
+          object: num,
+          detail: `a ${subtype} annotation was laid over the certified page text (Evil Annotation)`,
+        });
       } else {
-        add({ kind: 'annotation', status: 'reported', object: num, detail: `a ${subtype} annotation was added (DocMDP level 3 allows it)` });
+        add({
+          kind: 'annotation',
+          status: 'reported',
+          object: num,
+          detail: `a ${subtype} annotation was added (DocMDP level 3 allows it)`,
+        });
       }
     }
   }
@@ -595,7 +881,12 @@ class Context {
     if ((numberOf(this.after.resolve(annot.get('F'))) ?? 0) & NOT_PAINTED) return 'no';
     const rectObj = this.after.resolve(annot.get('Rect'));
     if (!Array.isArray(rectObj) || rectObj.length !== 4) return 'no';
-    const [x1, y1, x2, y2] = rectObj.map((x) => numberOf(this.after.resolve(x)) ?? 0) as [number, number, number, number];
+    const [x1, y1, x2, y2] = rectObj.map((x) => numberOf(this.after.resolve(x)) ?? 0) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const rect = [Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2)] as const;
     if (rect[2] - rect[0] <= 0 || rect[3] - rect[1] <= 0) return 'no';
     const boxes = this.textOf(pageNum);
@@ -609,7 +900,9 @@ class Context {
     if (!boxes) {
       const page = this.before.resolveDict(new PdfRef(pageNum, 0));
       try {
-        boxes = page ? pageTextRuns(this.before, page).map((r) => [r.x, r.y - 0.25 * r.size, r.x + r.width, r.y + r.size]) : [];
+        boxes = page
+          ? pageTextRuns(this.before, page).map((r) => [r.x, r.y - 0.25 * r.size, r.x + r.width, r.y + r.size])
+          : [];
       } catch {
         boxes = [];
       }
@@ -618,24 +911,59 @@ class Context {
     return boxes;
   }
 
-  private classifyField(n: number, oldDict: PdfDict | undefined, newDict: PdfDict | undefined, add: (c: PdfChange) => void): void {
-    if (!oldDict || !newDict) return add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `form field ${n} was replaced` });
+  private classifyField(
+    n: number,
+    oldDict: PdfDict | undefined,
+    newDict: PdfDict | undefined,
+    add: (c: PdfChange) => void,
+  ): void {
+    if (!oldDict || !newDict)
+      return add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `form field ${n} was replaced` });
     const keys = changedKeys(oldDict, newDict);
     const fieldName = this.fieldNames.get(n) ?? '';
     const lock = this.locks.find((l) => isLocked(l, fieldName));
-    if (lock) return add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `the field "${fieldName}" is locked by a signature (FieldMDP ${lock.action}) but changed (${keys.map((k) => `/${k}`).join(', ')})` });
+    if (lock)
+      return add({
+        kind: 'form-field',
+        status: 'not-permitted',
+        object: n,
+        detail: `the field "${fieldName}" is locked by a signature (FieldMDP ${lock.action}) but changed (${keys.map((k) => `/${k}`).join(', ')})`,
+      });
     const isSig = nameOf(newDict.get('FT')) === 'Sig' || this.isSignatureField(new PdfRef(n, 0));
     if (isSig && keys.every((k) => k === 'V' || k === 'AP' || k === 'AS') && oldDict.get('V') === undefined) {
-      if (this.isDocTimestampField(new PdfRef(n, 0))) return add({ kind: 'document-timestamp', status: 'permitted', object: n, detail: `the empty signature field "${fieldName}" took a document timestamp` });
-      return add({ kind: 'signature', status: this.docMdp === 1 ? 'not-permitted' : 'permitted', object: n, detail: `the empty signature field "${fieldName}" was signed` });
+      if (this.isDocTimestampField(new PdfRef(n, 0)))
+        return add({
+          kind: 'document-timestamp',
+          status: 'permitted',
+          object: n,
+          detail: `the empty signature field "${fieldName}" took a document timestamp`,
+        });
+      return add({
+        kind: 'signature',
+        status: this.docMdp === 1 ? 'not-permitted' : 'permitted',
+        object: n,
+        detail: `the empty signature field "${fieldName}" was signed`,
+      });
     }
     if (!isSig && keys.every((k) => k === 'V' || k === 'AP' || k === 'AS' || k === 'MK')) {
       // Filling in a field is permitted only where a certification signature says so (DocMDP 2 or 3): after a
       // plain approval signature a changed field value is how "shadow" attacks replace what the reader sees.
       const allowed = this.docMdp === 2 || this.docMdp === 3;
-      return add({ kind: 'form-field', status: allowed ? 'permitted' : 'not-permitted', object: n, detail: allowed ? `the field "${fieldName}" was filled in` : `the field "${fieldName}" changed after signing, without a certification that allows form filling` });
+      return add({
+        kind: 'form-field',
+        status: allowed ? 'permitted' : 'not-permitted',
+        object: n,
+        detail: allowed
+          ? `the field "${fieldName}" was filled in`
+          : `the field "${fieldName}" changed after signing, without a certification that allows form filling`,
+      });
     }
-    add({ kind: 'form-field', status: 'not-permitted', object: n, detail: `form field "${fieldName}" changed (${keys.map((k) => `/${k}`).join(', ')})` });
+    add({
+      kind: 'form-field',
+      status: 'not-permitted',
+      object: n,
+      detail: `form field "${fieldName}" changed (${keys.map((k) => `/${k}`).join(', ')})`,
+    });
   }
 }
 
@@ -666,7 +994,8 @@ function collectRefs(o: PdfObject, out: Set<number>, depth: number): void {
   if (depth > 64) return;
   if (o instanceof PdfRef) out.add(o.num);
   else if (Array.isArray(o)) for (const x of o) collectRefs(x, out, depth + 1);
-  else if (o instanceof PdfDict || o instanceof PdfStream) for (const v of dictOf(o)!.map.values()) collectRefs(v, out, depth + 1);
+  else if (o instanceof PdfDict || o instanceof PdfStream)
+    for (const v of dictOf(o)!.map.values()) collectRefs(v, out, depth + 1);
 }
 
 function safePages(reader: PdfReader) {
@@ -699,7 +1028,8 @@ function same(a: PdfObject, b: PdfObject): boolean {
   const na = numberOf(a);
   if (na !== undefined) return na === numberOf(b);
   // a string is its bytes, whether written (…) or <…>
-  if (a instanceof PdfString && b instanceof PdfString) return a.bytes.length === b.bytes.length && a.bytes.every((x, i) => x === b.bytes[i]);
+  if (a instanceof PdfString && b instanceof PdfString)
+    return a.bytes.length === b.bytes.length && a.bytes.every((x, i) => x === b.bytes[i]);
   return serialize(a) === serialize(b);
 }
 
@@ -710,7 +1040,8 @@ function withoutLength(d: PdfDict): PdfDict {
 }
 
 function describe(o: PdfObject): string {
-  if (o instanceof PdfStream) return `a ${nameOf(o.dict.get('Type')) ?? nameOf(o.dict.get('Subtype')) ?? ''} stream`.replace('  ', ' ');
+  if (o instanceof PdfStream)
+    return `a ${nameOf(o.dict.get('Type')) ?? nameOf(o.dict.get('Subtype')) ?? ''} stream`.replace('  ', ' ');
   const d = dictOf(o);
   if (d) return `a ${nameOf(d.get('Type')) ?? nameOf(d.get('Subtype')) ?? ''} dictionary`.replace('  ', ' ');
   return Array.isArray(o) ? 'an array' : 'a value';

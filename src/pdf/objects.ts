@@ -88,7 +88,8 @@ export class PdfRaw {
 }
 
 /** Any PDF object. */
-export type PdfObject = null | boolean | number | PdfReal | PdfName | PdfString | PdfRef | PdfDict | PdfStream | PdfRaw | PdfObject[];
+export type PdfObject =
+  null | boolean | number | PdfReal | PdfName | PdfString | PdfRef | PdfDict | PdfStream | PdfRaw | PdfObject[];
 
 /** The name's text when `o` is a name. */
 export function nameOf(o: PdfObject | undefined): string | undefined {

@@ -68,7 +68,8 @@ export class PdfParser {
   /** Consumes `keyword` or throws. */
   expectKeyword(keyword: string): void {
     const k = this.peekKeyword();
-    if (k !== keyword) fail(`expected "${keyword}", found "${k ?? String.fromCharCode(this.bytes[this.pos] ?? 32)}"`, this.pos);
+    if (k !== keyword)
+      fail(`expected "${keyword}", found "${k ?? String.fromCharCode(this.bytes[this.pos] ?? 32)}"`, this.pos);
     this.pos += keyword.length;
   }
 
@@ -205,11 +206,21 @@ export class PdfParser {
       if (c === 0x5c) {
         const e = b[i++];
         switch (e) {
-          case 0x6e: out.push(0x0a); break;
-          case 0x72: out.push(0x0d); break;
-          case 0x74: out.push(0x09); break;
-          case 0x62: out.push(0x08); break;
-          case 0x66: out.push(0x0c); break;
+          case 0x6e:
+            out.push(0x0a);
+            break;
+          case 0x72:
+            out.push(0x0d);
+            break;
+          case 0x74:
+            out.push(0x09);
+            break;
+          case 0x62:
+            out.push(0x08);
+            break;
+          case 0x66:
+            out.push(0x0c);
+            break;
           case 0x0d:
             if (b[i] === 0x0a) i++;
             break;
@@ -330,7 +341,10 @@ export function lastIndexOfBytes(hay: Uint8Array, needle: Uint8Array, before = h
  * The `N G` of an `N G obj` header whose ` obj` starts at `objAt`: the object and generation numbers and
  * where the header begins, or undefined when the bytes before it are not two numbers.
  */
-export function objectHeaderBefore(bytes: Uint8Array, objAt: number): { num: number; gen: number; start: number } | undefined {
+export function objectHeaderBefore(
+  bytes: Uint8Array,
+  objAt: number,
+): { num: number; gen: number; start: number } | undefined {
   let i = objAt - 1;
   const digits = () => {
     const end = i;

@@ -34,7 +34,7 @@ export function openLazyFile(path: string): { bytes: Uint8Array; close(): void }
       }
     },
     stream(offset, length, onChunk) {
-      for (let at = offset; at < offset + length; ) {
+      for (let at = offset; at < offset + length;) {
         const n = readSync(fd, scratch, 0, Math.min(CHUNK, offset + length - at), at);
         if (n <= 0) break;
         onChunk(scratch.subarray(0, n));
@@ -60,7 +60,11 @@ export interface SignPdfFileOptions {
  * await signPdfFile('scan-2026.pdf', 'scan-2026-signed.pdf', { signer });
  * ```
  */
-export async function signPdfFile(input: string, output: string, options: SignPdfOptions & SignPdfFileOptions): Promise<void> {
+export async function signPdfFile(
+  input: string,
+  output: string,
+  options: SignPdfOptions & SignPdfFileOptions,
+): Promise<void> {
   await extendPdfFile(input, output, [async (bytes) => (await signPdfToUpdate(bytes, options)).update], options);
 }
 
@@ -68,7 +72,11 @@ export async function signPdfFile(input: string, output: string, options: SignPd
  * Adds a document timestamp to the PDF at `input`, written to `output`, without holding the document in
  * memory (see {@link timestampPdf}).
  */
-export async function timestampPdfFile(input: string, output: string, options: TimestampPdfOptions & SignPdfFileOptions): Promise<void> {
+export async function timestampPdfFile(
+  input: string,
+  output: string,
+  options: TimestampPdfOptions & SignPdfFileOptions,
+): Promise<void> {
   await extendPdfFile(input, output, [async (bytes) => (await timestampPdfToUpdate(bytes, options)).update], options);
 }
 
@@ -81,7 +89,12 @@ export type PdfFileStep = (document: Uint8Array) => Promise<Uint8Array>;
  * reads the document as the steps before it left it, lazily; the first reads `input` itself, so a step that
  * fails before any copy costs no copy. On failure nothing is left but `input`, untouched.
  */
-export async function extendPdfFile(input: string, output: string, steps: readonly PdfFileStep[], options: SignPdfFileOptions = {}): Promise<void> {
+export async function extendPdfFile(
+  input: string,
+  output: string,
+  steps: readonly PdfFileStep[],
+  options: SignPdfFileOptions = {},
+): Promise<void> {
   await replaceFile(
     output,
     async (tmp) => {

@@ -39,7 +39,10 @@ export interface PdfSignaturePreview {
  * ```
  * @throws KysoError `ERR_PDF_PLACEMENT` when the appearance has no place, `ERR_PDF_MALFORMED`, …
  */
-export async function previewPdfSignature(pdf: BinaryInput, o: PreviewPdfSignatureOptions): Promise<PdfSignaturePreview> {
+export async function previewPdfSignature(
+  pdf: BinaryInput,
+  o: PreviewPdfSignatureOptions,
+): Promise<PdfSignaturePreview> {
   const input = toBytes(pdf, 'pdf');
   const reader = PdfReader.open(input);
   const signingTime = o.signingTime ?? new Date();
@@ -48,7 +51,11 @@ export async function previewPdfSignature(pdf: BinaryInput, o: PreviewPdfSignatu
   const prepared = preparePdfSignature(
     input,
     {
-      widget: { pageIndex: widget.pageIndex, rect: widget.rect, ...(widget.appearance && { appearance: widget.appearance }) },
+      widget: {
+        pageIndex: widget.pageIndex,
+        rect: widget.rect,
+        ...(widget.appearance && { appearance: widget.appearance }),
+      },
       ...(widget.stamp && { stamp: widget.stamp }),
       subFilter: 'ETSI.CAdES.detached',
       type: 'Sig',

@@ -67,7 +67,18 @@ export class PdfReader {
   private readonly objStreams = new Map<number, { parser: PdfParser; offsets: number[]; first: number }>();
   private readonly resolving = new Set<number>();
 
-  private constructor(readonly bytes: Uint8Array, init: { version: string; headerOffset: number; sections: XrefSection[]; startxref: number; repaired: boolean; trailer: PdfDict; entries?: Map<number, XrefEntry> }) {
+  private constructor(
+    readonly bytes: Uint8Array,
+    init: {
+      version: string;
+      headerOffset: number;
+      sections: XrefSection[];
+      startxref: number;
+      repaired: boolean;
+      trailer: PdfDict;
+      entries?: Map<number, XrefEntry>;
+    },
+  ) {
     this.version = init.version;
     this.headerOffset = init.headerOffset;
     this.sections = init.sections;
@@ -102,7 +113,14 @@ export class PdfReader {
         if (cause instanceof KysoError) throw cause;
         throw new KysoError('ERR_PDF_MALFORMED', 'the PDF structure cannot be read', { cause });
       }
-      const reader = new PdfReader(bytes, { ...init, sections: [], startxref: repaired.startxref, repaired: true, trailer: repaired.trailer, entries: repaired.entries });
+      const reader = new PdfReader(bytes, {
+        ...init,
+        sections: [],
+        startxref: repaired.startxref,
+        repaired: true,
+        trailer: repaired.trailer,
+        entries: repaired.entries,
+      });
       reader.catalog();
       return reader;
     }
@@ -147,7 +165,8 @@ export class PdfReader {
   getObject(ref: PdfRef | number): PdfObject {
     const num = typeof ref === 'number' ? ref : ref.num;
     if (this.cache.has(num)) return this.cache.get(num)!;
-    if (this.resolving.has(num)) throw new KysoError('ERR_PDF_MALFORMED', `object ${num} refers to itself while being read`);
+    if (this.resolving.has(num))
+      throw new KysoError('ERR_PDF_MALFORMED', `object ${num} refers to itself while being read`);
     this.resolving.add(num);
     try {
       const value = this.load(num);
@@ -168,9 +187,15 @@ export class PdfReader {
   pages(): PdfPage[] {
     const out: PdfPage[] = [];
     const seen = new Set<number>();
-    const walk = (ref: PdfObject | undefined, inherited: { mediaBox?: number[]; cropBox?: number[]; rotate: number; resources?: PdfObject }, depth: number) => {
-      if (!(ref instanceof PdfRef)) throw new KysoError('ERR_PDF_MALFORMED', 'page tree node is not an indirect object');
-      if (seen.has(ref.num) || depth > 64 || out.length > MAX_PAGES) throw new KysoError('ERR_PDF_MALFORMED', 'the page tree has a cycle or is too deep');
+    const walk = (
+      ref: PdfObject | undefined,
+      inherited: { mediaBox?: number[]; cropBox?: number[]; rotate: number; resources?: PdfObject },
+      depth: number,
+    ) => {
+      if (!(ref instanceof PdfRef))
+        throw new KysoError('ERR_PDF_MALFORMED', 'page tree node is not an indirect object');
+      if (seen.has(ref.num) || depth > 64 || out.length > MAX_PAGES)
+        throw new KysoError('ERR_PDF_MALFORMED', 'the page tree has a cycle or is too deep');
       seen.add(ref.num);
       const node = this.resolveDict(ref);
       if (!node) throw new KysoError('ERR_PDF_MALFORMED', `page tree node ${ref.num} is not a dictionary`);
@@ -188,7 +213,13 @@ export class PdfReader {
         if (!Array.isArray(kids)) throw new KysoError('ERR_PDF_MALFORMED', 'a /Pages node without /Kids');
         for (const kid of kids) walk(kid, here, depth + 1);
       } else {
-        out.push({ ref, dict: node, rotate: ((here.rotate % 360) + 360) % 360, ...(here.mediaBox && { mediaBox: here.mediaBox }), ...(here.cropBox && { cropBox: here.cropBox }) });
+        out.push({
+          ref,
+          dict: node,
+          rotate: ((here.rotate % 360) + 360) % 360,
+          ...(here.mediaBox && { mediaBox: here.mediaBox }),
+          ...(here.cropBox && { cropBox: here.cropBox }),
+        });
       }
     };
     walk(this.catalog().get('Pages'), { rotate: 0 }, 0);
@@ -240,10 +271,12 @@ export class PdfReader {
     const e = this.entries.get(num);
     if (!e || e.type === 0) return null;
     if (e.type === 1) {
-      if (e.offset < 0 || e.offset >= this.bytes.length) throw new KysoError('ERR_PDF_MALFORMED', `object ${num} points outside the file`);
+      if (e.offset < 0 || e.offset >= this.bytes.length)
+        throw new KysoError('ERR_PDF_MALFORMED', `object ${num} points outside the file`);
       const p = new PdfParser(this.bytes, e.offset, (r) => numberOf(this.resolve(r)));
       const { ref, value } = p.readIndirectObject();
-      if (ref.num !== num) throw new KysoError('ERR_PDF_MALFORMED', `the xref entry of object ${num} points at object ${ref.num}`);
+      if (ref.num !== num)
+        throw new KysoError('ERR_PDF_MALFORMED', `the xref entry of object ${num} points at object ${ref.num}`);
       return value;
     }
     return this.loadCompressed(num, e.stream, e.index);
@@ -339,7 +372,9 @@ function readSectionChain(bytes: Uint8Array, startxref: number): XrefSection[] {
  * Rebuilds the cross-reference data by scanning for `N G obj` (the last definition wins) and takes the
  * last trailer (or xref stream dictionary) that names a /Root.
  */
-function repairByScanning(bytes: Uint8Array): { entries: Map<number, XrefEntry>; trailer: PdfDict; startxref: number } | undefined {
+function repairByScanning(
+  bytes: Uint8Array,
+): { entries: Map<number, XrefEntry>; trailer: PdfDict; startxref: number } | undefined {
   const entries = new Map<number, XrefEntry>();
   let trailer: PdfDict | undefined;
   const OBJ = latin1(' obj');
@@ -352,7 +387,8 @@ function repairByScanning(bytes: Uint8Array): { entries: Map<number, XrefEntry>;
       const { value } = new PdfParser(bytes, start).readIndirectObject();
       if (value instanceof PdfStream && nameOf(value.dict.get('Type')) === 'XRef') {
         if (value.dict.get('Root')) trailer = value.dict;
-        for (const [k, v] of xrefStreamEntries(value, bytes.length)) if (v.type === 2 && !entries.has(k)) entries.set(k, v);
+        for (const [k, v] of xrefStreamEntries(value, bytes.length))
+          if (v.type === 2 && !entries.has(k)) entries.set(k, v);
       }
     } catch {
       // an object we cannot parse stays in the map; reading it later gives the typed error

@@ -28,16 +28,28 @@ export interface RemotePdfSigningOptions extends PdfSignatureFields {
  * const signed = await signPdfsRemotely(pdfs, { service: new CscClient({ url, token }), credentialId });
  * ```
  */
-export async function signPdfsRemotely(pdfs: readonly BinaryInput[], o: RemotePdfSigningOptions): Promise<Uint8Array[]> {
+export async function signPdfsRemotely(
+  pdfs: readonly BinaryInput[],
+  o: RemotePdfSigningOptions,
+): Promise<Uint8Array[]> {
   const { certificates } = await o.service.credentialInfo(o.credentialId);
   const [certificate, ...chain] = certificates;
   if (!certificate) throw new KysoError('ERR_NO_CERTIFICATE', `credential ${o.credentialId} has no certificate`);
   const algorithm = o.algorithm ?? certificateKey(certificate, 'the credential key').algorithms[0]!;
   const { service, credentialId, deadlineMs, pollMs, signal, algorithm: _a, ...fields } = o;
-  const prepared = await Promise.all(pdfs.map((pdf) => preparePdfSigning(pdf, { ...fields, certificate, chain, algorithm })));
+  const prepared = await Promise.all(
+    pdfs.map((pdf) => preparePdfSigning(pdf, { ...fields, certificate, chain, algorithm })),
+  );
   const signatures = await signHashesRemotely(
     prepared.map((p) => p.digest),
-    { service, credentialId, algorithm, ...(deadlineMs !== undefined && { deadlineMs }), ...(pollMs !== undefined && { pollMs }), ...(signal && { signal }) },
+    {
+      service,
+      credentialId,
+      algorithm,
+      ...(deadlineMs !== undefined && { deadlineMs }),
+      ...(pollMs !== undefined && { pollMs }),
+      ...(signal && { signal }),
+    },
   );
   return Promise.all(prepared.map((p, i) => finishPdfSigning(pdfs[i]!, p.state, signatures[i]!)));
 }

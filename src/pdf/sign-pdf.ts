@@ -8,7 +8,15 @@ import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
 import type { TimestampSource } from '../tsa/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
-import { digestPrepared, embedSignature, preparePdfSignature, signedUpdate, type PrepareSignatureOptions, type PreparedSignature, type SignatureWidget } from './signature-field.js';
+import {
+  digestPrepared,
+  embedSignature,
+  preparePdfSignature,
+  signedUpdate,
+  type PrepareSignatureOptions,
+  type PreparedSignature,
+  type SignatureWidget,
+} from './signature-field.js';
 import { buildAppearance, type AppearanceOptions, type AppearancePlacement } from './appearance/appearance.js';
 import { openLayout, type LayoutSource } from './layout/page-layout.js';
 import { ensureRange } from './lazy-bytes.js';
@@ -93,10 +101,17 @@ export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promis
  */
 export async function signPdfToUpdate(pdf: BinaryInput, options: SignPdfOptions): Promise<{ update: Uint8Array }> {
   const { signer } = options;
-  if (!signer || typeof signer.sign !== 'function') throw new KysoError('ERR_INVALID_ARGUMENT', 'options.signer is required');
+  if (!signer || typeof signer.sign !== 'function')
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'options.signer is required');
   const algorithm = chooseAlgorithm(signer, { hash: options.hash, pss: options.pss });
   const extraReservedBytes = (options.extraReservedBytes ?? 0) + (options.tsa ? TIMESTAMP_RESERVE : 0);
-  const session = await startSession(toBytes(pdf, 'pdf'), { ...options, extraReservedBytes, certificate: signer.certificate, chain: signer.chain, algorithm });
+  const session = await startSession(toBytes(pdf, 'pdf'), {
+    ...options,
+    extraReservedBytes,
+    certificate: signer.certificate,
+    chain: signer.chain,
+    algorithm,
+  });
   const signature = await signer.sign(session.signedAttributes, algorithm);
   return { update: signedUpdate(session.prepared, await finishCms(session, signature, options.tsa)) };
 }
@@ -149,7 +164,10 @@ export interface PdfSigningState {
  * const signed = await finishPdfSigning(pdf, state, signature);
  * ```
  */
-export async function preparePdfSigning(pdf: BinaryInput, options: PreparePdfSigningOptions): Promise<PreparedPdfSigning> {
+export async function preparePdfSigning(
+  pdf: BinaryInput,
+  options: PreparePdfSigningOptions,
+): Promise<PreparedPdfSigning> {
   const certificate = splitCertificates(options.certificate)[0]!;
   const chain = (options.chain ?? []).flatMap((c) => splitCertificates(c));
   const session = await startSession(toBytes(pdf, 'pdf'), { ...options, certificate, chain });
@@ -180,10 +198,17 @@ export async function preparePdfSigning(pdf: BinaryInput, options: PreparePdfSig
  *
  * @throws KysoError `ERR_SIGNING_STATE` when the state is not usable or `pdf` is not the prepared input.
  */
-export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState, signature: BinaryInput, options: { tsa?: TimestampSource } = {}): Promise<Uint8Array> {
-  if (state?.kind !== 'kyso.pdf-signing' || state.version !== 1) throw new KysoError('ERR_SIGNING_STATE', 'not a kyso PDF signing state (version 1)');
+export async function finishPdfSigning(
+  pdf: BinaryInput,
+  state: PdfSigningState,
+  signature: BinaryInput,
+  options: { tsa?: TimestampSource } = {},
+): Promise<Uint8Array> {
+  if (state?.kind !== 'kyso.pdf-signing' || state.version !== 1)
+    throw new KysoError('ERR_SIGNING_STATE', 'not a kyso PDF signing state (version 1)');
   const input = toBytes(pdf, 'pdf');
-  if (input.length !== state.inputLength) throw new KysoError('ERR_SIGNING_STATE', 'the PDF is not the one the signature was prepared for (length differs)');
+  if (input.length !== state.inputLength)
+    throw new KysoError('ERR_SIGNING_STATE', 'the PDF is not the one the signature was prepared for (length differs)');
   const prepared: PreparedSignature = {
     input,
     update: fromBase64(state.update),
@@ -196,11 +221,24 @@ export async function finishPdfSigning(pdf: BinaryInput, state: PdfSigningState,
   // The signed attributes are built deterministically from the document digest: rebuilding them from the
   // digest of this input gives the same bytes only if it is the prepared input.
   const contentDigest = await digestPrepared(prepared, state.algorithm.hash);
-  const rebuilt = await buildSignedAttributes({ contentDigest, hash: state.algorithm.hash, signerCertificate: certificate });
+  const rebuilt = await buildSignedAttributes({
+    contentDigest,
+    hash: state.algorithm.hash,
+    signerCertificate: certificate,
+  });
   if (!bytesEqual(rebuilt, signedAttributes)) {
-    throw new KysoError('ERR_SIGNING_STATE', 'the PDF is not the one the signature was prepared for (its digest differs)');
+    throw new KysoError(
+      'ERR_SIGNING_STATE',
+      'the PDF is not the one the signature was prepared for (its digest differs)',
+    );
   }
-  const session = { prepared, signedAttributes, algorithm: state.algorithm, certificate, chain: state.chain.map(fromBase64) };
+  const session = {
+    prepared,
+    signedAttributes,
+    algorithm: state.algorithm,
+    certificate,
+    chain: state.chain.map(fromBase64),
+  };
   return embedSignature(prepared, await finishCms(session, toBytes(signature, 'signature'), options.tsa));
 }
 
@@ -214,15 +252,23 @@ export async function widgetFor(
 ): Promise<SignatureWidget & { stamp?: PrepareSignatureOptions['stamp']; placement: AppearancePlacement }> {
   const pages = reader.pages();
   // signing a prepared empty field: the appearance fills the field's own rectangle
-  const target = fieldName ? findSignatureFields(reader).empty.find((f) => f.fieldName === fieldName && f.rect) : undefined;
+  const target = fieldName
+    ? findSignatureFields(reader).empty.find((f) => f.fieldName === fieldName && f.rect)
+    : undefined;
   if (target) {
     const [x1, y1, x2, y2] = target.rect as [number, number, number, number];
     const page = pages[target.pageIndex ?? 0]!;
     const box = page.cropBox ?? page.mediaBox ?? [0, 0, 0, 0];
-    appearance = { ...appearance, pageIndex: target.pageIndex ?? 0, rect: [x1 - Math.min(box[0]!, box[2]!), y1 - Math.min(box[1]!, box[3]!), x2 - x1, y2 - y1] };
+    appearance = {
+      ...appearance,
+      pageIndex: target.pageIndex ?? 0,
+      rect: [x1 - Math.min(box[0]!, box[2]!), y1 - Math.min(box[1]!, box[3]!), x2 - x1, y2 - y1],
+    };
   }
   const leader = findSignatureFields(reader)
-    .signed.filter((s) => s.rect && s.pageIndex !== undefined && Math.abs((s.rect[2]! - s.rect[0]!) * (s.rect[3]! - s.rect[1]!)) > 0)
+    .signed.filter(
+      (s) => s.rect && s.pageIndex !== undefined && Math.abs((s.rect[2]! - s.rect[0]!) * (s.rect[3]! - s.rect[1]!)) > 0,
+    )
     .at(-1);
   const cert = await parseCertificate(certificate);
   // pdf.js reads the page content only when the placement asks for it
@@ -242,7 +288,13 @@ export async function widgetFor(
         box: (i) => {
           const p = pages[i]!;
           const b = p.cropBox ?? p.mediaBox ?? [0, 0, 595, 842];
-          return { x1: Math.min(b[0]!, b[2]!), y1: Math.min(b[1]!, b[3]!), x2: Math.max(b[0]!, b[2]!), y2: Math.max(b[1]!, b[3]!), rotate: p.rotate };
+          return {
+            x1: Math.min(b[0]!, b[2]!),
+            y1: Math.min(b[1]!, b[3]!),
+            x2: Math.max(b[0]!, b[2]!),
+            y2: Math.max(b[1]!, b[3]!),
+            rotate: p.rotate,
+          };
         },
         ...(leader && { leaderWidget: { pageIndex: leader.pageIndex!, rect: leader.rect! } }),
         layout: async (i) => {
@@ -255,7 +307,13 @@ export async function widgetFor(
         },
       },
     );
-    return { pageIndex: built.pageIndex, rect: built.rect, appearance: built.write, placement: built.placement, ...(built.stamp && { stamp: built.stamp }) };
+    return {
+      pageIndex: built.pageIndex,
+      rect: built.rect,
+      appearance: built.write,
+      placement: built.placement,
+      ...(built.stamp && { stamp: built.stamp }),
+    };
   } finally {
     if (source) await (await source.catch(() => undefined))?.close();
   }
@@ -305,29 +363,45 @@ async function startSession(
   const name = o.name ?? (await commonNameOf(o.certificate));
   const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
   const reader = PdfReader.open(input); // once, for the appearance's layout and the update
-  const widget = o.appearance ? await widgetFor(reader, o.appearance, o.certificate, signingTime, o.fieldName) : undefined;
+  const widget = o.appearance
+    ? await widgetFor(reader, o.appearance, o.certificate, signingTime, o.fieldName)
+    : undefined;
   if (widget) o.onPlacement?.(widget.placement);
-  const prepared = preparePdfSignature(input, {
-    ...(widget && { widget: { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance } }),
-    ...(widget?.stamp && { stamp: widget.stamp }),
-    subFilter: o.subFilter ?? 'ETSI.CAdES.detached',
-    type: 'Sig',
-    contentsSize,
-    signingTime,
-    ...(o.fieldName !== undefined && { fieldName: o.fieldName }),
-    ...(name !== undefined && { name }),
-    ...(o.reason !== undefined && { reason: o.reason }),
-    ...(o.location !== undefined && { location: o.location }),
-    ...(o.contactInfo !== undefined && { contactInfo: o.contactInfo }),
-    ...(o.certify && { docMdp: o.certify }),
-    ...(o.appearance && o.appearance.preset !== 'custom' && { role: o.appearance.preset }),
-  }, reader);
+  const prepared = preparePdfSignature(
+    input,
+    {
+      ...(widget && { widget: { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance } }),
+      ...(widget?.stamp && { stamp: widget.stamp }),
+      subFilter: o.subFilter ?? 'ETSI.CAdES.detached',
+      type: 'Sig',
+      contentsSize,
+      signingTime,
+      ...(o.fieldName !== undefined && { fieldName: o.fieldName }),
+      ...(name !== undefined && { name }),
+      ...(o.reason !== undefined && { reason: o.reason }),
+      ...(o.location !== undefined && { location: o.location }),
+      ...(o.contactInfo !== undefined && { contactInfo: o.contactInfo }),
+      ...(o.certify && { docMdp: o.certify }),
+      ...(o.appearance && o.appearance.preset !== 'custom' && { role: o.appearance.preset }),
+    },
+    reader,
+  );
   const contentDigest = await digestPrepared(prepared, o.algorithm.hash);
-  const signedAttributes = await buildSignedAttributes({ contentDigest, hash: o.algorithm.hash, signerCertificate: o.certificate });
+  const signedAttributes = await buildSignedAttributes({
+    contentDigest,
+    hash: o.algorithm.hash,
+    signerCertificate: o.certificate,
+  });
   return { prepared, signedAttributes, algorithm: o.algorithm, certificate: o.certificate, chain: o.chain };
 }
 
 async function finishCms(s: Session, signature: Uint8Array, tsa?: TimestampSource): Promise<Uint8Array> {
-  const cms = assembleSignedData({ signedAttributes: s.signedAttributes, signature, algorithm: s.algorithm, certificate: s.certificate, chain: s.chain });
+  const cms = assembleSignedData({
+    signedAttributes: s.signedAttributes,
+    signature,
+    algorithm: s.algorithm,
+    certificate: s.certificate,
+    chain: s.chain,
+  });
   return tsa ? addSignatureTimestamp(cms, tsa, s.algorithm.hash) : cms;
 }

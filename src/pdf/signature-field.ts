@@ -54,7 +54,11 @@ export interface PrepareSignatureOptions {
    * date the clerk writes when issuing. An annotation rather than page content, so that earlier signatures see
    * an annotation added (reported) and not their page rewritten. `build` returns its appearance.
    */
-  stamp?: { pageIndex: number; rect: [number, number, number, number]; build: (writer: IncrementalWriter) => PdfStream };
+  stamp?: {
+    pageIndex: number;
+    rect: [number, number, number, number];
+    build: (writer: IncrementalWriter) => PdfStream;
+  };
 }
 
 /** A document with its signature space reserved: the original bytes and the update, kept apart. */
@@ -78,7 +82,11 @@ const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
  *
  * @throws KysoError `ERR_PDF_MALFORMED`, `ERR_PDF_ENCRYPTED`, `ERR_PDF_FIELD`, `ERR_INVALID_ARGUMENT`
  */
-export function preparePdfSignature(input: Uint8Array, options: PrepareSignatureOptions, reader: PdfReader = PdfReader.open(input)): PreparedSignature {
+export function preparePdfSignature(
+  input: Uint8Array,
+  options: PrepareSignatureOptions,
+  reader: PdfReader = PdfReader.open(input),
+): PreparedSignature {
   if (!Number.isInteger(options.contentsSize) || options.contentsSize <= 0 || options.contentsSize > 64 * 1024 * 1024) {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'contentsSize must be a positive number of bytes');
   }
@@ -86,7 +94,11 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
   const pages = reader.pages();
   const pageIndex = options.widget?.pageIndex ?? 0;
   const page = pages[pageIndex];
-  if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${pageIndex + 1} does not exist (the document has ${pages.length})`);
+  if (!page)
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      `page ${pageIndex + 1} does not exist (the document has ${pages.length})`,
+    );
 
   const sigRef = writer.allocate();
   const sig = new PdfDict()
@@ -101,12 +113,20 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
   if (options.location) sig.set('Location', textString(options.location));
   if (options.contactInfo) sig.set('ContactInfo', textString(options.contactInfo));
   if (options.role) {
-    sig.set('Prop_Build', new PdfDict().set('App', new PdfDict().set('Name', name('kyso'))).set('Kyso', new PdfDict().set('Role', name(options.role))));
+    sig.set(
+      'Prop_Build',
+      new PdfDict()
+        .set('App', new PdfDict().set('Name', name('kyso')))
+        .set('Kyso', new PdfDict().set('Role', name(options.role))),
+    );
   }
   if (options.docMdp) {
-    if (form.hasSignatures()) throw new KysoError('ERR_PDF_FIELD', 'a certification signature must be the first signature of the document');
+    if (form.hasSignatures())
+      throw new KysoError('ERR_PDF_FIELD', 'a certification signature must be the first signature of the document');
     const params = new PdfDict().set('Type', name('TransformParams')).set('P', options.docMdp).set('V', name('1.2'));
-    sig.set('Reference', [new PdfDict().set('Type', name('SigRef')).set('TransformMethod', name('DocMDP')).set('TransformParams', params)]);
+    sig.set('Reference', [
+      new PdfDict().set('Type', name('SigRef')).set('TransformMethod', name('DocMDP')).set('TransformParams', params),
+    ]);
     const perms = (reader.resolveDict(catalog.get('Perms')) ?? new PdfDict()).clone();
     catalog.set('Perms', perms.set('DocMDP', sigRef));
   }
@@ -115,8 +135,10 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
   const existing = options.fieldName ? form.find(options.fieldName) : undefined;
   let fieldRef: PdfRef;
   if (existing) {
-    if (nameOf(existing.dict.get('FT')) !== 'Sig') throw new KysoError('ERR_PDF_FIELD', `field "${options.fieldName}" is not a signature field`);
-    if (existing.dict.get('V') !== undefined) throw new KysoError('ERR_PDF_FIELD', `field "${options.fieldName}" is already signed`);
+    if (nameOf(existing.dict.get('FT')) !== 'Sig')
+      throw new KysoError('ERR_PDF_FIELD', `field "${options.fieldName}" is not a signature field`);
+    if (existing.dict.get('V') !== undefined)
+      throw new KysoError('ERR_PDF_FIELD', `field "${options.fieldName}" is already signed`);
     fieldRef = existing.ref;
     const filled = existing.dict.clone().set('V', sigRef);
     const ap = options.widget?.appearance;
@@ -131,7 +153,15 @@ export function preparePdfSignature(input: Uint8Array, options: PrepareSignature
     const rect = options.widget?.rect ?? [0, 0, 0, 0];
     const ap = options.widget?.appearance;
     const apRef = writer.allocate();
-    writer.set(apRef, ap ? ap(writer) : new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 0, 0]), new Uint8Array(0)));
+    writer.set(
+      apRef,
+      ap
+        ? ap(writer)
+        : new PdfStream(
+            new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 0, 0]),
+            new Uint8Array(0),
+          ),
+    );
     const field = new PdfDict()
       .set('Type', name('Annot'))
       .set('Subtype', name('Widget'))
@@ -177,7 +207,17 @@ export function addSignatureField(input: Uint8Array, options: AddFieldOptions): 
   const page = reader.pages()[options.pageIndex ?? 0];
   if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${(options.pageIndex ?? 0) + 1} does not exist`);
   const field = writer.allocate();
-  writer.set(field, new PdfDict().set('Type', name('Annot')).set('Subtype', name('Widget')).set('FT', name('Sig')).set('T', textString(options.name)).set('F', 4).set('Rect', options.rect).set('P', page.ref));
+  writer.set(
+    field,
+    new PdfDict()
+      .set('Type', name('Annot'))
+      .set('Subtype', name('Widget'))
+      .set('FT', name('Sig'))
+      .set('T', textString(options.name))
+      .set('F', 4)
+      .set('Rect', options.rect)
+      .set('P', page.ref),
+  );
   addAnnotation(reader, writer, page.ref, page.dict, field);
   form.addField(field);
   form.write(writer, catalog);
@@ -212,7 +252,10 @@ export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Arra
  */
 export function signedUpdate(p: PreparedSignature, cms: Uint8Array): Uint8Array {
   if (cms.length * 2 > p.contentsHexLength) {
-    throw new KysoError('ERR_PDF_SIGNATURE_TOO_LARGE', `the signature (${cms.length} bytes) exceeds the ${p.contentsHexLength / 2} bytes reserved for /Contents`);
+    throw new KysoError(
+      'ERR_PDF_SIGNATURE_TOO_LARGE',
+      `the signature (${cms.length} bytes) exceeds the ${p.contentsHexLength / 2} bytes reserved for /Contents`,
+    );
   }
   const out = p.update.slice();
   const HEX = '0123456789abcdef';
@@ -236,12 +279,19 @@ function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number):
   const total = base + update.length;
   const byteRange: [number, number, number, number] = [0, gapStart, gapEnd, total - gapEnd];
   const text = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
-  if (text.length !== BYTE_RANGE_PLACEHOLDER.length) throw new KysoError('ERR_PDF_MALFORMED', 'the document is too large for a 10-digit /ByteRange');
+  if (text.length !== BYTE_RANGE_PLACEHOLDER.length)
+    throw new KysoError('ERR_PDF_MALFORMED', 'the document is too large for a 10-digit /ByteRange');
   update.set(latin1(text), br + '/ByteRange '.length);
   return { input, update, byteRange, contentsHexOffset: base + hexStart, contentsHexLength: hexEnd - hexStart };
 }
 
-function addAnnotation(reader: PdfReader, writer: IncrementalWriter, pageRef: PdfRef, original: PdfDict, annot: PdfRef): void {
+function addAnnotation(
+  reader: PdfReader,
+  writer: IncrementalWriter,
+  pageRef: PdfRef,
+  original: PdfDict,
+  annot: PdfRef,
+): void {
   // the update may already hold a new version of the page or its /Annots (a second annotation in one revision)
   const page = (writer.get(pageRef) as PdfDict | undefined) ?? original;
   const annots = page.get('Annots');
@@ -255,7 +305,11 @@ function addAnnotation(reader: PdfReader, writer: IncrementalWriter, pageRef: Pd
 
 /** The document opened for an incremental update of its form: writer, a copy of the catalog, the form. */
 function openForUpdate(reader: PdfReader) {
-  if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted; kyso signs only unencrypted documents (decrypt it first, e.g. qpdf --decrypt)');
+  if (reader.isEncrypted)
+    throw new KysoError(
+      'ERR_PDF_ENCRYPTED',
+      'the PDF is encrypted; kyso signs only unencrypted documents (decrypt it first, e.g. qpdf --decrypt)',
+    );
   const writer = new IncrementalWriter(reader);
   const catalogRef = reader.trailer.get('Root') as PdfRef;
   const catalog = reader.catalog().clone();
@@ -263,13 +317,24 @@ function openForUpdate(reader: PdfReader) {
 }
 
 /** Adds a locked, printed /Stamp annotation whose appearance is `build`'s form XObject. */
-function addStamp(reader: PdfReader, writer: IncrementalWriter, pages: { ref: PdfRef; dict: PdfDict }[], o: NonNullable<PrepareSignatureOptions['stamp']>): void {
+function addStamp(
+  reader: PdfReader,
+  writer: IncrementalWriter,
+  pages: { ref: PdfRef; dict: PdfDict }[],
+  o: NonNullable<PrepareSignatureOptions['stamp']>,
+): void {
   const page = pages[o.pageIndex];
   if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${o.pageIndex + 1} does not exist`);
   const ap = writer.set(writer.allocate(), o.build(writer));
   const annot = writer.set(
     writer.allocate(),
-    new PdfDict().set('Type', name('Annot')).set('Subtype', name('Stamp')).set('Rect', o.rect).set('F', 132).set('P', page.ref).set('AP', new PdfDict().set('N', ap)),
+    new PdfDict()
+      .set('Type', name('Annot'))
+      .set('Subtype', name('Stamp'))
+      .set('Rect', o.rect)
+      .set('F', 132)
+      .set('P', page.ref)
+      .set('AP', new PdfDict().set('N', ap)),
   );
   addAnnotation(reader, writer, page.ref, page.dict, annot);
 }
@@ -295,7 +360,8 @@ function openAcroForm(reader: PdfReader, catalog: PdfDict) {
   let added = false;
   return {
     find: (fieldName: string): FieldRef | undefined => all.find((f) => f.name === fieldName)?.field,
-    hasSignatures: (): boolean => all.some((f) => nameOf(f.field.dict.get('FT')) === 'Sig' && f.field.dict.get('V') !== undefined),
+    hasSignatures: (): boolean =>
+      all.some((f) => nameOf(f.field.dict.get('FT')) === 'Sig' && f.field.dict.get('V') !== undefined),
     uniqueName(stem: string): string {
       for (let i = 1; ; i++) if (!all.some((f) => f.name === `${stem}${i}`)) return `${stem}${i}`;
     },
@@ -321,4 +387,3 @@ function catalogChanged(before: PdfDict, after: PdfDict): boolean {
   for (const [k, v] of after.map) if (before.get(k) !== v) return true;
   return false;
 }
-

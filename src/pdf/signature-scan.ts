@@ -63,7 +63,12 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
     const vObj = d.get('V');
     const v = reader.resolveDict(vObj);
     if (!v) {
-      empty.push({ fieldName: f.name, fieldRef: f.ref, ...(rect && { rect }), ...(pageIndex !== undefined && { pageIndex }) });
+      empty.push({
+        fieldName: f.name,
+        fieldRef: f.ref,
+        ...(rect && { rect }),
+        ...(pageIndex !== undefined && { pageIndex }),
+      });
       return;
     }
     const first = vObj instanceof PdfRef ? bySignature.get(vObj.num) : undefined;
@@ -100,7 +105,11 @@ export interface FormFieldNode {
 }
 
 /** Walks the form's field tree (/Fields, /Kids), bounded against cycles, depth and size. */
-export function walkFormFields(reader: PdfReader, fields: readonly PdfObject[], visit: (node: FormFieldNode) => void): void {
+export function walkFormFields(
+  reader: PdfReader,
+  fields: readonly PdfObject[],
+  visit: (node: FormFieldNode) => void,
+): void {
   const seen = new Set<number>();
   const walk = (list: readonly PdfObject[], prefix: string, inheritedFT: string | undefined, depth: number) => {
     for (const f of list) {
@@ -163,7 +172,12 @@ export function findHiddenSignatures(reader: PdfReader, reachable: readonly Foun
     // a field written with its signature dictionary inline: the field is the object found
     const signature = value instanceof PdfDict ? (value.has('ByteRange') ? value : dictOf(value.get('V'))) : undefined;
     if (!signature?.has('ByteRange')) continue;
-    out.push({ signatureRef: new PdfRef(obj.num, 0), offset: obj.offset, signature, reason: current ? 'not-in-form' : 'superseded' });
+    out.push({
+      signatureRef: new PdfRef(obj.num, 0),
+      offset: obj.offset,
+      signature,
+      reason: current ? 'not-in-form' : 'superseded',
+    });
   }
   return out;
 }

@@ -24,14 +24,18 @@ const MAX_OPS = 500_000;
  */
 export function pageTextRuns(reader: PdfReader, pageDict: PdfDict): TextRun[] {
   const contents = reader.resolve(pageDict.get('Contents'));
-  const streams = (Array.isArray(contents) ? contents.map((c) => reader.resolve(c)) : [contents]).filter((s): s is PdfStream => s instanceof PdfStream);
-  const data = streams.map((s) => {
-    try {
-      return fromLatin1(decodeStream(s));
-    } catch {
-      return '';
-    }
-  }).join('\n');
+  const streams = (Array.isArray(contents) ? contents.map((c) => reader.resolve(c)) : [contents]).filter(
+    (s): s is PdfStream => s instanceof PdfStream,
+  );
+  const data = streams
+    .map((s) => {
+      try {
+        return fromLatin1(decodeStream(s));
+      } catch {
+        return '';
+      }
+    })
+    .join('\n');
   const resources = reader.resolveDict(pageDict.get('Resources'));
   const fonts = reader.resolveDict(resources?.get('Font'));
   const maps = new Map<string, Map<number, string> | null>();
@@ -53,7 +57,8 @@ export function pageTextRuns(reader: PdfReader, pageDict: PdfDict): TextRun[] {
   const show = (s: PdfString) => {
     const map = mapOf(font);
     let text = '';
-    if (map) for (let i = 0; i + 1 < s.bytes.length; i += 2) text += map.get((s.bytes[i]! << 8) | s.bytes[i + 1]!) ?? '';
+    if (map)
+      for (let i = 0; i + 1 < s.bytes.length; i += 2) text += map.get((s.bytes[i]! << 8) | s.bytes[i + 1]!) ?? '';
     else text = fromLatin1(s.bytes);
     if (!text) return;
     const m = mul(tm, ctm);
@@ -65,7 +70,15 @@ export function pageTextRuns(reader: PdfReader, pageDict: PdfDict): TextRun[] {
     p.skipWhite();
     if (p.pos >= bytes.length) break;
     const c = bytes[p.pos]!;
-    const isOperand = c === 0x2f || c === 0x28 || c === 0x3c || c === 0x5b || c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39);
+    const isOperand =
+      c === 0x2f ||
+      c === 0x28 ||
+      c === 0x3c ||
+      c === 0x5b ||
+      c === 0x2b ||
+      c === 0x2d ||
+      c === 0x2e ||
+      (c >= 0x30 && c <= 0x39);
     if (isOperand) {
       try {
         operands.push(p.readObject());
@@ -82,18 +95,45 @@ export function pageTextRuns(reader: PdfReader, pageDict: PdfDict): TextRun[] {
     p.pos += op.length;
     const n = (i: number) => numberOf(operands[i]) ?? 0;
     switch (op) {
-      case 'q': stack.push(ctm); break;
-      case 'Q': ctm = stack.pop() ?? ctm; break;
-      case 'cm': ctm = mul([n(0), n(1), n(2), n(3), n(4), n(5)], ctm); break;
-      case 'BT': tm = tlm = [1, 0, 0, 1, 0, 0]; break;
-      case 'Tf': font = nameOf(operands[0]) ?? font; size = n(1); break;
-      case 'TL': leading = n(0); break;
-      case 'Tm': tm = tlm = [n(0), n(1), n(2), n(3), n(4), n(5)]; break;
-      case 'Td': tm = tlm = mul([1, 0, 0, 1, n(0), n(1)], tlm); break;
-      case 'TD': leading = -n(1); tm = tlm = mul([1, 0, 0, 1, n(0), n(1)], tlm); break;
-      case 'T*': tm = tlm = mul([1, 0, 0, 1, 0, -leading], tlm); break;
-      case 'Tj': if (operands[0] instanceof PdfString) show(operands[0]); break;
-      case "'": tm = tlm = mul([1, 0, 0, 1, 0, -leading], tlm); if (operands[0] instanceof PdfString) show(operands[0]); break;
+      case 'q':
+        stack.push(ctm);
+        break;
+      case 'Q':
+        ctm = stack.pop() ?? ctm;
+        break;
+      case 'cm':
+        ctm = mul([n(0), n(1), n(2), n(3), n(4), n(5)], ctm);
+        break;
+      case 'BT':
+        tm = tlm = [1, 0, 0, 1, 0, 0];
+        break;
+      case 'Tf':
+        font = nameOf(operands[0]) ?? font;
+        size = n(1);
+        break;
+      case 'TL':
+        leading = n(0);
+        break;
+      case 'Tm':
+        tm = tlm = [n(0), n(1), n(2), n(3), n(4), n(5)];
+        break;
+      case 'Td':
+        tm = tlm = mul([1, 0, 0, 1, n(0), n(1)], tlm);
+        break;
+      case 'TD':
+        leading = -n(1);
+        tm = tlm = mul([1, 0, 0, 1, n(0), n(1)], tlm);
+        break;
+      case 'T*':
+        tm = tlm = mul([1, 0, 0, 1, 0, -leading], tlm);
+        break;
+      case 'Tj':
+        if (operands[0] instanceof PdfString) show(operands[0]);
+        break;
+      case "'":
+        tm = tlm = mul([1, 0, 0, 1, 0, -leading], tlm);
+        if (operands[0] instanceof PdfString) show(operands[0]);
+        break;
       case 'TJ': {
         const arr = operands[0];
         if (Array.isArray(arr)) {
@@ -145,11 +185,12 @@ function readToUnicode(reader: PdfReader, font: PdfDict | undefined): Map<number
   }
   for (const block of text.match(/beginbfrange([\s\S]*?)endbfrange/g) ?? []) {
     for (const m of block.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) {
-      const lo = parseInt(m[1]!, 16), hi = parseInt(m[2]!, 16);
+      const lo = parseInt(m[1]!, 16),
+        hi = parseInt(m[2]!, 16);
       const base = hex(m[3]!);
-      for (let c = lo; c <= hi && c - lo < 65536; c++) map.set(c, base.slice(0, -1) + String.fromCharCode(base.charCodeAt(base.length - 1) + (c - lo)));
+      for (let c = lo; c <= hi && c - lo < 65536; c++)
+        map.set(c, base.slice(0, -1) + String.fromCharCode(base.charCodeAt(base.length - 1) + (c - lo)));
     }
   }
   return map;
 }
-

@@ -51,7 +51,9 @@ export function pdfDate(date: Date, offsetMinutes = VN_OFFSET_MINUTES): PdfStrin
 
 /** Parses a PDF date string (`D:YYYYMMDDHHmmSSOHH'mm'`, later parts optional); `undefined` when malformed. */
 export function parsePdfDate(text: string): Date | undefined {
-  const m = text.match(/^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+-])(?:(\d{2})'?(?:(\d{2})'?)?)?)?/);
+  const m = text.match(
+    /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+-])(?:(\d{2})'?(?:(\d{2})'?)?)?)?/,
+  );
   if (!m) return undefined;
   const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', sign, oh = '00', om = '00'] = m;
   const utc = Date.UTC(+y!, +mo - 1, +d, +h, +mi, +s);

@@ -33,7 +33,10 @@ export async function timestampPdf(pdf: BinaryInput, options: TimestampPdfOption
  * Like {@link timestampPdf}, but returns only the incremental update (the output is `pdf` followed by it): for
  * large files, whose bytes are copied on disk rather than in memory.
  */
-export async function timestampPdfToUpdate(pdf: BinaryInput, options: TimestampPdfOptions): Promise<{ update: Uint8Array }> {
+export async function timestampPdfToUpdate(
+  pdf: BinaryInput,
+  options: TimestampPdfOptions,
+): Promise<{ update: Uint8Array }> {
   const hash = options.hash ?? 'SHA-256';
   const prepared = preparePdfSignature(toBytes(pdf, 'pdf'), {
     subFilter: 'ETSI.RFC3161',

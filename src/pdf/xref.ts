@@ -5,7 +5,8 @@ import { PdfDict, PdfStream, nameOf, numberOf, type PdfObject } from './objects.
 import { PdfParser, type LengthResolver } from './parser.js';
 
 /** Where an object lives: at a byte offset, inside an object stream, or nowhere (free). */
-export type XrefEntry = { type: 0 } | { type: 1; offset: number; gen: number } | { type: 2; stream: number; index: number };
+export type XrefEntry =
+  { type: 0 } | { type: 1; offset: number; gen: number } | { type: 2; stream: number; index: number };
 
 /** One cross-reference section (a table with its trailer, or an xref stream). */
 export interface XrefSection {
@@ -40,7 +41,8 @@ function readTable(p: PdfParser, offset: number): XrefSection {
     if (k === 'trailer') break;
     const start = p.readInteger();
     const count = p.readInteger();
-    if (start + count > MAX_OBJECTS) throw new KysoError('ERR_PDF_MALFORMED', `xref subsection ${start} ${count} is too large`);
+    if (start + count > MAX_OBJECTS)
+      throw new KysoError('ERR_PDF_MALFORMED', `xref subsection ${start} ${count} is too large`);
     ensureRange(b, p.pos, count * 21 + 1024); // 20-byte entries, with slack for sloppy writers
     for (let i = 0; i < count; i++) {
       p.skipWhite();
@@ -104,7 +106,8 @@ export function xrefStreamEntries(stream: PdfStream, fileLength: number): Map<nu
   for (let s = 0; s + 1 < index.length; s += 2) {
     const start = index[s]!;
     const count = index[s + 1]!;
-    if (start < 0 || count < 0 || start + count > MAX_OBJECTS) throw new KysoError('ERR_PDF_MALFORMED', 'bad xref stream /Index');
+    if (start < 0 || count < 0 || start + count > MAX_OBJECTS)
+      throw new KysoError('ERR_PDF_MALFORMED', 'bad xref stream /Index');
     for (let i = 0; i < count && at + rowLen <= data.length; i++) {
       const type = field(widths[0]!, 1);
       const f2 = field(widths[1]!, 0);

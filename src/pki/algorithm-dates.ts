@@ -41,7 +41,10 @@ export function certificateSignatureAlgorithm(cert: Certificate): SignatureAlgor
  * fingerprint, so the algorithm of its own signature does not matter): a digest with a cutoff is acceptable
  * when the certificate was issued before it.
  */
-export function judgeCertificateSignatures(certificates: readonly Certificate[], cutoffs = CERTIFICATE_SIGNATURE_CUTOFFS): AlgorithmJudgement {
+export function judgeCertificateSignatures(
+  certificates: readonly Certificate[],
+  cutoffs = CERTIFICATE_SIGNATURE_CUTOFFS,
+): AlgorithmJudgement {
   const notes: string[] = [];
   for (const cert of certificates) {
     const digest = certificateSignatureAlgorithm(cert)?.hash;
@@ -51,9 +54,14 @@ export function judgeCertificateSignatures(certificates: readonly Certificate[],
     const issued = cert.notBefore.toISOString().slice(0, 10);
     const until = cutoff.toISOString().slice(0, 10);
     if (cert.notBefore.getTime() >= cutoff.getTime()) {
-      return { refused: `the ${digest} signature on "${name}" was made on ${issued}, after ${digest} certificate signatures expired (${until})`, notes };
+      return {
+        refused: `the ${digest} signature on "${name}" was made on ${issued}, after ${digest} certificate signatures expired (${until})`,
+        notes,
+      };
     }
-    notes.push(`"${name}" has a ${digest} signature, accepted because it was made on ${issued}, before ${digest} certificate signatures expired (${until})`);
+    notes.push(
+      `"${name}" has a ${digest} signature, accepted because it was made on ${issued}, before ${digest} certificate signatures expired (${until})`,
+    );
   }
   return { notes };
 }

@@ -67,10 +67,20 @@ function readCertificate(der: Uint8Array): CertificateFacts {
   const validity = fields[i++];
   const subject = fields[i++];
   const spki = fields[i++];
-  if (serial?.tag !== 0x02 || issuer?.tag !== 0x30 || validity?.tag !== 0x30 || subject?.tag !== 0x30 || spki?.tag !== 0x30) throw new KysoError('ERR_KEY_DECODE', 'unexpected TBSCertificate layout');
+  if (
+    serial?.tag !== 0x02 ||
+    issuer?.tag !== 0x30 ||
+    validity?.tag !== 0x30 ||
+    subject?.tag !== 0x30 ||
+    spki?.tag !== 0x30
+  )
+    throw new KysoError('ERR_KEY_DECODE', 'unexpected TBSCertificate layout');
   const [notBefore, notAfter] = readChildren(der, validity);
   if (!notBefore || !notAfter) throw new KysoError('ERR_KEY_DECODE', 'no validity period');
-  const extensions = readExtensions(der, fields.slice(i).find((f) => f.tag === 0xa3));
+  const extensions = readExtensions(
+    der,
+    fields.slice(i).find((f) => f.tag === 0xa3),
+  );
   const { key, bits } = readSpki(der, spki);
   const ski = extensions.find((e) => e.oid === OID.subjectKeyIdentifier);
   return {

@@ -100,7 +100,9 @@ export async function parseCertificate(input: BinaryInput | string): Promise<Cer
 export function splitCertificates(input: BinaryInput | string): Uint8Array[] {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : toBytes(input, 'certificate');
   if (isPem(bytes)) {
-    const blocks = parsePem(fromLatin1(bytes)).filter((b) => b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE');
+    const blocks = parsePem(fromLatin1(bytes)).filter(
+      (b) => b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE',
+    );
     if (blocks.length === 0) throw new KysoError('ERR_NO_CERTIFICATE', 'no CERTIFICATE block in the PEM text');
     return blocks.map((b) => b.der);
   }

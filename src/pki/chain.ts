@@ -60,7 +60,11 @@ export interface PathValidationOptions extends PolicyInputs {
    * `false` or a reason to refuse (CRYPTO_CONSTRAINTS_FAILURE). Default: by date
    * ({@link signatureAcceptableByDate}: SHA-1 when the certificate was issued before SHA-1's cutoff).
    */
-  signatureAlgorithmAcceptable?: (algorithm: CertificateSignatureAlgorithm, certificate: Certificate, time: Date) => boolean | string;
+  signatureAlgorithmAcceptable?: (
+    algorithm: CertificateSignatureAlgorithm,
+    certificate: Certificate,
+    time: Date,
+  ) => boolean | string;
 }
 
 /** The revocation status of one certificate of a path, as reported. */
@@ -93,7 +97,10 @@ export interface PathValidationResult {
   /** The ETSI EN 319 102-1 sub-indication for a status other than `valid`. */
   subIndication?: SubIndication;
   /** The path found, leaf first, anchor last (as far as it was built). */
-  chain: Pick<CertificateInfo, 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'fingerprintSha256'>[];
+  chain: Pick<
+    CertificateInfo,
+    'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'fingerprintSha256'
+  >[];
   /** What is wrong, for people. */
   problems: string[];
   /** Revocation status of each certificate of the path (leaf first), when checked. */
@@ -160,14 +167,30 @@ async function validate(leaf: Certificate, run: Run): Promise<PathValidationResu
     if (isAnchor(run.trust, current)) return checkCandidate(path, run);
     if (path.length >= MAX_PATH) return undefined;
     const wanted = comparableName(current.issuerDer);
-    const issuers = candidates.filter((c) => !path.includes(c) && comparableSubject(c) === wanted && keyIdsAgree(current, c));
+    const issuers = candidates.filter(
+      (c) => !path.includes(c) && comparableSubject(c) === wanted && keyIdsAgree(current, c),
+    );
     for (const issuer of issuers) {
-      const signature = await checkSignedStructure(current.der, issuer, isDsaKey(issuer) ? candidates.filter((c) => comparableSubject(c) === comparableName(issuer.issuerDer)) : []);
+      const signature = await checkSignedStructure(
+        current.der,
+        issuer,
+        isDsaKey(issuer) ? candidates.filter((c) => comparableSubject(c) === comparableName(issuer.issuerDer)) : [],
+      );
       if (signature !== 'valid') {
         const f =
           signature === 'invalid'
-            ? failure(path, 'signature-invalid', 'CERTIFICATE_CHAIN_GENERAL_FAILURE', `the signature on "${current.subject.display}" does not verify with "${issuer.subject.display}"`)
-            : failure(path, 'algorithm', 'CRYPTO_CONSTRAINTS_FAILURE', `the signature on "${current.subject.display}" cannot be verified here: ${signature.unsupported}`);
+            ? failure(
+                path,
+                'signature-invalid',
+                'CERTIFICATE_CHAIN_GENERAL_FAILURE',
+                `the signature on "${current.subject.display}" does not verify with "${issuer.subject.display}"`,
+              )
+            : failure(
+                path,
+                'algorithm',
+                'CRYPTO_CONSTRAINTS_FAILURE',
+                `the signature on "${current.subject.display}" cannot be verified here: ${signature.unsupported}`,
+              );
         best ??= { path, failure: f };
         continue;
       }
@@ -187,14 +210,21 @@ async function validate(leaf: Certificate, run: Run): Promise<PathValidationResu
   if (found) return found;
   if (best) return best.failure;
   const diagnosis = diagnoseNoChain(leaf, candidates, run.trust);
-  return { ...failure([leaf], 'no-chain', 'NO_CERTIFICATE_CHAIN_FOUND', diagnosis.problem), ...(diagnosis.missingIssuer && { missingIssuer: diagnosis.missingIssuer }) };
+  return {
+    ...failure([leaf], 'no-chain', 'NO_CERTIFICATE_CHAIN_FOUND', diagnosis.problem),
+    ...(diagnosis.missingIssuer && { missingIssuer: diagnosis.missingIssuer }),
+  };
 }
 
 function algorithmRefused(cert: Certificate, run: Run): string | undefined {
   const oid = signatureAlgorithmOid(cert.der);
   const named = signatureFromOid(oid);
   const verdict = run.signatureAlgorithmAcceptable
-    ? run.signatureAlgorithmAcceptable({ oid, ...(named && { scheme: named.scheme }), ...(named?.hash && { hash: named.hash }) }, cert, run.time)
+    ? run.signatureAlgorithmAcceptable(
+        { oid, ...(named && { scheme: named.scheme }), ...(named?.hash && { hash: named.hash }) },
+        cert,
+        run.time,
+      )
     : signatureAcceptableByDate(cert);
   if (verdict === true) return undefined;
   return `the signature algorithm of "${cert.subject.display}" (${named ? `${named.scheme}${named.hash ? ` with ${named.hash}` : ''}` : oid}) is not accepted${typeof verdict === 'string' ? `: ${verdict}` : ''}`;
@@ -207,14 +237,25 @@ async function checkCandidate(path: Certificate[], run: Run): Promise<PathValida
   } catch (cause) {
     // a malformed extension value (policies, name constraints, alternative names) refuses the path, never throws
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
-    return failure(path, 'constraints', 'CHAIN_CONSTRAINTS_FAILURE', `an extension of a certificate of the path cannot be decoded${detail}`);
+    return failure(
+      path,
+      'constraints',
+      'CHAIN_CONSTRAINTS_FAILURE',
+      `an extension of a certificate of the path cannot be decoded${detail}`,
+    );
   }
   if ('problem' in processed) return failure(path, processed.status, processed.subIndication, processed.problem);
   const leafProblem = purposeProblem(path[0]!, run.purpose ?? 'signing');
   if (leafProblem) return failure(path, 'key-usage', 'CHAIN_CONSTRAINTS_FAILURE', leafProblem);
   // where the default date rule let an old algorithm through, the report says so
   const notes = run.signatureAlgorithmAcceptable ? [] : judgeCertificateSignatures(path.slice(0, -1)).notes;
-  const valid: PathValidationResult = { status: 'valid', chain: path.map(summary), problems: [], validPolicies: processed.policies, ...(notes.length && { notes }) };
+  const valid: PathValidationResult = {
+    status: 'valid',
+    chain: path.map(summary),
+    problems: [],
+    validPolicies: processed.policies,
+    ...(notes.length && { notes }),
+  };
   return checkPathRevocation(path, valid, {
     ...run,
     failure: (status, sub, problem) => failure(path, status, sub, problem),
@@ -228,28 +269,50 @@ async function validateSigner(signer: Certificate, anchor: Certificate, run: Run
   const visiting = new Set(run.visiting).add(signer.fingerprintSha256);
   const r = await validate(signer, { ...run, purpose: 'any', nesting: run.nesting + 1, visiting });
   if (r.status !== 'valid') return r.problems.join('; ') || r.status;
-  if (r.chain[r.chain.length - 1]?.fingerprintSha256 !== anchor.fingerprintSha256) return 'its path ends at another trust anchor';
+  if (r.chain[r.chain.length - 1]?.fingerprintSha256 !== anchor.fingerprintSha256)
+    return 'its path ends at another trust anchor';
   return true;
 }
 
 function purposeProblem(leaf: Certificate, purpose: CertificatePurpose): string | undefined {
-  if (purpose === 'signing' && leaf.keyUsage && !leaf.keyUsage.some((u) => u === 'digitalSignature' || u === 'nonRepudiation')) {
+  if (
+    purpose === 'signing' &&
+    leaf.keyUsage &&
+    !leaf.keyUsage.some((u) => u === 'digitalSignature' || u === 'nonRepudiation')
+  ) {
     return `the signer certificate's key usage (${leaf.keyUsage.join(', ')}) does not allow signatures`;
   }
-  if (purpose === 'timestamping' && !leaf.extendedKeyUsage?.includes(OID.kpTimeStamping)) return 'the TSA certificate lacks the timeStamping extended key usage';
+  if (purpose === 'timestamping' && !leaf.extendedKeyUsage?.includes(OID.kpTimeStamping))
+    return 'the TSA certificate lacks the timeStamping extended key usage';
   return undefined;
 }
 
 function keyIdsAgree(child: Certificate, issuer: Certificate): boolean {
-  return !child.authorityKeyIdentifier || !issuer.subjectKeyIdentifier || child.authorityKeyIdentifier === issuer.subjectKeyIdentifier;
+  return (
+    !child.authorityKeyIdentifier ||
+    !issuer.subjectKeyIdentifier ||
+    child.authorityKeyIdentifier === issuer.subjectKeyIdentifier
+  );
 }
 
-function failure(path: Certificate[], status: PathValidationResult['status'], subIndication: SubIndication, problem: string): PathValidationResult {
+function failure(
+  path: Certificate[],
+  status: PathValidationResult['status'],
+  subIndication: SubIndication,
+  problem: string,
+): PathValidationResult {
   return { status, subIndication, chain: path.map(summary), problems: [problem] };
 }
 
 function summary(c: Certificate): PathValidationResult['chain'][number] {
-  return { subject: c.subject, issuer: c.issuer, serialNumber: c.serialNumber, notBefore: c.notBefore, notAfter: c.notAfter, fingerprintSha256: c.fingerprintSha256 };
+  return {
+    subject: c.subject,
+    issuer: c.issuer,
+    serialNumber: c.serialNumber,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    fingerprintSha256: c.fingerprintSha256,
+  };
 }
 
 function signatureAlgorithmOid(der: Uint8Array): string {

@@ -57,7 +57,8 @@ export function parseCrl(input: BinaryInput): Crl {
     const issuer = tbs[i++]!;
     const thisUpdate = readDerTime(der, tbs[i++]!);
     const maybeNext = tbs[i];
-    const nextUpdate = maybeNext && (maybeNext.tag === 0x17 || maybeNext.tag === 0x18) ? readDerTime(der, tbs[i++]!) : undefined;
+    const nextUpdate =
+      maybeNext && (maybeNext.tag === 0x17 || maybeNext.tag === 0x18) ? readDerTime(der, tbs[i++]!) : undefined;
     const revoked = new Map<string, Date>();
     const entries: CrlEntry[] = [];
     const list = tbs[i];
@@ -65,13 +66,25 @@ export function parseCrl(input: BinaryInput): Crl {
       i++;
       for (const entry of readChildren(der, list)) {
         const [serial, date, exts] = readChildren(der, entry);
-        const e = { serial: toHex(der.subarray(serial!.contentStart, serial!.contentEnd)), revocationDate: readDerTime(der, date!), extensions: exts ? readExtensionSequence(der, exts) : [] };
+        const e = {
+          serial: toHex(der.subarray(serial!.contentStart, serial!.contentEnd)),
+          revocationDate: readDerTime(der, date!),
+          extensions: exts ? readExtensionSequence(der, exts) : [],
+        };
         entries.push(e);
         revoked.set(e.serial, e.revocationDate);
       }
     }
     const exts = tbs[i]?.tag === 0xa0 ? readExtensionSequence(der, readChildren(der, tbs[i]!)[0]!) : [];
-    return { der: der.slice(0, top.end), issuerDer: der.slice(issuer.start, issuer.end), thisUpdate, ...(nextUpdate && { nextUpdate }), revoked, entries, extensions: exts };
+    return {
+      der: der.slice(0, top.end),
+      issuerDer: der.slice(issuer.start, issuer.end),
+      thisUpdate,
+      ...(nextUpdate && { nextUpdate }),
+      revoked,
+      entries,
+      extensions: exts,
+    };
   } catch (cause) {
     throw new KysoError('ERR_REVOCATION_INVALID', 'the CRL cannot be decoded', { cause });
   }
@@ -84,7 +97,10 @@ export function parseCrl(input: BinaryInput): Crl {
  *
  * @throws KysoError `ERR_REVOCATION_INVALID`
  */
-export async function checkCrl(crl: Crl, o: { certificate: Certificate; issuer: Certificate; time?: Date }): Promise<CrlStatus> {
+export async function checkCrl(
+  crl: Crl,
+  o: { certificate: Certificate; issuer: Certificate; time?: Date },
+): Promise<CrlStatus> {
   const v = await crlStatus({
     certificate: o.certificate,
     issuer: o.issuer,
@@ -93,8 +109,18 @@ export async function checkCrl(crl: Crl, o: { certificate: Certificate; issuer: 
     signers: async () => [{ certificate: o.issuer, usable: async () => true }],
     verify: (c, signer) => verifySignedStructure(c.der, signer),
   });
-  if (v.status === 'unknown') throw new KysoError('ERR_REVOCATION_INVALID', v.problems.join('; ') || 'the CRL does not cover this certificate (another issuer or scope)');
-  return { status: v.status, ...(v.revocationTime && { revocationTime: v.revocationTime }), thisUpdate: crl.thisUpdate, ...(crl.nextUpdate && { nextUpdate: crl.nextUpdate }), der: crl.der };
+  if (v.status === 'unknown')
+    throw new KysoError(
+      'ERR_REVOCATION_INVALID',
+      v.problems.join('; ') || 'the CRL does not cover this certificate (another issuer or scope)',
+    );
+  return {
+    status: v.status,
+    ...(v.revocationTime && { revocationTime: v.revocationTime }),
+    thisUpdate: crl.thisUpdate,
+    ...(crl.nextUpdate && { nextUpdate: crl.nextUpdate }),
+    der: crl.der,
+  };
 }
 
 /** Downloads a CRL over HTTP. @throws KysoError `ERR_REVOCATION_UNAVAILABLE`, `ERR_REVOCATION_INVALID` */

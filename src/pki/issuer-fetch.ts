@@ -54,7 +54,10 @@ function createIssuerSource(store: TrustStore, o: IssuerFetchOptions): IssuerSou
       for (let i = 0; i < (o.maxFetches ?? 4) && !current.selfIssued; i++) {
         // by name and key identifier: a CA renewed under the same name with a new key is another issuer
         const issuedBy = (c: Certificate) =>
-          bytesEqual(c.subjectDer, current.issuerDer) && (!current.authorityKeyIdentifier || !c.subjectKeyIdentifier || c.subjectKeyIdentifier === current.authorityKeyIdentifier);
+          bytesEqual(c.subjectDer, current.issuerDer) &&
+          (!current.authorityKeyIdentifier ||
+            !c.subjectKeyIdentifier ||
+            c.subjectKeyIdentifier === current.authorityKeyIdentifier);
         const have = pool.find(issuedBy) ?? found.find(issuedBy);
         if (have) {
           if (store.anchors.includes(have)) break;
@@ -66,7 +69,8 @@ function createIssuerSource(store: TrustStore, o: IssuerFetchOptions): IssuerSou
         for (const url of urls) {
           next = (await fetchUrl(url)).find(issuedBy);
           if (next) break;
-          if (!failures.has(url)) failures.set(url, `${url} did not answer with the certificate of "${current.issuer.display}"`);
+          if (!failures.has(url))
+            failures.set(url, `${url} did not answer with the certificate of "${current.issuer.display}"`);
         }
         if (!next) break;
         found.push(next);
@@ -94,7 +98,11 @@ export async function fetchCaIssuers(url: string, o: IssuerFetchOptions = {}): P
   try {
     return await Promise.all(readCaIssuersAnswer(bytes).map((der) => parseCertificate(der)));
   } catch (cause) {
-    throw new KysoError('ERR_ISSUER_FETCH', `${url} did not answer with a certificate (DER, PEM or PKCS#7 certs-only)`, { cause });
+    throw new KysoError(
+      'ERR_ISSUER_FETCH',
+      `${url} did not answer with a certificate (DER, PEM or PKCS#7 certs-only)`,
+      { cause },
+    );
   }
 }
 
@@ -106,7 +114,8 @@ export function readCaIssuersAnswer(bytes: Uint8Array): Uint8Array[] {
   if (isPem(bytes)) return splitCertificates(bytes);
   const outer = readTlv(bytes, 0);
   const children = readChildren(bytes, outer);
-  if (children[0]?.tag !== 0x06 || readOid(bytes, children[0]) !== OID.signedData) return [bytes.subarray(outer.start, outer.end)];
+  if (children[0]?.tag !== 0x06 || readOid(bytes, children[0]) !== OID.signedData)
+    return [bytes.subarray(outer.start, outer.end)];
   const explicit = children[1];
   if (explicit?.tag !== 0xa0) throw new KysoError('ERR_ISSUER_FETCH', 'a PKCS#7 answer without content');
   const signedData = readChildren(bytes, explicit)[0]!;

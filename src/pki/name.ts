@@ -53,7 +53,11 @@ export function readNameAttributes(der: Uint8Array): NameAttribute[] {
       const [type, value] = readChildren(der, atv);
       const oid = readOid(der, type!);
       const short = SHORT_NAMES[oid];
-      return { oid, ...(short && { shortName: short }), value: value ? (decodeString(der, value) ?? `#${toHex(der.subarray(value.start, value.end))}`) : '' };
+      return {
+        oid,
+        ...(short && { shortName: short }),
+        value: value ? (decodeString(der, value) ?? `#${toHex(der.subarray(value.start, value.end))}`) : '',
+      };
     }),
   );
 }
@@ -94,5 +98,8 @@ function decodeWide(bytes: Uint8Array, width: 2 | 4): string {
 }
 
 function escape(value: string): string {
-  return value.replace(/[,+"\\<>;]/g, '\\$&').replace(/^[ #]/, '\\$&').replace(/ $/, '\\ ');
+  return value
+    .replace(/[,+"\\<>;]/g, '\\$&')
+    .replace(/^[ #]/, '\\$&')
+    .replace(/ $/, '\\ ');
 }

@@ -1,5 +1,15 @@
 import { bytesEqual, toHex } from '../core/bytes.js';
-import { DER_NULL, derOid, readChildren, readDerTime, readOctets, readOid, readTlv, tlv, type Tlv } from '../core/der.js';
+import {
+  DER_NULL,
+  derOid,
+  readChildren,
+  readDerTime,
+  readOctets,
+  readOid,
+  readTlv,
+  tlv,
+  type Tlv,
+} from '../core/der.js';
 import { KysoError } from '../core/errors.js';
 import { httpFetchBytes, type HttpTransportOptions } from '../core/http.js';
 import { OID } from '../core/oids.js';
@@ -10,7 +20,15 @@ import { verifySignedStructure } from './chain.js';
 
 const OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
 const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
-const STATUS_NAMES = ['successful', 'malformedRequest', 'internalError', 'tryLater', '(4)', 'sigRequired', 'unauthorized'];
+const STATUS_NAMES = [
+  'successful',
+  'malformedRequest',
+  'internalError',
+  'tryLater',
+  '(4)',
+  'sigRequired',
+  'unauthorized',
+];
 
 /** What an OCSP response says about one certificate, once checked. */
 export interface OcspStatus {
@@ -30,7 +48,11 @@ export interface OcspStatus {
 }
 
 /** An OCSP request for `certificate` issued by `issuer`, with a nonce. */
-export async function createOcspRequest(certificate: Certificate, issuer: Certificate, nonce: Uint8Array = randomBytes(16)): Promise<Uint8Array> {
+export async function createOcspRequest(
+  certificate: Certificate,
+  issuer: Certificate,
+  nonce: Uint8Array = randomBytes(16),
+): Promise<Uint8Array> {
   const certId = await certIdFor(certificate, issuer);
   const nonceExt = tlv(0x30, derOid(OCSP_NONCE), tlv(0x04, tlv(0x04, nonce)));
   const tbs = tlv(0x30, tlv(0x30, tlv(0x30, certId)), tlv(0xa2, tlv(0x30, nonceExt)));
@@ -74,7 +96,8 @@ export async function checkOcspResponse(
   const bytesEl = top[1];
   if (bytesEl?.tag !== 0xa0) throw invalid('the OCSP response has no responseBytes');
   const [typeEl, valueEl] = readChildren(response, readChildren(response, bytesEl)[0]!);
-  if (!typeEl || readOid(response, typeEl) !== OCSP_BASIC || valueEl?.tag !== 0x04) throw invalid('not a basic OCSP response');
+  if (!typeEl || readOid(response, typeEl) !== OCSP_BASIC || valueEl?.tag !== 0x04)
+    throw invalid('not a basic OCSP response');
   const basic = readOctets(response, valueEl);
   const [tbsEl, , , certsEl] = readChildren(basic, readTlv(basic, 0));
   const tbs = readChildren(basic, tbsEl!);
@@ -85,9 +108,12 @@ export async function checkOcspResponse(
   const extensions = tbs[i]?.tag === 0xa1 ? readChildren(basic, readChildren(basic, tbs[i]!)[0]!) : [];
 
   // who signed it
-  const certs = certsEl ? readChildren(basic, readChildren(basic, certsEl)[0]!).map((c) => basic.slice(c.start, c.end)) : [];
+  const certs = certsEl
+    ? readChildren(basic, readChildren(basic, certsEl)[0]!).map((c) => basic.slice(c.start, c.end))
+    : [];
   const responder = await findResponder(basic, responderId, o.issuer, certs);
-  if (!(await verifySignedStructure(basic, responder.cert))) throw invalid('the OCSP response signature does not verify');
+  if (!(await verifySignedStructure(basic, responder.cert)))
+    throw invalid('the OCSP response signature does not verify');
 
   // about this certificate
   const wanted = await certIdFor(o.certificate, o.issuer);
@@ -120,7 +146,8 @@ export async function checkOcspResponse(
     const ext = extensions.find((e) => readOid(basic, readChildren(basic, e)[0]!) === OCSP_NONCE);
     const value = ext ? readOctets(basic, readChildren(basic, ext).at(-1)!) : undefined;
     const inner = value && value[0] === 0x04 ? readOctets(value, readTlv(value, 0)) : value;
-    if (!inner || !bytesEqual(inner, o.nonce)) throw invalid('the OCSP response does not carry the request nonce (a replayed answer?)');
+    if (!inner || !bytesEqual(inner, o.nonce))
+      throw invalid('the OCSP response does not carry the request nonce (a replayed answer?)');
   }
   if (o.time) {
     // It speaks for any time up to its nextUpdate (or, without one, its thisUpdate): a response issued after
@@ -129,7 +156,9 @@ export async function checkOcspResponse(
     const until = nextUpdate ?? thisUpdate;
     const lastingRevocation = result.status === 'revoked' && result.revocationReason !== CERTIFICATE_HOLD;
     if (!lastingRevocation && until.getTime() + 5 * 60_000 < o.time.getTime()) {
-      throw invalid(`the OCSP response is stale at ${o.time.toISOString()} (${nextUpdate ? `nextUpdate ${nextUpdate.toISOString()}` : `thisUpdate ${thisUpdate.toISOString()}, no nextUpdate`})`);
+      throw invalid(
+        `the OCSP response is stale at ${o.time.toISOString()} (${nextUpdate ? `nextUpdate ${nextUpdate.toISOString()}` : `thisUpdate ${thisUpdate.toISOString()}, no nextUpdate`})`,
+      );
     }
   }
   return result;
@@ -142,10 +171,17 @@ function sameCertId(a: Uint8Array, b: Uint8Array): boolean {
   // hashAlgorithm may carry NULL parameters or none; compare the hashes and serial
   const pa = readChildren(a, readTlv(a, 0));
   const pb = readChildren(b, readTlv(b, 0));
-  return [1, 2, 3].every((k) => bytesEqual(a.subarray(pa[k]!.contentStart, pa[k]!.contentEnd), b.subarray(pb[k]!.contentStart, pb[k]!.contentEnd)));
+  return [1, 2, 3].every((k) =>
+    bytesEqual(a.subarray(pa[k]!.contentStart, pa[k]!.contentEnd), b.subarray(pb[k]!.contentStart, pb[k]!.contentEnd)),
+  );
 }
 
-async function findResponder(basic: Uint8Array, responderId: Tlv, issuer: Certificate, certs: Uint8Array[]): Promise<{ kind: 'issuer' | 'delegated'; cert: Certificate }> {
+async function findResponder(
+  basic: Uint8Array,
+  responderId: Tlv,
+  issuer: Certificate,
+  certs: Uint8Array[],
+): Promise<{ kind: 'issuer' | 'delegated'; cert: Certificate }> {
   const inner = readChildren(basic, responderId)[0]!;
   const matches = async (c: Certificate) =>
     responderId.tag === 0xa1
@@ -158,7 +194,8 @@ async function findResponder(basic: Uint8Array, responderId: Tlv, issuer: Certif
     if (!bytesEqual(c.issuerDer, issuer.subjectDer) || !(await verifySignedStructure(c.der, issuer))) {
       throw invalid(`the OCSP responder "${c.subject.display}" was not certified by the certificate's issuer`);
     }
-    if (!c.extendedKeyUsage?.includes(OID.kpOcspSigning)) throw invalid(`the OCSP responder "${c.subject.display}" lacks id-kp-OCSPSigning`);
+    if (!c.extendedKeyUsage?.includes(OID.kpOcspSigning))
+      throw invalid(`the OCSP responder "${c.subject.display}" lacks id-kp-OCSPSigning`);
     return { kind: 'delegated', cert: c };
   }
   throw invalid('the OCSP response is signed by neither the issuer nor a responder it authorised');
@@ -177,9 +214,14 @@ export interface FetchOcspOptions extends HttpTransportOptions {
  *
  * @throws KysoError `ERR_REVOCATION_UNAVAILABLE`, `ERR_REVOCATION_INVALID`
  */
-export async function fetchOcsp(certificate: Certificate, issuer: Certificate, options: FetchOcspOptions = {}): Promise<OcspStatus> {
+export async function fetchOcsp(
+  certificate: Certificate,
+  issuer: Certificate,
+  options: FetchOcspOptions = {},
+): Promise<OcspStatus> {
   const url = options.url ?? certificate.ocspUrls[0];
-  if (!url) throw new KysoError('ERR_REVOCATION_UNAVAILABLE', `"${certificate.subject.display}" names no OCSP responder`);
+  if (!url)
+    throw new KysoError('ERR_REVOCATION_UNAVAILABLE', `"${certificate.subject.display}" names no OCSP responder`);
   const nonce = randomBytes(16);
   const body = await httpFetchBytes({
     url,
@@ -196,4 +238,3 @@ export async function fetchOcsp(certificate: Certificate, issuer: Certificate, o
   });
   return checkOcspResponse(body, { certificate, issuer, nonce, ...(options.time && { time: options.time }) });
 }
-

@@ -40,7 +40,8 @@ export async function verifyWithCertificate(
     if (isSha3(algorithm.hash)) return verifyWithNode(cert, algorithm, signature, data, options);
     if (algorithm.scheme === 'ECDSA') {
       if (key.type !== 'EC') return problem('key-algorithm-mismatch', `an ECDSA signature with a ${key.type} key`);
-      if (!key.curve) return problem('unsupported-algorithm', `EC curve ${key.curveOid ?? '(explicit parameters)'} is not supported`);
+      if (!key.curve)
+        return problem('unsupported-algorithm', `EC curve ${key.curveOid ?? '(explicit parameters)'} is not supported`);
       let raw = signature;
       if (options.ecdsa !== 'r||s') {
         try {
@@ -50,20 +51,39 @@ export async function verifyWithCertificate(
         }
       }
       const publicKey = await importVerifyKey(cert.spki, { name: 'ECDSA', namedCurve: key.curve });
-      const valid = await subtle().verify({ name: 'ECDSA', hash: algorithm.hash }, publicKey, toArrayBuffer(raw), toArrayBuffer(data));
+      const valid = await subtle().verify(
+        { name: 'ECDSA', hash: algorithm.hash },
+        publicKey,
+        toArrayBuffer(raw),
+        toArrayBuffer(data),
+      );
       return { valid, problems: [] };
     }
-    if (key.type !== 'RSA') return problem('key-algorithm-mismatch', `an ${algorithm.scheme} signature with a ${key.type} key`);
+    if (key.type !== 'RSA')
+      return problem('key-algorithm-mismatch', `an ${algorithm.scheme} signature with a ${key.type} key`);
     // WebCrypto imports RSA keys under rsaEncryption only; a PSS-restricted SPKI is rewritten to it.
-    const spki = tlv(0x30, tlv(0x30, derOid(OID.rsaEncryption), DER_NULL), tlv(0x03, concatBytes([Uint8Array.of(0), cert.publicKeyBits])));
+    const spki = tlv(
+      0x30,
+      tlv(0x30, derOid(OID.rsaEncryption), DER_NULL),
+      tlv(0x03, concatBytes([Uint8Array.of(0), cert.publicKeyBits])),
+    );
     const publicKey = await importVerifyKey(spki, { name: algorithm.scheme, hash: algorithm.hash });
-    const params = algorithm.scheme === 'RSA-PSS' ? { name: 'RSA-PSS', saltLength: saltLength ?? digestLength(algorithm.hash) } : { name: algorithm.scheme };
+    const params =
+      algorithm.scheme === 'RSA-PSS'
+        ? { name: 'RSA-PSS', saltLength: saltLength ?? digestLength(algorithm.hash) }
+        : { name: algorithm.scheme };
     // Some signers drop leading zero octets of the value; I2OSP restores them.
-    const value = signature.length < key.modulusBytes ? concatBytes([new Uint8Array(key.modulusBytes - signature.length), signature]) : signature;
+    const value =
+      signature.length < key.modulusBytes
+        ? concatBytes([new Uint8Array(key.modulusBytes - signature.length), signature])
+        : signature;
     const valid = await subtle().verify(params, publicKey, toArrayBuffer(value), toArrayBuffer(data));
     return { valid, problems: [] };
   } catch (cause) {
-    return problem('public-key-unusable', `the certificate's public key cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`);
+    return problem(
+      'public-key-unusable',
+      `the certificate's public key cannot be used: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }
 
@@ -71,15 +91,39 @@ export async function verifyWithCertificate(
  * WebCrypto has no SHA-3: Node's crypto verifies such signatures. Where there is no Node (a browser), the
  * signature cannot be checked, which is a reason for doubt, not a failure.
  */
-function verifyWithNode(cert: CertificateFacts, algorithm: SignatureAlgorithm, signature: Uint8Array, data: Uint8Array, options: VerifyWithCertificateOptions): SignatureCheck {
+function verifyWithNode(
+  cert: CertificateFacts,
+  algorithm: SignatureAlgorithm,
+  signature: Uint8Array,
+  data: Uint8Array,
+  options: VerifyWithCertificateOptions,
+): SignatureCheck {
   const node = nodeCrypto();
   if (!node) {
-    return { valid: false, problems: [{ code: 'unsupported-algorithm', message: `${algorithm.scheme} with ${algorithm.hash} cannot be checked here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)` }] };
+    return {
+      valid: false,
+      problems: [
+        {
+          code: 'unsupported-algorithm',
+          message: `${algorithm.scheme} with ${algorithm.hash} cannot be checked here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`,
+        },
+      ],
+    };
   }
   const key = node.createPublicKey({ key: cert.spki, format: 'der', type: 'spki' });
   const name = NODE_NAMES[algorithm.hash];
-  if (algorithm.scheme === 'ECDSA') return { valid: node.verify(name, data, { key, dsaEncoding: options.ecdsa === 'r||s' ? 'ieee-p1363' : 'der' }, signature), problems: [] };
-  const padding = algorithm.scheme === 'RSA-PSS' ? { padding: node.constants.RSA_PKCS1_PSS_PADDING, saltLength: options.saltLength ?? digestLength(algorithm.hash) } : { padding: node.constants.RSA_PKCS1_PADDING };
+  if (algorithm.scheme === 'ECDSA')
+    return {
+      valid: node.verify(name, data, { key, dsaEncoding: options.ecdsa === 'r||s' ? 'ieee-p1363' : 'der' }, signature),
+      problems: [],
+    };
+  const padding =
+    algorithm.scheme === 'RSA-PSS'
+      ? {
+          padding: node.constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: options.saltLength ?? digestLength(algorithm.hash),
+        }
+      : { padding: node.constants.RSA_PKCS1_PADDING };
   return { valid: node.verify(name, data, { key, ...padding }, signature), problems: [] };
 }
 

@@ -47,13 +47,25 @@ export interface RevocationOptions {
  * when `online` — its OCSP responder, then its CRL distribution points. Never throws: what cannot be known
  * is `unavailable`, with the reasons.
  */
-export async function checkRevocation(certificate: Certificate, issuer: Certificate, options: RevocationOptions = {}): Promise<RevocationCheck> {
+export async function checkRevocation(
+  certificate: Certificate,
+  issuer: Certificate,
+  options: RevocationOptions = {},
+): Promise<RevocationCheck> {
   const problems: string[] = [];
   const note = (e: unknown) => problems.push(isKysoError(e) ? e.message : String(e));
   for (const der of options.embedded?.ocsps ?? []) {
     try {
       const r = await checkOcspResponse(der, { certificate, issuer, ...(options.time && { time: options.time }) });
-      return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'ocsp', origin: 'embedded', issuedAt: r.producedAt, der: r.der, problems };
+      return {
+        status: r.status,
+        ...(r.revocationTime && { revocationTime: r.revocationTime }),
+        source: 'ocsp',
+        origin: 'embedded',
+        issuedAt: r.producedAt,
+        der: r.der,
+        problems,
+      };
     } catch (e) {
       // a response about another certificate: keep looking; one too old is worth saying
       if (isKysoError(e) && /stale/.test(e.message)) note(e);
@@ -64,13 +76,24 @@ export async function checkRevocation(certificate: Certificate, issuer: Certific
       const crl = parseCrl(der);
       if (!namesEqual(crl.issuerDer, issuer.subjectDer)) continue;
       const r = await checkCrl(crl, { certificate, issuer, ...(options.time && { time: options.time }) });
-      return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'crl', origin: 'embedded', issuedAt: r.thisUpdate, der: r.der, problems };
+      return {
+        status: r.status,
+        ...(r.revocationTime && { revocationTime: r.revocationTime }),
+        source: 'crl',
+        origin: 'embedded',
+        issuedAt: r.thisUpdate,
+        der: r.der,
+        problems,
+      };
     } catch (e) {
       note(e);
     }
   }
   if (options.online) {
-    const net = { ...(options.fetch && { fetch: options.fetch }), ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) };
+    const net = {
+      ...(options.fetch && { fetch: options.fetch }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    };
     if (certificate.ocspUrls.length) {
       try {
         const r = await fetchOcsp(certificate, issuer, { ...net, ...(options.time && { time: options.time }) });
@@ -90,13 +113,30 @@ export async function checkRevocation(certificate: Certificate, issuer: Certific
     }
     for (const url of certificate.crlDistributionPoints.filter((u) => /^https?:/i.test(u))) {
       try {
-        const r = await checkCrl(await fetchCrl(url, net), { certificate, issuer, ...(options.time && { time: options.time }) });
-        return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'crl', origin: 'online', issuedAt: r.thisUpdate, der: r.der, problems };
+        const r = await checkCrl(await fetchCrl(url, net), {
+          certificate,
+          issuer,
+          ...(options.time && { time: options.time }),
+        });
+        return {
+          status: r.status,
+          ...(r.revocationTime && { revocationTime: r.revocationTime }),
+          source: 'crl',
+          origin: 'online',
+          issuedAt: r.thisUpdate,
+          der: r.der,
+          problems,
+        };
       } catch (e) {
         note(e);
       }
     }
   }
-  if (problems.length === 0) problems.push(options.online ? 'the certificate names no OCSP responder or CRL distribution point' : 'no revocation data in the document, and online checks are off');
+  if (problems.length === 0)
+    problems.push(
+      options.online
+        ? 'the certificate names no OCSP responder or CRL distribution point'
+        : 'no revocation data in the document, and online checks are off',
+    );
   return { status: 'unavailable', problems };
 }

@@ -37,10 +37,26 @@ const printable = (s: string) => tlv(0x13, new TextEncoder().encode(s));
 export async function createSelfSignedCertificate(o: SelfSignedOptions): Promise<Uint8Array> {
   const alg = o.keys.privateKey.algorithm as RsaHashedKeyAlgorithm & EcKeyAlgorithm;
   const ec = alg.name === 'ECDSA';
-  if (!ec && alg.name !== 'RSASSA-PKCS1-v1_5') throw new KysoError('ERR_UNSUPPORTED_KEY', `self-signed certificates take ECDSA or RSASSA-PKCS1-v1_5 keys, not ${alg.name}`);
-  const hash = ec ? ({ 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' } as const)[alg.namedCurve as NamedCurve] : ((typeof alg.hash === 'string' ? alg.hash : alg.hash.name) as 'SHA-256');
+  if (!ec && alg.name !== 'RSASSA-PKCS1-v1_5')
+    throw new KysoError(
+      'ERR_UNSUPPORTED_KEY',
+      `self-signed certificates take ECDSA or RSASSA-PKCS1-v1_5 keys, not ${alg.name}`,
+    );
+  const hash = ec
+    ? ({ 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' } as const)[alg.namedCurve as NamedCurve]
+    : ((typeof alg.hash === 'string' ? alg.hash : alg.hash.name) as 'SHA-256');
   if (!hash) throw new KysoError('ERR_UNSUPPORTED_KEY', `unsupported curve ${alg.namedCurve}`);
-  const sigOid = ec ? ({ 'SHA-256': OID.ecdsaWithSHA256, 'SHA-384': OID.ecdsaWithSHA384, 'SHA-512': OID.ecdsaWithSHA512 } as const)[hash] : ({ 'SHA-256': OID.sha256WithRSAEncryption, 'SHA-384': OID.sha384WithRSAEncryption, 'SHA-512': OID.sha512WithRSAEncryption } as const)[hash];
+  const sigOid = ec
+    ? ({ 'SHA-256': OID.ecdsaWithSHA256, 'SHA-384': OID.ecdsaWithSHA384, 'SHA-512': OID.ecdsaWithSHA512 } as const)[
+        hash
+      ]
+    : (
+        {
+          'SHA-256': OID.sha256WithRSAEncryption,
+          'SHA-384': OID.sha384WithRSAEncryption,
+          'SHA-512': OID.sha512WithRSAEncryption,
+        } as const
+      )[hash];
   const algId = ec ? tlv(0x30, derOid(sigOid)) : tlv(0x30, derOid(sigOid), DER_NULL);
   const rdn = (oid: string, value: Uint8Array) => tlv(0x31, tlv(0x30, derOid(oid), value));
   const name = tlv(
@@ -62,7 +78,17 @@ export async function createSelfSignedCertificate(o: SelfSignedOptions): Promise
       tlv(0x30, derOid(OID.keyUsage), tlv(0x01, Uint8Array.of(0xff)), tlv(0x04, tlv(0x03, Uint8Array.of(0x06, 0xc0)))),
     ),
   );
-  const tbs = tlv(0x30, tlv(0xa0, derSmallInteger(2)), derUnsignedInteger(randomBytes(16)), algId, name, tlv(0x30, derTime(from), derTime(to)), name, spki, extensions);
+  const tbs = tlv(
+    0x30,
+    tlv(0xa0, derSmallInteger(2)),
+    derUnsignedInteger(randomBytes(16)),
+    algId,
+    name,
+    tlv(0x30, derTime(from), derTime(to)),
+    name,
+    spki,
+    extensions,
+  );
   const params = ec ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5' };
   let signature: Uint8Array = new Uint8Array(await subtle().sign(params, o.keys.privateKey, toArrayBuffer(tbs)));
   if (ec) signature = p1363ToDer(signature);

@@ -36,7 +36,10 @@ export class TrustPinError extends KysoError {
   readonly actual: string;
 
   constructor(name: string, expected: string, actual: string) {
-    super('ERR_TRUST_PIN', `the trust certificate "${name}" is refused: its SHA-256 fingerprint is ${actual}, not the pinned ${expected}`);
+    super(
+      'ERR_TRUST_PIN',
+      `the trust certificate "${name}" is refused: its SHA-256 fingerprint is ${actual}, not the pinned ${expected}`,
+    );
     this.name = 'TrustPinError';
     this.expected = expected;
     this.actual = actual;
@@ -44,9 +47,12 @@ export class TrustPinError extends KysoError {
 }
 
 /** Parses a bundled certificate, refusing it ({@link TrustPinError}) unless its DER matches its pin. */
-export async function pinnedCertificate(entry: Pick<BundledCertificate, 'name' | 'sha256' | 'der'>): Promise<Certificate> {
+export async function pinnedCertificate(
+  entry: Pick<BundledCertificate, 'name' | 'sha256' | 'der'>,
+): Promise<Certificate> {
   const cert = await parseCertificate(fromBase64(entry.der));
-  if (cert.fingerprintSha256 !== entry.sha256.toUpperCase()) throw new TrustPinError(entry.name, entry.sha256.toUpperCase(), cert.fingerprintSha256);
+  if (cert.fingerprintSha256 !== entry.sha256.toUpperCase())
+    throw new TrustPinError(entry.name, entry.sha256.toUpperCase(), cert.fingerprintSha256);
   return cert;
 }
 
@@ -54,7 +60,10 @@ export async function pinnedCertificate(entry: Pick<BundledCertificate, 'name' |
  * The trust store of the bundled certificates in `subset` (all of them when it is undefined): anchors as
  * anchors, intermediates as path-building material; every certificate checked against its pin.
  */
-export async function trustStoreFromBundle(entries: readonly BundledCertificate[], subset?: string): Promise<TrustStore> {
+export async function trustStoreFromBundle(
+  entries: readonly BundledCertificate[],
+  subset?: string,
+): Promise<TrustStore> {
   const chosen = entries.filter((e) => subset === undefined || e.subsets.includes(subset));
   const anchors: Certificate[] = [];
   const intermediates: Certificate[] = [];

@@ -24,7 +24,11 @@ export interface TrustFolderFile {
  */
 export async function trustFolderFiles(dir: string): Promise<TrustFolderFile[]> {
   const out: TrustFolderFile[] = [];
-  for (const [sub, role] of [['', 'anchor'], ['anchors', 'anchor'], ['intermediates', 'intermediate']] as const) {
+  for (const [sub, role] of [
+    ['', 'anchor'],
+    ['anchors', 'anchor'],
+    ['intermediates', 'intermediate'],
+  ] as const) {
     const d = join(dir, sub);
     const names = await readdir(d).catch(() => [] as string[]);
     for (const n of names.filter((f) => /\.(pem|crt|cer|der)$/i.test(f)).sort()) out.push({ file: join(d, n), role });
@@ -49,6 +53,7 @@ export async function loadTrustFolder(dir: string, options: { optional?: boolean
     throw new KysoError('ERR_IO', `the trust folder ${dir} does not exist`);
   }
   const files = await trustFolderFiles(dir);
-  const read = (role: TrustFolderFile['role']) => Promise.all(files.filter((f) => f.role === role).map(async (f) => new Uint8Array(await readFile(f.file))));
+  const read = (role: TrustFolderFile['role']) =>
+    Promise.all(files.filter((f) => f.role === role).map(async (f) => new Uint8Array(await readFile(f.file))));
   return createTrustStore(await read('anchor'), { intermediates: await read('intermediate') });
 }

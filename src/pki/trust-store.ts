@@ -35,7 +35,9 @@ export async function createTrustStore(
   options: { intermediates?: readonly (BinaryInput | string)[] } = {},
 ): Promise<TrustStore> {
   const anchors = await parseAll(inputs);
-  const intermediates = (await parseAll(options.intermediates ?? [])).filter((c) => !anchors.some((a) => a.fingerprintSha256 === c.fingerprintSha256));
+  const intermediates = (await parseAll(options.intermediates ?? [])).filter(
+    (c) => !anchors.some((a) => a.fingerprintSha256 === c.fingerprintSha256),
+  );
   return intermediates.length ? { anchors, intermediates } : { anchors };
 }
 
@@ -58,7 +60,9 @@ export function mergeTrustStores(stores: readonly TrustStore[]): TrustStore {
     if (!list.some((x) => x.fingerprintSha256 === c.fingerprintSha256)) list.push(c);
   };
   for (const s of stores) for (const c of s.anchors) add(anchors, c);
-  for (const s of stores) for (const c of s.intermediates ?? []) if (!anchors.some((a) => a.fingerprintSha256 === c.fingerprintSha256)) add(intermediates, c);
+  for (const s of stores)
+    for (const c of s.intermediates ?? [])
+      if (!anchors.some((a) => a.fingerprintSha256 === c.fingerprintSha256)) add(intermediates, c);
   const issuerSource = stores.find((s) => s.issuerSource)?.issuerSource;
   return { anchors, ...(intermediates.length && { intermediates }), ...(issuerSource && { issuerSource }) };
 }

@@ -28,7 +28,9 @@ let bundle: Promise<readonly BundledCertificate[]> | undefined;
  * government hierarchies).
  */
 export function vnTrustBundle(): Promise<readonly BundledCertificate[]> {
-  bundle ??= import('../../assets/trust/vn/bundle.json').then((m) => (m.default as { certificates: BundledCertificate[] }).certificates);
+  bundle ??= import('../../assets/trust/vn/bundle.json').then(
+    (m) => (m.default as { certificates: BundledCertificate[] }).certificates,
+  );
   return bundle;
 }
 

@@ -1,8 +1,18 @@
-import { CURVES, SIGNING_DIGESTS, type DigestAlgorithm, type NamedCurve, type SignatureAlgorithm } from '../core/algorithms.js';
+import {
+  CURVES,
+  SIGNING_DIGESTS,
+  type DigestAlgorithm,
+  type NamedCurve,
+  type SignatureAlgorithm,
+} from '../core/algorithms.js';
 import { KysoError } from '../core/errors.js';
 import { certificateFacts } from '../pki/certificate-facts.js';
 
-const NATURAL_HASH: Record<NamedCurve, DigestAlgorithm> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' };
+const NATURAL_HASH: Record<NamedCurve, DigestAlgorithm> = {
+  'P-256': 'SHA-256',
+  'P-384': 'SHA-384',
+  'P-521': 'SHA-512',
+};
 
 /**
  * The algorithms a key can sign with, preferred first: RSA → PKCS#1 v1.5 (SHA-256 first), then RSA-PSS;
@@ -37,6 +47,11 @@ export interface CertificateKey {
 export function certificateKey(certificate: Uint8Array, whose = 'the certificate key'): CertificateKey {
   const key = certificateFacts(certificate).key;
   if (key.type === 'RSA') return { algorithms: algorithmsForKey({ type: 'RSA' }), signatureLength: key.modulusBytes };
-  if (key.type === 'EC' && key.curve) return { curve: key.curve, algorithms: algorithmsForKey({ type: 'EC', curve: key.curve }), signatureLength: 2 * CURVES[key.curve].size };
+  if (key.type === 'EC' && key.curve)
+    return {
+      curve: key.curve,
+      algorithms: algorithmsForKey({ type: 'EC', curve: key.curve }),
+      signatureLength: 2 * CURVES[key.curve].size,
+    };
   throw new KysoError('ERR_UNSUPPORTED_KEY', `${whose} is neither RSA nor EC on P-256/P-384/P-521`);
 }

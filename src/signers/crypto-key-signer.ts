@@ -41,7 +41,8 @@ export async function createCryptoKeySigner(options: CryptoKeySignerOptions): Pr
     certificate: leaf,
     chain: await orderChain(leaf, [...certs.slice(1), ...(options.chain ?? []).flatMap((c) => splitCertificates(c))]),
     algorithms,
-    sign: (data, alg) => signWithWebCrypto({ algorithms, alg, curve, data, what: 'this CryptoKey', key: async () => key }),
+    sign: (data, alg) =>
+      signWithWebCrypto({ algorithms, alg, curve, data, what: 'this CryptoKey', key: async () => key }),
   };
   await assertKeyMatchesCertificate(signer);
   return signer;
@@ -51,15 +52,20 @@ function algorithmsOf(key: CryptoKey): SignatureAlgorithm[] {
   const alg = key.algorithm as RsaHashedKeyAlgorithm & EcKeyAlgorithm;
   if (alg.name === 'ECDSA') {
     const curve = alg.namedCurve as NamedCurve;
-    if (!['P-256', 'P-384', 'P-521'].includes(curve)) throw new KysoError('ERR_UNSUPPORTED_KEY', `unsupported curve ${alg.namedCurve}`);
+    if (!['P-256', 'P-384', 'P-521'].includes(curve))
+      throw new KysoError('ERR_UNSUPPORTED_KEY', `unsupported curve ${alg.namedCurve}`);
     return algorithmsForKey({ type: 'EC', curve });
   }
   if (alg.name === 'RSASSA-PKCS1-v1_5' || alg.name === 'RSA-PSS') {
-    if (alg.modulusLength < 2048) throw new KysoError('ERR_UNSUPPORTED_KEY', `RSA key of ${alg.modulusLength} bits is too weak; at least 2048 bits are required`);
+    if (alg.modulusLength < 2048)
+      throw new KysoError(
+        'ERR_UNSUPPORTED_KEY',
+        `RSA key of ${alg.modulusLength} bits is too weak; at least 2048 bits are required`,
+      );
     const hash = (typeof alg.hash === 'string' ? alg.hash : alg.hash.name) as DigestAlgorithm;
-    if (!['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', `the CryptoKey is bound to ${hash}`);
+    if (!['SHA-256', 'SHA-384', 'SHA-512'].includes(hash))
+      throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', `the CryptoKey is bound to ${hash}`);
     return [{ scheme: alg.name, hash }];
   }
   throw new KysoError('ERR_UNSUPPORTED_KEY', `unsupported CryptoKey algorithm ${alg.name}`);
 }
-

@@ -57,14 +57,17 @@ export async function createExternalSigner(options: ExternalSignerOptions): Prom
     async sign(data, alg) {
       let raw: Uint8Array;
       try {
-        const result = options.signData ? await options.signData(data, alg) : await options.signDigest!(await digest(alg.hash, data), alg);
+        const result = options.signData
+          ? await options.signData(data, alg)
+          : await options.signDigest!(await digest(alg.hash, data), alg);
         raw = toBytes(result, 'signature value');
       } catch (cause) {
         if (cause instanceof KysoError && cause.code === 'ERR_SIGNER_FAILED') throw cause;
-        throw new KysoError('ERR_SIGNER_FAILED', `the external signer failed: ${(cause as Error)?.message ?? cause}`, { cause });
+        throw new KysoError('ERR_SIGNER_FAILED', `the external signer failed: ${(cause as Error)?.message ?? cause}`, {
+          cause,
+        });
       }
       return rawSignatureValue(raw, curve !== undefined, expected, `the external signer's ${alg.scheme} value`);
     },
   };
 }
-

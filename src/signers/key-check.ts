@@ -17,12 +17,18 @@ export async function assertKeyMatchesCertificate(signer: Signer): Promise<void>
   if (!algorithm) throw new KysoError('ERR_UNSUPPORTED_KEY', 'the signer offers no algorithm');
   const keyType = algorithm.scheme === 'ECDSA' ? 'EC' : 'RSA';
   if (facts.key.type !== keyType) {
-    throw new KysoError('ERR_KEY_CERT_MISMATCH', `the private key is ${keyType} but the certificate holds an ${facts.key.type} key`);
+    throw new KysoError(
+      'ERR_KEY_CERT_MISMATCH',
+      `the private key is ${keyType} but the certificate holds an ${facts.key.type} key`,
+    );
   }
   const probe = randomBytes(32);
   const raw = await signer.sign(probe, algorithm);
   const check = await verifyWithCertificate(facts, algorithm, raw, probe, { ecdsa: 'r||s' });
   if (!check.valid) {
-    throw new KysoError('ERR_KEY_CERT_MISMATCH', `the private key does not belong to the certificate (a ${describeAlgorithm(algorithm)} probe signature did not verify)`);
+    throw new KysoError(
+      'ERR_KEY_CERT_MISMATCH',
+      `the private key does not belong to the certificate (a ${describeAlgorithm(algorithm)} probe signature did not verify)`,
+    );
   }
 }

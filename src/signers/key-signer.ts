@@ -34,7 +34,10 @@ export async function createKeySigner(options: KeySignerOptions): Promise<Signer
   const leaf = certs[0];
   if (!leaf) throw new KysoError('ERR_NO_CERTIFICATE', 'no signing certificate given');
   const leafKey = certificateFacts(leaf).key;
-  const curveHint: NamedCurve | undefined = leafKey.type === 'EC' ? (leafKey.curve ?? (leafKey.curveOid ? curveFromOid(leafKey.curveOid) : undefined)) : undefined;
+  const curveHint: NamedCurve | undefined =
+    leafKey.type === 'EC'
+      ? (leafKey.curve ?? (leafKey.curveOid ? curveFromOid(leafKey.curveOid) : undefined))
+      : undefined;
   const key = decodePrivateKey(options.key, curveHint);
   const extra = (options.chain ?? []).flatMap((c) => splitCertificates(c));
   const chain = await orderChain(leaf, [...certs.slice(1), ...extra]);

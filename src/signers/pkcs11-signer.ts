@@ -25,7 +25,11 @@ async function loadModule(module: string): Promise<{ lib: Pkcs11Module; p11: Pkc
     p11.load(module);
     p11.C_Initialize();
   } catch (cause) {
-    throw new KysoError('ERR_TOKEN', `the PKCS#11 module ${module} cannot be loaded: ${(cause as Error).message}. Is the token driver installed?`, { cause });
+    throw new KysoError(
+      'ERR_TOKEN',
+      `the PKCS#11 module ${module} cannot be loaded: ${(cause as Error).message}. Is the token driver installed?`,
+      { cause },
+    );
   }
   return { lib, p11 };
 }
@@ -62,7 +66,8 @@ function pinStatus(lib: Pkcs11Module, flags: number): PinStatus {
   return 'ok';
 }
 
-const LOCKED = 'the token is locked after too many wrong PINs; unlock it with the SO PIN (the CA\'s token manager does this)';
+const LOCKED =
+  "the token is locked after too many wrong PINs; unlock it with the SO PIN (the CA's token manager does this)";
 
 /**
  * Logs the user in. A locked token is refused before a PIN is tried, and a wrong PIN says how close the token
@@ -78,8 +83,17 @@ function login(lib: Pkcs11Module, p11: Pkcs11, slot: Handle, session: Handle, pi
     if (code === lib.CKR_PIN_LOCKED) throw new KysoError('ERR_TOKEN_LOCKED', LOCKED, { cause: e });
     if (code === lib.CKR_PIN_INCORRECT || code === lib.CKR_PIN_INVALID || code === lib.CKR_PIN_LEN_RANGE) {
       const status = pinStatus(lib, p11.C_GetTokenInfo(slot).flags);
-      const warning = { ok: '', 'count-low': '; few tries are left before the token locks', 'final-try': '; one more wrong PIN locks the token', locked: '; the token is now locked' }[status];
-      throw new KysoError(status === 'locked' ? 'ERR_TOKEN_LOCKED' : 'ERR_WRONG_PASSWORD', `wrong PIN for the token${warning}`, { cause: e });
+      const warning = {
+        ok: '',
+        'count-low': '; few tries are left before the token locks',
+        'final-try': '; one more wrong PIN locks the token',
+        locked: '; the token is now locked',
+      }[status];
+      throw new KysoError(
+        status === 'locked' ? 'ERR_TOKEN_LOCKED' : 'ERR_WRONG_PASSWORD',
+        `wrong PIN for the token${warning}`,
+        { cause: e },
+      );
     }
     throw new KysoError('ERR_TOKEN', `the token refused the login: ${(e as Error).message}`, { cause: e });
   }
@@ -130,8 +144,15 @@ export async function openPkcs11Signer(o: Pkcs11SignerOptions): Promise<Pkcs11Si
   };
   try {
     const slots = p11.C_GetSlotList(true);
-    const slot = o.tokenLabel !== undefined ? slots.find((s) => label(p11.C_GetTokenInfo(s).label) === o.tokenLabel) : slots[o.slot ?? 0];
-    if (!slot) throw new KysoError('ERR_TOKEN', o.tokenLabel !== undefined ? `no token labelled "${o.tokenLabel}"` : 'no token is present');
+    const slot =
+      o.tokenLabel !== undefined
+        ? slots.find((s) => label(p11.C_GetTokenInfo(s).label) === o.tokenLabel)
+        : slots[o.slot ?? 0];
+    if (!slot)
+      throw new KysoError(
+        'ERR_TOKEN',
+        o.tokenLabel !== undefined ? `no token labelled "${o.tokenLabel}"` : 'no token is present',
+      );
     const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
     login(lib, p11, slot, session, o.pin);
     const find = (template: Template) => findObjects(p11, session, template);
@@ -147,12 +168,17 @@ export async function openPkcs11Signer(o: Pkcs11SignerOptions): Promise<Pkcs11Si
         break;
       }
     }
-    if (!chosen) throw new KysoError('ERR_TOKEN', `no private key${o.keyLabel ? ` labelled "${o.keyLabel}"` : ''}${o.keyId ? ` with id ${o.keyId}` : ''} with a certificate on the token`);
+    if (!chosen)
+      throw new KysoError(
+        'ERR_TOKEN',
+        `no private key${o.keyLabel ? ` labelled "${o.keyLabel}"` : ''}${o.keyId ? ` with id ${o.keyId}` : ''} with a certificate on the token`,
+      );
     const { curve, algorithms: offered } = certificateKey(chosen.cert, 'the token key');
     const algorithms = offered.filter((a) => a.scheme !== 'RSA-PSS');
     // CA certificates stored on the token, plus the caller's, ordered towards the root
     const cas: Uint8Array[] = [];
-    for (const der of certificatesOnToken(lib, p11, session)) if ((await parseCertificate(der)).basicConstraints?.ca) cas.push(der);
+    for (const der of certificatesOnToken(lib, p11, session))
+      if ((await parseCertificate(der)).basicConstraints?.ca) cas.push(der);
     const chain = await orderChain(chosen.cert, [...cas, ...(o.chain ?? []).flatMap((c) => splitCertificates(c))]);
     const key = chosen.key;
     return {
@@ -200,7 +226,14 @@ export async function listTokens(module: string, pin?: string): Promise<TokenLis
     const out: TokenListing[] = [];
     for (const [i, slot] of p11.C_GetSlotList(true).entries()) {
       const info = p11.C_GetTokenInfo(slot);
-      const entry: TokenListing = { slot: i, label: label(info.label), manufacturer: label(info.manufacturerID), model: label(info.model), serialNumber: label(info.serialNumber), pin: pinStatus(lib, info.flags) };
+      const entry: TokenListing = {
+        slot: i,
+        label: label(info.label),
+        manufacturer: label(info.manufacturerID),
+        model: label(info.model),
+        serialNumber: label(info.serialNumber),
+        pin: pinStatus(lib, info.flags),
+      };
       out.push(entry);
       if (!(info.flags & lib.CKF_TOKEN_INITIALIZED)) continue; // an empty slot of an HSM, not yet set up
       const session = p11.C_OpenSession(slot, lib.CKF_SERIAL_SESSION);
@@ -209,7 +242,12 @@ export async function listTokens(module: string, pin?: string): Promise<TokenLis
         entry.certificates = [];
         for (const der of certificatesOnToken(lib, p11, session)) {
           const c = await parseCertificate(der);
-          entry.certificates.push({ subject: c.subject, issuer: c.issuer, notAfter: c.notAfter, serialNumber: c.serialNumber });
+          entry.certificates.push({
+            subject: c.subject,
+            issuer: c.issuer,
+            notAfter: c.notAfter,
+            serialNumber: c.serialNumber,
+          });
         }
       } finally {
         p11.C_CloseSession(session);

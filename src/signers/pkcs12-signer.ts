@@ -38,8 +38,12 @@ export async function loadPkcs12Signer(p12: BinaryInput, options: Pkcs12SignerOp
  * root. Internal: the CLI hands this to its worker threads, so that neither the password nor the slow
  * password-based key derivation is repeated in each.
  */
-export async function readPkcs12Key(p12: BinaryInput, options: Pkcs12SignerOptions): Promise<{ privateKeyPkcs8: Uint8Array; certificate: Uint8Array; chain: Uint8Array[] }> {
-  if (typeof options?.password !== 'string') throw new KysoError('ERR_INVALID_ARGUMENT', 'a PKCS#12 password is required (it may be empty)');
+export async function readPkcs12Key(
+  p12: BinaryInput,
+  options: Pkcs12SignerOptions,
+): Promise<{ privateKeyPkcs8: Uint8Array; certificate: Uint8Array; chain: Uint8Array[] }> {
+  if (typeof options?.password !== 'string')
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'a PKCS#12 password is required (it may be empty)');
   const contents = await decodePkcs12(p12, options.password);
   const spki = await publicKeyInfoOf(decodePrivateKey(contents.privateKeyPkcs8));
   const leaf = contents.certificates.find((c) => bytesEqual(certificateFacts(c).spki, spki));

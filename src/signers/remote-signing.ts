@@ -23,7 +23,11 @@ export interface RemoteSigningService {
   listCredentials(): Promise<string[]>;
   /** The credential's certificate chain (DER, signing certificate first). */
   credentialInfo(credentialId: string): Promise<{ certificates: Uint8Array[] }>;
-  signHash(request: { credentialId: string; hashes: Uint8Array[]; algorithm: SignatureAlgorithm }): Promise<SignHashAnswer>;
+  signHash(request: {
+    credentialId: string;
+    hashes: Uint8Array[];
+    algorithm: SignatureAlgorithm;
+  }): Promise<SignHashAnswer>;
   transactionStatus(transactionId: string): Promise<TransactionState>;
 }
 
@@ -60,7 +64,11 @@ export class CscClient implements RemoteSigningService {
     try {
       return JSON.parse(new TextDecoder().decode(bytes)) as T;
     } catch (cause) {
-      throw new KysoError('ERR_REMOTE_UNAVAILABLE', `the remote signing service answered ${path} with something other than JSON`, { cause });
+      throw new KysoError(
+        'ERR_REMOTE_UNAVAILABLE',
+        `the remote signing service answered ${path} with something other than JSON`,
+        { cause },
+      );
     }
   }
 
@@ -69,11 +77,18 @@ export class CscClient implements RemoteSigningService {
   }
 
   async credentialInfo(credentialId: string): Promise<{ certificates: Uint8Array[] }> {
-    const r = await this.call<{ cert?: { certificates?: string[] } }>('credentials/info', { credentialID: credentialId, certificates: 'chain' });
+    const r = await this.call<{ cert?: { certificates?: string[] } }>('credentials/info', {
+      credentialID: credentialId,
+      certificates: 'chain',
+    });
     return { certificates: (r.cert?.certificates ?? []).map(fromBase64) };
   }
 
-  async signHash(request: { credentialId: string; hashes: Uint8Array[]; algorithm: SignatureAlgorithm }): Promise<SignHashAnswer> {
+  async signHash(request: {
+    credentialId: string;
+    hashes: Uint8Array[];
+    algorithm: SignatureAlgorithm;
+  }): Promise<SignHashAnswer> {
     const r = await this.call<{ signatures?: string[]; transactionID?: string }>('signatures/signHash', {
       credentialID: request.credentialId,
       hash: request.hashes.map(toBase64),
@@ -82,12 +97,18 @@ export class CscClient implements RemoteSigningService {
     });
     if (r.signatures) return { signatures: r.signatures.map(fromBase64) };
     if (r.transactionID) return { transactionId: r.transactionID };
-    throw new KysoError('ERR_REMOTE_UNAVAILABLE', 'the remote signing service returned neither signatures nor a transaction');
+    throw new KysoError(
+      'ERR_REMOTE_UNAVAILABLE',
+      'the remote signing service returned neither signatures nor a transaction',
+    );
   }
 
   async transactionStatus(transactionId: string): Promise<TransactionState> {
-    const r = await this.call<{ status: string; signatures?: string[]; reason?: string }>('signatures/status', { transactionID: transactionId });
-    if (r.status === 'approved' && r.signatures) return { status: 'approved', signatures: r.signatures.map(fromBase64) };
+    const r = await this.call<{ status: string; signatures?: string[]; reason?: string }>('signatures/status', {
+      transactionID: transactionId,
+    });
+    if (r.status === 'approved' && r.signatures)
+      return { status: 'approved', signatures: r.signatures.map(fromBase64) };
     if (r.status === 'rejected') return { status: 'rejected', ...(r.reason && { reason: r.reason }) };
     if (r.status === 'expired') return { status: 'expired' };
     return { status: 'pending' };
@@ -123,15 +144,28 @@ export async function signHashesRemotely(hashes: Uint8Array[], o: RemoteSignOpti
   let wait = o.pollMs ?? 1000;
   while (!signatures) {
     aborted();
-    if (Date.now() > deadline) throw new KysoError('ERR_REMOTE_EXPIRED', `the holder did not approve within ${Math.round((o.deadlineMs ?? 300_000) / 1000)} s`);
+    if (Date.now() > deadline)
+      throw new KysoError(
+        'ERR_REMOTE_EXPIRED',
+        `the holder did not approve within ${Math.round((o.deadlineMs ?? 300_000) / 1000)} s`,
+      );
     await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), o.signal);
     wait = Math.min(wait * 1.5, 10_000);
     aborted();
     const state = await o.service.transactionStatus((answer as { transactionId: string }).transactionId);
     if (state.status === 'approved') signatures = state.signatures;
-    else if (state.status === 'rejected') throw new KysoError('ERR_REMOTE_REJECTED', `the holder rejected the signing request${state.reason ? `: ${state.reason}` : ''}`);
-    else if (state.status === 'expired') throw new KysoError('ERR_REMOTE_EXPIRED', 'the signing request expired before the holder approved it');
+    else if (state.status === 'rejected')
+      throw new KysoError(
+        'ERR_REMOTE_REJECTED',
+        `the holder rejected the signing request${state.reason ? `: ${state.reason}` : ''}`,
+      );
+    else if (state.status === 'expired')
+      throw new KysoError('ERR_REMOTE_EXPIRED', 'the signing request expired before the holder approved it');
   }
-  if (signatures.length !== hashes.length) throw new KysoError('ERR_REMOTE_UNAVAILABLE', `asked for ${hashes.length} signatures, received ${signatures.length}`);
+  if (signatures.length !== hashes.length)
+    throw new KysoError(
+      'ERR_REMOTE_UNAVAILABLE',
+      `asked for ${hashes.length} signatures, received ${signatures.length}`,
+    );
   return signatures;
 }

@@ -31,12 +31,17 @@ export interface AlgorithmPreference {
 /** Picks the signer's algorithm that matches `pref`, or throws `ERR_UNSUPPORTED_ALGORITHM`. */
 export function chooseAlgorithm(signer: Signer, pref: AlgorithmPreference = {}): SignatureAlgorithm {
   const candidates = signer.algorithms.filter(
-    (a) => (pref.hash === undefined || a.hash === pref.hash) && (pref.pss === undefined || (a.scheme === 'RSA-PSS') === pref.pss),
+    (a) =>
+      (pref.hash === undefined || a.hash === pref.hash) &&
+      (pref.pss === undefined || (a.scheme === 'RSA-PSS') === pref.pss),
   );
   const found = candidates[0];
   if (!found) {
     const offered = signer.algorithms.map((a) => `${a.scheme}/${a.hash}`).join(', ');
-    throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', `the signer cannot sign with ${pref.pss ? 'RSA-PSS ' : ''}${pref.hash ?? ''}; it offers ${offered}`);
+    throw new KysoError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      `the signer cannot sign with ${pref.pss ? 'RSA-PSS ' : ''}${pref.hash ?? ''}; it offers ${offered}`,
+    );
   }
   return found;
 }

@@ -51,7 +51,13 @@ export class HttpTimestampSource implements TimestampSource {
     const hashed = inputBytes(digest, 'digest');
     const nonce = randomBytes(8);
     const policy = options.policy ?? this.options.policy;
-    const request = createTimestampRequest({ digest: hashed, hash, nonce, certReq: this.options.certReq ?? true, ...(policy && { policy }) });
+    const request = createTimestampRequest({
+      digest: hashed,
+      hash,
+      nonce,
+      certReq: this.options.certReq ?? true,
+      ...(policy && { policy }),
+    });
     const body = await this.post(request, options.signal);
     const response = parseTimestampResponse(body);
     if (response.status !== 0 && response.status !== 1) throw new TimestampRejectedError(response);
@@ -63,15 +69,24 @@ export class HttpTimestampSource implements TimestampSource {
       throw invalid(`the token cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
     }
     if (token.nonce === undefined || !serialEquals(token.nonce, toHex(nonce))) {
-      throw invalid(`the token's nonce ${token.nonce ?? '(none)'} is not the request's ${toHex(nonce)}: a replayed or misrouted answer`);
+      throw invalid(
+        `the token's nonce ${token.nonce ?? '(none)'} is not the request's ${toHex(nonce)}: a replayed or misrouted answer`,
+      );
     }
-    if (digestFromOid(token.messageImprint.hashAlgorithmOid) !== hash || !bytesEqual(token.messageImprint.digest, hashed)) {
+    if (
+      digestFromOid(token.messageImprint.hashAlgorithmOid) !== hash ||
+      !bytesEqual(token.messageImprint.digest, hashed)
+    ) {
       throw invalid('the token time-stamps another digest than the one requested');
     }
-    if (policy && token.policy !== policy) throw invalid(`the token's policy ${token.policy} is not the requested ${policy}`);
+    if (policy && token.policy !== policy)
+      throw invalid(`the token's policy ${token.policy} is not the requested ${policy}`);
     const extra = this.options.tsaCertificates ? { extraCertificates: this.options.tsaCertificates } : {};
     const check = await verifyTimestampToken(token, { digest: hashed, ...extra });
-    if (!check.valid) throw invalid(`the token does not verify: ${check.problems.map((p) => p.message).join('; ') || 'no signer certificate'}`);
+    if (!check.valid)
+      throw invalid(
+        `the token does not verify: ${check.problems.map((p) => p.message).join('; ') || 'no signer certificate'}`,
+      );
     return token;
   }
 

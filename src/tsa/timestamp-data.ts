@@ -30,7 +30,10 @@ export interface TimestampResult {
  * await writeFile('contract.pdf.tsr', response);
  * ```
  */
-export async function timestamp(data: BinaryInput | AsyncIterable<Uint8Array>, options: TimestampDataOptions): Promise<TimestampResult> {
+export async function timestamp(
+  data: BinaryInput | AsyncIterable<Uint8Array>,
+  options: TimestampDataOptions,
+): Promise<TimestampResult> {
   const hash = options.hash ?? 'SHA-256';
   const token = await options.tsa.timestamp(await digestData(hash, data), hash);
   return { token, response: tlv(0x30, tlv(0x30, derSmallInteger(0)), token.der) };

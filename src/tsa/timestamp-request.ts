@@ -34,7 +34,10 @@ export interface TimestampRequestOptions {
 export function createTimestampRequest(options: TimestampRequestOptions): Uint8Array {
   const hashed = inputBytes(options.digest, 'digest');
   if (hashed.length !== digestLength(options.hash)) {
-    throw new KysoError('ERR_INVALID_ARGUMENT', `digest is ${hashed.length} bytes; a ${options.hash} digest has ${digestLength(options.hash)}`);
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      `digest is ${hashed.length} bytes; a ${options.hash} digest has ${digestLength(options.hash)}`,
+    );
   }
   const nonce = options.nonce === undefined ? randomBytes(8) : options.nonce;
   const fields = [derSmallInteger(1), tlv(0x30, digestAlgorithmIdentifier(options.hash), tlv(0x04, hashed))];

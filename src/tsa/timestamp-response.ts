@@ -3,7 +3,14 @@ import { KysoError, isKysoError } from '../core/errors.js';
 import { inputBytes, readChildren, readSmallInteger, readTlv } from '../core/der.js';
 
 /** PKIStatus values (RFC 3161 §2.4.2). */
-const STATUS_NAMES = ['granted', 'grantedWithMods', 'rejection', 'waiting', 'revocationWarning', 'revocationNotification'];
+const STATUS_NAMES = [
+  'granted',
+  'grantedWithMods',
+  'rejection',
+  'waiting',
+  'revocationWarning',
+  'revocationNotification',
+];
 
 /** PKIFailureInfo bits (RFC 3161 §2.4.2). */
 const FAILURE_BITS: Record<number, string> = {
@@ -58,7 +65,8 @@ export function parseTimestampResponse(der: BinaryInput): TimestampResponse {
   const b = inputBytes(der, 'response');
   try {
     const resp = readTlv(b, 0);
-    if (resp.tag !== 0x30 || resp.end !== b.length) throw new KysoError('ERR_TSA_RESPONSE_INVALID', 'not a DER TimeStampResp');
+    if (resp.tag !== 0x30 || resp.end !== b.length)
+      throw new KysoError('ERR_TSA_RESPONSE_INVALID', 'not a DER TimeStampResp');
     const [statusInfo, token] = readChildren(b, resp);
     if (statusInfo?.tag !== 0x30) throw new KysoError('ERR_TSA_RESPONSE_INVALID', 'no PKIStatusInfo');
     const [statusEl, ...rest] = readChildren(b, statusInfo);
@@ -66,7 +74,9 @@ export function parseTimestampResponse(der: BinaryInput): TimestampResponse {
     const out: TimestampResponse = { status, statusName: STATUS_NAMES[status] ?? `status ${status}`, failInfo: [] };
     for (const el of rest) {
       if (el.tag === 0x30) {
-        const texts = readChildren(b, el).filter((t) => t.tag === 0x0c).map((t) => new TextDecoder().decode(b.subarray(t.contentStart, t.contentEnd)));
+        const texts = readChildren(b, el)
+          .filter((t) => t.tag === 0x0c)
+          .map((t) => new TextDecoder().decode(b.subarray(t.contentStart, t.contentEnd)));
         if (texts.length) out.statusText = texts.join(' ');
       } else if (el.tag === 0x03) out.failInfo = readFailureBits(b.subarray(el.contentStart, el.contentEnd));
     }

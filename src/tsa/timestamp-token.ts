@@ -59,7 +59,10 @@ export function parseTimestampToken(der: BinaryInput): TimestampToken {
   const bytes = inputBytes(der, 'token');
   const signedData = parseSignedData(bytes);
   if (signedData.encapContentType !== OID.tstInfo || !signedData.eContent) {
-    throw new KysoError('ERR_CMS_MALFORMED', `not a time-stamp token: the SignedData holds ${signedData.eContent ? signedData.encapContentType : 'no content'}, not a TSTInfo`);
+    throw new KysoError(
+      'ERR_CMS_MALFORMED',
+      `not a time-stamp token: the SignedData holds ${signedData.eContent ? signedData.encapContentType : 'no content'}, not a TSTInfo`,
+    );
   }
   const tstInfo = signedData.eContent;
   let fields: Omit<TimestampToken, 'der' | 'tstInfo' | 'certificates' | 'signedData' | 'signerCertificate'>;
@@ -86,7 +89,9 @@ function fail(message: string): never {
   throw new KysoError('ERR_CMS_MALFORMED', message);
 }
 
-function readTstInfo(b: Uint8Array): Omit<TimestampToken, 'der' | 'tstInfo' | 'certificates' | 'signedData' | 'signerCertificate'> {
+function readTstInfo(
+  b: Uint8Array,
+): Omit<TimestampToken, 'der' | 'tstInfo' | 'certificates' | 'signedData' | 'signerCertificate'> {
   const seq = readTlv(b, 0);
   if (seq.tag !== 0x30 || seq.end !== b.length) fail('TSTInfo is not a SEQUENCE');
   const f = readChildren(b, seq);
@@ -180,11 +185,18 @@ export interface TimestampVerification {
  * const { valid, problems } = await verifyTimestampToken(tokenDer, { data: signatureValue });
  * ```
  */
-export async function verifyTimestampToken(token: TimestampToken | BinaryInput, options: VerifyTimestampTokenOptions = {}): Promise<TimestampVerification> {
+export async function verifyTimestampToken(
+  token: TimestampToken | BinaryInput,
+  options: VerifyTimestampTokenOptions = {},
+): Promise<TimestampVerification> {
   const t = isParsedToken(token) ? token : parseTimestampToken(token);
   const problems: CmsProblem[] = [];
   const signers = t.signedData.signerInfos;
-  if (signers.length !== 1) problems.push({ code: 'tsa-signer-count', message: `a time-stamp token has exactly one SignerInfo; this one has ${signers.length}` });
+  if (signers.length !== 1)
+    problems.push({
+      code: 'tsa-signer-count',
+      message: `a time-stamp token has exactly one SignerInfo; this one has ${signers.length}`,
+    });
   const si = signers[0];
   const extra = options.extraCertificates ? { extraCertificates: options.extraCertificates } : {};
   const signature: SignerInfoVerification = si
@@ -192,7 +204,10 @@ export async function verifyTimestampToken(token: TimestampToken | BinaryInput, 
     : { messageDigestValid: undefined, signatureValid: false, problems: [] };
   problems.push(...signature.problems);
   if (si && !si.signingCertificate && !si.signingCertificateV2) {
-    problems.push({ code: 'signing-certificate-missing', message: 'the token has no ESS signing-certificate(-v2) attribute (RFC 3161 §2.4.2)' });
+    problems.push({
+      code: 'signing-certificate-missing',
+      message: 'the token has no ESS signing-certificate(-v2) attribute (RFC 3161 §2.4.2)',
+    });
   }
   const purposeOk = signature.signerCertificate ? checkTsaPurpose(signature.signerCertificate, problems) : false;
   const messageImprintMatches = await checkImprint(t, options, problems);
@@ -216,16 +231,30 @@ function isParsedToken(token: TimestampToken | BinaryInput): token is TimestampT
   return typeof token === 'object' && token !== null && 'tstInfo' in token && 'signedData' in token;
 }
 
-async function checkImprint(t: TimestampToken, options: VerifyTimestampTokenOptions, problems: CmsProblem[]): Promise<boolean | undefined> {
+async function checkImprint(
+  t: TimestampToken,
+  options: VerifyTimestampTokenOptions,
+  problems: CmsProblem[],
+): Promise<boolean | undefined> {
   if (options.data === undefined && options.digest === undefined) return undefined;
   const { hash, digest, hashAlgorithmOid } = t.messageImprint;
   if (!hash) {
-    problems.push({ code: 'unsupported-algorithm', message: `messageImprint digest ${hashAlgorithmOid} is not supported` });
+    problems.push({
+      code: 'unsupported-algorithm',
+      message: `messageImprint digest ${hashAlgorithmOid} is not supported`,
+    });
     return false;
   }
-  const expected = options.digest !== undefined ? inputBytes(options.digest, 'digest') : await digestOf(hash, inputBytes(options.data!, 'data'));
+  const expected =
+    options.digest !== undefined
+      ? inputBytes(options.digest, 'digest')
+      : await digestOf(hash, inputBytes(options.data!, 'data'));
   const ok = expected.length === digestLength(hash) && bytesEqual(expected, digest);
-  if (!ok) problems.push({ code: 'message-imprint-mismatch', message: 'the token time-stamps other data (messageImprint differs)' });
+  if (!ok)
+    problems.push({
+      code: 'message-imprint-mismatch',
+      message: 'the token time-stamps other data (messageImprint differs)',
+    });
   return ok;
 }
 
@@ -243,10 +272,17 @@ export function checkTsaPurpose(certificate: Uint8Array, problems: CmsProblem[])
   }
   const ekus = cert.extensions.filter((e) => e.oid === OID.extKeyUsage);
   const purposes = ekus.length === 1 ? readPurposes(ekus[0]!.value) : undefined;
-  if (ekus.length !== 1 || !ekus[0]!.critical || !purposes || purposes.length !== 1 || purposes[0] !== OID.kpTimeStamping) {
+  if (
+    ekus.length !== 1 ||
+    !ekus[0]!.critical ||
+    !purposes ||
+    purposes.length !== 1 ||
+    purposes[0] !== OID.kpTimeStamping
+  ) {
     problems.push({
       code: 'tsa-certificate-purpose',
-      message: 'the TSA certificate lacks a critical extendedKeyUsage with id-kp-timeStamping as its only purpose (RFC 3161 §2.3)',
+      message:
+        'the TSA certificate lacks a critical extendedKeyUsage with id-kp-timeStamping as its only purpose (RFC 3161 §2.3)',
     });
     return false;
   }
@@ -260,4 +296,3 @@ function readPurposes(value: Uint8Array): string[] | undefined {
     return undefined;
   }
 }
-

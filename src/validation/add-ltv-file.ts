@@ -10,14 +10,23 @@ import { addLtvToUpdate, type AddLtvOptions, type AddLtvResult } from './add-ltv
  * const { revocation } = await addLtvFile('scan-signed.pdf', 'scan-lt.pdf');
  * ```
  */
-export async function addLtvFile(input: string, output: string, options: AddLtvOptions & SignPdfFileOptions = {}): Promise<Pick<AddLtvResult, 'revocation'>> {
+export async function addLtvFile(
+  input: string,
+  output: string,
+  options: AddLtvOptions & SignPdfFileOptions = {},
+): Promise<Pick<AddLtvResult, 'revocation'>> {
   let revocation: AddLtvResult['revocation'] = [];
-  await extendPdfFile(input, output, [
-    async (pdf) => {
-      const added = await addLtvToUpdate(pdf, options);
-      revocation = added.revocation;
-      return added.update;
-    },
-  ], options);
+  await extendPdfFile(
+    input,
+    output,
+    [
+      async (pdf) => {
+        const added = await addLtvToUpdate(pdf, options);
+        revocation = added.revocation;
+        return added.update;
+      },
+    ],
+    options,
+  );
   return { revocation };
 }

@@ -30,7 +30,13 @@ export interface AddLtvResult {
    * certificate is on a signature's side (its certificates and the chain-completing ones, what PAdES B-LT
    * requires) or only in a timestamp token.
    */
-  revocation: { subject: string; status: RevocationCheck['status']; source?: string; problems: string[]; usedBy: 'signature' | 'timestamp' }[];
+  revocation: {
+    subject: string;
+    status: RevocationCheck['status'];
+    source?: string;
+    problems: string[];
+    usedBy: 'signature' | 'timestamp';
+  }[];
 }
 
 /**
@@ -54,12 +60,16 @@ export async function addLtv(pdf: BinaryInput, options: AddLtvOptions = {}): Pro
  * Like {@link addLtv}, but returns only the incremental update (the output is `pdf` followed by it): for large
  * files, whose bytes are copied on disk rather than in memory.
  */
-export async function addLtvToUpdate(pdf: BinaryInput, options: AddLtvOptions = {}): Promise<{ update: Uint8Array; revocation: AddLtvResult['revocation'] }> {
+export async function addLtvToUpdate(
+  pdf: BinaryInput,
+  options: AddLtvOptions = {},
+): Promise<{ update: Uint8Array; revocation: AddLtvResult['revocation'] }> {
   const bytes = toBytes(pdf, 'pdf');
   const reader = PdfReader.open(bytes);
   if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted');
   const { signed } = findSignatureFields(reader);
-  if (signed.length === 0) throw new KysoError('ERR_INVALID_ARGUMENT', 'the PDF has no signature to add validation data for');
+  if (signed.length === 0)
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'the PDF has no signature to add validation data for');
   const extra = (options.certificates ?? []).flatMap((c) => splitCertificates(c));
 
   const certs = new Store();
@@ -78,7 +88,8 @@ export async function addLtvToUpdate(pdf: BinaryInput, options: AddLtvOptions = 
     try {
       const cms = parseSignedData(contents.bytes);
       signatureDer = cms.certificates;
-      for (const t of cms.signerInfos.flatMap((si) => si.signatureTimeStampTokens)) timestampDer = [...timestampDer, ...parseTimestampToken(t).certificates];
+      for (const t of cms.signerInfos.flatMap((si) => si.signatureTimeStampTokens))
+        timestampDer = [...timestampDer, ...parseTimestampToken(t).certificates];
     } catch {
       continue; // a broken signature gets no validation data; verifyPdf says why
     }
@@ -93,17 +104,33 @@ export async function addLtvToUpdate(pdf: BinaryInput, options: AddLtvOptions = 
       if (cert.selfIssued) continue;
       const issuer = pool.find((c) => bytesEqual(c.subjectDer, cert.issuerDer));
       if (!issuer) {
-        revocationReport.push({ subject: cert.subject.display, status: 'unavailable', problems: ['its issuer certificate is not at hand; pass it in options.certificates'], usedBy: usedBy(cert.der) });
+        revocationReport.push({
+          subject: cert.subject.display,
+          status: 'unavailable',
+          problems: ['its issuer certificate is not at hand; pass it in options.certificates'],
+          usedBy: usedBy(cert.der),
+        });
         continue;
       }
       const key = cert.fingerprintSha256;
       let check = seen.get(key);
       if (!check) {
-        check = await checkRevocation(cert, issuer, { embedded, online: options.online ?? true, ...(options.fetch && { fetch: options.fetch }) });
+        check = await checkRevocation(cert, issuer, {
+          embedded,
+          online: options.online ?? true,
+          ...(options.fetch && { fetch: options.fetch }),
+        });
         seen.set(key, check);
-        revocationReport.push({ subject: cert.subject.display, status: check.status, ...(check.source && { source: `${check.source} (${check.origin})` }), problems: check.problems, usedBy: usedBy(cert.der) });
+        revocationReport.push({
+          subject: cert.subject.display,
+          status: check.status,
+          ...(check.source && { source: `${check.source} (${check.origin})` }),
+          problems: check.problems,
+          usedBy: usedBy(cert.der),
+        });
       }
-      if (check.der) (check.source === 'ocsp' ? vriOcsps : vriCrls).push((check.source === 'ocsp' ? ocsps : crls).add(check.der));
+      if (check.der)
+        (check.source === 'ocsp' ? vriOcsps : vriCrls).push((check.source === 'ocsp' ? ocsps : crls).add(check.der));
       if (check.responderCertificate) vriCerts.push(certs.add(check.responderCertificate));
     }
     const key = toHex(await digest('SHA-1', contents.bytes)).toUpperCase();
@@ -146,7 +173,8 @@ function writeDss(reader: PdfReader, certs: Store, ocsps: Store, crls: Store, vr
       real.set(item.ref, ref);
     }
   }
-  const mapRefs = (o: PdfObject): PdfObject => (o instanceof PdfRef ? (real.get(o) ?? o) : Array.isArray(o) ? o.map(mapRefs) : o);
+  const mapRefs = (o: PdfObject): PdfObject =>
+    o instanceof PdfRef ? (real.get(o) ?? o) : Array.isArray(o) ? o.map(mapRefs) : o;
   const catalogRef = reader.trailer.get('Root') as PdfRef;
   const catalog = reader.catalog().clone();
   const old = reader.resolveDict(catalog.get('DSS'));
@@ -160,11 +188,15 @@ function writeDss(reader: PdfReader, certs: Store, ocsps: Store, crls: Store, vr
     for (const [ek, ev] of (v as PdfDict).map) entry.set(ek, mapRefs(ev));
     vriOut.set(k, entry);
   }
-  const dss = new PdfDict().set('Type', name('DSS')).set('Certs', list('Certs', certs)).set('OCSPs', list('OCSPs', ocsps)).set('CRLs', list('CRLs', crls)).set('VRI', vriOut);
+  const dss = new PdfDict()
+    .set('Type', name('DSS'))
+    .set('Certs', list('Certs', certs))
+    .set('OCSPs', list('OCSPs', ocsps))
+    .set('CRLs', list('CRLs', crls))
+    .set('VRI', vriOut);
   const dssRef = writer.allocate();
   writer.set(dssRef, dss);
   catalog.set('DSS', dssRef);
   writer.set(catalogRef, catalog);
   return writer.build().update;
 }
-

@@ -4,14 +4,27 @@ import { KysoError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Indication, SubIndication } from '../core/indication.js';
 import { createHasher, digestData } from '../crypto/digest.js';
-import { assembleSignedData, buildSignedAttributes, parseSignedData, signDetachedDigest, type ParsedSignedData, type ParsedSignerInfo } from '../cms/index.js';
+import {
+  assembleSignedData,
+  buildSignedAttributes,
+  parseSignedData,
+  signDetachedDigest,
+  type ParsedSignedData,
+  type ParsedSignerInfo,
+} from '../cms/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { parseTimestampToken, verifyTimestampToken, type TimestampSource } from '../tsa/index.js';
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
 import type { TimestampReport } from './verify-pdf.js';
-import { checkRevocationEstablished, createValidationContext, revocationCheckerIfAsked, type ValidationContext, type ValidationOptions } from './context.js';
+import {
+  checkRevocationEstablished,
+  createValidationContext,
+  revocationCheckerIfAsked,
+  type ValidationContext,
+  type ValidationOptions,
+} from './context.js';
 import { VerdictBuilder, verdictOf, type Finding } from './findings.js';
 import { checkSigner, signerFactsOf, type SignerFacts } from './signer-check.js';
 import { addPolicyFindings, documentPolicyFindings } from './document-policy.js';
@@ -65,21 +78,39 @@ export interface DetachedSigningState {
  */
 export async function prepareDetachedSigning(
   data: DetachedData,
-  o: { certificate: BinaryInput | string; chain?: readonly (BinaryInput | string)[]; algorithm: SignatureAlgorithm; signingTime?: Date },
+  o: {
+    certificate: BinaryInput | string;
+    chain?: readonly (BinaryInput | string)[];
+    algorithm: SignatureAlgorithm;
+    signingTime?: Date;
+  },
 ): Promise<{ toBeSigned: Uint8Array; digest: Uint8Array; state: DetachedSigningState }> {
   const [certificate, ...rest] = splitCertificates(o.certificate);
   const chain = [...rest, ...(o.chain ?? []).flatMap((c) => splitCertificates(c))];
-  const signedAttributes = await buildSignedAttributes({ contentDigest: await digestData(o.algorithm.hash, data), hash: o.algorithm.hash, signerCertificate: certificate!, signingTime: o.signingTime ?? new Date() });
+  const signedAttributes = await buildSignedAttributes({
+    contentDigest: await digestData(o.algorithm.hash, data),
+    hash: o.algorithm.hash,
+    signerCertificate: certificate!,
+    signingTime: o.signingTime ?? new Date(),
+  });
   return {
     toBeSigned: signedAttributes,
     digest: await digestData(o.algorithm.hash, signedAttributes),
-    state: { kind: 'kyso.cades-signing', version: 1, signedAttributes: toBase64(signedAttributes), certificate: toBase64(certificate!), chain: chain.map(toBase64), algorithm: o.algorithm },
+    state: {
+      kind: 'kyso.cades-signing',
+      version: 1,
+      signedAttributes: toBase64(signedAttributes),
+      certificate: toBase64(certificate!),
+      chain: chain.map(toBase64),
+      algorithm: o.algorithm,
+    },
   };
 }
 
 /** Stage two: the `.p7s` with the signature value (RSA, or ECDSA as r||s or DER) over the prepared attributes. */
 export function finishDetachedSigning(state: DetachedSigningState, signature: BinaryInput): Uint8Array {
-  if (state?.kind !== 'kyso.cades-signing' || state.version !== 1) throw new KysoError('ERR_SIGNING_STATE', 'not a kyso CAdES signing state (version 1)');
+  if (state?.kind !== 'kyso.cades-signing' || state.version !== 1)
+    throw new KysoError('ERR_SIGNING_STATE', 'not a kyso CAdES signing state (version 1)');
   return assembleSignedData({
     signedAttributes: fromBase64(state.signedAttributes),
     signature: toBytes(signature, 'signature'),
@@ -128,7 +159,11 @@ export interface DetachedVerificationReport extends DetachedSignerReport {
  * for (const s of r.signers) console.log(s.signer?.subject.commonName, s.indication);
  * ```
  */
-export async function verifyDetached(data: DetachedData, p7s: BinaryInput, options: ValidationOptions = {}): Promise<DetachedVerificationReport> {
+export async function verifyDetached(
+  data: DetachedData,
+  p7s: BinaryInput,
+  options: ValidationOptions = {},
+): Promise<DetachedVerificationReport> {
   const context = await createValidationContext(options);
   let cms: ParsedSignedData;
   try {
@@ -137,8 +172,15 @@ export async function verifyDetached(data: DetachedData, p7s: BinaryInput, optio
     return wholeReport([], [formatFinding((e as Error).message)]);
   }
   if (cms.signerInfos.length === 0) return wholeReport([], [formatFinding('the signature has no SignerInfo')]);
-  if (cms.signerInfos.length > MAX_SIGNERS) return wholeReport([], [formatFinding(`the signature has ${cms.signerInfos.length} SignerInfos; at most ${MAX_SIGNERS} are verified`)]);
-  const digests = await digestsOf(data, cms.signerInfos.map((si) => si.digestAlgorithm).filter((h): h is DigestAlgorithm => !!h));
+  if (cms.signerInfos.length > MAX_SIGNERS)
+    return wholeReport(
+      [],
+      [formatFinding(`the signature has ${cms.signerInfos.length} SignerInfos; at most ${MAX_SIGNERS} are verified`)],
+    );
+  const digests = await digestsOf(
+    data,
+    cms.signerInfos.map((si) => si.digestAlgorithm).filter((h): h is DigestAlgorithm => !!h),
+  );
   const signers: DetachedSignerReport[] = [];
   for (const si of cms.signerInfos) signers.push(await verifyOneSigner(cms, si, digests, context));
   const report = wholeReport(signers, []);
@@ -147,7 +189,12 @@ export async function verifyDetached(data: DetachedData, p7s: BinaryInput, optio
     documentPolicyFindings(
       context.policy,
       context.time,
-      signers.map((s, i) => ({ label: `#${i + 1}`, signer: s.signer, level: s.level, signedAt: s.timestamps.find((t) => t.valid)?.genTime ?? s.signingTime })),
+      signers.map((s, i) => ({
+        label: `#${i + 1}`,
+        signer: s.signer,
+        level: s.level,
+        signedAt: s.timestamps.find((t) => t.valid)?.genTime ?? s.signingTime,
+      })),
       true,
     ),
   );
@@ -158,29 +205,65 @@ export async function verifyDetached(data: DetachedData, p7s: BinaryInput, optio
 const MAX_SIGNERS = 64;
 
 function formatFinding(message: string): Finding {
-  return { code: 'format-invalid', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message };
+  return {
+    code: 'format-invalid',
+    severity: 'error',
+    indication: 'TOTAL_FAILED',
+    subIndication: 'FORMAT_FAILURE',
+    message,
+  };
 }
 
 /** The file's report: the first signer's facts, every signer's findings (numbered when there are several). */
 function wholeReport(signers: DetachedSignerReport[], own: Finding[]): DetachedVerificationReport {
   const numbered = signers.length > 1;
-  const findings = [...own, ...signers.flatMap((s, i) => s.findings.map((f) => (numbered ? { ...f, message: `signer ${i + 1}: ${f.message}` } : f)))];
+  const findings = [
+    ...own,
+    ...signers.flatMap((s, i) =>
+      s.findings.map((f) => (numbered ? { ...f, message: `signer ${i + 1}: ${f.message}` } : f)),
+    ),
+  ];
   const first = signers[0] ?? { digest: null, signatureValue: false, timestamps: [] };
   return { ...first, ...verdictOf(findings), signers };
 }
 
-async function verifyOneSigner(cms: ParsedSignedData, si: ParsedSignerInfo, digests: Map<DigestAlgorithm, Uint8Array>, context: ValidationContext): Promise<DetachedSignerReport> {
+async function verifyOneSigner(
+  cms: ParsedSignedData,
+  si: ParsedSignerInfo,
+  digests: Map<DigestAlgorithm, Uint8Array>,
+  context: ValidationContext,
+): Promise<DetachedSignerReport> {
   const v = new VerdictBuilder();
-  const report: DetachedSignerReport = { indication: 'TOTAL_PASSED', digest: null, signatureValue: false, timestamps: [], errors: [], warnings: [], findings: [] };
+  const report: DetachedSignerReport = {
+    indication: 'TOTAL_PASSED',
+    digest: null,
+    signatureValue: false,
+    timestamps: [],
+    errors: [],
+    warnings: [],
+    findings: [],
+  };
   const done = () => Object.assign(report, v.verdict());
   if (si.signingTime) report.signingTime = si.signingTime.toISOString();
   const contentDigest = si.digestAlgorithm && digests.get(si.digestAlgorithm);
   if (!contentDigest) {
-    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `unsupported digest algorithm ${si.digestAlgorithmOid}`);
+    v.doubt(
+      'algorithm-unsupported',
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      `unsupported digest algorithm ${si.digestAlgorithmOid}`,
+    );
     return done();
   }
-  const { verification, findings } = await checkSigner(cms, si, { contentDigest, extraCertificates: context.intermediates, policy: context.policy });
-  v.add(...findings.map((f) => (f.code === 'digest-mismatch' ? { ...f, message: 'the data does not match the signature' } : f)));
+  const { verification, findings } = await checkSigner(cms, si, {
+    contentDigest,
+    extraCertificates: context.intermediates,
+    policy: context.policy,
+  });
+  v.add(
+    ...findings.map((f) =>
+      f.code === 'digest-mismatch' ? { ...f, message: 'the data does not match the signature' } : f,
+    ),
+  );
   report.digest = verification.messageDigestValid ?? null;
   report.signatureValue = verification.signatureValid;
   let poe: Date | undefined;
@@ -188,37 +271,53 @@ async function verifyOneSigner(cms: ParsedSignedData, si: ParsedSignerInfo, dige
     try {
       const token = parseTimestampToken(der);
       const t = await verifyTimestampToken(token, { data: si.signature, extraCertificates: context.intermediates });
-      report.timestamps.push({ kind: 'signature-timestamp', genTime: token.genTime.toISOString(), ...(token.tsaName && { tsa: token.tsaName }), valid: t.valid, problems: t.problems.map((p) => p.message) });
+      report.timestamps.push({
+        kind: 'signature-timestamp',
+        genTime: token.genTime.toISOString(),
+        ...(token.tsaName && { tsa: token.tsaName }),
+        valid: t.valid,
+        problems: t.problems.map((p) => p.message),
+      });
       if (t.valid && (!poe || token.genTime < poe)) poe = token.genTime;
     } catch (e) {
       report.timestamps.push({ kind: 'signature-timestamp', valid: false, problems: [(e as Error).message] });
     }
   }
-  for (const t of report.timestamps) if (!t.valid) v.warn('timestamp-invalid', `a signature timestamp does not verify: ${t.problems.join('; ')}`);
+  for (const t of report.timestamps)
+    if (!t.valid) v.warn('timestamp-invalid', `a signature timestamp does not verify: ${t.problems.join('; ')}`);
   report.level = poe ? 'B-T' : 'B-B';
   if (!verification.signerCertificate) return done();
   const cert = await parseCertificate(verification.signerCertificate);
   report.signer = signerFactsOf(cert);
   const trust = context.trust;
   if (!trust) {
-    v.doubt('no-trust-anchors', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
+    v.doubt(
+      'no-trust-anchors',
+      'NO_CERTIFICATE_CHAIN_FOUND',
+      'no trust anchors were given, so the signer cannot be trusted',
+    );
     return done();
   }
   const intermediates = [...cms.certificates, ...context.intermediates];
   const embedded = { ocsps: cms.otherRevocation.map((o) => o.value), crls: cms.crls };
   const revocation = revocationCheckerIfAsked(context, embedded);
-  const path = (time: Date) => validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
+  const path = (time: Date) =>
+    validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
   let chain = await path(context.time);
   if (chain.status === 'expired' && poe) {
     const atPoe = await path(poe);
     if (atPoe.status === 'valid') {
-      v.warn('expired-poe', `the certificate has expired; a signature timestamp proves the signature existed at ${poe.toISOString()}, while it was valid`);
+      v.warn(
+        'expired-poe',
+        `the certificate has expired; a signature timestamp proves the signature existed at ${poe.toISOString()}, while it was valid`,
+      );
       chain = atPoe;
     }
   }
   report.chain = chain;
   for (const note of chain.notes ?? []) v.warn('algorithm-accepted-by-date', note);
-  if (chain.status !== 'valid') v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; '));
+  if (chain.status !== 'valid')
+    v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; '));
   else checkRevocationEstablished(chain, context, v);
   return done();
 }
@@ -230,7 +329,10 @@ async function digestsOf(data: DetachedData, algorithms: DigestAlgorithm[]): Pro
   if (unique.length === 1) out.set(unique[0]!, await digestData(unique[0]!, data));
   else if (unique.length > 1) {
     const hashers = unique.map((h) => [h, createHasher(h)] as const);
-    const chunks = typeof data === 'object' && data !== null && Symbol.asyncIterator in data ? (data as AsyncIterable<Uint8Array>) : [toBytes(data as BinaryInput, 'data')];
+    const chunks =
+      typeof data === 'object' && data !== null && Symbol.asyncIterator in data
+        ? (data as AsyncIterable<Uint8Array>)
+        : [toBytes(data as BinaryInput, 'data')];
     for await (const chunk of chunks) for (const [, hasher] of hashers) hasher.update(chunk);
     for (const [h, hasher] of hashers) out.set(h, await hasher.digest());
   }

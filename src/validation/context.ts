@@ -71,7 +71,10 @@ export async function createValidationContext(options: ValidationOptions = {}): 
   const clock = options.clock ?? systemClock;
   const resolved = await resolveTrust(options.trust);
   // online: missing intermediates are fetched from their caIssuers URLs too
-  const trust = resolved && options.online && !resolved.issuerSource ? withIssuerFetching(resolved, { ...(options.fetch && { fetch: options.fetch }) }) : resolved;
+  const trust =
+    resolved && options.online && !resolved.issuerSource
+      ? withIssuerFetching(resolved, { ...(options.fetch && { fetch: options.fetch }) })
+      : resolved;
   return {
     time: options.time ?? clock(),
     clock,
@@ -97,9 +100,18 @@ export function revocationCheckerOf(
 ): ((certificate: Certificate, issuer: Certificate, at: { time: Date }) => Promise<RevocationCheck>) | undefined {
   const r = context.revocation;
   if (r.mode === 'off') return undefined;
-  const data: RevocationData = { ocsps: [...embedded.ocsps, ...r.data.ocsps], crls: [...embedded.crls, ...r.data.crls] };
+  const data: RevocationData = {
+    ocsps: [...embedded.ocsps, ...r.data.ocsps],
+    crls: [...embedded.crls, ...r.data.crls],
+  };
   // judged at the time the path is validated at (the validation time, or a proof of existence)
-  return (certificate, issuer, at) => checkRevocation(certificate, issuer, { embedded: data, online: r.online, time: at.time, ...(r.fetch && { fetch: r.fetch }) });
+  return (certificate, issuer, at) =>
+    checkRevocation(certificate, issuer, {
+      embedded: data,
+      online: r.online,
+      time: at.time,
+      ...(r.fetch && { fetch: r.fetch }),
+    });
 }
 
 /**
@@ -107,9 +119,15 @@ export function revocationCheckerOf(
  * a checker only when there is something to check with — data embedded or given, online access — or the mode
  * `require`s it; otherwise undefined, and the path is validated without revocation as before.
  */
-export function revocationCheckerIfAsked(context: ValidationContext, embedded: RevocationData = { ocsps: [], crls: [] }): ReturnType<typeof revocationCheckerOf> {
+export function revocationCheckerIfAsked(
+  context: ValidationContext,
+  embedded: RevocationData = { ocsps: [], crls: [] },
+): ReturnType<typeof revocationCheckerOf> {
   const r = context.revocation;
-  const asked = r.mode === 'require' || r.online || embedded.ocsps.length + embedded.crls.length + r.data.ocsps.length + r.data.crls.length > 0;
+  const asked =
+    r.mode === 'require' ||
+    r.online ||
+    embedded.ocsps.length + embedded.crls.length + r.data.ocsps.length + r.data.crls.length > 0;
   return asked ? revocationCheckerOf(context, embedded) : undefined;
 }
 
@@ -117,11 +135,22 @@ export function revocationCheckerIfAsked(context: ValidationContext, embedded: R
  * After a valid path: revocation status not established for some certificate is a warning, or under the
  * `require` revocation mode INDETERMINATE / TRY_LATER (EN 319 102-1: the data may come later).
  */
-export function checkRevocationEstablished(chain: PathValidationResult, context: ValidationContext, v: VerdictBuilder): void {
+export function checkRevocationEstablished(
+  chain: PathValidationResult,
+  context: ValidationContext,
+  v: VerdictBuilder,
+): void {
   const open = chain.revocation?.filter((r) => r.status === 'unavailable' || r.status === 'unknown') ?? [];
   if (context.revocation.mode === 'require' && (!chain.revocation || open.length)) {
-    v.doubt('revocation-required', 'TRY_LATER', `revocation status required by the validation and not established${open.length ? `: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}` : ''}`);
+    v.doubt(
+      'revocation-required',
+      'TRY_LATER',
+      `revocation status required by the validation and not established${open.length ? `: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}` : ''}`,
+    );
   } else if (open.length) {
-    v.warn('revocation-unknown', `revocation status not established: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}`);
+    v.warn(
+      'revocation-unknown',
+      `revocation status not established: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}`,
+    );
   }
 }

@@ -29,24 +29,46 @@ export function documentPolicyFindings(
   wholeDocument: boolean | 'not-applicable',
 ): Finding[] {
   const out: Finding[] = [];
-  const unmet = (message: string) => out.push({ code: 'policy-not-met', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'SIG_CONSTRAINTS_FAILURE', message: `policy: ${message}` });
+  const unmet = (message: string) =>
+    out.push({
+      code: 'policy-not-met',
+      severity: 'error',
+      indication: 'TOTAL_FAILED',
+      subIndication: 'SIG_CONSTRAINTS_FAILURE',
+      message: `policy: ${message}`,
+    });
   if (policy.minLevel) {
     const need = BASELINE_LEVELS.indexOf(policy.minLevel);
     for (const s of signatures) {
       if (s.level === undefined) {
-        out.push({ code: 'policy-not-applicable', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'SIG_CONSTRAINTS_FAILURE', message: `policy: minLevel cannot be established for signature ${s.label}` });
-      } else if (BASELINE_LEVELS.indexOf(s.level) < need) unmet(`signature ${s.label} is ${s.level}, the policy requires ${policy.minLevel}`);
+        out.push({
+          code: 'policy-not-applicable',
+          severity: 'error',
+          indication: 'TOTAL_FAILED',
+          subIndication: 'SIG_CONSTRAINTS_FAILURE',
+          message: `policy: minLevel cannot be established for signature ${s.label}`,
+        });
+      } else if (BASELINE_LEVELS.indexOf(s.level) < need)
+        unmet(`signature ${s.label} is ${s.level}, the policy requires ${policy.minLevel}`);
     }
   }
-  if (policy.requiredSigner && !signatures.some((s) => signerMatches(policy.requiredSigner!, s.signer))) unmet(`no signature by the required signer (${JSON.stringify(policy.requiredSigner)})`);
+  if (policy.requiredSigner && !signatures.some((s) => signerMatches(policy.requiredSigner!, s.signer)))
+    unmet(`no signature by the required signer (${JSON.stringify(policy.requiredSigner)})`);
   if (policy.wholeDocument) {
     if (wholeDocument === 'not-applicable') {
-      out.push({ code: 'policy-not-applicable', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'SIG_CONSTRAINTS_FAILURE', message: 'policy: wholeDocument cannot be established for this format' });
+      out.push({
+        code: 'policy-not-applicable',
+        severity: 'error',
+        indication: 'TOTAL_FAILED',
+        subIndication: 'SIG_CONSTRAINTS_FAILURE',
+        message: 'policy: wholeDocument cannot be established for this format',
+      });
     } else if (!wholeDocument) unmet('the last signature does not cover the whole document');
   }
   if (policy.maxAgeDays !== undefined) {
     for (const s of signatures) {
-      if (s.signedAt && time.getTime() - new Date(s.signedAt).getTime() > policy.maxAgeDays * 86_400_000) unmet(`signature ${s.label} is older than ${policy.maxAgeDays} days`);
+      if (s.signedAt && time.getTime() - new Date(s.signedAt).getTime() > policy.maxAgeDays * 86_400_000)
+        unmet(`signature ${s.label} is older than ${policy.maxAgeDays} days`);
     }
   }
   return out;
@@ -56,12 +78,21 @@ export function documentPolicyFindings(
 export function signerMatches(required: RequiredSigner, signer: SignerFacts | undefined): boolean {
   if (!signer) return false;
   const s = signer.subject;
-  const anyOf = (want: string | string[] | undefined, have: string | undefined) => want === undefined || (have !== undefined && (Array.isArray(want) ? want : [want]).includes(have));
-  return anyOf(required.taxCode, s.taxCode) && anyOf(required.organization, s.organization) && anyOf(required.commonName, s.commonName) && anyOf(required.citizenId, s.citizenId);
+  const anyOf = (want: string | string[] | undefined, have: string | undefined) =>
+    want === undefined || (have !== undefined && (Array.isArray(want) ? want : [want]).includes(have));
+  return (
+    anyOf(required.taxCode, s.taxCode) &&
+    anyOf(required.organization, s.organization) &&
+    anyOf(required.commonName, s.commonName) &&
+    anyOf(required.citizenId, s.citizenId)
+  );
 }
 
 /** Adds policy findings to a report (its findings, errors, and indication). */
-export function addPolicyFindings(report: { indication: Indication; subIndication?: SubIndication; errors: string[]; findings: Finding[] }, findings: readonly Finding[]): void {
+export function addPolicyFindings(
+  report: { indication: Indication; subIndication?: SubIndication; errors: string[]; findings: Finding[] },
+  findings: readonly Finding[],
+): void {
   if (!findings.length) return;
   report.findings.push(...findings);
   report.errors.push(...findings.map((f) => f.message));
@@ -77,7 +108,12 @@ export function applyDocumentPolicy(report: PdfVerificationReport, context: Vali
   const findings = documentPolicyFindings(
     context.policy,
     context.time,
-    sigs.map((s) => ({ label: `"${s.fieldName}"`, signer: s.signer, level: s.level ?? 'B-B', signedAt: s.timestamps.find((x) => x.valid)?.genTime ?? s.claimedSigningTime })),
+    sigs.map((s) => ({
+      label: `"${s.fieldName}"`,
+      signer: s.signer,
+      level: s.level ?? 'B-B',
+      signedAt: s.timestamps.find((x) => x.valid)?.genTime ?? s.claimedSigningTime,
+    })),
     report.signatures.length === 0 || report.signatures.at(-1)!.modifications?.verdict === 'whole-document',
   );
   addPolicyFindings(report, findings);

@@ -22,7 +22,10 @@ export interface PdfInspection {
     revision?: number;
     signingTime?: string;
     pageIndex?: number;
-    certificates: Pick<CertificateInfo, 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'fingerprintSha256'>[];
+    certificates: Pick<
+      CertificateInfo,
+      'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'fingerprintSha256'
+    >[];
   }[];
   emptySignatureFields: string[];
   /** Signature dictionaries no field of the form shows (object number and why). */
@@ -50,7 +53,14 @@ export async function inspectPdf(pdf: BinaryInput): Promise<PdfInspection> {
       try {
         for (const der of parseSignedData(contents.bytes).certificates) {
           const c = await parseCertificate(der);
-          certificates.push({ subject: c.subject, issuer: c.issuer, serialNumber: c.serialNumber, notBefore: c.notBefore, notAfter: c.notAfter, fingerprintSha256: c.fingerprintSha256 });
+          certificates.push({
+            subject: c.subject,
+            issuer: c.issuer,
+            serialNumber: c.serialNumber,
+            notBefore: c.notBefore,
+            notAfter: c.notAfter,
+            fingerprintSha256: c.fingerprintSha256,
+          });
         }
       } catch {
         // inspect lists what it can read; verify says why the rest is broken
@@ -63,7 +73,10 @@ export async function inspectPdf(pdf: BinaryInput): Promise<PdfInspection> {
     const revision = end === undefined ? -1 : revisionEndingAt(reader.bytes, revisions, end);
     signatures.push({
       fieldName: s.fieldName,
-      kind: nameOf(s.signature.get('Type')) === 'DocTimeStamp' || subFilter === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature',
+      kind:
+        nameOf(s.signature.get('Type')) === 'DocTimeStamp' || subFilter === 'ETSI.RFC3161'
+          ? 'document-timestamp'
+          : 'signature',
       ...(subFilter && { subFilter }),
       ...(revision >= 0 && { revision }),
       ...(when && { signingTime: when.toISOString() }),
@@ -79,7 +92,10 @@ export async function inspectPdf(pdf: BinaryInput): Promise<PdfInspection> {
     revisions: revisions.map((r) => ({ end: r.end, objects: r.objects.length })),
     signatures,
     emptySignatureFields: empty.map((e) => e.fieldName),
-    hiddenSignatures: findHiddenSignatures(reader, signed).map((h) => ({ object: h.signatureRef.num, reason: h.reason })),
+    hiddenSignatures: findHiddenSignatures(reader, signed).map((h) => ({
+      object: h.signatureRef.num,
+      reason: h.reason,
+    })),
   };
 }
 

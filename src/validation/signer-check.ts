@@ -11,7 +11,10 @@ import type { ConstraintLevel, ResolvedPolicy } from './policy.js';
  * The signer's certificate as every report shows it (PDF, XML, detached CMS, time-stamps): names with the
  * Vietnamese identifiers read out (`subject.taxCode` = MST, `subject.citizenId` = CCCD/CMND, …), validity, key.
  */
-export type SignerFacts = Pick<CertificateInfo, 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'keyUsage' | 'publicKey' | 'fingerprintSha256'>;
+export type SignerFacts = Pick<
+  CertificateInfo,
+  'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'keyUsage' | 'publicKey' | 'fingerprintSha256'
+>;
 
 /** The {@link SignerFacts} of a parsed certificate. */
 export function signerFactsOf(cert: CertificateInfo): SignerFacts {
@@ -46,8 +49,20 @@ export interface SignerCheck {
   findings: Finding[];
 }
 
-const fail = (code: Finding['code'], subIndication: Finding['subIndication'], message: string): Finding => ({ code, severity: 'error', indication: 'TOTAL_FAILED', subIndication, message });
-const doubt = (code: Finding['code'], subIndication: Finding['subIndication'], message: string): Finding => ({ code, severity: 'error', indication: 'INDETERMINATE', subIndication, message });
+const fail = (code: Finding['code'], subIndication: Finding['subIndication'], message: string): Finding => ({
+  code,
+  severity: 'error',
+  indication: 'TOTAL_FAILED',
+  subIndication,
+  message,
+});
+const doubt = (code: Finding['code'], subIndication: Finding['subIndication'], message: string): Finding => ({
+  code,
+  severity: 'error',
+  indication: 'INDETERMINATE',
+  subIndication,
+  message,
+});
 const warn = (code: Finding['code'], message: string): Finding => ({ code, severity: 'warning', message });
 
 /**
@@ -63,34 +78,81 @@ const warn = (code: Finding['code'], message: string): Finding => ({ code, sever
  * const { findings } = await checkSigner(cms, si, { contentDigest: await digest(si.digestAlgorithm!, data), policy: withDefaults() });
  * ```
  */
-export async function checkSigner(cms: ParsedSignedData, si: ParsedSignerInfo, options: CheckSignerOptions): Promise<SignerCheck> {
+export async function checkSigner(
+  cms: ParsedSignedData,
+  si: ParsedSignerInfo,
+  options: CheckSignerOptions,
+): Promise<SignerCheck> {
   const { policy, ...rest } = options;
-  const verification = await verifySignerInfo(cms, si, { ...rest, ...(options.extraCertificates && { extraCertificates: options.extraCertificates }) });
+  const verification = await verifySignerInfo(cms, si, {
+    ...rest,
+    ...(options.extraCertificates && { extraCertificates: options.extraCertificates }),
+  });
   const findings: Finding[] = [];
   const codes = new Set(verification.problems.map((p) => p.code));
   const message = (code: string) => verification.problems.find((p) => p.code === code)!.message;
 
   if (verification.messageDigestValid === false) {
-    findings.push(fail('digest-mismatch', 'HASH_FAILURE', codes.has('message-digest-missing') ? message('message-digest-missing') : 'the signed bytes do not match the message digest: they were altered'));
+    findings.push(
+      fail(
+        'digest-mismatch',
+        'HASH_FAILURE',
+        codes.has('message-digest-missing')
+          ? message('message-digest-missing')
+          : 'the signed bytes do not match the message digest: they were altered',
+      ),
+    );
   }
   if (!verification.signatureValid) {
-    if (codes.has('unsupported-algorithm')) findings.push(doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', message('unsupported-algorithm')));
-    else if (codes.has('public-key-unusable')) findings.push(doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', message('public-key-unusable')));
-    else if (codes.has('signer-certificate-not-found')) findings.push(doubt('signer-certificate-not-found', 'NO_SIGNING_CERTIFICATE_FOUND', 'signature could not be checked: no signer certificate (the CMS carries none that matches its SignerInfo)'));
-    else if (codes.has('content-required')) findings.push(doubt('signed-data-not-found', 'SIGNED_DATA_NOT_FOUND', message('content-required')));
-    else findings.push(fail('signature-invalid', 'SIG_CRYPTO_FAILURE', `the signature value does not verify${verification.problems.length ? `: ${verification.problems.map((p) => p.message).join('; ')}` : ''}`));
+    if (codes.has('unsupported-algorithm'))
+      findings.push(doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', message('unsupported-algorithm')));
+    else if (codes.has('public-key-unusable'))
+      findings.push(doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', message('public-key-unusable')));
+    else if (codes.has('signer-certificate-not-found'))
+      findings.push(
+        doubt(
+          'signer-certificate-not-found',
+          'NO_SIGNING_CERTIFICATE_FOUND',
+          'signature could not be checked: no signer certificate (the CMS carries none that matches its SignerInfo)',
+        ),
+      );
+    else if (codes.has('content-required'))
+      findings.push(doubt('signed-data-not-found', 'SIGNED_DATA_NOT_FOUND', message('content-required')));
+    else
+      findings.push(
+        fail(
+          'signature-invalid',
+          'SIG_CRYPTO_FAILURE',
+          `the signature value does not verify${verification.problems.length ? `: ${verification.problems.map((p) => p.message).join('; ')}` : ''}`,
+        ),
+      );
   } else if (codes.has('unsupported-algorithm')) {
     // the signature verified, but a digest (message digest, signing-certificate hash) could not be checked
     findings.push(doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', message('unsupported-algorithm')));
   }
-  if (verification.signingCertificateAttributeMatches === false) findings.push(fail('signing-certificate-mismatch', 'SIG_CONSTRAINTS_FAILURE', 'the signing-certificate attribute names another certificate'));
-  if (codes.has('content-type-mismatch')) findings.push(fail('content-type-mismatch', 'FORMAT_FAILURE', message('content-type-mismatch')));
-  if (codes.has('content-type-missing')) findings.push(fail('content-type-mismatch', 'FORMAT_FAILURE', message('content-type-missing')));
+  if (verification.signingCertificateAttributeMatches === false)
+    findings.push(
+      fail(
+        'signing-certificate-mismatch',
+        'SIG_CONSTRAINTS_FAILURE',
+        'the signing-certificate attribute names another certificate',
+      ),
+    );
+  if (codes.has('content-type-mismatch'))
+    findings.push(fail('content-type-mismatch', 'FORMAT_FAILURE', message('content-type-mismatch')));
+  if (codes.has('content-type-missing'))
+    findings.push(fail('content-type-mismatch', 'FORMAT_FAILURE', message('content-type-missing')));
   for (const p of verification.problems) {
-    if (p.code === 'nonstandard-algorithm-identifier') findings.push(warn('algorithm-identifier-nonstandard', p.message));
+    if (p.code === 'nonstandard-algorithm-identifier')
+      findings.push(warn('algorithm-identifier-nonstandard', p.message));
     else if (p.code === 'duplicate-attribute') findings.push(warn('attribute-duplicate', p.message));
   }
-  findings.push(...checkAlgorithmPolicy({ hashes: [si.digestAlgorithm, si.signatureAlgorithm?.hash], key: verification.signerKey }, policy));
+  findings.push(
+    ...checkAlgorithmPolicy(
+      { hashes: [si.digestAlgorithm, si.signatureAlgorithm?.hash], key: verification.signerKey },
+      policy,
+    ),
+  );
   return { verification, findings };
 }
 
@@ -106,12 +168,18 @@ export function keyBits(key: PublicKeyFacts): number | undefined {
  * under `policy.sha1`, a key below `minRsaBits` / `minEcBits` under `policy.weakKey` (INDETERMINATE /
  * CRYPTO_CONSTRAINTS_FAILURE when `fail`). Shared by CMS signers and XML signatures.
  */
-export function checkAlgorithmPolicy(used: { hashes: readonly (DigestAlgorithm | undefined)[]; key?: PublicKeyFacts | undefined }, policy: ResolvedPolicy): Finding[] {
+export function checkAlgorithmPolicy(
+  used: { hashes: readonly (DigestAlgorithm | undefined)[]; key?: PublicKeyFacts | undefined },
+  policy: ResolvedPolicy,
+): Finding[] {
   const out: Finding[] = [];
-  if (used.hashes.includes('SHA-1')) constrain(out, policy.sha1, 'hash-weak', 'SHA-1 is used, which the validation policy does not accept');
+  if (used.hashes.includes('SHA-1'))
+    constrain(out, policy.sha1, 'hash-weak', 'SHA-1 is used, which the validation policy does not accept');
   const bits = used.key && keyBits(used.key);
-  if (used.key?.type === 'RSA' && bits! < policy.minRsaBits) constrain(out, policy.weakKey, 'key-weak', `an RSA key of ${bits} bits is below the policy's ${policy.minRsaBits}`);
-  if (used.key?.type === 'EC' && bits !== undefined && bits < policy.minEcBits) constrain(out, policy.weakKey, 'key-weak', `an EC key of ${bits} bits is below the policy's ${policy.minEcBits}`);
+  if (used.key?.type === 'RSA' && bits! < policy.minRsaBits)
+    constrain(out, policy.weakKey, 'key-weak', `an RSA key of ${bits} bits is below the policy's ${policy.minRsaBits}`);
+  if (used.key?.type === 'EC' && bits !== undefined && bits < policy.minEcBits)
+    constrain(out, policy.weakKey, 'key-weak', `an EC key of ${bits} bits is below the policy's ${policy.minEcBits}`);
   return out;
 }
 

@@ -16,7 +16,13 @@ import { PdfDict, PdfRef, PdfStream, PdfString, nameOf, numberOf, type PdfObject
 import { PdfReader, type PdfRevision } from '../pdf/reader.js';
 import { findHiddenSignatures, findSignatureFields, type HiddenSignature } from '../pdf/signature-scan.js';
 import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
-import { checkRevocationEstablished, createValidationContext, revocationCheckerOf, type ValidationContext, type ValidationOptions } from './context.js';
+import {
+  checkRevocationEstablished,
+  createValidationContext,
+  revocationCheckerOf,
+  type ValidationContext,
+  type ValidationOptions,
+} from './context.js';
 import { VerdictBuilder, type Finding } from './findings.js';
 import { checkSigner, signerFactsOf, type SignerFacts } from './signer-check.js';
 import { applyDocumentPolicy } from './document-policy.js';
@@ -149,8 +155,18 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const docMdp = certificationLevel(reader);
   const hiddenFound = findHiddenSignatures(reader, signed);
   const all: Candidate[] = [
-    ...signed.map((f) => ({ fieldName: f.fieldName, signature: f.signature, ...(f.signatureRef && { signatureRef: f.signatureRef }), field: reader.resolveDict(f.fieldRef) })),
-    ...hiddenFound.map((h) => ({ fieldName: '', signature: h.signature, signatureRef: h.signatureRef, hidden: h.reason })),
+    ...signed.map((f) => ({
+      fieldName: f.fieldName,
+      signature: f.signature,
+      ...(f.signatureRef && { signatureRef: f.signatureRef }),
+      field: reader.resolveDict(f.fieldRef),
+    })),
+    ...hiddenFound.map((h) => ({
+      fieldName: '',
+      signature: h.signature,
+      signatureRef: h.signatureRef,
+      hidden: h.reason,
+    })),
   ];
   // each signature hashes up to the whole file: a file made of thousands of them must not cost thousands of passes
   const candidates = all.slice(0, MAX_SIGNATURES);
@@ -161,12 +177,15 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     context,
     ...(docMdp && { docMdp }),
     dss: readDss(reader),
-    locks: candidates.filter((c) => !c.hidden).flatMap((c) => fieldLocksOf(reader, c).map((lock) => ({ coveredEnd: coveredEnd(c.signature), lock }))),
+    locks: candidates
+      .filter((c) => !c.hidden)
+      .flatMap((c) => fieldLocksOf(reader, c).map((lock) => ({ coveredEnd: coveredEnd(c.signature), lock }))),
   };
 
   const verified: PdfSignatureReport[] = [];
   for (const c of candidates) verified.push(await verifyOne(ctx, c));
-  const byCoverage = (a: PdfSignatureReport, b: PdfSignatureReport) => (a.byteRange?.[2] ?? 0) + (a.byteRange?.[3] ?? 0) - ((b.byteRange?.[2] ?? 0) + (b.byteRange?.[3] ?? 0));
+  const byCoverage = (a: PdfSignatureReport, b: PdfSignatureReport) =>
+    (a.byteRange?.[2] ?? 0) + (a.byteRange?.[3] ?? 0) - ((b.byteRange?.[2] ?? 0) + (b.byteRange?.[3] ?? 0));
   const reports = verified.filter((r) => !r.hidden).sort(byCoverage);
   const hiddenReports = verified.filter((r) => r.hidden).sort(byCoverage);
   reports.forEach((r, i) => (r.index = i + 1));
@@ -174,13 +193,24 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   assignLevels(reports, ctx);
 
   const v = new VerdictBuilder();
-  if (reader.repaired) v.warn('document-repaired', 'the cross-reference data is broken; the document was read by scanning its objects');
+  if (reader.repaired)
+    v.warn('document-repaired', 'the cross-reference data is broken; the document was read by scanning its objects');
   const orphans = hiddenReports.filter((r) => r.hidden === 'not-in-form');
   const superseded = hiddenReports.length - orphans.length;
-  if (superseded) v.warn('hidden-signatures', `${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`);
+  if (superseded)
+    v.warn(
+      'hidden-signatures',
+      `${superseded} signature dictionar${superseded === 1 ? 'y was' : 'ies were'} redefined by a later revision (the earlier version${superseded === 1 ? ' is' : 's are'} listed apart)`,
+    );
   for (const f of signed.filter((f) => f.alsoInFields)) {
     const others = f.alsoInFields!;
-    v.warn('hidden-signatures', `the signature of field "${f.fieldName}" is also the value of ${others.length} other field${others.length === 1 ? '' : 's'} (${others.slice(0, 3).map((n) => `"${n}"`).join(', ')}${others.length > 3 ? ', …' : ''}); it was verified once`);
+    v.warn(
+      'hidden-signatures',
+      `the signature of field "${f.fieldName}" is also the value of ${others.length} other field${others.length === 1 ? '' : 's'} (${others
+        .slice(0, 3)
+        .map((n) => `"${n}"`)
+        .join(', ')}${others.length > 3 ? ', …' : ''}); it was verified once`,
+    );
   }
   if (orphans.length) {
     // A signature that no field of the form holds any more was cut off the document: a merged or re-saved copy
@@ -188,13 +218,19 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     // what was signed, and saying "no signature" would hide that it was.
     const dropped = orphans.filter((r) => r.integrity.byteRange && r.integrity.digest === true).length;
     const why = [
-      orphans.length - dropped && `${orphans.length - dropped} whose signed byte ranges no longer fit the file (a merged or re-saved copy)`,
+      orphans.length - dropped &&
+        `${orphans.length - dropped} whose signed byte ranges no longer fit the file (a merged or re-saved copy)`,
       dropped && `${dropped} whose field a later update removed from the form`,
     ].filter(Boolean);
     const sub = orphans.find((r) => r.indication === 'TOTAL_FAILED')?.subIndication ?? 'FORMAT_FAILURE';
     v.fail('signatures-outside-form', sub, `${noLongerCover(orphans.length)}: ${why.join('; ')}`);
   } else if (reports.length === 0) v.doubt('no-signature', 'SIGNED_DATA_NOT_FOUND', 'the document has no signature');
-  if (all.length > MAX_SIGNATURES) v.doubt('too-many-signatures', 'FORMAT_FAILURE', `the document holds ${all.length} signatures; only the first ${MAX_SIGNATURES} were verified`);
+  if (all.length > MAX_SIGNATURES)
+    v.doubt(
+      'too-many-signatures',
+      'FORMAT_FAILURE',
+      `the document holds ${all.length} signatures; only the first ${MAX_SIGNATURES} were verified`,
+    );
   const own = v.verdict();
   let indication: Indication = own.indication;
   let subIndication: SubIndication | undefined = own.subIndication;
@@ -256,7 +292,8 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
   const sig = found.signature;
   const type = nameOf(sig.get('Type'));
   const subFilter = nameOf(sig.get('SubFilter'));
-  const kind: PdfSignatureReport['kind'] = type === 'DocTimeStamp' || subFilter === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature';
+  const kind: PdfSignatureReport['kind'] =
+    type === 'DocTimeStamp' || subFilter === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature';
   const text = (k: string) => {
     const v = ctx.reader.resolve(sig.get(k));
     return v instanceof PdfString ? decodeTextString(v) : undefined;
@@ -292,7 +329,14 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
   return report;
 }
 
-async function checkOne(ctx: Ctx, found: Candidate, report: PdfSignatureReport, kind: PdfSignatureReport['kind'], subFilter: string | undefined, v: VerdictBuilder): Promise<void> {
+async function checkOne(
+  ctx: Ctx,
+  found: Candidate,
+  report: PdfSignatureReport,
+  kind: PdfSignatureReport['kind'],
+  subFilter: string | undefined,
+  v: VerdictBuilder,
+): Promise<void> {
   const sig = found.signature;
   // 1. ByteRange and /Contents
   const br = checkByteRange(ctx.bytes, sig, found.signatureRef?.num);
@@ -304,7 +348,11 @@ async function checkOne(ctx: Ctx, found: Candidate, report: PdfSignatureReport, 
     if (rev >= 0) report.revision = rev;
     else if (br.ok) {
       report.integrity.byteRange = false;
-      v.fail('byte-range-invalid', 'FORMAT_FAILURE', `the signed range ends at byte ${br.coveredEnd}, which is not the end of a revision`);
+      v.fail(
+        'byte-range-invalid',
+        'FORMAT_FAILURE',
+        `the signed range ends at byte ${br.coveredEnd}, which is not the end of a revision`,
+      );
     }
   }
   if (!br.ok || !br.contents || !br.byteRange) return;
@@ -312,16 +360,27 @@ async function checkOne(ctx: Ctx, found: Candidate, report: PdfSignatureReport, 
   // 2. CMS: digest, signature value, attributes
   let cms: ParsedSignedData;
   if (br.contents.every((b) => b === 0)) {
-    v.fail('format-invalid', 'FORMAT_FAILURE', 'the signature was never filled in: /Contents is still the all-zero placeholder');
+    v.fail(
+      'format-invalid',
+      'FORMAT_FAILURE',
+      'the signature was never filled in: /Contents is still the all-zero placeholder',
+    );
     return;
   }
   try {
     cms = parseSignedData(withoutPadding(br.contents, v));
   } catch (e) {
-    v.fail('format-invalid', 'FORMAT_FAILURE', `/Contents is not a readable CMS signature: ${isKysoError(e) ? e.message : String(e)}`);
+    v.fail(
+      'format-invalid',
+      'FORMAT_FAILURE',
+      `/Contents is not a readable CMS signature: ${isKysoError(e) ? e.message : String(e)}`,
+    );
     return;
   }
-  const ranges: [number, number][] = [[br.byteRange[0]!, br.byteRange[1]!], [br.byteRange[2]!, br.byteRange[3]!]];
+  const ranges: [number, number][] = [
+    [br.byteRange[0]!, br.byteRange[1]!],
+    [br.byteRange[2]!, br.byteRange[3]!],
+  ];
   report.integrity.format = true;
   if (kind === 'document-timestamp') await checkDocumentTimestamp(ctx, report, br.contents, ranges, v);
   else await checkSignature(ctx, report, cms, ranges, subFilter, v);
@@ -330,12 +389,22 @@ async function checkOne(ctx: Ctx, found: Candidate, report: PdfSignatureReport, 
   if (br.coveredEnd !== undefined) {
     const docMdp = ctx.docMdp && coveredEnd(ctx.docMdp.signature) <= br.coveredEnd ? ctx.docMdp.level : undefined;
     const fieldLocks = ctx.locks.filter((l) => l.coveredEnd <= br.coveredEnd!).map((l) => l.lock);
-    report.modifications = analyseModifications(ctx.bytes, ctx.reader, br.coveredEnd, ctx.revisions, { ...(docMdp && { docMdp }), ...(fieldLocks.length && { fieldLocks }) });
+    report.modifications = analyseModifications(ctx.bytes, ctx.reader, br.coveredEnd, ctx.revisions, {
+      ...(docMdp && { docMdp }),
+      ...(fieldLocks.length && { fieldLocks }),
+    });
     if (report.modifications.verdict === 'not-permitted-changes') {
       // ETSI EN 319 102-1 format checking (as EU DSS does for DocMDP/FieldMDP and undefined changes)
-      v.fail('changes-not-permitted', 'FORMAT_FAILURE', 'the document was changed after this signature in a way that is not permitted');
+      v.fail(
+        'changes-not-permitted',
+        'FORMAT_FAILURE',
+        'the document was changed after this signature in a way that is not permitted',
+      );
     } else if (report.modifications.verdict === 'changes-reported') {
-      v.warn('changes-reported', 'the document was changed after this signature (annotations, form data or metadata); the changes are listed');
+      v.warn(
+        'changes-reported',
+        'the document was changed after this signature (annotations, form data or metadata); the changes are listed',
+      );
     }
   }
 }
@@ -344,35 +413,60 @@ async function checkOne(ctx: Ctx, found: Candidate, report: PdfSignatureReport, 
 function withoutPadding(contents: Uint8Array, v: VerdictBuilder): Uint8Array {
   try {
     const end = readTlv(contents, 0).end;
-    if (contents.subarray(end).some((b) => b !== 0)) v.warn('contents-trailing-bytes', '/Contents holds bytes after the CMS signature');
+    if (contents.subarray(end).some((b) => b !== 0))
+      v.warn('contents-trailing-bytes', '/Contents holds bytes after the CMS signature');
     return contents.subarray(0, end);
   } catch {
     return contents;
   }
 }
 
-async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedSignedData, ranges: [number, number][], subFilter: string | undefined, v: VerdictBuilder): Promise<void> {
+async function checkSignature(
+  ctx: Ctx,
+  report: PdfSignatureReport,
+  cms: ParsedSignedData,
+  ranges: [number, number][],
+  subFilter: string | undefined,
+  v: VerdictBuilder,
+): Promise<void> {
   const si = cms.signerInfos[0];
   if (!si || cms.signerInfos.length !== 1) {
     report.integrity.format = false;
-    v.fail('signer-count', 'FORMAT_FAILURE', `the CMS holds ${cms.signerInfos.length} SignerInfos; a PDF signature has exactly one`);
+    v.fail(
+      'signer-count',
+      'FORMAT_FAILURE',
+      `the CMS holds ${cms.signerInfos.length} SignerInfos; a PDF signature has exactly one`,
+    );
     if (!si) return;
   }
   const hash: DigestAlgorithm | undefined = si.digestAlgorithm;
   report.digestAlgorithm = hash ?? si.digestAlgorithmOid;
-  if (si.signatureAlgorithm) report.signatureAlgorithm = `${si.signatureAlgorithm.scheme} with ${si.signatureAlgorithm.hash}`;
+  if (si.signatureAlgorithm)
+    report.signatureAlgorithm = `${si.signatureAlgorithm.scheme} with ${si.signatureAlgorithm.hash}`;
   if (signatureFromOid(si.digestAlgorithmOid)) {
     report.integrity.format = false;
-    v.fail('format-invalid', 'FORMAT_FAILURE', `invalid digest algorithm ${si.digestAlgorithmOid} (a signature algorithm)`);
+    v.fail(
+      'format-invalid',
+      'FORMAT_FAILURE',
+      `invalid digest algorithm ${si.digestAlgorithmOid} (a signature algorithm)`,
+    );
     return;
   }
   if (!hash) {
     // not checkable is not wrong: EN 319 102-1 says INDETERMINATE for an algorithm outside the constraints
-    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `unsupported digest algorithm ${si.digestAlgorithmOid}`);
+    v.doubt(
+      'algorithm-unsupported',
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      `unsupported digest algorithm ${si.digestAlgorithmOid}`,
+    );
     return;
   }
   if (!digestAvailable(hash)) {
-    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `${hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`);
+    v.doubt(
+      'algorithm-unsupported',
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      `${hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`,
+    );
     return;
   }
   const documentDigest = await digestRanges(ctx.bytes, hash, ranges);
@@ -382,29 +476,60 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
     // The signed content is the SHA-1 digest of the signed bytes.
     const sha1 = await digestRanges(ctx.bytes, 'SHA-1', ranges);
     sha1Matches = cms.eContent !== undefined && bytesEqual(cms.eContent, sha1);
-    if (!sha1Matches) v.fail('digest-mismatch', 'HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
-    checked = await checkSigner(cms, si, { content: cms.eContent ?? new Uint8Array(0), extraCertificates: ctx.context.intermediates, policy: ctx.context.policy });
+    if (!sha1Matches)
+      v.fail('digest-mismatch', 'HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
+    checked = await checkSigner(cms, si, {
+      content: cms.eContent ?? new Uint8Array(0),
+      extraCertificates: ctx.context.intermediates,
+      policy: ctx.context.policy,
+    });
   } else {
     // Some writers (DSS's enveloping mode) also embed the signed bytes as eContent: harmless when it is those
     // very bytes, a second document hiding in the signature otherwise.
-    if (cms.eContent !== undefined && (cms.eContent.length !== ranges[0]![1] + ranges[1]![1] || !bytesEqual(await digest(hash, cms.eContent), documentDigest))) {
+    if (
+      cms.eContent !== undefined &&
+      (cms.eContent.length !== ranges[0]![1] + ranges[1]![1] ||
+        !bytesEqual(await digest(hash, cms.eContent), documentDigest))
+    ) {
       report.integrity.format = false;
-      v.fail('format-invalid', 'FORMAT_FAILURE', `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '));
-    } else if (cms.eContent !== undefined) v.warn('note', 'the CMS also carries the signed bytes as encapsulated content (a copy of the signed range)');
-    if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached') v.warn('subfilter-unusual', `unusual SubFilter ${subFilter ?? '(none)'}`);
+      v.fail(
+        'format-invalid',
+        'FORMAT_FAILURE',
+        `a detached ${subFilter ?? ''} signature must not carry encapsulated content`.replace('  ', ' '),
+      );
+    } else if (cms.eContent !== undefined)
+      v.warn('note', 'the CMS also carries the signed bytes as encapsulated content (a copy of the signed range)');
+    if (subFilter !== 'ETSI.CAdES.detached' && subFilter !== 'adbe.pkcs7.detached')
+      v.warn('subfilter-unusual', `unusual SubFilter ${subFilter ?? '(none)'}`);
     // Without signed attributes the signature is over the signed bytes themselves: only then are they joined.
-    const content = si.signedAttributes ? {} : { content: concatBytes(ranges.map(([o, l]) => (ensureRange(ctx.bytes, o, l), ctx.bytes.subarray(o, o + l)))) };
-    checked = await checkSigner(cms, si, { contentDigest: documentDigest, ...content, extraCertificates: ctx.context.intermediates, policy: ctx.context.policy });
+    const content = si.signedAttributes
+      ? {}
+      : { content: concatBytes(ranges.map(([o, l]) => (ensureRange(ctx.bytes, o, l), ctx.bytes.subarray(o, o + l)))) };
+    checked = await checkSigner(cms, si, {
+      contentDigest: documentDigest,
+      ...content,
+      extraCertificates: ctx.context.intermediates,
+      policy: ctx.context.policy,
+    });
   }
   const verification = checked.verification;
   // Without signed attributes there is no message-digest attribute: the signature over the bytes vouches for them.
-  report.integrity.digest = verification.messageDigestValid ?? (si.signedAttributes ? null : verification.signatureValid);
+  report.integrity.digest =
+    verification.messageDigestValid ?? (si.signedAttributes ? null : verification.signatureValid);
   if (subFilter === 'adbe.pkcs7.sha1') report.integrity.digest = report.integrity.digest !== false && sha1Matches;
   // without the signer's key nothing was checked: the value is neither valid nor invalid
-  report.integrity.signatureValue = checked.findings.some((f) => f.code === 'signer-certificate-not-found') ? null : verification.signatureValid;
-  report.integrity.signingCertificate = verification.signingCertificateAttributeMatches === undefined ? 'absent' : verification.signingCertificateAttributeMatches ? 'match' : 'mismatch';
+  report.integrity.signatureValue = checked.findings.some((f) => f.code === 'signer-certificate-not-found')
+    ? null
+    : verification.signatureValid;
+  report.integrity.signingCertificate =
+    verification.signingCertificateAttributeMatches === undefined
+      ? 'absent'
+      : verification.signingCertificateAttributeMatches
+        ? 'match'
+        : 'mismatch';
   v.add(...checked.findings);
-  if (subFilter === 'ETSI.CAdES.detached' && verification.signingCertificateAttributeMatches === undefined) v.warn('signing-certificate-absent', 'PAdES requires the signing-certificate-v2 attribute; it is absent');
+  if (subFilter === 'ETSI.CAdES.detached' && verification.signingCertificateAttributeMatches === undefined)
+    v.warn('signing-certificate-absent', 'PAdES requires the signing-certificate-v2 attribute; it is absent');
   if (!verification.signerCertificate) return;
 
   const cert = await parseCertificate(verification.signerCertificate);
@@ -413,10 +538,14 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   // signature timestamps: proof that the signature existed at genTime
   let poe: Date | undefined;
   for (const der of si.signatureTimeStampTokens) {
-    const ts = await checkToken(der, { data: si.signature }, 'signature-timestamp', [...cms.certificates, ...ctx.context.intermediates]);
+    const ts = await checkToken(der, { data: si.signature }, 'signature-timestamp', [
+      ...cms.certificates,
+      ...ctx.context.intermediates,
+    ]);
     report.timestamps.push(ts.report);
     if (ts.report.valid && ts.genTime && (!poe || ts.genTime < poe)) poe = ts.genTime;
-    if (!ts.report.valid) v.warn('timestamp-invalid', `a signature timestamp does not verify: ${ts.report.problems.join('; ')}`);
+    if (!ts.report.valid)
+      v.warn('timestamp-invalid', `a signature timestamp does not verify: ${ts.report.problems.join('; ')}`);
   }
   if (!report.claimedSigningTime && si.signingTime) {
     report.claimedSigningTime = si.signingTime.toISOString();
@@ -425,21 +554,34 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   const claimed: Date | undefined = report.claimedSigningTime ? new Date(report.claimedSigningTime) : undefined;
   if (claimed) {
     report.certificateValidAtClaimedTime = claimed >= cert.notBefore && claimed <= cert.notAfter;
-    if (!report.certificateValidAtClaimedTime) v.warn('claimed-time-outside-validity', `the claimed signing time ${claimed.toISOString()} is outside the certificate's validity`);
+    if (!report.certificateValidAtClaimedTime)
+      v.warn(
+        'claimed-time-outside-validity',
+        `the claimed signing time ${claimed.toISOString()} is outside the certificate's validity`,
+      );
   }
 
   const trust = ctx.context.trust;
   if (!trust) {
-    v.doubt('no-trust-anchors', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the signer cannot be trusted');
+    v.doubt(
+      'no-trust-anchors',
+      'NO_CERTIFICATE_CHAIN_FOUND',
+      'no trust anchors were given, so the signer cannot be trusted',
+    );
     return;
   }
   const intermediates = [...cms.certificates, ...ctx.context.intermediates, ...ctx.dss.certificates];
   const embedded = {
-    ocsps: [...ctx.dss.ocsps, ...(si.adbeRevocationInfoArchival?.ocspResponses ?? []), ...cms.otherRevocation.map((o) => o.value)],
+    ocsps: [
+      ...ctx.dss.ocsps,
+      ...(si.adbeRevocationInfoArchival?.ocspResponses ?? []),
+      ...cms.otherRevocation.map((o) => o.value),
+    ],
     crls: [...ctx.dss.crls, ...cms.crls, ...(si.adbeRevocationInfoArchival?.crls ?? [])],
   };
   const revocation = revocationCheckerOf(ctx.context, embedded);
-  const path = (time: Date) => validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
+  const path = (time: Date) =>
+    validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
   let chain = await path(ctx.context.time);
   if ((chain.status === 'expired' || (chain.status === 'revoked' && chain.revokedAt! > poe!)) && poe) {
     const atPoe = await path(poe);
@@ -457,13 +599,24 @@ async function checkSignature(ctx: Ctx, report: PdfSignatureReport, cms: ParsedS
   for (const note of chain.notes ?? []) v.warn('algorithm-accepted-by-date', note);
   if (chain.status === 'revoked') {
     const proven = poe ?? undefined;
-    if (proven && chain.revokedAt! <= proven) v.fail('revoked', 'REVOKED', `${chain.problems.join('; ')}, before the signature timestamp`);
-    else if (!proven && claimed && chain.revokedAt! <= claimed) v.fail('revoked', 'REVOKED', `${chain.problems.join('; ')}, before the claimed signing time`);
-    else v.doubt('revoked-no-poe', 'REVOKED_NO_POE', `${chain.problems.join('; ')}; nothing proves the signature was made before`);
-  } else if (chain.status !== 'valid') v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; ') || `certificate path: ${chain.status}`);
+    if (proven && chain.revokedAt! <= proven)
+      v.fail('revoked', 'REVOKED', `${chain.problems.join('; ')}, before the signature timestamp`);
+    else if (!proven && claimed && chain.revokedAt! <= claimed)
+      v.fail('revoked', 'REVOKED', `${chain.problems.join('; ')}, before the claimed signing time`);
+    else
+      v.doubt(
+        'revoked-no-poe',
+        'REVOKED_NO_POE',
+        `${chain.problems.join('; ')}; nothing proves the signature was made before`,
+      );
+  } else if (chain.status !== 'valid')
+    v.doubt(
+      'chain-invalid',
+      chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE',
+      chain.problems.join('; ') || `certificate path: ${chain.status}`,
+    );
   else checkRevocationEstablished(chain, ctx.context, v);
 }
-
 
 /** Largest decoded DSS entry: a CRL of a national CA is a few megabytes; a bomb stops here. */
 const MAX_DSS_ITEM = 16 * 1024 * 1024;
@@ -499,10 +652,22 @@ function assignLevels(reports: PdfSignatureReport[], ctx: Ctx): void {
   const lastDssRevision = hasDss ? lastRevisionWithDss(ctx) : -1; // opens earlier revisions: once, not per signature
   for (const r of reports) {
     if (r.kind !== 'signature') continue;
-    const laterDocTs = reports.some((d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) > (r.revision ?? Infinity));
+    const laterDocTs = reports.some(
+      (d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) > (r.revision ?? Infinity),
+    );
     const timed = r.timestamps.some((t) => t.valid) || laterDocTs;
-    const embeddedRevocation = r.chain?.revocation?.length ? r.chain.revocation.every((x) => x.origin === 'embedded' && x.status === 'good') : false;
-    r.level = !timed ? 'B-B' : !(hasDss && embeddedRevocation) ? 'B-T' : reports.some((d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) >= lastDssRevision) ? 'B-LTA' : 'B-LT';
+    const embeddedRevocation = r.chain?.revocation?.length
+      ? r.chain.revocation.every((x) => x.origin === 'embedded' && x.status === 'good')
+      : false;
+    r.level = !timed
+      ? 'B-B'
+      : !(hasDss && embeddedRevocation)
+        ? 'B-T'
+        : reports.some(
+              (d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) >= lastDssRevision,
+            )
+          ? 'B-LTA'
+          : 'B-LT';
   }
 }
 
@@ -518,18 +683,32 @@ function lastRevisionWithDss(ctx: Ctx): number {
   return 0;
 }
 
-async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, token: Uint8Array, ranges: [number, number][], v: VerdictBuilder): Promise<void> {
+async function checkDocumentTimestamp(
+  ctx: Ctx,
+  report: PdfSignatureReport,
+  token: Uint8Array,
+  ranges: [number, number][],
+  v: VerdictBuilder,
+): Promise<void> {
   let parsed;
   try {
     parsed = parseTimestampToken(token);
   } catch (e) {
     report.integrity.format = false;
-    v.fail('format-invalid', 'FORMAT_FAILURE', `the document timestamp is not a readable RFC 3161 token: ${(e as Error).message}`);
+    v.fail(
+      'format-invalid',
+      'FORMAT_FAILURE',
+      `the document timestamp is not a readable RFC 3161 token: ${(e as Error).message}`,
+    );
     return;
   }
   const hash = parsed.messageImprint.hash ?? digestFromOid(parsed.messageImprint.hashAlgorithmOid);
   if (!hash) {
-    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `the document timestamp uses an unsupported digest ${parsed.messageImprint.hashAlgorithmOid}`);
+    v.doubt(
+      'algorithm-unsupported',
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      `the document timestamp uses an unsupported digest ${parsed.messageImprint.hashAlgorithmOid}`,
+    );
     return;
   }
   report.digestAlgorithm = hash;
@@ -538,17 +717,39 @@ async function checkDocumentTimestamp(ctx: Ctx, report: PdfSignatureReport, toke
   report.timestamps.push(ts.report);
   report.integrity.digest = bytesEqual(parsed.messageImprint.digest, digest);
   report.integrity.signatureValue = ts.signatureValid;
-  if (!report.integrity.digest) v.fail('digest-mismatch', 'HASH_FAILURE', 'the document timestamp imprint does not match the signed bytes');
-  else if (!ts.report.valid) v.fail('signature-invalid', 'SIG_CRYPTO_FAILURE', `the document timestamp does not verify: ${ts.report.problems.join('; ')}`);
+  if (!report.integrity.digest)
+    v.fail('digest-mismatch', 'HASH_FAILURE', 'the document timestamp imprint does not match the signed bytes');
+  else if (!ts.report.valid)
+    v.fail(
+      'signature-invalid',
+      'SIG_CRYPTO_FAILURE',
+      `the document timestamp does not verify: ${ts.report.problems.join('; ')}`,
+    );
   if (ts.signerCertificate) {
     const cert = await parseCertificate(ts.signerCertificate);
     report.signer = signerFactsOf(cert);
     if (v.indication !== 'TOTAL_PASSED') return;
     const trust = ctx.context.trust;
     if (trust) {
-      report.chain = await validateCertificatePath({ certificate: cert.der, intermediates: [...parsed.certificates, ...ctx.context.intermediates], trust, time: parsed.genTime, purpose: 'timestamping' });
-      if (report.chain.status !== 'valid') v.doubt('chain-invalid', report.chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', report.chain.problems.join('; '));
-    } else v.doubt('no-trust-anchors', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the time-stamping authority cannot be trusted');
+      report.chain = await validateCertificatePath({
+        certificate: cert.der,
+        intermediates: [...parsed.certificates, ...ctx.context.intermediates],
+        trust,
+        time: parsed.genTime,
+        purpose: 'timestamping',
+      });
+      if (report.chain.status !== 'valid')
+        v.doubt(
+          'chain-invalid',
+          report.chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE',
+          report.chain.problems.join('; '),
+        );
+    } else
+      v.doubt(
+        'no-trust-anchors',
+        'NO_CERTIFICATE_CHAIN_FOUND',
+        'no trust anchors were given, so the time-stamping authority cannot be trusted',
+      );
   }
 }
 
@@ -562,7 +763,13 @@ async function checkToken(
     const token = parseTimestampToken(der);
     const v = await verifyTimestampToken(token, { ...imprint, extraCertificates });
     return {
-      report: { kind, genTime: token.genTime.toISOString(), ...(token.tsaName && { tsa: token.tsaName }), valid: v.valid, problems: v.problems.map((p) => p.message) },
+      report: {
+        kind,
+        genTime: token.genTime.toISOString(),
+        ...(token.tsaName && { tsa: token.tsaName }),
+        valid: v.valid,
+        problems: v.problems.map((p) => p.message),
+      },
       genTime: token.genTime,
       signatureValid: v.signature.signatureValid,
       ...(v.signerCertificate && { signerCertificate: v.signerCertificate }),
@@ -599,7 +806,6 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
-
 /**
  * The FieldMDP locks a signature sets: the FieldMDP transform in its /Reference, and the /Lock dictionary of
  * the field it signs (ISO 32000-2, 12.8.2.4 and table 233).
@@ -610,7 +816,10 @@ function fieldLocksOf(reader: PdfReader, c: Candidate): FieldLock[] {
     const action = nameOf(reader.resolve(params?.get('Action')));
     if (action !== 'All' && action !== 'Include' && action !== 'Exclude') return;
     const list = reader.resolve(params?.get('Fields'));
-    const fields = (Array.isArray(list) ? list : []).map((f) => reader.resolve(f)).filter((f): f is PdfString => f instanceof PdfString).map((f) => decodeTextString(f));
+    const fields = (Array.isArray(list) ? list : [])
+      .map((f) => reader.resolve(f))
+      .filter((f): f is PdfString => f instanceof PdfString)
+      .map((f) => decodeTextString(f));
     out.push({ action, fields });
   };
   try {

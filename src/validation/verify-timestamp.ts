@@ -36,10 +36,16 @@ export interface TimestampVerificationReport {
  * const r = await verifyTimestamp(await readFile('a.pdf'), await readFile('a.pdf.tsr'), { trust: [root] });
  * ```
  */
-export async function verifyTimestamp(data: BinaryInput | AsyncIterable<Uint8Array>, tsr: BinaryInput, options: ValidationOptions = {}): Promise<TimestampVerificationReport> {
+export async function verifyTimestamp(
+  data: BinaryInput | AsyncIterable<Uint8Array>,
+  tsr: BinaryInput,
+  options: ValidationOptions = {},
+): Promise<TimestampVerificationReport> {
   const context = await createValidationContext(options);
   const v = new VerdictBuilder();
-  const finish = (report: Omit<TimestampVerificationReport, 'indication' | 'errors' | 'findings'>): TimestampVerificationReport => {
+  const finish = (
+    report: Omit<TimestampVerificationReport, 'indication' | 'errors' | 'findings'>,
+  ): TimestampVerificationReport => {
     const { indication, subIndication, errors, findings } = v.verdict();
     return { indication, ...(subIndication && { subIndication }), ...report, errors, findings };
   };
@@ -52,10 +58,17 @@ export async function verifyTimestamp(data: BinaryInput | AsyncIterable<Uint8Arr
   }
   const hash = token.messageImprint.hash;
   if (!hash) {
-    v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', `the token uses an unsupported digest algorithm ${token.messageImprint.hashAlgorithmOid}`);
+    v.doubt(
+      'algorithm-unsupported',
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      `the token uses an unsupported digest algorithm ${token.messageImprint.hashAlgorithmOid}`,
+    );
     return finish({ imprintMatches: false, tokenValid: false });
   }
-  const check = await verifyTimestampToken(token, { digest: await digestData(hash, data), extraCertificates: context.intermediates });
+  const check = await verifyTimestampToken(token, {
+    digest: await digestData(hash, data),
+    extraCertificates: context.intermediates,
+  });
   const base = {
     genTime: token.genTime.toISOString(),
     ...(token.tsaName && { tsa: token.tsaName }),
@@ -66,19 +79,39 @@ export async function verifyTimestamp(data: BinaryInput | AsyncIterable<Uint8Arr
   };
   if (!base.imprintMatches) v.fail('digest-mismatch', 'HASH_FAILURE', 'the time-stamp is over other data');
   else if (!check.valid) {
-    const unsupported = check.problems.find((p) => p.code === 'unsupported-algorithm' || p.code === 'public-key-unusable');
-    if (unsupported && !check.signature.signatureValid) v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', unsupported.message);
+    const unsupported = check.problems.find(
+      (p) => p.code === 'unsupported-algorithm' || p.code === 'public-key-unusable',
+    );
+    if (unsupported && !check.signature.signatureValid)
+      v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', unsupported.message);
     else for (const p of check.problems) v.fail('signature-invalid', 'SIG_CRYPTO_FAILURE', p.message);
   }
   const si = token.signedData.signerInfos[0];
-  v.add(...checkAlgorithmPolicy({ hashes: [hash, si?.digestAlgorithm, si?.signatureAlgorithm?.hash], key: check.signature.signerKey }, context.policy));
+  v.add(
+    ...checkAlgorithmPolicy(
+      { hashes: [hash, si?.digestAlgorithm, si?.signatureAlgorithm?.hash], key: check.signature.signerKey },
+      context.policy,
+    ),
+  );
   if (v.indication !== 'TOTAL_PASSED') return finish(base);
   const trust = context.trust;
   if (!trust || !check.signerCertificate) {
-    v.doubt('no-trust-anchors', 'NO_CERTIFICATE_CHAIN_FOUND', 'no trust anchors were given, so the time-stamping authority cannot be trusted');
+    v.doubt(
+      'no-trust-anchors',
+      'NO_CERTIFICATE_CHAIN_FOUND',
+      'no trust anchors were given, so the time-stamping authority cannot be trusted',
+    );
     return finish(base);
   }
-  const chain = await validateCertificatePath({ certificate: check.signerCertificate, intermediates: [...token.certificates, ...context.intermediates], trust, time: token.genTime, purpose: 'timestamping' });
-  if (chain.status !== 'valid') for (const p of chain.problems.length ? chain.problems : [`certificate path: ${chain.status}`]) v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', p);
+  const chain = await validateCertificatePath({
+    certificate: check.signerCertificate,
+    intermediates: [...token.certificates, ...context.intermediates],
+    trust,
+    time: token.genTime,
+    purpose: 'timestamping',
+  });
+  if (chain.status !== 'valid')
+    for (const p of chain.problems.length ? chain.problems : [`certificate path: ${chain.status}`])
+      v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', p);
   return finish({ ...base, chain });
 }

@@ -12,7 +12,15 @@ const DIGEST_URIS: Record<DigestAlgorithm, string> = {
   'SHA3-512': 'http://www.w3.org/2007/05/xmldsig-more#sha3-512',
 };
 
-const HASH_NAMES: Record<DigestAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512', 'SHA3-256': 'sha3-256', 'SHA3-384': 'sha3-384', 'SHA3-512': 'sha3-512' };
+const HASH_NAMES: Record<DigestAlgorithm, string> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+  'SHA3-256': 'sha3-256',
+  'SHA3-384': 'sha3-384',
+  'SHA3-512': 'sha3-512',
+};
 
 /** The `DigestMethod/@Algorithm` URI of a digest. */
 export function digestUri(hash: DigestAlgorithm): string {
@@ -29,7 +37,9 @@ export function signatureUri(alg: SignatureAlgorithm): string {
   const h = HASH_NAMES[alg.hash];
   switch (alg.scheme) {
     case 'RSASSA-PKCS1-v1_5':
-      return alg.hash === 'SHA-1' ? 'http://www.w3.org/2000/09/xmldsig#rsa-sha1' : `http://www.w3.org/2001/04/xmldsig-more#rsa-${h}`;
+      return alg.hash === 'SHA-1'
+        ? 'http://www.w3.org/2000/09/xmldsig#rsa-sha1'
+        : `http://www.w3.org/2001/04/xmldsig-more#rsa-${h}`;
     case 'ECDSA':
       return `http://www.w3.org/2001/04/xmldsig-more#ecdsa-${h}`;
     case 'RSA-PSS':
@@ -39,7 +49,8 @@ export function signatureUri(alg: SignatureAlgorithm): string {
 
 const SIGNATURE_URIS = new Map<string, SignatureAlgorithm>();
 for (const hash of Object.keys(HASH_NAMES) as DigestAlgorithm[]) {
-  for (const scheme of ['RSASSA-PKCS1-v1_5', 'ECDSA', 'RSA-PSS'] as const) SIGNATURE_URIS.set(signatureUri({ scheme, hash }), { scheme, hash });
+  for (const scheme of ['RSASSA-PKCS1-v1_5', 'ECDSA', 'RSA-PSS'] as const)
+    SIGNATURE_URIS.set(signatureUri({ scheme, hash }), { scheme, hash });
 }
 
 /** The signature algorithm named by a `SignatureMethod/@Algorithm` URI, or `undefined`. */

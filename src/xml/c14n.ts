@@ -2,7 +2,10 @@
 // supplies the in-scope namespaces a document subset needs, and applies the one node-set operation
 // XMLDSig asks of us (leaving out the enveloping Signature).
 import { C14nCanonicalization, C14nCanonicalizationWithComments } from 'xml-crypto/lib/c14n-canonicalization.js';
-import { ExclusiveCanonicalization, ExclusiveCanonicalizationWithComments } from 'xml-crypto/lib/exclusive-canonicalization.js';
+import {
+  ExclusiveCanonicalization,
+  ExclusiveCanonicalizationWithComments,
+} from 'xml-crypto/lib/exclusive-canonicalization.js';
 import { findAncestorNsForElement } from 'xml-crypto/lib/utils.js';
 import { KysoError } from '../core/errors.js';
 import { isWithin } from './dom.js';
@@ -52,7 +55,10 @@ export function canonicalize(el: Element, method: C14nMethod, opts: Canonicalize
     // take it off again so that the caller's tree is left as it was.
     const before = new Set(Array.from(el.attributes, (a) => a.name));
     try {
-      return algo.process(el, { inclusiveNamespacesPrefixList: prefixes, ancestorNamespaces: findAncestorNsForElement(el) });
+      return algo.process(el, {
+        inclusiveNamespacesPrefixList: prefixes,
+        ancestorNamespaces: findAncestorNsForElement(el),
+      });
     } finally {
       for (const a of Array.from(el.attributes)) if (!before.has(a.name)) el.removeAttributeNode(a);
     }
@@ -89,7 +95,10 @@ function assertCanonicalizable(el: Element, exclude: readonly Element[], method:
       const attrs = (p as Element).attributes;
       for (let i = 0; i < attrs.length; i++) {
         if (attrs[i]!.prefix === 'xml') {
-          throw new KysoError('ERR_XML_MALFORMED', `inclusive C14N of a subtree below an xml:${attrs[i]!.localName} attribute is not supported`);
+          throw new KysoError(
+            'ERR_XML_MALFORMED',
+            `inclusive C14N of a subtree below an xml:${attrs[i]!.localName} attribute is not supported`,
+          );
         }
       }
     }

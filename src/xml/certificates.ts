@@ -71,7 +71,12 @@ export function xmlCertificateFacts(cert: Certificate): XmlCertificateFacts {
  * True when `signature` (XMLDSig form: ECDSA as r||s) over `data` verifies with the public key of
  * `der`. False for a wrong key type, an undecodable certificate or a bad value: never throws.
  */
-export async function verifyWithCertificate(der: Uint8Array, data: Uint8Array, signature: Uint8Array, algorithm: SignatureAlgorithm): Promise<boolean> {
+export async function verifyWithCertificate(
+  der: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+  algorithm: SignatureAlgorithm,
+): Promise<boolean> {
   try {
     return (await verifyRawSignature(certificateFacts(der), algorithm, signature, data, { ecdsa: 'r||s' })).valid;
   } catch {
@@ -92,9 +97,23 @@ export async function checkCertificateChain(
   time: Date,
   revocation?: PathValidationOptions['revocation'],
 ): Promise<{ chain: XmlChainReport; path?: PathValidationResult }> {
-  if (!trust || trust.anchors.length === 0) return { chain: { status: 'not-checked', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', detail: 'no trust anchors given' } };
-  const r = await validateCertificatePath({ certificate: leaf, intermediates, trust, time, purpose: 'signing', ...(revocation && { revocation }) });
-  const out: XmlChainReport = { status: r.status === 'valid' ? 'valid' : 'invalid', path: r.chain.map((c) => c.subject.display), time: time.toISOString() };
+  if (!trust || trust.anchors.length === 0)
+    return {
+      chain: { status: 'not-checked', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', detail: 'no trust anchors given' },
+    };
+  const r = await validateCertificatePath({
+    certificate: leaf,
+    intermediates,
+    trust,
+    time,
+    purpose: 'signing',
+    ...(revocation && { revocation }),
+  });
+  const out: XmlChainReport = {
+    status: r.status === 'valid' ? 'valid' : 'invalid',
+    path: r.chain.map((c) => c.subject.display),
+    time: time.toISOString(),
+  };
   if (r.status !== 'valid') {
     out.subIndication = r.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE';
     out.detail = r.problems.join('; ') || `certificate path: ${r.status}`;

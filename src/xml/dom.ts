@@ -64,7 +64,8 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = {}): Pa
     throw new KysoError('ERR_XML_MALFORMED', 'XML parser and scanner disagree about the element structure');
   }
   for (const el of elements) {
-    if (el.prefix && !el.namespaceURI) throw new KysoError('ERR_XML_MALFORMED', `prefix ${el.prefix} of <${el.tagName}> is not declared`);
+    if (el.prefix && !el.namespaceURI)
+      throw new KysoError('ERR_XML_MALFORMED', `prefix ${el.prefix} of <${el.tagName}> is not declared`);
     for (let i = 0; i < el.attributes.length; i++) {
       const a = el.attributes[i]!;
       if (a.prefix && a.prefix !== 'xmlns' && !a.namespaceURI) {
@@ -96,7 +97,9 @@ export function childElements(el: Node): Element[] {
 
 /** True when `el` is `{ns}local`. */
 export function isElement(node: Node | null | undefined, ns: string, local: string): node is Element {
-  return !!node && node.nodeType === 1 && (node as Element).localName === local && (node as Element).namespaceURI === ns;
+  return (
+    !!node && node.nodeType === 1 && (node as Element).localName === local && (node as Element).namespaceURI === ns
+  );
 }
 
 /** The dsig children of `el` named `local`. */
@@ -119,7 +122,8 @@ export function elementPath(el: Element): string {
   for (let n: Node | null = el; n && n.nodeType === 1; n = n.parentNode) {
     const e = n as Element;
     let pos = 1;
-    for (let s = e.previousSibling; s; s = s.previousSibling) if (s.nodeType === 1 && (s as Element).tagName === e.tagName) pos++;
+    for (let s = e.previousSibling; s; s = s.previousSibling)
+      if (s.nodeType === 1 && (s as Element).tagName === e.tagName) pos++;
     steps.unshift(`${e.tagName}[${pos}]`);
   }
   return '/' + steps.join('/');
@@ -128,13 +132,15 @@ export function elementPath(el: Element): string {
 /** The text of an element's children, concatenated (comments and elements skipped). */
 export function textOf(el: Element): string {
   let s = '';
-  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === 3 || c.nodeType === 4) s += (c as CharacterData).data;
+  for (let c = el.firstChild; c; c = c.nextSibling)
+    if (c.nodeType === 3 || c.nodeType === 4) s += (c as CharacterData).data;
   return s;
 }
 
 /** True when the element has a comment or an element among its children (a value element must not). */
 export function hasMarkupChildren(el: Element): boolean {
-  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === 1 || c.nodeType === 8 || c.nodeType === 7) return true;
+  for (let c = el.firstChild; c; c = c.nextSibling)
+    if (c.nodeType === 1 || c.nodeType === 8 || c.nodeType === 7) return true;
   return false;
 }
 
@@ -146,7 +152,9 @@ const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecuri
 export function elementsById(elements: readonly Element[], id: string): Element[] {
   if (!id) return [];
   return elements.filter(
-    (el) => ID_ATTRIBUTES.some((a) => el.hasAttribute(a) && el.getAttribute(a) === id) || (el.hasAttributeNS(WSU_NS, 'Id') && el.getAttributeNS(WSU_NS, 'Id') === id),
+    (el) =>
+      ID_ATTRIBUTES.some((a) => el.hasAttribute(a) && el.getAttribute(a) === id) ||
+      (el.hasAttributeNS(WSU_NS, 'Id') && el.getAttributeNS(WSU_NS, 'Id') === id),
   );
 }
 

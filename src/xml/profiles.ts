@@ -67,9 +67,22 @@ const TAX_NS = 'http://kekhaithue.gdt.gov.vn/TKhaiThue';
 export const TAX_PROFILE: ProfileDefinition = {
   name: 'tax',
   documents: [
-    { roots: ['HSoThueDTu'], namespace: TAX_NS, defaultIds: ['ID_1'], roles: [{ name: 'taxpayer', signs: 'HSoKhaiThue@id', signatureParent: 'CKyDTu' }] },
-    { roots: ['DKyThueDTu'], defaultIds: ['ID_1'], roles: [{ name: 'taxpayer', signs: 'DKyThue@id', signatureParent: 'CKyDTu' }] },
-    { roots: ['TBaoThueDTu'], defaultIds: ['ID_1'], roles: [{ name: 'tax-authority', signs: 'TBaoThue@id', signatureParent: 'CKyDTu' }] },
+    {
+      roots: ['HSoThueDTu'],
+      namespace: TAX_NS,
+      defaultIds: ['ID_1'],
+      roles: [{ name: 'taxpayer', signs: 'HSoKhaiThue@id', signatureParent: 'CKyDTu' }],
+    },
+    {
+      roots: ['DKyThueDTu'],
+      defaultIds: ['ID_1'],
+      roles: [{ name: 'taxpayer', signs: 'DKyThue@id', signatureParent: 'CKyDTu' }],
+    },
+    {
+      roots: ['TBaoThueDTu'],
+      defaultIds: ['ID_1'],
+      roles: [{ name: 'tax-authority', signs: 'TBaoThue@id', signatureParent: 'CKyDTu' }],
+    },
   ],
   createAfter: { CKyDTu: ['HSoKhaiThue', 'DKyThue', 'TBaoThue'] },
 };
@@ -81,7 +94,10 @@ export const TAX_PROFILE: ProfileDefinition = {
 export const BHXH_PROFILE: ProfileDefinition = {
   name: 'bhxh',
   documents: [
-    { roots: ['Hoso'], roles: [{ name: 'unit', signs: 'document', signatureParent: 'CKy_Dvi', signingTimeObject: true }] },
+    {
+      roots: ['Hoso'],
+      roles: [{ name: 'unit', signs: 'document', signatureParent: 'CKy_Dvi', signingTimeObject: true }],
+    },
     {
       roots: ['TK1-TS', 'D01-TS', 'D02-TS', 'D03-TS', 'D05-TS', 'TK3-TS', 'D02-LT', 'D03-LT'],
       roles: [{ name: 'unit', signs: 'document', signatureParent: 'Cky' }],
@@ -101,9 +117,27 @@ export const EINVOICE_PROFILE: ProfileDefinition = {
     {
       roots: ['HDon'],
       roles: [
-        { name: 'seller', signs: 'DLHDon@Id', signatureParent: 'DSCKS/NBan', signingTimeObject: true, partyTaxCode: 'DLHDon/NDHDon/NBan/MST' },
-        { name: 'buyer', signs: 'DLHDon@Id', signatureParent: 'DSCKS/NMua', signingTimeObject: true, partyTaxCode: 'DLHDon/NDHDon/NMua/MST' },
-        { name: 'tax-authority', signs: 'DLHDon@Id', alsoSigns: ['MCCQT@Id'], signatureParent: 'DSCKS/CQT', signingTimeObject: true },
+        {
+          name: 'seller',
+          signs: 'DLHDon@Id',
+          signatureParent: 'DSCKS/NBan',
+          signingTimeObject: true,
+          partyTaxCode: 'DLHDon/NDHDon/NBan/MST',
+        },
+        {
+          name: 'buyer',
+          signs: 'DLHDon@Id',
+          signatureParent: 'DSCKS/NMua',
+          signingTimeObject: true,
+          partyTaxCode: 'DLHDon/NDHDon/NMua/MST',
+        },
+        {
+          name: 'tax-authority',
+          signs: 'DLHDon@Id',
+          alsoSigns: ['MCCQT@Id'],
+          signatureParent: 'DSCKS/CQT',
+          signingTimeObject: true,
+        },
       ],
     },
   ],
@@ -111,19 +145,29 @@ export const EINVOICE_PROFILE: ProfileDefinition = {
 };
 
 /** The built-in profiles by name. */
-export const PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = { tax: TAX_PROFILE, bhxh: BHXH_PROFILE, einvoice: EINVOICE_PROFILE };
+export const PROFILES: Readonly<Record<ProfileName, ProfileDefinition>> = {
+  tax: TAX_PROFILE,
+  bhxh: BHXH_PROFILE,
+  einvoice: EINVOICE_PROFILE,
+};
 
 /** A profile given by name or as data. */
 export function resolveProfile(profile: ProfileName | ProfileDefinition): ProfileDefinition {
   if (typeof profile !== 'string') return profile;
   const p = PROFILES[profile];
-  if (!p) throw new KysoError('ERR_INVALID_ARGUMENT', `unknown profile ${String(profile)}; use ${Object.keys(PROFILES).join(', ')}`);
+  if (!p)
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      `unknown profile ${String(profile)}; use ${Object.keys(PROFILES).join(', ')}`,
+    );
   return p;
 }
 
 /** The profile document rule that applies to `root`, or `undefined`. */
 export function matchDocument(profile: ProfileDefinition, root: Element): ProfileDocument | undefined {
-  return profile.documents.find((d) => d.roots.includes(root.localName) && (d.namespace === undefined || d.namespace === (root.namespaceURI ?? '')));
+  return profile.documents.find(
+    (d) => d.roots.includes(root.localName) && (d.namespace === undefined || d.namespace === (root.namespaceURI ?? '')),
+  );
 }
 
 /** The built-in profile whose documents include `root`, or `undefined`. */

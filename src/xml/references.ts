@@ -60,7 +60,9 @@ function isNotSignatureXPath(transform: Element): boolean {
   const kids = childElements(transform);
   const xpath = kids[0];
   if (kids.length !== 1 || !isElement(xpath, DSIG_NS, 'XPath')) return false;
-  const m = /^not\(ancestor-or-self::([A-Za-z_][\w.-]*):Signature\)$/.exec((xpath.textContent ?? '').replace(/\s+/g, ''));
+  const m = /^not\(ancestor-or-self::([A-Za-z_][\w.-]*):Signature\)$/.exec(
+    (xpath.textContent ?? '').replace(/\s+/g, ''),
+  );
   return !!m && xpath.lookupNamespaceURI(m[1]!) === DSIG_NS;
 }
 
@@ -89,7 +91,8 @@ export function isSameDocumentUri(uri: string): boolean {
  */
 export function resolveReferenceUri(uri: string, doc: Document, elements: readonly Element[]): ReferenceTarget {
   if (uri === '') return { kind: 'document', element: doc.documentElement };
-  if (!isSameDocumentUri(uri)) throw new KysoError('ERR_XML_MALFORMED', `Reference URI ${uri} is not supported (only "" and "#id")`);
+  if (!isSameDocumentUri(uri))
+    throw new KysoError('ERR_XML_MALFORMED', `Reference URI ${uri} is not supported (only "" and "#id")`);
   const id = uri.slice(1);
   const found = elementsById(elements, id);
   if (found.length === 0) throw new KysoError('ERR_XML_PROFILE', `no element has the Id ${id}`);
@@ -122,7 +125,8 @@ export function referenceOctets(
   const exclude: Element[] = [];
   let out: ReferenceOutput | undefined;
   for (const t of transforms) {
-    if (out !== undefined) throw new KysoError('ERR_XML_MALFORMED', 'a transform after the node-set became octets is not supported');
+    if (out !== undefined)
+      throw new KysoError('ERR_XML_MALFORMED', 'a transform after the node-set became octets is not supported');
     switch (t.kind) {
       case 'enveloped-signature':
         if (rule === 'spec' || isWithin(signature, el)) exclude.push(signature);
@@ -134,7 +138,8 @@ export function referenceOctets(
         out = { octets: fromBase64(nodeSetText(el, exclude)), excluded: exclude };
         break;
       case 'c14n': {
-        const method: C14nMethod = t.method === 'c14n-with-comments' ? 'c14n' : t.method === 'exc-c14n-with-comments' ? 'exc-c14n' : t.method;
+        const method: C14nMethod =
+          t.method === 'c14n-with-comments' ? 'c14n' : t.method === 'exc-c14n-with-comments' ? 'exc-c14n' : t.method;
         const xml = canonicalize(el, method, { exclude, inclusivePrefixes: t.inclusivePrefixes });
         out = { octets: utf8(xml), xml, excluded: exclude };
       }
@@ -168,7 +173,10 @@ function nodeSetText(el: Element, exclude: readonly Element[]): string {
 function assertNoDocumentLevelPi(doc: Document): void {
   for (let c = doc.firstChild; c; c = c.nextSibling) {
     if (c.nodeType === 7 && (c as ProcessingInstruction).target.toLowerCase() !== 'xml') {
-      throw new KysoError('ERR_XML_MALFORMED', 'processing instructions around a whole-document signature are not supported');
+      throw new KysoError(
+        'ERR_XML_MALFORMED',
+        'processing instructions around a whole-document signature are not supported',
+      );
     }
   }
 }

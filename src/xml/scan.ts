@@ -143,7 +143,8 @@ export function scanXml(text: string, limits: XmlLimits = {}): ElementSpan[] {
         const attr = match(NAME) ?? fail(`malformed attribute in <${name}>`);
         if (seen.has(attr)) fail(`attribute ${attr} repeated in <${name}>`);
         seen.add(attr);
-        if (seen.size > maxAttributes) throw new KysoError('ERR_XML_LIMIT', `more than ${maxAttributes} attributes on <${name}>`);
+        if (seen.size > maxAttributes)
+          throw new KysoError('ERR_XML_LIMIT', `more than ${maxAttributes} attributes on <${name}>`);
         match(WS);
         if (text[at] !== '=') fail(`attribute ${attr} without a value`);
         at++;

@@ -20,7 +20,14 @@ import {
 } from './profiles.js';
 import { referenceOctets, resolveReferenceUri, type ReferenceTransform } from './references.js';
 import type { ElementSpan, XmlLimits } from './scan.js';
-import { formatVietnamTime, renderSignature, renderSigningTimeObject, renderXadesObject, type SignatureTemplate, type TemplateReference } from './signature-template.js';
+import {
+  formatVietnamTime,
+  renderSignature,
+  renderSigningTimeObject,
+  renderXadesObject,
+  type SignatureTemplate,
+  type TemplateReference,
+} from './signature-template.js';
 
 /** Options of {@link signXml}. */
 export interface SignXmlOptions {
@@ -112,11 +119,17 @@ interface Placement {
 export async function signXml(xml: string | Uint8Array, options: SignXmlOptions): Promise<Uint8Array> {
   const { signer } = options ?? ({} as SignXmlOptions);
   if (!signer || typeof signer.sign !== 'function' || !(signer.certificate instanceof Uint8Array)) {
-    throw new KysoError('ERR_INVALID_ARGUMENT', 'signXml needs options.signer (a Signer with a certificate and sign())');
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      'signXml needs options.signer (a Signer with a certificate and sign())',
+    );
   }
   const hash = options.hash ?? 'SHA-256';
   if (hash === 'SHA-1' && !options.allowSha1) {
-    throw new KysoError('ERR_UNSUPPORTED_ALGORITHM', 'RSA-SHA1 is refused unless allowSha1 is set (old receivers only)');
+    throw new KysoError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      'RSA-SHA1 is refused unless allowSha1 is set (old receivers only)',
+    );
   }
   const algorithm = chooseAlgorithm(signer, { hash, pss: options.pss ?? false });
   const parsed = parseXml(xml, options.limits);
@@ -128,18 +141,32 @@ export async function signXml(xml: string | Uint8Array, options: SignXmlOptions)
     ...(uri === '' ? [{ kind: 'enveloped-signature' } as const] : []),
     { kind: 'c14n', method: plan.canonicalization },
   ];
-  const references: TemplateReference[] = [plan.mainUri, ...plan.extraUris].map((uri) => ({ uri, transforms: transformsFor(uri), hash, digestValue: '' }));
+  const references: TemplateReference[] = [plan.mainUri, ...plan.extraUris].map((uri) => ({
+    uri,
+    transforms: transformsFor(uri),
+    hash,
+    digestValue: '',
+  }));
   const objects: string[] = [];
   if (plan.signingTimeObject) {
     const objectId = `${signatureId}-SigningTime`;
     objects.push(renderSigningTimeObject(objectId, signatureId, time));
     references.push({ uri: `#${objectId}`, transforms: transformsFor('#'), hash, digestValue: '' });
   }
-  const xades = options.xades || options.tsa ? { propsId: `${signatureId}-SignedProperties`, certDigest: await digest(hash, signer.certificate) } : undefined;
+  const xades =
+    options.xades || options.tsa
+      ? { propsId: `${signatureId}-SignedProperties`, certDigest: await digest(hash, signer.certificate) }
+      : undefined;
   const xadesIndex = objects.length;
   if (xades) {
     objects.push(renderXadesObject(xades.propsId, signatureId, time, hash, xades.certDigest));
-    references.push({ uri: `#${xades.propsId}`, type: XADES_SIGNED_PROPERTIES_TYPE, transforms: transformsFor('#'), hash, digestValue: '' });
+    references.push({
+      uri: `#${xades.propsId}`,
+      type: XADES_SIGNED_PROPERTIES_TYPE,
+      transforms: transformsFor('#'),
+      hash,
+      digestValue: '',
+    });
   }
   const template: SignatureTemplate = {
     id: signatureId,
@@ -158,7 +185,8 @@ export async function signXml(xml: string | Uint8Array, options: SignXmlOptions)
   insertIntoDom(parsed.doc, place, signature);
   if (plan.idEdit) plan.idEdit.el.setAttribute(plan.idEdit.attr, plan.idEdit.id);
   const elements = elementsInOrder(parsed.doc);
-  if (elementsById(elements, signatureId).length !== 1) throw new KysoError('ERR_XML_PROFILE', `the Id ${signatureId} is already used in the document`);
+  if (elementsById(elements, signatureId).length !== 1)
+    throw new KysoError('ERR_XML_PROFILE', `the Id ${signatureId} is already used in the document`);
   const signedInfo = dsigChildren(signature, 'SignedInfo')[0]!;
   const refEls = dsigChildren(signedInfo, 'Reference');
   for (const [i, ref] of references.entries()) {
@@ -185,17 +213,29 @@ export async function signXml(xml: string | Uint8Array, options: SignXmlOptions)
 
 function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
   const root = parsed.doc.documentElement;
-  const profile = options.profile === undefined ? undefined : options.profile === 'auto' ? detectProfile(root) : resolveProfile(options.profile);
+  const profile =
+    options.profile === undefined
+      ? undefined
+      : options.profile === 'auto'
+        ? detectProfile(root)
+        : resolveProfile(options.profile);
   let role: ProfileRole | undefined;
   let defaultIds: readonly string[] = [];
   if (profile) {
     const rule = matchDocument(profile, root);
     if (!rule) {
       const roots = profile.documents.flatMap((d) => d.roots).join(', ');
-      throw new KysoError('ERR_XML_PROFILE', `profile ${profile.name} does not sign <${root.tagName}> documents (expected ${roots})`);
+      throw new KysoError(
+        'ERR_XML_PROFILE',
+        `profile ${profile.name} does not sign <${root.tagName}> documents (expected ${roots})`,
+      );
     }
     role = options.role === undefined ? rule.roles[0] : rule.roles.find((r) => r.name === options.role);
-    if (!role) throw new KysoError('ERR_INVALID_ARGUMENT', `profile ${profile.name} has no role ${options.role}; use ${rule.roles.map((r) => r.name).join(', ')}`);
+    if (!role)
+      throw new KysoError(
+        'ERR_INVALID_ARGUMENT',
+        `profile ${profile.name} has no role ${options.role}; use ${rule.roles.map((r) => r.name).join(', ')}`,
+      );
     defaultIds = rule.defaultIds ?? [];
   } else if (options.role !== undefined) {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'role needs a profile');
@@ -216,7 +256,8 @@ function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
   const parentSpec = options.location?.path ?? role?.signatureParent ?? '';
   const steps = parentSpec.split('/').filter(Boolean);
   if (parentSpec.startsWith('/')) {
-    if (steps[0] !== root.localName) throw new KysoError('ERR_XML_PROFILE', `location ${parentSpec} does not start at the root <${root.tagName}>`);
+    if (steps[0] !== root.localName)
+      throw new KysoError('ERR_XML_PROFILE', `location ${parentSpec} does not start at the root <${root.tagName}>`);
     steps.shift();
   }
   return {
@@ -231,11 +272,19 @@ function planSigning(parsed: ParsedXml, options: SignXmlOptions): Plan {
 }
 
 /** `#id` of the one element at `Path@IdAttribute`, with a default Id to add when it has none. */
-function idReference(parsed: ParsedXml, root: Element, spec: string, defaultIds: readonly string[]): { uri: string; edit?: IdEdit } {
+function idReference(
+  parsed: ParsedXml,
+  root: Element,
+  spec: string,
+  defaultIds: readonly string[],
+): { uri: string; edit?: IdEdit } {
   const { path, idAttribute } = splitSignedPath(spec);
   const found = elementsAtPath(root, path);
   if (found.length !== 1) {
-    throw new KysoError('ERR_XML_PROFILE', `expected exactly one <${path}> under <${root.tagName}>, found ${found.length}`);
+    throw new KysoError(
+      'ERR_XML_PROFILE',
+      `expected exactly one <${path}> under <${root.tagName}>, found ${found.length}`,
+    );
   }
   const el = found[0]!;
   const attr = idAttribute ?? 'Id';
@@ -260,7 +309,8 @@ function placement(parsed: ParsedXml, plan: Plan): Placement {
   let current: Element = parsed.doc.documentElement;
   for (const [i, step] of plan.parentPath.entries()) {
     const matches = childElements(current).filter((c) => c.localName === step);
-    if (matches.length > 1) throw new KysoError('ERR_XML_PROFILE', `more than one <${step}> under <${current.tagName}>`);
+    if (matches.length > 1)
+      throw new KysoError('ERR_XML_PROFILE', `more than one <${step}> under <${current.tagName}>`);
     if (!matches[0]) {
       const missing = plan.parentPath.slice(i);
       const candidates = plan.createAfter[missing[0]!] ?? [];
@@ -271,7 +321,8 @@ function placement(parsed: ParsedXml, plan: Plan): Placement {
     }
     current = matches[0];
   }
-  if (dsigChildren(current, 'Signature').length) throw new KysoError('ERR_XML_PROFILE', `<${current.tagName}> already holds a Signature`);
+  if (dsigChildren(current, 'Signature').length)
+    throw new KysoError('ERR_XML_PROFILE', `<${current.tagName}> already holds a Signature`);
   return { parent: current, missing: [] };
 }
 
@@ -301,7 +352,8 @@ function textEdits(parsed: ParsedXml, place: Placement, signatureXml: string): E
     return [{ from: end, to: end, text: content }];
   }
   const span = spanOf(parsed, place.parent);
-  if (span.selfClosing) return [{ from: span.startTagEnd - 2, to: span.startTagEnd, text: `>${content}</${place.parent.tagName}>` }];
+  if (span.selfClosing)
+    return [{ from: span.startTagEnd - 2, to: span.startTagEnd, text: `>${content}</${place.parent.tagName}>` }];
   return [{ from: span.endTagStart, to: span.endTagStart, text: content }];
 }
 
@@ -324,9 +376,15 @@ async function callSigner(signer: Signer, data: Uint8Array, algorithm: Signature
     value = await signer.sign(data, algorithm);
   } catch (cause) {
     if (cause instanceof KysoError) throw cause;
-    throw new KysoError('ERR_SIGNER_FAILED', `the signer failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    throw new KysoError('ERR_SIGNER_FAILED', `the signer failed: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
   }
-  if (!(value instanceof Uint8Array) || value.length === 0 || (algorithm.scheme === 'ECDSA' && value.length % 2 !== 0)) {
+  if (
+    !(value instanceof Uint8Array) ||
+    value.length === 0 ||
+    (algorithm.scheme === 'ECDSA' && value.length % 2 !== 0)
+  ) {
     throw new KysoError('ERR_SIGNER_FAILED', 'the signer returned no usable signature value');
   }
   return value;

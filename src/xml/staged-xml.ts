@@ -35,7 +35,10 @@ export type PrepareXmlSigningOptions = Omit<SignXmlOptions, 'signer' | 'tsa'> & 
  * everything of {@link signXml} but the private-key operation. Returns the canonical SignedInfo to sign, its
  * digest, and a JSON-serialisable state for {@link finishXmlSigning}.
  */
-export async function prepareXmlSigning(xml: string | Uint8Array, options: PrepareXmlSigningOptions): Promise<{ toBeSigned: Uint8Array; digest: Uint8Array; algorithm: SignatureAlgorithm; state: XmlSigningState }> {
+export async function prepareXmlSigning(
+  xml: string | Uint8Array,
+  options: PrepareXmlSigningOptions,
+): Promise<{ toBeSigned: Uint8Array; digest: Uint8Array; algorithm: SignatureAlgorithm; state: XmlSigningState }> {
   const [certificate, ...rest] = splitCertificates(options.certificate);
   const key = certificateKey(certificate!);
   const hash = options.hash ?? 'SHA-256';
@@ -53,13 +56,25 @@ export async function prepareXmlSigning(xml: string | Uint8Array, options: Prepa
     },
   };
   const { certificate: _c, chain: _ch, algorithm: _a, ...signOptions } = options;
-  const signed = await signXml(xml, { ...signOptions, hash: algorithm.hash, pss: algorithm.scheme === 'RSA-PSS', signer: capturing });
+  const signed = await signXml(xml, {
+    ...signOptions,
+    hash: algorithm.hash,
+    pss: algorithm.scheme === 'RSA-PSS',
+    signer: capturing,
+  });
   if (!toBeSigned) throw new KysoError('ERR_SIGNING_STATE', 'signXml did not ask for a signature');
   return {
     toBeSigned,
     digest: await digest(algorithm.hash, toBeSigned),
     algorithm,
-    state: { kind: 'kyso.xml-signing', version: 1, xml: toBase64(signed), placeholder: toBase64(placeholder), algorithm, valueLength: key.signatureLength },
+    state: {
+      kind: 'kyso.xml-signing',
+      version: 1,
+      xml: toBase64(signed),
+      placeholder: toBase64(placeholder),
+      algorithm,
+      valueLength: key.signatureLength,
+    },
   };
 }
 
@@ -69,10 +84,20 @@ export async function prepareXmlSigning(xml: string | Uint8Array, options: Prepa
  * @throws KysoError `ERR_SIGNING_STATE` when the state is not usable, `ERR_SIGNER_FAILED` for a value of the wrong size.
  */
 export function finishXmlSigning(state: XmlSigningState, signature: BinaryInput): Uint8Array {
-  if (state?.kind !== 'kyso.xml-signing' || state.version !== 1) throw new KysoError('ERR_SIGNING_STATE', 'not a kyso XML signing state (version 1)');
-  const value = rawSignatureValue(toBytes(signature, 'signature'), state.algorithm.scheme === 'ECDSA', state.valueLength, 'the signature value');
+  if (state?.kind !== 'kyso.xml-signing' || state.version !== 1)
+    throw new KysoError('ERR_SIGNING_STATE', 'not a kyso XML signing state (version 1)');
+  const value = rawSignatureValue(
+    toBytes(signature, 'signature'),
+    state.algorithm.scheme === 'ECDSA',
+    state.valueLength,
+    'the signature value',
+  );
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(fromBase64(state.xml));
   const at = text.indexOf(state.placeholder);
-  if (at < 0 || text.indexOf(state.placeholder, at + 1) >= 0) throw new KysoError('ERR_SIGNING_STATE', 'the prepared document does not hold its stand-in signature value exactly once');
+  if (at < 0 || text.indexOf(state.placeholder, at + 1) >= 0)
+    throw new KysoError(
+      'ERR_SIGNING_STATE',
+      'the prepared document does not hold its stand-in signature value exactly once',
+    );
   return new TextEncoder().encode(text.slice(0, at) + toBase64(value) + text.slice(at + state.placeholder.length));
 }

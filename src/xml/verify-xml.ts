@@ -17,7 +17,13 @@ import type { PublicKeyFacts } from '../pki/certificate-facts.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 // Until XML signature verification moves to xades/ (on top of xml/ and validation/, see design.md), it reaches
 // up into the validation core here: the same context, findings, algorithm policy and signer model as PDF.
-import { checkRevocationEstablished, createValidationContext, revocationCheckerIfAsked, type ValidationContext, type ValidationOptions } from '../validation/context.js';
+import {
+  checkRevocationEstablished,
+  createValidationContext,
+  revocationCheckerIfAsked,
+  type ValidationContext,
+  type ValidationOptions,
+} from '../validation/context.js';
 import { VerdictBuilder, type Finding, type FindingCode } from '../validation/findings.js';
 import { checkAlgorithmPolicy, signerFactsOf, type SignerFacts } from '../validation/signer-check.js';
 import { addPolicyFindings, documentPolicyFindings } from '../validation/document-policy.js';
@@ -280,7 +286,10 @@ interface ParsedSignature {
  * }
  * ```
  */
-export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOptions = {}): Promise<XmlVerificationReport> {
+export async function verifyXml(
+  xml: string | Uint8Array,
+  options: VerifyXmlOptions = {},
+): Promise<XmlVerificationReport> {
   if (typeof xml !== 'string' && !(xml instanceof Uint8Array)) {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'verifyXml needs the XML as a string or Uint8Array');
   }
@@ -289,7 +298,14 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
     parsed = parseXml(xml, options.limits);
   } catch (e) {
     if (!isKysoError(e)) throw e;
-    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', signatures: [], errors: [e.message], errorCode: e.code, findings: formatFindings([e.message]) };
+    return {
+      indication: 'TOTAL_FAILED',
+      subIndication: 'FORMAT_FAILURE',
+      signatures: [],
+      errors: [e.message],
+      errorCode: e.code,
+      findings: formatFindings([e.message]),
+    };
   }
   const root = parsed.doc.documentElement;
   const profile = pickProfile(options.profile ?? 'auto', root);
@@ -301,9 +317,17 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
   if (signatureEls.length === 0) report.errors.push('the document has no XMLDSig Signature');
   if (signatureEls.length > MAX_SIGNATURES) {
     report.errors.push(`more than ${MAX_SIGNATURES} signatures`);
-    return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_LIMIT', findings: formatFindings(report.errors) };
+    return {
+      ...report,
+      indication: 'TOTAL_FAILED',
+      subIndication: 'FORMAT_FAILURE',
+      errorCode: 'ERR_XML_LIMIT',
+      findings: formatFindings(report.errors),
+    };
   }
-  const validation = await createValidationContext(options.allowSha1 ? { ...options, policy: { ...options.policy, allowSha1: true } } : options);
+  const validation = await createValidationContext(
+    options.allowSha1 ? { ...options, policy: { ...options.policy, allowSha1: true } } : options,
+  );
   // PEM given as bytes (a file read without an encoding) is PEM too, not DER
   const extra = [...(options.certificates ?? []).flatMap((c) => splitCertificates(c)), ...validation.intermediates];
   const context: VerifyContext = { rule: rule ?? undefined, validation, extra, signedElements: new Map() };
@@ -324,7 +348,13 @@ export async function verifyXml(xml: string | Uint8Array, options: VerifyXmlOpti
 
 /** Document-level errors (unreadable, no signature, no profile match) as findings: each a format failure. */
 function formatFindings(errors: readonly string[]): Finding[] {
-  return errors.map((message) => ({ code: 'format-invalid', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message }));
+  return errors.map((message) => ({
+    code: 'format-invalid',
+    severity: 'error',
+    indication: 'TOTAL_FAILED',
+    subIndication: 'FORMAT_FAILURE',
+    message,
+  }));
 }
 
 /** The policy's document rules over the signatures of an XML document. */
@@ -334,9 +364,15 @@ function applyXmlPolicy(report: XmlVerificationReport, context: ValidationContex
   const findings = documentPolicyFindings(
     context.policy,
     context.time,
-    sigs.map((s) => ({ label: s.path, signer: s.signer, level: s.level, signedAt: s.timestamps?.find((t) => t.valid)?.genTime ?? (s.signingTime?.signed ? s.signingTime.time : undefined) })),
+    sigs.map((s) => ({
+      label: s.path,
+      signer: s.signer,
+      level: s.level,
+      signedAt: s.timestamps?.find((t) => t.valid)?.genTime ?? (s.signingTime?.signed ? s.signingTime.time : undefined),
+    })),
     // the whole document: a valid reference of the last signature resolves to the root element
-    sigs.length === 0 || !!last?.references.some((r) => r.digestValid && r.resolvedPath !== undefined && /^\/[^/]+$/.test(r.resolvedPath)),
+    sigs.length === 0 ||
+      !!last?.references.some((r) => r.digestValid && r.resolvedPath !== undefined && /^\/[^/]+$/.test(r.resolvedPath)),
   );
   addPolicyFindings(report as XmlVerificationReport & { findings: Finding[] }, findings);
 }
@@ -385,7 +421,13 @@ function warnUnsignedTwins(parsed: ParsedXml, signedElements: Map<XmlSignatureRe
   const covered = [...signedElements.values()].flat();
   for (const [report, elements] of signedElements) {
     for (const el of elements) {
-      const twins = parsed.elements.filter((o) => o !== el && o.localName === el.localName && o.namespaceURI === el.namespaceURI && !covered.some((c) => isWithin(o, c)));
+      const twins = parsed.elements.filter(
+        (o) =>
+          o !== el &&
+          o.localName === el.localName &&
+          o.namespaceURI === el.namespaceURI &&
+          !covered.some((c) => isWithin(o, c)),
+      );
       if (!twins.length) continue;
       // after the signature's verdict: the warning goes into its findings and its warnings alike
       const message = `the signed ${elementPath(el)} has ${twins.length} unsigned namesake${twins.length === 1 ? '' : 's'} (${twins.slice(0, 3).map(elementPath).join(', ')}): an application that reads <${el.localName}> by name may read unsigned data`;
@@ -416,8 +458,17 @@ async function verifySignature(sig: Element, parsed: ParsedXml, ctx: VerifyConte
   return report;
 }
 
-async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContext, report: XmlSignatureReport, v: VerdictBuilder): Promise<void> {
-  const fail = (f: Failure) => (f.indication === 'TOTAL_FAILED' ? v.fail(f.code, f.subIndication, f.message) : v.doubt(f.code, f.subIndication, f.message));
+async function checkSignature(
+  sig: Element,
+  parsed: ParsedXml,
+  ctx: VerifyContext,
+  report: XmlSignatureReport,
+  v: VerdictBuilder,
+): Promise<void> {
+  const fail = (f: Failure) =>
+    f.indication === 'TOTAL_FAILED'
+      ? v.fail(f.code, f.subIndication, f.message)
+      : v.doubt(f.code, f.subIndication, f.message);
   let s: ParsedSignature;
   try {
     s = readSignature(sig);
@@ -435,16 +486,27 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
   // enveloped-signature reference to something inside this Signature, by the .NET rule too.
   let digestsOk = true;
   for (const ref of s.references) {
-    const r: XmlReferenceReport = { uri: ref.uri, transforms: ref.transforms.map(transformUri), digestMethod: ref.digestMethod, digestValid: false };
+    const r: XmlReferenceReport = {
+      uri: ref.uri,
+      transforms: ref.transforms.map(transformUri),
+      digestMethod: ref.digestMethod,
+      digestValid: false,
+    };
     if (ref.type) r.type = ref.type;
     report.references.push(r);
     try {
       if (!ref.hash) throw formatFailure(`digest method ${ref.digestMethod} is not supported`);
-      if (!digestAvailable(ref.hash)) throw new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `${ref.hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`);
+      if (!digestAvailable(ref.hash))
+        throw new Failure(
+          'INDETERMINATE',
+          'CRYPTO_CONSTRAINTS_FAILURE',
+          `${ref.hash} cannot be computed here: this environment's WebCrypto has no SHA-3 (kyso on Node verifies it)`,
+        );
       ref.target = resolveTarget(ref.uri, parsed);
       r.resolvedPath = elementPath(ref.target.element);
       const rules: EnvelopedRule[] = ['spec'];
-      if (ref.transforms.some((t) => t.kind === 'enveloped-signature') && isWithin(ref.target.element, sig)) rules.push('dotnet');
+      if (ref.transforms.some((t) => t.kind === 'enveloped-signature') && isWithin(ref.target.element, sig))
+        rules.push('dotnet');
       for (const rule of rules) {
         const out = canonicalOctets(ref.target, ref.transforms, sig, rule);
         if (bytesEqual(await digest(ref.hash, out.octets), ref.digestValue)) {
@@ -456,10 +518,23 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
           break;
         }
       }
-      if (!r.digestValid) throw new Failure('TOTAL_FAILED', 'HASH_FAILURE', `the digest of Reference ${describeUri(ref.uri)} does not match`);
-      if (r.rule === 'dotnet') v.warn('reference-dotnet-rule', `Reference ${describeUri(ref.uri)} matched only the .NET SignedXml reading of enveloped-signature`);
+      if (!r.digestValid)
+        throw new Failure(
+          'TOTAL_FAILED',
+          'HASH_FAILURE',
+          `the digest of Reference ${describeUri(ref.uri)} does not match`,
+        );
+      if (r.rule === 'dotnet')
+        v.warn(
+          'reference-dotnet-rule',
+          `Reference ${describeUri(ref.uri)} matched only the .NET SignedXml reading of enveloped-signature`,
+        );
       const comments = r.signedXml?.includes('<!--') ? 0 : commentsWithin(ref.target.element, ref.excluded ?? []);
-      if (comments) v.warn('unsigned-comments', `the signed ${r.resolvedPath} holds ${comments} comment${comments === 1 ? '' : 's'} the signature does not cover: an application that stops reading text at a comment reads less than was signed`);
+      if (comments)
+        v.warn(
+          'unsigned-comments',
+          `the signed ${r.resolvedPath} holds ${comments} comment${comments === 1 ? '' : 's'} the signature does not cover: an application that stops reading text at a comment reads less than was signed`,
+        );
     } catch (e) {
       digestsOk = false;
       const f = e instanceof Failure ? e : formatFailure(isKysoError(e) ? e.message : String(e));
@@ -479,9 +554,18 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
   const candidates = [...s.certificates, ...ctx.extra];
   let signer: Uint8Array | undefined;
   if (!s.algorithm) {
-    fail(new Failure('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `signature method ${s.signatureMethod} is not supported`, 'algorithm-unsupported'));
+    fail(
+      new Failure(
+        'INDETERMINATE',
+        'CRYPTO_CONSTRAINTS_FAILURE',
+        `signature method ${s.signatureMethod} is not supported`,
+        'algorithm-unsupported',
+      ),
+    );
   } else if (candidates.length === 0) {
-    fail(new Failure('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', 'no certificate in KeyInfo/X509Data and none given'));
+    fail(
+      new Failure('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', 'no certificate in KeyInfo/X509Data and none given'),
+    );
   } else {
     for (const cert of candidates) {
       if (await verifyWithCertificate(cert, signedInfoOctets, s.signatureValue, s.algorithm)) {
@@ -490,7 +574,14 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
       }
     }
     report.signatureValue = signer ? 'valid' : 'invalid';
-    if (!signer) fail(new Failure('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', 'the SignatureValue does not verify with any offered certificate'));
+    if (!signer)
+      fail(
+        new Failure(
+          'TOTAL_FAILED',
+          'SIG_CRYPTO_FAILURE',
+          'the SignatureValue does not verify with any offered certificate',
+        ),
+      );
   }
   report.integrity = digestsOk && !!signer;
   let signerKey: PublicKeyFacts | undefined;
@@ -507,11 +598,13 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
 
   const signedRefs = s.references.filter((r) => r.excluded !== undefined);
   report.signingTime = findSigningTime(sig, signedRefs);
-  if (report.signingTime && !report.signingTime.signed) v.warn('signing-time-unsigned', 'the SigningTime is not covered by the signature');
+  if (report.signingTime && !report.signingTime.signed)
+    v.warn('signing-time-unsigned', 'the SigningTime is not covered by the signature');
   if (report.certificate && report.signingTime?.time && report.signingTime.signed) {
     const t = report.signingTime.time;
     report.validAtSigningTime = t >= report.certificate.notBefore && t <= report.certificate.notAfter;
-    if (!report.validAtSigningTime) v.warn('claimed-time-outside-validity', 'the signing time lies outside the certificate validity period');
+    if (!report.validAtSigningTime)
+      v.warn('claimed-time-outside-validity', 'the signing time lies outside the certificate validity period');
   }
   if (signer) await checkXades(sig, signedRefs, report, signer, fail);
   await checkTimestamps(sig, report, v);
@@ -520,30 +613,55 @@ async function checkSignature(sig: Element, parsed: ParsedXml, ctx: VerifyContex
   // Profile: the signature's place gives its role, and the role's business element must be exactly
   // the element a valid reference resolved to.
   if (ctx.rule) checkProfile(sig, parsed, ctx.rule, s, report, fail, v);
-  else ctx.signedElements.set(report, s.references.flatMap((r) => (r.excluded !== undefined && r.target?.kind === 'element' ? [r.target.element] : [])));
+  else
+    ctx.signedElements.set(
+      report,
+      s.references.flatMap((r) => (r.excluded !== undefined && r.target?.kind === 'element' ? [r.target.element] : [])),
+    );
 
   // Algorithm policy: the same rules as for CMS signers (digests, RSA/EC key size).
   const policy = ctx.validation.policy;
   const sha1 = s.algorithm?.hash === 'SHA-1' || s.references.some((r) => r.hash === 'SHA-1');
   report.algorithms = { sha1, accepted: !sha1 || policy.sha1 !== 'fail' };
-  v.add(...checkAlgorithmPolicy({ hashes: [s.algorithm?.hash, ...s.references.map((r) => r.hash)], key: signerKey }, policy));
+  v.add(
+    ...checkAlgorithmPolicy(
+      { hashes: [s.algorithm?.hash, ...s.references.map((r) => r.hash)], key: signerKey },
+      policy,
+    ),
+  );
   if (sha1 && policy.sha1 === 'ignore') v.warn('hash-weak', 'SHA-1 accepted by policy (allowSha1)');
 
   // Trust.
   if (signer) {
     const revocation = revocationCheckerIfAsked(ctx.validation);
-    const { chain, path } = await checkCertificateChain(signer, candidates, ctx.validation.trust, ctx.validation.time, revocation);
+    const { chain, path } = await checkCertificateChain(
+      signer,
+      candidates,
+      ctx.validation.trust,
+      ctx.validation.time,
+      revocation,
+    );
     report.chain = chain;
     for (const note of chain.notes ?? []) v.warn('algorithm-accepted-by-date', note);
     if (chain.status !== 'valid') {
-      fail(new Failure('INDETERMINATE', chain.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND', chain.detail ?? 'the certificate chain was not validated'));
+      fail(
+        new Failure(
+          'INDETERMINATE',
+          chain.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND',
+          chain.detail ?? 'the certificate chain was not validated',
+        ),
+      );
     } else if (path) checkRevocationEstablished(path, ctx.validation, v);
   }
 }
 
 function resolveTarget(uri: string, parsed: ParsedXml): ReferenceTarget {
   if (!isSameDocumentUri(uri)) {
-    throw new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `Reference URI ${uri} points outside the document (detached references are not supported)`);
+    throw new Failure(
+      'INDETERMINATE',
+      'SIGNED_DATA_NOT_FOUND',
+      `Reference URI ${uri} points outside the document (detached references are not supported)`,
+    );
   }
   try {
     return resolveReferenceUri(uri, parsed.doc, parsed.elements);
@@ -553,7 +671,12 @@ function resolveTarget(uri: string, parsed: ParsedXml): ReferenceTarget {
   }
 }
 
-function canonicalOctets(target: ReferenceTarget, transforms: readonly ReferenceTransform[], sig: Element, rule: EnvelopedRule): ReferenceOutput {
+function canonicalOctets(
+  target: ReferenceTarget,
+  transforms: readonly ReferenceTransform[],
+  sig: Element,
+  rule: EnvelopedRule,
+): ReferenceOutput {
   try {
     return referenceOctets(target, transforms, sig, rule);
   } catch (e) {
@@ -586,7 +709,8 @@ function readSignature(sig: Element): ParsedSignature {
 
   const si = childElements(signedInfo);
   const [cm, sm, ...refEls] = si;
-  if (!isElement(cm, DSIG_NS, 'CanonicalizationMethod')) throw formatFailure('SignedInfo: CanonicalizationMethod expected first');
+  if (!isElement(cm, DSIG_NS, 'CanonicalizationMethod'))
+    throw formatFailure('SignedInfo: CanonicalizationMethod expected first');
   if (!isElement(sm, DSIG_NS, 'SignatureMethod')) throw formatFailure('SignedInfo: SignatureMethod expected second');
   if (refEls.length === 0) throw formatFailure('SignedInfo has no Reference');
   if (refEls.length > MAX_REFERENCES) throw formatFailure(`more than ${MAX_REFERENCES} references`);
@@ -618,7 +742,13 @@ function readSignature(sig: Element): ParsedSignature {
       }
     });
     const digestMethod = dm.getAttribute('Algorithm') ?? '';
-    const ref: ParsedReference = { el, uri: el.getAttribute('URI') ?? '', transforms, digestMethod, digestValue: base64Value(dv, 'DigestValue') };
+    const ref: ParsedReference = {
+      el,
+      uri: el.getAttribute('URI') ?? '',
+      transforms,
+      digestMethod,
+      digestValue: base64Value(dv, 'DigestValue'),
+    };
     const hash = digestFromUri(digestMethod);
     if (hash) ref.hash = hash;
     if (el.hasAttribute('Type')) ref.type = el.getAttribute('Type')!;
@@ -630,7 +760,8 @@ function readSignature(sig: Element): ParsedSignature {
   if (keyInfo) {
     for (const x509Data of dsigChildren(keyInfo, 'X509Data')) {
       for (const c of dsigChildren(x509Data, 'X509Certificate')) {
-        if (certificates.length >= MAX_CERTIFICATES) throw formatFailure(`more than ${MAX_CERTIFICATES} certificates in KeyInfo`);
+        if (certificates.length >= MAX_CERTIFICATES)
+          throw formatFailure(`more than ${MAX_CERTIFICATES} certificates in KeyInfo`);
         try {
           certificates.push(base64Value(c, 'X509Certificate'));
         } catch (e) {
@@ -690,14 +821,17 @@ function commentsWithin(el: Element, excluded: readonly Node[]): number {
   while (stack.length) {
     const node = stack.pop()!;
     if (node.nodeType === 8) n++;
-    else if (node.nodeType === 1 && !excluded.includes(node)) for (let c = node.firstChild; c; c = c.nextSibling) stack.push(c);
+    else if (node.nodeType === 1 && !excluded.includes(node))
+      for (let c = node.firstChild; c; c = c.nextSibling) stack.push(c);
   }
   return n;
 }
 
 /** True when a reference whose digest matched covers `el` (inside its target, not left out). */
 function covers(ref: ParsedReference, el: Element): boolean {
-  return !!ref.target && !!ref.excluded && isWithin(el, ref.target.element) && !ref.excluded.some((x) => isWithin(el, x));
+  return (
+    !!ref.target && !!ref.excluded && isWithin(el, ref.target.element) && !ref.excluded.some((x) => isWithin(el, x))
+  );
 }
 
 function findSigningTime(sig: Element, signedRefs: readonly ParsedReference[]): XmlSigningTime | undefined {
@@ -706,7 +840,12 @@ function findSigningTime(sig: Element, signedRefs: readonly ParsedReference[]): 
     for (const el of elementsInOrder(obj)) {
       if (el.localName !== 'SigningTime') continue;
       const parent = el.parentNode as Element | null;
-      const source = parent?.localName === 'SignedSignatureProperties' && parent.namespaceURI === XADES_NS ? 'XAdES' : parent?.localName === 'SignatureProperty' ? 'SignatureProperty' : undefined;
+      const source =
+        parent?.localName === 'SignedSignatureProperties' && parent.namespaceURI === XADES_NS
+          ? 'XAdES'
+          : parent?.localName === 'SignatureProperty'
+            ? 'SignatureProperty'
+            : undefined;
       if (!source) continue;
       const value = textOf(el).trim();
       const out: XmlSigningTime = { value, source, signed: covered(el) };
@@ -726,7 +865,13 @@ function parseXsdDateTime(value: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-async function checkXades(sig: Element, signedRefs: readonly ParsedReference[], report: XmlSignatureReport, signer: Uint8Array, fail: (f: Failure) => void): Promise<void> {
+async function checkXades(
+  sig: Element,
+  signedRefs: readonly ParsedReference[],
+  report: XmlSignatureReport,
+  signer: Uint8Array,
+  fail: (f: Failure) => void,
+): Promise<void> {
   const props = dsigChildren(sig, 'Object')
     .flatMap((o) => childElements(o))
     .filter((q) => isElement(q, XADES_NS, 'QualifyingProperties'))
@@ -737,7 +882,9 @@ async function checkXades(sig: Element, signedRefs: readonly ParsedReference[], 
     return;
   }
   const sp = props[0]!;
-  const signedPropertiesSigned = signedRefs.some((r) => r.type === XADES_SIGNED_PROPERTIES_TYPE && r.target?.element === sp && covers(r, sp));
+  const signedPropertiesSigned = signedRefs.some(
+    (r) => r.type === XADES_SIGNED_PROPERTIES_TYPE && r.target?.element === sp && covers(r, sp),
+  );
   const certs = elementsInOrder(sp).filter((e) => e.namespaceURI === XADES_NS && e.localName === 'CertDigest');
   let signingCertificate: 'match' | 'mismatch' | 'absent' = certs.length ? 'mismatch' : 'absent';
   for (const cd of certs) {
@@ -746,15 +893,23 @@ async function checkXades(sig: Element, signedRefs: readonly ParsedReference[], 
     const hash = dm && digestFromUri(dm.getAttribute('Algorithm') ?? '');
     if (!hash || !dv) continue;
     try {
-      if (bytesEqual(await digest(hash, signer), base64Value(dv, 'CertDigest DigestValue'))) signingCertificate = 'match';
+      if (bytesEqual(await digest(hash, signer), base64Value(dv, 'CertDigest DigestValue')))
+        signingCertificate = 'match';
     } catch {
       // a malformed digest names no certificate
     }
   }
   report.xades = { signedPropertiesSigned, signingCertificate };
-  if (!signedPropertiesSigned) fail(formatFailure('the XAdES SignedProperties are not covered by a SignedProperties Reference'));
+  if (!signedPropertiesSigned)
+    fail(formatFailure('the XAdES SignedProperties are not covered by a SignedProperties Reference'));
   else if (signingCertificate !== 'match') {
-    fail(new Failure('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', `the XAdES SigningCertificate does not name the signing certificate (${signingCertificate})`));
+    fail(
+      new Failure(
+        'INDETERMINATE',
+        'NO_SIGNING_CERTIFICATE_FOUND',
+        `the XAdES SigningCertificate does not name the signing certificate (${signingCertificate})`,
+      ),
+    );
   }
 }
 
@@ -783,7 +938,9 @@ async function checkTimestamps(sig: Element, report: XmlSignatureReport, v: Verd
       const token = parseTimestampToken(base64Value(encapsulated, 'EncapsulatedTimeStamp'));
       out.genTime = token.genTime.toISOString();
       if (token.tsaName) out.tsa = token.tsaName;
-      const data = utf8(canonicalize(signatureValue, method, { inclusivePrefixes: cm ? inclusivePrefixesOf(cm) : undefined }));
+      const data = utf8(
+        canonicalize(signatureValue, method, { inclusivePrefixes: cm ? inclusivePrefixesOf(cm) : undefined }),
+      );
       const check = await verifyTimestampToken(token, { data });
       out.valid = check.valid;
       out.problems = check.problems.map((p) => p.message);
@@ -797,25 +954,49 @@ async function checkTimestamps(sig: Element, report: XmlSignatureReport, v: Verd
   }
 }
 
-function checkProfile(sig: Element, parsed: ParsedXml, rule: ProfileDocument, s: ParsedSignature, report: XmlSignatureReport, fail: (f: Failure) => void, v: VerdictBuilder): void {
+function checkProfile(
+  sig: Element,
+  parsed: ParsedXml,
+  rule: ProfileDocument,
+  s: ParsedSignature,
+  report: XmlSignatureReport,
+  fail: (f: Failure) => void,
+  v: VerdictBuilder,
+): void {
   const root = parsed.doc.documentElement;
   const role = rule.roles.find((r) => elementsAtPath(root, r.signatureParent).includes(sig.parentNode as Element));
   if (!role) {
-    fail(new Failure('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', `the Signature is not in a place the profile signs into (${rule.roles.map((r) => r.signatureParent).join(', ')})`));
+    fail(
+      new Failure(
+        'INDETERMINATE',
+        'SIG_CONSTRAINTS_FAILURE',
+        `the Signature is not in a place the profile signs into (${rule.roles.map((r) => r.signatureParent).join(', ')})`,
+      ),
+    );
     return;
   }
   report.role = role.name;
-  checkRoleIdentity(role, rule, root, s.references.filter((r) => r.excluded !== undefined), report, fail, v);
+  checkRoleIdentity(
+    role,
+    rule,
+    root,
+    s.references.filter((r) => r.excluded !== undefined),
+    report,
+    fail,
+    v,
+  );
   const business = coverage(role.signs, root, s.references);
   report.businessElement = business;
   // an altered element is already a HASH_FAILURE: it is the right element, changed, not a missing one
   const notFound = (c: XmlBusinessElementReport) => !c.signed && !c.altered;
-  if (notFound(business)) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `business element ${role.signs}: ${business.detail}`));
+  if (notFound(business))
+    fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `business element ${role.signs}: ${business.detail}`));
   for (const extra of role.alsoSigns ?? []) {
     const c = coverage(extra, root, s.references);
     if (notFound(c)) fail(new Failure('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', `${extra}: ${c.detail}`));
   }
-  if (role.signingTimeObject && !report.signingTime?.signed) v.warn('signing-time-unsigned', `the profile expects a signed SigningTime for the ${role.name}`);
+  if (role.signingTimeObject && !report.signingTime?.signed)
+    v.warn('signing-time-unsigned', `the profile expects a signed SigningTime for the ${role.name}`);
 }
 
 const ALTERED = 'the signature references it, but it changed after signing (digest mismatch)';
@@ -825,14 +1006,29 @@ const ALTERED = 'the signature references it, but it changed after signing (dige
  * element only another role signs (the tax authority's `MCCQT`) betrays that role; a certificate whose tax
  * code is another role's party (the seller's `MST` in the buyer's place) is that party's signature, moved.
  */
-function checkRoleIdentity(role: ProfileRole, rule: ProfileDocument, root: Element, valid: readonly ParsedReference[], report: XmlSignatureReport, fail: (f: Failure) => void, v: VerdictBuilder): void {
+function checkRoleIdentity(
+  role: ProfileRole,
+  rule: ProfileDocument,
+  root: Element,
+  valid: readonly ParsedReference[],
+  report: XmlSignatureReport,
+  fail: (f: Failure) => void,
+  v: VerdictBuilder,
+): void {
   const own = new Set([role.signs, ...(role.alsoSigns ?? [])]);
   for (const other of rule.roles) {
     for (const spec of other.alsoSigns ?? []) {
       if (own.has(spec)) continue;
       const els = elementsAtPath(root, splitSignedPath(spec).path);
       if (valid.some((r) => r.target?.kind === 'element' && els.includes(r.target.element))) {
-        fail(new Failure('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', `the Signature in the ${role.name}'s place signs ${spec}, which only the ${other.name} signs`, 'signature-misplaced'));
+        fail(
+          new Failure(
+            'TOTAL_FAILED',
+            'SIG_CONSTRAINTS_FAILURE',
+            `the Signature in the ${role.name}'s place signs ${spec}, which only the ${other.name} signs`,
+            'signature-misplaced',
+          ),
+        );
       }
     }
   }
@@ -846,9 +1042,19 @@ function checkRoleIdentity(role: ProfileRole, rule: ProfileDocument, root: Eleme
   if (mine === mst) return;
   const owner = rule.roles.find((r) => r !== role && partyOf(r) === mst);
   if (owner) {
-    fail(new Failure('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', `the Signature sits in the ${role.name}'s place (${role.signatureParent}) but its certificate is the ${owner.name}'s (MST ${mst} = ${owner.partyTaxCode})`, 'signature-misplaced'));
+    fail(
+      new Failure(
+        'TOTAL_FAILED',
+        'SIG_CONSTRAINTS_FAILURE',
+        `the Signature sits in the ${role.name}'s place (${role.signatureParent}) but its certificate is the ${owner.name}'s (MST ${mst} = ${owner.partyTaxCode})`,
+        'signature-misplaced',
+      ),
+    );
   } else if (mine !== undefined) {
-    v.warn('signature-misplaced', `the signing certificate's tax code (MST ${mst}) is not the ${role.name}'s (${role.partyTaxCode} = ${mine || 'empty'})`);
+    v.warn(
+      'signature-misplaced',
+      `the signing certificate's tax code (MST ${mst}) is not the ${role.name}'s (${role.partyTaxCode} = ${mine || 'empty'})`,
+    );
   }
 }
 
@@ -860,14 +1066,33 @@ function coverage(spec: string, root: Element, references: readonly ParsedRefere
   const valid = references.filter((r) => r.excluded !== undefined);
   if (spec === 'document') {
     const signed = valid.some((r) => r.target?.kind === 'document' && covers(r, root));
-    return signed ? { rule: spec, path: elementPath(root), signed } : { rule: spec, path: elementPath(root), signed, detail: 'no valid URI="" reference' };
+    return signed
+      ? { rule: spec, path: elementPath(root), signed }
+      : { rule: spec, path: elementPath(root), signed, detail: 'no valid URI="" reference' };
   }
   const { path } = splitSignedPath(spec);
   const found = elementsAtPath(root, path);
-  if (found.length !== 1) return { rule: path, signed: false, detail: `${found.length} <${path}> elements where the application reads exactly one` };
+  if (found.length !== 1)
+    return {
+      rule: path,
+      signed: false,
+      detail: `${found.length} <${path}> elements where the application reads exactly one`,
+    };
   const el = found[0]!;
-  const signed = valid.some((r) => (r.target?.kind === 'document' || (r.target?.kind === 'element' && r.target.element === el)) && covers(r, el));
+  const signed = valid.some(
+    (r) =>
+      (r.target?.kind === 'document' || (r.target?.kind === 'element' && r.target.element === el)) && covers(r, el),
+  );
   if (signed) return { rule: path, path: elementPath(el), signed };
-  const altered = references.some((r) => r.excluded === undefined && r.target?.kind === 'element' && r.target.element === el);
-  return altered ? { rule: path, path: elementPath(el), signed, detail: ALTERED, altered } : { rule: path, path: elementPath(el), signed, detail: 'the element an application reads is not the one the signature references' };
+  const altered = references.some(
+    (r) => r.excluded === undefined && r.target?.kind === 'element' && r.target.element === el,
+  );
+  return altered
+    ? { rule: path, path: elementPath(el), signed, detail: ALTERED, altered }
+    : {
+        rule: path,
+        path: elementPath(el),
+        signed,
+        detail: 'the element an application reads is not the one the signature references',
+      };
 }

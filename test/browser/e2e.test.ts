@@ -10,7 +10,12 @@ import { describeWithTools, pdfsig, scratchDir } from '../fixtures/tools.js';
 import { P12_PASSWORD } from '../fixtures/pki.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.map': 'application/json', '.pdf': 'application/pdf' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+  '.pdf': 'application/pdf',
+};
 let server: Server;
 let base: string;
 let browser: Browser;
@@ -33,7 +38,16 @@ describeWithTools(['chromium', 'pdfsig', 'certutil'], 'kyso in the browser (head
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -48,7 +62,13 @@ describeWithTools(['chromium', 'pdfsig', 'certutil'], 'kyso in the browser (head
     await page.goto(`${base}/examples/browser/index.html`);
     await page.setInputFiles('#pdf', join(ROOT, 'examples/documents/quyet-dinh-mau.pdf'));
     await page.click('#sign');
-    await page.waitForFunction(() => document.getElementById('report')!.textContent!.includes('PASSED') || document.getElementById('report')!.textContent!.startsWith('Error'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        document.getElementById('report')!.textContent!.includes('PASSED') ||
+        document.getElementById('report')!.textContent!.startsWith('Error'),
+      undefined,
+      { timeout: 30_000 },
+    );
     const report = await page.textContent('#report');
     expect(report, errors.join('\n')).toContain('TOTAL_PASSED');
     expect(report).toContain('Nguyễn Văn An');

@@ -26,8 +26,23 @@ export async function makeVerifyPageDocuments(root: string, tsaUrl: string): Pro
   const seal = await loadPkcs12Signer(pkiFile('rsa4096.p12'), { password: P12_PASSWORD });
   const font = await readFile(join(root, 'assets/fonts/LiberationSerif-Regular.ttf'));
   const sample = await readFile(join(root, 'examples/documents/quyet-dinh-mau.pdf'));
-  const first = await signPdf(sample, { signer: person, reason: 'Phê duyệt', location: 'Hà Nội', appearance: { preset: 'approved', pageIndex: 0, rect: [330, 120, 200, 80], font } });
-  const valid = await signPdf(first, { signer: seal, reason: 'Đóng dấu', appearance: { preset: 'issued', pageIndex: 0, rect: [60, 120, 200, 80], font, seal: await readFile(join(root, 'examples/images/con-dau-mau.png')) } });
+  const first = await signPdf(sample, {
+    signer: person,
+    reason: 'Phê duyệt',
+    location: 'Hà Nội',
+    appearance: { preset: 'approved', pageIndex: 0, rect: [330, 120, 200, 80], font },
+  });
+  const valid = await signPdf(first, {
+    signer: seal,
+    reason: 'Đóng dấu',
+    appearance: {
+      preset: 'issued',
+      pageIndex: 0,
+      rect: [60, 120, 200, 80],
+      font,
+      seal: await readFile(join(root, 'examples/images/con-dau-mau.png')),
+    },
+  });
   const modified = appendUpdate(first, (w, r) => {
     const page = r.pages()[0]!;
     const box = w.allocate();
@@ -39,5 +54,12 @@ export async function makeVerifyPageDocuments(root: string, tsaUrl: string): Pro
   const einvoice = await signXml(xml, { signer: seal, profile: 'einvoice', includeChain: true });
   const contract = new TextEncoder().encode('HỢP ĐỒNG số 12/2026/HĐ — bản điện tử\n');
   const { response: contractTsr } = await timestamp(contract, { tsa: new HttpTimestampSource({ url: tsaUrl }) });
-  return { valid, modified, einvoice, contract, contractP7s: await signDetached(contract, { signer: person }), contractTsr };
+  return {
+    valid,
+    modified,
+    einvoice,
+    contract,
+    contractP7s: await signDetached(contract, { signer: person }),
+    contractTsr,
+  };
 }

@@ -21,13 +21,20 @@ let shots: string;
 let tsa: TsaServer;
 
 type Upload = { name: string; mimeType: string; buffer: Buffer };
-const file = (name: string, bytes: Uint8Array, mimeType = 'application/octet-stream'): Upload => ({ name, mimeType, buffer: Buffer.from(bytes) });
+const file = (name: string, bytes: Uint8Array, mimeType = 'application/octet-stream'): Upload => ({
+  name,
+  mimeType,
+  buffer: Buffer.from(bytes),
+});
 
 /**
  * Opens the page, chooses the test root as the trust (unless `trust` is `vn`), drops `files`, and waits for the
  * verdicts. Every request the page makes is recorded: the page may load its own files and nothing else.
  */
-async function verifyOnPage(files: Upload[], options: { lang?: 'vi' | 'en'; trust?: 'vn' | 'own' } = {}): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+async function verifyOnPage(
+  files: Upload[],
+  options: { lang?: 'vi' | 'en'; trust?: 'vn' | 'own' } = {},
+): Promise<{ page: Page; requests: string[]; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const requests: string[] = [];
   const errors: string[] = [];
@@ -47,17 +54,29 @@ async function verifyOnPage(files: Upload[], options: { lang?: 'vi' | 'en'; trus
 }
 
 /** Pixels of an element's screenshot near `rgb` (decoded in the page, which has a PNG decoder). */
-async function pixelsLike(page: Page, selector: string, rgb: [number, number, number], tolerance = 40): Promise<number> {
+async function pixelsLike(
+  page: Page,
+  selector: string,
+  rgb: [number, number, number],
+  tolerance = 40,
+): Promise<number> {
   const png = (await page.locator(selector).screenshot()).toString('base64');
   return page.evaluate(
     async ({ png, rgb, tolerance }) => {
-      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const bitmap = await createImageBitmap(
+        new Blob([Uint8Array.from(atob(png), (c) => c.charCodeAt(0))], { type: 'image/png' }),
+      );
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
       const ctx = canvas.getContext('2d')!;
       ctx.drawImage(bitmap, 0, 0);
       const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
       let n = 0;
-      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) <= tolerance) n++;
+      for (let i = 0; i < data.length; i += 4)
+        if (
+          Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) <=
+          tolerance
+        )
+          n++;
       return n;
     },
     { png, rgb, tolerance },
@@ -80,7 +99,9 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     shots = scratchDir('kyso-verify-shots-');
     tsa = await startTsaServer({ identity: createTsaIdentity() });
     docs = await makeVerifyPageDocuments(ROOT, tsa.url);
-    server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve-verify', '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve-verify', '--port', '0', '--dir', dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     base = await new Promise<string>((resolve, reject) => {
       server.stdout!.on('data', (d: Buffer) => {
         const m = /http:\/\/127\.0\.0\.1:\d+/.exec(String(d));
@@ -90,7 +111,16 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
   afterAll(async () => {
@@ -124,10 +154,16 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     expect(first).toContain(vi.coverage['permitted-changes']);
     expect(await cards.nth(1).textContent()).toContain('MST 0101234567');
     // the page as pdf.js draws it, each signature's widget outlined in the verdict's colour
-    await page.waitForSelector('[data-role=viewer][data-ready=yes] .page[data-drawn=yes] .outline[data-signature="2"]', { timeout: 30_000 });
+    await page.waitForSelector(
+      '[data-role=viewer][data-ready=yes] .page[data-drawn=yes] .outline[data-signature="2"]',
+      { timeout: 30_000 },
+    );
     const outlines = page.locator('.page[data-page="1"] .outline');
     expect(await outlines.count()).toBe(2);
-    expect(await outlines.evaluateAll((os) => os.map((o) => o.className).sort())).toEqual(['outline tone-passed', 'outline tone-passed']);
+    expect(await outlines.evaluateAll((os) => os.map((o) => o.className).sort())).toEqual([
+      'outline tone-passed',
+      'outline tone-passed',
+    ]);
     expect(await pixelsLike(page, '.page[data-page="1"] .outline[data-signature="1"]', GREEN)).toBeGreaterThan(300);
     expect(await pixelsLike(page, '.page[data-page="1"]', [0, 0, 0], 200)).toBeGreaterThan(2000); // the text is drawn, not a blank canvas
     await page.screenshot({ path: join(shots, 'valid.png'), fullPage: true });
@@ -135,8 +171,14 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     expect(requests.some((r) => r.includes('/vendor/pdf.worker.min.mjs'))).toBe(true);
     expect(errors).toEqual([]);
     // the JSON report, downloaded
-    const [download] = await Promise.all([page.waitForEvent('download'), doc.locator('[data-role=download-json]').click()]);
-    const json = JSON.parse(await readFile((await download.path())!, 'utf8')) as { file: string; report: { indication: string; signatures: unknown[] } };
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      doc.locator('[data-role=download-json]').click(),
+    ]);
+    const json = JSON.parse(await readFile((await download.path())!, 'utf8')) as {
+      file: string;
+      report: { indication: string; signatures: unknown[] };
+    };
     expect(json.file).toBe('quyet-dinh.pdf');
     expect(json.report.indication).toBe('TOTAL_PASSED');
     expect(json.report.signatures).toHaveLength(2);
@@ -148,7 +190,9 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
   });
 
   it('a PDF changed after signing: "Chữ ký không hợp lệ", the change in words, and the signed version beside the current one', async () => {
-    const { page, requests, errors } = await verifyOnPage([file('quyet-dinh-da-sua.pdf', docs.modified, 'application/pdf')]);
+    const { page, requests, errors } = await verifyOnPage([
+      file('quyet-dinh-da-sua.pdf', docs.modified, 'application/pdf'),
+    ]);
     const doc = page.locator('article.doc');
     expect(await doc.getAttribute('data-indication')).toBe('TOTAL_FAILED');
     const card = (await doc.locator('.card').first().textContent())!;
@@ -156,7 +200,9 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     expect(card).toContain(vi.changedAfterSigning);
     expect(card).toContain(`${vi.changeStatus['not-permitted']}: ${vi.change['page-content']}`);
     await page.waitForSelector('.page[data-drawn=yes] .outline.tone-failed', { timeout: 30_000 });
-    expect(await pixelsLike(page, '.page[data-page="1"] .outline[data-signature="1"]', RED_OUTLINE)).toBeGreaterThan(300);
+    expect(await pixelsLike(page, '.page[data-page="1"] .outline[data-signature="1"]', RED_OUTLINE)).toBeGreaterThan(
+      300,
+    );
     await page.click('[data-role=view-signed]');
     await page.waitForSelector('#compare[open][data-ready=yes]', { timeout: 30_000 });
     expect(await page.locator('[data-role=signed-pane] h3').textContent()).toBe('Bản đã ký (phiên bản 2)');
@@ -174,7 +220,9 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
   });
 
   it('an XML e-invoice, in English: the seller with MST, what was signed', async () => {
-    const { page, requests, errors } = await verifyOnPage([file('hoa-don.xml', docs.einvoice, 'text/xml')], { lang: 'en' });
+    const { page, requests, errors } = await verifyOnPage([file('hoa-don.xml', docs.einvoice, 'text/xml')], {
+      lang: 'en',
+    });
     const doc = page.locator('article.doc');
     expect(await doc.getAttribute('data-indication')).toBe('TOTAL_PASSED');
     const text = (await doc.textContent())!;
@@ -191,7 +239,10 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
   });
 
   it('a file with its .p7s: valid, and "Chữ ký không hợp lệ" with other content', async () => {
-    const ok = await verifyOnPage([file('hop-dong.txt', docs.contract, 'text/plain'), file('hop-dong.txt.p7s', docs.contractP7s)]);
+    const ok = await verifyOnPage([
+      file('hop-dong.txt', docs.contract, 'text/plain'),
+      file('hop-dong.txt.p7s', docs.contractP7s),
+    ]);
     const doc = ok.page.locator('article.doc');
     expect(await doc.getAttribute('data-indication')).toBe('TOTAL_PASSED');
     expect(await doc.textContent()).toContain('Nguyễn Văn An');
@@ -199,14 +250,20 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     await ok.page.screenshot({ path: join(shots, 'p7s.png'), fullPage: true });
     expectOffline(ok.requests);
     await ok.page.close();
-    const bad = await verifyOnPage([file('hop-dong.txt', new TextEncoder().encode('HỢP ĐỒNG số 13/2026/HĐ'), 'text/plain'), file('hop-dong.txt.p7s', docs.contractP7s)]);
+    const bad = await verifyOnPage([
+      file('hop-dong.txt', new TextEncoder().encode('HỢP ĐỒNG số 13/2026/HĐ'), 'text/plain'),
+      file('hop-dong.txt.p7s', docs.contractP7s),
+    ]);
     expect(await bad.page.locator('article.doc').getAttribute('data-indication')).toBe('TOTAL_FAILED');
     expect(await bad.page.locator('article.doc .why').textContent()).toBe(vi.subIndication.HASH_FAILURE);
     await bad.page.close();
   });
 
   it('a file with its .tsr: "Dấu thời gian hợp lệ"; a .p7s without its file: missing data said plainly', async () => {
-    const stamped = await verifyOnPage([file('hop-dong.txt', docs.contract, 'text/plain'), file('hop-dong.txt.tsr', docs.contractTsr)]);
+    const stamped = await verifyOnPage([
+      file('hop-dong.txt', docs.contract, 'text/plain'),
+      file('hop-dong.txt.tsr', docs.contractTsr),
+    ]);
     expect(await stamped.page.locator('article.doc').getAttribute('data-indication')).toBe('TOTAL_PASSED');
     expect(await stamped.page.locator('article.doc .doc-head .badge').textContent()).toContain('Dấu thời gian hợp lệ');
     expect(await stamped.page.locator('article.doc').textContent()).toContain('kyso Test TSA');
@@ -218,7 +275,9 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
   });
 
   it('with the vn trust bundle, a certificate from another CA is "Không xác định", with why', async () => {
-    const { page, requests } = await verifyOnPage([file('quyet-dinh.pdf', docs.valid, 'application/pdf')], { trust: 'vn' });
+    const { page, requests } = await verifyOnPage([file('quyet-dinh.pdf', docs.valid, 'application/pdf')], {
+      trust: 'vn',
+    });
     const doc = page.locator('article.doc');
     expect(await doc.getAttribute('data-indication')).toBe('INDETERMINATE');
     expect(await doc.locator('.doc-head .badge').textContent()).toContain('Không xác định');

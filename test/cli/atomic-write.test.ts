@@ -23,9 +23,13 @@ describe('writeFileAtomic', () => {
   it('fails cleanly when the folder cannot take the file', async () => {
     const dir = scratchDir();
     writeFileSync(join(dir, 'file'), 'x');
-    await expect(writeFileAtomic(join(dir, 'file', 'out.pdf'), new Uint8Array([1]))).rejects.toMatchObject({ code: 'ERR_IO' });
+    await expect(writeFileAtomic(join(dir, 'file', 'out.pdf'), new Uint8Array([1]))).rejects.toMatchObject({
+      code: 'ERR_IO',
+    });
     mkdirSync(join(dir, 'sub'));
-    await expect(writeFileAtomic(join(dir, 'missing', 'out.pdf'), new Uint8Array([1]))).rejects.toMatchObject({ code: 'ERR_IO' });
+    await expect(writeFileAtomic(join(dir, 'missing', 'out.pdf'), new Uint8Array([1]))).rejects.toMatchObject({
+      code: 'ERR_IO',
+    });
     expect(readdirSync(dir).sort()).toEqual(['file', 'sub']);
   });
 });

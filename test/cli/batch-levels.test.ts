@@ -30,37 +30,79 @@ describeWithTools(['openssl', 'xmlsec1'], 'kyso sign over many files at every le
     writeFileSync(join(dir, 'good.key.pem'), bed.leaves.good.keyPem);
     writeFileSync(join(dir, 'good.cert.pem'), bed.leaves.good.certPem);
     // the chain up to the root, and the root's CRL (no URL serves it), as an office would have them on disk
-    writeFileSync(join(dir, 'chain.pem'), readFileSync(pkiPath('intermediate.cert.pem'), 'utf8') + readFileSync(pkiPath('root.cert.pem'), 'utf8'));
+    writeFileSync(
+      join(dir, 'chain.pem'),
+      readFileSync(pkiPath('intermediate.cert.pem'), 'utf8') + readFileSync(pkiPath('root.cert.pem'), 'utf8'),
+    );
     writeFileSync(join(dir, 'root.crl'), bed.rootCrl);
   });
   afterAll(async () => {
     await bed?.stop();
     await tsa?.stop();
   });
-  const key = () => ['--key', join(dir, 'good.key.pem'), '--cert', join(dir, 'good.cert.pem'), '--chain', join(dir, 'chain.pem')];
+  const key = () => [
+    '--key',
+    join(dir, 'good.key.pem'),
+    '--cert',
+    join(dir, 'good.cert.pem'),
+    '--chain',
+    join(dir, 'chain.pem'),
+  ];
 
-  it.each(['B-T', 'B-LT', 'B-LTA'] as const)('--level %s with --jobs 2: every output reaches the level and passes', async (level) => {
-    const input = folderOf(`in-${level}`, sample, 4, 'pdf');
-    const out = join(dir, `out-${level}`);
-    const crl = level === 'B-T' ? [] : ['--crl', join(dir, 'root.crl')];
-    const r = await kysoAsync(['sign', input, '-o', out, ...key(), '--level', level, '--tsa', tsa.url, ...crl, '--jobs', '2']);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/signed 4, skipped 0, failed 0/);
-    const files = readdirSync(out).filter((n) => n.endsWith('.pdf'));
-    expect(files).toHaveLength(4);
-    for (const f of files) {
-      const report = await verifyPdf(readFileSync(join(out, f)), { trust: [pkiFile('root.cert.pem')] });
-      expect(report.signatures[0]?.level, JSON.stringify(report.signatures[0]?.errors)).toBe(level);
-      expect(report.indication).toBe('TOTAL_PASSED');
-    }
-  });
+  it.each(['B-T', 'B-LT', 'B-LTA'] as const)(
+    '--level %s with --jobs 2: every output reaches the level and passes',
+    async (level) => {
+      const input = folderOf(`in-${level}`, sample, 4, 'pdf');
+      const out = join(dir, `out-${level}`);
+      const crl = level === 'B-T' ? [] : ['--crl', join(dir, 'root.crl')];
+      const r = await kysoAsync([
+        'sign',
+        input,
+        '-o',
+        out,
+        ...key(),
+        '--level',
+        level,
+        '--tsa',
+        tsa.url,
+        ...crl,
+        '--jobs',
+        '2',
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/signed 4, skipped 0, failed 0/);
+      const files = readdirSync(out).filter((n) => n.endsWith('.pdf'));
+      expect(files).toHaveLength(4);
+      for (const f of files) {
+        const report = await verifyPdf(readFileSync(join(out, f)), { trust: [pkiFile('root.cert.pem')] });
+        expect(report.signatures[0]?.level, JSON.stringify(report.signatures[0]?.errors)).toBe(level);
+        expect(report.indication).toBe('TOTAL_PASSED');
+      }
+    },
+  );
   it('a PDF over 64 MB at B-LTA goes by path: signature, validation data and document timestamp appended to one copy', async () => {
     const input = join(dir, 'in-large');
     mkdirSync(input, { recursive: true });
     writeLargePdf(join(input, 'scan.pdf'), 65);
     const out = join(dir, 'out-large');
     // the process reports its peak RSS as it exits: the 65 MB file must not be held (in memory it takes ~190 MB)
-    const r = await kysoAsync(['sign', input, '-o', out, ...key(), '--level', 'B-LTA', '--tsa', tsa.url, '--crl', join(dir, 'root.crl'), '--json'], PEAK_RSS_ENV);
+    const r = await kysoAsync(
+      [
+        'sign',
+        input,
+        '-o',
+        out,
+        ...key(),
+        '--level',
+        'B-LTA',
+        '--tsa',
+        tsa.url,
+        '--crl',
+        join(dir, 'root.crl'),
+        '--json',
+      ],
+      PEAK_RSS_ENV,
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(peakRssMb(r.stderr)).toBeLessThan(150);
     const entry = JSON.parse(r.stdout.split('\n')[0]!) as { sha256Before: string; sha256After: string };
@@ -74,9 +116,14 @@ describeWithTools(['openssl', 'xmlsec1'], 'kyso sign over many files at every le
     const out = join(dir, 'out-no-crl');
     const r = await kysoAsync(['sign', input, '-o', out, ...key(), '--level', 'B-LT', '--tsa', tsa.url, '--json']);
     expect(r.status).toBe(1);
-    const failed = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status?: string; error?: { code: string; message: string } }).filter((l) => l.status === 'failed');
+    const failed = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status?: string; error?: { code: string; message: string } })
+      .filter((l) => l.status === 'failed');
     expect(failed).toHaveLength(2);
-    for (const f of failed) expect(f.error).toMatchObject({ code: 'ERR_REVOCATION_UNAVAILABLE', message: expect.stringContaining('--crl') });
+    for (const f of failed)
+      expect(f.error).toMatchObject({ code: 'ERR_REVOCATION_UNAVAILABLE', message: expect.stringContaining('--crl') });
     expect(readdirSync(out).filter((n) => n.endsWith('.pdf'))).toEqual([]);
   });
   it('--profile tax with --jobs 2: every declaration signed where the profile says; kyso and xmlsec1 accept them', async () => {
@@ -86,7 +133,10 @@ describeWithTools(['openssl', 'xmlsec1'], 'kyso sign over many files at every le
     expect(r.status, r.stderr).toBe(0);
     const files = readdirSync(out).filter((n) => n.endsWith('.xml'));
     expect(files).toHaveLength(4);
-    for (const f of files) expect((await verifyXml(readFileSync(join(out, f)), { trust: [pkiFile('root.cert.pem')] })).indication).toBe('TOTAL_PASSED');
+    for (const f of files)
+      expect((await verifyXml(readFileSync(join(out, f)), { trust: [pkiFile('root.cert.pem')] })).indication).toBe(
+        'TOTAL_PASSED',
+      );
     const xs = run('xmlsec1', ['--verify', '--insecure', '--id-attr:id', 'HSoKhaiThue', join(out, files[0]!)]);
     expect(xs.status, xs.stderr).toBe(0);
   });

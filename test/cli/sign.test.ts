@@ -26,7 +26,10 @@ describe('kyso sign', () => {
   it('signs with a PKCS#12 file and a password from the environment, leaving the input untouched', () => {
     const before = readFileSync(input);
     const out = join(dir, 'out.pdf');
-    const r = kyso(['sign', input, '-o', out, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'KYSO_PW', '--reason', 'Phê duyệt'], pw);
+    const r = kyso(
+      ['sign', input, '-o', out, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'KYSO_PW', '--reason', 'Phê duyệt'],
+      pw,
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(input).equals(before)).toBe(true);
     expect(readFileSync(out).subarray(0, before.length).equals(before)).toBe(true);
@@ -35,7 +38,16 @@ describe('kyso sign', () => {
   it('signs with --key/--cert and a password file', () => {
     const pwFile = join(dir, 'pw.txt');
     writeFileSync(pwFile, 'unused\n');
-    const r = kyso(['sign', input, '-o', join(dir, 'key.pdf'), '--key', pkiPath('p256.sec1.pem'), '--cert', pkiPath('p256.chain.pem')]);
+    const r = kyso([
+      'sign',
+      input,
+      '-o',
+      join(dir, 'key.pdf'),
+      '--key',
+      pkiPath('p256.sec1.pem'),
+      '--cert',
+      pkiPath('p256.chain.pem'),
+    ]);
     expect(r.status, r.stderr).toBe(0);
   });
   it('never overwrites an existing output or the input unless asked', () => {
@@ -54,10 +66,14 @@ describe('kyso sign', () => {
     expect(kyso(['sign']).status).toBe(3);
     expect(kyso(['sign', input, '--bogus']).status).toBe(3);
     expect(kyso(['frobnicate']).status).toBe(3);
-    const wrong = kyso(['sign', input, '-o', join(dir, 'w.pdf'), ...p12, '--password-env', 'KYSO_PW'], { KYSO_PW: 'wrong' });
+    const wrong = kyso(['sign', input, '-o', join(dir, 'w.pdf'), ...p12, '--password-env', 'KYSO_PW'], {
+      KYSO_PW: 'wrong',
+    });
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('ERR_WRONG_PASSWORD');
-    expect(kyso(['sign', input, '-o', join(dir, 'x.pdf'), ...p12, '--password-env', 'NOT_SET_ANYWHERE']).status).toBe(3);
+    expect(kyso(['sign', input, '-o', join(dir, 'x.pdf'), ...p12, '--password-env', 'NOT_SET_ANYWHERE']).status).toBe(
+      3,
+    );
     expect(kyso(['sign', input, '-o', join(dir, 'y.pdf'), ...p12]).status).toBe(3);
     const notPdf = join(dir, 'not.pdf');
     writeFileSync(notPdf, 'hello');
@@ -71,7 +87,22 @@ describe('kyso sign', () => {
 describeWithTools(['pdfsig', 'certutil'], 'kyso sign output passes pdfsig', () => {
   it('legacy subfilter', () => {
     const out = join(dir, 'legacy.pdf');
-    const r = kyso(['sign', input, '-o', out, '--p12', pkiPath('p256.legacy.p12'), '--password-env', 'KYSO_PW', '--legacy-subfilter', '--location', 'Hà Nội'], pw);
+    const r = kyso(
+      [
+        'sign',
+        input,
+        '-o',
+        out,
+        '--p12',
+        pkiPath('p256.legacy.p12'),
+        '--password-env',
+        'KYSO_PW',
+        '--legacy-subfilter',
+        '--location',
+        'Hà Nội',
+      ],
+      pw,
+    );
     expect(r.status, r.stderr).toBe(0);
     const report = pdfsig(out);
     expect(report.signatures[0]?.signatureValidation, report.output).toBe('Signature is Valid.');

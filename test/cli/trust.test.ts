@@ -30,9 +30,22 @@ describe('kyso trust list', () => {
   it('lists every certificate of the vn bundle with role, validity, fingerprint, purpose and source (--json)', () => {
     const r = kyso(['trust', 'list', 'vn', '--json'], noUserTrust);
     expect(r.status, r.stderr).toBe(0);
-    const listed = JSON.parse(r.stdout) as { name: string; role: string; sha256: string; notBefore: string; notAfter: string; purpose: string; source: { publisher: string } }[];
+    const listed = JSON.parse(r.stdout) as {
+      name: string;
+      role: string;
+      sha256: string;
+      notBefore: string;
+      notAfter: string;
+      purpose: string;
+      source: { publisher: string };
+    }[];
     expect(listed).toHaveLength(32);
-    expect(listed.filter((c) => c.role === 'anchor').map((c) => c.name).sort()).toEqual([
+    expect(
+      listed
+        .filter((c) => c.role === 'anchor')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual([
       'Co quan chung thuc so chuyen dung Chinh phu (RootCA)',
       'MIC National Root CA',
       'RootCA chuyên dùng Chính phủ G2',
@@ -54,7 +67,10 @@ describe('kyso trust list', () => {
     expect(pub.stdout).toContain('CA918D635BB130BEC97639E6AABF7EDBC4EB1310F8058B9419F467AE0230AD8C');
     expect(pub.stdout).not.toContain('Chính phủ');
     const f = kyso(['trust', 'list', folder, '--json'], noUserTrust);
-    expect(JSON.parse(f.stdout).map((c: { name: string; role: string }) => `${c.role} ${c.name}`)).toEqual(['anchor kyso Test Root CA', 'intermediate kyso Test Issuing CA']);
+    expect(JSON.parse(f.stdout).map((c: { name: string; role: string }) => `${c.role} ${c.name}`)).toEqual([
+      'anchor kyso Test Root CA',
+      'intermediate kyso Test Issuing CA',
+    ]);
     expect(kyso(['trust', 'list', join(dir, 'nope')], noUserTrust).status).toBe(3);
   });
 });
@@ -67,7 +83,9 @@ describe('kyso trust show', () => {
     const r = kyso(['trust', 'show', file], noUserTrust);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('chains to the bundled root "Co quan chung thuc so chuyen dung Chinh phu (RootCA)"');
-    expect(r.stdout).toMatch(/note: "Co quan chung thuc so Chinh phu" has a SHA-1 signature, accepted because it was made on 2010-03-25/);
+    expect(r.stdout).toMatch(
+      /note: "Co quan chung thuc so Chinh phu" has a SHA-1 signature, accepted because it was made on 2010-03-25/,
+    );
     expect(kyso(['trust', 'show', file, '--trust', 'vn-public'], noUserTrust).status).toBe(2);
   });
 
@@ -75,27 +93,58 @@ describe('kyso trust show', () => {
     const ok = kyso(['trust', 'show', pkiPath('rsa2048.cert.pem'), '--trust', folder], noUserTrust);
     expect(ok.status, ok.stdout).toBe(0);
     expect(ok.stdout).toContain('intermediate  kyso Test Issuing CA');
-    expect(kyso(['trust', 'show', pkiPath('rsa2048.cert.pem'), '--trust', pkiPath('root.cert.pem'), '--intermediate', pkiPath('intermediate.cert.pem')], noUserTrust).status).toBe(0);
-    const missing = kyso(['trust', 'show', pkiPath('rsa2048.cert.pem'), '--trust', pkiPath('root.cert.pem')], noUserTrust);
+    expect(
+      kyso(
+        [
+          'trust',
+          'show',
+          pkiPath('rsa2048.cert.pem'),
+          '--trust',
+          pkiPath('root.cert.pem'),
+          '--intermediate',
+          pkiPath('intermediate.cert.pem'),
+        ],
+        noUserTrust,
+      ).status,
+    ).toBe(0);
+    const missing = kyso(
+      ['trust', 'show', pkiPath('rsa2048.cert.pem'), '--trust', pkiPath('root.cert.pem')],
+      noUserTrust,
+    );
     expect(missing.status).toBe(2);
-    expect(missing.stdout).toMatch(/the intermediate certificate "CN=kyso Test Issuing CA,O=kyso test,C=VN" \(key identifier [0-9a-f]{40}\) that issued ".*Nguyễn Văn An.*" is missing: supply it with --intermediate FILE/);
+    expect(missing.stdout).toMatch(
+      /the intermediate certificate "CN=kyso Test Issuing CA,O=kyso test,C=VN" \(key identifier [0-9a-f]{40}\) that issued ".*Nguyễn Văn An.*" is missing: supply it with --intermediate FILE/,
+    );
   });
 });
 
 describe('kyso verify with the user trust folder and the vn subsets', () => {
   it('a signature carrying only its signer certificate passes once the intermediate is in the trust folder', () => {
-    writeFileSync(join(dir, 'in.pdf'), readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url)));
+    writeFileSync(
+      join(dir, 'in.pdf'),
+      readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url)),
+    );
     const signed = join(dir, 'signed.pdf');
-    const s = kyso(['sign', join(dir, 'in.pdf'), '-o', signed, '--p12', pkiPath('rsa2048.nochain.p12'), '--password-env', 'PW'], { PW: P12_PASSWORD });
+    const s = kyso(
+      ['sign', join(dir, 'in.pdf'), '-o', signed, '--p12', pkiPath('rsa2048.nochain.p12'), '--password-env', 'PW'],
+      { PW: P12_PASSWORD },
+    );
     expect(s.status, s.stderr).toBe(0);
     const alone = kyso(['verify', signed, '--trust', pkiPath('root.cert.pem')], noUserTrust);
     expect(alone.status).toBe(2);
-    expect(alone.stdout).toMatch(/"CN=kyso Test Issuing CA,O=kyso test,C=VN" \(key identifier [0-9a-f]{40}\) that issued .* is missing: supply it with --intermediate FILE/);
+    expect(alone.stdout).toMatch(
+      /"CN=kyso Test Issuing CA,O=kyso test,C=VN" \(key identifier [0-9a-f]{40}\) that issued .* is missing: supply it with --intermediate FILE/,
+    );
     const user = join(dir, 'user-trust');
     mkdirSync(join(user, 'intermediates'), { recursive: true });
     copyFileSync(pkiPath('intermediate.cert.pem'), join(user, 'intermediates', 'ca.pem'));
     expect(kyso(['verify', signed, '--trust', pkiPath('root.cert.pem')], { KYSO_TRUST_DIR: user }).status).toBe(0);
-    expect(kyso(['verify', signed, '--trust', pkiPath('root.cert.pem'), '--intermediate', pkiPath('intermediate.cert.pem')], noUserTrust).status).toBe(0);
+    expect(
+      kyso(
+        ['verify', signed, '--trust', pkiPath('root.cert.pem'), '--intermediate', pkiPath('intermediate.cert.pem')],
+        noUserTrust,
+      ).status,
+    ).toBe(0);
     // the intermediate is never an anchor
     expect(kyso(['verify', signed, '--trust', 'vn-gov'], { KYSO_TRUST_DIR: user }).status).toBe(2);
   });
@@ -105,13 +154,23 @@ describe('kyso verify --online fetches a missing intermediate from the caIssuers
   it('offline: indeterminate, naming the issuer and --online; online: the path is found', async () => {
     const root = await miniCert({ cn: 'CLI AIA Root' });
     const ca = await miniCert({ cn: 'CLI AIA Issuing CA', issuer: root });
-    const server = createServer((req, res) => (req.url === '/ca.cer' ? res.end(ca.der) : ((res.statusCode = 404), res.end())));
+    const server = createServer((req, res) =>
+      req.url === '/ca.cer' ? res.end(ca.der) : ((res.statusCode = 404), res.end()),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ca.cer`;
-      const leaf = await miniCert({ cn: 'Người bán hàng', issuer: ca, ca: false, caIssuers: url, notBefore: '2024-01-01T00:00:00Z' });
+      const leaf = await miniCert({
+        cn: 'Người bán hàng',
+        issuer: ca,
+        ca: false,
+        caIssuers: url,
+        notBefore: '2024-01-01T00:00:00Z',
+      });
       const pdf = readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url));
-      const signed = await signPdf(pdf, { signer: await createCryptoKeySigner({ privateKey: leaf.keys.privateKey, certificate: leaf.der }) });
+      const signed = await signPdf(pdf, {
+        signer: await createCryptoKeySigner({ privateKey: leaf.keys.privateKey, certificate: leaf.der }),
+      });
       const file = join(dir, 'invoice.pdf');
       writeFileSync(file, signed);
       writeFileSync(join(dir, 'aia-root.pem'), root.cert.toString('pem'));
@@ -120,10 +179,17 @@ describe('kyso verify --online fetches a missing intermediate from the caIssuers
       expect(off.chain.status).toBe('no-chain');
       expect(off.chain.missingIssuer).toMatchObject({ name: 'C=VN,CN=CLI AIA Issuing CA', caIssuerUrls: [url] });
       expect(off.errors.join(' ')).toContain(`let kyso fetch it from ${url} with --online`);
-      const online = await kysoAsync(['verify', file, '--trust', join(dir, 'aia-root.pem'), '--online', '--json'], noUserTrust);
+      const online = await kysoAsync(
+        ['verify', file, '--trust', join(dir, 'aia-root.pem'), '--online', '--json'],
+        noUserTrust,
+      );
       const on = JSON.parse(online.stdout)[0].report.signatures[0];
       expect(on.chain.status, JSON.stringify(on.chain)).toBe('valid');
-      expect(on.chain.chain.map((c: { subject: { commonName: string } }) => c.subject.commonName)).toEqual(['Người bán hàng', 'CLI AIA Issuing CA', 'CLI AIA Root']);
+      expect(on.chain.chain.map((c: { subject: { commonName: string } }) => c.subject.commonName)).toEqual([
+        'Người bán hàng',
+        'CLI AIA Issuing CA',
+        'CLI AIA Root',
+      ]);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }

@@ -14,7 +14,9 @@ beforeAll(() => {
   mkdirSync(join(dir, 'issued', 'thang-11'), { recursive: true });
   writeFileSync(join(dir, 'in.pdf'), sample);
   const sign = (out: string, p12: string) => {
-    const r = kyso(['sign', join(dir, 'in.pdf'), '-o', out, '--p12', pkiPath(p12), '--password-env', 'PW'], { PW: P12_PASSWORD });
+    const r = kyso(['sign', join(dir, 'in.pdf'), '-o', out, '--p12', pkiPath(p12), '--password-env', 'PW'], {
+      PW: P12_PASSWORD,
+    });
     expect(r.status, r.stderr).toBe(0);
   };
   sign(join(dir, 'issued', 'qd-001.pdf'), 'rsa2048.p12');
@@ -32,19 +34,34 @@ describe('kyso verify in CI', () => {
     const cases = Array.from(doc.getElementsByTagName('testcase'));
     expect(cases).toHaveLength(3);
     // files are verified several at a time; the report keeps the folder's order
-    expect(cases.map((c) => c.getAttribute('name'))).toEqual(['qd-001.pdf', 'thang-11/qd-002.pdf', 'thang-11/qd-003-tampered.pdf'].map((f) => join(dir, 'issued', f)));
+    expect(cases.map((c) => c.getAttribute('name'))).toEqual(
+      ['qd-001.pdf', 'thang-11/qd-002.pdf', 'thang-11/qd-003-tampered.pdf'].map((f) => join(dir, 'issued', f)),
+    );
     const failing = cases.filter((c) => c.getElementsByTagName('failure').length > 0);
-    expect(failing.map((c) => c.getAttribute('name'))).toEqual([join(dir, 'issued', 'thang-11', 'qd-003-tampered.pdf')]);
+    expect(failing.map((c) => c.getAttribute('name'))).toEqual([
+      join(dir, 'issued', 'thang-11', 'qd-003-tampered.pdf'),
+    ]);
     const failure = failing[0]!.getElementsByTagName('failure')[0]!;
     expect(failure.getAttribute('type')).toBe('TOTAL_FAILED');
     expect(failure.getAttribute('message')).toContain('HASH_FAILURE');
     expect(doc.getElementsByTagName('testsuite')[0]!.getAttribute('failures')).toBe('1');
   });
   it('a glob selects files; a policy requiring a tax code refuses a document signed by a person', () => {
-    expect(kyso(['verify', `${join(dir, 'issued')}/**/qd-00[12].pdf`, '--trust', pkiPath('root.cert.pem')]).status).toBe(0);
+    expect(
+      kyso(['verify', `${join(dir, 'issued')}/**/qd-00[12].pdf`, '--trust', pkiPath('root.cert.pem')]).status,
+    ).toBe(0);
     const policy = join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ requiredSigner: { taxCode: '0101234567' }, wholeDocument: true }));
-    const r = kyso(['verify', join(dir, 'issued', 'qd-001.pdf'), join(dir, 'issued', 'thang-11', 'qd-002.pdf'), '--trust', pkiPath('root.cert.pem'), '--policy', policy, '--json']);
+    const r = kyso([
+      'verify',
+      join(dir, 'issued', 'qd-001.pdf'),
+      join(dir, 'issued', 'thang-11', 'qd-002.pdf'),
+      '--trust',
+      pkiPath('root.cert.pem'),
+      '--policy',
+      policy,
+      '--json',
+    ]);
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as { report: { indication: string; errors: string[] } }[];
     expect(out.map((o) => o.report.indication)).toEqual(['TOTAL_FAILED', 'TOTAL_PASSED']);
@@ -75,7 +92,12 @@ describe('kyso verify in CI', () => {
     }
   });
   it('the example CI policy parses', () => {
-    const r = kyso(['verify', join(dir, 'issued', 'qd-001.pdf'), '--policy', new URL('../../examples/ci/policy.yaml', import.meta.url).pathname]);
+    const r = kyso([
+      'verify',
+      join(dir, 'issued', 'qd-001.pdf'),
+      '--policy',
+      new URL('../../examples/ci/policy.yaml', import.meta.url).pathname,
+    ]);
     expect(r.status).toBe(2); // the test PKI is not under the Vietnamese roots
   });
 });

@@ -17,7 +17,13 @@ beforeAll(async () => {
   dir = scratchDir('kyso-cli-lang-');
   const signer = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
   pdf = join(dir, 'quyết-định.pdf');
-  writeFileSync(pdf, await signPdf(readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url)), { signer, reason: 'Phê duyệt' }));
+  writeFileSync(
+    pdf,
+    await signPdf(readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url)), {
+      signer,
+      reason: 'Phê duyệt',
+    }),
+  );
   data = join(dir, 'hợp-đồng.txt');
   writeFileSync(data, 'Hợp đồng số 12/2026');
   writeFileSync(`${data}.p7s`, await signDetached(readFileSync(data), { signer }));
@@ -38,8 +44,12 @@ describe('kyso verify --lang', () => {
     }
   });
   it('English by default, and with --lang en whatever LANG says', () => {
-    expect(kyso(['verify', pdf, ...trust()], C).stdout.split('\n')[0]).toBe(`${pdf}: TOTAL_PASSED — 1 signature, 2 revisions`);
-    expect(kyso(['verify', pdf, ...trust(), '--lang', 'en'], { ...C, LANG: 'vi_VN.UTF-8' }).stdout).toContain('Signer:      Nguyễn Văn An');
+    expect(kyso(['verify', pdf, ...trust()], C).stdout.split('\n')[0]).toBe(
+      `${pdf}: TOTAL_PASSED — 1 signature, 2 revisions`,
+    );
+    expect(kyso(['verify', pdf, ...trust(), '--lang', 'en'], { ...C, LANG: 'vi_VN.UTF-8' }).stdout).toContain(
+      'Signer:      Nguyễn Văn An',
+    );
   });
   it('says why a signature is not valid in Vietnamese, for a PDF and a .p7s; the exit codes stay', () => {
     const r = kyso(['verify', pdf, '--lang', 'vi'], C);

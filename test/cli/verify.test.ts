@@ -17,7 +17,9 @@ beforeAll(() => {
   dir = scratchDir('kyso-cli-verify-');
   writeFileSync(join(dir, 'in.pdf'), readFileSync(sample));
   signed = join(dir, 'signed.pdf');
-  const r = kyso(['sign', join(dir, 'in.pdf'), '-o', signed, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'], { PW: P12_PASSWORD });
+  const r = kyso(['sign', join(dir, 'in.pdf'), '-o', signed, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'], {
+    PW: P12_PASSWORD,
+  });
   expect(r.status, r.stderr).toBe(0);
 });
 
@@ -45,7 +47,10 @@ describe('kyso verify', () => {
     writeFileSync(bad, bytes);
     const r = kyso(['verify', signed, bad, '--trust', pkiPath('root.cert.pem'), '--json']);
     expect(r.status).toBe(1);
-    const json = JSON.parse(r.stdout) as { file: string; report: { indication: string; signatures: { subIndication?: string }[] } }[];
+    const json = JSON.parse(r.stdout) as {
+      file: string;
+      report: { indication: string; signatures: { subIndication?: string }[] };
+    }[];
     expect(json.map((j) => j.report.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_FAILED']);
     expect(json[1]!.report.signatures[0]!.subIndication).toBe('HASH_FAILURE');
   });
@@ -67,22 +72,34 @@ describe('kyso verify: time, changes, several files', () => {
   beforeAll(async () => {
     const signer = await loadPkcs12Signer(pkiFile('expired.p12'), { password: P12_PASSWORD });
     expired = join(dir, 'expired.pdf');
-    writeFileSync(expired, await signPdf(readFileSync(sample), { signer, signingTime: new Date('2020-06-01T00:00:00Z') }));
+    writeFileSync(
+      expired,
+      await signPdf(readFileSync(sample), { signer, signingTime: new Date('2020-06-01T00:00:00Z') }),
+    );
   });
   it('--time: an expired signer is indeterminate now (exit 2) and passes at a time it was valid (exit 0)', () => {
     const now = kyso(['verify', expired, '--trust', pkiPath('root.cert.pem'), '--json']);
     expect(now.status).toBe(2);
-    expect((JSON.parse(now.stdout) as { report: { subIndication: string } }[])[0]!.report.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
-    expect(kyso(['verify', expired, '--trust', pkiPath('root.cert.pem'), '--time', '2020-06-01T12:00:00Z']).status).toBe(0);
+    expect((JSON.parse(now.stdout) as { report: { subIndication: string } }[])[0]!.report.subIndication).toBe(
+      'OUT_OF_BOUNDS_NO_POE',
+    );
+    expect(
+      kyso(['verify', expired, '--trust', pkiPath('root.cert.pem'), '--time', '2020-06-01T12:00:00Z']).status,
+    ).toBe(0);
   });
   it('exit 1 for a change after signing that is not permitted, named in the text and the JSON', () => {
     const rotated = join(dir, 'rotated.pdf');
-    writeFileSync(rotated, appendUpdate(readFileSync(signed), (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('Rotate', 180))));
+    writeFileSync(
+      rotated,
+      appendUpdate(readFileSync(signed), (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('Rotate', 180))),
+    );
     const text = kyso(['verify', rotated, '--trust', pkiPath('root.cert.pem')]);
     expect(text.status).toBe(1);
     expect(text.stdout).toContain('later changes, NOT permitted');
     expect(text.stdout).toContain('NOT PERMITTED: the page entry /Rotate changed');
-    const json = JSON.parse(kyso(['verify', rotated, '--trust', pkiPath('root.cert.pem'), '--json']).stdout) as { report: { schemaVersion: number; signatures: { modifications: { verdict: string } }[] } }[];
+    const json = JSON.parse(kyso(['verify', rotated, '--trust', pkiPath('root.cert.pem'), '--json']).stdout) as {
+      report: { schemaVersion: number; signatures: { modifications: { verdict: string } }[] };
+    }[];
     expect(json[0]!.report.schemaVersion).toBe(1);
     expect(json[0]!.report.signatures[0]!.modifications.verdict).toBe('not-permitted-changes');
   });
@@ -105,7 +122,10 @@ describe('kyso inspect', () => {
     expect(r.stdout).toContain('Signature1');
     expect(r.stdout).toContain('Nguyễn Văn An');
     expect(r.stdout).toContain('signature field "Signature1": ETSI.CAdES.detached, signs revision 2');
-    const j = JSON.parse(kyso(['inspect', signed, '--json']).stdout) as { signatures: { revision: number }[]; hiddenSignatures: unknown[] };
+    const j = JSON.parse(kyso(['inspect', signed, '--json']).stdout) as {
+      signatures: { revision: number }[];
+      hiddenSignatures: unknown[];
+    };
     expect(j.signatures.map((s) => s.revision)).toEqual([1]);
     expect(j.hiddenSignatures).toEqual([]);
   });

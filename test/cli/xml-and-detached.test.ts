@@ -18,7 +18,11 @@ beforeAll(() => {
 });
 
 describe('kyso sign / verify for XML declarations and e-invoices', () => {
-  for (const [file, profile] of [['tax-01gtgt.xml', 'tax'], ['einvoice-tt78.xml', 'einvoice'], ['bhxh-d02-ts.xml', 'bhxh']] as const) {
+  for (const [file, profile] of [
+    ['tax-01gtgt.xml', 'tax'],
+    ['einvoice-tt78.xml', 'einvoice'],
+    ['bhxh-d02-ts.xml', 'bhxh'],
+  ] as const) {
     it(`${profile}: signs where the profile says, verifies with the test root, fails when a character changes`, () => {
       const out = join(dir, `signed-${file}`);
       const s = kyso(['sign', example(file), '--profile', profile, '-o', out, ...p12()], pw);
@@ -46,13 +50,51 @@ describeWithTools(['openssl'], 'CAdES detached signatures of any file', () => {
     writeFileSync(data, 'Hợp đồng số 12/2026'.repeat(1000));
     const p7s = await signDetached(readFileSync(data), { signer });
     writeFileSync(`${data}.p7s`, p7s);
-    const ok = run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${data}.p7s`, '-content', data, '-CAfile', pkiPath('root.cert.pem'), '-purpose', 'any', '-out', '/dev/null']);
+    const ok = run('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      `${data}.p7s`,
+      '-content',
+      data,
+      '-CAfile',
+      pkiPath('root.cert.pem'),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
     expect(ok.status, ok.stderr).toBe(0);
-    expect((await verifyDetached(readFileSync(data), p7s, { trust: [pkiFile('root.cert.pem')] })).indication).toBe('TOTAL_PASSED');
+    expect((await verifyDetached(readFileSync(data), p7s, { trust: [pkiFile('root.cert.pem')] })).indication).toBe(
+      'TOTAL_PASSED',
+    );
     expect((await verifyDetached(readFileSync(data), p7s)).subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
     writeFileSync(data, 'Hợp đồng số 13/2026');
-    expect(run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${data}.p7s`, '-content', data, '-CAfile', pkiPath('root.cert.pem'), '-purpose', 'any', '-out', '/dev/null']).status).not.toBe(0);
-    expect((await verifyDetached(readFileSync(data), p7s, { trust: [pkiFile('root.cert.pem')] })).subIndication).toBe('HASH_FAILURE');
+    expect(
+      run('openssl', [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        `${data}.p7s`,
+        '-content',
+        data,
+        '-CAfile',
+        pkiPath('root.cert.pem'),
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ]).status,
+    ).not.toBe(0);
+    expect((await verifyDetached(readFileSync(data), p7s, { trust: [pkiFile('root.cert.pem')] })).subIndication).toBe(
+      'HASH_FAILURE',
+    );
   });
   it('kyso sign FILE --detached writes FILE.p7s (streamed); kyso verify FILE.p7s checks it against FILE', () => {
     const data = join(dir, 'scan.bin');
@@ -61,7 +103,23 @@ describeWithTools(['openssl'], 'CAdES detached signatures of any file', () => {
     expect(s.status, s.stderr).toBe(0);
     const v = kyso(['verify', `${data}.p7s`, '--trust', pkiPath('root.cert.pem')]);
     expect(v.status, v.stdout).toBe(0);
-    const ok = run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${data}.p7s`, '-content', data, '-CAfile', pkiPath('root.cert.pem'), '-purpose', 'any', '-out', '/dev/null']);
+    const ok = run('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      `${data}.p7s`,
+      '-content',
+      data,
+      '-CAfile',
+      pkiPath('root.cert.pem'),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
     expect(ok.status, ok.stderr).toBe(0);
     expect(kyso(['verify', data, '--p7s', `${data}.p7s`, '--trust', pkiPath('other-root.cert.pem')]).status).toBe(2);
   });

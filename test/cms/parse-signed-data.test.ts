@@ -45,7 +45,28 @@ describe('parseSignedData on malformed input', () => {
 
   it('refuses a ContentInfo that holds something else', () => {
     // ContentInfo { id-data, [0] OCTET STRING "x" }
-    expectMalformed(Uint8Array.of(0x30, 0x10, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x03, 0x04, 0x01, 0x78));
+    expectMalformed(
+      Uint8Array.of(
+        0x30,
+        0x10,
+        0x06,
+        0x09,
+        0x2a,
+        0x86,
+        0x48,
+        0x86,
+        0xf7,
+        0x0d,
+        0x01,
+        0x07,
+        0x01,
+        0xa0,
+        0x03,
+        0x04,
+        0x01,
+        0x78,
+      ),
+    );
   });
 
   it('refuses lengths past the end, deep nesting and oversize input without crashing', () => {
@@ -104,8 +125,24 @@ describeWithTools(['openssl'], 'parseSignedData + verifySignerInfo on what opens
   let dir: string;
   const sign = (name: string, args: string[], content = CONTENT, leaf = 'rsa2048') => {
     writeFileSync(join(dir, `${name}.in`), content);
-    const r = run('openssl', ['cms', '-sign', '-binary', '-in', join(dir, `${name}.in`), '-signer', pkiPath(`${leaf}.cert.pem`), '-inkey',
-      pkiPath(`${leaf}.key.pem`), '-certfile', pkiPath('intermediate.cert.pem'), '-outform', 'DER', '-out', join(dir, `${name}.der`), ...args]);
+    const r = run('openssl', [
+      'cms',
+      '-sign',
+      '-binary',
+      '-in',
+      join(dir, `${name}.in`),
+      '-signer',
+      pkiPath(`${leaf}.cert.pem`),
+      '-inkey',
+      pkiPath(`${leaf}.key.pem`),
+      '-certfile',
+      pkiPath('intermediate.cert.pem'),
+      '-outform',
+      'DER',
+      '-out',
+      join(dir, `${name}.der`),
+      ...args,
+    ]);
     if (r.status !== 0) throw new Error(r.stderr);
     return new Uint8Array(readFileSync(join(dir, `${name}.der`)));
   };
@@ -125,7 +162,9 @@ describeWithTools(['openssl'], 'parseSignedData + verifySignerInfo on what opens
     expect(r.problems).toEqual([]);
     expect(r).toMatchObject({ signatureValid: true, messageDigestValid: true });
     expect(bytesEqual(r.signerCertificate!, pkiFile('rsa2048.cert.der'))).toBe(true);
-    const tampered = await verifySignerInfo(parsed, si, { contentDigest: await digest('SHA-256', new TextEncoder().encode('other')) });
+    const tampered = await verifySignerInfo(parsed, si, {
+      contentDigest: await digest('SHA-256', new TextEncoder().encode('other')),
+    });
     expect(tampered.messageDigestValid).toBe(false);
   });
 
@@ -174,7 +213,7 @@ describeWithTools(['openssl'], 'parseSignedData + verifySignerInfo on what opens
     expect(bytesEqual(r.signerCertificate!, pkiFile('p384.cert.der'))).toBe(true);
   });
 
-  it('RSA-PSS with openssl\'s maximal salt', async () => {
+  it("RSA-PSS with openssl's maximal salt", async () => {
     const parsed = parseSignedData(sign('pss', ['-keyopt', 'rsa_padding_mode:pss']));
     const si = parsed.signerInfos[0]!;
     expect(si.pss?.saltLength).toBe(222);
@@ -185,7 +224,11 @@ describeWithTools(['openssl'], 'parseSignedData + verifySignerInfo on what opens
   it('Ed25519 and unknown signature algorithms are reported as unsupported, not thrown', async () => {
     const signer = testSigner('p256', [{ scheme: 'ECDSA', hash: 'SHA-256' }]);
     const cms = await signDetachedDigest({ contentDigest: await digest('SHA-256', CONTENT), signer });
-    for (const oid of [Uint8Array.of(0x06, 0x03, 0x2b, 0x65, 0x70), Uint8Array.of(0x06, 0x03, 0x2b, 0x65, 0x71), Uint8Array.of(0x06, 0x02, 0x2a, 0x03)]) {
+    for (const oid of [
+      Uint8Array.of(0x06, 0x03, 0x2b, 0x65, 0x70),
+      Uint8Array.of(0x06, 0x03, 0x2b, 0x65, 0x71),
+      Uint8Array.of(0x06, 0x02, 0x2a, 0x03),
+    ]) {
       const parsed = parseSignedData(replaceSignatureAlgorithm(cms, oid));
       const r = await verifySignerInfo(parsed, parsed.signerInfos[0]!, { content: CONTENT });
       expect(r.signatureValid).toBe(false);
@@ -193,5 +236,4 @@ describeWithTools(['openssl'], 'parseSignedData + verifySignerInfo on what opens
       expect(r.problems.map((p) => p.code)).toContain('unsupported-algorithm');
     }
   });
-
 });

@@ -8,7 +8,12 @@ import { digest } from '../../src/crypto/digest.js';
 import { readChildren, readTlv } from '../../src/core/der.js';
 import { parseSignedData } from '../../src/cms/parse-signed-data.js';
 import { buildSignedAttributes } from '../../src/cms/signed-attributes.js';
-import { addUnsignedAttribute, assembleSignedData, estimateSignedDataSize, signDetachedDigest } from '../../src/cms/signed-data.js';
+import {
+  addUnsignedAttribute,
+  assembleSignedData,
+  estimateSignedDataSize,
+  signDetachedDigest,
+} from '../../src/cms/signed-data.js';
 import { verifySignerInfo } from '../../src/cms/verify-signer-info.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
 import { describeWithTools, run, scratchDir } from '../fixtures/tools.js';
@@ -25,17 +30,42 @@ const CASES: { name: string; leaf: LeafName; alg: SignatureAlgorithm }[] = [
 
 const CONTENT = new TextEncoder().encode('Quyết định số 30/2020/NĐ-CP — văn bản thử nghiệm\n'.repeat(50));
 
-async function signContent(leaf: LeafName, alg: SignatureAlgorithm, content = CONTENT, extra: { signingTime?: Date } = {}) {
+async function signContent(
+  leaf: LeafName,
+  alg: SignatureAlgorithm,
+  content = CONTENT,
+  extra: { signingTime?: Date } = {},
+) {
   const signer = testSigner(leaf, [alg]);
-  const cms = await signDetachedDigest({ contentDigest: await digest(alg.hash, content), signer, algorithm: alg, ...extra });
+  const cms = await signDetachedDigest({
+    contentDigest: await digest(alg.hash, content),
+    signer,
+    algorithm: alg,
+    ...extra,
+  });
   return { signer, cms };
 }
 
 function opensslVerify(dir: string, cms: Uint8Array, content: Uint8Array) {
   writeFileSync(join(dir, 'sig.der'), cms);
   writeFileSync(join(dir, 'content.bin'), content);
-  return run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'content.bin'),
-    '-CAfile', pkiPath('root.cert.pem'), '-purpose', 'any', '-out', join(dir, 'out.bin')]);
+  return run('openssl', [
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    join(dir, 'sig.der'),
+    '-content',
+    join(dir, 'content.bin'),
+    '-CAfile',
+    pkiPath('root.cert.pem'),
+    '-purpose',
+    'any',
+    '-out',
+    join(dir, 'out.bin'),
+  ]);
 }
 
 function flip(bytes: Uint8Array, at: number): Uint8Array {
@@ -61,12 +91,20 @@ describe('signDetachedDigest → parseSignedData → verifySignerInfo', () => {
       expect(si.digestAlgorithm).toBe(c.alg.hash);
       expect('issuer' in si.sid && si.sid.issuerName).toContain('CN=kyso Test Issuing CA');
       if (c.alg.scheme === 'RSA-PSS') {
-        expect(si.pss).toMatchObject({ hash: c.alg.hash, saltLength: { 'SHA-256': 32, 'SHA-384': 48 }[c.alg.hash as 'SHA-256'] });
+        expect(si.pss).toMatchObject({
+          hash: c.alg.hash,
+          saltLength: { 'SHA-256': 32, 'SHA-384': 48 }[c.alg.hash as 'SHA-256'],
+        });
       }
       expect(si.signingTime).toBeUndefined();
       const r = await verifySignerInfo(parsed, si, { contentDigest: await digest(c.alg.hash, CONTENT) });
       expect(r.problems).toEqual([]);
-      expect(r).toMatchObject({ signatureValid: true, messageDigestValid: true, signingCertificateAttributeMatches: true, algorithm: c.alg });
+      expect(r).toMatchObject({
+        signatureValid: true,
+        messageDigestValid: true,
+        signingCertificateAttributeMatches: true,
+        algorithm: c.alg,
+      });
       expect(bytesEqual(r.signerCertificate!, signer.certificate)).toBe(true);
       // the same with the content instead of its digest
       const byContent = await verifySignerInfo(parsed, si, { content: CONTENT });
@@ -94,10 +132,19 @@ describe('signDetachedDigest → parseSignedData → verifySignerInfo', () => {
   it('Node Buffers that are views into a larger pool are read as their own bytes', async () => {
     const alg: SignatureAlgorithm = { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     const { cms } = await signContent('rsa2048', alg);
-    const view = Buffer.concat([Buffer.alloc(17, 0xee), Buffer.from(cms), Buffer.alloc(5)]).subarray(17, 17 + cms.length);
+    const view = Buffer.concat([Buffer.alloc(17, 0xee), Buffer.from(cms), Buffer.alloc(5)]).subarray(
+      17,
+      17 + cms.length,
+    );
     const parsed = parseSignedData(view);
-    const r = await verifySignerInfo(parsed, parsed.signerInfos[0]!, { content: Buffer.concat([Buffer.alloc(3), Buffer.from(CONTENT)]).subarray(3) });
-    expect(r).toMatchObject({ signatureValid: true, messageDigestValid: true, signingCertificateAttributeMatches: true });
+    const r = await verifySignerInfo(parsed, parsed.signerInfos[0]!, {
+      content: Buffer.concat([Buffer.alloc(3), Buffer.from(CONTENT)]).subarray(3),
+    });
+    expect(r).toMatchObject({
+      signatureValid: true,
+      messageDigestValid: true,
+      signingCertificateAttributeMatches: true,
+    });
     const withAttr = addUnsignedAttribute(view, { oid: '1.2.3.4', values: [Uint8Array.of(5, 0)] });
     expect(parseSignedData(withAttr).signerInfos[0]!.unsignedAttributes).toHaveLength(1);
   });
@@ -112,7 +159,11 @@ describe('signDetachedDigest → parseSignedData → verifySignerInfo', () => {
     const alg: SignatureAlgorithm = { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     const signer = testSigner('rsa2048', [alg]);
     const contentDigest = await digest('SHA-256', CONTENT);
-    const signedAttributes = await buildSignedAttributes({ contentDigest, hash: 'SHA-256', signerCertificate: signer.certificate });
+    const signedAttributes = await buildSignedAttributes({
+      contentDigest,
+      hash: 'SHA-256',
+      signerCertificate: signer.certificate,
+    });
     const signature = await signer.sign(signedAttributes, alg);
     const other = pkiFile('expired.cert.der'); // also RSA 2048
     const cms = assembleSignedData({ signedAttributes, signature, algorithm: alg, certificate: other });
@@ -121,15 +172,26 @@ describe('signDetachedDigest → parseSignedData → verifySignerInfo', () => {
     expect(bytesEqual(r.signerCertificate!, other)).toBe(true);
     expect(r.signatureValid).toBe(false);
     expect(r.signingCertificateAttributeMatches).toBe(false);
-    expect(r.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['signature-invalid', 'signing-certificate-mismatch']));
+    expect(r.problems.map((p) => p.code)).toEqual(
+      expect.arrayContaining(['signature-invalid', 'signing-certificate-mismatch']),
+    );
   });
 
   it('signing-certificate-v2 pinning another certificate is reported even when the signature verifies', async () => {
     const alg: SignatureAlgorithm = { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     const signer = testSigner('rsa2048', [alg]);
     const contentDigest = await digest('SHA-256', CONTENT);
-    const signedAttributes = await buildSignedAttributes({ contentDigest, hash: 'SHA-256', signerCertificate: pkiFile('expired.cert.der') });
-    const cms = assembleSignedData({ signedAttributes, signature: await signer.sign(signedAttributes, alg), algorithm: alg, certificate: signer.certificate });
+    const signedAttributes = await buildSignedAttributes({
+      contentDigest,
+      hash: 'SHA-256',
+      signerCertificate: pkiFile('expired.cert.der'),
+    });
+    const cms = assembleSignedData({
+      signedAttributes,
+      signature: await signer.sign(signedAttributes, alg),
+      algorithm: alg,
+      certificate: signer.certificate,
+    });
     const parsed = parseSignedData(cms);
     const r = await verifySignerInfo(parsed, parsed.signerInfos[0]!, { contentDigest });
     expect(r.signatureValid).toBe(true);
@@ -145,7 +207,10 @@ describe('signDetachedDigest → parseSignedData → verifySignerInfo', () => {
     expect(r.signatureValid).toBe(false);
     expect(r.signerCertificate).toBeUndefined();
     expect(r.problems.map((p) => p.code)).toContain('signer-certificate-not-found');
-    const found = await verifySignerInfo(without, parsed.signerInfos[0]!, { content: CONTENT, extraCertificates: [signer.certificate] });
+    const found = await verifySignerInfo(without, parsed.signerInfos[0]!, {
+      content: CONTENT,
+      extraCertificates: [signer.certificate],
+    });
     expect(found.signatureValid).toBe(true);
   });
 
@@ -153,12 +218,23 @@ describe('signDetachedDigest → parseSignedData → verifySignerInfo', () => {
     const alg: SignatureAlgorithm = { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     const signer = testSigner('rsa2048', [alg]);
     const contentDigest = await digest('SHA-256', CONTENT);
-    const sorted = await buildSignedAttributes({ contentDigest, hash: 'SHA-256', signerCertificate: signer.certificate });
+    const sorted = await buildSignedAttributes({
+      contentDigest,
+      hash: 'SHA-256',
+      signerCertificate: signer.certificate,
+    });
     const set = readTlv(sorted, 0);
-    const attrs = readChildren(sorted, set).map((a) => sorted.slice(a.start, a.end)).reverse();
+    const attrs = readChildren(sorted, set)
+      .map((a) => sorted.slice(a.start, a.end))
+      .reverse();
     const unsorted = Uint8Array.from([...sorted.subarray(0, set.contentStart), ...attrs.flatMap((a) => [...a])]);
     expect(bytesEqual(unsorted, sorted)).toBe(false);
-    const cms = assembleSignedData({ signedAttributes: unsorted, signature: await signer.sign(unsorted, alg), algorithm: alg, certificate: signer.certificate });
+    const cms = assembleSignedData({
+      signedAttributes: unsorted,
+      signature: await signer.sign(unsorted, alg),
+      algorithm: alg,
+      certificate: signer.certificate,
+    });
     const parsed = parseSignedData(cms);
     expect(bytesEqual(parsed.signerInfos[0]!.signedAttributes!, unsorted)).toBe(true);
     const r = await verifySignerInfo(parsed, parsed.signerInfos[0]!, { contentDigest });
@@ -170,9 +246,18 @@ describe('buildSignedAttributes', () => {
   const cert = () => pkiFile('rsa2048.cert.der');
 
   async function essCertIdFields(hash: DigestAlgorithm): Promise<number[]> {
-    const attrs = await buildSignedAttributes({ contentDigest: await digest(hash, CONTENT), hash, signerCertificate: cert() });
+    const attrs = await buildSignedAttributes({
+      contentDigest: await digest(hash, CONTENT),
+      hash,
+      signerCertificate: cert(),
+    });
     const parsed = parseSignedData(
-      assembleSignedData({ signedAttributes: attrs, signature: new Uint8Array(256), algorithm: { scheme: 'RSASSA-PKCS1-v1_5', hash }, certificate: cert() }),
+      assembleSignedData({
+        signedAttributes: attrs,
+        signature: new Uint8Array(256),
+        algorithm: { scheme: 'RSASSA-PKCS1-v1_5', hash },
+        certificate: cert(),
+      }),
     );
     const v = parsed.signerInfos[0]!.signedAttributeList.find((a) => a.oid === OID.signingCertificateV2)!.values[0]!;
     const certs = readChildren(v, readTlv(v, 0))[0]!;
@@ -186,16 +271,30 @@ describe('buildSignedAttributes', () => {
   });
 
   it('is a DER-sorted SET and pins the certificate', async () => {
-    const attrs = await buildSignedAttributes({ contentDigest: await digest('SHA-256', CONTENT), hash: 'SHA-256', signerCertificate: cert() });
+    const attrs = await buildSignedAttributes({
+      contentDigest: await digest('SHA-256', CONTENT),
+      hash: 'SHA-256',
+      signerCertificate: cert(),
+    });
     expect(attrs[0]).toBe(0x31);
     const children = readChildren(attrs, readTlv(attrs, 0)).map((a) => attrs.subarray(a.start, a.end));
     for (let i = 1; i < children.length; i++) expect(Buffer.compare(children[i - 1]!, children[i]!)).toBeLessThan(0);
   });
 
   it('refuses a digest of the wrong length, SHA-1, and a non-certificate', async () => {
-    await expect(buildSignedAttributes({ contentDigest: new Uint8Array(20), hash: 'SHA-256', signerCertificate: cert() })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(buildSignedAttributes({ contentDigest: new Uint8Array(20), hash: 'SHA-1', signerCertificate: cert() })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_ALGORITHM' });
-    await expect(buildSignedAttributes({ contentDigest: new Uint8Array(32), hash: 'SHA-256', signerCertificate: new Uint8Array([1, 2, 3]) })).rejects.toMatchObject({ code: 'ERR_KEY_DECODE' });
+    await expect(
+      buildSignedAttributes({ contentDigest: new Uint8Array(20), hash: 'SHA-256', signerCertificate: cert() }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(
+      buildSignedAttributes({ contentDigest: new Uint8Array(20), hash: 'SHA-1', signerCertificate: cert() }),
+    ).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_ALGORITHM' });
+    await expect(
+      buildSignedAttributes({
+        contentDigest: new Uint8Array(32),
+        hash: 'SHA-256',
+        signerCertificate: new Uint8Array([1, 2, 3]),
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_KEY_DECODE' });
   });
 });
 
@@ -203,22 +302,44 @@ describe('assembleSignedData input checks', () => {
   const alg: SignatureAlgorithm = { scheme: 'ECDSA', hash: 'SHA-256' };
   it('refuses a signature that does not fit the key, and attributes that are not a SET', async () => {
     const signer = testSigner('p256', [alg]);
-    const signedAttributes = await buildSignedAttributes({ contentDigest: new Uint8Array(32), hash: 'SHA-256', signerCertificate: signer.certificate });
-    expect(() => assembleSignedData({ signedAttributes, signature: new Uint8Array(63), algorithm: alg, certificate: signer.certificate })).toThrow(
-      expect.objectContaining({ code: 'ERR_SIGNER_FAILED' }),
-    );
+    const signedAttributes = await buildSignedAttributes({
+      contentDigest: new Uint8Array(32),
+      hash: 'SHA-256',
+      signerCertificate: signer.certificate,
+    });
     expect(() =>
-      assembleSignedData({ signedAttributes, signature: new Uint8Array(256), algorithm: { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, certificate: signer.certificate }),
+      assembleSignedData({
+        signedAttributes,
+        signature: new Uint8Array(63),
+        algorithm: alg,
+        certificate: signer.certificate,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_SIGNER_FAILED' }));
+    expect(() =>
+      assembleSignedData({
+        signedAttributes,
+        signature: new Uint8Array(256),
+        algorithm: { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+        certificate: signer.certificate,
+      }),
     ).toThrow(expect.objectContaining({ code: 'ERR_KEY_CERT_MISMATCH' }));
     const asTagged = Uint8Array.from([0xa0, ...signedAttributes.subarray(1)]);
-    expect(() => assembleSignedData({ signedAttributes: asTagged, signature: new Uint8Array(64), algorithm: alg, certificate: signer.certificate })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
-    );
+    expect(() =>
+      assembleSignedData({
+        signedAttributes: asTagged,
+        signature: new Uint8Array(64),
+        algorithm: alg,
+        certificate: signer.certificate,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 
   it('drops duplicate chain certificates', async () => {
     const signer = testSigner('p256', [alg]);
-    const cms = await signDetachedDigest({ contentDigest: new Uint8Array(32), signer: { ...signer, chain: [...signer.chain, signer.certificate, ...signer.chain] } });
+    const cms = await signDetachedDigest({
+      contentDigest: new Uint8Array(32),
+      signer: { ...signer, chain: [...signer.chain, signer.certificate, ...signer.chain] },
+    });
     expect(parseSignedData(cms).certificates).toHaveLength(3);
   });
 });
@@ -227,9 +348,17 @@ describe('estimateSignedDataSize', () => {
   for (const c of CASES) {
     it(`is an upper bound, tight to the byte range of a signature's variation: ${c.name}`, async () => {
       const signer = testSigner(c.leaf, [c.alg]);
-      const estimate = estimateSignedDataSize({ certificate: signer.certificate, chain: signer.chain, algorithm: c.alg });
+      const estimate = estimateSignedDataSize({
+        certificate: signer.certificate,
+        chain: signer.chain,
+        algorithm: c.alg,
+      });
       for (let i = 0; i < 4; i++) {
-        const cms = await signDetachedDigest({ contentDigest: await digest(c.alg.hash, Uint8Array.of(i)), signer, algorithm: c.alg });
+        const cms = await signDetachedDigest({
+          contentDigest: await digest(c.alg.hash, Uint8Array.of(i)),
+          signer,
+          algorithm: c.alg,
+        });
         expect(cms.length).toBeLessThanOrEqual(estimate);
         expect(estimate - cms.length).toBeLessThanOrEqual(c.alg.scheme === 'ECDSA' ? 4 : 0);
       }
@@ -241,8 +370,16 @@ describe('estimateSignedDataSize', () => {
     const signer = testSigner('rsa4096', [alg]);
     const token = new Uint8Array(5000).fill(0x30);
     token.set([0x30, 0x82, 0x13, 0x84]); // a SEQUENCE of 4996 bytes
-    const estimate = estimateSignedDataSize({ certificate: signer.certificate, chain: signer.chain, algorithm: alg, extraBytes: token.length });
-    const cms = addUnsignedAttribute(await signDetachedDigest({ contentDigest: new Uint8Array(32), signer }), { oid: OID.signatureTimeStampToken, values: [token] });
+    const estimate = estimateSignedDataSize({
+      certificate: signer.certificate,
+      chain: signer.chain,
+      algorithm: alg,
+      extraBytes: token.length,
+    });
+    const cms = addUnsignedAttribute(await signDetachedDigest({ contentDigest: new Uint8Array(32), signer }), {
+      oid: OID.signatureTimeStampToken,
+      values: [token],
+    });
     expect(cms.length).toBeLessThanOrEqual(estimate);
     expect(estimate - cms.length).toBeLessThan(80);
   });
@@ -272,12 +409,15 @@ describe('addUnsignedAttribute', () => {
 
   it('refuses what is not a SignedData, or a missing signer', async () => {
     const { cms } = await signContent('p256', { scheme: 'ECDSA', hash: 'SHA-256' });
-    expect(() => addUnsignedAttribute(cms, { oid: '1.2.3', values: [Uint8Array.of(5, 0)] }, { signerIndex: 1 })).toThrow(
-      expect.objectContaining({ code: 'ERR_CMS_MALFORMED' }),
-    );
-    expect(() => addUnsignedAttribute(Uint8Array.of(0x30, 0x03, 0x06, 0x01, 0x00), { oid: '1.2.3', values: [Uint8Array.of(5, 0)] })).toThrow(
-      expect.objectContaining({ code: 'ERR_CMS_MALFORMED' }),
-    );
+    expect(() =>
+      addUnsignedAttribute(cms, { oid: '1.2.3', values: [Uint8Array.of(5, 0)] }, { signerIndex: 1 }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CMS_MALFORMED' }));
+    expect(() =>
+      addUnsignedAttribute(Uint8Array.of(0x30, 0x03, 0x06, 0x01, 0x00), {
+        oid: '1.2.3',
+        values: [Uint8Array.of(5, 0)],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CMS_MALFORMED' }));
   });
 });
 
@@ -307,8 +447,24 @@ describeWithTools(['openssl'], 'openssl cms -verify accepts what kyso signs', ()
 
     // openssl -stream writes BER with indefinite lengths
     writeFileSync(join(dir, 'content.bin'), CONTENT);
-    const made = run('openssl', ['cms', '-sign', '-binary', '-stream', '-in', join(dir, 'content.bin'), '-signer', pkiPath('p256.cert.pem'),
-      '-inkey', pkiPath('p256.key.pem'), '-certfile', pkiPath('intermediate.cert.pem'), '-outform', 'DER', '-out', join(dir, 'ber.der')]);
+    const made = run('openssl', [
+      'cms',
+      '-sign',
+      '-binary',
+      '-stream',
+      '-in',
+      join(dir, 'content.bin'),
+      '-signer',
+      pkiPath('p256.cert.pem'),
+      '-inkey',
+      pkiPath('p256.key.pem'),
+      '-certfile',
+      pkiPath('intermediate.cert.pem'),
+      '-outform',
+      'DER',
+      '-out',
+      join(dir, 'ber.der'),
+    ]);
     expect(made.status).toBe(0);
     const ber = new Uint8Array(readFileSync(join(dir, 'ber.der')));
     expect(ber[1]).toBe(0x80);

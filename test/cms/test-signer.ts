@@ -27,7 +27,8 @@ export function testSigner(name: LeafName, algorithms: SignatureAlgorithm[]): Si
         return new Uint8Array(await s.sign({ name: 'ECDSA', hash: alg.hash }, key, toArrayBuffer(data)));
       }
       const key = await s.importKey('pkcs8', pkcs8, { name: alg.scheme, hash: alg.hash }, false, ['sign']);
-      const params = alg.scheme === 'RSA-PSS' ? { name: 'RSA-PSS', saltLength: digestLength(alg.hash) } : { name: alg.scheme };
+      const params =
+        alg.scheme === 'RSA-PSS' ? { name: 'RSA-PSS', saltLength: digestLength(alg.hash) } : { name: alg.scheme };
       return new Uint8Array(await s.sign(params, key, toArrayBuffer(data)));
     },
   };

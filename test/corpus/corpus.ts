@@ -10,13 +10,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** ../shared/corpus, or `$KYSO_SHARED_DIR/corpus` (also how a run without it is tried: KYSO_SHARED_DIR=/nonexistent). */
-export const CORPUS_DIR = process.env.KYSO_SHARED_DIR ? join(process.env.KYSO_SHARED_DIR, 'corpus/') : fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+export const CORPUS_DIR = process.env.KYSO_SHARED_DIR
+  ? join(process.env.KYSO_SHARED_DIR, 'corpus/')
+  : fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
 /** Whether ../shared/corpus is beside the checkout. */
 export const SHARED_CORPUS_AVAILABLE = existsSync(`${CORPUS_DIR}manifest.json`);
 
 /** Appended to the name of a test skipped for want of ../shared/corpus. */
-export const SHARED_SKIP_NOTE = 'SKIPPED: needs ../shared/corpus beside the checkout (files with personal data are not copied into test/fixtures)';
+export const SHARED_SKIP_NOTE =
+  'SKIPPED: needs ../shared/corpus beside the checkout (files with personal data are not copied into test/fixtures)';
 
 export interface CorpusRecord {
   file: string;
@@ -30,7 +33,9 @@ export interface CorpusRecord {
 /** The manifest's records, or none when the corpus is not beside the project. */
 export function corpusRecords(kind: 'pdf' | 'xml'): CorpusRecord[] {
   if (!SHARED_CORPUS_AVAILABLE) return [];
-  return (JSON.parse(readFileSync(`${CORPUS_DIR}manifest.json`, 'utf8')) as CorpusRecord[]).filter((r) => r.kind === kind && existsSync(CORPUS_DIR + r.file));
+  return (JSON.parse(readFileSync(`${CORPUS_DIR}manifest.json`, 'utf8')) as CorpusRecord[]).filter(
+    (r) => r.kind === kind && existsSync(CORPUS_DIR + r.file),
+  );
 }
 
 export const corpusFile = (r: CorpusRecord): Uint8Array => new Uint8Array(readFileSync(CORPUS_DIR + r.file));

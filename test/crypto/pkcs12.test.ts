@@ -48,14 +48,35 @@ describe('decodePkcs12 (WebCrypto PBES2 reader)', () => {
 describeWithTools(['openssl'], 'decodePkcs12 on OpenSSL variants', () => {
   const dir = scratchDir('kyso-p12-');
   const make = (out: string, password: string, extra: string[]) => {
-    const r = run('openssl', ['pkcs12', '-export', '-inkey', pkiPath('p256.key.pem'), '-in', pkiPath('p256.chain.pem'), '-out', join(dir, out), '-passout', `pass:${password}`, '-name', 'Nguyễn Văn A', ...extra]);
+    const r = run('openssl', [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      pkiPath('p256.key.pem'),
+      '-in',
+      pkiPath('p256.chain.pem'),
+      '-out',
+      join(dir, out),
+      '-passout',
+      `pass:${password}`,
+      '-name',
+      'Nguyễn Văn A',
+      ...extra,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     return readFileSync(join(dir, out));
   };
 
   it('AES-128 with a SHA-512 MAC and PRF, a Vietnamese password', async () => {
     const password = 'mật khẩu ký số';
-    const p12 = make('aes128.p12', password, ['-keypbe', 'AES-128-CBC', '-certpbe', 'AES-128-CBC', '-macalg', 'sha512']);
+    const p12 = make('aes128.p12', password, [
+      '-keypbe',
+      'AES-128-CBC',
+      '-certpbe',
+      'AES-128-CBC',
+      '-macalg',
+      'sha512',
+    ]);
     const got = await decodePkcs12(p12, password);
     expect(got.certificates).toHaveLength(3);
     expect(got.friendlyName).toBe('Nguyễn Văn A');

@@ -55,12 +55,41 @@ export async function makeBases(): Promise<Bases> {
   const xmls: XmlBase[] = [
     {
       name: 'einvoice-seller',
-      text: text(await signXml(fixture('einvoice-tt78.xml'), { signer: testSigner('rsa4096'), profile: 'einvoice', signingTime: TIME, includeChain: true })),
+      text: text(
+        await signXml(fixture('einvoice-tt78.xml'), {
+          signer: testSigner('rsa4096'),
+          profile: 'einvoice',
+          signingTime: TIME,
+          includeChain: true,
+        }),
+      ),
       signed: 'DLHDon',
       place: ['NBan', 'NMua'],
     },
-    { name: 'tax', text: text(await signXml(fixture('tax-01gtgt.xml'), { signer: testSigner('rsa2048'), profile: 'tax', signingTime: TIME, includeChain: true })), signed: 'HSoKhaiThue' },
-    { name: 'bhxh', text: text(await signXml(fixture('bhxh-d02-ts.xml'), { signer: testSigner('rsa2048'), profile: 'bhxh', signingTime: TIME, includeChain: true })), signed: 'document' },
+    {
+      name: 'tax',
+      text: text(
+        await signXml(fixture('tax-01gtgt.xml'), {
+          signer: testSigner('rsa2048'),
+          profile: 'tax',
+          signingTime: TIME,
+          includeChain: true,
+        }),
+      ),
+      signed: 'HSoKhaiThue',
+    },
+    {
+      name: 'bhxh',
+      text: text(
+        await signXml(fixture('bhxh-d02-ts.xml'), {
+          signer: testSigner('rsa2048'),
+          profile: 'bhxh',
+          signingTime: TIME,
+          includeChain: true,
+        }),
+      ),
+      signed: 'document',
+    },
   ];
   const data = new Uint8Array(4096);
   const r = new Random(7);
@@ -86,7 +115,10 @@ export function saveBases(bases: Bases, dir: string): void {
 
 /** Reads what {@link saveBases} wrote. */
 export function loadBases(dir: string): Bases {
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { pdfs: string[]; xmls: Omit<XmlBase, 'text'>[] };
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as {
+    pdfs: string[];
+    xmls: Omit<XmlBase, 'text'>[];
+  };
   const read = (f: string) => new Uint8Array(readFileSync(join(dir, f)));
   return {
     pdfs: meta.pdfs.map((name) => ({ name, bytes: read(`${name}.pdf`) })),

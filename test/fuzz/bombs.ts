@@ -32,7 +32,15 @@ export function doubleFlateBomb(mib = 1024): Promise<Uint8Array> {
 
 /** A 7-byte xref stream row (W [1 4 2]). */
 function row(type: number, a: number, b: number): Uint8Array {
-  return Uint8Array.of(type, (a >>> 24) & 0xff, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff, (b >>> 8) & 0xff, b & 0xff);
+  return Uint8Array.of(
+    type,
+    (a >>> 24) & 0xff,
+    (a >>> 16) & 0xff,
+    (a >>> 8) & 0xff,
+    a & 0xff,
+    (b >>> 8) & 0xff,
+    b & 0xff,
+  );
 }
 
 /** `pdf` with an incremental update whose cross-reference stream is `bomb` (double FlateDecode). */
@@ -54,11 +62,17 @@ export function withObjectStreamBomb(pdf: Uint8Array, bomb: Uint8Array): Uint8Ar
   const n = reader.size;
   const root = reader.trailer.get('Root') as PdfRef;
   const objStmAt = pdf.length + 1;
-  const objStm = concatBytes([latin1(`\n${n} 0 obj\n<</Type/ObjStm/N 1/First 8/Filter[/FlateDecode/FlateDecode]/Length ${bomb.length}>>stream\n`), bomb, latin1('\nendstream\nendobj\n')]);
+  const objStm = concatBytes([
+    latin1(`\n${n} 0 obj\n<</Type/ObjStm/N 1/First 8/Filter[/FlateDecode/FlateDecode]/Length ${bomb.length}>>stream\n`),
+    bomb,
+    latin1('\nendstream\nendobj\n'),
+  ]);
   const xrefAt = pdf.length + objStm.length;
   const rows = concatBytes([row(2, n, 0), row(1, objStmAt, 0), row(1, xrefAt, 0)]);
   const xref = concatBytes([
-    latin1(`${n + 1} 0 obj\n<</Type/XRef/Size ${n + 2}/W[1 4 2]/Index[${root.num} 1 ${n} 2]/Root ${root.num} 0 R/Prev ${reader.startxref}/Length ${rows.length}>>stream\n`),
+    latin1(
+      `${n + 1} 0 obj\n<</Type/XRef/Size ${n + 2}/W[1 4 2]/Index[${root.num} 1 ${n} 2]/Root ${root.num} 0 R/Prev ${reader.startxref}/Length ${rows.length}>>stream\n`,
+    ),
     rows,
     latin1(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`),
   ]);
@@ -70,6 +84,12 @@ export function withDssBomb(pdf: Uint8Array, bomb: Uint8Array): Uint8Array {
   return appendUpdate(pdf, (w, r) => {
     const ref = w.allocate();
     w.set(ref, new PdfStream(new PdfDict().set('Filter', [name('FlateDecode'), name('FlateDecode')]), bomb));
-    w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('DSS', new PdfDict().set('Certs', [ref]).set('CRLs', [ref])));
+    w.set(
+      r.trailer.get('Root') as PdfRef,
+      r
+        .catalog()
+        .clone()
+        .set('DSS', new PdfDict().set('Certs', [ref]).set('CRLs', [ref])),
+    );
   });
 }

@@ -6,7 +6,14 @@
 import { concatBytes, fromLatin1, latin1 } from '../../src/core/bytes.js';
 import { PdfDict, PdfRaw, PdfRef, PdfStream, PdfString, name, type PdfObject } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
-import { addToFirstPage, annotation, appendRawUpdate, appendUpdate, contentStream, firstPage } from '../fixtures/pdf-updates.js';
+import {
+  addToFirstPage,
+  annotation,
+  appendRawUpdate,
+  appendUpdate,
+  contentStream,
+  firstPage,
+} from '../fixtures/pdf-updates.js';
 import type { Bases, PdfBase, XmlBase } from './bases.js';
 import { withDssBomb, withObjectStreamBomb, withXrefStreamBomb } from './bombs.js';
 import { Random } from './rng.js';
@@ -16,20 +23,28 @@ export interface FuzzCase {
   id: string;
   technique: string;
   base: string;
-  input: { kind: 'pdf'; bytes: Uint8Array } | { kind: 'xml'; text: string } | { kind: 'cms'; data: Uint8Array; p7s: Uint8Array };
+  input:
+    | { kind: 'pdf'; bytes: Uint8Array }
+    | { kind: 'xml'; text: string }
+    | { kind: 'cms'; data: Uint8Array; p7s: Uint8Array };
   /** Signed bytes or what a reader shows changed: TOTAL_PASSED would be a finding. */
   mustNotPass: boolean;
   /** A warning the report must carry. */
   mustWarn?: RegExp;
 }
 
-type Technique<B> = (base: B, r: Random) => { input: FuzzCase['input']; mustNotPass: boolean; mustWarn?: RegExp; variant?: string } | undefined;
+type Technique<B> = (
+  base: B,
+  r: Random,
+) => { input: FuzzCase['input']; mustNotPass: boolean; mustWarn?: RegExp; variant?: string } | undefined;
 
 // ---------------------------------------------------------------- PDF
 
 /** The first signature's ByteRange (the one every later revision builds on). */
 function firstByteRange(bytes: Uint8Array): [number, number, number, number] {
-  const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(fromLatin1(bytes, 0, Math.min(bytes.length, 1 << 22)))!;
+  const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(
+    fromLatin1(bytes, 0, Math.min(bytes.length, 1 << 22)),
+  )!;
   return [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
 }
 
@@ -48,65 +63,186 @@ const flip = (bytes: Uint8Array, at: number, r: Random) => {
   return out;
 };
 
-const TOKENS = ['<<', '>>', '[', ']', ' R ', ' obj ', 'endobj', 'stream\n', '/Kids [1 0 R]', '/Length 999999999', 'xref\n0 99999999\n', 'trailer', '%%EOF\n', '(', '\\', '%', '0 0 obj'];
+const TOKENS = [
+  '<<',
+  '>>',
+  '[',
+  ']',
+  ' R ',
+  ' obj ',
+  'endobj',
+  'stream\n',
+  '/Kids [1 0 R]',
+  '/Length 999999999',
+  'xref\n0 99999999\n',
+  'trailer',
+  '%%EOF\n',
+  '(',
+  '\\',
+  '%',
+  '0 0 obj',
+];
 
 /** Incremental updates that change what a reader shows (or runs). */
 const VISIBLE_EDITS: [string, (b: Uint8Array) => Uint8Array][] = [
-  ['page content replaced', (b) => appendUpdate(b, (w, r) => {
-    const ref = w.allocate();
-    w.set(ref, contentStream('So tien: 9.000.000 dong'));
-    w.set(firstPage(r), r.pages()[0]!.dict.clone().set('Contents', ref));
-  })],
-  ['page content appended', (b) => appendUpdate(b, (w, r) => {
-    const ref = w.allocate();
-    w.set(ref, contentStream('DA HUY'));
-    const page = r.pages()[0]!.dict;
-    const old = page.get('Contents');
-    w.set(firstPage(r), page.clone().set('Contents', [...(Array.isArray(old) ? old : old ? [old] : []), ref]));
-  })],
-  ['field value changed (shadow)', (b) => appendUpdate(b, (w, r) => {
-    const fields = r.resolve(r.resolveDict(r.catalog().get('AcroForm'))!.get('Fields')) as PdfObject[];
-    const text = fields.find((f) => r.resolveDict(f)?.get('FT') === name('Tx')) as PdfRef;
-    w.set(text, r.resolveDict(text)!.clone().set('V', new PdfString(latin1('9.000.000'))));
-  })],
+  [
+    'page content replaced',
+    (b) =>
+      appendUpdate(b, (w, r) => {
+        const ref = w.allocate();
+        w.set(ref, contentStream('So tien: 9.000.000 dong'));
+        w.set(firstPage(r), r.pages()[0]!.dict.clone().set('Contents', ref));
+      }),
+  ],
+  [
+    'page content appended',
+    (b) =>
+      appendUpdate(b, (w, r) => {
+        const ref = w.allocate();
+        w.set(ref, contentStream('DA HUY'));
+        const page = r.pages()[0]!.dict;
+        const old = page.get('Contents');
+        w.set(firstPage(r), page.clone().set('Contents', [...(Array.isArray(old) ? old : old ? [old] : []), ref]));
+      }),
+  ],
+  [
+    'field value changed (shadow)',
+    (b) =>
+      appendUpdate(b, (w, r) => {
+        const fields = r.resolve(r.resolveDict(r.catalog().get('AcroForm'))!.get('Fields')) as PdfObject[];
+        const text = fields.find((f) => r.resolveDict(f)?.get('FT') === name('Tx')) as PdfRef;
+        w.set(
+          text,
+          r
+            .resolveDict(text)!
+            .clone()
+            .set('V', new PdfString(latin1('9.000.000'))),
+        );
+      }),
+  ],
   ['page rotated', (b) => appendUpdate(b, (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('Rotate', 90)))],
-  ['media box shrunk', (b) => appendUpdate(b, (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('MediaBox', [0, 0, 200, 200])))],
-  ['open action JavaScript', (b) => appendUpdate(b, (w, r) => w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('OpenAction', new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('app.alert(1)'))))))],
-  ['names JavaScript', (b) => appendUpdate(b, (w, r) => {
-    const js = w.allocate();
-    w.set(js, new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('app.alert(1)'))));
-    w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('Names', new PdfDict().set('JavaScript', new PdfDict().set('Names', [new PdfString(latin1('x')), js]))));
-  })],
-  ['page added', (b) => appendUpdate(b, (w, r) => {
-    const pagesRef = r.catalog().get('Pages') as PdfRef;
-    const pages = r.resolveDict(pagesRef)!;
-    const page = w.allocate();
-    const content = w.allocate();
-    w.set(content, contentStream('Trang them'));
-    w.set(page, new PdfDict().set('Type', name('Page')).set('Parent', pagesRef).set('MediaBox', [0, 0, 595, 842]).set('Contents', content));
-    w.set(pagesRef, pages.clone().set('Kids', [...(r.resolve(pages.get('Kids')) as PdfObject[]), page]).set('Count', (pages.get('Count') as number) + 1));
-  })],
-  ['new catalog with another page tree', (b) => {
-    const r = PdfReader.open(b);
-    const n = r.size;
-    const content = new PdfStream(new PdfDict(), latin1('BT /F1 24 Tf 72 700 Td (Khac) Tj ET'));
-    return appendRawUpdate(b, [
-      [n, r.catalog().clone().set('Pages', new PdfRef(n + 1, 0))],
-      [n + 1, new PdfDict().set('Type', name('Pages')).set('Kids', [new PdfRef(n + 2, 0)]).set('Count', 1)],
-      [n + 2, new PdfDict().set('Type', name('Page')).set('Parent', new PdfRef(n + 1, 0)).set('MediaBox', [0, 0, 595, 842]).set('Contents', new PdfRef(n + 3, 0))],
-      [n + 3, content],
-    ], { trailer: { Root: new PdfRef(n, 0) } });
-  }],
-  ['object freed', (b) => {
-    const r = PdfReader.open(b);
-    const contents = r.pages()[0]!.dict.get('Contents');
-    return appendRawUpdate(b, [], { free: [contents instanceof PdfRef ? contents.num : firstPage(r).num] });
-  }],
-  ['bytes appended without a cross-reference section', (b) => {
-    const r = PdfReader.open(b);
-    const page = firstPage(r);
-    return concatBytes([b, latin1(`\n${page.num} 0 obj\n<</Type/Page/Parent ${(r.pages()[0]!.dict.get('Parent') as PdfRef).num} 0 R/MediaBox[0 0 595 842]>>\nendobj\n`)]);
-  }],
+  [
+    'media box shrunk',
+    (b) => appendUpdate(b, (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('MediaBox', [0, 0, 200, 200]))),
+  ],
+  [
+    'open action JavaScript',
+    (b) =>
+      appendUpdate(b, (w, r) =>
+        w.set(
+          r.trailer.get('Root') as PdfRef,
+          r
+            .catalog()
+            .clone()
+            .set(
+              'OpenAction',
+              new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('app.alert(1)'))),
+            ),
+        ),
+      ),
+  ],
+  [
+    'names JavaScript',
+    (b) =>
+      appendUpdate(b, (w, r) => {
+        const js = w.allocate();
+        w.set(js, new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('app.alert(1)'))));
+        w.set(
+          r.trailer.get('Root') as PdfRef,
+          r
+            .catalog()
+            .clone()
+            .set(
+              'Names',
+              new PdfDict().set('JavaScript', new PdfDict().set('Names', [new PdfString(latin1('x')), js])),
+            ),
+        );
+      }),
+  ],
+  [
+    'page added',
+    (b) =>
+      appendUpdate(b, (w, r) => {
+        const pagesRef = r.catalog().get('Pages') as PdfRef;
+        const pages = r.resolveDict(pagesRef)!;
+        const page = w.allocate();
+        const content = w.allocate();
+        w.set(content, contentStream('Trang them'));
+        w.set(
+          page,
+          new PdfDict()
+            .set('Type', name('Page'))
+            .set('Parent', pagesRef)
+            .set('MediaBox', [0, 0, 595, 842])
+            .set('Contents', content),
+        );
+        w.set(
+          pagesRef,
+          pages
+            .clone()
+            .set('Kids', [...(r.resolve(pages.get('Kids')) as PdfObject[]), page])
+            .set('Count', (pages.get('Count') as number) + 1),
+        );
+      }),
+  ],
+  [
+    'new catalog with another page tree',
+    (b) => {
+      const r = PdfReader.open(b);
+      const n = r.size;
+      const content = new PdfStream(new PdfDict(), latin1('BT /F1 24 Tf 72 700 Td (Khac) Tj ET'));
+      return appendRawUpdate(
+        b,
+        [
+          [
+            n,
+            r
+              .catalog()
+              .clone()
+              .set('Pages', new PdfRef(n + 1, 0)),
+          ],
+          [
+            n + 1,
+            new PdfDict()
+              .set('Type', name('Pages'))
+              .set('Kids', [new PdfRef(n + 2, 0)])
+              .set('Count', 1),
+          ],
+          [
+            n + 2,
+            new PdfDict()
+              .set('Type', name('Page'))
+              .set('Parent', new PdfRef(n + 1, 0))
+              .set('MediaBox', [0, 0, 595, 842])
+              .set('Contents', new PdfRef(n + 3, 0)),
+          ],
+          [n + 3, content],
+        ],
+        { trailer: { Root: new PdfRef(n, 0) } },
+      );
+    },
+  ],
+  [
+    'object freed',
+    (b) => {
+      const r = PdfReader.open(b);
+      const contents = r.pages()[0]!.dict.get('Contents');
+      return appendRawUpdate(b, [], { free: [contents instanceof PdfRef ? contents.num : firstPage(r).num] });
+    },
+  ],
+  [
+    'bytes appended without a cross-reference section',
+    (b) => {
+      const r = PdfReader.open(b);
+      const page = firstPage(r);
+      return concatBytes([
+        b,
+        latin1(
+          `\n${page.num} 0 obj\n<</Type/Page/Parent ${(r.pages()[0]!.dict.get('Parent') as PdfRef).num} 0 R/MediaBox[0 0 595 842]>>\nendobj\n`,
+        ),
+      ]);
+    },
+  ],
 ];
 
 const PDF_TECHNIQUES: Record<string, Technique<PdfBase>> = {
@@ -128,7 +264,10 @@ const PDF_TECHNIQUES: Record<string, Technique<PdfBase>> = {
   },
   'insert-token': (b, r) => {
     const at = signedOffset(b.bytes, r);
-    return { input: pdf(concatBytes([b.bytes.subarray(0, at), latin1(r.pick(TOKENS)), b.bytes.subarray(at)])), mustNotPass: true };
+    return {
+      input: pdf(concatBytes([b.bytes.subarray(0, at), latin1(r.pick(TOKENS)), b.bytes.subarray(at)])),
+      mustNotPass: true,
+    };
   },
   'bomb-xref-stream': (b) => ({ input: pdf(withXrefStreamBomb(b.bytes, BOMB.value!)), mustNotPass: true }),
   'bomb-object-stream': (b) => ({ input: pdf(withObjectStreamBomb(b.bytes, BOMB.value!)), mustNotPass: true }),
@@ -141,7 +280,15 @@ const PDF_TECHNIQUES: Record<string, Technique<PdfBase>> = {
   'annotation-on-certified': (b, r) => {
     if (b.name !== 'certified-p1') return undefined;
     const subtype = r.pick(['FreeText', 'Square', 'Stamp', 'Link', 'Text']);
-    return { input: pdf(appendUpdate(b.bytes, (w, rd) => addToFirstPage(w, rd, annotation(subtype, [60, 760, 300, 790], 'Evil annotation')))), mustNotPass: true, variant: subtype };
+    return {
+      input: pdf(
+        appendUpdate(b.bytes, (w, rd) =>
+          addToFirstPage(w, rd, annotation(subtype, [60, 760, 300, 790], 'Evil annotation')),
+        ),
+      ),
+      mustNotPass: true,
+      variant: subtype,
+    };
   },
   'duplicate-object': (b, r) => {
     // the same objects written again: a new revision that changes nothing a reader uses
@@ -160,9 +307,19 @@ const PDF_TECHNIQUES: Record<string, Technique<PdfBase>> = {
     if (!(v instanceof PdfRef)) return undefined;
     const n = r.int(1000, 10_001);
     const start = rd.size;
-    const objects: [number, PdfObject][] = Array.from({ length: n }, (_, i) => [start + i, new PdfDict().set('FT', name('Sig')).set('T', new PdfString(latin1(`flood${i}`))).set('V', v)]);
+    const objects: [number, PdfObject][] = Array.from({ length: n }, (_, i) => [
+      start + i,
+      new PdfDict()
+        .set('FT', name('Sig'))
+        .set('T', new PdfString(latin1(`flood${i}`)))
+        .set('V', v),
+    ]);
     const newForm = formDict.clone().set('Fields', [...fields, ...objects.map(([num]) => new PdfRef(num, 0))]);
-    objects.push(form instanceof PdfRef ? [form.num, newForm] : [(rd.trailer.get('Root') as PdfRef).num, rd.catalog().clone().set('AcroForm', newForm)]);
+    objects.push(
+      form instanceof PdfRef
+        ? [form.num, newForm]
+        : [(rd.trailer.get('Root') as PdfRef).num, rd.catalog().clone().set('AcroForm', newForm)],
+    );
     return { input: pdf(appendRawUpdate(b.bytes, objects)), mustNotPass: false, variant: `${n} fields` };
   },
   'huge-values': (b, r) => {
@@ -170,12 +327,24 @@ const PDF_TECHNIQUES: Record<string, Technique<PdfBase>> = {
     const n = rd.size;
     const kind = r.pick(['array', 'string', 'dict', 'nesting']);
     const value: PdfObject =
-      kind === 'array' ? Array.from({ length: 200_000 }, (_, i) => i)
-      : kind === 'string' ? new PdfRaw(`(${'A'.repeat(8 * 1024 * 1024)})`)
-      : kind === 'dict' ? new PdfDict(Array.from({ length: 50_000 }, (_, i) => [`K${i}`, i] as [string, PdfObject]))
-      : new PdfRaw(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+      kind === 'array'
+        ? Array.from({ length: 200_000 }, (_, i) => i)
+        : kind === 'string'
+          ? new PdfRaw(`(${'A'.repeat(8 * 1024 * 1024)})`)
+          : kind === 'dict'
+            ? new PdfDict(Array.from({ length: 50_000 }, (_, i) => [`K${i}`, i] as [string, PdfObject]))
+            : new PdfRaw(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
     // referred to from the page, so that whatever reads the page meets it
-    return { input: pdf(appendRawUpdate(b.bytes, [[n, value], [firstPage(rd).num, rd.pages()[0]!.dict.clone().set('PieceInfo', new PdfRef(n, 0))]])), mustNotPass: false, variant: kind };
+    return {
+      input: pdf(
+        appendRawUpdate(b.bytes, [
+          [n, value],
+          [firstPage(rd).num, rd.pages()[0]!.dict.clone().set('PieceInfo', new PdfRef(n, 0))],
+        ]),
+      ),
+      mustNotPass: false,
+      variant: kind,
+    };
   },
 };
 
@@ -193,7 +362,11 @@ const xml = (text: string) => ({ kind: 'xml' as const, text });
 
 /** [start, end) of the signed element's text (the whole document but its Signatures, for `document`). */
 function signedSpan(b: XmlBase): [number, number] {
-  if (b.signed === 'document') return [b.text.indexOf('>', b.text.indexOf('<', b.text.indexOf('?>') + 2)) + 1, b.text.search(/<(\w+:)?Signature[\s>]/)];
+  if (b.signed === 'document')
+    return [
+      b.text.indexOf('>', b.text.indexOf('<', b.text.indexOf('?>') + 2)) + 1,
+      b.text.search(/<(\w+:)?Signature[\s>]/),
+    ];
   const start = b.text.search(new RegExp(`<${b.signed}[\\s>]`));
   return [start, b.text.indexOf(`</${b.signed}>`, start) + b.signed.length + 3];
 }
@@ -267,29 +440,56 @@ const XML_TECHNIQUES: Record<string, Technique<XmlBase>> = {
       const dscks = without.indexOf('<DSCKS>');
       const slot = without.indexOf(`<${to}></${to}>`, dscks);
       if (slot < 0) return undefined;
-      return { input: xml(without.slice(0, slot) + `<${to}>${sig}</${to}>` + without.slice(slot + `<${to}></${to}>`.length)), mustNotPass: true, variant: `into ${to}` };
+      return {
+        input: xml(without.slice(0, slot) + `<${to}>${sig}</${to}>` + without.slice(slot + `<${to}></${to}>`.length)),
+        mustNotPass: true,
+        variant: `into ${to}`,
+      };
     }
     const rootEnd = without.lastIndexOf('</');
-    return { input: xml(without.slice(0, rootEnd) + sig + without.slice(rootEnd)), mustNotPass: true, variant: 'to the root' };
+    return {
+      input: xml(without.slice(0, rootEnd) + sig + without.slice(rootEnd)),
+      mustNotPass: true,
+      variant: 'to the root',
+    };
   },
   'huge-value': (b, r) => {
     const which = r.pick(['SignatureValue', 'DigestValue', 'X509Certificate', 'extra X509Certificate']);
     if (which === 'extra X509Certificate') {
       const m = /<((?:\w+:)?)X509Certificate>/.exec(b.text)!;
-      return { input: xml(b.text.replace(m[0], `${m[0]}${HUGE_B64()}</${m[1]}X509Certificate><${m[1]}X509Certificate>`)), mustNotPass: false, variant: which };
+      return {
+        input: xml(b.text.replace(m[0], `${m[0]}${HUGE_B64()}</${m[1]}X509Certificate><${m[1]}X509Certificate>`)),
+        mustNotPass: false,
+        variant: which,
+      };
     }
     const m = new RegExp(`(<(?:\\w+:)?${which}>)[^<]*`).exec(b.text)!;
-    return { input: xml(b.text.replace(m[0], m[1] + HUGE_B64())), mustNotPass: which !== 'X509Certificate', variant: which };
+    return {
+      input: xml(b.text.replace(m[0], m[1] + HUGE_B64())),
+      mustNotPass: which !== 'X509Certificate',
+      variant: which,
+    };
   },
   'unsigned-twin': (b) => {
     if (b.name !== 'einvoice-seller') return undefined;
     const renamed = b.text.replace(/<(\/?)HDon>/g, '<$1HoaDon>');
     const signed = /<DLHDon [\s\S]*?<\/DLHDon>/.exec(renamed)![0];
     const twin = signed.replace(/ Id="[^"]*"/, '').replace(/<SHDon>\d+<\/SHDon>/, '<SHDon>999</SHDon>');
-    return { input: xml(renamed.replace('<DLHDon ', `${twin}<DLHDon `)), mustNotPass: false, mustWarn: /unsigned namesake/ };
+    return {
+      input: xml(renamed.replace('<DLHDon ', `${twin}<DLHDon `)),
+      mustNotPass: false,
+      mustWarn: /unsigned namesake/,
+    };
   },
   'hostile-markup': (b, r) => {
-    const inserts = ['<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', '<?pi data?>', '<!-- c -->', '<![CDATA[x]]>', '&amp;', '<a xmlns="urn:x"/>'];
+    const inserts = [
+      '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+      '<?pi data?>',
+      '<!-- c -->',
+      '<![CDATA[x]]>',
+      '&amp;',
+      '<a xmlns="urn:x"/>',
+    ];
     const ins = r.pick(inserts);
     const at = ins.startsWith('<!DOCTYPE') ? b.text.indexOf('?>') + 2 : r.pick(textPositions(b.text, ...signedSpan(b)));
     const input = xml(b.text.slice(0, at) + ins + b.text.slice(at));
@@ -313,16 +513,31 @@ function indexOf(hay: Uint8Array, needle: Uint8Array): number {
 }
 
 const CMS_TECHNIQUES: Record<string, Technique<Bases['cms']>> = {
-  'flip-data': (c, r) => ({ input: { kind: 'cms', data: flip(c.data, r.int(0, c.data.length), r), p7s: c.p7s }, mustNotPass: true }),
+  'flip-data': (c, r) => ({
+    input: { kind: 'cms', data: flip(c.data, r.int(0, c.data.length), r), p7s: c.p7s },
+    mustNotPass: true,
+  }),
   'flip-signed-attributes': (c, r) => {
     // the message digest value: the 32 bytes after its attribute's OID, SET and OCTET STRING headers
     const at = indexOf(c.p7s, MESSAGE_DIGEST_OID) + MESSAGE_DIGEST_OID.length + 4 + r.int(0, 32);
     return { input: { kind: 'cms', data: c.data, p7s: flip(c.p7s, at, r) }, mustNotPass: true };
   },
-  'flip-signature-value': (c, r) => ({ input: { kind: 'cms', data: c.data, p7s: flip(c.p7s, c.p7s.length - 1 - r.int(0, 200), r) }, mustNotPass: true }),
-  'flip-anywhere': (c, r) => ({ input: { kind: 'cms', data: c.data, p7s: flip(c.p7s, r.int(0, c.p7s.length), r) }, mustNotPass: false }),
-  'truncate-p7s': (c, r) => ({ input: { kind: 'cms', data: c.data, p7s: c.p7s.subarray(0, r.int(0, c.p7s.length)) }, mustNotPass: true }),
-  'second-signer-corrupted': (c) => ({ input: { kind: 'cms', data: c.data, p7s: withCorruptedSecondSigner(c.p7s) }, mustNotPass: true }),
+  'flip-signature-value': (c, r) => ({
+    input: { kind: 'cms', data: c.data, p7s: flip(c.p7s, c.p7s.length - 1 - r.int(0, 200), r) },
+    mustNotPass: true,
+  }),
+  'flip-anywhere': (c, r) => ({
+    input: { kind: 'cms', data: c.data, p7s: flip(c.p7s, r.int(0, c.p7s.length), r) },
+    mustNotPass: false,
+  }),
+  'truncate-p7s': (c, r) => ({
+    input: { kind: 'cms', data: c.data, p7s: c.p7s.subarray(0, r.int(0, c.p7s.length)) },
+    mustNotPass: true,
+  }),
+  'second-signer-corrupted': (c) => ({
+    input: { kind: 'cms', data: c.data, p7s: withCorruptedSecondSigner(c.p7s) },
+    mustNotPass: true,
+  }),
 };
 
 /** The SignedData with its SignerInfo twice, the second's signature value corrupted (one SET grows). */
@@ -380,5 +595,12 @@ export function caseAt(bases: Bases, seed: number, index: number): FuzzCase | un
     made = CMS_TECHNIQUES[technique]!(bases.cms, r);
   }
   if (!made) return undefined;
-  return { id, technique: `${target} ${technique}${made.variant ? ` (${made.variant})` : ''}`, base, input: made.input, mustNotPass: made.mustNotPass, ...(made.mustWarn && { mustWarn: made.mustWarn }) };
+  return {
+    id,
+    technique: `${target} ${technique}${made.variant ? ` (${made.variant})` : ''}`,
+    base,
+    input: made.input,
+    mustNotPass: made.mustNotPass,
+    ...(made.mustWarn && { mustWarn: made.mustWarn }),
+  };
 }

@@ -17,7 +17,8 @@ export interface Outcome {
 }
 
 /** Text of a JavaScript engine failure leaking into a report. */
-const INTERNAL = /RangeError|TypeError|ReferenceError|SyntaxError|Maximum call stack|Cannot read propert|is not a function|is not iterable|undefined is not|out of memory/;
+const INTERNAL =
+  /RangeError|TypeError|ReferenceError|SyntaxError|Maximum call stack|Cannot read propert|is not a function|is not iterable|undefined is not|out of memory/;
 
 /** Runs `c` against `trust` and judges it. */
 export async function runCase(c: FuzzCase, trust: Uint8Array): Promise<Outcome> {
@@ -27,9 +28,11 @@ export async function runCase(c: FuzzCase, trust: Uint8Array): Promise<Outcome> 
   let text = '';
   try {
     const report =
-      c.input.kind === 'pdf' ? await verifyPdf(c.input.bytes, { trust: [trust] })
-      : c.input.kind === 'xml' ? await verifyXml(c.input.text, { trust: [trust] })
-      : await verifyDetached(c.input.data, c.input.p7s, { trust: [trust] });
+      c.input.kind === 'pdf'
+        ? await verifyPdf(c.input.bytes, { trust: [trust] })
+        : c.input.kind === 'xml'
+          ? await verifyXml(c.input.text, { trust: [trust] })
+          : await verifyDetached(c.input.data, c.input.p7s, { trust: [trust] });
     verdict = report.indication;
     text = JSON.stringify(report, (k, v) => (k === 'signedXml' || k === 'signedData' ? undefined : v));
   } catch (e) {
@@ -43,8 +46,10 @@ export async function runCase(c: FuzzCase, trust: Uint8Array): Promise<Outcome> 
   }
   const ms = performance.now() - start;
   const leak = INTERNAL.exec(text);
-  if (leak) findings.push(`internal error text in the report: …${text.slice(Math.max(0, leak.index - 80), leak.index + 80)}…`);
-  if (c.mustNotPass && verdict === 'TOTAL_PASSED') findings.push('TOTAL_PASSED after a change to signed bytes or to what a reader shows');
+  if (leak)
+    findings.push(`internal error text in the report: …${text.slice(Math.max(0, leak.index - 80), leak.index + 80)}…`);
+  if (c.mustNotPass && verdict === 'TOTAL_PASSED')
+    findings.push('TOTAL_PASSED after a change to signed bytes or to what a reader shows');
   if (c.mustWarn && !c.mustWarn.test(text)) findings.push(`no warning matching ${c.mustWarn}`);
   return { verdict, ms, findings };
 }

@@ -51,7 +51,10 @@ async function main(): Promise<void> {
       let currentCase = { technique: '?', base: '?' };
       let timer: NodeJS.Timeout | undefined;
       const start = () => {
-        child = fork(WORKER, [], { execArgv: ['--import', 'tsx', '--max-old-space-size=1536'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        child = fork(WORKER, [], {
+          execArgv: ['--import', 'tsx', '--max-old-space-size=1536'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
         child.on('message', onMessage);
         child.on('exit', onExit);
         child.send({ type: 'init', dir, seed } satisfies WorkerRequest);
@@ -65,7 +68,13 @@ async function main(): Promise<void> {
         current = next++;
         currentCase = { technique: '?', base: '?' };
         timer = setTimeout(() => {
-          rows.push({ index: current, ...currentCase, verdict: 'TIMEOUT', ms: TIME_LIMIT_MS, findings: [`over ${TIME_LIMIT_MS / 1000} s`] });
+          rows.push({
+            index: current,
+            ...currentCase,
+            verdict: 'TIMEOUT',
+            ms: TIME_LIMIT_MS,
+            findings: [`over ${TIME_LIMIT_MS / 1000} s`],
+          });
           child.off('exit', onExit);
           child.kill('SIGKILL');
           start();
@@ -92,12 +101,21 @@ async function main(): Promise<void> {
             return start();
           }
         }
-        if ((rows.length + skipped) % 250 === 0) process.stderr.write(`… ${rows.length + skipped}/${total} cases, ${Math.round((Date.now() - started) / 1000)} s\n`);
+        if ((rows.length + skipped) % 250 === 0)
+          process.stderr.write(
+            `… ${rows.length + skipped}/${total} cases, ${Math.round((Date.now() - started) / 1000)} s\n`,
+          );
         dispatch();
       };
       const onExit = (code: number | null) => {
         clearTimeout(timer);
-        rows.push({ index: current, ...currentCase, verdict: 'CRASH', ms: 0, findings: [`worker exited (${code}) on this case`] });
+        rows.push({
+          index: current,
+          ...currentCase,
+          verdict: 'CRASH',
+          ms: 0,
+          findings: [`worker exited (${code}) on this case`],
+        });
         start();
       };
       start();
@@ -123,11 +141,17 @@ async function main(): Promise<void> {
     t.maxMs = Math.max(t.maxMs, r.ms);
     byTechnique.set(key, t);
   }
-  console.log(`seed ${seed}: ${rows.length} cases run (indexes 0–${Math.max(...rows.map((r) => r.index))}) (${skipped} not applicable), ${Math.round((Date.now() - started) / 1000)} s, worker peak memory ${Math.round(peakMb)} MB`);
+  console.log(
+    `seed ${seed}: ${rows.length} cases run (indexes 0–${Math.max(...rows.map((r) => r.index))}) (${skipped} not applicable), ${Math.round((Date.now() - started) / 1000)} s, worker peak memory ${Math.round(peakMb)} MB`,
+  );
   console.log('technique                        cases  TOTAL_PASSED  findings  slowest');
-  for (const [k, t] of [...byTechnique].sort()) console.log(`${k.padEnd(32)} ${String(t.cases).padStart(5)}  ${String(t.passed).padStart(12)}  ${String(t.findings).padStart(8)}  ${Math.round(t.maxMs)} ms`);
+  for (const [k, t] of [...byTechnique].sort())
+    console.log(
+      `${k.padEnd(32)} ${String(t.cases).padStart(5)}  ${String(t.passed).padStart(12)}  ${String(t.findings).padStart(8)}  ${Math.round(t.maxMs)} ms`,
+    );
   const bad = rows.filter((r) => r.findings.length);
-  for (const r of bad.slice(0, 50)) console.log(`FINDING ${seed}:${r.index} ${r.technique} [${r.base}] → ${r.verdict}: ${r.findings.join('; ')}`);
+  for (const r of bad.slice(0, 50))
+    console.log(`FINDING ${seed}:${r.index} ${r.technique} [${r.base}] → ${r.verdict}: ${r.findings.join('; ')}`);
   if (bad.length > 50) console.log(`… and ${bad.length - 50} more`);
   process.exitCode = bad.length ? 1 : 0;
 }

@@ -8,7 +8,18 @@ export type WorkerReply =
   | { type: 'ready' }
   | { type: 'started'; index: number; technique: string; base: string }
   | { type: 'result'; index: number; skipped: true }
-  | { type: 'result'; index: number; skipped: false; technique: string; base: string; mustNotPass: boolean; verdict: string; ms: number; findings: string[]; maxRssMb: number };
+  | {
+      type: 'result';
+      index: number;
+      skipped: false;
+      technique: string;
+      base: string;
+      mustNotPass: boolean;
+      verdict: string;
+      ms: number;
+      findings: string[];
+      maxRssMb: number;
+    };
 
 let bases: Bases;
 let seed = 0;
@@ -28,6 +39,17 @@ process.on('message', (m: WorkerRequest) => {
     if (!c) return send({ type: 'result', index: m.index, skipped: true });
     send({ type: 'started', index: m.index, technique: c.technique, base: c.base });
     const o = await runCase(c, bases.root);
-    send({ type: 'result', index: m.index, skipped: false, technique: c.technique, base: c.base, mustNotPass: c.mustNotPass, verdict: o.verdict, ms: o.ms, findings: o.findings, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+    send({
+      type: 'result',
+      index: m.index,
+      skipped: false,
+      technique: c.technique,
+      base: c.base,
+      mustNotPass: c.mustNotPass,
+      verdict: o.verdict,
+      ms: o.ms,
+      findings: o.findings,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    });
   })();
 });

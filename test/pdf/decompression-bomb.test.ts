@@ -26,19 +26,30 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const flate = (data: Uint8Array, filters: number) => {
   let d = data;
   for (let i = 0; i < filters; i++) d = new Uint8Array(deflateSync(d));
-  return new PdfStream(new PdfDict().set('Filter', Array.from({ length: filters }, () => name('FlateDecode'))), d);
+  return new PdfStream(
+    new PdfDict().set(
+      'Filter',
+      Array.from({ length: filters }, () => name('FlateDecode')),
+    ),
+    d,
+  );
 };
 
 describe('one bounded decoder', () => {
   it('inflates up to the cap the caller derives from the structure, and refuses past it with ERR_PDF_LIMIT', () => {
     const data = latin1('x'.repeat(100_000));
     expect(decodeStream(flate(data, 2), { maxBytes: 100_000 })).toEqual(data);
-    expect(() => decodeStream(flate(data, 2), { maxBytes: 99_999 })).toThrow(expect.objectContaining({ code: 'ERR_PDF_LIMIT' }));
+    expect(() => decodeStream(flate(data, 2), { maxBytes: 99_999 })).toThrow(
+      expect.objectContaining({ code: 'ERR_PDF_LIMIT' }),
+    );
     expect(() => decodeStream(flate(data, 1), { maxBytes: 10 })).toThrow(/inflates past 10 bytes/);
   });
   it('a damaged stream stays ERR_PDF_MALFORMED', () => {
     const s = flate(latin1('hello'), 1);
-    const broken = new PdfStream(s.dict, s.data.map((b, i) => (i === 2 ? b ^ 0xff : b)));
+    const broken = new PdfStream(
+      s.dict,
+      s.data.map((b, i) => (i === 2 ? b ^ 0xff : b)),
+    );
     expect(() => decodeStream(broken)).toThrow(expect.objectContaining({ code: 'ERR_PDF_MALFORMED' }));
   });
   it(`the bomb inflates to a gigabyte from a few kilobytes`, () => {
@@ -67,7 +78,10 @@ describe('decompression bombs in a signed PDF are refused in bounded time and me
     it(`${what}: kyso verify and inspect peak under 200 MB`, () => {
       const file = join(dir, `${what.length}.pdf`);
       writeFileSync(file, make());
-      for (const args of [['verify', file, '--trust', pkiPath('root.cert.pem')], ['inspect', file]]) {
+      for (const args of [
+        ['verify', file, '--trust', pkiPath('root.cert.pem')],
+        ['inspect', file],
+      ]) {
         const r = kyso(args, PEAK_RSS_ENV);
         expect(r.status, r.stdout + r.stderr).not.toBe(0);
         expect(`${r.stdout}${r.stderr}`).not.toMatch(/RangeError|TypeError|Maximum call stack/);

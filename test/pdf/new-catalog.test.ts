@@ -38,26 +38,45 @@ function newCatalog(edit: (catalog: PdfDict, r: PdfReader, extra: (value: PdfObj
 
 describe('a new catalog through the trailer is compared by content with the old one', () => {
   it('the same content: permitted', async () => {
-    const r = await verifyPdf(newCatalog(() => {}), { trust: trust() });
+    const r = await verifyPdf(
+      newCatalog(() => {}),
+      { trust: trust() },
+    );
     expect(r.indication, JSON.stringify(r.signatures[0]!.modifications)).toBe('TOTAL_PASSED');
   });
   const readerVisible: [string, Parameters<typeof newCatalog>[0]][] = [
-    ['pages (the page order)', (c, r, extra) => {
-      const pages = r.resolveDict(c.get('Pages'))!.clone();
-      pages.set('Kids', [...(r.resolve(pages.get('Kids')) as PdfObject[])].reverse());
-      c.set('Pages', extra(pages));
-    }],
-    ['names (a document-level JavaScript)', (c, _r, extra) => {
-      const js = extra(new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('app.alert(1)'))));
-      c.set('Names', new PdfDict().set('JavaScript', new PdfDict().set('Names', [new PdfString(latin1('a')), js])));
-    }],
-    ['outlines', (c, _r, extra) => {
-      const outlines = extra(new PdfDict().set('Type', name('Outlines')).set('Count', 0));
-      c.set('Outlines', outlines);
-    }],
+    [
+      'pages (the page order)',
+      (c, r, extra) => {
+        const pages = r.resolveDict(c.get('Pages'))!.clone();
+        pages.set('Kids', [...(r.resolve(pages.get('Kids')) as PdfObject[])].reverse());
+        c.set('Pages', extra(pages));
+      },
+    ],
+    [
+      'names (a document-level JavaScript)',
+      (c, _r, extra) => {
+        const js = extra(new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('app.alert(1)'))));
+        c.set('Names', new PdfDict().set('JavaScript', new PdfDict().set('Names', [new PdfString(latin1('a')), js])));
+      },
+    ],
+    [
+      'outlines',
+      (c, _r, extra) => {
+        const outlines = extra(new PdfDict().set('Type', name('Outlines')).set('Count', 0));
+        c.set('Outlines', outlines);
+      },
+    ],
     ['an open action', (c, r) => c.set('OpenAction', [r.pages()[1]!.ref, name('Fit')])],
-    ['the AcroForm (an XFA form added)', (c, r, extra) => c.set('AcroForm', r.resolveDict(c.get('AcroForm'))!.clone().set('XFA', extra(new PdfDict())))],
-    ['page labels', (c) => c.set('PageLabels', new PdfDict().set('Nums', [0, new PdfDict().set('P', new PdfString(latin1('Phụ lục ')))]))],
+    [
+      'the AcroForm (an XFA form added)',
+      (c, r, extra) => c.set('AcroForm', r.resolveDict(c.get('AcroForm'))!.clone().set('XFA', extra(new PdfDict()))),
+    ],
+    [
+      'page labels',
+      (c) =>
+        c.set('PageLabels', new PdfDict().set('Nums', [0, new PdfDict().set('P', new PdfString(latin1('Phụ lục ')))])),
+    ],
   ];
   for (const [what, edit] of readerVisible) {
     it(`${what} changed: not permitted`, async () => {
@@ -67,7 +86,10 @@ describe('a new catalog through the trailer is compared by content with the old 
     });
   }
   it('the AcroForm without the signed field: the signature is no longer in the form, never TOTAL_PASSED', async () => {
-    const r = await verifyPdf(newCatalog((c, r) => c.set('AcroForm', r.resolveDict(c.get('AcroForm'))!.clone().set('Fields', []))), { trust: trust() });
+    const r = await verifyPdf(
+      newCatalog((c, r) => c.set('AcroForm', r.resolveDict(c.get('AcroForm'))!.clone().set('Fields', []))),
+      { trust: trust() },
+    );
     expect(r.indication).not.toBe('TOTAL_PASSED');
   });
 });

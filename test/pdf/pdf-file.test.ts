@@ -3,7 +3,20 @@ import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
-import { HttpTimestampSource, addLtv, addLtvFile, loadPkcs12Signer, signPdf, signPdfFile, timestampPdf, timestampPdfFile, verifyPdf, verifyPdfFile, type Signer, type TimestampSource } from '../../src/index.js';
+import {
+  HttpTimestampSource,
+  addLtv,
+  addLtvFile,
+  loadPkcs12Signer,
+  signPdf,
+  signPdfFile,
+  timestampPdf,
+  timestampPdfFile,
+  verifyPdf,
+  verifyPdfFile,
+  type Signer,
+  type TimestampSource,
+} from '../../src/index.js';
 import { extendPdfFile } from '../../src/pdf/pdf-file.js';
 import { signPdfToUpdate } from '../../src/pdf/sign-pdf.js';
 import { timestampPdfToUpdate } from '../../src/pdf/timestamp-pdf.js';
@@ -33,7 +46,10 @@ beforeAll(async () => {
   // one token per imprint, so that the in-memory and by-path runs can be compared byte for byte
   const http = new HttpTimestampSource({ url: tsaServer.url });
   const tokens = new Map<string, ReturnType<TimestampSource['timestamp']>>();
-  tsa = { timestamp: (digest, hash) => tokens.get(sha256(digest)) ?? tokens.set(sha256(digest), http.timestamp(digest, hash)).get(sha256(digest))! };
+  tsa = {
+    timestamp: (digest, hash) =>
+      tokens.get(sha256(digest)) ?? tokens.set(sha256(digest), http.timestamp(digest, hash)).get(sha256(digest))!,
+  };
 });
 afterAll(async () => {
   await tsaServer?.stop();
@@ -90,7 +106,12 @@ describe('large files by path', () => {
     const before = sha256(readFileSync(input));
     const out = join(dir, 'never.pdf');
     const failing: TimestampSource = { timestamp: () => Promise.reject(new Error('TSA down')) };
-    await expect(extendPdfFile(input, out, [async (pdf) => (await signPdfToUpdate(pdf, { signer })).update, async (pdf) => (await timestampPdfToUpdate(pdf, { tsa: failing })).update])).rejects.toThrow('TSA down');
+    await expect(
+      extendPdfFile(input, out, [
+        async (pdf) => (await signPdfToUpdate(pdf, { signer })).update,
+        async (pdf) => (await timestampPdfToUpdate(pdf, { tsa: failing })).update,
+      ]),
+    ).rejects.toThrow('TSA down');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
     expect(sha256(readFileSync(input))).toBe(before);

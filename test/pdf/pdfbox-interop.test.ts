@@ -20,7 +20,22 @@ let dir: string;
 
 /** PDFBox signs `input` into `output` as the leaf `who` (rsa2048, rsa4096…), with `extra` options (certify=2, md=…). */
 function pdfbox(input: string, output: string, who: string, ...extra: string[]): string {
-  const r = run('java', ['-cp', JARS.join(':'), TOOL, 'sign', input, output, pkiPath(`${who}.cert.pem`), pkiPath(`${who}.key.pem`), pkiPath('intermediate.cert.pem'), ...extra], { timeoutMs: 120_000 });
+  const r = run(
+    'java',
+    [
+      '-cp',
+      JARS.join(':'),
+      TOOL,
+      'sign',
+      input,
+      output,
+      pkiPath(`${who}.cert.pem`),
+      pkiPath(`${who}.key.pem`),
+      pkiPath('intermediate.cert.pem'),
+      ...extra,
+    ],
+    { timeoutMs: 120_000 },
+  );
   expect(r.status, r.stdout + r.stderr).toBe(0);
   return output;
 }
@@ -38,36 +53,51 @@ describeWithTools(['java', 'openssl', 'qpdf', 'pdfsig'], 'PDFBox-signed document
     expect(readFileSync(pdf20).subarray(0, 8).toString()).toBe('%PDF-2.0');
   });
 
-  it('a PDF 2.0 document signed twice: both signatures intact, the second revision permitted', { timeout: 240_000 }, async () => {
-    const twice = pdfbox(pdfbox(pdf20, join(dir, 'pdf20-1.pdf'), 'rsa2048'), join(dir, 'pdf20-2.pdf'), 'rsa4096');
-    const report = await verifyPdf(readFileSync(twice), { trust: trust() });
-    expect(report.indication, renderPdfReport(report)).toBe('TOTAL_PASSED');
-    expect(report.signatures.map((s) => s.modifications?.verdict)).toEqual(['permitted-changes', 'whole-document']);
-    expect(head(renderPdfReport(report, 'pdf20.pdf'))).toBe('pdf20.pdf: TOTAL_PASSED — 2 signatures, 3 revisions');
-    expect(pdfsig(twice).signatures.map((s) => s.signatureValidation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
-  });
+  it(
+    'a PDF 2.0 document signed twice: both signatures intact, the second revision permitted',
+    { timeout: 240_000 },
+    async () => {
+      const twice = pdfbox(pdfbox(pdf20, join(dir, 'pdf20-1.pdf'), 'rsa2048'), join(dir, 'pdf20-2.pdf'), 'rsa4096');
+      const report = await verifyPdf(readFileSync(twice), { trust: trust() });
+      expect(report.indication, renderPdfReport(report)).toBe('TOTAL_PASSED');
+      expect(report.signatures.map((s) => s.modifications?.verdict)).toEqual(['permitted-changes', 'whole-document']);
+      expect(head(renderPdfReport(report, 'pdf20.pdf'))).toBe('pdf20.pdf: TOTAL_PASSED — 2 signatures, 3 revisions');
+      expect(pdfsig(twice).signatures.map((s) => s.signatureValidation)).toEqual([
+        'Signature is Valid.',
+        'Signature is Valid.',
+      ]);
+    },
+  );
 
-  it('certified P=2 by PDFBox, then an approval signature by PDFBox or by kyso: intact (DocMDP P=2 permits it)', { timeout: 240_000 }, async () => {
-    const certified = pdfbox(pdf20, join(dir, 'p2.pdf'), 'rsa2048', 'certify=2');
-    const approved = pdfbox(certified, join(dir, 'p2-approved.pdf'), 'rsa4096');
-    const report = await verifyPdf(readFileSync(approved), { trust: trust() });
-    expect(report.indication, renderPdfReport(report)).toBe('TOTAL_PASSED');
-    expect(report.signatures[0]!.certification).toEqual({ permissions: 2 });
-    expect(renderPdfReport(report)).toContain('Certifies:   DocMDP P=2 (form filling and signing allowed)');
-    const seal = await loadPkcs12Signer(pkiFile('p256.p12'), { password: P12_PASSWORD });
-    const byKyso = await signPdf(readFileSync(certified), { signer: seal });
-    expect((await verifyPdf(byKyso, { trust: trust() })).indication).toBe('TOTAL_PASSED');
-    const file = join(dir, 'p2-kyso.pdf');
-    writeFileSync(file, byKyso);
-    expect(pdfsig(file).signatures.every((s) => s.signatureValidation === 'Signature is Valid.')).toBe(true);
-  });
+  it(
+    'certified P=2 by PDFBox, then an approval signature by PDFBox or by kyso: intact (DocMDP P=2 permits it)',
+    { timeout: 240_000 },
+    async () => {
+      const certified = pdfbox(pdf20, join(dir, 'p2.pdf'), 'rsa2048', 'certify=2');
+      const approved = pdfbox(certified, join(dir, 'p2-approved.pdf'), 'rsa4096');
+      const report = await verifyPdf(readFileSync(approved), { trust: trust() });
+      expect(report.indication, renderPdfReport(report)).toBe('TOTAL_PASSED');
+      expect(report.signatures[0]!.certification).toEqual({ permissions: 2 });
+      expect(renderPdfReport(report)).toContain('Certifies:   DocMDP P=2 (form filling and signing allowed)');
+      const seal = await loadPkcs12Signer(pkiFile('p256.p12'), { password: P12_PASSWORD });
+      const byKyso = await signPdf(readFileSync(certified), { signer: seal });
+      expect((await verifyPdf(byKyso, { trust: trust() })).indication).toBe('TOTAL_PASSED');
+      const file = join(dir, 'p2-kyso.pdf');
+      writeFileSync(file, byKyso);
+      expect(pdfsig(file).signatures.every((s) => s.signatureValidation === 'Signature is Valid.')).toBe(true);
+    },
+  );
 
-  it('the tamper beside it: an approval signature after a P=1 certification is not permitted', { timeout: 240_000 }, async () => {
-    const certified = pdfbox(pdf20, join(dir, 'p1.pdf'), 'rsa2048', 'certify=1');
-    const approved = pdfbox(certified, join(dir, 'p1-approved.pdf'), 'rsa4096');
-    const report = await verifyPdf(readFileSync(approved), { trust: trust() });
-    expect(report.indication).toBe('TOTAL_FAILED');
-    expect(report.signatures[0]!.modifications?.verdict).toBe('not-permitted-changes');
-    expect(renderPdfReport(report)).toContain('NOT PERMITTED: a signature was added');
-  });
+  it(
+    'the tamper beside it: an approval signature after a P=1 certification is not permitted',
+    { timeout: 240_000 },
+    async () => {
+      const certified = pdfbox(pdf20, join(dir, 'p1.pdf'), 'rsa2048', 'certify=1');
+      const approved = pdfbox(certified, join(dir, 'p1-approved.pdf'), 'rsa4096');
+      const report = await verifyPdf(readFileSync(approved), { trust: trust() });
+      expect(report.indication).toBe('TOTAL_FAILED');
+      expect(report.signatures[0]!.modifications?.verdict).toBe('not-permitted-changes');
+      expect(renderPdfReport(report)).toContain('NOT PERMITTED: a signature was added');
+    },
+  );
 });

@@ -9,7 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPkcs12Signer, previewPdfSignature, signPdf, type AppearanceOptions, type AppearancePlacement, type Signer } from '../../src/index.js';
+import {
+  loadPkcs12Signer,
+  previewPdfSignature,
+  signPdf,
+  type AppearanceOptions,
+  type AppearancePlacement,
+  type Signer,
+} from '../../src/index.js';
 import { decodePng } from '../../src/pdf/appearance/png.js';
 import { openLayout, type Box, type PageLayout } from '../../src/pdf/layout/page-layout.js';
 import { PdfReader } from '../../src/pdf/reader.js';
@@ -17,7 +24,8 @@ import { BLOCK, PRODUCERS } from '../fixtures/producers.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
 import { hasTool, pdfsig, run, scratchDir } from '../fixtures/tools.js';
 
-const asset = (p: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../examples/${p}`, import.meta.url))));
+const asset = (p: string) =>
+  new Uint8Array(readFileSync(fileURLToPath(new URL(`../../examples/${p}`, import.meta.url))));
 const at = new Date('2026-11-24T08:30:00Z');
 const DPI = 50;
 const K = DPI / 72;
@@ -30,8 +38,13 @@ interface Word extends Box {
 /** pdftotext's words with their boxes, in its frame: the upright page, from the media box's top-left corner. */
 function words(file: string): Word[] {
   const out = run('pdftotext', ['-bbox', '-f', '1', '-l', '1', file, '-']).stdout;
-  return [...out.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-    x1: Number(m[1]), y1: Number(m[2]), x2: Number(m[3]), y2: Number(m[4]),
+  return [
+    ...out.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g),
+  ].map((m) => ({
+    x1: Number(m[1]),
+    y1: Number(m[2]),
+    x2: Number(m[3]),
+    y2: Number(m[4]),
     text: m[5]!.replace(/&amp;/g, '&').normalize('NFC'),
   }));
 }
@@ -45,7 +58,12 @@ function phraseBox(ws: Word[], phrase: string): Box {
       text += ws[j]!.text;
       if (text === want) {
         const span = ws.slice(i, j + 1);
-        return { x1: Math.min(...span.map((w) => w.x1)), y1: Math.min(...span.map((w) => w.y1)), x2: Math.max(...span.map((w) => w.x2)), y2: Math.max(...span.map((w) => w.y2)) };
+        return {
+          x1: Math.min(...span.map((w) => w.x1)),
+          y1: Math.min(...span.map((w) => w.y1)),
+          x2: Math.max(...span.map((w) => w.x2)),
+          y2: Math.max(...span.map((w) => w.y2)),
+        };
       }
       if (!want.startsWith(text)) break;
     }
@@ -91,14 +109,18 @@ function gray(png: Uint8Array): Gray {
   const img = decodePng(png);
   const px = new Uint8Array(img.width * img.height);
   const channels = img.rgb.length / px.length;
-  for (let i = 0; i < px.length; i++) px[i] = channels === 1 ? img.rgb[i]! : Math.round((img.rgb[3 * i]! + img.rgb[3 * i + 1]! + img.rgb[3 * i + 2]!) / 3);
+  for (let i = 0; i < px.length; i++)
+    px[i] =
+      channels === 1 ? img.rgb[i]! : Math.round((img.rgb[3 * i]! + img.rgb[3 * i + 1]! + img.rgb[3 * i + 2]!) / 3);
   return { width: img.width, height: img.height, px };
 }
 
 /** Mean absolute difference of two renderings inside (or, with `outside`, outside) a box given in points. */
 function difference(a: Gray, b: Gray, box: Box, outside = false): number {
-  const w = Math.min(a.width, b.width), h = Math.min(a.height, b.height);
-  let sum = 0, n = 0;
+  const w = Math.min(a.width, b.width),
+    h = Math.min(a.height, b.height);
+  let sum = 0,
+    n = 0;
   const grow = outside ? 2 : 0; // anti-aliasing at the box's edge
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -116,7 +138,8 @@ function darkest(a: Gray, box: Box): number {
   let min = 255;
   // whole pixels inside the box: the ones across its edge carry the anti-aliasing of what is next to it
   for (let y = Math.max(0, Math.ceil(box.y1 * K)); y < Math.min(a.height, Math.floor(box.y2 * K)); y++) {
-    for (let x = Math.max(0, Math.ceil(box.x1 * K)); x < Math.min(a.width, Math.floor(box.x2 * K)); x++) min = Math.min(min, a.px[y * a.width + x]!);
+    for (let x = Math.max(0, Math.ceil(box.x1 * K)); x < Math.min(a.width, Math.floor(box.x2 * K)); x++)
+      min = Math.min(min, a.px[y * a.width + x]!);
   }
   return min;
 }
@@ -144,15 +167,28 @@ for (const producer of PRODUCERS) {
     let originalPage: Gray;
     let origin: { dx: number; dy: number };
     /** A pdftotext box in the layout's frame. */
-    const fromText = (b: Box): Box => ({ x1: b.x1 + origin.dx, y1: b.y1 + origin.dy, x2: b.x2 + origin.dx, y2: b.y2 + origin.dy });
+    const fromText = (b: Box): Box => ({
+      x1: b.x1 + origin.dx,
+      y1: b.y1 + origin.dy,
+      x2: b.x2 + origin.dx,
+      y2: b.y2 + origin.dy,
+    });
 
     /** Signs, checks pdfsig and that every word pdftotext read before is still read where it was. */
-    async function step(input: Uint8Array, label: string, signer: Signer, appearance: AppearanceOptions, count: number) {
+    async function step(
+      input: Uint8Array,
+      label: string,
+      signer: Signer,
+      appearance: AppearanceOptions,
+      count: number,
+    ) {
       let placement: AppearancePlacement | undefined;
       const signed = await signPdf(input, { signer, signingTime: at, appearance, onPlacement: (p) => (placement = p) });
       const out = join(dir, `${label}.pdf`);
       writeFileSync(out, signed);
-      expect(pdfsig(out).signatures.map((s) => s.signatureValidation)).toEqual(Array(count).fill('Signature is Valid.'));
+      expect(pdfsig(out).signatures.map((s) => s.signatureValidation)).toEqual(
+        Array(count).fill('Signature is Valid.'),
+      );
       const after = words(out).map((w) => `${w.text}@${w.x1.toFixed(1)},${w.y1.toFixed(1)}`);
       for (const w of original) expect(after).toContain(`${w.text}@${w.x1.toFixed(1)},${w.y1.toFixed(1)}`);
       return { signed, out, placement: placement! };
@@ -183,11 +219,18 @@ for (const producer of PRODUCERS) {
 
     it('approved, then issued: between the title and the name, over nothing; the seal spares the signer text; the preview matches', async () => {
       const appearance: AppearanceOptions = { preset: 'approved', image: asset('images/chu-ky-mau.png') };
-      const preview = await previewPdfSignature(pdf, { certificate: leader.certificate, signingTime: at, appearance, dpi: DPI });
+      const preview = await previewPdfSignature(pdf, {
+        certificate: leader.certificate,
+        signingTime: at,
+        appearance,
+        dpi: DPI,
+      });
       const { signed, out, placement } = await step(pdf, 'approved', leader, appearance, 1);
       expect(preview.placement).toEqual(placement);
       expect(placement.by).toBe('signature-block');
-      expect(placement.lines).toEqual([BLOCK.authority, BLOCK.deputy, BLOCK.title, BLOCK.name].map((l) => expect.stringContaining(l.split(' ')[0]!)));
+      expect(placement.lines).toEqual(
+        [BLOCK.authority, BLOCK.deputy, BLOCK.title, BLOCK.name].map((l) => expect.stringContaining(l.split(' ')[0]!)),
+      );
       const box = placedBox(layout, signed, placement);
       const title = core(fromText(phraseBox(original, BLOCK.title)));
       const nameBox = core(fromText(phraseBox(original, BLOCK.name)));
@@ -206,10 +249,18 @@ for (const producer of PRODUCERS) {
       expect(near).toBeLessThan(12);
       expect(near).toBeLessThan(difference(shown, originalPage, box));
 
-      const issued = await step(signed, 'issued', organisation, { preset: 'issued', seal: asset('images/con-dau-mau.png') }, 2);
+      const issued = await step(
+        signed,
+        'issued',
+        organisation,
+        { preset: 'issued', seal: asset('images/con-dau-mau.png') },
+        2,
+      );
       expect(issued.placement.by).toBe('leader');
       const seal = placedBox(layout, issued.signed, issued.placement);
-      const signerText = words(out).filter((w) => overlaps(fromText(w), box) && !original.some((o) => o.text === w.text && Math.abs(o.x1 - w.x1) < 0.1));
+      const signerText = words(out).filter(
+        (w) => overlaps(fromText(w), box) && !original.some((o) => o.text === w.text && Math.abs(o.x1 - w.x1) < 0.1),
+      );
       expect(signerText.length).toBeGreaterThan(4);
       for (const w of signerText) expect(overlaps(seal, core(fromText(w))), `the seal covers "${w.text}"`).toBe(false);
       expect(seal.x2).toBeGreaterThan(box.x1);
@@ -243,9 +294,15 @@ describe('placement errors', () => {
     const doc = await PDFDocument.create();
     const font = await doc.embedFont(StandardFonts.TimesRoman);
     const page = doc.addPage([595, 842]);
-    for (let y = 10; y < 842; y += 12) page.drawText('Lorem ipsum dolor sit amet '.repeat(6), { x: 5, y, size: 11, font });
+    for (let y = 10; y < 842; y += 12)
+      page.drawText('Lorem ipsum dolor sit amet '.repeat(6), { x: 5, y, size: 11, font });
     const bytes = await doc.save();
-    await expect(signPdf(bytes, { signer: leader, appearance: { preset: 'approved' } })).rejects.toMatchObject({ code: 'ERR_PDF_PLACEMENT', message: expect.stringMatching(/--anchor.*--rect/) });
-    await expect(signPdf(bytes, { signer: leader, appearance: { preset: 'copy', copyType: 'SAO Y' } })).rejects.toMatchObject({ code: 'ERR_PDF_PLACEMENT', message: expect.stringMatching(/no free space/) });
+    await expect(signPdf(bytes, { signer: leader, appearance: { preset: 'approved' } })).rejects.toMatchObject({
+      code: 'ERR_PDF_PLACEMENT',
+      message: expect.stringMatching(/--anchor.*--rect/),
+    });
+    await expect(
+      signPdf(bytes, { signer: leader, appearance: { preset: 'copy', copyType: 'SAO Y' } }),
+    ).rejects.toMatchObject({ code: 'ERR_PDF_PLACEMENT', message: expect.stringMatching(/no free space/) });
   });
 });

@@ -13,7 +13,14 @@ const CONTENTS = 'AABBCCDD00000000';
  * inside the second signed range, padded to a fixed width as signers do). `byteRange` rewrites the computed
  * values; `before`/`after` add bytes around the object.
  */
-function sigFile(options: { byteRange?: (a: number, b: number, c: number) => (number | string)[]; before?: string; dict?: string; contents?: string } = {}) {
+function sigFile(
+  options: {
+    byteRange?: (a: number, b: number, c: number) => (number | string)[];
+    before?: string;
+    dict?: string;
+    contents?: string;
+  } = {},
+) {
   const head = `%PDF-1.7\n${options.before ?? ''}5 0 obj\n<</Type/Sig${options.dict ?? ''}/Contents <`;
   const hex = options.contents ?? CONTENTS;
   const tailOf = (br: string) => `>/ByteRange ${br.padEnd(40, ' ')}>>\nendobj\n%%EOF\n`;
@@ -44,8 +51,16 @@ describe('checkByteRange', () => {
     ['overlapping ranges', { byteRange: (a, b, c) => [0, b, a, c] }, /overlap/],
     ['an empty second range', { byteRange: (a, b) => [0, a, b, 0] }, /empty/],
     ['a range past the end of the file', { byteRange: (a, b, c) => [0, a, b, c + 10] }, /beyond the end of the file/],
-    ['a gap one byte short (the /Contents string is not the gap)', { byteRange: (a, b, c) => [0, a + 1, b, c] }, /not a hexadecimal string/],
-    ['a gap one byte long', { byteRange: (a, b, c) => [0, a, b + 1, c - 1] }, /not a hexadecimal string|non-hexadecimal/],
+    [
+      'a gap one byte short (the /Contents string is not the gap)',
+      { byteRange: (a, b, c) => [0, a + 1, b, c] },
+      /not a hexadecimal string/,
+    ],
+    [
+      'a gap one byte long',
+      { byteRange: (a, b, c) => [0, a, b + 1, c - 1] },
+      /not a hexadecimal string|non-hexadecimal/,
+    ],
   ];
   for (const [what, options, message] of refused) {
     it(`refuses ${what}`, () => {
@@ -90,6 +105,11 @@ describe('hashing the signed ranges', () => {
   it('streams the two ranges into one digest, equal to the digest of the covered bytes joined', async () => {
     const f = sigFile();
     const joined = new Uint8Array([...f.bytes.subarray(0, f.a), ...f.bytes.subarray(f.b)]);
-    expect(await digestRanges(f.bytes, 'SHA-256', [[0, f.a], [f.b, f.c]])).toEqual(await digest('SHA-256', joined));
+    expect(
+      await digestRanges(f.bytes, 'SHA-256', [
+        [0, f.a],
+        [f.b, f.c],
+      ]),
+    ).toEqual(await digest('SHA-256', joined));
   });
 });

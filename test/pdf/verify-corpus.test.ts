@@ -17,18 +17,32 @@ interface Case {
   bytes: () => Uint8Array;
 }
 
-const copied = (JSON.parse(readFileSync(`${FIXTURES}manifest.json`, 'utf8')) as { file: string; expected: Case['expected'] }[]).map(
-  (r): Case => ({ name: r.file, expected: r.expected, bytes: () => new Uint8Array(readFileSync(FIXTURES + r.file)) }),
-);
+const copied = (
+  JSON.parse(readFileSync(`${FIXTURES}manifest.json`, 'utf8')) as { file: string; expected: Case['expected'] }[]
+).map((r): Case => ({
+  name: r.file,
+  expected: r.expected,
+  bytes: () => new Uint8Array(readFileSync(FIXTURES + r.file)),
+}));
 const shared = corpusRecords('pdf')
   .map((r): Case => ({ name: r.file.replace(/^pdf\//, ''), expected: r.expected, bytes: () => corpusFile(r) }))
   .filter((c) => !existsSync(FIXTURES + c.name));
 
 /** How kyso's report reads in the corpus's vocabulary. */
 function verdictOf(v: PdfVerificationReport): 'intact' | 'modified' | 'invalid' {
-  const intact = v.signatures.length > 0 && v.signatures.every((s) => s.integrity.byteRange && s.integrity.format && s.integrity.digest === true && s.integrity.signatureValue === true);
+  const intact =
+    v.signatures.length > 0 &&
+    v.signatures.every(
+      (s) =>
+        s.integrity.byteRange &&
+        s.integrity.format &&
+        s.integrity.digest === true &&
+        s.integrity.signatureValue === true,
+    );
   if (!intact) return 'invalid';
-  const changed = v.signatures.some((s) => s.modifications?.verdict === 'not-permitted-changes' || s.modifications?.verdict === 'changes-reported');
+  const changed = v.signatures.some(
+    (s) => s.modifications?.verdict === 'not-permitted-changes' || s.modifications?.verdict === 'changes-reported',
+  );
   return changed ? 'modified' : 'intact';
 }
 
@@ -37,13 +51,34 @@ function verdictOf(v: PdfVerificationReport): 'intact' | 'modified' | 'invalid' 
  * TOTAL_PASSED where the manifest expects a failure: every difference is kyso being stricter or unable.
  */
 const EXPLAINED: Record<string, { got: string; why: string }> = {
-  'dss-plain-ecdsa-bsi-telesec-qes.pdf': { got: 'invalid', why: 'plain-ECDSA (BSI TR-03111) signature algorithm OIDs are not supported: INDETERMINATE, never passed' },
-  'dss-spoofing-attack-signature-dictionary-acrobat9.pdf': { got: 'invalid', why: 'the redefined signature dictionary is caught earlier, as a /Contents gap that belongs to another object (FORMAT_FAILURE)' },
-  'dss-bad-encoded-cms-jspdf.pdf': { got: 'intact', why: 'kyso decodes this BER CMS where DSS cannot; the signature still does not pass: SHA-1 is refused by the default policy and its timestamp fails to verify' },
-  'pyhanko-byterange-tail-uncovered.pdf': { got: 'invalid', why: 'a signed range that stops short of a revision end is a FORMAT_FAILURE in kyso, stricter than "modified"' },
-  'pyhanko-extensions-dict-suspicious-update.pdf': { got: 'invalid', why: 'the later signature is Ed25519, which kyso does not verify (INDETERMINATE); the suspicious update itself is reported as not permitted' },
-  'dss-xref-infinite-loop-bullzip.pdf': { got: 'invalid', why: 'robustness file (expected unknown): it terminates with a FORMAT_FAILURE' },
-  'pdfsign-acrobat-ur3-docmdp-three-signatures.pdf': { got: 'invalid', why: 'tools disagree upstream (unknown): the SignerInfo names SHA-256 but the RSA DigestInfo holds SHA-1, which WebCrypto (like NSS) rejects' },
+  'dss-plain-ecdsa-bsi-telesec-qes.pdf': {
+    got: 'invalid',
+    why: 'plain-ECDSA (BSI TR-03111) signature algorithm OIDs are not supported: INDETERMINATE, never passed',
+  },
+  'dss-spoofing-attack-signature-dictionary-acrobat9.pdf': {
+    got: 'invalid',
+    why: 'the redefined signature dictionary is caught earlier, as a /Contents gap that belongs to another object (FORMAT_FAILURE)',
+  },
+  'dss-bad-encoded-cms-jspdf.pdf': {
+    got: 'intact',
+    why: 'kyso decodes this BER CMS where DSS cannot; the signature still does not pass: SHA-1 is refused by the default policy and its timestamp fails to verify',
+  },
+  'pyhanko-byterange-tail-uncovered.pdf': {
+    got: 'invalid',
+    why: 'a signed range that stops short of a revision end is a FORMAT_FAILURE in kyso, stricter than "modified"',
+  },
+  'pyhanko-extensions-dict-suspicious-update.pdf': {
+    got: 'invalid',
+    why: 'the later signature is Ed25519, which kyso does not verify (INDETERMINATE); the suspicious update itself is reported as not permitted',
+  },
+  'dss-xref-infinite-loop-bullzip.pdf': {
+    got: 'invalid',
+    why: 'robustness file (expected unknown): it terminates with a FORMAT_FAILURE',
+  },
+  'pdfsign-acrobat-ur3-docmdp-three-signatures.pdf': {
+    got: 'invalid',
+    why: 'tools disagree upstream (unknown): the SignerInfo names SHA-256 but the RSA DigestInfo holds SHA-1, which WebCrypto (like NSS) rejects',
+  },
 };
 
 describe('the PDF corpus against its manifest', () => {
@@ -58,7 +93,8 @@ describe('the PDF corpus against its manifest', () => {
         got = verdictOf(report);
         // No trust anchors are given: nothing in the corpus may pass.
         expect(report.indication).not.toBe('TOTAL_PASSED');
-        if (c.expected === 'invalid' || c.expected === 'modified') expect(report.signatures.some((s) => s.indication === 'TOTAL_PASSED')).toBe(false);
+        if (c.expected === 'invalid' || c.expected === 'modified')
+          expect(report.signatures.some((s) => s.indication === 'TOTAL_PASSED')).toBe(false);
       } catch (e) {
         expect(isKysoError(e), String(e)).toBe(true);
         got = 'invalid';

@@ -46,7 +46,8 @@ describe('mutated signed PDFs never pass and never hang', () => {
   });
   it('truncated at any length', async () => {
     const next = rng(2);
-    for (let i = 0; i < 40; i++) expect(await bounded(signed.subarray(0, Math.floor(next() * signed.length)))).not.toBe('TOTAL_PASSED');
+    for (let i = 0; i < 40; i++)
+      expect(await bounded(signed.subarray(0, Math.floor(next() * signed.length)))).not.toBe('TOTAL_PASSED');
   });
   it('a document with more signatures than are verified says so', async () => {
     const pdf = buildPdf([
@@ -74,11 +75,31 @@ describe('mutated signed PDFs never pass and never hang', () => {
   });
   it('PDF tokens inserted in the signed ranges', async () => {
     const next = rng(3);
-    const tokens = ['<<', '>>', '[', ']', ' R ', ' obj ', 'endobj', 'stream\n', '/Kids [1 0 R]', '/Length 999999999', 'xref\n0 99999999\n', 'trailer', '%%EOF\n', '(', '\\'];
+    const tokens = [
+      '<<',
+      '>>',
+      '[',
+      ']',
+      ' R ',
+      ' obj ',
+      'endobj',
+      'stream\n',
+      '/Kids [1 0 R]',
+      '/Length 999999999',
+      'xref\n0 99999999\n',
+      'trailer',
+      '%%EOF\n',
+      '(',
+      '\\',
+    ];
     for (let i = 0; i < 40; i++) {
       let at = Math.floor(next() * signed.length);
       if (at >= gap[0] && at < gap[1]) at = gap[0] - 1;
-      const t = concatBytes([signed.subarray(0, at), latin1(tokens[Math.floor(next() * tokens.length)]!), signed.subarray(at)]);
+      const t = concatBytes([
+        signed.subarray(0, at),
+        latin1(tokens[Math.floor(next() * tokens.length)]!),
+        signed.subarray(at),
+      ]);
       expect(await bounded(t)).not.toBe('TOTAL_PASSED');
     }
   });
@@ -88,31 +109,87 @@ describe('hostile structures end in a typed error or an unsigned verdict', () =>
   const PAGES = '<</Type/Pages/Kids[3 0 R]/Count 1>>';
   const PAGE = '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>';
   const cases: [string, Uint8Array][] = [
-    ['a reference cycle (an object that is a reference to itself)', buildPdf(['<</Type/Catalog/Pages 4 0 R>>', PAGES, PAGE, '4 0 R'])],
-    ['a page tree that contains itself', buildPdf(['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[2 0 R]/Count 1>>'])],
-    ['/Prev pointing at its own section', (() => {
-      const b = buildPdf(['<</Type/Catalog/Pages 2 0 R>>', PAGES, PAGE]);
-      const text = Buffer.from(b).toString('latin1');
-      const xref = text.lastIndexOf('xref\n');
-      return latin1(text.replace('/Root 1 0 R', `/Root 1 0 R/Prev ${xref}`));
-    })()],
+    [
+      'a reference cycle (an object that is a reference to itself)',
+      buildPdf(['<</Type/Catalog/Pages 4 0 R>>', PAGES, PAGE, '4 0 R']),
+    ],
+    [
+      'a page tree that contains itself',
+      buildPdf(['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[2 0 R]/Count 1>>']),
+    ],
+    [
+      '/Prev pointing at its own section',
+      (() => {
+        const b = buildPdf(['<</Type/Catalog/Pages 2 0 R>>', PAGES, PAGE]);
+        const text = Buffer.from(b).toString('latin1');
+        const xref = text.lastIndexOf('xref\n');
+        return latin1(text.replace('/Root 1 0 R', `/Root 1 0 R/Prev ${xref}`));
+      })(),
+    ],
     ['arrays nested 100 000 deep', buildPdf([`<</Type/Catalog/Pages 2 0 R/X ${'['.repeat(100_000)}>>`, PAGES, PAGE])],
-    ['dictionaries nested 50 000 deep', buildPdf([`<</Type/Catalog/Pages 2 0 R/X ${'<</A '.repeat(50_000)}>>`, PAGES, PAGE])],
-    ['a stream claiming an absurd /Length', buildPdf(['<</Type/Catalog/Pages 2 0 R>>', PAGES, PAGE, '<</Length 99999999999>>\nstream\nabc\nendstream'])],
-    ['an xref stream with absurd /W and /Index', latin1('%PDF-1.7\n1 0 obj<</Type/XRef/W[1 99 1]/Index[0 999999999]/Size 999999999/Root 2 0 R/Length 3>>stream\nabc\nendstream\nendobj\nstartxref\n9\n%%EOF\n')],
-    ['an object stream claiming a million objects', buildPdf(['<</Type/Catalog/Pages 2 0 R/AcroForm 5 0 R>>', PAGES, PAGE, '<</Type/ObjStm/N 1000000/First 1/Length 3>>\nstream\n1 0\nendstream', '<</Fields 4 0 R>>'])],
-    ['a form whose /Fields is the catalog and a field whose /Kids are the form', buildPdf(['<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[1 0 R 4 0 R]>>>>', PAGES, PAGE, '<</T(x)/Kids[4 0 R 1 0 R]>>'])],
-    ['100 000 signature fields pointing at one signature', buildPdf(['<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields 4 0 R>>>>', PAGES, PAGE, `[${'5 0 R '.repeat(100_000)}]`, '<</T(s)/FT/Sig/V<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>>>'])],
+    [
+      'dictionaries nested 50 000 deep',
+      buildPdf([`<</Type/Catalog/Pages 2 0 R/X ${'<</A '.repeat(50_000)}>>`, PAGES, PAGE]),
+    ],
+    [
+      'a stream claiming an absurd /Length',
+      buildPdf(['<</Type/Catalog/Pages 2 0 R>>', PAGES, PAGE, '<</Length 99999999999>>\nstream\nabc\nendstream']),
+    ],
+    [
+      'an xref stream with absurd /W and /Index',
+      latin1(
+        '%PDF-1.7\n1 0 obj<</Type/XRef/W[1 99 1]/Index[0 999999999]/Size 999999999/Root 2 0 R/Length 3>>stream\nabc\nendstream\nendobj\nstartxref\n9\n%%EOF\n',
+      ),
+    ],
+    [
+      'an object stream claiming a million objects',
+      buildPdf([
+        '<</Type/Catalog/Pages 2 0 R/AcroForm 5 0 R>>',
+        PAGES,
+        PAGE,
+        '<</Type/ObjStm/N 1000000/First 1/Length 3>>\nstream\n1 0\nendstream',
+        '<</Fields 4 0 R>>',
+      ]),
+    ],
+    [
+      'a form whose /Fields is the catalog and a field whose /Kids are the form',
+      buildPdf([
+        '<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[1 0 R 4 0 R]>>>>',
+        PAGES,
+        PAGE,
+        '<</T(x)/Kids[4 0 R 1 0 R]>>',
+      ]),
+    ],
+    [
+      '100 000 signature fields pointing at one signature',
+      buildPdf([
+        '<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields 4 0 R>>>>',
+        PAGES,
+        PAGE,
+        `[${'5 0 R '.repeat(100_000)}]`,
+        '<</T(s)/FT/Sig/V<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>>>',
+      ]),
+    ],
     [
       '2 000 distinct signature fields',
       buildPdf([
         `<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[${Array.from({ length: 2000 }, (_, i) => `${i + 4} 0 R`).join(' ')}]>>>>`,
         PAGES,
         PAGE,
-        ...Array.from({ length: 2000 }, (_, i) => `<</T(s${i})/FT/Sig/V<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>>>`),
+        ...Array.from(
+          { length: 2000 },
+          (_, i) => `<</T(s${i})/FT/Sig/V<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>>>`,
+        ),
       ]),
     ],
-    ['a broken xref (offsets pointing nowhere)', latin1(Buffer.from(buildPdf(['<</Type/Catalog/Pages 2 0 R>>', PAGES, PAGE])).toString('latin1').replace(/0000000\d\d\d 00000 n/g, '0000099999 00000 n'))],
+    [
+      'a broken xref (offsets pointing nowhere)',
+      latin1(
+        Buffer.from(buildPdf(['<</Type/Catalog/Pages 2 0 R>>', PAGES, PAGE]))
+          .toString('latin1')
+          .replace(/0000000\d\d\d 00000 n/g, '0000099999 00000 n'),
+      ),
+    ],
     ['not a PDF at all', latin1('hello, this is not a PDF')],
   ];
   for (const [what, bytes] of cases) {
@@ -137,7 +214,9 @@ describe('fields without end', () => {
     expect(performance.now() - start).toBeLessThan(5000);
     expect(r.signatures).toHaveLength(1);
     expect(r.signatures[0]!.fieldName).toBe('s0');
-    expect(r.warnings.join()).toMatch(/field "s0" is also the value of 9999 other fields \("s1", "s2", "s3", …\); it was verified once/);
+    expect(r.warnings.join()).toMatch(
+      /field "s0" is also the value of 9999 other fields \("s1", "s2", "s3", …\); it was verified once/,
+    );
     expect(r.indication).not.toBe('TOTAL_PASSED');
   });
 });

@@ -5,9 +5,25 @@ import { serialize, serializeIndirect } from '../../src/pdf/serialize.js';
 import { analyseModifications } from '../../src/pdf/modification-analysis.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, name } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
-import { addSignatureField, loadPkcs12Signer, signPdf, verifyPdf, type PdfVerificationReport, type Signer } from '../../src/index.js';
+import {
+  addSignatureField,
+  loadPkcs12Signer,
+  signPdf,
+  verifyPdf,
+  type PdfVerificationReport,
+  type Signer,
+} from '../../src/index.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
-import { addToFirstPage, annotation, appendRawUpdate, appendUpdate, contentStream, fillField, firstPage, formDocument } from '../fixtures/pdf-updates.js';
+import {
+  addToFirstPage,
+  annotation,
+  appendRawUpdate,
+  appendUpdate,
+  contentStream,
+  fillField,
+  firstPage,
+  formDocument,
+} from '../fixtures/pdf-updates.js';
 
 let signer: Signer;
 let second: Signer;
@@ -22,7 +38,12 @@ const notPermitted = (r: PdfVerificationReport, kind?: string) => {
   expect(r.signatures[0]!.indication).toBe('TOTAL_FAILED');
   expect(r.signatures[0]!.subIndication).toBe('FORMAT_FAILURE');
   expect(first(r).verdict).toBe('not-permitted-changes');
-  if (kind) expect(first(r).changes.filter((c) => c.status === 'not-permitted').map((c) => c.kind)).toContain(kind);
+  if (kind)
+    expect(
+      first(r)
+        .changes.filter((c) => c.status === 'not-permitted')
+        .map((c) => c.kind),
+    ).toContain(kind);
 };
 
 beforeAll(async () => {
@@ -36,12 +57,28 @@ describe('what the trailer and the cross-reference sections change', () => {
   it('a new catalog with a new page tree, named by the trailer, is a new document: not permitted', async () => {
     const r = PdfReader.open(signed);
     const n = r.size;
-    const page = r.pages()[0]!.dict.clone().set('Contents', new PdfRef(n + 2, 0)).set('Parent', new PdfRef(n + 1, 0));
+    const page = r
+      .pages()[0]!
+      .dict.clone()
+      .set('Contents', new PdfRef(n + 2, 0))
+      .set('Parent', new PdfRef(n + 1, 0));
     const update = appendRawUpdate(
       signed,
       [
-        [n, r.catalog().clone().set('Pages', new PdfRef(n + 1, 0))],
-        [n + 1, new PdfDict().set('Type', name('Pages')).set('Kids', [new PdfRef(n + 3, 0)]).set('Count', 1)],
+        [
+          n,
+          r
+            .catalog()
+            .clone()
+            .set('Pages', new PdfRef(n + 1, 0)),
+        ],
+        [
+          n + 1,
+          new PdfDict()
+            .set('Type', name('Pages'))
+            .set('Kids', [new PdfRef(n + 3, 0)])
+            .set('Count', 1),
+        ],
         [n + 2, contentStream('So tien: 9.000.000 dong')],
         [n + 3, page],
       ],
@@ -51,7 +88,9 @@ describe('what the trailer and the cross-reference sections change', () => {
   });
   it('a new catalog object that says what the old one said is permitted (writers such as Go pdfsign do this)', async () => {
     const r = PdfReader.open(signed);
-    const moved = appendRawUpdate(signed, [[r.size, r.catalog().clone()]], { trailer: { Root: new PdfRef(r.size, 0) } });
+    const moved = appendRawUpdate(signed, [[r.size, r.catalog().clone()]], {
+      trailer: { Root: new PdfRef(r.size, 0) },
+    });
     const v = await verify(moved);
     expect(v.indication).toBe('TOTAL_PASSED');
     expect(first(v).verdict).toBe('permitted-changes');
@@ -70,7 +109,17 @@ describe('what the trailer and the cross-reference sections change', () => {
     const obj = serializeIndirect(target, contentStream('So tien: 9.000.000 dong'));
     const stmAt = objAt + obj.reduce((n, b) => n + b.length, 0);
     const row = [1, (objAt >>> 24) & 0xff, (objAt >>> 16) & 0xff, (objAt >>> 8) & 0xff, objAt & 0xff, 0, 0];
-    const stm = serializeIndirect(new PdfRef(r.size, 0), new PdfStream(new PdfDict().set('Type', name('XRef')).set('W', [1, 4, 2]).set('Index', [target.num, 1]).set('Size', r.size + 1), Uint8Array.from(row)));
+    const stm = serializeIndirect(
+      new PdfRef(r.size, 0),
+      new PdfStream(
+        new PdfDict()
+          .set('Type', name('XRef'))
+          .set('W', [1, 4, 2])
+          .set('Index', [target.num, 1])
+          .set('Size', r.size + 1),
+        Uint8Array.from(row),
+      ),
+    );
     const tableAt = stmAt + stm.reduce((n, b) => n + b.length, 0);
     const table = `xref\n0 1\n0000000000 65535 f\r\ntrailer\n<</Size ${r.size + 1}/Root ${serialize(r.trailer.get('Root')!)}/Prev ${r.startxref}/XRefStm ${stmAt}>>\nstartxref\n${tableAt}\n%%EOF\n`;
     const hybrid = concatBytes([signed, latin1('\n'), ...obj, ...stm, latin1(table)]);
@@ -81,7 +130,10 @@ describe('what the trailer and the cross-reference sections change', () => {
   it('a changed /Encrypt is not permitted', async () => {
     const r = PdfReader.open(signed);
     const enc = new PdfDict().set('Filter', name('Standard')).set('V', 1);
-    notPermitted(await verify(appendRawUpdate(signed, [[r.size, enc]], { trailer: { Encrypt: new PdfRef(r.size, 0) } })), 'trailer');
+    notPermitted(
+      await verify(appendRawUpdate(signed, [[r.size, enc]], { trailer: { Encrypt: new PdfRef(r.size, 0) } })),
+      'trailer',
+    );
   });
 });
 
@@ -94,7 +146,14 @@ describe('catalog entries', () => {
     });
   it('a /Names /JavaScript tree (run when the document opens) is not permitted', async () => {
     const js = new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('app.alert("x")')));
-    notPermitted(await verify(catalogUpdate(signed, (c) => c.set('Names', new PdfDict().set('JavaScript', new PdfDict().set('Names', [new PdfString(latin1('a')), js]))))), 'catalog');
+    notPermitted(
+      await verify(
+        catalogUpdate(signed, (c) =>
+          c.set('Names', new PdfDict().set('JavaScript', new PdfDict().set('Names', [new PdfString(latin1('a')), js]))),
+        ),
+      ),
+      'catalog',
+    );
   });
   it('named annotation appearances (/Names /AP, as Acrobat adds with a stamp) are reported, not permitted on a P=2 certification', async () => {
     const ap = (c: PdfDict) => c.set('Names', new PdfDict().set('AP', new PdfDict().set('Names', [])));
@@ -115,20 +174,44 @@ describe('page entries', () => {
   it('an /AA (actions run when the page opens) added to a page is not permitted', async () => {
     const update = appendUpdate(signed, (w, r) => {
       const js = w.allocate();
-      w.set(js, new PdfDict().set('S', name('JavaScript')).set('JS', new PdfString(latin1('this.getField("amount").value = "9";'))));
+      w.set(
+        js,
+        new PdfDict()
+          .set('S', name('JavaScript'))
+          .set('JS', new PdfString(latin1('this.getField("amount").value = "9";'))),
+      );
       w.set(firstPage(r), r.pages()[0]!.dict.clone().set('AA', new PdfDict().set('O', js)));
     });
     notPermitted(await verify(update), 'page-content');
   });
   it('a /PieceInfo or a private key changes nothing shown: permitted', async () => {
-    const update = appendUpdate(signed, (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('PieceInfo', new PdfDict()).set('ITXT', new PdfString(latin1('5.5')))));
+    const update = appendUpdate(signed, (w, r) =>
+      w.set(
+        firstPage(r),
+        r
+          .pages()[0]!
+          .dict.clone()
+          .set('PieceInfo', new PdfDict())
+          .set('ITXT', new PdfString(latin1('5.5'))),
+      ),
+    );
     const v = await verify(update);
     expect(v.indication).toBe('TOTAL_PASSED');
     expect(first(v).verdict).toBe('permitted-changes');
   });
   it('a page /Rotate or /MediaBox change is not permitted', async () => {
-    notPermitted(await verify(appendUpdate(signed, (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('Rotate', 90)))), 'page-content');
-    notPermitted(await verify(appendUpdate(signed, (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('MediaBox', [0, 0, 595, 400])))), 'page-content');
+    notPermitted(
+      await verify(appendUpdate(signed, (w, r) => w.set(firstPage(r), r.pages()[0]!.dict.clone().set('Rotate', 90)))),
+      'page-content',
+    );
+    notPermitted(
+      await verify(
+        appendUpdate(signed, (w, r) =>
+          w.set(firstPage(r), r.pages()[0]!.dict.clone().set('MediaBox', [0, 0, 595, 400])),
+        ),
+      ),
+      'page-content',
+    );
   });
 });
 
@@ -145,9 +228,18 @@ describe('objects the signed revision referred to but left undefined', () => {
     page.node.set(PDFName.of('Contents'), list);
     dangling = await signPdf(await doc.save({ useObjectStreams: false }), { signer });
   });
-  it('the victim signs it and it verifies', async () => expect((await verify(dangling)).indication).toBe('TOTAL_PASSED'));
+  it('the victim signs it and it verifies', async () =>
+    expect((await verify(dangling)).indication).toBe('TOTAL_PASSED'));
   it('defining the object afterwards changes what the page shows: not permitted', async () => {
-    const update = appendUpdate(dangling, (w) => w.set(new PdfRef(900, 0), new PdfStream(new PdfDict(), latin1('1 1 1 rg 0 0 595 842 re f BT /F1 24 Tf 72 770 Td (So tien: 9.000.000 dong) Tj ET'))));
+    const update = appendUpdate(dangling, (w) =>
+      w.set(
+        new PdfRef(900, 0),
+        new PdfStream(
+          new PdfDict(),
+          latin1('1 1 1 rg 0 0 595 842 re f BT /F1 24 Tf 72 770 Td (So tien: 9.000.000 dong) Tj ET'),
+        ),
+      ),
+    );
     notPermitted(await verify(update), 'object-defined-late');
   });
   it('a new object nothing refers to is left alone', async () => {
@@ -167,7 +259,8 @@ describe('objects with two roles, prepared before signing (Shadow style)', () =>
       const dict = page.dict.clone().set('Contents', list);
       if (role === 'Annots') dict.set('Annots', list);
       w.set(page.ref, dict);
-      if (role === 'DSS') w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('DSS', new PdfDict().set('Certs', list)));
+      if (role === 'DSS')
+        w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('DSS', new PdfDict().set('Certs', list)));
     });
     return signPdf(bytes, { signer });
   };
@@ -193,7 +286,13 @@ describe('objects with two roles, prepared before signing (Shadow style)', () =>
       const paint = w.allocate();
       w.set(paint, new PdfStream(new PdfDict(), latin1('q 595 0 0 842 0 0 cm /X1 Do Q')));
       const contents = page.dict.get('Contents');
-      w.set(page.ref, page.dict.clone().set('Resources', resources).set('Contents', [...(Array.isArray(contents) ? contents : [contents!]), paint]));
+      w.set(
+        page.ref,
+        page.dict
+          .clone()
+          .set('Resources', resources)
+          .set('Contents', [...(Array.isArray(contents) ? contents : [contents!]), paint]),
+      );
     });
     const resources = PdfReader.open(bytes).pages()[0]!.dict.get('Resources') as PdfRef;
     const doc = await signPdf(appendRawUpdate(bytes, [], { trailer: { Info: resources } }), { signer });
@@ -201,7 +300,13 @@ describe('objects with two roles, prepared before signing (Shadow style)', () =>
     const revealed = appendUpdate(doc, (w, r) => {
       const info = r.trailer.get('Info') as PdfRef;
       const x1 = w.allocate();
-      w.set(x1, new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 1, 1]), latin1('1 1 1 rg 0 0 1 1 re f')));
+      w.set(
+        x1,
+        new PdfStream(
+          new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 1, 1]),
+          latin1('1 1 1 rg 0 0 1 1 re f'),
+        ),
+      );
       w.set(info, r.resolveDict(info)!.clone().set('XObject', new PdfDict().set('X1', x1)));
     });
     notPermitted(await verify(revealed), 'object-overwritten');
@@ -216,7 +321,13 @@ describe('objects with two roles, prepared before signing (Shadow style)', () =>
 describe('form fields after an approval signature and after a certification', () => {
   const addTextField = (bytes: Uint8Array) =>
     appendUpdate(bytes, (w, r) => {
-      const field = addToFirstPage(w, r, annotation('Widget', [300, 560, 500, 580]).set('FT', name('Tx')).set('T', new PdfString(latin1('extra'))));
+      const field = addToFirstPage(
+        w,
+        r,
+        annotation('Widget', [300, 560, 500, 580])
+          .set('FT', name('Tx'))
+          .set('T', new PdfString(latin1('extra'))),
+      );
       const formRef = r.catalog().get('AcroForm');
       const form = r.resolveDict(formRef)!.clone();
       form.set('Fields', [...(r.resolve(form.get('Fields')) as PdfRef[]), field]);
@@ -247,7 +358,19 @@ describe('FieldMDP locks', () => {
     const locked = appendUpdate(withField, (w, r) => {
       const form = r.resolveDict(r.catalog().get('AcroForm'))!;
       const ref = (r.resolve(form.get('Fields')) as PdfRef[]).find((f) => r.resolveDict(f)?.get('FT') === name('Sig'))!;
-      w.set(ref, r.resolveDict(ref)!.clone().set('Lock', new PdfDict().set('Type', name('SigFieldLock')).set('Action', name('Include')).set('Fields', [new PdfString(latin1('amount'))])));
+      w.set(
+        ref,
+        r
+          .resolveDict(ref)!
+          .clone()
+          .set(
+            'Lock',
+            new PdfDict()
+              .set('Type', name('SigFieldLock'))
+              .set('Action', name('Include'))
+              .set('Fields', [new PdfString(latin1('amount'))]),
+          ),
+      );
     });
     const certified = await signPdf(locked, { signer, certify: 2, fieldName: 'approver' });
     const report = await verify(certified);
@@ -262,7 +385,8 @@ describe('FieldMDP locks', () => {
     const filled = fillField(signed, 'note', 'x');
     const r = PdfReader.open(filled);
     const end = r.revisions().at(-2)!.end;
-    const run = (fieldLocks: { action: 'All' | 'Include' | 'Exclude'; fields: string[] }[]) => analyseModifications(filled, r, end, r.revisions(), { docMdp: 2, fieldLocks });
+    const run = (fieldLocks: { action: 'All' | 'Include' | 'Exclude'; fields: string[] }[]) =>
+      analyseModifications(filled, r, end, r.revisions(), { docMdp: 2, fieldLocks });
     expect(run([]).verdict).toBe('permitted-changes');
     expect(run([{ action: 'All', fields: [] }]).verdict).toBe('not-permitted-changes');
     expect(run([{ action: 'Include', fields: ['note'] }]).verdict).toBe('not-permitted-changes');
@@ -278,7 +402,10 @@ describe('overlays on certified documents (Evil Annotation, Sneaky Signature)', 
   it('P=3: a FreeText or Stamp laid over the signed text is not permitted; elsewhere it is reported', async () => {
     const certified = await signPdf(plain, { signer, certify: 3 });
     for (const subtype of ['FreeText', 'Stamp', 'Square']) {
-      notPermitted(await verify(appendUpdate(certified, (w, r) => addToFirstPage(w, r, annotation(subtype, over)))), 'annotation');
+      notPermitted(
+        await verify(appendUpdate(certified, (w, r) => addToFirstPage(w, r, annotation(subtype, over)))),
+        'annotation',
+      );
     }
     const aside = await verify(appendUpdate(certified, (w, r) => addToFirstPage(w, r, annotation('FreeText', blank))));
     expect(aside.indication).toBe('TOTAL_PASSED');
@@ -287,21 +414,41 @@ describe('overlays on certified documents (Evil Annotation, Sneaky Signature)', 
   });
   it('P=3: a highlight over the text marks it and is reported; a hidden annotation paints nothing', async () => {
     const certified = await signPdf(plain, { signer, certify: 3 });
-    expect(first(await verify(appendUpdate(certified, (w, r) => addToFirstPage(w, r, annotation('Highlight', over))))).verdict).toBe('changes-reported');
-    expect(first(await verify(appendUpdate(certified, (w, r) => addToFirstPage(w, r, annotation('FreeText', over).set('F', 2)))))).toMatchObject({ verdict: 'changes-reported' });
+    expect(
+      first(await verify(appendUpdate(certified, (w, r) => addToFirstPage(w, r, annotation('Highlight', over)))))
+        .verdict,
+    ).toBe('changes-reported');
+    expect(
+      first(
+        await verify(appendUpdate(certified, (w, r) => addToFirstPage(w, r, annotation('FreeText', over).set('F', 2)))),
+      ),
+    ).toMatchObject({ verdict: 'changes-reported' });
   });
   it('P=2: a later visible signature over the signed text is not permitted (Sneaky Signature); beside it, permitted', async () => {
     const certified = await signPdf(plain, { signer, certify: 2 });
-    const sneaky = await signPdf(certified, { signer: second, appearance: { preset: 'custom', pageIndex: 0, rect: [60, 760, 300, 790] } });
+    const sneaky = await signPdf(certified, {
+      signer: second,
+      appearance: { preset: 'custom', pageIndex: 0, rect: [60, 760, 300, 790] },
+    });
     const v = await verify(sneaky);
     notPermitted(v, 'annotation');
     expect(v.signatures[1]!.indication).toBe('TOTAL_PASSED');
-    const beside = await verify(await signPdf(certified, { signer: second, appearance: { preset: 'custom', pageIndex: 0, rect: [300, 100, 500, 150] } }));
+    const beside = await verify(
+      await signPdf(certified, {
+        signer: second,
+        appearance: { preset: 'custom', pageIndex: 0, rect: [300, 100, 500, 150] },
+      }),
+    );
     expect(beside.indication).toBe('TOTAL_PASSED');
     expect(first(beside).verdict).toBe('permitted-changes');
   });
   it('after an approval signature, a later visible signature over the signed text is reported', async () => {
-    const v = await verify(await signPdf(signed, { signer: second, appearance: { preset: 'custom', pageIndex: 0, rect: [60, 760, 300, 790] } }));
+    const v = await verify(
+      await signPdf(signed, {
+        signer: second,
+        appearance: { preset: 'custom', pageIndex: 0, rect: [60, 760, 300, 790] },
+      }),
+    );
     expect(v.indication).toBe('TOTAL_PASSED');
     expect(first(v).verdict).toBe('changes-reported');
     expect(first(v).changes.find((c) => c.status === 'reported')!.detail).toMatch(/covers signed page text/);
@@ -321,24 +468,43 @@ describe('hidden signatures', () => {
       const form = r.resolveDict(formRef)!.clone();
       const fields = r.resolve(form.get('Fields')) as PdfRef[];
       const firstSignature = fields.find((f) => r.resolveDict(f)?.get('FT') === name('Sig'));
-      form.set('Fields', fields.filter((f) => f !== firstSignature));
+      form.set(
+        'Fields',
+        fields.filter((f) => f !== firstSignature),
+      );
       if (formRef instanceof PdfRef) w.set(formRef, form);
       else w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('AcroForm', form));
     });
     const v = await verify(hidden);
     expect(v.signatures).toHaveLength(1);
     expect(v.hiddenSignatures).toHaveLength(1);
-    expect(v.hiddenSignatures[0]).toMatchObject({ hidden: 'not-in-form', fieldName: '', integrity: { byteRange: true, digest: true, signatureValue: true } });
+    expect(v.hiddenSignatures[0]).toMatchObject({
+      hidden: 'not-in-form',
+      fieldName: '',
+      integrity: { byteRange: true, digest: true, signatureValue: true },
+    });
     // the document is not what was signed: TOTAL_FAILED, saying which signature was cut off and how
     expect(v.indication).toBe('TOTAL_FAILED');
-    expect(v.errors).toContain('1 signature no longer covers the document: 1 whose field a later update removed from the form');
+    expect(v.errors).toContain(
+      '1 signature no longer covers the document: 1 whose field a later update removed from the form',
+    );
     expect(v.signatures[0]!.modifications!.verdict).toBe('not-permitted-changes');
   });
   it('a signature dictionary redefined by a later revision: the current one fails, the earlier version is listed as superseded', async () => {
     const r = PdfReader.open(signed);
-    const fieldRef = (r.resolve(r.resolveDict(r.catalog().get('AcroForm'))!.get('Fields')) as PdfRef[]).find((f) => r.resolveDict(f)?.get('FT') === name('Sig'))!;
+    const fieldRef = (r.resolve(r.resolveDict(r.catalog().get('AcroForm'))!.get('Fields')) as PdfRef[]).find(
+      (f) => r.resolveDict(f)?.get('FT') === name('Sig'),
+    )!;
     const sigRef = r.resolveDict(fieldRef)!.get('V') as PdfRef;
-    const redefined = appendUpdate(signed, (w) => w.set(sigRef, r.resolveDict(sigRef)!.clone().set('Reason', new PdfString(latin1('Đồng ý')))));
+    const redefined = appendUpdate(signed, (w) =>
+      w.set(
+        sigRef,
+        r
+          .resolveDict(sigRef)!
+          .clone()
+          .set('Reason', new PdfString(latin1('Đồng ý'))),
+      ),
+    );
     const v = await verify(redefined);
     expect(v.indication).toBe('TOTAL_FAILED');
     expect(v.hiddenSignatures.map((h) => h.hidden)).toEqual(['superseded']);

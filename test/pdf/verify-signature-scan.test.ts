@@ -24,7 +24,14 @@ describe('findSignatureFields', () => {
     expect(empty.map((e) => e.fieldName)).toEqual(['hop_dong.ben_b']);
   });
   it('inherits /FT from the parent field, and finds a widget kid’s signature through its field', () => {
-    const pdf = buildPdf([catalog('4 0 R'), PAGES, PAGE, '<</T(ky)/FT/Sig/V 6 0 R/Kids[5 0 R]>>', '<</Subtype/Widget/Parent 4 0 R/Rect[0 0 1 1]>>', SIG]);
+    const pdf = buildPdf([
+      catalog('4 0 R'),
+      PAGES,
+      PAGE,
+      '<</T(ky)/FT/Sig/V 6 0 R/Kids[5 0 R]>>',
+      '<</Subtype/Widget/Parent 4 0 R/Rect[0 0 1 1]>>',
+      SIG,
+    ]);
     expect(findSignatureFields(PdfReader.open(pdf)).signed.map((s) => s.fieldName)).toEqual(['ky']);
   });
   it('terminates on cyclic /Kids and on absurd depth', () => {
@@ -60,7 +67,13 @@ describe('findHiddenSignatures', () => {
     expect(hidden[1]!.signature.has('ByteRange')).toBe(true);
   });
   it('ignores /ByteRange that is not a signature dictionary (text in a stream, a string)', () => {
-    const pdf = buildPdf([catalog(''), PAGES, PAGE, '<</Length 20>>\nstream\n(/ByteRange [0 1 2 3])\nendstream', '<</Note(/ByteRange)>>']);
+    const pdf = buildPdf([
+      catalog(''),
+      PAGES,
+      PAGE,
+      '<</Length 20>>\nstream\n(/ByteRange [0 1 2 3])\nendstream',
+      '<</Note(/ByteRange)>>',
+    ]);
     expect(findHiddenSignatures(PdfReader.open(pdf), [])).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@ describe('parseCertificate', () => {
     expect(c.subject.uids).toEqual(['CCCD:001089012345']);
     expect(c.subject.citizenId).toBe('001089012345');
     expect(c.subject.email).toBe('an.nv@thunghiem.gov.vn');
-    expect(c.subject.display).toBe('E=an.nv@thunghiem.gov.vn,UID=CCCD:001089012345,CN=Nguyễn Văn An,O=Ủy ban nhân dân tỉnh Thử Nghiệm,ST=Hà Nội,C=VN');
+    expect(c.subject.display).toBe(
+      'E=an.nv@thunghiem.gov.vn,UID=CCCD:001089012345,CN=Nguyễn Văn An,O=Ủy ban nhân dân tỉnh Thử Nghiệm,ST=Hà Nội,C=VN',
+    );
     expect(c.issuer.commonName).toBe('kyso Test Issuing CA');
     expect(c.keyUsage).toEqual(['digitalSignature', 'nonRepudiation']);
     expect(c.basicConstraints).toEqual({ ca: false });
@@ -31,12 +33,24 @@ describe('parseCertificate', () => {
     expect(root.selfIssued).toBe(true);
     expect(root.basicConstraints?.ca).toBe(true);
     expect(root.keyUsage).toEqual(['keyCertSign', 'cRLSign']);
-    const out = run('openssl', ['x509', '-in', pkiPath('p384.cert.pem'), '-noout', '-fingerprint', '-sha256', '-serial']).stdout;
+    const out = run('openssl', [
+      'x509',
+      '-in',
+      pkiPath('p384.cert.pem'),
+      '-noout',
+      '-fingerprint',
+      '-sha256',
+      '-serial',
+    ]).stdout;
     expect(out).toContain(ec.fingerprintSha256.replace(/(..)(?!$)/g, '$1:'));
     expect(out.toLowerCase()).toContain(`serial=${ec.serialNumber}`);
   });
   it('refuses what is not a certificate', async () => {
-    for (const bad of [new Uint8Array([0x30, 0x80]), new TextEncoder().encode('hello'), pkiFile('root.cert.der').subarray(0, 100)]) {
+    for (const bad of [
+      new Uint8Array([0x30, 0x80]),
+      new TextEncoder().encode('hello'),
+      pkiFile('root.cert.der').subarray(0, 100),
+    ]) {
       await expect(parseCertificate(bad)).rejects.toBeInstanceOf(KysoError);
     }
   });

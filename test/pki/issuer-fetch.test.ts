@@ -56,7 +56,9 @@ beforeAll(async () => {
   stranger = await miniCert({ cn: 'Some Other CA', issuer: root });
   const dir = mkdtempSync(join(tmpdir(), 'kyso-aia-'));
   writeFileSync(join(dir, 'ca.pem'), ca.cert.toString('pem'));
-  pkcs7 = new Uint8Array(execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', join(dir, 'ca.pem'), '-outform', 'DER']));
+  pkcs7 = new Uint8Array(
+    execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', join(dir, 'ca.pem'), '-outform', 'DER']),
+  );
   rmSync(dir, { recursive: true });
   for (const p of ['/ca.cer', '/ca.p7c', '/ca.pem', '/slow', '/huge', '/html', '/other', '/missing']) {
     leaves.set(p, await miniCert({ cn: `Signer ${p}`, issuer: ca, ca: false, caIssuers: `${base}${p}` }));
@@ -70,15 +72,21 @@ async function online(timeoutMs = 2500): Promise<TrustStore> {
 }
 
 describe('missing intermediates fetched from caIssuers (--online)', () => {
-  it.each(['/ca.cer', '/ca.p7c', '/ca.pem'])('completes the path from a %s answer (DER, PKCS#7 certs-only, PEM)', async (p) => {
-    const r = await validateCertificatePath({ certificate: leaves.get(p)!.der, trust: await online(), time: at });
-    expect(r.status).toBe('valid');
-    expect(r.chain.map((c) => c.subject.commonName)).toEqual([`Signer ${p}`, 'AIA Issuing CA', 'AIA Root']);
-  });
+  it.each(['/ca.cer', '/ca.p7c', '/ca.pem'])(
+    'completes the path from a %s answer (DER, PKCS#7 certs-only, PEM)',
+    async (p) => {
+      const r = await validateCertificatePath({ certificate: leaves.get(p)!.der, trust: await online(), time: at });
+      expect(r.status).toBe('valid');
+      expect(r.chain.map((c) => c.subject.commonName)).toEqual([`Signer ${p}`, 'AIA Issuing CA', 'AIA Root']);
+    },
+  );
 
   it('fetches the issuer even when a CA of the same name with another key is known (a renewed CA)', async () => {
     const renewed = await miniCert({ cn: 'AIA Issuing CA', issuer: root });
-    const trust = withIssuerFetching(await createTrustStore([root.der], { intermediates: [renewed.der] }), { timeoutMs: 2500, retries: 0 });
+    const trust = withIssuerFetching(await createTrustStore([root.der], { intermediates: [renewed.der] }), {
+      timeoutMs: 2500,
+      retries: 0,
+    });
     const r = await validateCertificatePath({ certificate: leaves.get('/ca.cer')!.der, trust, time: at });
     expect(r.status).toBe('valid');
     expect(r.chain[1]!.fingerprintSha256).toBe(createHash('sha256').update(ca.der).digest('hex').toUpperCase());
@@ -87,16 +95,25 @@ describe('missing intermediates fetched from caIssuers (--online)', () => {
   it('fetches each URL once per run (the store is the cache)', async () => {
     const trust = await online();
     const before = hits.get('/ca.cer') ?? 0;
-    for (let i = 0; i < 3; i++) expect((await validateCertificatePath({ certificate: leaves.get('/ca.cer')!.der, trust, time: at })).status).toBe('valid');
+    for (let i = 0; i < 3; i++)
+      expect((await validateCertificatePath({ certificate: leaves.get('/ca.cer')!.der, trust, time: at })).status).toBe(
+        'valid',
+      );
     expect(hits.get('/ca.cer')! - before).toBe(1);
   });
 
   it('gives up on a slow server within the time limit, and says why', async () => {
     const started = Date.now();
-    const r = await validateCertificatePath({ certificate: leaves.get('/slow')!.der, trust: await online(500), time: at });
+    const r = await validateCertificatePath({
+      certificate: leaves.get('/slow')!.der,
+      trust: await online(500),
+      time: at,
+    });
     expect(Date.now() - started).toBeLessThan(2500);
     expect(r.status).toBe('no-chain');
-    expect(r.problems[0]).toMatch(/"C=VN,CN=AIA Issuing CA".*is missing: fetching it from .*\/slow did not help \(.*no answer within 500 ms/);
+    expect(r.problems[0]).toMatch(
+      /"C=VN,CN=AIA Issuing CA".*is missing: fetching it from .*\/slow did not help \(.*no answer within 500 ms/,
+    );
   });
 
   it('refuses a huge answer without reading it all', async () => {
@@ -106,13 +123,25 @@ describe('missing intermediates fetched from caIssuers (--online)', () => {
   });
 
   it('ignores a wrong answer: not a certificate, another CA, an HTTP error', async () => {
-    const html = await validateCertificatePath({ certificate: leaves.get('/html')!.der, trust: await online(), time: at });
+    const html = await validateCertificatePath({
+      certificate: leaves.get('/html')!.der,
+      trust: await online(),
+      time: at,
+    });
     expect(html.status).toBe('no-chain');
     expect(html.problems[0]).toMatch(/did not answer with a certificate/);
-    const other = await validateCertificatePath({ certificate: leaves.get('/other')!.der, trust: await online(), time: at });
+    const other = await validateCertificatePath({
+      certificate: leaves.get('/other')!.der,
+      trust: await online(),
+      time: at,
+    });
     expect(other.status).toBe('no-chain');
     expect(other.problems[0]).toMatch(/did not answer with the certificate of "C=VN,CN=AIA Issuing CA"/);
-    const missing = await validateCertificatePath({ certificate: leaves.get('/missing')!.der, trust: await online(), time: at });
+    const missing = await validateCertificatePath({
+      certificate: leaves.get('/missing')!.der,
+      trust: await online(),
+      time: at,
+    });
     expect(missing.problems[0]).toMatch(/HTTP 404/);
   });
 
@@ -126,7 +155,9 @@ describe('verifyPdf({ online: true })', () => {
   it('completes a signer path from its caIssuers URL; offline it names the missing issuer', async () => {
     const leaf = leaves.get('/ca.p7c')!;
     const pdf = readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url));
-    const signed = await signPdf(pdf, { signer: await createCryptoKeySigner({ privateKey: leaf.keys.privateKey, certificate: leaf.der }) });
+    const signed = await signPdf(pdf, {
+      signer: await createCryptoKeySigner({ privateKey: leaf.keys.privateKey, certificate: leaf.der }),
+    });
     const offline = (await verifyPdf(signed, { trust: [root.der], time: at })).signatures[0]!;
     expect(offline.chain?.status).toBe('no-chain');
     expect(offline.chain?.missingIssuer?.caIssuerUrls).toEqual([`${base}/ca.p7c`]);
@@ -137,11 +168,20 @@ describe('verifyPdf({ online: true })', () => {
 
 describe('the missing intermediate, offline', () => {
   it('names the missing issuer, its key identifier, and how to supply it', async () => {
-    const r = await validateCertificatePath({ certificate: leaves.get('/ca.cer')!.der, trust: await createTrustStore([root.der]), time: at });
+    const r = await validateCertificatePath({
+      certificate: leaves.get('/ca.cer')!.der,
+      trust: await createTrustStore([root.der]),
+      time: at,
+    });
     expect(r.status).toBe('no-chain');
     expect(r.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
     const keyId = Buffer.from(await crypto.subtle.digest('SHA-1', ca.cert.publicKey.rawData)).toString('hex');
-    expect(r.missingIssuer).toEqual({ name: 'C=VN,CN=AIA Issuing CA', keyIdentifier: expect.any(String), neededBy: 'C=VN,CN=Signer /ca.cer', caIssuerUrls: [`${base}/ca.cer`] });
+    expect(r.missingIssuer).toEqual({
+      name: 'C=VN,CN=AIA Issuing CA',
+      keyIdentifier: expect.any(String),
+      neededBy: 'C=VN,CN=Signer /ca.cer',
+      caIssuerUrls: [`${base}/ca.cer`],
+    });
     expect(r.missingIssuer!.keyIdentifier).toHaveLength(40);
     expect(keyId).toHaveLength(40);
     expect(r.problems[0]).toBe(
@@ -151,9 +191,23 @@ describe('the missing intermediate, offline', () => {
 
   it('a path through supplied intermediates still passes, and an untrusted root is named as such', async () => {
     const trust = await createTrustStore([root.der]);
-    expect((await validateCertificatePath({ certificate: leaves.get('/ca.cer')!.der, intermediates: [ca.der], trust, time: at })).status).toBe('valid');
+    expect(
+      (
+        await validateCertificatePath({
+          certificate: leaves.get('/ca.cer')!.der,
+          intermediates: [ca.der],
+          trust,
+          time: at,
+        })
+      ).status,
+    ).toBe('valid');
     const otherRoot = await miniCert({ cn: 'Unrelated Root' });
-    const r = await validateCertificatePath({ certificate: leaves.get('/ca.cer')!.der, intermediates: [ca.der, root.der], trust: await createTrustStore([otherRoot.der]), time: at });
+    const r = await validateCertificatePath({
+      certificate: leaves.get('/ca.cer')!.der,
+      intermediates: [ca.der, root.der],
+      trust: await createTrustStore([otherRoot.der]),
+      time: at,
+    });
     expect(r.problems[0]).toMatch(/chains to "C=VN,CN=AIA Root", which is not among the trust anchors/);
     expect(r.missingIssuer).toBeUndefined();
   });

@@ -23,16 +23,27 @@ export async function miniCert(o: {
   notAfter?: string;
   caIssuers?: string;
 }): Promise<MiniCert> {
-  const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
+  const alg = {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    modulusLength: 2048,
+    publicExponent: new Uint8Array([1, 0, 1]),
+  };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const ca = o.ca ?? true;
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(ca, undefined, true),
-    new x509.KeyUsagesExtension(ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+    new x509.KeyUsagesExtension(
+      ca
+        ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign
+        : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
+      true,
+    ),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(o.issuer ? o.issuer.keys.publicKey : keys.publicKey),
   ];
-  if (o.caIssuers) extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName('url', o.caIssuers) }));
+  if (o.caIssuers)
+    extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName('url', o.caIssuers) }));
   serial += 1;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial.toString(16),
@@ -52,5 +63,7 @@ export async function miniCert(o: {
 async function keyFor(key: CryptoKey, hash: string): Promise<CryptoKey> {
   if (hash === 'SHA-256') return key;
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', key as never);
-  return (await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['sign'])) as unknown as CryptoKey;
+  return (await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash }, false, [
+    'sign',
+  ])) as unknown as CryptoKey;
 }

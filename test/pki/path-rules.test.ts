@@ -14,7 +14,14 @@ import { checkRevocation } from '../../src/pki/revocation.js';
 const P1 = '1.3.6.1.4.1.99999.1.1';
 const P2 = '1.3.6.1.4.1.99999.1.2';
 const ANY_POLICY = '2.5.29.32.0';
-const OIDS = { nameConstraints: '2.5.29.30', policies: '2.5.29.32', mappings: '2.5.29.33', policyConstraints: '2.5.29.36', inhibitAny: '2.5.29.54', san: '2.5.29.17' };
+const OIDS = {
+  nameConstraints: '2.5.29.30',
+  policies: '2.5.29.32',
+  mappings: '2.5.29.33',
+  policyConstraints: '2.5.29.36',
+  inhibitAny: '2.5.29.54',
+  san: '2.5.29.17',
+};
 
 let root: Party;
 let trust: TrustStore;
@@ -25,19 +32,39 @@ beforeAll(async () => {
 });
 
 const validate = (leaf: Party, intermediates: Party[], more: Partial<PathValidationOptions> = {}) =>
-  validateCertificatePath({ certificate: leaf.der, intermediates: intermediates.map((p) => p.der), trust, time: AT, purpose: 'any', ...more });
+  validateCertificatePath({
+    certificate: leaf.der,
+    intermediates: intermediates.map((p) => p.der),
+    trust,
+    time: AT,
+    purpose: 'any',
+    ...more,
+  });
 
 describe('critical extensions', () => {
   it('refuses a path with a critical extension it does not understand, accepts it non-critical', async () => {
     const ca = await issue({ subject: simpleDn('CA'), issuer: root, ca: true });
     const unknown = (critical: boolean) => ext('1.3.6.1.4.1.99999.7', critical, Uint8Array.of(0x05, 0x00));
-    const refused = await validate(await issue({ subject: simpleDn('Leaf'), issuer: ca, extensions: [unknown(true)] }), [ca]);
+    const refused = await validate(
+      await issue({ subject: simpleDn('Leaf'), issuer: ca, extensions: [unknown(true)] }),
+      [ca],
+    );
     expect(refused.status).toBe('constraints');
     expect(refused.subIndication).toBe('CHAIN_CONSTRAINTS_FAILURE');
     expect(refused.problems[0]).toMatch(/critical extension .*1\.3\.6\.1\.4\.1\.99999\.7/);
-    expect((await validate(await issue({ subject: simpleDn('Leaf'), issuer: ca, extensions: [unknown(false)] }), [ca])).status).toBe('valid');
-    const caCritical = await issue({ subject: simpleDn('CA crit'), issuer: root, ca: true, extensions: [unknown(true)] });
-    expect((await validate(await issue({ subject: simpleDn('Leaf'), issuer: caCritical }), [caCritical])).status).toBe('constraints');
+    expect(
+      (await validate(await issue({ subject: simpleDn('Leaf'), issuer: ca, extensions: [unknown(false)] }), [ca]))
+        .status,
+    ).toBe('valid');
+    const caCritical = await issue({
+      subject: simpleDn('CA crit'),
+      issuer: root,
+      ca: true,
+      extensions: [unknown(true)],
+    });
+    expect((await validate(await issue({ subject: simpleDn('Leaf'), issuer: caCritical }), [caCritical])).status).toBe(
+      'constraints',
+    );
   });
 });
 
@@ -45,14 +72,21 @@ describe('basic constraints and path length', () => {
   it('does not count a self-issued certificate (key rollover) against pathLenConstraint, but counts another CA', async () => {
     const ca = await issue({ subject: simpleDn('CA'), issuer: root, ca: true, pathLength: 0 });
     const rollover = await issue({ subject: simpleDn('CA'), issuer: ca, ca: true }); // same name, new key, signed by the old
-    expect((await validate(await issue({ subject: simpleDn('Leaf'), issuer: rollover }), [ca, rollover])).status).toBe('valid');
+    expect((await validate(await issue({ subject: simpleDn('Leaf'), issuer: rollover }), [ca, rollover])).status).toBe(
+      'valid',
+    );
     const sub = await issue({ subject: simpleDn('Sub CA'), issuer: ca, ca: true });
     const r = await validate(await issue({ subject: simpleDn('Leaf'), issuer: sub }), [ca, sub]);
     expect(r.status).toBe('not-ca');
     expect(r.problems[0]).toMatch(/pathLenConstraint/);
   });
   it('refuses an intermediate that is not a CA', async () => {
-    const notCa = await issue({ subject: simpleDn('Not a CA'), issuer: root, ca: false, keyUsage: x509.KeyUsageFlags.keyCertSign });
+    const notCa = await issue({
+      subject: simpleDn('Not a CA'),
+      issuer: root,
+      ca: false,
+      keyUsage: x509.KeyUsageFlags.keyCertSign,
+    });
     expect((await validate(await issue({ subject: simpleDn('Leaf'), issuer: notCa }), [notCa])).status).toBe('not-ca');
   });
 });
@@ -61,8 +95,14 @@ describe('name chaining (RFC 5280 §7.1)', () => {
   it('matches an issuer name that differs in case, spaces and string type; not a different name', async () => {
     const caName = dn(['2.5.4.6', 0x13, 'VN'], ['2.5.4.10', 0x13, 'Kyso  Path Test'], ['2.5.4.3', 0x13, 'Name CA']);
     const ca = await issue({ subject: caName, issuer: root, ca: true });
-    const sameName = dn(['2.5.4.6', 0x13, 'vn'], ['2.5.4.10', 0x0c, ' kyso path   TEST '], ['2.5.4.3', 0x0c, 'NAME ca']);
-    expect((await validate(await issue({ subject: simpleDn('Leaf'), issuer: ca, issuerName: sameName }), [ca])).status).toBe('valid');
+    const sameName = dn(
+      ['2.5.4.6', 0x13, 'vn'],
+      ['2.5.4.10', 0x0c, ' kyso path   TEST '],
+      ['2.5.4.3', 0x0c, 'NAME ca'],
+    );
+    expect(
+      (await validate(await issue({ subject: simpleDn('Leaf'), issuer: ca, issuerName: sameName }), [ca])).status,
+    ).toBe('valid');
     const otherName = dn(['2.5.4.6', 0x13, 'VN'], ['2.5.4.10', 0x0c, 'kyso path test'], ['2.5.4.3', 0x0c, 'Name CB']);
     const r = await validate(await issue({ subject: simpleDn('Leaf'), issuer: ca, issuerName: otherName }), [ca]);
     expect(r.status).toBe('no-chain');
@@ -80,9 +120,23 @@ describe('name constraints', () => {
       subtrees(0xa0, der.ia5(0x82, 'example.vn'), der.ia5(0x81, 'example.vn'), der.ia5(0x86, '.example.vn')),
       subtrees(0xa1, tlv(0xa4, simpleDn('Banned')), der.ia5(0x82, 'bad.example.vn')),
     );
-    const ca = await issue({ subject: simpleDn('NC CA'), issuer: root, ca: true, extensions: [ext(OIDS.nameConstraints, true, value)] });
-    const leaf = (cn: string, ...names: Uint8Array[]) => issue({ subject: simpleDn(cn), issuer: ca, extensions: names.length ? [san(...names)] : [] });
-    const ok = await validate(await leaf('Good', der.ia5(0x82, 'www.example.vn'), der.ia5(0x81, 'an@example.vn'), der.ia5(0x86, 'https://sign.example.vn/x')), [ca]);
+    const ca = await issue({
+      subject: simpleDn('NC CA'),
+      issuer: root,
+      ca: true,
+      extensions: [ext(OIDS.nameConstraints, true, value)],
+    });
+    const leaf = (cn: string, ...names: Uint8Array[]) =>
+      issue({ subject: simpleDn(cn), issuer: ca, extensions: names.length ? [san(...names)] : [] });
+    const ok = await validate(
+      await leaf(
+        'Good',
+        der.ia5(0x82, 'www.example.vn'),
+        der.ia5(0x81, 'an@example.vn'),
+        der.ia5(0x86, 'https://sign.example.vn/x'),
+      ),
+      [ca],
+    );
     expect(ok.status, ok.problems.join()).toBe('valid');
     for (const [cn, name, why] of [
       ['Bad DNS', der.ia5(0x82, 'www.example.com'), /outside/],
@@ -98,9 +152,19 @@ describe('name constraints', () => {
   });
   it('permits only the directory subtree named', async () => {
     const permitted = dn(['2.5.4.6', 0x13, 'VN'], ['2.5.4.10', 0x13, 'kyso path test'], ['2.5.4.11', 0x0c, 'Inside']);
-    const ca = await issue({ subject: simpleDn('DN CA'), issuer: root, ca: true, extensions: [ext(OIDS.nameConstraints, true, der.seq(subtrees(0xa0, tlv(0xa4, permitted))))] });
-    expect((await validate(await issue({ subject: simpleDn('In', ['2.5.4.11', 0x0c, 'inside']), issuer: ca }), [ca])).status).toBe('valid');
-    expect((await validate(await issue({ subject: simpleDn('Out', ['2.5.4.11', 0x0c, 'Outside']), issuer: ca }), [ca])).status).toBe('constraints');
+    const ca = await issue({
+      subject: simpleDn('DN CA'),
+      issuer: root,
+      ca: true,
+      extensions: [ext(OIDS.nameConstraints, true, der.seq(subtrees(0xa0, tlv(0xa4, permitted))))],
+    });
+    expect(
+      (await validate(await issue({ subject: simpleDn('In', ['2.5.4.11', 0x0c, 'inside']), issuer: ca }), [ca])).status,
+    ).toBe('valid');
+    expect(
+      (await validate(await issue({ subject: simpleDn('Out', ['2.5.4.11', 0x0c, 'Outside']), issuer: ca }), [ca]))
+        .status,
+    ).toBe('constraints');
   });
 });
 
@@ -119,26 +183,60 @@ describe('certificate policies', () => {
     expect((await validate(none, [ca], { explicitPolicy: true })).status).toBe('constraints');
   });
   it('a requireExplicitPolicy constraint of a CA applies without the caller asking', async () => {
-    const ca = await issue({ subject: simpleDn('Req CA'), issuer: root, ca: true, extensions: [policies(P1), ext(OIDS.policyConstraints, true, der.seq(tlv(0x80, Uint8Array.of(0))))] });
-    expect((await validate(await issue({ subject: simpleDn('Leaf P1'), issuer: ca, extensions: [policies(P1)] }), [ca])).status).toBe('valid');
-    expect((await validate(await issue({ subject: simpleDn('Leaf P2'), issuer: ca, extensions: [policies(P2)] }), [ca])).status).toBe('constraints');
+    const ca = await issue({
+      subject: simpleDn('Req CA'),
+      issuer: root,
+      ca: true,
+      extensions: [policies(P1), ext(OIDS.policyConstraints, true, der.seq(tlv(0x80, Uint8Array.of(0))))],
+    });
+    expect(
+      (await validate(await issue({ subject: simpleDn('Leaf P1'), issuer: ca, extensions: [policies(P1)] }), [ca]))
+        .status,
+    ).toBe('valid');
+    expect(
+      (await validate(await issue({ subject: simpleDn('Leaf P2'), issuer: ca, extensions: [policies(P2)] }), [ca]))
+        .status,
+    ).toBe('constraints');
   });
   it('maps policies, unless policy mapping is inhibited', async () => {
-    const ca = await issue({ subject: simpleDn('Map CA'), issuer: root, ca: true, extensions: [policies(P1), ext(OIDS.mappings, false, der.seq(der.seq(der.oid(P1), der.oid(P2))))] });
+    const ca = await issue({
+      subject: simpleDn('Map CA'),
+      issuer: root,
+      ca: true,
+      extensions: [policies(P1), ext(OIDS.mappings, false, der.seq(der.seq(der.oid(P1), der.oid(P2))))],
+    });
     const leaf = await issue({ subject: simpleDn('Leaf P2'), issuer: ca, extensions: [policies(P2)] });
     const mapped = await validate(leaf, [ca], { explicitPolicy: true, initialPolicySet: [P1] });
     expect(mapped.status, mapped.problems.join()).toBe('valid');
     expect(mapped.validPolicies).toEqual([P2]); // in the end entity's policy domain
-    expect((await validate(leaf, [ca], { explicitPolicy: true, initialPolicySet: [P1], inhibitPolicyMapping: true })).status).toBe('constraints');
+    expect(
+      (await validate(leaf, [ca], { explicitPolicy: true, initialPolicySet: [P1], inhibitPolicyMapping: true })).status,
+    ).toBe('constraints');
   });
   it('anyPolicy stops counting where it is inhibited', async () => {
-    const inhibiting = await issue({ subject: simpleDn('Inhibit CA'), issuer: root, ca: true, extensions: [policies(ANY_POLICY), ext(OIDS.inhibitAny, true, der.int(0))] });
-    const anyLeaf = await issue({ subject: simpleDn('Leaf any'), issuer: inhibiting, extensions: [policies(ANY_POLICY)] });
+    const inhibiting = await issue({
+      subject: simpleDn('Inhibit CA'),
+      issuer: root,
+      ca: true,
+      extensions: [policies(ANY_POLICY), ext(OIDS.inhibitAny, true, der.int(0))],
+    });
+    const anyLeaf = await issue({
+      subject: simpleDn('Leaf any'),
+      issuer: inhibiting,
+      extensions: [policies(ANY_POLICY)],
+    });
     expect((await validate(anyLeaf, [inhibiting], { explicitPolicy: true })).status).toBe('constraints');
-    const open = await issue({ subject: simpleDn('Open CA'), issuer: root, ca: true, extensions: [policies(ANY_POLICY)] });
+    const open = await issue({
+      subject: simpleDn('Open CA'),
+      issuer: root,
+      ca: true,
+      extensions: [policies(ANY_POLICY)],
+    });
     const anyLeaf2 = await issue({ subject: simpleDn('Leaf any'), issuer: open, extensions: [policies(ANY_POLICY)] });
     expect((await validate(anyLeaf2, [open], { explicitPolicy: true })).status).toBe('valid');
-    expect((await validate(anyLeaf2, [open], { explicitPolicy: true, inhibitAnyPolicy: true })).status).toBe('constraints');
+    expect((await validate(anyLeaf2, [open], { explicitPolicy: true, inhibitAnyPolicy: true })).status).toBe(
+      'constraints',
+    );
   });
 });
 
@@ -156,7 +254,9 @@ describe('CRLs at the validation time', () => {
     const good = await withCrls([await crl(ca)]);
     expect(good.status, good.problems.join()).toBe('valid');
     expect(good.revocation?.map((r) => r.status)).toEqual(['good', 'good']);
-    const revoked = await withCrls([await crl(ca, { revoked: [{ cert: leaf, reason: x509.X509CrlReason.keyCompromise }] })]);
+    const revoked = await withCrls([
+      await crl(ca, { revoked: [{ cert: leaf, reason: x509.X509CrlReason.keyCompromise }] }),
+    ]);
     expect(revoked.status).toBe('revoked');
     expect(revoked.revokedAt?.toISOString()).toBe('2025-06-01T00:00:00.000Z');
   });
@@ -177,20 +277,39 @@ describe('CRLs at the validation time', () => {
     expect(stale.status).toBe('revocation-unknown');
     expect(stale.subIndication).toBe('REVOCATION_OUT_OF_BOUNDS_NO_POE');
     expect(stale.problems[0]).toMatch(/stale/);
-    const fine = await validate(leaf, [ca], { time: new Date('2025-01-05T00:00:00Z'), revocationData: { crls: [await crl(root, old), await crl(ca, old)], ocsps: [] }, revocationMode: 'required' });
+    const fine = await validate(leaf, [ca], {
+      time: new Date('2025-01-05T00:00:00Z'),
+      revocationData: { crls: [await crl(root, old), await crl(ca, old)], ocsps: [] },
+      revocationMode: 'required',
+    });
     expect(fine.status, fine.problems.join()).toBe('valid');
-    const revoked = await withCrls([await crl(ca, { ...old, revoked: [{ cert: leaf, reason: x509.X509CrlReason.keyCompromise }] })]);
+    const revoked = await withCrls([
+      await crl(ca, { ...old, revoked: [{ cert: leaf, reason: x509.X509CrlReason.keyCompromise }] }),
+    ]);
     expect(revoked.status).toBe('revoked');
   });
   it('a CRL with an unknown critical extension is not used', async () => {
-    const r = await withCrls([await crl(ca, { extensions: [ext('1.3.6.1.4.1.99999.8', true, Uint8Array.of(0x05, 0x00))], revoked: [{ cert: leaf }] })]);
+    const r = await withCrls([
+      await crl(ca, {
+        extensions: [ext('1.3.6.1.4.1.99999.8', true, Uint8Array.of(0x05, 0x00))],
+        revoked: [{ cert: leaf }],
+      }),
+    ]);
     expect(r.status).toBe('revocation-unknown');
     expect(r.problems[0]).toMatch(/critical extension/);
   });
   it('a CRL signed by an issuer without cRLSign is not used', async () => {
-    const noCrlSign = await issue({ subject: simpleDn('No cRLSign CA'), issuer: root, ca: true, keyUsage: x509.KeyUsageFlags.keyCertSign });
+    const noCrlSign = await issue({
+      subject: simpleDn('No cRLSign CA'),
+      issuer: root,
+      ca: true,
+      keyUsage: x509.KeyUsageFlags.keyCertSign,
+    });
     const l = await issue({ subject: simpleDn('Leaf'), issuer: noCrlSign });
-    const r = await validate(l, [noCrlSign], { revocationData: { crls: [await crl(root), await crl(noCrlSign)], ocsps: [] }, revocationMode: 'required' });
+    const r = await validate(l, [noCrlSign], {
+      revocationData: { crls: [await crl(root), await crl(noCrlSign)], ocsps: [] },
+      revocationMode: 'required',
+    });
     expect(r.status).toBe('revocation-unknown');
     expect(r.problems[0]).toMatch(/cRLSign/);
   });
@@ -206,10 +325,17 @@ describe('signature algorithms', () => {
     const ca = await issue({ subject: simpleDn('Alg CA'), issuer: root, ca: true });
     const leaf = await issue({ subject: simpleDn('Leaf'), issuer: ca });
     const seen: string[] = [];
-    const ok = await validate(leaf, [ca], { signatureAlgorithmAcceptable: (alg, cert) => (seen.push(`${cert.subject.commonName}:${alg.scheme}/${alg.hash}`), true) });
+    const ok = await validate(leaf, [ca], {
+      signatureAlgorithmAcceptable: (alg, cert) => (
+        seen.push(`${cert.subject.commonName}:${alg.scheme}/${alg.hash}`),
+        true
+      ),
+    });
     expect(ok.status).toBe('valid');
     expect(seen).toEqual(['Leaf:ECDSA/SHA-256', 'Alg CA:ECDSA/SHA-256']);
-    const refused = await validate(leaf, [ca], { signatureAlgorithmAcceptable: (_alg, cert) => (cert.subject.commonName === 'Alg CA' ? 'not after 2025' : true) });
+    const refused = await validate(leaf, [ca], {
+      signatureAlgorithmAcceptable: (_alg, cert) => (cert.subject.commonName === 'Alg CA' ? 'not after 2025' : true),
+    });
     expect(refused.status).toBe('algorithm');
     expect(refused.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE');
     expect(refused.problems[0]).toMatch(/not after 2025/);
@@ -220,8 +346,21 @@ describe('malformed extensions', () => {
   it('refuses a path whose policy or name-constraint extension cannot be decoded, without throwing', async () => {
     const garbage = Uint8Array.of(0x30, 0x03, 0x06, 0x01, 0xff);
     for (const oid of [OIDS.policies, OIDS.nameConstraints, OIDS.san]) {
-      const ca = await issue({ subject: simpleDn('Bad CA'), issuer: root, ca: true, extensions: [ext(oid, false, garbage)] });
-      const r = await validate(await issue({ subject: simpleDn('Leaf'), issuer: ca, extensions: [ext(OIDS.san, false, der.seq(der.ia5(0x82, 'a.vn')))] }), [ca], { explicitPolicy: true });
+      const ca = await issue({
+        subject: simpleDn('Bad CA'),
+        issuer: root,
+        ca: true,
+        extensions: [ext(oid, false, garbage)],
+      });
+      const r = await validate(
+        await issue({
+          subject: simpleDn('Leaf'),
+          issuer: ca,
+          extensions: [ext(OIDS.san, false, der.seq(der.ia5(0x82, 'a.vn')))],
+        }),
+        [ca],
+        { explicitPolicy: true },
+      );
       expect(r.status, oid).not.toBe('valid');
     }
   });
@@ -229,7 +368,10 @@ describe('malformed extensions', () => {
     const ca = await issue({ subject: simpleDn('IDP CA'), issuer: root, ca: true });
     const leaf = await issue({ subject: simpleDn('Leaf'), issuer: ca });
     const bad = await crl(ca, { extensions: [ext('2.5.29.28', true, Uint8Array.of(0x30, 0x03, 0x81, 0x05, 0x00))] });
-    const r = await validate(leaf, [ca], { revocationData: { crls: [await crl(root), bad], ocsps: [] }, revocationMode: 'required' });
+    const r = await validate(leaf, [ca], {
+      revocationData: { crls: [await crl(root), bad], ocsps: [] },
+      revocationMode: 'required',
+    });
     expect(r.status).toBe('revocation-unknown');
   });
 });
@@ -239,12 +381,24 @@ describe('checkRevocation at the validation time', () => {
     const ca = await issue({ subject: simpleDn('Embedded CA'), issuer: root, ca: true });
     const leaf = await issue({ subject: simpleDn('Leaf'), issuer: ca });
     const [c, i] = await Promise.all([parseCertificate(leaf.der), parseCertificate(ca.der)]);
-    const old = await crl(ca, { thisUpdate: new Date('2025-01-01T00:00:00Z'), nextUpdate: new Date('2025-01-08T00:00:00Z') });
-    expect((await checkRevocation(c, i, { embedded: { crls: [old], ocsps: [] }, time: new Date('2025-01-05T00:00:00Z') })).status).toBe('good');
+    const old = await crl(ca, {
+      thisUpdate: new Date('2025-01-01T00:00:00Z'),
+      nextUpdate: new Date('2025-01-08T00:00:00Z'),
+    });
+    expect(
+      (await checkRevocation(c, i, { embedded: { crls: [old], ocsps: [] }, time: new Date('2025-01-05T00:00:00Z') }))
+        .status,
+    ).toBe('good');
     const stale = await checkRevocation(c, i, { embedded: { crls: [old], ocsps: [] }, time: AT });
     expect(stale.status).toBe('unavailable');
     expect(stale.problems.join()).toMatch(/stale/);
-    const oldRevoked = await crl(ca, { thisUpdate: new Date('2025-07-01T00:00:00Z'), nextUpdate: new Date('2025-07-08T00:00:00Z'), revoked: [{ cert: leaf, reason: x509.X509CrlReason.keyCompromise }] });
-    expect((await checkRevocation(c, i, { embedded: { crls: [oldRevoked], ocsps: [] }, time: AT })).status).toBe('revoked');
+    const oldRevoked = await crl(ca, {
+      thisUpdate: new Date('2025-07-01T00:00:00Z'),
+      nextUpdate: new Date('2025-07-08T00:00:00Z'),
+      revoked: [{ cert: leaf, reason: x509.X509CrlReason.keyCompromise }],
+    });
+    expect((await checkRevocation(c, i, { embedded: { crls: [oldRevoked], ocsps: [] }, time: AT })).status).toBe(
+      'revoked',
+    );
   });
 });

@@ -34,7 +34,9 @@ interface PkitsCase {
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const candidates = [process.env.KYSO_PKITS_DIR, resolve(here, '..', '..', '..', 'shared', 'pkits')].filter((d): d is string => !!d);
+const candidates = [process.env.KYSO_PKITS_DIR, resolve(here, '..', '..', '..', 'shared', 'pkits')].filter(
+  (d): d is string => !!d,
+);
 const dir = candidates.find((d) => existsSync(join(d, 'pkits.json')));
 
 /**
@@ -82,8 +84,15 @@ if (!dir) {
         if (!expectValid) {
           expect(accepted, `false accept: ${r.problems.join('; ')}`).toBe(false);
           // and refused for the reason PKITS gives (revoked / revocation not established / the path itself)
-          const kind = r.status === 'revoked' ? 'RevokedError' : r.status === 'revocation-unknown' ? 'revinfo' : 'PathValidationError';
-          expect(kind, r.problems.join('; ')).toBe(c.error!.class === 'RevokedError' || c.error!.class === 'PathValidationError' ? c.error!.class : 'revinfo');
+          const kind =
+            r.status === 'revoked'
+              ? 'RevokedError'
+              : r.status === 'revocation-unknown'
+                ? 'revinfo'
+                : 'PathValidationError';
+          expect(kind, r.problems.join('; ')).toBe(
+            c.error!.class === 'RevokedError' || c.error!.class === 'PathValidationError' ? c.error!.class : 'revinfo',
+          );
           if (c.error!.class === 'StaleRevinfoError') expect(r.subIndication).toBe('REVOCATION_OUT_OF_BOUNDS_NO_POE');
           agreed.push(c.id);
           return;

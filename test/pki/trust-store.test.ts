@@ -13,24 +13,38 @@ const leaf = () => pkiFile('rsa2048.cert.der');
 
 describe('intermediates in a trust store (test PKI end-entity links)', () => {
   it('a signer certificate alone chains through the store intermediates to its root', async () => {
-    const trust = await createTrustStore([pkiFile('root.cert.pem')], { intermediates: [pkiFile('intermediate.cert.pem')] });
+    const trust = await createTrustStore([pkiFile('root.cert.pem')], {
+      intermediates: [pkiFile('intermediate.cert.pem')],
+    });
     const r = await validateCertificatePath({ certificate: leaf(), trust, time: at });
     expect(r.status).toBe('valid');
-    expect(r.chain.map((c) => c.subject.commonName)).toEqual(['Nguyễn Văn An', 'kyso Test Issuing CA', 'kyso Test Root CA']);
+    expect(r.chain.map((c) => c.subject.commonName)).toEqual([
+      'Nguyễn Văn An',
+      'kyso Test Issuing CA',
+      'kyso Test Root CA',
+    ]);
   });
 
   it('never trusts an intermediate (nor a root given as one) as an anchor', async () => {
-    const onlyIntermediates = await createTrustStore([], { intermediates: [pkiFile('intermediate.cert.pem'), pkiFile('root.cert.pem')] });
+    const onlyIntermediates = await createTrustStore([], {
+      intermediates: [pkiFile('intermediate.cert.pem'), pkiFile('root.cert.pem')],
+    });
     const r = await validateCertificatePath({ certificate: leaf(), trust: onlyIntermediates, time: at });
     expect(r.status).toBe('no-chain');
-    expect(r.problems[0]).toMatch(/chains to "CN=kyso Test Root CA,O=kyso test,C=VN", which is not among the trust anchors/);
-    const other = await createTrustStore([pkiFile('other-root.cert.pem')], { intermediates: [pkiFile('intermediate.cert.pem')] });
+    expect(r.problems[0]).toMatch(
+      /chains to "CN=kyso Test Root CA,O=kyso test,C=VN", which is not among the trust anchors/,
+    );
+    const other = await createTrustStore([pkiFile('other-root.cert.pem')], {
+      intermediates: [pkiFile('intermediate.cert.pem')],
+    });
     expect((await validateCertificatePath({ certificate: leaf(), trust: other, time: at })).status).toBe('no-chain');
   });
 
   it('merging keeps a certificate that is an anchor anywhere as an anchor only', async () => {
     const a = await createTrustStore([pkiFile('root.cert.pem')]);
-    const b = await createTrustStore([], { intermediates: [pkiFile('root.cert.pem'), pkiFile('intermediate.cert.pem')] });
+    const b = await createTrustStore([], {
+      intermediates: [pkiFile('root.cert.pem'), pkiFile('intermediate.cert.pem')],
+    });
     const merged = mergeTrustStores([b, a]);
     expect(merged.anchors.map((c) => c.subject.commonName)).toEqual(['kyso Test Root CA']);
     expect(merged.intermediates!.map((c) => c.subject.commonName)).toEqual(['kyso Test Issuing CA']);

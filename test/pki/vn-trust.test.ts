@@ -15,15 +15,21 @@ const VNRCA_G3 = '7B3269E7D79AEBBFAE5095F45BBB7074771E690CB7DF02B441062B12F7690E
 describe('the Vietnamese trust bundle', () => {
   it('anchors every official root, pinned, and keeps intermediates out of the anchors', async () => {
     const store = await vnTrustStore();
-    expect(store.anchors.map((a) => a.fingerprintSha256).sort()).toEqual([G1_ROOT, G2_ROOT, MIC_ROOT, VNRCA, VNRCA_G3].sort());
+    expect(store.anchors.map((a) => a.fingerprintSha256).sort()).toEqual(
+      [G1_ROOT, G2_ROOT, MIC_ROOT, VNRCA, VNRCA_G3].sort(),
+    );
     expect(store.intermediates).toHaveLength(27);
     expect(store.intermediates!.every((c) => !c.selfIssued && c.basicConstraints?.ca)).toBe(true);
     expect(store.intermediates!.some((c) => c.subject.commonName === 'CA phục vụ các cơ quan Nhà nước G2')).toBe(true);
   });
 
   it('has the named subsets vn-gov (G1, G2) and vn-public (MIC, Vietnam National Root CA, G3)', async () => {
-    expect((await vnTrustStore('vn-gov')).anchors.map((a) => a.fingerprintSha256).sort()).toEqual([G1_ROOT, G2_ROOT].sort());
-    expect((await vnTrustStore('vn-public')).anchors.map((a) => a.fingerprintSha256).sort()).toEqual([MIC_ROOT, VNRCA, VNRCA_G3].sort());
+    expect((await vnTrustStore('vn-gov')).anchors.map((a) => a.fingerprintSha256).sort()).toEqual(
+      [G1_ROOT, G2_ROOT].sort(),
+    );
+    expect((await vnTrustStore('vn-public')).anchors.map((a) => a.fingerprintSha256).sort()).toEqual(
+      [MIC_ROOT, VNRCA, VNRCA_G3].sort(),
+    );
     expect((await resolveTrust('vn-public'))!.anchors).toHaveLength(3);
     const mixed = await resolveTrust(['vn-gov', 'vn-public']);
     expect(mixed!.anchors).toHaveLength(5);
@@ -56,10 +62,15 @@ describe('the Vietnamese trust bundle', () => {
       expect(r.chain.at(-1)!.fingerprintSha256).toBe(e.root);
       // the subset it belongs to is enough on its own; the other subset is not
       const own = await vnTrustStore(e.subsets[0] as 'vn-gov' | 'vn-public');
-      expect((await validateCertificatePath({ certificate: fromBase64(e.der), trust: own, time, purpose: 'any' })).status).toBe('valid');
+      expect(
+        (await validateCertificatePath({ certificate: fromBase64(e.der), trust: own, time, purpose: 'any' })).status,
+      ).toBe('valid');
       const other = await vnTrustStore(e.subsets[0] === 'vn-gov' ? 'vn-public' : 'vn-gov');
-      expect((await validateCertificatePath({ certificate: fromBase64(e.der), trust: other, time, purpose: 'any' })).status).toBe('no-chain');
-      if (e.signatureAlgorithm.startsWith('sha1')) expect(r.notes?.join(' ')).toMatch(/SHA-1 signature, accepted because it was made on/);
+      expect(
+        (await validateCertificatePath({ certificate: fromBase64(e.der), trust: other, time, purpose: 'any' })).status,
+      ).toBe('no-chain');
+      if (e.signatureAlgorithm.startsWith('sha1'))
+        expect(r.notes?.join(' ')).toMatch(/SHA-1 signature, accepted because it was made on/);
     }
   });
 });

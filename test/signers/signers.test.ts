@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
-import { createCryptoKeySigner, createExternalSigner, createKeySigner, loadPkcs12Signer } from '../../src/signers/index.js';
+import {
+  createCryptoKeySigner,
+  createExternalSigner,
+  createKeySigner,
+  loadPkcs12Signer,
+} from '../../src/signers/index.js';
 import type { Signer } from '../../src/signers/signer.js';
 import { p1363ToDer } from '../../src/crypto/ecdsa-signature.js';
 import { certificateFacts } from '../../src/pki/certificate-facts.js';
@@ -42,17 +47,29 @@ describe('loadPkcs12Signer', () => {
     expect(signer.chain).toEqual([splitCertificates(text('intermediate.cert.pem'))[0], pkiFile('root.cert.der')]);
   });
   it('adds extra certificates to a chain-less file', async () => {
-    const signer = await loadPkcs12Signer(pkiFile('rsa2048.nochain.p12'), { password: P12_PASSWORD, extraCertificates: [text('intermediate.cert.pem')] });
+    const signer = await loadPkcs12Signer(pkiFile('rsa2048.nochain.p12'), {
+      password: P12_PASSWORD,
+      extraCertificates: [text('intermediate.cert.pem')],
+    });
     expect(signer.chain.length).toBe(1);
   });
-  it('refuses a wrong password', () => rejects(loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: 'nope' }), 'ERR_WRONG_PASSWORD'));
-  it('refuses a wrong password on a legacy file', () => rejects(loadPkcs12Signer(pkiFile('p256.legacy.p12'), { password: '' }), 'ERR_WRONG_PASSWORD'));
-  it('refuses garbage', () => rejects(loadPkcs12Signer(new TextEncoder().encode('not a p12 file'), { password: 'x' }), 'ERR_KEY_DECODE'));
-  it('refuses a truncated file', () => rejects(loadPkcs12Signer(pkiFile('rsa2048.p12').subarray(0, 700), { password: P12_PASSWORD }), 'ERR_KEY_DECODE'));
+  it('refuses a wrong password', () =>
+    rejects(loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: 'nope' }), 'ERR_WRONG_PASSWORD'));
+  it('refuses a wrong password on a legacy file', () =>
+    rejects(loadPkcs12Signer(pkiFile('p256.legacy.p12'), { password: '' }), 'ERR_WRONG_PASSWORD'));
+  it('refuses garbage', () =>
+    rejects(loadPkcs12Signer(new TextEncoder().encode('not a p12 file'), { password: 'x' }), 'ERR_KEY_DECODE'));
+  it('refuses a truncated file', () =>
+    rejects(loadPkcs12Signer(pkiFile('rsa2048.p12').subarray(0, 700), { password: P12_PASSWORD }), 'ERR_KEY_DECODE'));
 });
 
 describe('createKeySigner', () => {
-  for (const [name, trad] of [['rsa2048', 'pkcs1'], ['rsa4096', 'pkcs1'], ['p256', 'sec1'], ['p384', 'sec1']] as const) {
+  for (const [name, trad] of [
+    ['rsa2048', 'pkcs1'],
+    ['rsa4096', 'pkcs1'],
+    ['p256', 'sec1'],
+    ['p384', 'sec1'],
+  ] as const) {
     it(`${name}: PKCS#8 PEM, PKCS#8 DER and ${trad} all sign`, async () => {
       for (const key of [text(`${name}.key.pem`), pkiFile(`${name}.key.der`), text(`${name}.${trad}.pem`)]) {
         const signer = await createKeySigner({ key, certificate: text(`${name}.chain.pem`) });
@@ -73,48 +90,120 @@ describe('createKeySigner', () => {
     }
   });
   it('refuses a key that does not belong to the certificate', async () => {
-    await rejects(createKeySigner({ key: text('rsa2048.key.pem'), certificate: text('rsa4096.cert.pem') }), 'ERR_KEY_CERT_MISMATCH');
-    await rejects(createKeySigner({ key: text('rsa2048.key.pem'), certificate: text('p256.cert.pem') }), 'ERR_KEY_CERT_MISMATCH');
-    await rejects(createKeySigner({ key: text('p256.key.pem'), certificate: text('p384.cert.pem') }), 'ERR_KEY_CERT_MISMATCH');
+    await rejects(
+      createKeySigner({ key: text('rsa2048.key.pem'), certificate: text('rsa4096.cert.pem') }),
+      'ERR_KEY_CERT_MISMATCH',
+    );
+    await rejects(
+      createKeySigner({ key: text('rsa2048.key.pem'), certificate: text('p256.cert.pem') }),
+      'ERR_KEY_CERT_MISMATCH',
+    );
+    await rejects(
+      createKeySigner({ key: text('p256.key.pem'), certificate: text('p384.cert.pem') }),
+      'ERR_KEY_CERT_MISMATCH',
+    );
   });
   it('refuses RSA keys under 2048 bits', async () => {
     const dir = scratchDir();
-    const r = run('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024', '-out', join(dir, 'weak.pem')]);
+    const r = run('openssl', [
+      'genpkey',
+      '-algorithm',
+      'RSA',
+      '-pkeyopt',
+      'rsa_keygen_bits:1024',
+      '-out',
+      join(dir, 'weak.pem'),
+    ]);
     expect(r.status).toBe(0);
-    await rejects(createKeySigner({ key: readFileSync(join(dir, 'weak.pem')), certificate: text('rsa2048.cert.pem') }), 'ERR_UNSUPPORTED_KEY');
+    await rejects(
+      createKeySigner({ key: readFileSync(join(dir, 'weak.pem')), certificate: text('rsa2048.cert.pem') }),
+      'ERR_UNSUPPORTED_KEY',
+    );
   });
   it('refuses an encrypted key with a hint, garbage keys and missing certificates', async () => {
     const dir = scratchDir();
-    run('openssl', ['pkcs8', '-topk8', '-in', pkiPath('rsa2048.key.pem'), '-out', join(dir, 'enc.pem'), '-passout', 'pass:x']);
-    await rejects(createKeySigner({ key: readFileSync(join(dir, 'enc.pem')), certificate: text('rsa2048.cert.pem') }), 'ERR_KEY_DECODE');
-    await rejects(createKeySigner({ key: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]), certificate: text('rsa2048.cert.pem') }), 'ERR_KEY_DECODE');
-    await rejects(createKeySigner({ key: text('rsa2048.key.pem'), certificate: '-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n' }), 'ERR_NO_CERTIFICATE');
-    await rejects(createKeySigner({ key: text('rsa2048.key.pem'), certificate: new Uint8Array([1, 2, 3]) }), 'ERR_KEY_DECODE');
+    run('openssl', [
+      'pkcs8',
+      '-topk8',
+      '-in',
+      pkiPath('rsa2048.key.pem'),
+      '-out',
+      join(dir, 'enc.pem'),
+      '-passout',
+      'pass:x',
+    ]);
+    await rejects(
+      createKeySigner({ key: readFileSync(join(dir, 'enc.pem')), certificate: text('rsa2048.cert.pem') }),
+      'ERR_KEY_DECODE',
+    );
+    await rejects(
+      createKeySigner({ key: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]), certificate: text('rsa2048.cert.pem') }),
+      'ERR_KEY_DECODE',
+    );
+    await rejects(
+      createKeySigner({
+        key: text('rsa2048.key.pem'),
+        certificate: '-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n',
+      }),
+      'ERR_NO_CERTIFICATE',
+    );
+    await rejects(
+      createKeySigner({ key: text('rsa2048.key.pem'), certificate: new Uint8Array([1, 2, 3]) }),
+      'ERR_KEY_DECODE',
+    );
   });
 });
 
 describe('createCryptoKeySigner', () => {
   it('signs with a non-extractable ECDSA key', async () => {
-    const key = await webcrypto.subtle.importKey('pkcs8', pkiFile('p256.key.der'), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
-    const signer = await createCryptoKeySigner({ privateKey: key as unknown as CryptoKey, certificate: text('p256.chain.pem') });
+    const key = await webcrypto.subtle.importKey(
+      'pkcs8',
+      pkiFile('p256.key.der'),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
+    const signer = await createCryptoKeySigner({
+      privateKey: key as unknown as CryptoKey,
+      certificate: text('p256.chain.pem'),
+    });
     expect(signer.algorithms.map((a) => a.hash)).toEqual(['SHA-256', 'SHA-384', 'SHA-512']);
     expect(await verifies(signer)).toBe(true);
   });
   it('offers only the digest an RSA key is bound to', async () => {
-    const key = await webcrypto.subtle.importKey('pkcs8', pkiFile('rsa2048.key.der'), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' }, false, ['sign']);
-    const signer = await createCryptoKeySigner({ privateKey: key as unknown as CryptoKey, certificate: text('rsa2048.cert.pem') });
+    const key = await webcrypto.subtle.importKey(
+      'pkcs8',
+      pkiFile('rsa2048.key.der'),
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' },
+      false,
+      ['sign'],
+    );
+    const signer = await createCryptoKeySigner({
+      privateKey: key as unknown as CryptoKey,
+      certificate: text('rsa2048.cert.pem'),
+    });
     expect(signer.algorithms).toEqual([{ scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' }]);
     await rejects(signer.sign(message, { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }), 'ERR_UNSUPPORTED_ALGORITHM');
   });
   it('refuses a key of another certificate', async () => {
-    const key = await webcrypto.subtle.importKey('pkcs8', pkiFile('p256.key.der'), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const key = await webcrypto.subtle.importKey(
+      'pkcs8',
+      pkiFile('p256.key.der'),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
     const otherCert = text('p384.cert.pem');
-    await rejects(createCryptoKeySigner({ privateKey: key as unknown as CryptoKey, certificate: otherCert }), 'ERR_KEY_CERT_MISMATCH');
+    await rejects(
+      createCryptoKeySigner({ privateKey: key as unknown as CryptoKey, certificate: otherCert }),
+      'ERR_KEY_CERT_MISMATCH',
+    );
   });
 });
 
 describe('createExternalSigner', () => {
-  const localKey = (name: string, params: object) => webcrypto.subtle.importKey('pkcs8', pkiFile(`${name}.key.der`), params as never, false, ['sign']);
+  const localKey = (name: string, params: object) =>
+    webcrypto.subtle.importKey('pkcs8', pkiFile(`${name}.key.der`), params as never, false, ['sign']);
   it('hands the host a digest and takes an RSA value', async () => {
     const key = await localKey('rsa2048', { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
     const seen: Uint8Array[] = [];
@@ -134,16 +223,25 @@ describe('createExternalSigner', () => {
     const key = await localKey('p256', { name: 'ECDSA', namedCurve: 'P-256' });
     const signer = await createExternalSigner({
       certificate: text('p256.cert.pem'),
-      signData: async (data, alg) => p1363ToDer(new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: alg.hash }, key, data))),
+      signData: async (data, alg) =>
+        p1363ToDer(new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: alg.hash }, key, data))),
     });
     const raw = await signer.sign(message, signer.algorithms[0]!);
     expect(raw.length).toBe(64);
     expect(await verifies(signer)).toBe(true);
   });
   it('turns a failing host and a wrong-length value into ERR_SIGNER_FAILED', async () => {
-    const failing = await createExternalSigner({ certificate: text('rsa2048.cert.pem'), signDigest: async () => { throw new Error('token removed'); } });
+    const failing = await createExternalSigner({
+      certificate: text('rsa2048.cert.pem'),
+      signDigest: async () => {
+        throw new Error('token removed');
+      },
+    });
     await rejects(failing.sign(message, failing.algorithms[0]!), 'ERR_SIGNER_FAILED');
-    const short = await createExternalSigner({ certificate: text('rsa2048.cert.pem'), signDigest: async () => new Uint8Array(10) });
+    const short = await createExternalSigner({
+      certificate: text('rsa2048.cert.pem'),
+      signDigest: async () => new Uint8Array(10),
+    });
     await rejects(short.sign(message, short.algorithms[0]!), 'ERR_SIGNER_FAILED');
   });
   it('needs exactly one callback', async () => {
@@ -161,10 +259,26 @@ describeWithTools(['openssl'], 'signatures verify with openssl dgst', () => {
       writeFileSync(join(dir, 'msg'), message);
       writeFileSync(join(dir, 'sig'), alg.scheme === 'ECDSA' ? p1363ToDer(raw) : raw);
       run('openssl', ['x509', '-in', pkiPath(`${name}.cert.pem`), '-pubkey', '-noout', '-out', join(dir, 'pub.pem')]);
-      const ok = run('openssl', ['dgst', '-sha256', '-verify', join(dir, 'pub.pem'), '-signature', join(dir, 'sig'), join(dir, 'msg')]);
+      const ok = run('openssl', [
+        'dgst',
+        '-sha256',
+        '-verify',
+        join(dir, 'pub.pem'),
+        '-signature',
+        join(dir, 'sig'),
+        join(dir, 'msg'),
+      ]);
       expect(ok.stdout).toContain('Verified OK');
       writeFileSync(join(dir, 'msg'), new TextEncoder().encode('tampered'));
-      const bad = run('openssl', ['dgst', '-sha256', '-verify', join(dir, 'pub.pem'), '-signature', join(dir, 'sig'), join(dir, 'msg')]);
+      const bad = run('openssl', [
+        'dgst',
+        '-sha256',
+        '-verify',
+        join(dir, 'pub.pem'),
+        '-signature',
+        join(dir, 'sig'),
+        join(dir, 'msg'),
+      ]);
       expect(bad.status).not.toBe(0);
     });
   }

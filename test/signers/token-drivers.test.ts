@@ -9,7 +9,8 @@ describe('token driver hints', () => {
   it('finds the drivers of Vietnamese CAs in the given folders, names compared without case, nothing else', async () => {
     const dir = scratchDir('kyso-drivers-');
     mkdirSync(join(dir, 'System32'));
-    for (const f of ['viettel-ca_v6.dll', 'VNPTCA_P11_V8.DLL', 'kernel32.dll', 'BkavCA.dll.bak']) writeFileSync(join(dir, 'System32', f), '');
+    for (const f of ['viettel-ca_v6.dll', 'VNPTCA_P11_V8.DLL', 'kernel32.dll', 'BkavCA.dll.bak'])
+      writeFileSync(join(dir, 'System32', f), '');
     const found = await findTokenDrivers([join(dir, 'System32'), join(dir, 'missing')]);
     expect(found).toEqual([
       { vendor: 'VNPT-CA', path: join(dir, 'System32', 'VNPTCA_P11_V8.DLL') },

@@ -13,7 +13,15 @@ import { TimestampRejectedError } from '../../src/tsa/timestamp-response.js';
 import { parseTimestampToken, verifyTimestampToken } from '../../src/tsa/timestamp-token.js';
 import { pkiPath } from '../fixtures/pki.js';
 import { describeWithTools, run, scratchDir } from '../fixtures/tools.js';
-import { TSA_OTHER_POLICY, TSA_POLICY, createTsaIdentity, opensslTsReply, startTsaServer, type TsaIdentity, type TsaServer } from '../fixtures/tsa-server.js';
+import {
+  TSA_OTHER_POLICY,
+  TSA_POLICY,
+  createTsaIdentity,
+  opensslTsReply,
+  startTsaServer,
+  type TsaIdentity,
+  type TsaServer,
+} from '../fixtures/tsa-server.js';
 import { testSigner } from '../cms/test-signer.js';
 
 const DATA = new TextEncoder().encode('Chữ ký số của văn bản cần gắn dấu thời gian\n');
@@ -46,7 +54,9 @@ async function rejects(p: Promise<unknown>): Promise<{ code?: string; message: s
 
 describe('createTimestampRequest', () => {
   it('refuses a digest of the wrong length', () => {
-    expect(() => createTimestampRequest({ digest: new Uint8Array(20), hash: 'SHA-256' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => createTimestampRequest({ digest: new Uint8Array(20), hash: 'SHA-256' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   it('draws a fresh 8-byte nonce by default, none when told', () => {
@@ -74,7 +84,12 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
 
   it('openssl reads our request: nonce, policy, certReq', () => {
     const nonce = Uint8Array.of(0x00, 0x9a, 0xbc, 0xde, 0xf0, 0x12, 0x34, 0x56);
-    const req = createTimestampRequest({ digest: new Uint8Array(48).fill(7), hash: 'SHA-384', nonce, policy: TSA_OTHER_POLICY });
+    const req = createTimestampRequest({
+      digest: new Uint8Array(48).fill(7),
+      hash: 'SHA-384',
+      nonce,
+      policy: TSA_OTHER_POLICY,
+    });
     writeFileSync(join(dir, 'req.tsq'), req);
     const r = run('openssl', ['ts', '-query', '-in', join(dir, 'req.tsq'), '-text']);
     expect(r.status).toBe(0);
@@ -107,7 +122,19 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
 
     writeFileSync(join(dir, 'token.der'), token.der);
     const verify = (tokenFile: string, dataFile = file) =>
-      run('openssl', ['ts', '-verify', '-data', dataFile, '-token_in', '-in', tokenFile, '-CAfile', pkiPath('root.cert.pem'), '-untrusted', tsa.chain]);
+      run('openssl', [
+        'ts',
+        '-verify',
+        '-data',
+        dataFile,
+        '-token_in',
+        '-in',
+        tokenFile,
+        '-CAfile',
+        pkiPath('root.cert.pem'),
+        '-untrusted',
+        tsa.chain,
+      ]);
     const ok = verify(join(dir, 'token.der'));
     expect(ok.stdout + ok.stderr).toContain('Verification: OK');
     writeFileSync(join(dir, 'other.bin'), flip(DATA, 3));
@@ -138,7 +165,10 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
     const v1 = createTsaIdentity({ essCertIdAlg: 'sha1' });
     const v1Server = await startTsaServer({ identity: v1 });
     try {
-      const token = await new HttpTimestampSource({ url: v1Server.url }).timestamp(await digest('SHA-256', DATA), 'SHA-256');
+      const token = await new HttpTimestampSource({ url: v1Server.url }).timestamp(
+        await digest('SHA-256', DATA),
+        'SHA-256',
+      );
       const si = token.signedData.signerInfos[0]!;
       expect(si.signingCertificate?.hashAlgorithm).toBe('SHA-1');
       expect(si.signingCertificateV2).toBeUndefined();
@@ -152,7 +182,11 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
     const d = await digest('SHA-256', DATA);
     const e = await rejects(new HttpTimestampSource({ url: server.url, certReq: false }).timestamp(d, 'SHA-256'));
     expect(e.code).toBe('ERR_TSA_RESPONSE_INVALID');
-    const token = await new HttpTimestampSource({ url: server.url, certReq: false, tsaCertificates: [tsa.certDer] }).timestamp(d, 'SHA-256');
+    const token = await new HttpTimestampSource({
+      url: server.url,
+      certReq: false,
+      tsaCertificates: [tsa.certDer],
+    }).timestamp(d, 'SHA-256');
     expect(token.certificates).toEqual([]);
     expect(token.signerCertificate).toBeUndefined();
   });
@@ -163,8 +197,13 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
     const signer = testSigner('p256', [{ scheme: 'ECDSA', hash: 'SHA-256' }]);
     const cms = await signDetachedDigest({ contentDigest: await digest('SHA-256', DATA), signer });
     const signature = parseSignedData(cms).signerInfos[0]!.signature;
-    const token = await new HttpTimestampSource({ url: server.url }).timestamp(await digest('SHA-256', signature), 'SHA-256');
-    const stamped = parseSignedData(addUnsignedAttribute(cms, { oid: OID.signatureTimeStampToken, values: [token.der] }));
+    const token = await new HttpTimestampSource({ url: server.url }).timestamp(
+      await digest('SHA-256', signature),
+      'SHA-256',
+    );
+    const stamped = parseSignedData(
+      addUnsignedAttribute(cms, { oid: OID.signatureTimeStampToken, values: [token.der] }),
+    );
     const [tst] = stamped.signerInfos[0]!.signatureTimeStampTokens;
     expect((await verifyTimestampToken(tst!, { data: stamped.signerInfos[0]!.signature })).valid).toBe(true);
   });
@@ -178,7 +217,12 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
       return fetch(input, init);
     };
     const started = Date.now();
-    const e = await rejects(new HttpTimestampSource({ url: closed.url, fetch: counting, retries: 2, backoffMs: 50 }).timestamp(new Uint8Array(32), 'SHA-256'));
+    const e = await rejects(
+      new HttpTimestampSource({ url: closed.url, fetch: counting, retries: 2, backoffMs: 50 }).timestamp(
+        new Uint8Array(32),
+        'SHA-256',
+      ),
+    );
     expect(e.code).toBe('ERR_TSA_UNAVAILABLE');
     expect(attempts).toBe(3);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150); // 50 + 100 of backoff
@@ -189,7 +233,12 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
     const silent = await startTsaServer({ respond: () => new Promise<Uint8Array>(() => undefined) });
     try {
       const started = Date.now();
-      const e = await rejects(new HttpTimestampSource({ url: silent.url, timeoutMs: 200, retries: 1, backoffMs: 10 }).timestamp(new Uint8Array(32), 'SHA-256'));
+      const e = await rejects(
+        new HttpTimestampSource({ url: silent.url, timeoutMs: 200, retries: 1, backoffMs: 10 }).timestamp(
+          new Uint8Array(32),
+          'SHA-256',
+        ),
+      );
       expect(e.code).toBe('ERR_TSA_UNAVAILABLE');
       expect(e.message).toContain('200 ms');
       expect(silent.queries).toHaveLength(2);
@@ -201,8 +250,12 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
 
   it('HTTP 503 is retried, HTTP 404 is not', async () => {
     let calls = 0;
-    const flaky: typeof fetch = (input, init) => (++calls === 1 ? Promise.resolve(new Response('busy', { status: 503 })) : fetch(input, init));
-    const token = await new HttpTimestampSource({ url: server.url, fetch: flaky, backoffMs: 10 }).timestamp(await digest('SHA-256', DATA), 'SHA-256');
+    const flaky: typeof fetch = (input, init) =>
+      ++calls === 1 ? Promise.resolve(new Response('busy', { status: 503 })) : fetch(input, init);
+    const token = await new HttpTimestampSource({ url: server.url, fetch: flaky, backoffMs: 10 }).timestamp(
+      await digest('SHA-256', DATA),
+      'SHA-256',
+    );
     expect(token.policy).toBe(TSA_POLICY);
     expect(calls).toBe(2);
     let notFound = 0;
@@ -210,7 +263,12 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
       notFound++;
       return Promise.resolve(new Response('no', { status: 404, statusText: 'Not Found' }));
     };
-    const e = await rejects(new HttpTimestampSource({ url: server.url, fetch: missing, backoffMs: 10 }).timestamp(new Uint8Array(32), 'SHA-256'));
+    const e = await rejects(
+      new HttpTimestampSource({ url: server.url, fetch: missing, backoffMs: 10 }).timestamp(
+        new Uint8Array(32),
+        'SHA-256',
+      ),
+    );
     expect(e.code).toBe('ERR_TSA_UNAVAILABLE');
     expect(e.message).toContain('404');
     expect(notFound).toBe(1);
@@ -246,7 +304,9 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
       },
     });
     try {
-      const e = await rejects(new HttpTimestampSource({ url: lying.url }).timestamp(await digest('SHA-256', DATA), 'SHA-256'));
+      const e = await rejects(
+        new HttpTimestampSource({ url: lying.url }).timestamp(await digest('SHA-256', DATA), 'SHA-256'),
+      );
       expect(e.code).toBe('ERR_TSA_RESPONSE_INVALID');
       expect(e.message).toContain('another digest');
     } finally {
@@ -259,7 +319,9 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
     const badAlg = await rejects(source.timestamp(await digest('SHA-1', DATA), 'SHA-1')); // the TSA accepts SHA-2 only
     expect(badAlg).toBeInstanceOf(TimestampRejectedError);
     expect(badAlg).toMatchObject({ code: 'ERR_TSA_REJECTED', status: 2, failInfo: ['badAlg'] });
-    const badPolicy = await rejects(source.timestamp(await digest('SHA-256', DATA), 'SHA-256', { policy: '1.2.3.4.99' }));
+    const badPolicy = await rejects(
+      source.timestamp(await digest('SHA-256', DATA), 'SHA-256', { policy: '1.2.3.4.99' }),
+    );
     expect(badPolicy).toMatchObject({ code: 'ERR_TSA_REJECTED', status: 2, failInfo: ['unacceptedPolicy'] });
   });
 
@@ -272,13 +334,35 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
           const genuine = parseTimestampToken(tokenOf(await opensslTsReply(tsa, q)));
           const tstFile = join(wrong.dir, 'tstinfo.der');
           writeFileSync(tstFile, genuine.tstInfo);
-          execFileSync('openssl', ['cms', '-sign', '-binary', '-nodetach', '-econtent_type', OID.tstInfo, '-in', tstFile, '-signer', wrong.cert,
-            '-inkey', wrong.key, '-outform', 'DER', '-out', join(wrong.dir, 'token.der')], { stdio: 'pipe' });
+          execFileSync(
+            'openssl',
+            [
+              'cms',
+              '-sign',
+              '-binary',
+              '-nodetach',
+              '-econtent_type',
+              OID.tstInfo,
+              '-in',
+              tstFile,
+              '-signer',
+              wrong.cert,
+              '-inkey',
+              wrong.key,
+              '-outform',
+              'DER',
+              '-out',
+              join(wrong.dir, 'token.der'),
+            ],
+            { stdio: 'pipe' },
+          );
           return grantedResponse(new Uint8Array(readFileSync(join(wrong.dir, 'token.der'))));
         },
       });
       try {
-        const e = await rejects(new HttpTimestampSource({ url: resigning.url }).timestamp(await digest('SHA-256', DATA), 'SHA-256'));
+        const e = await rejects(
+          new HttpTimestampSource({ url: resigning.url }).timestamp(await digest('SHA-256', DATA), 'SHA-256'),
+        );
         expect(e.code).toBe('ERR_TSA_RESPONSE_INVALID');
         expect(e.message).toContain('id-kp-timeStamping');
         const token = new Uint8Array(readFileSync(join(wrong.dir, 'token.der')));
@@ -293,7 +377,11 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
   });
 
   it('garbage, oversize and token-less answers are refused as invalid', async () => {
-    const answers = [new TextEncoder().encode('<html>error</html>'), tlv(0x30, tlv(0x30, derSmallInteger(0))), new Uint8Array(2_000_000)];
+    const answers = [
+      new TextEncoder().encode('<html>error</html>'),
+      tlv(0x30, tlv(0x30, derSmallInteger(0))),
+      new Uint8Array(2_000_000),
+    ];
     const odd = await startTsaServer({ respond: (_q, i) => answers[i]! });
     try {
       const source = new HttpTimestampSource({ url: odd.url, retries: 0 });
@@ -310,6 +398,8 @@ describeWithTools(['openssl'], 'RFC 3161 against openssl ts', () => {
     const signer = testSigner('p256', [{ scheme: 'ECDSA', hash: 'SHA-256' }]);
     const cms = await signDetachedDigest({ contentDigest: new Uint8Array(32), signer });
     expect(() => parseTimestampToken(cms)).toThrow(expect.objectContaining({ code: 'ERR_CMS_MALFORMED' }));
-    expect(() => parseTimestampToken(new Uint8Array([0x30, 0x00]))).toThrow(expect.objectContaining({ code: 'ERR_CMS_MALFORMED' }));
+    expect(() => parseTimestampToken(new Uint8Array([0x30, 0x00]))).toThrow(
+      expect.objectContaining({ code: 'ERR_CMS_MALFORMED' }),
+    );
   });
 });

@@ -7,12 +7,20 @@ import { formDocument } from '../fixtures/pdf-updates.js';
 
 const trust = () => [pkiFile('root.cert.pem')];
 /** SHA-1 with RSA (iText 2, DSS test PKI): see test/fixtures/pdf-corpus/ATTRIBUTION.md. */
-const sha1Pdf = readFileSync(new URL('../fixtures/pdf-corpus/dss-itext2-sha1-netlock-no-signing-cert-attr.pdf', import.meta.url));
+const sha1Pdf = readFileSync(
+  new URL('../fixtures/pdf-corpus/dss-itext2-sha1-netlock-no-signing-cert-attr.pdf', import.meta.url),
+);
 const SHA1 = 'SHA-1 is used, which the validation policy does not accept';
 
 describe('the algorithm policy is data: fail, warn or ignore', () => {
   it('defaults: SHA-1 and RSA below 2048 bits fail', () => {
-    expect(withDefaults()).toEqual({ sha1: 'fail', minRsaBits: 2048, minEcBits: 256, weakKey: 'fail', wholeDocument: false });
+    expect(withDefaults()).toEqual({
+      sha1: 'fail',
+      minRsaBits: 2048,
+      minEcBits: 256,
+      weakKey: 'fail',
+      wholeDocument: false,
+    });
     expect(withDefaults({ allowSha1: true }).sha1).toBe('ignore');
     expect(withDefaults({ allowSha1: true, sha1: 'warn' }).sha1).toBe('warn');
   });
@@ -30,9 +38,12 @@ describe('the algorithm policy is data: fail, warn or ignore', () => {
   describe('RSA key size', () => {
     let signed: Uint8Array;
     beforeAll(async () => {
-      signed = await signPdf(await formDocument(), { signer: await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD }) });
+      signed = await signPdf(await formDocument(), {
+        signer: await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD }),
+      });
     });
-    it('a 2048-bit key passes the default policy', async () => expect((await verifyPdf(signed, { trust: trust() })).indication).toBe('TOTAL_PASSED'));
+    it('a 2048-bit key passes the default policy', async () =>
+      expect((await verifyPdf(signed, { trust: trust() })).indication).toBe('TOTAL_PASSED'));
     it('below minRsaBits it fails (INDETERMINATE), or only warns with weakKey: warn', async () => {
       const strict = await verifyPdf(signed, { trust: trust(), policy: { minRsaBits: 3072 } });
       expect(strict.indication).toBe('INDETERMINATE');

@@ -1,33 +1,50 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { FINDING_CODES, loadPkcs12Signer, signPdf, verifyPdf, type PdfVerificationReport, type Signer } from '../../src/index.js';
+import {
+  FINDING_CODES,
+  loadPkcs12Signer,
+  signPdf,
+  verifyPdf,
+  type PdfVerificationReport,
+  type Signer,
+} from '../../src/index.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
 import { PdfReader } from '../../src/pdf/reader.js';
 import { findSignatureFields } from '../../src/pdf/signature-scan.js';
 import { addToFirstPage, annotation, appendRawUpdate, appendUpdate, formDocument } from '../fixtures/pdf-updates.js';
 
 type Schema = Record<string, unknown>;
-const schema = JSON.parse(readFileSync(new URL('../../docs/pdf-verification-report.schema.json', import.meta.url), 'utf8')) as Schema;
+const schema = JSON.parse(
+  readFileSync(new URL('../../docs/pdf-verification-report.schema.json', import.meta.url), 'utf8'),
+) as Schema;
 
 /**
  * The JSON Schema keywords the report's schema uses, checked strictly: enough to hold the report to its
  * documentation (an undocumented property fails, as `additionalProperties` is false throughout).
  */
 function validate(value: unknown, s: Schema, path = '$'): string[] {
-  if (typeof s.$ref === 'string') return validate(value, (schema.$defs as Record<string, Schema>)[s.$ref.replace('#/$defs/', '')]!, path);
+  if (typeof s.$ref === 'string')
+    return validate(value, (schema.$defs as Record<string, Schema>)[s.$ref.replace('#/$defs/', '')]!, path);
   const errors: string[] = [];
   if ('const' in s && value !== s.const) errors.push(`${path}: not ${JSON.stringify(s.const)}`);
-  if (Array.isArray(s.enum) && !s.enum.includes(value)) errors.push(`${path}: ${JSON.stringify(value)} not in ${JSON.stringify(s.enum)}`);
+  if (Array.isArray(s.enum) && !s.enum.includes(value))
+    errors.push(`${path}: ${JSON.stringify(value)} not in ${JSON.stringify(s.enum)}`);
   if (Array.isArray(s.oneOf)) {
     const ok = (s.oneOf as Schema[]).filter((o) => validate(value, o, path).length === 0).length;
     if (ok !== 1) errors.push(`${path}: matches ${ok} of oneOf`);
   }
   if (s.type !== undefined) {
     const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-    if (!types.some((t) => t === kind || (t === 'number' && kind === 'integer'))) return [...errors, `${path}: ${kind}, expected ${types.join('|')}`];
+    const kind =
+      value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+    if (!types.some((t) => t === kind || (t === 'number' && kind === 'integer')))
+      return [...errors, `${path}: ${kind}, expected ${types.join('|')}`];
   }
-  if (s.format === 'date-time' && (typeof value !== 'string' || Number.isNaN(Date.parse(value)) || !/^\d{4}-\d\d-\d\dT/.test(value))) errors.push(`${path}: not a date-time`);
+  if (
+    s.format === 'date-time' &&
+    (typeof value !== 'string' || Number.isNaN(Date.parse(value)) || !/^\d{4}-\d\d-\d\dT/.test(value))
+  )
+    errors.push(`${path}: not a date-time`);
   if (Array.isArray(value)) {
     if (typeof s.minItems === 'number' && value.length < s.minItems) errors.push(`${path}: too short`);
     if (typeof s.maxItems === 'number' && value.length > s.maxItems) errors.push(`${path}: too long`);
@@ -65,13 +82,35 @@ describe('the JSON report follows docs/pdf-verification-report.schema.json', () 
     ['a passed signature with its chain', () => verifyPdf(signed, { trust: [pkiFile('root.cert.pem')] })],
     ['no trust anchors', () => verifyPdf(signed)],
     ['tampered bytes', () => verifyPdf(signed.map((b, i) => (i === 100 ? b ^ 1 : b)))],
-    ['a certification with later reported changes', async () => verifyPdf(appendUpdate(await signPdf(await formDocument(), { signer, certify: 3 }), (w, r) => addToFirstPage(w, r, annotation('Text', [10, 10, 30, 30]))), { trust: [pkiFile('root.cert.pem')] })],
+    [
+      'a certification with later reported changes',
+      async () =>
+        verifyPdf(
+          appendUpdate(await signPdf(await formDocument(), { signer, certify: 3 }), (w, r) =>
+            addToFirstPage(w, r, annotation('Text', [10, 10, 30, 30])),
+          ),
+          { trust: [pkiFile('root.cert.pem')] },
+        ),
+    ],
     ['an unsigned document', async () => verifyPdf(await formDocument())],
-    ['PAdES B-LTA with a document timestamp and DSS (pyHanko)', () => verifyPdf(readFileSync(new URL('../fixtures/pdf-corpus/pyhanko-pades-b-lta-two-signatures.pdf', import.meta.url)))],
+    [
+      'PAdES B-LTA with a document timestamp and DSS (pyHanko)',
+      () =>
+        verifyPdf(
+          readFileSync(new URL('../fixtures/pdf-corpus/pyhanko-pades-b-lta-two-signatures.pdf', import.meta.url)),
+        ),
+    ],
     [
       'a hidden signature',
       async () => {
-        const report = await verifyPdf(appendRawUpdate(signed, [[900, PdfReader.open(signed).resolveDict(findSignatureFields(PdfReader.open(signed)).signed[0]!.signatureRef)!]]));
+        const report = await verifyPdf(
+          appendRawUpdate(signed, [
+            [
+              900,
+              PdfReader.open(signed).resolveDict(findSignatureFields(PdfReader.open(signed)).signed[0]!.signatureRef)!,
+            ],
+          ]),
+        );
         expect(report.hiddenSignatures).toHaveLength(1);
         return report;
       },
@@ -89,13 +128,34 @@ describe('findings', () => {
     expect(new Set(FINDING_CODES).size).toBe(FINDING_CODES.length);
   });
   it('every error and warning of a report is a finding with a code; the text lists are their messages', async () => {
-    const tampered = await verifyPdf(signed.map((b, i) => (i === 100 ? b ^ 1 : b)), { trust: [pkiFile('root.cert.pem')] });
+    const tampered = await verifyPdf(
+      signed.map((b, i) => (i === 100 ? b ^ 1 : b)),
+      { trust: [pkiFile('root.cert.pem')] },
+    );
     const s = tampered.signatures[0]!;
-    expect(s.findings.filter((f) => f.severity === 'error').map((f) => f.message).sort()).toEqual([...s.errors].sort());
+    expect(
+      s.findings
+        .filter((f) => f.severity === 'error')
+        .map((f) => f.message)
+        .sort(),
+    ).toEqual([...s.errors].sort());
     expect(s.findings.filter((f) => f.severity === 'warning').map((f) => f.message)).toEqual(s.warnings);
-    expect(s.findings).toContainEqual(expect.objectContaining({ code: 'digest-mismatch', severity: 'error', indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' }));
+    expect(s.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'digest-mismatch',
+        severity: 'error',
+        indication: 'TOTAL_FAILED',
+        subIndication: 'HASH_FAILURE',
+      }),
+    );
     expect(tampered.findings).toEqual([]);
     const unsigned = await verifyPdf(await formDocument());
-    expect(unsigned.findings).toEqual([expect.objectContaining({ code: 'no-signature', indication: 'INDETERMINATE', subIndication: 'SIGNED_DATA_NOT_FOUND' })]);
+    expect(unsigned.findings).toEqual([
+      expect.objectContaining({
+        code: 'no-signature',
+        indication: 'INDETERMINATE',
+        subIndication: 'SIGNED_DATA_NOT_FOUND',
+      }),
+    ]);
   });
 });

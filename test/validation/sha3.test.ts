@@ -22,11 +22,19 @@ const files = new Map<string, Uint8Array>();
 
 /** The signed PDF with its CMS made by Node with RSASSA-PSS and `hash`. */
 const pss = (hash: 'SHA3-256' | 'SHA3-384' | 'SHA3-512') =>
-  resignWithNode(signed, { scheme: 'RSA-PSS', hash }, readFileSync(pkiPath('rsa2048.key.pem'), 'utf8'), pkiFile('rsa2048.cert.der'), [parsePem(readFileSync(pkiPath('intermediate.cert.pem'), 'utf8'))[0]!.der]);
+  resignWithNode(
+    signed,
+    { scheme: 'RSA-PSS', hash },
+    readFileSync(pkiPath('rsa2048.key.pem'), 'utf8'),
+    pkiFile('rsa2048.cert.der'),
+    [parsePem(readFileSync(pkiPath('intermediate.cert.pem'), 'utf8'))[0]!.der],
+  );
 
 beforeAll(async () => {
   const signer = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
-  signed = await signPdf(readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url)), { signer });
+  signed = await signPdf(readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url)), {
+    signer,
+  });
   for (const hash of ['SHA3-256', 'SHA3-384', 'SHA3-512'] as const) files.set(hash, pss(hash));
 });
 
@@ -69,9 +77,29 @@ describeWithTools(['openssl'], 'openssl cms agrees', () => {
     const cms = Buffer.from(new TextDecoder().decode(pdf.subarray(a! + b! + 1, c! - 1)), 'hex');
     writeFileSync(join(dir, 'cms.der'), cms.subarray(0, readTlv(new Uint8Array(cms), 0).end));
     writeFileSync(join(dir, 'content.bin'), Buffer.concat([pdf.subarray(a!, a! + b!), pdf.subarray(c!, c! + d!)]));
-    const verify = () => run('openssl', ['cms', '-verify', '-inform', 'DER', '-in', join(dir, 'cms.der'), '-content', join(dir, 'content.bin'), '-binary', '-CAfile', pkiPath('root.cert.pem'), '-purpose', 'any', '-out', '/dev/null']);
+    const verify = () =>
+      run('openssl', [
+        'cms',
+        '-verify',
+        '-inform',
+        'DER',
+        '-in',
+        join(dir, 'cms.der'),
+        '-content',
+        join(dir, 'content.bin'),
+        '-binary',
+        '-CAfile',
+        pkiPath('root.cert.pem'),
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ]);
     expect(verify().status, verify().stderr).toBe(0);
-    writeFileSync(join(dir, 'content.bin'), Buffer.concat([pdf.subarray(a!, a! + b!), pdf.subarray(c!, c! + d!), Buffer.from('x')]));
+    writeFileSync(
+      join(dir, 'content.bin'),
+      Buffer.concat([pdf.subarray(a!, a! + b!), pdf.subarray(c!, c! + d!), Buffer.from('x')]),
+    );
     expect(verify().status).not.toBe(0);
   });
 });

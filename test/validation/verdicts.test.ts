@@ -7,7 +7,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
-import { loadPkcs12Signer, renderPdfReport, renderXmlReport, signPdf, signXml, verifyPdf, verifyXml, type Signer } from '../../src/index.js';
+import {
+  loadPkcs12Signer,
+  renderPdfReport,
+  renderXmlReport,
+  signPdf,
+  signXml,
+  verifyPdf,
+  verifyXml,
+  type Signer,
+} from '../../src/index.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
 import { appendRawUpdate, appendUpdate } from '../fixtures/pdf-updates.js';
 import { fromLatin1, latin1, concatBytes } from '../../src/core/bytes.js';
@@ -54,7 +63,7 @@ function dropFields(pdf: Uint8Array): Uint8Array {
   });
 }
 
-describe('a valid update with broken offsets (as in DSS\'s five-signatures sample)', () => {
+describe("a valid update with broken offsets (as in DSS's five-signatures sample)", () => {
   /**
    * A DSS update whose writer got every offset wrong by the same amount: its startxref points past its own
    * %%EOF and its xref entries miss their objects. Readers reconstruct it (poppler does, and DSS accepts the
@@ -69,7 +78,10 @@ describe('a valid update with broken offsets (as in DSS\'s five-signatures sampl
       [root.num, r.catalog().clone().set('DSS', new PdfRef(dss, 0))],
     ]);
     const tail = fromLatin1(updated, pdf.length)
-      .replace(/^(\d{10})( 00000 n)/gm, (_, o: string, rest: string) => `${String(Number(o) + shift).padStart(10, '0')}${rest}`)
+      .replace(
+        /^(\d{10})( 00000 n)/gm,
+        (_, o: string, rest: string) => `${String(Number(o) + shift).padStart(10, '0')}${rest}`,
+      )
       .replace(/startxref\n(\d+)/, (_, o: string) => `startxref\n${Number(o) + shift}`);
     return concatBytes([pdf, latin1(tail)]);
   }
@@ -99,17 +111,27 @@ describe('signatures cut off the document', () => {
     expect(report.indication).toBe('TOTAL_FAILED');
     expect(report.signatures).toHaveLength(0);
     expect(report.hiddenSignatures).toHaveLength(2);
-    expect(report.errors).toEqual(['2 signatures no longer cover the document: 2 whose signed byte ranges no longer fit the file (a merged or re-saved copy)']);
-    expect(head(renderPdfReport(report, 'merged.pdf'))).toBe('merged.pdf: TOTAL_FAILED (FORMAT_FAILURE) — 2 signatures no longer cover the document (0 signatures in the form, 1 revision)');
+    expect(report.errors).toEqual([
+      '2 signatures no longer cover the document: 2 whose signed byte ranges no longer fit the file (a merged or re-saved copy)',
+    ]);
+    expect(head(renderPdfReport(report, 'merged.pdf'))).toBe(
+      'merged.pdf: TOTAL_FAILED (FORMAT_FAILURE) — 2 signatures no longer cover the document (0 signatures in the form, 1 revision)',
+    );
     expect(renderPdfReport(report)).not.toContain('has no signature');
   });
 
   it('an update that drops the signature field from the form: TOTAL_FAILED, not INDETERMINATE', async () => {
     const report = await verifyPdf(dropFields(once), { trust: trust() });
     expect(report.indication).toBe('TOTAL_FAILED');
-    expect(report.errors).toEqual(['1 signature no longer covers the document: 1 whose field a later update removed from the form']);
-    expect(report.hiddenSignatures[0]!.modifications!.changes.map((c) => c.detail)).toContain('the form field list lost entries');
-    expect(head(renderPdfReport(report))).toBe('TOTAL_FAILED (FORMAT_FAILURE) — 1 signature no longer covers the document (0 signatures in the form, 3 revisions)');
+    expect(report.errors).toEqual([
+      '1 signature no longer covers the document: 1 whose field a later update removed from the form',
+    ]);
+    expect(report.hiddenSignatures[0]!.modifications!.changes.map((c) => c.detail)).toContain(
+      'the form field list lost entries',
+    );
+    expect(head(renderPdfReport(report))).toBe(
+      'TOTAL_FAILED (FORMAT_FAILURE) — 1 signature no longer covers the document (0 signatures in the form, 3 revisions)',
+    );
   });
 
   it('the intact document is still TOTAL_PASSED (the rule does not fire on form signatures)', async () => {
@@ -131,13 +153,22 @@ describe('a CMS that cannot be checked, a signature never made', () => {
   });
 
   it('the CMS with its certificates back verifies (the tamper above is the only difference)', async () => {
-    expect((await verifyPdf(editCms(once, (cms) => cms), { trust: trust() })).indication).toBe('TOTAL_PASSED');
+    expect(
+      (
+        await verifyPdf(
+          editCms(once, (cms) => cms),
+          { trust: trust() },
+        )
+      ).indication,
+    ).toBe('TOTAL_PASSED');
   });
 
   it('an all-zero /Contents placeholder: "the signature was never filled in"', async () => {
     const report = await verifyPdf(zeroContents(once), { trust: trust() });
     expect(report.indication).toBe('TOTAL_FAILED');
-    expect(report.signatures[0]!.errors[0]).toBe('the signature was never filled in: /Contents is still the all-zero placeholder');
+    expect(report.signatures[0]!.errors[0]).toBe(
+      'the signature was never filled in: /Contents is still the all-zero placeholder',
+    );
     expect(renderPdfReport(report)).toContain('! the signature was never filled in');
   });
 });
@@ -154,14 +185,19 @@ describeWithTools(['pdfsig'], 'pdfsig agrees on the broken files', () => {
       writeFileSync(file, bytes);
       const peer = pdfsig(file);
       expect(peer.signatures.length, name).toBeGreaterThan(0);
-      expect(peer.signatures.some((s) => /Signature is Valid/.test(s.signatureValidation ?? '')), `${name}: ${peer.output}`).toBe(false);
+      expect(
+        peer.signatures.some((s) => /Signature is Valid/.test(s.signatureValidation ?? '')),
+        `${name}: ${peer.output}`,
+      ).toBe(false);
     }
   });
 });
 
 describe('XML: the business element', () => {
   it('a changed DLHDon is HASH_FAILURE with the signer shown, not "another element was signed"', async () => {
-    const signed = new TextDecoder().decode(await signXml(example('einvoice-tt78.xml'), { signer: person, profile: 'einvoice', includeChain: true }));
+    const signed = new TextDecoder().decode(
+      await signXml(example('einvoice-tt78.xml'), { signer: person, profile: 'einvoice', includeChain: true }),
+    );
     const at = signed.indexOf('<DLHDon');
     const tampered = signed.slice(0, at) + signed.slice(at).replace(/>(\d+)</, (_, d: string) => `>${Number(d) + 1}<`);
     const report = await verifyXml(tampered, { trust: trust() });
@@ -172,7 +208,9 @@ describe('XML: the business element', () => {
     expect(s.errors).toHaveLength(1);
     const text = renderXmlReport(report);
     expect(text).toContain('Signer:      ');
-    expect(text).toContain('Signed data: DLHDon — the signature references it, but it changed after signing (digest mismatch)');
+    expect(text).toContain(
+      'Signed data: DLHDon — the signature references it, but it changed after signing (digest mismatch)',
+    );
     expect(text).not.toContain('is not the one the signature references');
   });
 });
@@ -188,13 +226,23 @@ describeWithTools(['xmlsec1'], 'XML: a whole-document signature made by a generi
     const tmpl = join(dir, 'einvoice-template.xml');
     writeFileSync(tmpl, xml.replace('<DSCKS>', `<DSCKS><NBan>${template}</NBan>`));
     signedFile = join(dir, 'einvoice-xmlsec1.xml');
-    const r = run('xmlsec1', ['--sign', '--privkey-pem', `${pkiPath('rsa2048.key.pem')},${pkiPath('rsa2048.cert.pem')}`, '--output', signedFile, tmpl]);
+    const r = run('xmlsec1', [
+      '--sign',
+      '--privkey-pem',
+      `${pkiPath('rsa2048.key.pem')},${pkiPath('rsa2048.cert.pem')}`,
+      '--output',
+      signedFile,
+      tmpl,
+    ]);
     expect(r.status, r.stderr).toBe(0);
   });
 
   it('URI="" with the enveloped transform covers DLHDon: TOTAL_PASSED, as xmlsec1 says', async () => {
     expect(run('xmlsec1', ['--verify', '--insecure', signedFile]).status).toBe(0);
-    const report = await verifyXml(readFileSync(signedFile), { trust: trust(), certificates: [readFileSync(pkiPath('intermediate.cert.pem'), 'utf8')] });
+    const report = await verifyXml(readFileSync(signedFile), {
+      trust: trust(),
+      certificates: [readFileSync(pkiPath('intermediate.cert.pem'), 'utf8')],
+    });
     expect(report.profile).toBe('einvoice');
     expect(report.signatures[0]!.businessElement).toMatchObject({ rule: 'DLHDon', signed: true });
     expect(report.indication, report.signatures[0]!.errors.join('; ')).toBe('TOTAL_PASSED');
@@ -205,7 +253,10 @@ describeWithTools(['xmlsec1'], 'XML: a whole-document signature made by a generi
     const text = readFileSync(signedFile, 'utf8');
     const at = text.indexOf('<DLHDon');
     const tampered = join(dir, 'einvoice-xmlsec1-tampered.xml');
-    writeFileSync(tampered, text.slice(0, at) + text.slice(at).replace(/>(\d+)</, (_, d: string) => `>${Number(d) + 1}<`));
+    writeFileSync(
+      tampered,
+      text.slice(0, at) + text.slice(at).replace(/>(\d+)</, (_, d: string) => `>${Number(d) + 1}<`),
+    );
     expect(run('xmlsec1', ['--verify', '--insecure', tampered]).status).not.toBe(0);
     const report = await verifyXml(readFileSync(tampered), { trust: trust() });
     expect(report.indication).toBe('TOTAL_FAILED');

@@ -6,7 +6,14 @@ import { PdfDict, PdfRef, PdfStream, PdfString, name } from '../../src/pdf/objec
 import { PdfReader } from '../../src/pdf/reader.js';
 import { loadPkcs12Signer, signPdf, verifyPdf, type Signer } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
-import { addToFirstPage, annotation, appendRawUpdate, appendUpdate, contentStream, firstPage } from '../fixtures/pdf-updates.js';
+import {
+  addToFirstPage,
+  annotation,
+  appendRawUpdate,
+  appendUpdate,
+  contentStream,
+  firstPage,
+} from '../fixtures/pdf-updates.js';
 
 let signer: Signer;
 let plain: Uint8Array;
@@ -31,7 +38,13 @@ describe('verifyPdf on our own signatures', () => {
     const r = await verifyPdf(signed, { trust: trust() });
     expect(r.indication).toBe('TOTAL_PASSED');
     const s = r.signatures[0]!;
-    expect(s.integrity).toEqual({ byteRange: true, format: true, digest: true, signatureValue: true, signingCertificate: 'match' });
+    expect(s.integrity).toEqual({
+      byteRange: true,
+      format: true,
+      digest: true,
+      signatureValue: true,
+      signingCertificate: 'match',
+    });
     expect(s.signer?.subject.commonName).toBe('Nguyễn Văn An');
     expect(s.signer?.subject.citizenId).toBe('001089012345');
     expect(s.reason).toBe('Phê duyệt');
@@ -51,13 +64,18 @@ describe('verifyPdf on our own signatures', () => {
     expect(r.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
   });
   it('a signer under another root: NO_CERTIFICATE_CHAIN_FOUND with our root, passed with its own', async () => {
-    const stranger = await signPdf(plain, { signer: await loadPkcs12Signer(pkiFile('stranger.p12'), { password: P12_PASSWORD }) });
+    const stranger = await signPdf(plain, {
+      signer: await loadPkcs12Signer(pkiFile('stranger.p12'), { password: P12_PASSWORD }),
+    });
     const r = await verifyPdf(stranger, { trust: trust() });
     expect([r.indication, r.subIndication]).toEqual(['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']);
     expect((await verifyPdf(stranger, { trust: [pkiFile('other-root.cert.pem')] })).indication).toBe('TOTAL_PASSED');
   });
   it('a certificate whose key usage does not allow signing is INDETERMINATE (CHAIN_CONSTRAINTS_FAILURE)', async () => {
-    const r = await verifyPdf(await signPdf(plain, { signer: await loadPkcs12Signer(pkiFile('nosign.p12'), { password: P12_PASSWORD }) }), { trust: trust() });
+    const r = await verifyPdf(
+      await signPdf(plain, { signer: await loadPkcs12Signer(pkiFile('nosign.p12'), { password: P12_PASSWORD }) }),
+      { trust: trust() },
+    );
     expect([r.indication, r.subIndication]).toEqual(['INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE']);
     expect(r.signatures[0]!.chain?.status).toBe('key-usage');
   });
@@ -65,13 +83,23 @@ describe('verifyPdf on our own signatures', () => {
     const expired = await loadPkcs12Signer(pkiFile('expired.p12'), { password: P12_PASSWORD });
     const then = await signPdf(plain, { signer: expired, signingTime: new Date('2020-06-01T00:00:00Z') });
     const s = (await verifyPdf(then, { trust: trust() })).signatures[0]!;
-    expect(s).toMatchObject({ claimedSigningTime: '2020-06-01T00:00:00.000Z', claimedSigningTimeSource: '/M', certificateValidAtClaimedTime: true });
-    const late = (await verifyPdf(await signPdf(plain, { signer: expired, signingTime: new Date('2022-06-01T00:00:00Z') }), { trust: trust() })).signatures[0]!;
+    expect(s).toMatchObject({
+      claimedSigningTime: '2020-06-01T00:00:00.000Z',
+      claimedSigningTimeSource: '/M',
+      certificateValidAtClaimedTime: true,
+    });
+    const late = (
+      await verifyPdf(await signPdf(plain, { signer: expired, signingTime: new Date('2022-06-01T00:00:00Z') }), {
+        trust: trust(),
+      })
+    ).signatures[0]!;
     expect(late.certificateValidAtClaimedTime).toBe(false);
     expect(late.warnings.join()).toMatch(/outside the certificate's validity/);
     // the claimed time is not proof: at the validation time the certificate has expired, whatever /M says
     expect(late.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
-    expect((await verifyPdf(then, { trust: trust(), time: new Date('2020-06-02T00:00:00Z') })).indication).toBe('TOTAL_PASSED');
+    expect((await verifyPdf(then, { trust: trust(), time: new Date('2020-06-02T00:00:00Z') })).indication).toBe(
+      'TOTAL_PASSED',
+    );
   });
   it('a later signature keeps the earlier one passed, with its changes permitted', async () => {
     const p256 = await loadPkcs12Signer(pkiFile('p256.p12'), { password: P12_PASSWORD });
@@ -114,7 +142,9 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
     const r = await verifyPdf(bytes, { trust: trust() });
     expect(r.indication).not.toBe('TOTAL_PASSED');
     const s = r.signatures[0];
-    expect(s === undefined || s.indication === 'TOTAL_FAILED' || s.modifications?.verdict === 'not-permitted-changes').toBe(true);
+    expect(
+      s === undefined || s.indication === 'TOTAL_FAILED' || s.modifications?.verdict === 'not-permitted-changes',
+    ).toBe(true);
     return r;
   };
   const rewriteSig = (edit: (sig: PdfDict) => void) =>
@@ -127,9 +157,11 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
     });
 
   it('USF: /Contents removed', () => notPassed(rewriteSig((s) => s.delete('Contents'))));
-  it('USF: /Contents empty', () => notPassed(rewriteSig((s) => s.set('Contents', new PdfString(new Uint8Array(0), true)))));
+  it('USF: /Contents empty', () =>
+    notPassed(rewriteSig((s) => s.set('Contents', new PdfString(new Uint8Array(0), true)))));
   it('USF: /Contents null', () => notPassed(rewriteSig((s) => s.set('Contents', null))));
-  it('USF: /Contents a zero-filled placeholder', () => notPassed(rewriteSig((s) => s.set('Contents', new PdfString(new Uint8Array(8192), true)))));
+  it('USF: /Contents a zero-filled placeholder', () =>
+    notPassed(rewriteSig((s) => s.set('Contents', new PdfString(new Uint8Array(8192), true)))));
   it('USF: /ByteRange null', () => notPassed(rewriteSig((s) => s.set('ByteRange', null))));
   it('USF: /ByteRange [0 0 0 0] and a /ByteRange covering nothing after the gap', async () => {
     await notPassed(rewriteSig((s) => s.set('ByteRange', [0, 0, 0, 0])));
@@ -151,7 +183,11 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
     const body = `\n${page.ref.num} 0 obj\n<</Type/Page/Parent ${(page.dict.get('Parent') as PdfRef).num} 0 R/MediaBox[0 0 595 842]/Contents 999 0 R>>\nendobj\n999 0 obj\n<</Length 10>>stream\nBT ET 1234\nendstream\nendobj\n`;
     const tampered = concatBytes([signed, latin1(body)]);
     const r = await notPassed(tampered);
-    expect(r.signatures[0]!.modifications?.changes.some((c) => c.kind === 'trailing-bytes' || c.kind === 'appended-without-xref')).toBe(true);
+    expect(
+      r.signatures[0]!.modifications?.changes.some(
+        (c) => c.kind === 'trailing-bytes' || c.kind === 'appended-without-xref',
+      ),
+    ).toBe(true);
   });
   it('ISA: a new revision overwrites the font', () =>
     notPassed(
@@ -159,7 +195,10 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
         const res = r.resolveDict(r.pages()[0]!.dict.get('Resources'))!;
         const fonts = r.resolveDict(res.get('Font'))!;
         const fontRef = [...fonts.map.values()].find((v) => v instanceof PdfRef) as PdfRef;
-        w.set(fontRef, new PdfDict().set('Type', name('Font')).set('Subtype', name('Type1')).set('BaseFont', name('Courier')));
+        w.set(
+          fontRef,
+          new PdfDict().set('Type', name('Font')).set('Subtype', name('Type1')).set('BaseFont', name('Courier')),
+        );
       }),
     ));
   it('ISA: pages added after signing', () =>
@@ -168,7 +207,10 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
         const pagesRef = r.catalog().get('Pages') as PdfRef;
         const pages = r.resolveDict(pagesRef)!.clone();
         const newPage = w.allocate();
-        w.set(newPage, new PdfDict().set('Type', name('Page')).set('Parent', pagesRef).set('MediaBox', [0, 0, 595, 842]));
+        w.set(
+          newPage,
+          new PdfDict().set('Type', name('Page')).set('Parent', pagesRef).set('MediaBox', [0, 0, 595, 842]),
+        );
         pages.set('Kids', [...(pages.get('Kids') as PdfRef[]), newPage]).set('Count', 2);
         w.set(pagesRef, pages);
       }),
@@ -176,7 +218,13 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
   it('ISA: catalog changed (an OpenAction added)', () =>
     notPassed(
       appendUpdate(signed, (w, r) => {
-        w.set(r.trailer.get('Root') as PdfRef, r.catalog().clone().set('OpenAction', [pageRef(r), name('Fit')]));
+        w.set(
+          r.trailer.get('Root') as PdfRef,
+          r
+            .catalog()
+            .clone()
+            .set('OpenAction', [pageRef(r), name('Fit')]),
+        );
       }),
     ));
   it('SWA: the ByteRange points at moved content (signature dictionary copied into a later revision)', async () => {
@@ -198,7 +246,11 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
   it('SWA: a second /Contents inside the signature dictionary', async () => {
     const text = Buffer.from(signed).toString('latin1');
     const at = text.lastIndexOf('/Type /Sig');
-    const t = concatBytes([signed.subarray(0, at), latin1('/Contents <00>'), signed.subarray(at + '/Type /Sig'.length)]);
+    const t = concatBytes([
+      signed.subarray(0, at),
+      latin1('/Contents <00>'),
+      signed.subarray(at + '/Type /Sig'.length),
+    ]);
     await notPassed(t);
   });
   it('Shadow replace: a form field value replaced after an approval signature', () =>
@@ -206,7 +258,13 @@ describe('attacks on PDF signatures (PDF Insecurity 2019, Shadow attacks 2021)',
       appendUpdate(signed, (w, r) => {
         const fields = r.resolve(r.resolveDict(r.catalog().get('AcroForm'))!.get('Fields')) as PdfRef[];
         const text = fields.find((f) => r.resolveDict(f)?.get('FT') === name('Tx'))!;
-        w.set(text, r.resolveDict(text)!.clone().set('V', new PdfString(latin1('9.000.000'))));
+        w.set(
+          text,
+          r
+            .resolveDict(text)!
+            .clone()
+            .set('V', new PdfString(latin1('9.000.000'))),
+        );
       }),
     ));
   it('Shadow replace: a content stream replaced by a new version of the same object', () =>
@@ -240,7 +298,13 @@ describe('Shadow hide and hide-and-replace, with the hidden content prepared bef
     doc.removePage(1);
     const bytes = appendUpdate(await doc.save({ useObjectStreams: false }), (w, r) => {
       const ap = w.allocate();
-      w.set(ap, new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 300, 40]), latin1('1 1 1 rg 0 0 300 40 re f')));
+      w.set(
+        ap,
+        new PdfStream(
+          new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 300, 40]),
+          latin1('1 1 1 rg 0 0 300 40 re f'),
+        ),
+      );
       coverRef = addToFirstPage(w, r, annotation('Square', [60, 690, 360, 730]).set('AP', new PdfDict().set('N', ap)));
     });
     hiddenPage = new PdfRef(hidden.objectNumber, 0);
@@ -253,32 +317,48 @@ describe('Shadow hide and hide-and-replace, with the hidden content prepared bef
     expect(r.signatures[0]!.modifications?.verdict).toBe('not-permitted-changes');
   };
   it('hide: the covering annotation removed from the page', () =>
-    notPassed(appendUpdate(prepared, (w, r) => {
-      const page = r.pages()[0]!;
-      const annots = (r.resolve(page.dict.get('Annots')) as PdfRef[]).filter((a) => a.num !== coverRef.num);
-      const ref = page.dict.get('Annots');
-      if (ref instanceof PdfRef) w.set(ref, annots);
-      else w.set(page.ref, page.dict.clone().set('Annots', annots));
-    })));
+    notPassed(
+      appendUpdate(prepared, (w, r) => {
+        const page = r.pages()[0]!;
+        const annots = (r.resolve(page.dict.get('Annots')) as PdfRef[]).filter((a) => a.num !== coverRef.num);
+        const ref = page.dict.get('Annots');
+        if (ref instanceof PdfRef) w.set(ref, annots);
+        else w.set(page.ref, page.dict.clone().set('Annots', annots));
+      }),
+    ));
   it("hide: the covering annotation's appearance emptied (same object, new version)", () =>
-    notPassed(appendUpdate(prepared, (w, r) => {
-      const ap = r.resolveDict(r.resolveDict(coverRef)!.get('AP'))!.get('N') as PdfRef;
-      w.set(ap, new PdfStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 300, 40]), new Uint8Array(0)));
-    })));
+    notPassed(
+      appendUpdate(prepared, (w, r) => {
+        const ap = r.resolveDict(r.resolveDict(coverRef)!.get('AP'))!.get('N') as PdfRef;
+        w.set(
+          ap,
+          new PdfStream(
+            new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 300, 40]),
+            new Uint8Array(0),
+          ),
+        );
+      }),
+    ));
   it('hide: the covering annotation flagged hidden', () =>
     notPassed(appendUpdate(prepared, (w, r) => w.set(coverRef, r.resolveDict(coverRef)!.clone().set('F', 2)))));
   it('hide-and-replace: the page tree pointed at the prepared page', () =>
-    notPassed(appendUpdate(prepared, (w, r) => {
-      const pagesRef = r.catalog().get('Pages') as PdfRef;
-      w.set(pagesRef, r.resolveDict(pagesRef)!.clone().set('Kids', [hiddenPage]));
-    })));
+    notPassed(
+      appendUpdate(prepared, (w, r) => {
+        const pagesRef = r.catalog().get('Pages') as PdfRef;
+        w.set(pagesRef, r.resolveDict(pagesRef)!.clone().set('Kids', [hiddenPage]));
+      }),
+    ));
   it('hide-and-replace: the trailer pointed at a prepared catalog', () => {
     const r = PdfReader.open(prepared);
     const pages = r.size;
-    const update = appendRawUpdate(prepared, [
-      [pages, new PdfDict().set('Type', name('Pages')).set('Kids', [hiddenPage]).set('Count', 1)],
-      [pages + 1, r.catalog().clone().set('Pages', new PdfRef(pages, 0))],
-    ], { trailer: { Root: new PdfRef(pages + 1, 0) } });
+    const update = appendRawUpdate(
+      prepared,
+      [
+        [pages, new PdfDict().set('Type', name('Pages')).set('Kids', [hiddenPage]).set('Count', 1)],
+        [pages + 1, r.catalog().clone().set('Pages', new PdfRef(pages, 0))],
+      ],
+      { trailer: { Root: new PdfRef(pages + 1, 0) } },
+    );
     return notPassed(update);
   });
 });
@@ -303,10 +383,14 @@ describe('malformed input ends in bounded time with a typed error or a failed ve
     await bounded(t);
   });
   it('cyclic /Prev and page tree, deep nesting, absurd lengths', async () => {
-    const cyc = latin1('%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[2 0 R]/Count 1>>endobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \ntrailer<</Size 3/Root 1 0 R/Prev 97>>\nstartxref\n97\n%%EOF\n');
+    const cyc = latin1(
+      '%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[2 0 R]/Count 1>>endobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \ntrailer<</Size 3/Root 1 0 R/Prev 97>>\nstartxref\n97\n%%EOF\n',
+    );
     await bounded(cyc);
     await bounded(latin1(`%PDF-1.7\n1 0 obj${'['.repeat(100000)}\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF`));
-    await bounded(latin1('%PDF-1.7\n1 0 obj<</Length 99999999999>>stream\nabc\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF'));
+    await bounded(
+      latin1('%PDF-1.7\n1 0 obj<</Length 99999999999>>stream\nabc\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF'),
+    );
   });
   it('the sample document verifies as unsigned (INDETERMINATE, no signature)', async () => {
     const r = await verifyPdf(readFileSync(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url)));
@@ -316,7 +400,8 @@ describe('malformed input ends in bounded time with a typed error or a failed ve
 });
 
 describe('certification signatures (DocMDP) and what may follow them', () => {
-  const overlay = (bytes: Uint8Array) => appendUpdate(bytes, (w, r) => addToFirstPage(w, r, annotation('FreeText', [50, 700, 300, 760], 'Evil annotation')));
+  const overlay = (bytes: Uint8Array) =>
+    appendUpdate(bytes, (w, r) => addToFirstPage(w, r, annotation('FreeText', [50, 700, 300, 760], 'Evil annotation')));
 
   it('P=2: a later approval signature is permitted, an added annotation (Evil Annotation) is not', async () => {
     const certified = await signPdf(plain, { signer, certify: 2 });
@@ -326,11 +411,15 @@ describe('certification signatures (DocMDP) and what may follow them', () => {
     expect(approved.signatures[0]!.certification).toEqual({ permissions: 2 });
     const evil = await verifyPdf(overlay(certified), { trust: trust() });
     expect(evil.indication).toBe('TOTAL_FAILED');
-    expect(evil.signatures[0]!.modifications?.changes.some((c) => c.kind === 'annotation' && c.status === 'not-permitted')).toBe(true);
+    expect(
+      evil.signatures[0]!.modifications?.changes.some((c) => c.kind === 'annotation' && c.status === 'not-permitted'),
+    ).toBe(true);
   });
   it('P=1: even a new signature is not permitted; P=3: annotations are', async () => {
     const p256 = await loadPkcs12Signer(pkiFile('p256.p12'), { password: P12_PASSWORD });
-    const locked = await verifyPdf(await signPdf(await signPdf(plain, { signer, certify: 1 }), { signer: p256 }), { trust: trust() });
+    const locked = await verifyPdf(await signPdf(await signPdf(plain, { signer, certify: 1 }), { signer: p256 }), {
+      trust: trust(),
+    });
     expect(locked.signatures[0]!.indication).toBe('TOTAL_FAILED');
     const open = await verifyPdf(overlay(await signPdf(plain, { signer, certify: 3 })), { trust: trust() });
     expect(open.indication).toBe('TOTAL_PASSED');

@@ -40,7 +40,9 @@ describe('shared XML corpus', () => {
     const xml = load(entry);
     (xml ? it : it.skip)(`${entry.file}: ${entry.expected}${xml ? '' : ` — ${SHARED_SKIP_NOTE}`}`, async () => {
       if (!xml) return;
-      const certificates = entry.verification_key ? [readFileSync(join(CORPUS, entry.verification_key.replace(/^xml\//, '')), 'utf8')] : [];
+      const certificates = entry.verification_key
+        ? [readFileSync(join(CORPUS, entry.verification_key.replace(/^xml\//, '')), 'utf8')]
+        : [];
       // The WS-Security vectors are RSA-SHA1 (and xml-crypto's keys RSA-1024): the algorithm policy is a
       // question of its own (verify-xml.test.ts), not an integrity one.
       const report = await verifyXml(xml, { certificates, allowSha1: true, policy: { weakKey: 'warn' } });
@@ -93,7 +95,9 @@ describe('shared XML corpus', () => {
 
   it('the WS-Security vectors are SHA-1: refused by default policy, flagged when allowed', async () => {
     const key = readFileSync(join(CORPUS, 'keys', 'xml-crypto-client-public.pem'), 'utf8');
-    const strict = await verifyXml(readFileSync(join(CORPUS, 'xml-crypto-wssecurity-valid.xml')), { certificates: [key] });
+    const strict = await verifyXml(readFileSync(join(CORPUS, 'xml-crypto-wssecurity-valid.xml')), {
+      certificates: [key],
+    });
     expect(strict.signatures[0]!.integrity).toBe(true);
     expect(strict.signatures[0]!.algorithms).toEqual({ sha1: true, accepted: false });
     expect(strict.signatures[0]!.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE');

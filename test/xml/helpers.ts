@@ -36,7 +36,10 @@ export function testSigner(name: string): Signer {
   const hashes = ['SHA-256', 'SHA-384', 'SHA-512', 'SHA-1'] as const;
   const algorithms: SignatureAlgorithm[] = curve
     ? hashes.map((hash) => ({ scheme: 'ECDSA', hash }))
-    : [...hashes.map((hash) => ({ scheme: 'RSASSA-PKCS1-v1_5' as const, hash })), ...hashes.map((hash) => ({ scheme: 'RSA-PSS' as const, hash }))];
+    : [
+        ...hashes.map((hash) => ({ scheme: 'RSASSA-PKCS1-v1_5' as const, hash })),
+        ...hashes.map((hash) => ({ scheme: 'RSA-PSS' as const, hash })),
+      ];
   return {
     certificate: pkiFile(`${name}.cert.der`),
     chain: parsePem(chainPem)
@@ -44,7 +47,8 @@ export function testSigner(name: string): Signer {
       .map((b) => b.der),
     algorithms,
     async sign(data, alg) {
-      const importAlg = alg.scheme === 'ECDSA' ? { name: 'ECDSA', namedCurve: curve! } : { name: alg.scheme, hash: alg.hash };
+      const importAlg =
+        alg.scheme === 'ECDSA' ? { name: 'ECDSA', namedCurve: curve! } : { name: alg.scheme, hash: alg.hash };
       const key = await crypto.subtle.importKey('pkcs8', toArrayBuffer(pkcs8), importAlg, false, ['sign']);
       const params =
         alg.scheme === 'ECDSA'
@@ -77,12 +81,26 @@ export const XMLSEC_ID_ATTRS = [
  * `xmlsec1 --verify` of `xml`, trusting the test root (or `--insecure` when `trusted` is false).
  * `node` selects which Signature (xmlsec1 checks one: the first, or the one given by --node-id).
  */
-export function xmlsecVerify(xml: Uint8Array | string, opts: { trusted?: boolean; nodeId?: string } = {}): { ok: boolean; output: string } {
+export function xmlsecVerify(
+  xml: Uint8Array | string,
+  opts: { trusted?: boolean; nodeId?: string } = {},
+): { ok: boolean; output: string } {
   const dir = scratchDir('kyso-xmlsec-');
   const file = join(dir, 'in.xml');
   writeFileSync(file, xml);
-  const trust = opts.trusted === false ? ['--insecure'] : ['--trusted-pem', pkiPath('root.cert.pem'), '--untrusted-pem', pkiPath('intermediate.cert.pem')];
+  const trust =
+    opts.trusted === false
+      ? ['--insecure']
+      : ['--trusted-pem', pkiPath('root.cert.pem'), '--untrusted-pem', pkiPath('intermediate.cert.pem')];
   const node = opts.nodeId ? ['--node-id', opts.nodeId] : [];
-  const r = run('xmlsec1', ['--verify', ...trust, ...XMLSEC_ID_ATTRS, ...node, '--verification-time', '2025-06-01+00:00:00', file]);
+  const r = run('xmlsec1', [
+    '--verify',
+    ...trust,
+    ...XMLSEC_ID_ATTRS,
+    ...node,
+    '--verification-time',
+    '2025-06-01+00:00:00',
+    file,
+  ]);
   return { ok: r.status === 0, output: r.stdout + r.stderr };
 }

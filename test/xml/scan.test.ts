@@ -44,7 +44,8 @@ describe('scanXml', () => {
 
   it('refuses any DOCTYPE, with or without entities', () => {
     expect(code(() => scanXml('<!DOCTYPE a><a/>'))).toBe('ERR_XML_DOCTYPE');
-    const billionLaughs = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>';
+    const billionLaughs =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>';
     expect(code(() => scanXml(billionLaughs))).toBe('ERR_XML_DOCTYPE');
     const xxe = '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>';
     expect(code(() => parseXml(xxe))).toBe('ERR_XML_DOCTYPE');
@@ -72,15 +73,33 @@ describe('parseXml', () => {
   });
 
   it('refuses invalid UTF-8, other declared encodings and unbound prefixes', () => {
-    expect(code(() => parseXml(Uint8Array.of(0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e)))).toBe('ERR_XML_MALFORMED');
+    expect(code(() => parseXml(Uint8Array.of(0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e)))).toBe(
+      'ERR_XML_MALFORMED',
+    );
     expect(code(() => parseXml('<?xml version="1.0" encoding="windows-1258"?><a/>'))).toBe('ERR_XML_MALFORMED');
     expect(code(() => parseXml('<p:a/>'))).toBe('ERR_XML_MALFORMED');
     expect(code(() => parseXml('<a p:x="1"/>'))).toBe('ERR_XML_MALFORMED');
   });
 
   it('never crashes on garbage', () => {
-    for (const junk of ['', 'not xml', '<', '<a', '<a b', '<a b="', '</a>', '<a></b>', '\u0000', '<?', '<!--', '<![CDATA[']) {
-      expect(code(() => parseXml(junk)), JSON.stringify(junk)).toMatch(/^ERR_XML_/);
+    for (const junk of [
+      '',
+      'not xml',
+      '<',
+      '<a',
+      '<a b',
+      '<a b="',
+      '</a>',
+      '<a></b>',
+      '\u0000',
+      '<?',
+      '<!--',
+      '<![CDATA[',
+    ]) {
+      expect(
+        code(() => parseXml(junk)),
+        JSON.stringify(junk),
+      ).toMatch(/^ERR_XML_/);
     }
   });
 });

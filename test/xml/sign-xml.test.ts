@@ -30,7 +30,9 @@ function withoutSignature(signed: string, created: string[] = []): string {
 describe('signXml placement', () => {
   it('einvoice seller: signs DLHDon into DSCKS/NBan with a SigningTime object, input text untouched', async () => {
     const input = fixtureText('einvoice-tt78.xml');
-    const signed = text(await signXml(fixture('einvoice-tt78.xml'), { signer: rsa, profile: 'einvoice', signingTime: TIME }));
+    const signed = text(
+      await signXml(fixture('einvoice-tt78.xml'), { signer: rsa, profile: 'einvoice', signingTime: TIME }),
+    );
     expect(withoutSignature(signed)).toBe(input);
     const doc = parseXml(signed).doc;
     const sig = doc.getElementsByTagNameNS(DSIG_NS, 'Signature')[0]!;
@@ -42,9 +44,17 @@ describe('signXml placement', () => {
   });
 
   it('einvoice buyer and tax authority go to NMua and CQT; the tax authority also covers MCCQT', async () => {
-    const seller = await signXml(fixture('einvoice-tt78-mccqt.xml'), { signer: rsa, profile: 'einvoice', signingTime: TIME });
-    const buyer = text(await signXml(seller, { signer: testSigner('p256'), profile: 'einvoice', role: 'buyer', signingTime: TIME }));
-    const cqt = text(await signXml(buyer, { signer: rsa, profile: 'einvoice', role: 'tax-authority', signingTime: TIME }));
+    const seller = await signXml(fixture('einvoice-tt78-mccqt.xml'), {
+      signer: rsa,
+      profile: 'einvoice',
+      signingTime: TIME,
+    });
+    const buyer = text(
+      await signXml(seller, { signer: testSigner('p256'), profile: 'einvoice', role: 'buyer', signingTime: TIME }),
+    );
+    const cqt = text(
+      await signXml(buyer, { signer: rsa, profile: 'einvoice', role: 'tax-authority', signingTime: TIME }),
+    );
     const doc = parseXml(cqt).doc;
     const sigs = Array.from(doc.getElementsByTagNameNS(DSIG_NS, 'Signature'));
     expect(sigs.map((s) => (s.parentNode as Element).tagName)).toEqual(['NBan', 'NMua', 'CQT']);
@@ -75,16 +85,28 @@ describe('signXml placement', () => {
 
   it('bhxh: a form is signed whole into <Form>/Cky; the package into Hoso/CKy_Dvi with a SigningTime', async () => {
     const form = text(await signXml(fixture('bhxh-d02-ts.xml'), { signer: rsa, profile: 'bhxh' }));
-    expect(form).toMatch(/<Cky><Signature [\s\S]*<Reference URI=""><Transforms><Transform Algorithm="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#enveloped-signature"\/>/);
+    expect(form).toMatch(
+      /<Cky><Signature [\s\S]*<Reference URI=""><Transforms><Transform Algorithm="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#enveloped-signature"\/>/,
+    );
     const pkg = text(await signXml(fixture('bhxh-package.xml'), { signer: rsa, profile: 'bhxh', signingTime: TIME }));
-    expect(pkg).toMatch(/<CKy_Dvi><Signature [\s\S]*<SigningTime xmlns="">2024-04-15T10:00:00\+07:00<\/SigningTime>[\s\S]*<\/CKy_Dvi>/);
+    expect(pkg).toMatch(
+      /<CKy_Dvi><Signature [\s\S]*<SigningTime xmlns="">2024-04-15T10:00:00\+07:00<\/SigningTime>[\s\S]*<\/CKy_Dvi>/,
+    );
   });
 
   it('without a profile: URI="" and the Signature appended to the root; location and reference override', async () => {
     const plain = text(await signXml('<r><a Id="x">1</a><b/></r>', { signer: rsa }));
     expect(plain).toMatch(/^<r><a Id="x">1<\/a><b\/><Signature [\s\S]*<Reference URI="">[\s\S]*<\/Signature><\/r>$/);
-    const placed = text(await signXml('<r><a Id="x">1</a><b/></r>', { signer: rsa, reference: { uri: '#x' }, location: { path: '/r/b' } }));
-    expect(placed).toMatch(/^<r><a Id="x">1<\/a><b><Signature [\s\S]*<Reference URI="#x">[\s\S]*<\/Signature><\/b><\/r>$/);
+    const placed = text(
+      await signXml('<r><a Id="x">1</a><b/></r>', {
+        signer: rsa,
+        reference: { uri: '#x' },
+        location: { path: '/r/b' },
+      }),
+    );
+    expect(placed).toMatch(
+      /^<r><a Id="x">1<\/a><b><Signature [\s\S]*<Reference URI="#x">[\s\S]*<\/Signature><\/b><\/r>$/,
+    );
     const created = text(await signXml('<r/>', { signer: rsa, location: { path: 'x/y' } }));
     expect(created).toMatch(/^<r><x><y><Signature [\s\S]*<\/Signature><\/y><\/x><\/r>$/);
   });
@@ -92,14 +114,25 @@ describe('signXml placement', () => {
   it('keeps a byte-order mark and CRLF line ends', async () => {
     const input = '\uFEFF<?xml version="1.0" encoding="utf-8"?>\r\n<r>\r\n  <a>x</a>\r\n</r>\r\n';
     const signed = text(await signXml(new TextEncoder().encode(input), { signer: rsa }));
-    expect(signed.startsWith('\uFEFF<?xml version="1.0" encoding="utf-8"?>\r\n<r>\r\n  <a>x</a>\r\n<Signature')).toBe(true);
+    expect(signed.startsWith('\uFEFF<?xml version="1.0" encoding="utf-8"?>\r\n<r>\r\n  <a>x</a>\r\n<Signature')).toBe(
+      true,
+    );
   });
 
   it('writes the chain on request, and XAdES SignedProperties with SigningCertificateV2', async () => {
-    const signed = text(await signXml(fixture('einvoice-tt78.xml'), { signer: rsa, profile: 'einvoice', includeChain: true, xades: true }));
+    const signed = text(
+      await signXml(fixture('einvoice-tt78.xml'), {
+        signer: rsa,
+        profile: 'einvoice',
+        includeChain: true,
+        xades: true,
+      }),
+    );
     expect(signed.match(/<X509Certificate>/g)).toHaveLength(3);
     expect(signed).toContain('Type="http://uri.etsi.org/01903#SignedProperties"');
-    expect(signed).toMatch(/<xades:SignedSignatureProperties><xades:SigningTime>[^<]+\+07:00<\/xades:SigningTime><xades:SigningCertificateV2>/);
+    expect(signed).toMatch(
+      /<xades:SignedSignatureProperties><xades:SigningTime>[^<]+\+07:00<\/xades:SigningTime><xades:SigningCertificateV2>/,
+    );
   });
 });
 
@@ -107,10 +140,25 @@ describe('signXml refusals', () => {
   const base: SignXmlOptions = { signer: rsa };
   it.each<[string, string | Uint8Array, Partial<SignXmlOptions>, string]>([
     ['a document the profile does not describe', '<r/>', { profile: 'einvoice' }, 'ERR_XML_PROFILE'],
-    ['an unknown role', fixtureText('einvoice-tt78.xml'), { profile: 'einvoice', role: 'notary' }, 'ERR_INVALID_ARGUMENT'],
+    [
+      'an unknown role',
+      fixtureText('einvoice-tt78.xml'),
+      { profile: 'einvoice', role: 'notary' },
+      'ERR_INVALID_ARGUMENT',
+    ],
     ['an unknown profile', '<r/>', { profile: 'nope' as 'tax' }, 'ERR_INVALID_ARGUMENT'],
-    ['a DLHDon without Id', fixtureText('einvoice-tt78.xml').replace(' Id="DLHDon-C24TAA-0000123"', ''), { profile: 'einvoice' }, 'ERR_XML_PROFILE'],
-    ['two DLHDon', fixtureText('einvoice-tt78.xml').replace('<DSCKS>', '<DLHDon Id="other"/><DSCKS>'), { profile: 'einvoice' }, 'ERR_XML_PROFILE'],
+    [
+      'a DLHDon without Id',
+      fixtureText('einvoice-tt78.xml').replace(' Id="DLHDon-C24TAA-0000123"', ''),
+      { profile: 'einvoice' },
+      'ERR_XML_PROFILE',
+    ],
+    [
+      'two DLHDon',
+      fixtureText('einvoice-tt78.xml').replace('<DSCKS>', '<DLHDon Id="other"/><DSCKS>'),
+      { profile: 'einvoice' },
+      'ERR_XML_PROFILE',
+    ],
     ['a duplicate Id', '<r><a Id="x"/><b Id="x"/></r>', { reference: { uri: '#x' } }, 'ERR_XML_MALFORMED'],
     ['a missing Id', '<r/>', { reference: { uri: '#x' } }, 'ERR_XML_PROFILE'],
     ['an external URI', '<r/>', { reference: { uri: 'http://example.com/x' } }, 'ERR_XML_MALFORMED'],
@@ -141,7 +189,11 @@ describe('signXml refusals', () => {
 describeWithTools(['xmlsec1'], 'xmlsec1 --verify accepts what signXml makes', () => {
   const cases: [string, string, Partial<SignXmlOptions>][] = [
     ['einvoice seller', 'einvoice-tt78.xml', { profile: 'einvoice' }],
-    ['einvoice tax authority (exc-c14n)', 'einvoice-tt78-mccqt.xml', { profile: 'einvoice', role: 'tax-authority', canonicalization: 'exc-c14n' }],
+    [
+      'einvoice tax authority (exc-c14n)',
+      'einvoice-tt78-mccqt.xml',
+      { profile: 'einvoice', role: 'tax-authority', canonicalization: 'exc-c14n' },
+    ],
     ['tax declaration', 'tax-01gtgt.xml', { profile: 'tax' }],
     ['tax registration', 'tax-registration.xml', { profile: 'tax' }],
     ['bhxh form', 'bhxh-d02-ts.xml', { profile: 'bhxh' }],
@@ -170,7 +222,9 @@ describeWithTools(['xmlsec1'], 'xmlsec1 --verify accepts what signXml makes', ()
       ['p384', 'p384.sec1.pem'],
     ]) {
       const signer = await createKeySigner({ key: pkiFile(key!), certificate: pkiFile(`${name}.chain.pem`) });
-      const r = xmlsecVerify(await signXml(fixture('einvoice-tt78.xml'), { signer, profile: 'einvoice', includeChain: true }));
+      const r = xmlsecVerify(
+        await signXml(fixture('einvoice-tt78.xml'), { signer, profile: 'einvoice', includeChain: true }),
+      );
       expect(r.ok, r.output).toBe(true);
     }
   });
@@ -182,18 +236,29 @@ describeWithTools(['xmlsec1'], 'xmlsec1 --verify accepts what signXml makes', ()
   });
 
   it('RSA-SHA1 when allowed (old receivers)', async () => {
-    const signed = await signXml(fixture('einvoice-tt78.xml'), { signer: rsa, profile: 'einvoice', hash: 'SHA-1', allowSha1: true });
+    const signed = await signXml(fixture('einvoice-tt78.xml'), {
+      signer: rsa,
+      profile: 'einvoice',
+      hash: 'SHA-1',
+      allowSha1: true,
+    });
     expect(xmlsecVerify(signed).ok).toBe(true);
   });
 
   it('a signer from another root is not trusted by xmlsec1 either', async () => {
-    const signed = await signXml(fixture('einvoice-tt78.xml'), { signer: testSigner('stranger'), profile: 'einvoice', includeChain: true });
+    const signed = await signXml(fixture('einvoice-tt78.xml'), {
+      signer: testSigner('stranger'),
+      profile: 'einvoice',
+      includeChain: true,
+    });
     expect(xmlsecVerify(signed).ok).toBe(false);
     expect(xmlsecVerify(signed, { trusted: false }).ok).toBe(true);
   });
 
   it('tampering is caught by xmlsec1: a signed character, the SigningTime, the certificate', async () => {
-    const signed = text(await signXml(fixture('einvoice-tt78.xml'), { signer: rsa, profile: 'einvoice', signingTime: TIME }));
+    const signed = text(
+      await signXml(fixture('einvoice-tt78.xml'), { signer: rsa, profile: 'einvoice', signingTime: TIME }),
+    );
     expect(xmlsecVerify(signed).ok).toBe(true);
     expect(xmlsecVerify(signed.replace('<SLuong>10</SLuong>', '<SLuong>19</SLuong>')).ok).toBe(false);
     expect(xmlsecVerify(signed.replace('2024-04-15T10:00:00+07:00', '2024-04-15T10:00:01+07:00')).ok).toBe(false);

@@ -25,7 +25,12 @@ async function signed(file: string, opts: Partial<SignXmlOptions> = {}): Promise
 }
 
 /** Lets a test edit a signed document, then signs SignedInfo again with `signer` (a forger's key). */
-async function resign(xml: string, signer: Signer, edit: (doc: Document, sig: Element) => void, index = 0): Promise<string> {
+async function resign(
+  xml: string,
+  signer: Signer,
+  edit: (doc: Document, sig: Element) => void,
+  index = 0,
+): Promise<string> {
   const { doc } = parseXml(xml);
   const sig = doc.getElementsByTagNameNS(DSIG_NS, 'Signature')[index]!;
   edit(doc, sig);
@@ -71,21 +76,38 @@ describe('verifyXml round trips', () => {
     const s = first(report);
     expect(s.role).toBe('seller');
     expect(s.path).toBe('/HDon[1]/DSCKS[1]/NBan[1]/Signature[1]');
-    expect(s.references.map((r) => r.resolvedPath)).toEqual(['/HDon[1]/DLHDon[1]', '/HDon[1]/DSCKS[1]/NBan[1]/Signature[1]/Object[1]']);
+    expect(s.references.map((r) => r.resolvedPath)).toEqual([
+      '/HDon[1]/DLHDon[1]',
+      '/HDon[1]/DSCKS[1]/NBan[1]/Signature[1]/Object[1]',
+    ]);
     expect(s.businessElement).toEqual({ rule: 'DLHDon', path: '/HDon[1]/DLHDon[1]', signed: true });
     expect(s.certificate?.subject).toContain('CN=Nguyễn Văn An');
     expect(s.certificate?.cccd).toBe('001089012345');
-    expect(s.certificate?.sha256).toBe(createHash('sha256').update(pkiFile('rsa2048.cert.der')).digest('hex').toUpperCase());
-    expect(s.signingTime).toEqual({ value: '2024-04-15T10:00:00+07:00', time: '2024-04-15T03:00:00.000Z', source: 'SignatureProperty', signed: true });
+    expect(s.certificate?.sha256).toBe(
+      createHash('sha256').update(pkiFile('rsa2048.cert.der')).digest('hex').toUpperCase(),
+    );
+    expect(s.signingTime).toEqual({
+      value: '2024-04-15T10:00:00+07:00',
+      time: '2024-04-15T03:00:00.000Z',
+      source: 'SignatureProperty',
+      signed: true,
+    });
     expect(s.signatureAlgorithm).toEqual({ scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
     expect(s.algorithms).toEqual({ sha1: false, accepted: true });
     // data: JSON carries it whole (the signer model's validity dates become ISO strings, as in PDF reports)
-    expect(JSON.parse(JSON.stringify(report))).toEqual({ ...report, signatures: report.signatures.map((x) => ({ ...x, signer: JSON.parse(JSON.stringify(x.signer)) })) });
+    expect(JSON.parse(JSON.stringify(report))).toEqual({
+      ...report,
+      signatures: report.signatures.map((x) => ({ ...x, signer: JSON.parse(JSON.stringify(x.signer)) })),
+    });
   });
 
   it('says whether the certificate was valid at the signed signing time', async () => {
     const expired = testSigner('expired'); // valid 2020–2021
-    const during = first(await verifyXml(await signed('einvoice-tt78.xml', { signer: expired, signingTime: new Date('2020-06-01T00:00:00Z') })));
+    const during = first(
+      await verifyXml(
+        await signed('einvoice-tt78.xml', { signer: expired, signingTime: new Date('2020-06-01T00:00:00Z') }),
+      ),
+    );
     expect(during.validAtSigningTime).toBe(true);
     const after = first(await verifyXml(await signed('einvoice-tt78.xml', { signer: expired, signingTime: TIME })));
     expect(after.validAtSigningTime).toBe(false);
@@ -94,8 +116,18 @@ describe('verifyXml round trips', () => {
 
   it('verifies every signature in DSCKS: seller, buyer (ECDSA) and tax authority with MCCQT', async () => {
     const seller = await signXml(fixture('einvoice-tt78-mccqt.xml'), { signer: rsa, profile: 'einvoice' });
-    const buyer = await signXml(seller, { signer: testSigner('p384'), profile: 'einvoice', role: 'buyer', hash: 'SHA-384' });
-    const cqt = await signXml(buyer, { signer: testSigner('rsa4096'), profile: 'einvoice', role: 'tax-authority', canonicalization: 'exc-c14n' });
+    const buyer = await signXml(seller, {
+      signer: testSigner('p384'),
+      profile: 'einvoice',
+      role: 'buyer',
+      hash: 'SHA-384',
+    });
+    const cqt = await signXml(buyer, {
+      signer: testSigner('rsa4096'),
+      profile: 'einvoice',
+      role: 'tax-authority',
+      canonicalization: 'exc-c14n',
+    });
     const report = await verifyXml(cqt);
     expect(report.signatures.map((s) => [s.role, s.integrity, s.businessElement?.signed])).toEqual([
       ['seller', true, true],
@@ -137,7 +169,9 @@ describe('verifyXml trust', () => {
       ['bhxh-package.xml', 'bhxh'],
     ] as const) {
       const report = await verifyXml(await signed(file, { profile, includeChain: true }), { trust, time });
-      expect(report.indication, `${file}: ${report.signatures.flatMap((x) => x.errors).join('; ')}`).toBe('TOTAL_PASSED');
+      expect(report.indication, `${file}: ${report.signatures.flatMap((x) => x.errors).join('; ')}`).toBe(
+        'TOTAL_PASSED',
+      );
       expect(first(report).chain).toMatchObject({ status: 'valid', time: time.toISOString() });
       expect(first(report).chain.path).toHaveLength(3);
     }
@@ -146,10 +180,18 @@ describe('verifyXml trust', () => {
   it('intermediates come from KeyInfo or from the caller; a PEM root works as trust too', async () => {
     const leafOnly = await signed('einvoice-tt78.xml');
     expect((await verifyXml(leafOnly, { trust, time })).subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
-    const withIntermediate = await verifyXml(leafOnly, { trust: [readFileSync(pkiPath('root.cert.pem'), 'utf8')], time, certificates: [readFileSync(pkiPath('intermediate.cert.pem'), 'utf8')] });
+    const withIntermediate = await verifyXml(leafOnly, {
+      trust: [readFileSync(pkiPath('root.cert.pem'), 'utf8')],
+      time,
+      certificates: [readFileSync(pkiPath('intermediate.cert.pem'), 'utf8')],
+    });
     expect(withIntermediate.indication).toBe('TOTAL_PASSED');
     // PEM read as bytes (a file read without an encoding) is PEM too, not mistaken for DER
-    const pemBytes = await verifyXml(leafOnly, { trust, time, certificates: [readFileSync(pkiPath('intermediate.cert.pem'))] });
+    const pemBytes = await verifyXml(leafOnly, {
+      trust,
+      time,
+      certificates: [readFileSync(pkiPath('intermediate.cert.pem'))],
+    });
     expect(pemBytes.indication).toBe('TOTAL_PASSED');
   });
 
@@ -162,11 +204,17 @@ describe('verifyXml trust', () => {
   });
 
   it('an expired certificate, and one without a signing key usage, are not TOTAL_PASSED', async () => {
-    const expired = await verifyXml(await signed('einvoice-tt78.xml', { signer: testSigner('expired'), includeChain: true }), { trust, time });
+    const expired = await verifyXml(
+      await signed('einvoice-tt78.xml', { signer: testSigner('expired'), includeChain: true }),
+      { trust, time },
+    );
     expect(first(expired).integrity).toBe(true);
     expect(expired.indication).toBe('INDETERMINATE');
     expect(first(expired).chain.status).toBe('invalid');
-    const nosign = await verifyXml(await signed('einvoice-tt78.xml', { signer: testSigner('nosign'), includeChain: true }), { trust, time });
+    const nosign = await verifyXml(
+      await signed('einvoice-tt78.xml', { signer: testSigner('nosign'), includeChain: true }),
+      { trust, time },
+    );
     expect(nosign.indication).toBe('INDETERMINATE');
     expect(first(nosign).chain.status).toBe('invalid');
   });
@@ -218,7 +266,9 @@ describe('verifyXml tampering', () => {
   it('the SignatureValue: SIG_CRYPTO_FAILURE; a whole-document signature: any character', async () => {
     const xml = await signed('einvoice-tt78.xml');
     const v = /<SignatureValue>([^<]+)</.exec(xml)![1]!;
-    expect((await verifyXml(xml.replace(v, v.slice(0, 10) + (v[10] === 'A' ? 'B' : 'A') + v.slice(11)))).subIndication).toBe('SIG_CRYPTO_FAILURE');
+    expect(
+      (await verifyXml(xml.replace(v, v.slice(0, 10) + (v[10] === 'A' ? 'B' : 'A') + v.slice(11)))).subIndication,
+    ).toBe('SIG_CRYPTO_FAILURE');
     const form = await signed('bhxh-d02-ts.xml', { profile: 'bhxh' });
     expect((await verifyXml(form.replace('Kế toán viên', 'Kế toán trưởng'))).subIndication).toBe('HASH_FAILURE');
   });
@@ -251,18 +301,28 @@ describe('.NET SignedXml compatibility (enveloped-signature on an in-signature O
     const object = `<Object Id="${id}"><SignatureProperties xmlns=""><SignatureProperty Target="#sig-net"><SigningTime>2024-04-15T10:00:00</SigningTime></SignatureProperty></SignatureProperties></Object>`;
     // What .NET digests, written out by hand: exc-C14N of the Object copied out of its Signature.
     const canonical = `<Object xmlns="http://www.w3.org/2000/09/xmldsig#" Id="${id}"><SignatureProperties xmlns=""><SignatureProperty Target="#sig-net"><SigningTime>2024-04-15T10:00:00</SigningTime></SignatureProperty></SignatureProperties></Object>`;
-    const base = (await signed('einvoice-tt78.xml', { signatureId: 'sig-net' })).replace(/<Object Id="sig-net-SigningTime">.*?<\/Object>/, object).replace('URI="#sig-net-SigningTime"', `URI="#${id}"`);
+    const base = (await signed('einvoice-tt78.xml', { signatureId: 'sig-net' }))
+      .replace(/<Object Id="sig-net-SigningTime">.*?<\/Object>/, object)
+      .replace('URI="#sig-net-SigningTime"', `URI="#${id}"`);
     const xml = await resign(base, rsa, (doc, sig) => {
       const ref = addEnveloped(doc, sig);
-      dsigChildren(dsigChildren(ref, 'Transforms')[0]!, 'Transform')[1]!.setAttribute('Algorithm', 'http://www.w3.org/2001/10/xml-exc-c14n#');
+      dsigChildren(dsigChildren(ref, 'Transforms')[0]!, 'Transform')[1]!.setAttribute(
+        'Algorithm',
+        'http://www.w3.org/2001/10/xml-exc-c14n#',
+      );
       setText(dsigChildren(ref, 'DigestValue')[0]!, sha256b64(canonical));
     });
     const s = first(await verifyXml(xml));
     expect(s.integrity, s.errors.join('; ')).toBe(true);
     expect(s.references[1]!.rule).toBe('dotnet');
     expect(s.references[1]!.signedXml).toBe(canonical);
-    expect(s.signingTime).toMatchObject({ value: '2024-04-15T10:00:00', time: '2024-04-15T03:00:00.000Z', signed: true });
-    if (process.env.CI || run('sh', ['-c', 'command -v xmlsec1']).status === 0) expect(xmlsecVerify(xml).ok).toBe(false);
+    expect(s.signingTime).toMatchObject({
+      value: '2024-04-15T10:00:00',
+      time: '2024-04-15T03:00:00.000Z',
+      signed: true,
+    });
+    if (process.env.CI || run('sh', ['-c', 'command -v xmlsec1']).status === 0)
+      expect(xmlsecVerify(xml).ok).toBe(false);
   });
 
   it('a digest by the spec rule (empty node-set) matches the spec rule', async () => {
@@ -293,7 +353,12 @@ describe('verifyXml security', () => {
     const xml = await signed('einvoice-tt78.xml');
     const withDoctype = xml.replace('<HDon>', '<!DOCTYPE HDon [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<HDon>');
     const report = await verifyXml(withDoctype);
-    expect(report).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', errorCode: 'ERR_XML_DOCTYPE', signatures: [] });
+    expect(report).toMatchObject({
+      indication: 'TOTAL_FAILED',
+      subIndication: 'FORMAT_FAILURE',
+      errorCode: 'ERR_XML_DOCTYPE',
+      signatures: [],
+    });
   });
 
   it('caps: size, depth, references, transforms', async () => {
@@ -325,7 +390,9 @@ describe('verifyXml security', () => {
 
   it('duplicate Ids: the reference target is ambiguous', async () => {
     const xml = await signed('einvoice-tt78.xml');
-    const report = await verifyXml(xml.replace('<DSCKS>', '<Extra><DLHDon Id="DLHDon-C24TAA-0000123"/></Extra><DSCKS>'));
+    const report = await verifyXml(
+      xml.replace('<DSCKS>', '<Extra><DLHDon Id="DLHDon-C24TAA-0000123"/></Extra><DSCKS>'),
+    );
     expect(first(report).subIndication).toBe('FORMAT_FAILURE');
     expect(first(report).errors[0]).toMatch(/2 elements have the Id/);
   });
@@ -333,7 +400,9 @@ describe('verifyXml security', () => {
   it('signed element moved away and an evil clone where the application reads', async () => {
     const xml = await signed('einvoice-tt78.xml');
     const genuine = /<DLHDon Id="DLHDon-C24TAA-0000123">[\s\S]*?<\/DLHDon>/.exec(xml)![0];
-    const evil = genuine.replace(' Id="DLHDon-C24TAA-0000123"', '').replace('<TgTTTBSo>1265000</TgTTTBSo>', '<TgTTTBSo>9265000</TgTTTBSo>');
+    const evil = genuine
+      .replace(' Id="DLHDon-C24TAA-0000123"', '')
+      .replace('<TgTTTBSo>1265000</TgTTTBSo>', '<TgTTTBSo>9265000</TgTTTBSo>');
     const attacked = xml.replace(genuine, evil).replace('<CCKSKhac></CCKSKhac>', `<CCKSKhac>${genuine}</CCKSKhac>`);
     const report = await verifyXml(attacked);
     const s = first(report);
@@ -350,7 +419,9 @@ describe('verifyXml security', () => {
     const xml = await signed('einvoice-tt78.xml');
     const si = /<SignedInfo>[\s\S]*?<\/SignedInfo>/.exec(xml)![0];
     expect(first(await verifyXml(xml.replace(si, si + si))).subIndication).toBe('FORMAT_FAILURE');
-    expect(first(await verifyXml(xml.replace(si, `<Wrapper>${si}</Wrapper>${si}`))).subIndication).toBe('FORMAT_FAILURE');
+    expect(first(await verifyXml(xml.replace(si, `<Wrapper>${si}</Wrapper>${si}`))).subIndication).toBe(
+      'FORMAT_FAILURE',
+    );
   });
 
   it('a second Signature: a copy (duplicate Ids) fails, a valid one outside the profile places is flagged', async () => {
@@ -359,9 +430,15 @@ describe('verifyXml security', () => {
     const copied = await verifyXml(xml.replace('</HDon>', `<Ext>${sig}</Ext></HDon>`));
     expect(copied.signatures).toHaveLength(2);
     expect(copied.signatures.map((s) => s.subIndication)).toEqual(['FORMAT_FAILURE', 'FORMAT_FAILURE']);
-    const extra = text(await signXml(xml, { signer: rsa, reference: { uri: '#DLHDon-C24TAA-0000123' }, location: { path: 'Ext' } }));
+    const extra = text(
+      await signXml(xml, { signer: rsa, reference: { uri: '#DLHDon-C24TAA-0000123' }, location: { path: 'Ext' } }),
+    );
     const outside = await verifyXml(extra);
-    expect(outside.signatures[1]).toMatchObject({ path: '/HDon[1]/Ext[1]/Signature[1]', subIndication: 'SIG_CONSTRAINTS_FAILURE', integrity: true });
+    expect(outside.signatures[1]).toMatchObject({
+      path: '/HDon[1]/Ext[1]/Signature[1]',
+      subIndication: 'SIG_CONSTRAINTS_FAILURE',
+      integrity: true,
+    });
     expect(outside.indication).not.toBe('TOTAL_PASSED');
   });
 
@@ -382,19 +459,28 @@ describe('verifyXml security', () => {
     expect(s.subIndication).toBe('FORMAT_FAILURE');
     expect(s.errors[0]).toMatch(/DigestValue contains markup or a comment/);
     const sv = /<SignatureValue>([^<]+)</.exec(xml)![1]!;
-    expect(first(await verifyXml(xml.replace(`<SignatureValue>${sv}`, `<SignatureValue><!---->${sv}`))).subIndication).toBe('FORMAT_FAILURE');
+    expect(
+      first(await verifyXml(xml.replace(`<SignatureValue>${sv}`, `<SignatureValue><!---->${sv}`))).subIndication,
+    ).toBe('FORMAT_FAILURE');
   });
 
   it("an attacker's KeyInfo certificate without a chain to trust", async () => {
     const xml = await signed('einvoice-tt78.xml');
     // the attacker changes the amount, recomputes the digest and signs with their own key and certificate
-    const forged = await resign(xml.replace('<TgTTTBSo>1265000</TgTTTBSo>', '<TgTTTBSo>9265000</TgTTTBSo>'), stranger, (doc, sig) => {
-      const ref = dsigChildren(dsigChildren(sig, 'SignedInfo')[0]!, 'Reference')[0]!;
-      const dlhdon = doc.getElementsByTagName('DLHDon')[0]!;
-      setText(dsigChildren(ref, 'DigestValue')[0]!, createHash('sha256').update(canonicalize(dlhdon, 'c14n')).digest('base64'));
-      const certEl = sig.getElementsByTagNameNS(DSIG_NS, 'X509Certificate')[0]!;
-      setText(certEl, toBase64(stranger.certificate));
-    });
+    const forged = await resign(
+      xml.replace('<TgTTTBSo>1265000</TgTTTBSo>', '<TgTTTBSo>9265000</TgTTTBSo>'),
+      stranger,
+      (doc, sig) => {
+        const ref = dsigChildren(dsigChildren(sig, 'SignedInfo')[0]!, 'Reference')[0]!;
+        const dlhdon = doc.getElementsByTagName('DLHDon')[0]!;
+        setText(
+          dsigChildren(ref, 'DigestValue')[0]!,
+          createHash('sha256').update(canonicalize(dlhdon, 'c14n')).digest('base64'),
+        );
+        const certEl = sig.getElementsByTagNameNS(DSIG_NS, 'X509Certificate')[0]!;
+        setText(certEl, toBase64(stranger.certificate));
+      },
+    );
     const report = await verifyXml(forged, { trust });
     const s = first(report);
     expect(s.integrity).toBe(true); // cryptographically consistent…
@@ -410,14 +496,22 @@ describe('verifyXml security', () => {
     const alphabet = '<>/="\'&;!-?[]# aZ09\u00e1';
     for (let i = 0; i < 300; i++) {
       const at = rand(xml.length);
-      const mutated = rand(2) ? xml.slice(0, at) + alphabet[rand(alphabet.length)] + xml.slice(at + 1) : xml.slice(0, at) + xml.slice(at + 1 + rand(20));
+      const mutated = rand(2)
+        ? xml.slice(0, at) + alphabet[rand(alphabet.length)] + xml.slice(at + 1)
+        : xml.slice(0, at) + xml.slice(at + 1 + rand(20));
       const report = await verifyXml(mutated);
       expect(report.indication).not.toBe('TOTAL_PASSED');
     }
   });
 
   it('never throws on hostile or broken input', async () => {
-    for (const junk of ['', 'not xml', '<a>', '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/>', new Uint8Array([0xff, 0xfe, 0])]) {
+    for (const junk of [
+      '',
+      'not xml',
+      '<a>',
+      '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/>',
+      new Uint8Array([0xff, 0xfe, 0]),
+    ]) {
       const report = await verifyXml(junk);
       expect(report.indication).toBe('TOTAL_FAILED');
     }
@@ -441,7 +535,15 @@ describeWithTools(['xmlsec1'], 'verifyXml accepts what xmlsec1 --sign makes', ()
   const xmlsecSign = (xml: string, key: string): string => {
     const dir = scratchDir('kyso-xmlsec-sign-');
     writeFileSync(join(dir, 'tmpl.xml'), xml);
-    const r = run('xmlsec1', ['--sign', '--privkey-pem', `${pkiPath(`${key}.key.pem`)},${pkiPath(`${key}.cert.pem`)}`, ...XMLSEC_ID_ATTRS, '--output', join(dir, 'out.xml'), join(dir, 'tmpl.xml')]);
+    const r = run('xmlsec1', [
+      '--sign',
+      '--privkey-pem',
+      `${pkiPath(`${key}.key.pem`)},${pkiPath(`${key}.cert.pem`)}`,
+      ...XMLSEC_ID_ATTRS,
+      '--output',
+      join(dir, 'out.xml'),
+      join(dir, 'tmpl.xml'),
+    ]);
     expect(r.status, r.stderr).toBe(0);
     return readFileSync(join(dir, 'out.xml'), 'utf8');
   };
@@ -462,7 +564,11 @@ describeWithTools(['xmlsec1'], 'verifyXml accepts what xmlsec1 --sign makes', ()
       `<Cky>${template('', [ENV, EXC], EXC, 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'http://www.w3.org/2001/04/xmlenc#sha256')}</Cky>`,
     );
     const xml = xmlsecSign(tmpl, 'p256');
-    expect(first(await verifyXml(xml))).toMatchObject({ role: 'unit', integrity: true, businessElement: { signed: true } });
+    expect(first(await verifyXml(xml))).toMatchObject({
+      role: 'unit',
+      integrity: true,
+      businessElement: { signed: true },
+    });
     expect(first(await verifyXml(xml.replace('Tăng mới', 'Tăng mơi'))).subIndication).toBe('HASH_FAILURE');
   });
 
@@ -471,6 +577,10 @@ describeWithTools(['xmlsec1'], 'verifyXml accepts what xmlsec1 --sign makes', ()
       '</HSoKhaiThue>',
       `</HSoKhaiThue><CKyDTu>${template('#ID_1', [C14N], C14N, 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512', 'http://www.w3.org/2001/04/xmlenc#sha512')}</CKyDTu>`,
     );
-    expect(first(await verifyXml(xmlsecSign(tmpl, 'rsa4096')))).toMatchObject({ role: 'taxpayer', integrity: true, businessElement: { signed: true } });
+    expect(first(await verifyXml(xmlsecSign(tmpl, 'rsa4096')))).toMatchObject({
+      role: 'taxpayer',
+      integrity: true,
+      businessElement: { signed: true },
+    });
   });
 });

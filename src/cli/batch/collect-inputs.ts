@@ -28,7 +28,13 @@ export async function collectInputs(args: string[], accept: (name: string) => bo
   for (const arg of args) {
     if (/[*?[]/.test(arg)) {
       const parts = arg.split(/[\\/]/);
-      const fixed = parts.slice(0, parts.findIndex((p) => /[*?[]/.test(p))).join(sep) || '.';
+      const fixed =
+        parts
+          .slice(
+            0,
+            parts.findIndex((p) => /[*?[]/.test(p)),
+          )
+          .join(sep) || '.';
       const pattern = globToRegExp(relative(fixed, arg).split(sep).join('/'));
       for (const file of await walk(fixed)) {
         const rel = relative(fixed, file).split(sep).join('/');
@@ -40,7 +46,8 @@ export async function collectInputs(args: string[], accept: (name: string) => bo
       throw new UsageError(`cannot read ${arg}`);
     });
     if (s.isDirectory()) {
-      for (const file of await walk(arg)) if (accept(basename(file))) add(file, relative(arg, file).split(sep).join('/'));
+      for (const file of await walk(arg))
+        if (accept(basename(file))) add(file, relative(arg, file).split(sep).join('/'));
     } else add(arg, basename(arg));
   }
   return out;

@@ -10,7 +10,15 @@ import { loadSignerAndKey, type SignerArgs } from '../load-signer.js';
 import { signOneFile, type SignSettings } from '../sign-file.js';
 import type { BatchInput } from './collect-inputs.js';
 import { inFlight } from '../in-flight.js';
-import { fileError, type FileError, type FileResult, type FromWorker, type ToWorker, type WorkerInit, type WorkerKey } from './worker-protocol.js';
+import {
+  fileError,
+  type FileError,
+  type FileResult,
+  type FromWorker,
+  type ToWorker,
+  type WorkerInit,
+  type WorkerKey,
+} from './worker-protocol.js';
 
 /** Options of {@link runBatch}. */
 export interface BatchOptions {
@@ -52,7 +60,10 @@ export interface ManifestEntry {
 export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntry[]; manifestWritten: boolean }> {
   const jobs = Math.max(1, Math.min(o.jobs ?? cpus().length, o.inputs.length || 1));
   // workers start loading while this thread loads the key; whatever happens, they end with the batch
-  const workers = jobs > 1 ? Array.from({ length: jobs }, () => new SignWorker({ settings: o.settings, overwrite: o.overwrite })) : [];
+  const workers =
+    jobs > 1
+      ? Array.from({ length: jobs }, () => new SignWorker({ settings: o.settings, overwrite: o.overwrite }))
+      : [];
   try {
     return await signAll(o, jobs, workers);
   } finally {
@@ -60,11 +71,19 @@ export async function runBatch(o: BatchOptions): Promise<{ entries: ManifestEntr
   }
 }
 
-async function signAll(o: BatchOptions, jobs: number, workers: SignWorker[]): Promise<{ entries: ManifestEntry[]; manifestWritten: boolean }> {
+async function signAll(
+  o: BatchOptions,
+  jobs: number,
+  workers: SignWorker[],
+): Promise<{ entries: ManifestEntry[]; manifestWritten: boolean }> {
   const { signer, key: portableKey } = await loadSignerAndKey(o.signerArgs, o.password); // a wrong password stops the batch before any file
   const cert = await parseCertificate(signer.certificate);
   const who = `${cert.subject.commonName ?? cert.subject.display} (${cert.fingerprintSha256.slice(0, 16)})`;
-  const entries: ManifestEntry[] = o.inputs.map((i) => ({ input: i.path, output: outputFor(o, i), status: 'not-started' }));
+  const entries: ManifestEntry[] = o.inputs.map((i) => ({
+    input: i.path,
+    output: outputFor(o, i),
+    status: 'not-started',
+  }));
   let stopping = false;
   const stop = (why: string) => {
     if (!stopping) process.stderr.write(`\nstopping: ${why}; finishing the files in flight…\n`);
@@ -98,8 +117,18 @@ async function signAll(o: BatchOptions, jobs: number, workers: SignWorker[]): Pr
         const e = entries[i]!;
         const folder = dirname(e.output);
         if (!folders.has(folder)) folders.set(folder, makeFolder(folder));
-        const r = await folders.get(folder)!.then(() => sign(e), (err) => ({ ok: false as const, error: fileError(err) }));
-        if (r.ok) Object.assign(e, { status: 'signed', sha256Before: r.sha256Before, sha256After: r.sha256After, signer: who, time: new Date().toISOString() });
+        const r = await folders.get(folder)!.then(
+          () => sign(e),
+          (err) => ({ ok: false as const, error: fileError(err) }),
+        );
+        if (r.ok)
+          Object.assign(e, {
+            status: 'signed',
+            sha256Before: r.sha256Before,
+            sha256After: r.sha256After,
+            signer: who,
+            time: new Date().toISOString(),
+          });
         else Object.assign(e, { status: 'failed', error: r.error, time: new Date().toISOString() });
         record(e);
       },
@@ -116,7 +145,12 @@ async function signAll(o: BatchOptions, jobs: number, workers: SignWorker[]): Pr
     } else {
       const key: WorkerKey = portableKey
         ? { kind: 'key', ...portableKey }
-        : { kind: 'main-thread', certificate: signer.certificate, chain: [...signer.chain], algorithms: [...signer.algorithms] };
+        : {
+            kind: 'main-thread',
+            certificate: signer.certificate,
+            chain: [...signer.chain],
+            algorithms: [...signer.algorithms],
+          };
       for (const w of workers) w.start(key, signer);
       await Promise.all(workers.map((w) => lanes((e) => w.sign(e))));
     }
@@ -127,7 +161,9 @@ async function signAll(o: BatchOptions, jobs: number, workers: SignWorker[]): Pr
   progress.end(entries);
   const manifest = o.manifest ?? join(o.outDir, 'kyso-manifest.json');
   try {
-    await writeFileAtomic(manifest, new TextEncoder().encode(JSON.stringify(entries, null, 2) + '\n'), { overwrite: true });
+    await writeFileAtomic(manifest, new TextEncoder().encode(JSON.stringify(entries, null, 2) + '\n'), {
+      overwrite: true,
+    });
     return { entries, manifestWritten: true };
   } catch (e) {
     // the outputs stand on their own (each complete or absent); say the record is missing rather than throw it away
@@ -208,8 +244,18 @@ async function makeFolder(folder: string): Promise<void> {
     await mkdir(folder, { recursive: true });
   } catch (cause) {
     let existing = dirname(folder);
-    while (existing !== dirname(existing) && !(await stat(existing).then(() => true, () => false))) existing = dirname(existing);
-    const reason = await access(existing, constants.W_OK).then(() => cause, (e: unknown) => e);
+    while (
+      existing !== dirname(existing) &&
+      !(await stat(existing).then(
+        () => true,
+        () => false,
+      ))
+    )
+      existing = dirname(existing);
+    const reason = await access(existing, constants.W_OK).then(
+      () => cause,
+      (e: unknown) => e,
+    );
     throw writeError(folder, reason);
   }
 }
@@ -220,7 +266,10 @@ function outputFor(o: BatchOptions, i: BatchInput): string {
 
 /** True when `output` exists and already carries a signature by this signer (for --resume). */
 async function alreadySigned(output: string, signer: Signer): Promise<boolean> {
-  const exists = await stat(output).then(() => true, () => false);
+  const exists = await stat(output).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return false;
   try {
     const bytes = new Uint8Array(await readFile(output));
@@ -257,16 +306,31 @@ class Progress {
       const width = 30;
       const filled = Math.round((this.count / this.total) * width);
       const eta = Math.round((this.total - this.count) / rate);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.count}/${this.total} ${rate.toFixed(1)} files/s ETA ${eta}s `);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.count}/${this.total} ${rate.toFixed(1)} files/s ETA ${eta}s `,
+      );
       if (e.status === 'failed') process.stderr.write(`\nFAILED ${e.input}: ${e.error?.message}\n`);
     } else {
-      process.stderr.write(e.status === 'failed' ? `FAILED ${e.input}: ${e.error?.message} [${e.error?.code}]\n` : `${e.status} ${e.input} -> ${e.output}\n`);
+      process.stderr.write(
+        e.status === 'failed'
+          ? `FAILED ${e.input}: ${e.error?.message} [${e.error?.code}]\n`
+          : `${e.status} ${e.input} -> ${e.output}\n`,
+      );
     }
   }
   end(entries: ManifestEntry[]): void {
     const n = (s: ManifestEntry['status']) => entries.filter((e) => e.status === s).length;
-    const summary = { signed: n('signed'), skipped: n('skipped'), failed: n('failed'), notStarted: n('not-started'), seconds: (Date.now() - this.start) / 1000 };
+    const summary = {
+      signed: n('signed'),
+      skipped: n('skipped'),
+      failed: n('failed'),
+      notStarted: n('not-started'),
+      seconds: (Date.now() - this.start) / 1000,
+    };
     if (this.json) process.stdout.write(JSON.stringify({ summary }) + '\n');
-    else process.stderr.write(`${this.tty ? '\n' : ''}signed ${summary.signed}, skipped ${summary.skipped}, failed ${summary.failed}${summary.notStarted ? `, not started ${summary.notStarted}` : ''} in ${summary.seconds.toFixed(1)} s\n`);
+    else
+      process.stderr.write(
+        `${this.tty ? '\n' : ''}signed ${summary.signed}, skipped ${summary.skipped}, failed ${summary.failed}${summary.notStarted ? `, not started ${summary.notStarted}` : ''} in ${summary.seconds.toFixed(1)} s\n`,
+      );
   }
 }

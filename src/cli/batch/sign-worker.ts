@@ -7,7 +7,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createKeySigner, type Signer } from '../../index.js';
 import { signOneFile } from '../sign-file.js';
-import { fileError, mainThreadSigner, type FromWorker, type ToWorker, type WorkerInit, type WorkerKey } from './worker-protocol.js';
+import {
+  fileError,
+  mainThreadSigner,
+  type FromWorker,
+  type ToWorker,
+  type WorkerInit,
+  type WorkerKey,
+} from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;

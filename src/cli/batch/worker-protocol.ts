@@ -11,7 +11,9 @@ import { UsageError } from '../usage-error.js';
  * How a worker gets its key: the key the main thread loaded, as bytes (no password crosses, no key derivation
  * is repeated), or — for a USB token, one device with one session — by asking the main thread to sign.
  */
-export type WorkerKey = ({ kind: 'key' } & PortableKey) | { kind: 'main-thread'; certificate: Uint8Array; chain: Uint8Array[]; algorithms: SignatureAlgorithm[] };
+export type WorkerKey =
+  | ({ kind: 'key' } & PortableKey)
+  | { kind: 'main-thread'; certificate: Uint8Array; chain: Uint8Array[]; algorithms: SignatureAlgorithm[] };
 
 /** What a worker starts with; its key follows in a `key` message (workers start while the main thread loads it). */
 export interface WorkerInit {
@@ -35,7 +37,9 @@ export type ToWorker =
   | { kind: 'signature'; request: number; signature?: Uint8Array; error?: FileError };
 
 /** Worker → main thread. */
-export type FromWorker = ({ kind: 'done'; id: number } & FileResult) | { kind: 'sign'; request: number; data: Uint8Array; algorithm: SignatureAlgorithm };
+export type FromWorker =
+  | ({ kind: 'done'; id: number } & FileResult)
+  | { kind: 'sign'; request: number; data: Uint8Array; algorithm: SignatureAlgorithm };
 
 /** The manifest's view of an error: kyso's stable code, `ERR_IO` for an unreadable input, else `ERR_UNEXPECTED`. */
 export function fileError(e: unknown): FileError {
@@ -44,7 +48,10 @@ export function fileError(e: unknown): FileError {
 }
 
 /** A {@link Signer} whose key operation is done by the main thread, for a key on a device that one thread holds. */
-export function mainThreadSigner(key: Extract<WorkerKey, { kind: 'main-thread' }>, post: (m: FromWorker) => void): { signer: Signer; receive(m: Extract<ToWorker, { kind: 'signature' }>): void } {
+export function mainThreadSigner(
+  key: Extract<WorkerKey, { kind: 'main-thread' }>,
+  post: (m: FromWorker) => void,
+): { signer: Signer; receive(m: Extract<ToWorker, { kind: 'signature' }>): void } {
   let next = 0;
   const waiting = new Map<number, { resolve(s: Uint8Array): void; reject(e: Error): void }>();
   return {
@@ -63,7 +70,13 @@ export function mainThreadSigner(key: Extract<WorkerKey, { kind: 'main-thread' }
       const w = waiting.get(m.request);
       waiting.delete(m.request);
       if (m.signature) w?.resolve(m.signature);
-      else w?.reject(new KysoError((m.error?.code ?? 'ERR_SIGNER_FAILED') as KysoErrorCode, m.error?.message ?? 'the signer failed'));
+      else
+        w?.reject(
+          new KysoError(
+            (m.error?.code ?? 'ERR_SIGNER_FAILED') as KysoErrorCode,
+            m.error?.message ?? 'the signer failed',
+          ),
+        );
     },
   };
 }

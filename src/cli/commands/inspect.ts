@@ -12,7 +12,11 @@ kyso verify for that).`;
 
 /** `kyso inspect`. */
 export async function inspectCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     console.log(INSPECT_HELP);
     return EXIT.OK;
@@ -25,14 +29,26 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     console.log(JSON.stringify(info, null, 2));
     return EXIT.OK;
   }
-  console.log(`${file}: PDF ${info.version}, ${info.pages} page${info.pages === 1 ? '' : 's'}, ${info.revisions.length} revision${info.revisions.length === 1 ? '' : 's'}${info.encrypted ? ', encrypted' : ''}${info.repaired ? ', cross-reference repaired' : ''}`);
-  info.revisions.forEach((r, i) => console.log(`  revision ${i + 1}: ends at byte ${r.end}, ${r.objects} object${r.objects === 1 ? '' : 's'}`));
+  console.log(
+    `${file}: PDF ${info.version}, ${info.pages} page${info.pages === 1 ? '' : 's'}, ${info.revisions.length} revision${info.revisions.length === 1 ? '' : 's'}${info.encrypted ? ', encrypted' : ''}${info.repaired ? ', cross-reference repaired' : ''}`,
+  );
+  info.revisions.forEach((r, i) =>
+    console.log(`  revision ${i + 1}: ends at byte ${r.end}, ${r.objects} object${r.objects === 1 ? '' : 's'}`),
+  );
   for (const s of info.signatures) {
     const covers = s.revision !== undefined ? `, signs revision ${s.revision + 1}` : ', signs no whole revision';
-    console.log(`  ${s.kind === 'document-timestamp' ? 'document timestamp' : 'signature'} field "${s.fieldName}": ${s.subFilter ?? '?'}${covers}${s.signingTime ? `, /M ${s.signingTime}` : ''}${s.pageIndex !== undefined ? `, page ${s.pageIndex + 1}` : ''}`);
-    for (const c of s.certificates) console.log(`    certificate: ${c.subject.display} (issuer ${c.issuer.commonName ?? c.issuer.display}, ${c.notBefore.toISOString().slice(0, 10)} – ${c.notAfter.toISOString().slice(0, 10)})`);
+    console.log(
+      `  ${s.kind === 'document-timestamp' ? 'document timestamp' : 'signature'} field "${s.fieldName}": ${s.subFilter ?? '?'}${covers}${s.signingTime ? `, /M ${s.signingTime}` : ''}${s.pageIndex !== undefined ? `, page ${s.pageIndex + 1}` : ''}`,
+    );
+    for (const c of s.certificates)
+      console.log(
+        `    certificate: ${c.subject.display} (issuer ${c.issuer.commonName ?? c.issuer.display}, ${c.notBefore.toISOString().slice(0, 10)} – ${c.notAfter.toISOString().slice(0, 10)})`,
+      );
   }
   for (const e of info.emptySignatureFields) console.log(`  empty signature field "${e}"`);
-  for (const h of info.hiddenSignatures) console.log(`  hidden signature: object ${h.object} (${h.reason === 'superseded' ? 'an earlier version, redefined later' : 'in no field of the form'})`);
+  for (const h of info.hiddenSignatures)
+    console.log(
+      `  hidden signature: object ${h.object} (${h.reason === 'superseded' ? 'an earlier version, redefined later' : 'in no field of the form'})`,
+    );
   return EXIT.OK;
 }

@@ -49,8 +49,14 @@ export async function ltvCommand(argv: string[]): Promise<number> {
   const input = positionals[0]!;
   const certificates = await Promise.all((values.cert ?? []).map(readInput));
   const crls = (await Promise.all((values.crl ?? []).map(readCrls))).flat();
-  const tsa = values.tsa ? new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) }) : undefined;
-  const output = inPlaceOutput(input, values, `${input.slice(0, input.length - extname(input).length)}-ltv${extname(input) || '.pdf'}`);
+  const tsa = values.tsa
+    ? new HttpTimestampSource({ url: values.tsa, headers: headerOptions(values['tsa-header']) })
+    : undefined;
+  const output = inPlaceOutput(
+    input,
+    values,
+    `${input.slice(0, input.length - extname(input).length)}-ltv${extname(input) || '.pdf'}`,
+  );
   if (!values['in-place']) await refuseInputAsOutput(input, output, true);
   let revocation: Awaited<ReturnType<typeof addLtvToUpdate>>['revocation'] = [];
   // by path: archives of any size are read lazily and copied once on disk, the updates appended
@@ -62,14 +68,20 @@ export async function ltvCommand(argv: string[]): Promise<number> {
       const missing = revocation.filter((r) => r.status === 'unavailable');
       if (missing.length) {
         const why = missing.map((r) => `${r.subject}: ${r.problems.join('; ') || 'no OCSP or CRL found'}`).join('; ');
-        throw new KysoError('ERR_REVOCATION_UNAVAILABLE', `${tsa ? 'B-LTA' : 'B-LT'} needs revocation data for every certificate, and there is none for ${why}; give a CRL with --crl FILE or the issuer with --cert FILE. ${output} was not written`);
+        throw new KysoError(
+          'ERR_REVOCATION_UNAVAILABLE',
+          `${tsa ? 'B-LTA' : 'B-LT'} needs revocation data for every certificate, and there is none for ${why}; give a CRL with --crl FILE or the issuer with --cert FILE. ${output} was not written`,
+        );
       }
       return added.update;
     },
   ];
   if (tsa) steps.push(async (pdf) => (await timestampPdfToUpdate(pdf, { tsa })).update);
   await extendPdfFile(input, output, steps, { overwrite: (values.force || values['in-place']) ?? false });
-  for (const r of revocation) console.error(`  ${r.subject}: ${r.status}${r.source ? ` from ${r.source}` : ''}${r.status === 'unavailable' ? ` — ${r.problems.join('; ')}` : ''}`);
+  for (const r of revocation)
+    console.error(
+      `  ${r.subject}: ${r.status}${r.source ? ` from ${r.source}` : ''}${r.status === 'unavailable' ? ` — ${r.problems.join('; ')}` : ''}`,
+    );
   console.error(`${tsa ? 'B-LTA' : 'B-LT'}: ${input} -> ${output}`);
   return EXIT.OK;
 }

@@ -48,21 +48,30 @@ const HEADERS = {
 
 /** `kyso serve-verify`: the static verification page, on the loopback interface only. */
 export async function serveVerifyCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     console.log(SERVE_VERIFY_HELP);
     return EXIT.OK;
   }
   const port = Number(values.port ?? 8180);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, not ${values.port}`);
   const root = normalize(values.dir ?? BUILT_PAGE).replace(/[\\/]?$/, sep);
-  if (!(await stat(join(root, 'index.html')).catch(() => undefined))) throw new UsageError(`no verification page in ${root}: build it with "npm run build:verify"`);
+  if (!(await stat(join(root, 'index.html')).catch(() => undefined)))
+    throw new UsageError(`no verification page in ${root}: build it with "npm run build:verify"`);
   const server = createServer((req, res) => void serve(root, req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new UsageError(`port ${port} is in use; choose another with --port`) : e));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new UsageError(`port ${port} is in use; choose another with --port`) : e),
+    );
     server.listen(port, '127.0.0.1', resolve);
   });
-  console.log(`kyso: verification page at http://127.0.0.1:${(server.address() as AddressInfo).port}/ (files stay in the browser; Ctrl+C stops)`);
+  console.log(
+    `kyso: verification page at http://127.0.0.1:${(server.address() as AddressInfo).port}/ (files stay in the browser; Ctrl+C stops)`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
     process.once('SIGINT', stop);
@@ -87,6 +96,10 @@ async function serve(root: string, req: IncomingMessage, res: ServerResponse): P
   } catch {
     return void res.writeHead(404, HEADERS).end();
   }
-  res.writeHead(200, { ...HEADERS, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Content-Length': body.length });
+  res.writeHead(200, {
+    ...HEADERS,
+    'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
+    'Content-Length': body.length,
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -2,7 +2,14 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from '../parse-args.js';
 import { extname, join, resolve } from 'node:path';
 import { loadSigner, signerArgsOf, signerPassword, SIGNER_HELP, SIGNER_OPTIONS } from '../load-signer.js';
-import { describePlacement, previewOneFile, signModeOf, signOneFile, signSettings, type SignSettings } from '../sign-file.js';
+import {
+  describePlacement,
+  previewOneFile,
+  signModeOf,
+  signOneFile,
+  signSettings,
+  type SignSettings,
+} from '../sign-file.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { runBatch } from '../batch/run-batch.js';
 import { UsageError } from '../usage-error.js';
@@ -130,13 +137,20 @@ export async function signCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('an input file is needed');
   const settings = signSettings(values);
-  const batch = positionals.length > 1 || (await isBatchInput(positionals[0]!)) || (values.output !== undefined && (await isDirectory(values.output)));
+  const batch =
+    positionals.length > 1 ||
+    (await isBatchInput(positionals[0]!)) ||
+    (values.output !== undefined && (await isDirectory(values.output)));
   if (batch && values.preview !== undefined) throw new UsageError('--preview shows one file: give one input');
   if (batch) return signBatch(positionals, values, settings);
 
   const input = positionals[0]!;
   const mode = await signModeOf(input, settings);
-  const output = inPlaceOutput(input, values, mode === 'detached' ? `${input}.p7s` : defaultOutput(input, mode === 'xml' ? '.xml' : '.pdf'));
+  const output = inPlaceOutput(
+    input,
+    values,
+    mode === 'detached' ? `${input}.p7s` : defaultOutput(input, mode === 'xml' ? '.xml' : '.pdf'),
+  );
   if (!values['in-place']) await refuseInputAsOutput(input, output, mode !== 'detached');
   const signer = await loadSigner(values);
   if (values.preview !== undefined) {
@@ -147,22 +161,29 @@ export async function signCommand(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   const signed = await signOneFile(input, output, signer, settings, (values.force || values['in-place']) ?? false);
-  if (values.json) console.log(JSON.stringify({ input, output, ...(signed.placement && { placement: signed.placement }) }));
+  if (values.json)
+    console.log(JSON.stringify({ input, output, ...(signed.placement && { placement: signed.placement }) }));
   if (signed.placement) console.error(describePlacement(signed.placement));
   console.error(`signed ${input} -> ${output}`);
   return EXIT.OK;
 }
 
-async function signBatch(positionals: string[], values: Record<string, string | boolean | string[] | undefined>, settings: SignSettings): Promise<number> {
+async function signBatch(
+  positionals: string[],
+  values: Record<string, string | boolean | string[] | undefined>,
+  settings: SignSettings,
+): Promise<number> {
   const outDir = values.output as string | undefined;
   if (!outDir) throw new UsageError('several inputs need -o OUT-FOLDER (the output tree mirrors the input tree)');
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 256)) throw new UsageError(`--jobs must be a whole number from 1 to 256, not ${values.jobs}`);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 256))
+    throw new UsageError(`--jobs must be a whole number from 1 to 256, not ${values.jobs}`);
   const accept = (name: string) => settings.detached || /\.(pdf|xml)$/i.test(name);
   const inputs = await collectInputs(positionals, accept);
   if (inputs.length === 0) throw new UsageError('no input files found');
   for (const i of inputs) {
-    if (resolve(join(outDir, i.relative)) === resolve(i.path)) throw new UsageError(`the output folder would overwrite ${i.path}; choose another -o`);
+    if (resolve(join(outDir, i.relative)) === resolve(i.path))
+      throw new UsageError(`the output folder would overwrite ${i.path}; choose another -o`);
   }
   const signerArgs = signerArgsOf(values);
   const password = await signerPassword(signerArgs);
@@ -179,11 +200,16 @@ async function signBatch(positionals: string[], values: Record<string, string | 
     overwrite: values.force === true,
     ...(typeof values.manifest === 'string' && { manifest: values.manifest }),
   });
-  return !manifestWritten || entries.some((e) => e.status === 'failed' || e.status === 'not-started') ? EXIT.FAILED : EXIT.OK;
+  return !manifestWritten || entries.some((e) => e.status === 'failed' || e.status === 'not-started')
+    ? EXIT.FAILED
+    : EXIT.OK;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 async function isBatchInput(arg: string): Promise<boolean> {

@@ -18,7 +18,6 @@ openssl ts -verify -data FILE -in FILE.tsr -CAfile ROOT.
   -o, --output FILE        where to write the response (default: FILE.tsr)
   --force                  replace the output if it exists`;
 
-
 /** Parses repeated `--tsa-header "Name: value"` options. */
 export function headerOptions(list: string[] | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -58,7 +57,8 @@ export async function timestampCommand(argv: string[]): Promise<number> {
   const stream = createReadStream(file);
   stream.on('error', () => {});
   const { response, token } = await timestamp(stream, { tsa, hash }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new UsageError(`cannot read ${file}: ${e.message}`);
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')
+      throw new UsageError(`cannot read ${file}: ${e.message}`);
     throw e;
   });
   await writeFileAtomic(output, response, { overwrite: values.force });

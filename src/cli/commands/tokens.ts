@@ -1,5 +1,11 @@
 import { parseArgs } from '../parse-args.js';
-import { findTokenDrivers, listTokens, TOKEN_DRIVER_HINTS, type FoundTokenDriver, type TokenListing } from '../../index.js';
+import {
+  findTokenDrivers,
+  listTokens,
+  TOKEN_DRIVER_HINTS,
+  type FoundTokenDriver,
+  type TokenListing,
+} from '../../index.js';
 import { readSecret } from '../secrets.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -10,7 +16,12 @@ Lists the slots of a PKCS#11 module (a USB token or HSM driver), their tokens, e
 Without --pkcs11 it looks for the drivers Vietnamese CAs' token installers put on this machine and lists
 the tokens of each one found. --drivers prints the known driver names per CA.`;
 
-const PIN_NOTE: Record<TokenListing['pin'], string> = { ok: '', 'count-low': ' — few PIN tries left', 'final-try': ' — one more wrong PIN locks it', locked: ' — LOCKED (unlock it with the SO PIN)' };
+const PIN_NOTE: Record<TokenListing['pin'], string> = {
+  ok: '',
+  'count-low': ' — few PIN tries left',
+  'final-try': ' — one more wrong PIN locks it',
+  locked: ' — LOCKED (unlock it with the SO PIN)',
+};
 
 /** `kyso tokens`. */
 export async function tokensCommand(argv: string[]): Promise<number> {
@@ -34,7 +45,10 @@ export async function tokensCommand(argv: string[]): Promise<number> {
     else for (const h of TOKEN_DRIVER_HINTS) console.log(`${h.vendor}: ${[...h.windows, ...h.unix].join(', ')}`);
     return EXIT.OK;
   }
-  const pin = values['pin-env'] || values['pin-file'] ? await readSecret({ env: values['pin-env'], file: values['pin-file'], prompt: '' }) : undefined;
+  const pin =
+    values['pin-env'] || values['pin-file']
+      ? await readSecret({ env: values['pin-env'], file: values['pin-file'], prompt: '' })
+      : undefined;
   if (values.pkcs11) {
     const tokens = await listTokens(values.pkcs11, pin);
     if (values.json) console.log(JSON.stringify(tokens, null, 2));
@@ -42,7 +56,8 @@ export async function tokensCommand(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   // no module named: every known driver installed here, each with its tokens (a driver that fails is reported, not fatal)
-  const found: (FoundTokenDriver & { tokens?: TokenListing[]; error?: { code: string; message: string } })[] = await findTokenDrivers();
+  const found: (FoundTokenDriver & { tokens?: TokenListing[]; error?: { code: string; message: string } })[] =
+    await findTokenDrivers();
   for (const d of found) {
     try {
       d.tokens = await listTokens(d.path, pin);
@@ -55,7 +70,9 @@ export async function tokensCommand(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   if (found.length === 0) {
-    console.log('No known token driver found on this machine. Install your CA\'s token software, or name its driver with --pkcs11 MODULE.');
+    console.log(
+      "No known token driver found on this machine. Install your CA's token software, or name its driver with --pkcs11 MODULE.",
+    );
     console.log('Known drivers: kyso tokens --drivers');
   }
   for (const d of found) {
@@ -71,7 +88,12 @@ export async function tokensCommand(argv: string[]): Promise<number> {
 function printTokens(tokens: TokenListing[], indent = ''): void {
   if (tokens.length === 0) console.log(`${indent}no token present`);
   for (const t of tokens) {
-    console.log(`${indent}slot ${t.slot}: "${t.label}" — ${t.manufacturer} ${t.model}, serial ${t.serialNumber}${PIN_NOTE[t.pin]}`);
-    for (const c of t.certificates ?? []) console.log(`${indent}  certificate: ${c.subject.display} (issuer ${c.issuer.commonName ?? c.issuer.display}, until ${c.notAfter.toISOString().slice(0, 10)})`);
+    console.log(
+      `${indent}slot ${t.slot}: "${t.label}" — ${t.manufacturer} ${t.model}, serial ${t.serialNumber}${PIN_NOTE[t.pin]}`,
+    );
+    for (const c of t.certificates ?? [])
+      console.log(
+        `${indent}  certificate: ${c.subject.display} (issuer ${c.issuer.commonName ?? c.issuer.display}, until ${c.notAfter.toISOString().slice(0, 10)})`,
+      );
   }
 }

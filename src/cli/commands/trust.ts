@@ -74,7 +74,12 @@ export async function trustCommand(argv: string[]): Promise<number> {
     if (rest.length !== 1) throw new UsageError('kyso trust show takes one certificate file');
     const time = values.time ? new Date(values.time) : undefined;
     if (time && Number.isNaN(time.getTime())) throw new UsageError(`--time ${values.time} is not an ISO 8601 time`);
-    return showCertificate(rest[0]!, values.trust ?? ['vn'], { intermediates: values.intermediate ?? [], online: values.online ?? false, time, json: values.json ?? false });
+    return showCertificate(rest[0]!, values.trust ?? ['vn'], {
+      intermediates: values.intermediate ?? [],
+      online: values.online ?? false,
+      time,
+      json: values.json ?? false,
+    });
   }
   throw new UsageError(`unknown trust command "${sub}" (list, show)`);
 }
@@ -98,14 +103,24 @@ async function listTrust(what: string): Promise<ListedCertificate[]> {
     }));
   }
   const s = await stat(what).catch(() => {
-    throw new UsageError(`cannot read ${what} (kyso trust list takes vn, vn-gov, vn-public, a certificate file or a folder)`);
+    throw new UsageError(
+      `cannot read ${what} (kyso trust list takes vn, vn-gov, vn-public, a certificate file or a folder)`,
+    );
   });
   const files = s.isDirectory() ? await trustFolderFiles(what) : [{ file: what, role: 'anchor' as const }];
   const out: ListedCertificate[] = [];
   for (const f of files) {
     for (const der of splitCertificates(new Uint8Array(await readFile(f.file)))) {
       const c = await parseCertificate(der);
-      out.push({ name: nameOf(c), subject: c.subject.display, role: f.role, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), sha256: c.fingerprintSha256, source: { file: f.file } });
+      out.push({
+        name: nameOf(c),
+        subject: c.subject.display,
+        role: f.role,
+        notBefore: c.notBefore.toISOString(),
+        notAfter: c.notAfter.toISOString(),
+        sha256: c.fingerprintSha256,
+        source: { file: f.file },
+      });
     }
   }
   return out;
@@ -122,20 +137,34 @@ function renderListed(c: ListedCertificate): string {
     `  SHA-256:   ${c.sha256}`,
   ];
   if (c.purpose) lines.push(`  for:       ${c.purpose}`);
-  if (c.source && 'publisher' in c.source) lines.push(`  publisher: ${c.source.publisher}`, `  found in:  ${c.source.repository ? `${c.source.repository} ${c.source.path ?? ''}` : c.source.note}`);
+  if (c.source && 'publisher' in c.source)
+    lines.push(
+      `  publisher: ${c.source.publisher}`,
+      `  found in:  ${c.source.repository ? `${c.source.repository} ${c.source.path ?? ''}` : c.source.note}`,
+    );
   else if (c.source) lines.push(`  file:      ${c.source.file}`);
   return lines.join('\n');
 }
 
-async function showCertificate(file: string, trustNames: string[], o: { intermediates: string[]; online: boolean; time: Date | undefined; json: boolean }): Promise<number> {
-  const read = async (f: string) => splitCertificates(new Uint8Array(await readFile(f).catch(() => {
-    throw new UsageError(`cannot read ${f}`);
-  })));
+async function showCertificate(
+  file: string,
+  trustNames: string[],
+  o: { intermediates: string[]; online: boolean; time: Date | undefined; json: boolean },
+): Promise<number> {
+  const read = async (f: string) =>
+    splitCertificates(
+      new Uint8Array(
+        await readFile(f).catch(() => {
+          throw new UsageError(`cannot read ${f}`);
+        }),
+      ),
+    );
   const [leafDer, ...carried] = await read(file);
   const intermediates = [...carried, ...(await Promise.all(o.intermediates.map(read))).flat()];
   const leaf = await parseCertificate(leafDer!);
   const trust = await trustFromArgs(trustNames, { online: o.online });
-  const validate = (time: Date) => validateCertificatePath({ certificate: leaf.der, intermediates, trust, time, purpose: 'any' });
+  const validate = (time: Date) =>
+    validateCertificatePath({ certificate: leaf.der, intermediates, trust, time, purpose: 'any' });
   let time = o.time ?? new Date();
   let result = await validate(time);
   // an expired (or future) certificate still has a root: look for it at a time inside its validity
@@ -144,18 +173,46 @@ async function showCertificate(file: string, trustNames: string[], o: { intermed
     result = await validate(time);
   }
   const bundle = await vnTrustBundle();
-  const root = result.status === 'valid' ? bundle.find((e) => e.sha256 === result.chain.at(-1)!.fingerprintSha256) : undefined;
-  if (o.json) console.log(JSON.stringify({ file, certificate: leaf.subject.display, time, ...result, ...(root && { root: { name: root.name, purpose: root.purpose, publisher: root.source.publisher } }) }, null, 2));
+  const root =
+    result.status === 'valid' ? bundle.find((e) => e.sha256 === result.chain.at(-1)!.fingerprintSha256) : undefined;
+  if (o.json)
+    console.log(
+      JSON.stringify(
+        {
+          file,
+          certificate: leaf.subject.display,
+          time,
+          ...result,
+          ...(root && { root: { name: root.name, purpose: root.purpose, publisher: root.source.publisher } }),
+        },
+        null,
+        2,
+      ),
+    );
   else console.log(renderShown(file, leaf, time, result, root));
   return result.status === 'valid' ? EXIT.OK : EXIT.INDETERMINATE;
 }
 
-function renderShown(file: string, leaf: Certificate, time: Date, r: PathValidationResult, root: BundledCertificate | undefined): string {
-  const lines = [`${file}: "${nameOf(leaf)}" (${leaf.notBefore.toISOString().slice(0, 10)} – ${leaf.notAfter.toISOString().slice(0, 10)}), checked at ${time.toISOString()}`];
+function renderShown(
+  file: string,
+  leaf: Certificate,
+  time: Date,
+  r: PathValidationResult,
+  root: BundledCertificate | undefined,
+): string {
+  const lines = [
+    `${file}: "${nameOf(leaf)}" (${leaf.notBefore.toISOString().slice(0, 10)} – ${leaf.notAfter.toISOString().slice(0, 10)}), checked at ${time.toISOString()}`,
+  ];
   if (r.status === 'valid') {
     const top = r.chain.at(-1)!;
-    lines.push(`  chains to ${root ? `the bundled root "${root.name}" (${root.purpose}; ${root.source.publisher})` : `"${top.subject.commonName ?? top.subject.display}"`}`);
-    r.chain.forEach((c, i) => lines.push(`  ${i === 0 ? 'certificate ' : i === r.chain.length - 1 ? 'anchor      ' : 'intermediate'}  ${c.subject.commonName ?? c.subject.display}  SHA-256 ${c.fingerprintSha256}`));
+    lines.push(
+      `  chains to ${root ? `the bundled root "${root.name}" (${root.purpose}; ${root.source.publisher})` : `"${top.subject.commonName ?? top.subject.display}"`}`,
+    );
+    r.chain.forEach((c, i) =>
+      lines.push(
+        `  ${i === 0 ? 'certificate ' : i === r.chain.length - 1 ? 'anchor      ' : 'intermediate'}  ${c.subject.commonName ?? c.subject.display}  SHA-256 ${c.fingerprintSha256}`,
+      ),
+    );
   } else lines.push(`  no path to a trust anchor (${r.status})`);
   for (const p of r.problems) lines.push(`  ! ${p}`);
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`);

@@ -69,18 +69,26 @@ async function certificateInputs(paths: string[], option: string): Promise<Uint8
     const s = await stat(p).catch(() => {
       throw new UsageError(`cannot read ${p}`);
     });
-    const files = s.isDirectory() ? (await readdir(p)).filter((f) => /\.(pem|crt|cer|der)$/i.test(f)).map((f) => join(p, f)) : [p];
-    if (files.length === 0) throw new UsageError(`${option} ${p}: the folder holds no certificate (.pem, .crt, .cer, .der)`);
+    const files = s.isDirectory()
+      ? (await readdir(p)).filter((f) => /\.(pem|crt|cer|der)$/i.test(f)).map((f) => join(p, f))
+      : [p];
+    if (files.length === 0)
+      throw new UsageError(`${option} ${p}: the folder holds no certificate (.pem, .crt, .cer, .der)`);
     for (const f of files) {
       const bytes = new Uint8Array(await readFile(f));
       // a wrong file here would otherwise surface as a FAILED document, blaming the document for the command line
-      if (!(await parseCertificate(bytes).then(() => true, () => false))) throw new UsageError(`${option} ${f} is not a certificate (PEM or DER)`);
+      if (
+        !(await parseCertificate(bytes).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw new UsageError(`${option} ${f} is not a certificate (PEM or DER)`);
       out.push(bytes);
     }
   }
   return out;
 }
-
 
 /** `kyso verify`. */
 export async function verifyCommand(argv: string[]): Promise<number> {
@@ -112,23 +120,35 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (time && Number.isNaN(time.getTime())) throw new UsageError(`--time ${values.time} is not an ISO 8601 time`);
   const policy = values.policy ? await loadVerifyPolicy(values.policy) : {};
   const format = values.format ?? (values.json ? 'json' : 'text');
-  if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, not ${format}`);
+  if (!['text', 'json', 'junit'].includes(format))
+    throw new UsageError(`--format must be text, json or junit, not ${format}`);
   const locale = (values.lang ?? localeFromEnvironment(process.env)) as Locale;
   if (locale !== 'vi' && locale !== 'en') throw new UsageError(`--lang must be vi or en, not ${values.lang}`);
   const trustPaths = [...(values.trust ?? []), ...(policy.trust ?? [])];
   const allowSha1 = values['allow-sha1'] ?? policy.allowSha1 ?? false;
   const online = values.online ?? policy.online ?? false;
   const trust = trustPaths.length ? await trustFromArgs(trustPaths, { online }) : undefined;
-  const intermediates = values.intermediate ? await certificateInputs(values.intermediate, '--intermediate') : undefined;
+  const intermediates = values.intermediate
+    ? await certificateInputs(values.intermediate, '--intermediate')
+    : undefined;
   // one policy for every format: the file's settings, --allow-sha1 over its allowSha1
   const { trust: _anchors, online: _online, ...settings } = policy;
   // built once for the run: anchors and intermediates read once, one validation time for every file
-  const context = await createValidationContext({ ...(trust && { trust }), ...(time && { time }), ...(intermediates && { intermediates }), policy: { ...settings, allowSha1 }, online });
+  const context = await createValidationContext({
+    ...(trust && { trust }),
+    ...(time && { time }),
+    ...(intermediates && { intermediates }),
+    policy: { ...settings, allowSha1 },
+    online,
+  });
   const options = { context };
   if (values.tsr) return verifyTsr(positionals, values.tsr, options, format === 'json', locale);
-  const files = values.p7s ? positionals : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
+  const files = values.p7s
+    ? positionals
+    : (await collectInputs(positionals, (n) => /\.(pdf|xml|p7s)$/i.test(n))).map((i) => i.path);
   // a CI job that checked nothing must not go green
-  if (files.length === 0 && !values['allow-empty']) throw new UsageError(`no files to verify in ${positionals.join(' ')} (--allow-empty accepts that)`);
+  if (files.length === 0 && !values['allow-empty'])
+    throw new UsageError(`no files to verify in ${positionals.join(' ')} (--allow-empty accepts that)`);
   const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
@@ -140,12 +160,20 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     try {
       if (detachedSignature) {
         const p7s = await readInput(detachedSignature);
-        result = { file: dataFile, kind: 'cades', report: await verifyDetached(createReadStream(dataFile, { highWaterMark: 1 << 20 }), p7s, options) };
+        result = {
+          file: dataFile,
+          kind: 'cades',
+          report: await verifyDetached(createReadStream(dataFile, { highWaterMark: 1 << 20 }), p7s, options),
+        };
       } else if (looksLikeXml(source.head)) {
         const bytes = source.bytes ?? (await readInput(dataFile));
         result = { file, kind: 'xml', report: await verifyXml(bytes, options) };
       } else {
-        result = { file, kind: 'pdf', report: source.bytes ? await verifyPdf(source.bytes, options) : await verifyPdfFile(file, options) };
+        result = {
+          file,
+          kind: 'pdf',
+          report: source.bytes ? await verifyPdf(source.bytes, options) : await verifyPdfFile(file, options),
+        };
       }
     } catch (e) {
       if (!isKysoError(e)) throw e;
@@ -180,15 +208,22 @@ export async function verifyCommand(argv: string[]): Promise<number> {
 
 function junitCase(r: Result, seconds: number): JunitCase {
   const failures: JunitCase['failures'] = [];
-  const add = (title: string, indication: string, reasons: string[]) => failures.push({ title, type: indication, message: reasons.join('\n') || indication });
+  const add = (title: string, indication: string, reasons: string[]) =>
+    failures.push({ title, type: indication, message: reasons.join('\n') || indication });
   if (r.kind === 'error') add(r.error.code, 'TOTAL_FAILED', [r.error.message]);
   else if (r.report.indication !== 'TOTAL_PASSED') {
     if (r.kind === 'pdf') {
-      for (const s of r.report.signatures) if (s.indication !== 'TOTAL_PASSED') add(`${s.fieldName}: ${s.indication}${s.subIndication ? ` ${s.subIndication}` : ''}`, s.indication, s.errors);
-      if (r.report.errors.length || !failures.length) add(`document: ${r.report.indication}`, r.report.indication, r.report.errors);
+      for (const s of r.report.signatures)
+        if (s.indication !== 'TOTAL_PASSED')
+          add(`${s.fieldName}: ${s.indication}${s.subIndication ? ` ${s.subIndication}` : ''}`, s.indication, s.errors);
+      if (r.report.errors.length || !failures.length)
+        add(`document: ${r.report.indication}`, r.report.indication, r.report.errors);
     } else if (r.kind === 'xml') {
-      for (const s of r.report.signatures) if (s.indication !== 'TOTAL_PASSED') add(`${s.path}: ${s.indication}${s.subIndication ? ` ${s.subIndication}` : ''}`, s.indication, s.errors);
-      if (r.report.errors.length || !failures.length) add(`document: ${r.report.indication}`, r.report.indication, r.report.errors);
+      for (const s of r.report.signatures)
+        if (s.indication !== 'TOTAL_PASSED')
+          add(`${s.path}: ${s.indication}${s.subIndication ? ` ${s.subIndication}` : ''}`, s.indication, s.errors);
+      if (r.report.errors.length || !failures.length)
+        add(`document: ${r.report.indication}`, r.report.indication, r.report.errors);
     } else add(`detached signature: ${r.report.indication}`, r.report.indication, r.report.errors);
   }
   return { file: r.file, indication: r.error ? 'TOTAL_FAILED' : r.report!.indication, failures, seconds };
@@ -205,13 +240,23 @@ function render(r: Result, locale: Locale): string {
   return renderReport(r.report, { locale, file: r.file });
 }
 
-async function verifyTsr(files: string[], tsrPath: string, options: ValidationOptions, json: boolean, locale: Locale): Promise<number> {
+async function verifyTsr(
+  files: string[],
+  tsrPath: string,
+  options: ValidationOptions,
+  json: boolean,
+  locale: Locale,
+): Promise<number> {
   if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
   const [data, tsr] = [await readInput(files[0]!), await readInput(tsrPath)];
   const report = await verifyTimestamp(data, tsr, options);
   if (json) console.log(JSON.stringify(report, null, 2));
   else console.log(renderReport(report, { locale, file: files[0]! }));
-  return report.indication === 'TOTAL_PASSED' ? EXIT.OK : report.indication === 'TOTAL_FAILED' ? EXIT.FAILED : EXIT.INDETERMINATE;
+  return report.indication === 'TOTAL_PASSED'
+    ? EXIT.OK
+    : report.indication === 'TOTAL_FAILED'
+      ? EXIT.FAILED
+      : EXIT.INDETERMINATE;
 }
 
 const VERIFY_IN_FLIGHT = 4;

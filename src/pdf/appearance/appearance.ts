@@ -3,7 +3,13 @@ import { KysoError } from '../../core/errors.js';
 import type { IncrementalWriter } from '../incremental-writer.js';
 import { PdfDict, PdfStream, name } from '../objects.js';
 import type { Box, PageLayout } from '../layout/page-layout.js';
-import { findAnchor, findSignatureBlock, freeCentred, freePlaceTopRight, type SignatureBlock } from '../layout/placement.js';
+import {
+  findAnchor,
+  findSignatureBlock,
+  freeCentred,
+  freePlaceTopRight,
+  type SignatureBlock,
+} from '../layout/placement.js';
 import { EmbeddedFont } from './font.js';
 import { decodePng, writeImage, type DecodedImage } from './png.js';
 import { shippedFont } from './shipped-fonts.js';
@@ -72,7 +78,11 @@ export interface AppearanceFacts {
 /** What the signature field needs from an appearance. */
 export interface BuiltAppearance {
   /** The `stamps` as a locked annotation of the same revision, when given. */
-  stamp?: { pageIndex: number; rect: [number, number, number, number]; build: (writer: IncrementalWriter) => PdfStream };
+  stamp?: {
+    pageIndex: number;
+    rect: [number, number, number, number];
+    build: (writer: IncrementalWriter) => PdfStream;
+  };
   pageIndex: number;
   /** `[x1, y1, x2, y2]` in page user space. */
   rect: [number, number, number, number];
@@ -157,15 +167,26 @@ function fill(template: string, o: AppearanceOptions, f: AppearanceFacts): strin
  * Lays out a Decree 30 appearance: places it (explicitly or by the preset's rule), lays out its text in an
  * embedded subset font and decodes its images. The objects are written later, into the signing update.
  */
-export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFacts, pages: PageGeometry): Promise<BuiltAppearance> {
+export async function buildAppearance(
+  o: AppearanceOptions,
+  facts: AppearanceFacts,
+  pages: PageGeometry,
+): Promise<BuiltAppearance> {
   const textOn = o.text ?? (o.preset === 'approved' || o.preset === 'appendix' || o.preset === 'copy');
-  if (o.preset === 'copy' && !o.copyType) throw new KysoError('ERR_INVALID_ARGUMENT', 'the copy appearance needs copyType: "SAO Y", "SAO LỤC" or "TRÍCH SAO"');
-  if (o.preset === 'appendix' && !o.documentNumber) throw new KysoError('ERR_INVALID_ARGUMENT', 'the appendix appearance needs documentNumber');
-  if (o.preset === 'issued' && !o.seal) throw new KysoError('ERR_INVALID_ARGUMENT', 'the issued appearance needs the seal image');
+  if (o.preset === 'copy' && !o.copyType)
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      'the copy appearance needs copyType: "SAO Y", "SAO LỤC" or "TRÍCH SAO"',
+    );
+  if (o.preset === 'appendix' && !o.documentNumber)
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'the appendix appearance needs documentNumber');
+  if (o.preset === 'issued' && !o.seal)
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'the issued appearance needs the seal image');
   const lines = textOn ? fill(typeof o.text === 'string' ? o.text : TEMPLATES[o.preset], o, facts) : [];
   const preferred = o.fontSize ?? (o.preset === 'appendix' || o.preset === 'copy' ? 10 : 7.5);
   const font = lines.length ? await EmbeddedFont.load(o.font ?? (await shippedFont('Regular'))) : undefined;
-  const image: DecodedImage | undefined = o.preset === 'issued' ? decodePng(o.seal!) : o.image ? decodePng(o.image) : undefined;
+  const image: DecodedImage | undefined =
+    o.preset === 'issued' ? decodePng(o.seal!) : o.image ? decodePng(o.image) : undefined;
   const textWidthAt = (size: number) => (font ? Math.max(...lines.map((l) => font.widthOf(l, size))) : 0);
   const textHeightAt = (size: number) => lines.length * size * 1.25;
 
@@ -173,7 +194,8 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
   const { pageIndex, by } = placed;
   const box = pages.box(pageIndex);
   const [x, y, w, h] = placed.rect;
-  if (!(w > 0 && h > 0)) throw new KysoError('ERR_INVALID_ARGUMENT', 'the appearance rectangle must have a positive width and height');
+  if (!(w > 0 && h > 0))
+    throw new KysoError('ERR_INVALID_ARGUMENT', 'the appearance rectangle must have a positive width and height');
   const turned = box.rotate === 90 || box.rotate === 270;
   const vw = turned ? h : w;
   const vh = turned ? w : h;
@@ -182,7 +204,10 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
   const fits = (s: number) => textWidthAt(s) <= vw - 4 && textHeightAt(s) <= (image ? 0.62 * vh : vh - 2);
   while (lines.length && !fits(size) && size > MIN_FONT) size = Math.max(MIN_FONT, size - 0.25);
   if (lines.length && !fits(size)) {
-    throw new KysoError('ERR_PDF_PLACEMENT', `the signature's text does not fit in ${Math.round(vw)}×${Math.round(vh)} pt even at ${MIN_FONT} pt: give a larger rect, fewer lines (text) or no text`);
+    throw new KysoError(
+      'ERR_PDF_PLACEMENT',
+      `the signature's text does not fit in ${Math.round(vw)}×${Math.round(vh)} pt even at ${MIN_FONT} pt: give a larger rect, fewer lines (text) or no text`,
+    );
   }
   const lineHeight = size * 1.25;
   const textHeight = textHeightAt(size);
@@ -196,23 +221,40 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
 
   const ops: string[] = [];
   const hasImage = image !== undefined;
-  const imageArea = hasImage ? (lines.length ? { x: 0, y: textHeight + 2, w: vw, h: Math.max(1, vh - textHeight - 2) } : { x: 0, y: 0, w: vw, h: vh }) : undefined;
+  const imageArea = hasImage
+    ? lines.length
+      ? { x: 0, y: textHeight + 2, w: vw, h: Math.max(1, vh - textHeight - 2) }
+      : { x: 0, y: 0, w: vw, h: vh }
+    : undefined;
   if (imageArea && image) {
     const k = Math.min(imageArea.w / image.width, imageArea.h / image.height);
     const iw = image.width * k;
     const ih = image.height * k;
-    ops.push(`q ${num(iw)} 0 0 ${num(ih)} ${num(imageArea.x + (imageArea.w - iw) / 2)} ${num(imageArea.y + (imageArea.h - ih) / 2)} cm /Im1 Do Q`);
+    ops.push(
+      `q ${num(iw)} 0 0 ${num(ih)} ${num(imageArea.x + (imageArea.w - iw) / 2)} ${num(imageArea.y + (imageArea.h - ih) / 2)} cm /Im1 Do Q`,
+    );
   }
   const [r, g, b] = o.color ?? [0, 0, 0];
   lines.forEach((line, i) => {
     const ty = (lines.length - 1 - i) * lineHeight + size * 0.25;
     // under a signature image (approved) the lines are centred, as the title and name above and below them
     const tx = o.preset === 'approved' ? (vw - font!.widthOf(line, size)) / 2 : 2;
-    ops.push(`BT /F1 ${num(size)} Tf ${num(r)} ${num(g)} ${num(b)} rg ${num(tx)} ${num(ty)} Td ${font!.encode(line)} Tj ET`);
+    ops.push(
+      `BT /F1 ${num(size)} Tf ${num(r)} ${num(g)} ${num(b)} rg ${num(tx)} ${num(ty)} Td ${font!.encode(line)} Tj ET`,
+    );
   });
   await font?.finish();
-  const stamp = o.stamps?.items.length ? await stampAnnotation(o, pageIndex, pages.box(o.stamps.pageIndex ?? pageIndex)) : undefined;
-  const matrix = box.rotate === 90 ? [0, 1, -1, 0, vh, 0] : box.rotate === 180 ? [-1, 0, 0, -1, vw, vh] : box.rotate === 270 ? [0, -1, 1, 0, 0, vw] : undefined;
+  const stamp = o.stamps?.items.length
+    ? await stampAnnotation(o, pageIndex, pages.box(o.stamps.pageIndex ?? pageIndex))
+    : undefined;
+  const matrix =
+    box.rotate === 90
+      ? [0, 1, -1, 0, vh, 0]
+      : box.rotate === 180
+        ? [-1, 0, 0, -1, vw, vh]
+        : box.rotate === 270
+          ? [0, -1, 1, 0, 0, vw]
+          : undefined;
 
   return {
     ...(stamp && { stamp }),
@@ -223,8 +265,16 @@ export async function buildAppearance(o: AppearanceOptions, facts: AppearanceFac
       const resources = new PdfDict();
       if (font) resources.set('Font', new PdfDict().set('F1', font.write(writer)));
       if (image) resources.set('XObject', new PdfDict().set('Im1', writeImage(writer, image)));
-      const dict = new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, num(vw), num(vh)].map(Number)).set('Resources', resources);
-      if (matrix) dict.set('Matrix', matrix.map((v) => Number(num(v))));
+      const dict = new PdfDict()
+        .set('Type', name('XObject'))
+        .set('Subtype', name('Form'))
+        .set('BBox', [0, 0, num(vw), num(vh)].map(Number))
+        .set('Resources', resources);
+      if (matrix)
+        dict.set(
+          'Matrix',
+          matrix.map((v) => Number(num(v))),
+        );
       return new PdfStream(dict, latin1(ops.join('\n')));
     },
   };
@@ -244,16 +294,19 @@ interface TextMeasure {
   textHeightAt(size: number): number;
 }
 
-const NO_PLACE = 'place the signature with --anchor "TEXT" (e.g. the signer\'s title) or --rect x,y,w,h (the anchor or rect options)';
+const NO_PLACE =
+  'place the signature with --anchor "TEXT" (e.g. the signer\'s title) or --rect x,y,w,h (the anchor or rect options)';
 
 /** Decides the page and rectangle: given, by an anchor, by the signature block, in free space or over the leader's signature. */
 async function place(o: AppearanceOptions, pages: PageGeometry, text: TextMeasure): Promise<Placed> {
   const checkPage = (i: number) => {
-    if (i < 0 || i >= pages.count) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${i + 1} does not exist (the document has ${pages.count})`);
+    if (i < 0 || i >= pages.count)
+      throw new KysoError('ERR_INVALID_ARGUMENT', `page ${i + 1} does not exist (the document has ${pages.count})`);
     return i;
   };
   const layoutOf = (i: number) => {
-    if (!pages.layout) throw new KysoError('ERR_PDF_PLACEMENT', `placing by the page's content needs its layout; ${NO_PLACE}`);
+    if (!pages.layout)
+      throw new KysoError('ERR_PDF_PLACEMENT', `placing by the page's content needs its layout; ${NO_PLACE}`);
     return pages.layout(i);
   };
   const absolute = (i: number, r: [number, number, number, number]): [number, number, number, number] => {
@@ -267,7 +320,10 @@ async function place(o: AppearanceOptions, pages: PageGeometry, text: TextMeasur
   const first = o.preset === 'appendix' || o.preset === 'copy';
 
   if (o.rect) {
-    const i = checkPage(o.pageIndex ?? (first ? 0 : o.preset === 'issued' && pages.leaderWidget ? pages.leaderWidget.pageIndex : pages.count - 1));
+    const i = checkPage(
+      o.pageIndex ??
+        (first ? 0 : o.preset === 'issued' && pages.leaderWidget ? pages.leaderWidget.pageIndex : pages.count - 1),
+    );
     return { pageIndex: i, rect: absolute(i, o.rect), by: 'rect' };
   }
   if (o.anchor) {
@@ -280,14 +336,28 @@ async function place(o: AppearanceOptions, pages: PageGeometry, text: TextMeasur
     const gap = o.anchor.gap ?? 2;
     const cx = (line.x1 + line.x2) / 2;
     const top = o.anchor.position === 'above' ? line.y1 - gap - ah : line.y2 + gap;
-    return { pageIndex: i, rect: fromBox(layout, { x1: cx - aw / 2, y1: top, x2: cx + aw / 2, y2: top + ah }), by: 'anchor', lines: [line.text] };
+    return {
+      pageIndex: i,
+      rect: fromBox(layout, { x1: cx - aw / 2, y1: top, x2: cx + aw / 2, y2: top + ah }),
+      by: 'anchor',
+      lines: [line.text],
+    };
   }
   if (o.preset === 'approved') {
-    const candidates = o.pageIndex !== undefined ? [checkPage(o.pageIndex)] : Array.from({ length: pages.count }, (_, k) => pages.count - 1 - k);
+    const candidates =
+      o.pageIndex !== undefined
+        ? [checkPage(o.pageIndex)]
+        : Array.from({ length: pages.count }, (_, k) => pages.count - 1 - k);
     for (const i of candidates) {
       const layout = await layoutOf(i);
       const block = findSignatureBlock(layout);
-      if (block) return { pageIndex: i, rect: fromBox(layout, betweenTitleAndName(layout, block)), by: 'signature-block', lines: [...block.head.map((l) => l.text), block.name.text] };
+      if (block)
+        return {
+          pageIndex: i,
+          rect: fromBox(layout, betweenTitleAndName(layout, block)),
+          by: 'signature-block',
+          lines: [...block.head.map((l) => l.text), block.name.text],
+        };
     }
     const where = o.pageIndex !== undefined ? `on page ${o.pageIndex + 1}` : 'on any page';
     throw new KysoError(
@@ -309,19 +379,46 @@ async function place(o: AppearanceOptions, pages: PageGeometry, text: TextMeasur
     for (const { maxY, margin, minSize, right } of passes) {
       for (let size = text.preferred; size >= minSize; size -= 0.5) {
         const w = text.textWidthAt(size) + 4;
-        const free = freePlaceTopRight(layout, w, text.textHeightAt(size) + 4, margin, maxY, right ? Math.max(margin, layout.width / 2 - w / 3) : margin);
+        const free = freePlaceTopRight(
+          layout,
+          w,
+          text.textHeightAt(size) + 4,
+          margin,
+          maxY,
+          right ? Math.max(margin, layout.width / 2 - w / 3) : margin,
+        );
         if (free) return { pageIndex: i, rect: fromBox(layout, free), by: 'free-space' };
       }
     }
-    throw new KysoError('ERR_PDF_PLACEMENT', `page ${i + 1} has no free space for the ${o.preset} signature that would not cover its content: ${NO_PLACE}`);
+    throw new KysoError(
+      'ERR_PDF_PLACEMENT',
+      `page ${i + 1} has no free space for the ${o.preset} signature that would not cover its content: ${NO_PLACE}`,
+    );
   }
   if (o.preset === 'issued') {
     const leader = pages.leaderWidget;
-    if (!leader) throw new KysoError('ERR_INVALID_ARGUMENT', 'the issued appearance goes over the leader\'s signature: sign with the approved appearance first, or give rect');
+    if (!leader)
+      throw new KysoError(
+        'ERR_INVALID_ARGUMENT',
+        "the issued appearance goes over the leader's signature: sign with the approved appearance first, or give rect",
+      );
     const i = checkPage(o.pageIndex ?? leader.pageIndex);
     const side = (o.sealSizeMm ?? 36) * MM;
     const layout = pages.layout && i === leader.pageIndex ? await pages.layout(i) : undefined;
-    const drawn = layout?.annotationImages.find((a) => a.rect.every((v, k) => Math.abs(v - [Math.min(leader.rect[0]!, leader.rect[2]!), Math.min(leader.rect[1]!, leader.rect[3]!), Math.max(leader.rect[0]!, leader.rect[2]!), Math.max(leader.rect[1]!, leader.rect[3]!)][k]!) < 0.01));
+    const drawn = layout?.annotationImages.find((a) =>
+      a.rect.every(
+        (v, k) =>
+          Math.abs(
+            v -
+              [
+                Math.min(leader.rect[0]!, leader.rect[2]!),
+                Math.min(leader.rect[1]!, leader.rect[3]!),
+                Math.max(leader.rect[0]!, leader.rect[2]!),
+                Math.max(leader.rect[1]!, leader.rect[3]!),
+              ][k]!,
+          ) < 0.01,
+      ),
+    );
     const signature = drawn?.images[0];
     if (layout && signature) return { pageIndex: i, rect: fromBox(layout, sealOver(signature, side)), by: 'leader' };
     // a widget whose image cannot be told: the left third of its rectangle
@@ -345,7 +442,11 @@ function betweenTitleAndName(layout: PageLayout, block: SignatureBlock): Box {
   const y1 = top + (bottom - top - h) / 2;
   const cx = (block.title.x1 + block.title.x2) / 2;
   const box = freeCentred(layout, cx, y1, y1 + h, 200, 100);
-  if (!box) throw new KysoError('ERR_PDF_PLACEMENT', `the space between "${block.title.text}" and "${block.name.text}" is taken by other content: ${NO_PLACE}`);
+  if (!box)
+    throw new KysoError(
+      'ERR_PDF_PLACEMENT',
+      `the space between "${block.title.text}" and "${block.name.text}" is taken by other content: ${NO_PLACE}`,
+    );
   return box;
 }
 
@@ -363,11 +464,18 @@ function sealOver(signature: Box, side: number): Box {
   return { x1: cx - r, y1: cy - r, x2: cx + r, y2: bottom };
 }
 
-async function stampAnnotation(o: AppearanceOptions, pageIndex: number, box: { x1: number; y1: number; x2: number; y2: number }): Promise<NonNullable<BuiltAppearance['stamp']>> {
+async function stampAnnotation(
+  o: AppearanceOptions,
+  pageIndex: number,
+  box: { x1: number; y1: number; x2: number; y2: number },
+): Promise<NonNullable<BuiltAppearance['stamp']>> {
   const font = await EmbeddedFont.load(o.font ?? (await shippedFont('Regular')));
   const [r, g, b] = o.color ?? [0, 0, 0];
   // the appearance spans the crop box, so the caller's positions are page positions
-  const ops = o.stamps!.items.map((s) => `BT /F1 ${num(s.size ?? 13)} Tf ${num(r)} ${num(g)} ${num(b)} rg ${num(s.x)} ${num(s.y)} Td ${font.encode(s.text)} Tj ET`);
+  const ops = o.stamps!.items.map(
+    (s) =>
+      `BT /F1 ${num(s.size ?? 13)} Tf ${num(r)} ${num(g)} ${num(b)} rg ${num(s.x)} ${num(s.y)} Td ${font.encode(s.text)} Tj ET`,
+  );
   await font.finish();
   const w = box.x2 - box.x1;
   const h = box.y2 - box.y1;
@@ -376,7 +484,11 @@ async function stampAnnotation(o: AppearanceOptions, pageIndex: number, box: { x
     rect: [box.x1, box.y1, box.x2, box.y2],
     build: (writer) =>
       new PdfStream(
-        new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, w, h]).set('Resources', new PdfDict().set('Font', new PdfDict().set('F1', font.write(writer)))),
+        new PdfDict()
+          .set('Type', name('XObject'))
+          .set('Subtype', name('Form'))
+          .set('BBox', [0, 0, w, h])
+          .set('Resources', new PdfDict().set('Font', new PdfDict().set('F1', font.write(writer)))),
         latin1(ops.join('\n')),
       ),
   };

@@ -20,7 +20,9 @@ export class EmbeddedFont {
 
   /** Reads a TrueType program. fontkit is loaded on first use: most signatures draw no text. */
   static async load(ttf: Uint8Array): Promise<EmbeddedFont> {
-    fontkit ??= import('@pdf-lib/fontkit').then((m) => ((m as { default?: typeof fontkitModule }).default ?? m) as typeof fontkitModule);
+    fontkit ??= import('@pdf-lib/fontkit').then(
+      (m) => ((m as { default?: typeof fontkitModule }).default ?? m) as typeof fontkitModule,
+    );
     return new EmbeddedFont((await fontkit).create(ttf));
   }
 
@@ -49,7 +51,7 @@ export class EmbeddedFont {
     let hex = '';
     run.glyphs.forEach((g, i) => {
       const chars = (g as unknown as { codePoints: number[] }).codePoints;
-      const shown = chars?.length ? String.fromCodePoint(...chars) : text[i] ?? '';
+      const shown = chars?.length ? String.fromCodePoint(...chars) : (text[i] ?? '');
       if (!this.used.has(g.id)) this.used.set(g.id, { glyph: g as Glyph, text: shown });
       hex += g.id.toString(16).padStart(4, '0');
     });
@@ -62,7 +64,8 @@ export class EmbeddedFont {
   async finish(): Promise<void> {
     const subset = this.font.createSubset();
     const cidToGid: [number, number][] = [];
-    for (const [id, u] of [...this.used.entries()].sort((a, b) => a[0] - b[0])) cidToGid.push([id, subset.includeGlyph(u.glyph as never)]);
+    for (const [id, u] of [...this.used.entries()].sort((a, b) => a[0] - b[0]))
+      cidToGid.push([id, subset.includeGlyph(u.glyph as never)]);
     const program = await new Promise<Uint8Array>((resolve) => {
       const parts: Uint8Array[] = [];
       const stream = subset.encodeStream();
@@ -83,7 +86,10 @@ export class EmbeddedFont {
     const baseName = `${tag}+${(this.font.postscriptName ?? 'Font').replace(/[^A-Za-z0-9-]/g, '')}`;
     const s = this.scale;
     const fontFile = writer.allocate();
-    writer.set(fontFile, new PdfStream(new PdfDict().set('Filter', name('FlateDecode')).set('Length1', program.length), deflate(program)));
+    writer.set(
+      fontFile,
+      new PdfStream(new PdfDict().set('Filter', name('FlateDecode')).set('Length1', program.length), deflate(program)),
+    );
     const bbox = this.font.bbox;
     const descriptor = writer.allocate();
     writer.set(
@@ -92,7 +98,12 @@ export class EmbeddedFont {
         .set('Type', name('FontDescriptor'))
         .set('FontName', name(baseName))
         .set('Flags', 6)
-        .set('FontBBox', [Math.round(bbox.minX * s), Math.round(bbox.minY * s), Math.round(bbox.maxX * s), Math.round(bbox.maxY * s)])
+        .set('FontBBox', [
+          Math.round(bbox.minX * s),
+          Math.round(bbox.minY * s),
+          Math.round(bbox.maxX * s),
+          Math.round(bbox.maxY * s),
+        ])
         .set('ItalicAngle', Math.round(this.font.italicAngle))
         .set('Ascent', Math.round(this.font.ascent * s))
         .set('Descent', Math.round(this.font.descent * s))
@@ -110,7 +121,8 @@ export class EmbeddedFont {
     const mapRef = writer.allocate();
     writer.set(mapRef, new PdfStream(new PdfDict().set('Filter', name('FlateDecode')), deflate(map)));
     const widths: PdfObject[] = [];
-    for (const [id, u] of [...this.used.entries()].sort((a, b) => a[0] - b[0])) widths.push(id, [Math.round(u.glyph.advanceWidth * s)]);
+    for (const [id, u] of [...this.used.entries()].sort((a, b) => a[0] - b[0]))
+      widths.push(id, [Math.round(u.glyph.advanceWidth * s)]);
     const cid = writer.allocate();
     writer.set(
       cid,
@@ -118,31 +130,54 @@ export class EmbeddedFont {
         .set('Type', name('Font'))
         .set('Subtype', name('CIDFontType2'))
         .set('BaseFont', name(baseName))
-        .set('CIDSystemInfo', new PdfDict().set('Registry', new PdfRaw('(Adobe)')).set('Ordering', new PdfRaw('(Identity)')).set('Supplement', 0))
+        .set(
+          'CIDSystemInfo',
+          new PdfDict()
+            .set('Registry', new PdfRaw('(Adobe)'))
+            .set('Ordering', new PdfRaw('(Identity)'))
+            .set('Supplement', 0),
+        )
         .set('FontDescriptor', descriptor)
         .set('W', widths)
         .set('CIDToGIDMap', mapRef),
     );
     const toUnicode = writer.allocate();
-    writer.set(toUnicode, new PdfStream(new PdfDict().set('Filter', name('FlateDecode')), deflate(latin1(this.toUnicodeCMap()))));
+    writer.set(
+      toUnicode,
+      new PdfStream(new PdfDict().set('Filter', name('FlateDecode')), deflate(latin1(this.toUnicodeCMap()))),
+    );
     const type0 = writer.allocate();
-    writer.set(type0, new PdfDict().set('Type', name('Font')).set('Subtype', name('Type0')).set('BaseFont', name(baseName)).set('Encoding', name('Identity-H')).set('DescendantFonts', [cid]).set('ToUnicode', toUnicode));
+    writer.set(
+      type0,
+      new PdfDict()
+        .set('Type', name('Font'))
+        .set('Subtype', name('Type0'))
+        .set('BaseFont', name(baseName))
+        .set('Encoding', name('Identity-H'))
+        .set('DescendantFonts', [cid])
+        .set('ToUnicode', toUnicode),
+    );
     return type0;
   }
 
   /** A ToUnicode CMap from each glyph id shown to the text it stands for, so copy/paste and pdftotext give it back. */
   private toUnicodeCMap(): string {
     const entries = [...this.used.entries()].sort((a, b) => a[0] - b[0]);
-    const utf16 = (t: string) => Array.from(t).map((ch) => {
-      const cp = ch.codePointAt(0)!;
-      if (cp < 0x10000) return cp.toString(16).padStart(4, '0');
-      const v = cp - 0x10000;
-      return ((0xd800 + (v >> 10)).toString(16) + (0xdc00 + (v & 0x3ff)).toString(16)).padStart(8, '0');
-    }).join('');
+    const utf16 = (t: string) =>
+      Array.from(t)
+        .map((ch) => {
+          const cp = ch.codePointAt(0)!;
+          if (cp < 0x10000) return cp.toString(16).padStart(4, '0');
+          const v = cp - 0x10000;
+          return ((0xd800 + (v >> 10)).toString(16) + (0xdc00 + (v & 0x3ff)).toString(16)).padStart(8, '0');
+        })
+        .join('');
     const chunks: string[] = [];
     for (let i = 0; i < entries.length; i += 100) {
       const part = entries.slice(i, i + 100);
-      chunks.push(`${part.length} beginbfchar\n${part.map(([id, u]) => `<${id.toString(16).padStart(4, '0')}> <${utf16(u.text) || '0020'}>`).join('\n')}\nendbfchar`);
+      chunks.push(
+        `${part.length} beginbfchar\n${part.map(([id, u]) => `<${id.toString(16).padStart(4, '0')}> <${utf16(u.text) || '0020'}>`).join('\n')}\nendbfchar`,
+      );
     }
     return `/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n${chunks.join('\n')}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n`;
   }

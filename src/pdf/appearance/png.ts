@@ -26,7 +26,11 @@ export function decodePng(png: Uint8Array): DecodedImage {
   if (png.length < 33 || sig.some((b, i) => png[i] !== b)) fail('not a PNG file');
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   let at = 8;
-  let width = 0, height = 0, depth = 0, colorType = 0, interlace = 0;
+  let width = 0,
+    height = 0,
+    depth = 0,
+    colorType = 0,
+    interlace = 0;
   let palette: Uint8Array | undefined;
   let trns: Uint8Array | undefined;
   const idat: Uint8Array[] = [];
@@ -50,7 +54,8 @@ export function decodePng(png: Uint8Array): DecodedImage {
   if (!width || !height || width * height > 64e6) fail('bad or too large dimensions');
   if (depth !== 8) fail(`bit depth ${depth} (8 is supported)`);
   if (interlace) fail('interlaced PNG');
-  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colorType] ?? fail(`colour type ${colorType}`);
+  const channels =
+    ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colorType] ?? fail(`colour type ${colorType}`);
   let raw: Uint8Array;
   try {
     raw = inflate(concatBytes(idat));
@@ -70,7 +75,10 @@ export function decodePng(png: Uint8Array): DecodedImage {
   const alpha = hasAlpha ? new Uint8Array(width * height) : undefined;
   for (let i = 0; i < width * height; i++) {
     const p = i * channels;
-    let r: number, g: number, b: number, a = 255;
+    let r: number,
+      g: number,
+      b: number,
+      a = 255;
     if (colorType === 3) {
       const idx = px[p]!;
       if (!palette || idx * 3 + 2 >= palette.length) fail('palette index out of range');
@@ -97,7 +105,14 @@ export function decodePng(png: Uint8Array): DecodedImage {
 
 /** Writes `image` as an /Image XObject (RGB, Flate) with an /SMask for its alpha; returns the reference. */
 export function writeImage(writer: IncrementalWriter, image: DecodedImage): PdfRef {
-  const base = () => new PdfDict().set('Type', name('XObject')).set('Subtype', name('Image')).set('Width', image.width).set('Height', image.height).set('BitsPerComponent', 8).set('Filter', name('FlateDecode'));
+  const base = () =>
+    new PdfDict()
+      .set('Type', name('XObject'))
+      .set('Subtype', name('Image'))
+      .set('Width', image.width)
+      .set('Height', image.height)
+      .set('BitsPerComponent', 8)
+      .set('Filter', name('FlateDecode'));
   const dict = base().set('ColorSpace', name('DeviceRGB'));
   if (image.alpha) {
     const mask = writer.allocate();

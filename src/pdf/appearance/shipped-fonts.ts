@@ -23,7 +23,10 @@ export function shippedFont(face: ShippedFace): Promise<Uint8Array> {
           // not at this depth
         }
       }
-      throw new KysoError('ERR_IO', `the shipped font LiberationSerif-${face}.ttf was not found; pass font bytes instead`);
+      throw new KysoError(
+        'ERR_IO',
+        `the shipped font LiberationSerif-${face}.ttf was not found; pass font bytes instead`,
+      );
     })();
     p.catch(() => cache.delete(face));
     cache.set(face, p);

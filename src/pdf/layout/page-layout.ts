@@ -66,15 +66,22 @@ async function readLayout(doc: PdfjsDocument, pageIndex: number): Promise<PageLa
     const ys = corners.map((c) => c[1]);
     return { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) };
   };
-  const fromUser = (r: readonly number[]) => boxOf([toView(r[0]!, r[1]!), toView(r[2]!, r[1]!), toView(r[0]!, r[3]!), toView(r[2]!, r[3]!)]);
+  const fromUser = (r: readonly number[]) =>
+    boxOf([toView(r[0]!, r[1]!), toView(r[2]!, r[1]!), toView(r[0]!, r[3]!), toView(r[2]!, r[3]!)]);
   const det = m[0]! * m[3]! - m[1]! * m[2]!;
   const toUserPoint = (x: number, y: number) => {
-    const dx = x - m[4]!, dy = y - m[5]!;
+    const dx = x - m[4]!,
+      dy = y - m[5]!;
     return [(m[3]! * dx - m[2]! * dy) / det, (-m[1]! * dx + m[0]! * dy) / det] as const;
   };
   const toUser = (b: Box): [number, number, number, number] => {
     const c = [toUserPoint(b.x1, b.y1), toUserPoint(b.x2, b.y2)];
-    return [Math.min(c[0]![0], c[1]![0]), Math.min(c[0]![1], c[1]![1]), Math.max(c[0]![0], c[1]![0]), Math.max(c[0]![1], c[1]![1])];
+    return [
+      Math.min(c[0]![0], c[1]![0]),
+      Math.min(c[0]![1], c[1]![1]),
+      Math.max(c[0]![0], c[1]![0]),
+      Math.max(c[0]![1], c[1]![1]),
+    ];
   };
   const lines = await textLines(page, toView, boxOf);
   const { boxes, annotationImages } = await drawnBoxes(page, toView, boxOf, viewport.width, viewport.height);
@@ -116,8 +123,10 @@ async function textLines(page: PdfjsPage, toView: ToView, boxOf: BoxOf): Promise
     if (!(size > 0)) continue;
     // the text's own frame: along the baseline (ux, uy), and up (vx, vy)
     const len = Math.hypot(a!, b!) || 1;
-    const ux = a! / len, uy = b! / len;
-    const vx = -uy, vy = ux;
+    const ux = a! / len,
+      uy = b! / len;
+    const vx = -uy,
+      vy = ux;
     const w = item.width;
     const corner = (s: number, t: number) => toView(e! + ux * s + vx * t, f! + uy * s + vy * t);
     // Vietnamese capitals carry marks up to about an em above the baseline
@@ -142,7 +151,12 @@ async function textLines(page: PdfjsPage, toView: ToView, boxOf: BoxOf): Promise
     const emit = () => {
       if (!pieces.length) return;
       lines.push({
-        text: chars.map((c) => c.ch).join('').normalize('NFC').replace(/\s+/g, ' ').trim(),
+        text: chars
+          .map((c) => c.ch)
+          .join('')
+          .normalize('NFC')
+          .replace(/\s+/g, ' ')
+          .trim(),
         size: Math.max(...pieces.map((p) => p.size)),
         x1: Math.min(...pieces.map((p) => p.x1)),
         y1: Math.min(...pieces.map((p) => p.y1)),
@@ -166,7 +180,12 @@ async function textLines(page: PdfjsPage, toView: ToView, boxOf: BoxOf): Promise
         const centre = (p.x1 + p.x2) / 2;
         let best = -1;
         chars.forEach((c, i) => {
-          if (/\s/.test(c.ch) && Math.abs(c.x - centre) < p.size && (best < 0 || Math.abs(c.x - centre) < Math.abs(chars[best]!.x - centre))) best = i;
+          if (
+            /\s/.test(c.ch) &&
+            Math.abs(c.x - centre) < p.size &&
+            (best < 0 || Math.abs(c.x - centre) < Math.abs(chars[best]!.x - centre))
+          )
+            best = i;
         });
         if (best >= 0) chars.splice(best, 1, ...mine);
         else {
@@ -174,7 +193,8 @@ async function textLines(page: PdfjsPage, toView: ToView, boxOf: BoxOf): Promise
           chars.splice(at < 0 ? chars.length : at, 0, ...mine);
         }
       } else {
-        if (pieces.length && p.x1 - end > 0.15 * p.size && !/\s$/.test(chars.at(-1)?.ch ?? '') && !/^\s/.test(p.text)) chars.push({ ch: ' ', x: (end + p.x1) / 2 });
+        if (pieces.length && p.x1 - end > 0.15 * p.size && !/\s$/.test(chars.at(-1)?.ch ?? '') && !/^\s/.test(p.text))
+          chars.push({ ch: ' ', x: (end + p.x1) / 2 });
         chars.push(...mine);
       }
       pieces.push(p);
@@ -196,7 +216,13 @@ async function textLines(page: PdfjsPage, toView: ToView, boxOf: BoxOf): Promise
  * The boxes of what the page draws besides text: images and filled or stroked paths (white fills and
  * page-sized backgrounds left out, as they hide nothing), and visible annotations, from pdf.js's operator list.
  */
-async function drawnBoxes(page: PdfjsPage, toView: ToView, boxOf: BoxOf, width: number, height: number): Promise<{ boxes: Box[]; annotationImages: PageLayout['annotationImages'] }> {
+async function drawnBoxes(
+  page: PdfjsPage,
+  toView: ToView,
+  boxOf: BoxOf,
+  width: number,
+  height: number,
+): Promise<{ boxes: Box[]; annotationImages: PageLayout['annotationImages'] }> {
   const { OPS, AnnotationMode } = await loadPdfjs();
   const list = await page.getOperatorList({ annotationMode: AnnotationMode.ENABLE });
   const boxes: Box[] = [];
@@ -206,12 +232,17 @@ async function drawnBoxes(page: PdfjsPage, toView: ToView, boxOf: BoxOf, width: 
   let fill = '#000000';
   let annotation: { rect: number[]; images: Box[] } | undefined;
   const mul = (a: number[], b: number[]) => [
-    a[0]! * b[0]! + a[1]! * b[2]!, a[0]! * b[1]! + a[1]! * b[3]!,
-    a[2]! * b[0]! + a[3]! * b[2]!, a[2]! * b[1]! + a[3]! * b[3]!,
-    a[4]! * b[0]! + a[5]! * b[2]! + b[4]!, a[4]! * b[1]! + a[5]! * b[3]! + b[5]!,
+    a[0]! * b[0]! + a[1]! * b[2]!,
+    a[0]! * b[1]! + a[1]! * b[3]!,
+    a[2]! * b[0]! + a[3]! * b[2]!,
+    a[2]! * b[1]! + a[3]! * b[3]!,
+    a[4]! * b[0]! + a[5]! * b[2]! + b[4]!,
+    a[4]! * b[1]! + a[5]! * b[3]! + b[5]!,
   ];
-  const apply = (x: number, y: number) => toView(ctm[0]! * x + ctm[2]! * y + ctm[4]!, ctm[1]! * x + ctm[3]! * y + ctm[5]!);
-  const area = (x1: number, y1: number, x2: number, y2: number) => boxOf([apply(x1, y1), apply(x2, y1), apply(x1, y2), apply(x2, y2)]);
+  const apply = (x: number, y: number) =>
+    toView(ctm[0]! * x + ctm[2]! * y + ctm[4]!, ctm[1]! * x + ctm[3]! * y + ctm[5]!);
+  const area = (x1: number, y1: number, x2: number, y2: number) =>
+    boxOf([apply(x1, y1), apply(x2, y1), apply(x1, y2), apply(x2, y2)]);
   const keep = (b: Box, isFill: boolean) => {
     if (!Number.isFinite(b.x1 + b.y1 + b.x2 + b.y2)) return;
     const bw = Math.min(b.x2, width) - Math.max(b.x1, 0);
@@ -224,13 +255,31 @@ async function drawnBoxes(page: PdfjsPage, toView: ToView, boxOf: BoxOf, width: 
     const fn = list.fnArray[i]!;
     const args = list.argsArray[i] as unknown[];
     switch (fn) {
-      case OPS.save: stack.push({ ctm, fill }); break;
-      case OPS.restore: ({ ctm, fill } = stack.pop() ?? { ctm, fill }); break;
-      case OPS.transform: ctm = mul(args as number[], ctm); break;
-      case OPS.paintFormXObjectBegin: stack.push({ ctm, fill }); if (args[0]) ctm = mul(args[0] as number[], ctm); break;
-      case OPS.paintFormXObjectEnd: ({ ctm, fill } = stack.pop() ?? { ctm, fill }); break;
-      case OPS.setFillRGBColor: fill = typeof args[0] === 'string' ? args[0] : fill; break;
-      case OPS.setFillGray: case OPS.setFillCMYKColor: case OPS.setFillColor: case OPS.setFillColorN: fill = ''; break;
+      case OPS.save:
+        stack.push({ ctm, fill });
+        break;
+      case OPS.restore:
+        ({ ctm, fill } = stack.pop() ?? { ctm, fill });
+        break;
+      case OPS.transform:
+        ctm = mul(args as number[], ctm);
+        break;
+      case OPS.paintFormXObjectBegin:
+        stack.push({ ctm, fill });
+        if (args[0]) ctm = mul(args[0] as number[], ctm);
+        break;
+      case OPS.paintFormXObjectEnd:
+        ({ ctm, fill } = stack.pop() ?? { ctm, fill });
+        break;
+      case OPS.setFillRGBColor:
+        fill = typeof args[0] === 'string' ? args[0] : fill;
+        break;
+      case OPS.setFillGray:
+      case OPS.setFillCMYKColor:
+      case OPS.setFillColor:
+      case OPS.setFillColorN:
+        fill = '';
+        break;
       case OPS.beginAnnotation: {
         const [, rect, transform, matrix] = args as [string, number[], number[], number[]];
         stack.push({ ctm, fill });
@@ -252,7 +301,10 @@ async function drawnBoxes(page: PdfjsPage, toView: ToView, boxOf: BoxOf, width: 
         if (!annotation) keep(b, op === OPS.fill || op === OPS.eoFill);
         break;
       }
-      case OPS.paintImageXObject: case OPS.paintInlineImageXObject: case OPS.paintImageMaskXObject: case OPS.paintImageXObjectRepeat: {
+      case OPS.paintImageXObject:
+      case OPS.paintInlineImageXObject:
+      case OPS.paintImageMaskXObject:
+      case OPS.paintImageXObjectRepeat: {
         const b = area(0, 0, 1, 1);
         if (annotation) annotation.images.push(b);
         else keep(b, false);

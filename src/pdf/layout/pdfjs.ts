@@ -16,7 +16,11 @@ let loaded: Promise<Pdfjs> | undefined;
 export function loadPdfjs(): Promise<Pdfjs> {
   loaded ??= import('pdfjs-dist/legacy/build/pdf.mjs').catch((cause: unknown) => {
     loaded = undefined;
-    throw new KysoError('ERR_INVALID_ARGUMENT', 'placing a signature by the page content needs the pdfjs-dist package (npm install pdfjs-dist)', { cause });
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      'placing a signature by the page content needs the pdfjs-dist package (npm install pdfjs-dist)',
+      { cause },
+    );
   });
   return loaded;
 }
@@ -36,7 +40,13 @@ async function dataFolders(): Promise<{ cMapUrl?: string; standardFontDataUrl?: 
  */
 export async function openPdfjs(pdf: Uint8Array): Promise<PdfjsDocument> {
   const pdfjs = await loadPdfjs();
-  const task = pdfjs.getDocument({ data: new Uint8Array(pdf), ...(await dataFolders()), isEvalSupported: false, verbosity: 0, stopAtErrors: false });
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(pdf),
+    ...(await dataFolders()),
+    isEvalSupported: false,
+    verbosity: 0,
+    stopAtErrors: false,
+  });
   try {
     return await task.promise;
   } catch (cause) {

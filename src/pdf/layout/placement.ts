@@ -19,7 +19,9 @@ const sameColumn = (a: Box, b: Box) => Math.abs(centre(a) - centre(b)) <= Math.m
 
 /** The line right below `line` in its column, if any. */
 function below(lines: TextLine[], line: TextLine): TextLine | undefined {
-  return lines.filter((l) => l !== line && l.y1 >= line.y2 - 0.3 * line.size && sameColumn(l, line)).sort((a, b) => a.y1 - b.y1)[0];
+  return lines
+    .filter((l) => l !== line && l.y1 >= line.y2 - 0.3 * line.size && sameColumn(l, line))
+    .sort((a, b) => a.y1 - b.y1)[0];
 }
 
 /**
@@ -33,7 +35,12 @@ export function findSignatureBlock(layout: PageLayout): SignatureBlock | undefin
   for (const first of lines) {
     if (!isUpper(first.text) || !(AUTHORITY.test(first.text) || TITLE.test(first.text))) continue;
     const head = [first];
-    for (let next = below(lines, first); next && isUpper(next.text) && next.y1 - head.at(-1)!.y2 < 0.8 * next.size; next = below(lines, next)) head.push(next);
+    for (
+      let next = below(lines, first);
+      next && isUpper(next.text) && next.y1 - head.at(-1)!.y2 < 0.8 * next.size;
+      next = below(lines, next)
+    )
+      head.push(next);
     const title = head.at(-1)!;
     const name = below(lines, title);
     if (!name || isUpper(name.text) || name.text.length > 60) continue;
@@ -65,7 +72,8 @@ export function intersects(a: Box, b: Box, slack = 0.5): boolean {
 
 /** Whether `box` is on the page, `margin` from its edges, and `clearance` or more from all of its content. */
 export function isFree(layout: PageLayout, box: Box, margin = 0, clearance = 0): boolean {
-  if (box.x1 < margin || box.y1 < margin || box.x2 > layout.width - margin || box.y2 > layout.height - margin) return false;
+  if (box.x1 < margin || box.y1 < margin || box.x2 > layout.width - margin || box.y2 > layout.height - margin)
+    return false;
   const around = { x1: box.x1 - clearance, y1: box.y1 - clearance, x2: box.x2 + clearance, y2: box.y2 + clearance };
   return !layout.content.some((c) => intersects(c, around));
 }
@@ -75,7 +83,14 @@ export function isFree(layout: PageLayout, box: Box, margin = 0, clearance = 0):
  * `maxY` and leftwards to `minX`, every 2 points down and 4 across, 3 points clear of the content: where Decree 30 puts
  * appendix and copy signatures.
  */
-export function freePlaceTopRight(layout: PageLayout, w: number, h: number, margin: number, maxY = layout.height, minX = margin): Box | undefined {
+export function freePlaceTopRight(
+  layout: PageLayout,
+  w: number,
+  h: number,
+  margin: number,
+  maxY = layout.height,
+  minX = margin,
+): Box | undefined {
   for (let y = margin; y + h <= Math.min(maxY, layout.height - margin); y += 2) {
     for (let x = layout.width - margin - w; x >= minX; x -= 4) {
       const box = { x1: x, y1: y, x2: x + w, y2: y + h };
@@ -89,7 +104,14 @@ export function freePlaceTopRight(layout: PageLayout, w: number, h: number, marg
  * The widest free box up to `w` wide, centred on `cx`, between `top` and `bottom` (narrowed symmetrically while it
  * covers content); undefined when even `minW` covers something.
  */
-export function freeCentred(layout: PageLayout, cx: number, top: number, bottom: number, w: number, minW: number): Box | undefined {
+export function freeCentred(
+  layout: PageLayout,
+  cx: number,
+  top: number,
+  bottom: number,
+  w: number,
+  minW: number,
+): Box | undefined {
   for (let width = Math.min(w, 2 * Math.min(cx, layout.width - cx)); width >= minW; width -= 4) {
     const box = { x1: cx - width / 2, y1: top, x2: cx + width / 2, y2: bottom };
     if (isFree(layout, box)) return box;

@@ -8,7 +8,11 @@ let canvasModule: Promise<Canvas> | undefined;
 function loadCanvas(): Promise<Canvas> {
   canvasModule ??= import('@napi-rs/canvas').catch((cause: unknown) => {
     canvasModule = undefined;
-    throw new KysoError('ERR_INVALID_ARGUMENT', 'previews need the @napi-rs/canvas package (npm install @napi-rs/canvas)', { cause });
+    throw new KysoError(
+      'ERR_INVALID_ARGUMENT',
+      'previews need the @napi-rs/canvas package (npm install @napi-rs/canvas)',
+      { cause },
+    );
   });
   return canvasModule;
 }
@@ -17,7 +21,11 @@ function loadCanvas(): Promise<Canvas> {
  * Renders one page of `pdf` as a PNG with pdf.js, annotations (signature widgets) included, on a white
  * background: `dpi` dots per inch.
  */
-export async function renderPagePng(pdf: Uint8Array, pageIndex: number, dpi = 96): Promise<{ png: Uint8Array; width: number; height: number }> {
+export async function renderPagePng(
+  pdf: Uint8Array,
+  pageIndex: number,
+  dpi = 96,
+): Promise<{ png: Uint8Array; width: number; height: number }> {
   const { createCanvas } = await loadCanvas();
   const doc = await openPdfjs(pdf);
   try {

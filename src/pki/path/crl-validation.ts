@@ -7,7 +7,14 @@ import { OID } from '../../core/oids.js';
 import type { Certificate } from '../certificate.js';
 import type { Crl, CrlEntry } from '../crl.js';
 import { formatName } from '../name.js';
-import { ALL_REASONS, distributionPoints, issuingDistributionPoint, someNameShared, type DistributionPoint, type IssuingDistributionPoint } from './distribution-points.js';
+import {
+  ALL_REASONS,
+  distributionPoints,
+  issuingDistributionPoint,
+  someNameShared,
+  type DistributionPoint,
+  type IssuingDistributionPoint,
+} from './distribution-points.js';
 import { readGeneralNames, type GeneralName } from './general-names.js';
 import { namesEqual } from './names.js';
 
@@ -32,7 +39,12 @@ const UNDERSTOOD_CRL_EXTENSIONS = new Set<string>([
   CRL_OID.issuerAltName,
   CRL_OID.freshestCrl,
 ]);
-const UNDERSTOOD_ENTRY_EXTENSIONS = new Set<string>([CRL_OID.reasonCode, CRL_OID.holdInstructionCode, CRL_OID.invalidityDate, CRL_OID.certificateIssuer]);
+const UNDERSTOOD_ENTRY_EXTENSIONS = new Set<string>([
+  CRL_OID.reasonCode,
+  CRL_OID.holdInstructionCode,
+  CRL_OID.invalidityDate,
+  CRL_OID.certificateIssuer,
+]);
 
 const CERTIFICATE_HOLD = 6;
 const REMOVE_FROM_CRL = 8;
@@ -63,7 +75,10 @@ export interface CrlStatusOptions {
    * Certificates that may have signed a CRL issued under `name` (the issuer first), each already known to
    * chain to the path's trust anchor, or a promise of that check: true when usable.
    */
-  signers: (name: Uint8Array, authorityKeyId: string | undefined) => Promise<{ certificate: Certificate; usable: () => Promise<true | string> }[]>;
+  signers: (
+    name: Uint8Array,
+    authorityKeyId: string | undefined,
+  ) => Promise<{ certificate: Certificate; usable: () => Promise<true | string> }[]>;
   verify: (crl: Crl, signer: Certificate) => Promise<boolean>;
 }
 
@@ -130,7 +145,10 @@ function entryFor(r: ReadCrl, cert: Certificate): CrlEntry | undefined {
     const ci = entry.extensions.find((e) => e.oid === CRL_OID.certificateIssuer)?.value;
     if (ci) issuer = readGeneralNames(ci, readTlv(ci, 0));
     if (entry.serial !== serial) continue;
-    const issuedBy = issuer && r.idp?.indirect ? issuer.some((n) => n.kind === 'directoryName' && namesEqual(n.value, cert.issuerDer)) : namesEqual(r.crl.issuerDer, cert.issuerDer);
+    const issuedBy =
+      issuer && r.idp?.indirect
+        ? issuer.some((n) => n.kind === 'directoryName' && namesEqual(n.value, cert.issuerDer))
+        : namesEqual(r.crl.issuerDer, cert.issuerDer);
     if (issuedBy) return entry;
   }
   return undefined;
@@ -176,7 +194,13 @@ export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
     return await decide(o);
   } catch (cause) {
     // a malformed extension of the certificate or of a CRL: nothing can be concluded from them
-    return { status: 'unknown', stale: false, problems: [`the CRL or the certificate's distribution points cannot be decoded: ${cause instanceof Error ? cause.message : String(cause)}`] };
+    return {
+      status: 'unknown',
+      stale: false,
+      problems: [
+        `the CRL or the certificate's distribution points cannot be decoded: ${cause instanceof Error ? cause.message : String(cause)}`,
+      ],
+    };
   }
 }
 
@@ -212,9 +236,12 @@ async function decide(o: CrlStatusOptions): Promise<CrlVerdict> {
         // A stale CRL still proves a lasting revocation; it cannot prove the certificate was not revoked.
         const entry = entryFor(r, o.certificate);
         const reason = entry && reasonOf(entry);
-        if (entry && reason !== REMOVE_FROM_CRL && reason !== CERTIFICATE_HOLD) return revokedBy(entry, r.crl, problems);
+        if (entry && reason !== REMOVE_FROM_CRL && reason !== CERTIFICATE_HOLD)
+          return revokedBy(entry, r.crl, problems);
         stale = true;
-        problems.push(`the CRL of "${formatName(r.crl.issuerDer)}" is stale at ${o.time!.toISOString()} (nextUpdate ${r.crl.nextUpdate?.toISOString() ?? 'absent'})`);
+        problems.push(
+          `the CRL of "${formatName(r.crl.issuerDer)}" is stale at ${o.time!.toISOString()} (nextUpdate ${r.crl.nextUpdate?.toISOString() ?? 'absent'})`,
+        );
         continue;
       }
       const delta = await freshestDelta(r, deltas, signer, o, problems);
@@ -233,14 +260,27 @@ async function decide(o: CrlStatusOptions): Promise<CrlVerdict> {
 
 function revokedBy(entry: CrlEntry, crl: Crl, problems: string[]): CrlVerdict {
   const reason = reasonOf(entry);
-  return { status: 'revoked', revocationTime: entry.revocationDate, ...(reason !== undefined && { reason }), crl, stale: false, problems };
+  return {
+    status: 'revoked',
+    revocationTime: entry.revocationDate,
+    ...(reason !== undefined && { reason }),
+    crl,
+    stale: false,
+    problems,
+  };
 }
 
 /**
  * The delta CRL to apply to complete CRL `base` (same issuer, key and scope, fresh, based on it or an
  * earlier one), undefined when there is none, null when a delta that should apply cannot be used.
  */
-async function freshestDelta(base: ReadCrl, deltas: ReadCrl[], signer: Certificate, o: CrlStatusOptions, problems: string[]): Promise<ReadCrl | undefined | null> {
+async function freshestDelta(
+  base: ReadCrl,
+  deltas: ReadCrl[],
+  signer: Certificate,
+  o: CrlStatusOptions,
+  problems: string[],
+): Promise<ReadCrl | undefined | null> {
   if (base.number === undefined) return undefined;
   let best: ReadCrl | undefined;
   for (const d of deltas) {
@@ -251,7 +291,12 @@ async function freshestDelta(base: ReadCrl, deltas: ReadCrl[], signer: Certifica
     if (!(await o.verify(d.crl, signer))) continue;
     if (!best || d.number > best.number!) best = d;
   }
-  if (!best && deltas.some((d) => namesEqual(d.crl.issuerDer, base.crl.issuerDer) && d.idpDer === base.idpDer && !current(d.crl, o.time))) {
+  if (
+    !best &&
+    deltas.some(
+      (d) => namesEqual(d.crl.issuerDer, base.crl.issuerDer) && d.idpDer === base.idpDer && !current(d.crl, o.time),
+    )
+  ) {
     problems.push('the delta CRL for the complete CRL is stale');
     return null;
   }

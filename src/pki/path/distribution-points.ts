@@ -49,7 +49,11 @@ function distributionPointName(der: Uint8Array, el: Tlv, issuer: Uint8Array): Ge
   if (inner.tag === 0xa0) return readGeneralNames(der, inner);
   // nameRelativeToCRLIssuer: the issuer's RDNs followed by this one, re-encoded as a SET.
   const name = readTlv(issuer, 0);
-  const rdn = concatBytes([Uint8Array.of(0x31), encodeLength(inner.contentEnd - inner.contentStart), der.subarray(inner.contentStart, inner.contentEnd)]);
+  const rdn = concatBytes([
+    Uint8Array.of(0x31),
+    encodeLength(inner.contentEnd - inner.contentStart),
+    der.subarray(inner.contentStart, inner.contentEnd),
+  ]);
   const content = concatBytes([issuer.subarray(name.contentStart, name.contentEnd), rdn]);
   return [{ kind: 'directoryName', value: concatBytes([Uint8Array.of(0x30), encodeLength(content.length), content]) }];
 }
@@ -75,7 +79,13 @@ export function distributionPoints(cert: Certificate): DistributionPoint[] | und
 
 /** Decodes an issuingDistributionPoint extension value of a CRL issued by `crlIssuer`. */
 export function issuingDistributionPoint(value: Uint8Array, crlIssuer: Uint8Array): IssuingDistributionPoint {
-  const idp: IssuingDistributionPoint = { onlyUserCerts: false, onlyCaCerts: false, onlySomeReasons: ALL_REASONS, indirect: false, onlyAttributeCerts: false };
+  const idp: IssuingDistributionPoint = {
+    onlyUserCerts: false,
+    onlyCaCerts: false,
+    onlySomeReasons: ALL_REASONS,
+    indirect: false,
+    onlyAttributeCerts: false,
+  };
   for (const el of readChildren(value, readTlv(value, 0))) {
     if (el.tag === 0xa0) idp.names = distributionPointName(value, el, crlIssuer);
     else if (el.tag === 0x81) idp.onlyUserCerts = boolean(value, el);
@@ -92,7 +102,8 @@ export function someNameShared(a: readonly GeneralName[], b: readonly GeneralNam
   return a.some((x) =>
     b.some((y) => {
       if (x.kind === 'directoryName' && y.kind === 'directoryName') return namesEqual(x.value, y.value);
-      if (x.kind === 'iPAddress' || y.kind === 'iPAddress' || x.kind === 'directoryName' || y.kind === 'directoryName') return false;
+      if (x.kind === 'iPAddress' || y.kind === 'iPAddress' || x.kind === 'directoryName' || y.kind === 'directoryName')
+        return false;
       return x.kind === y.kind && x.value === y.value;
     }),
   );

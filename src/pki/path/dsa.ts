@@ -40,18 +40,32 @@ export function isDsaKey(cert: Certificate): boolean {
  * Verifies a DSA signature made with `signer`'s key; `inheritFrom` gives the candidates for the domain
  * parameters when the signer's key has none (its issuer's DSA key).
  */
-export function verifyDsa(hash: string, signer: Certificate, signature: Uint8Array, data: Uint8Array, inheritFrom: readonly Certificate[]): 'valid' | 'invalid' | { unsupported: string } {
+export function verifyDsa(
+  hash: string,
+  signer: Certificate,
+  signature: Uint8Array,
+  data: Uint8Array,
+  inheritFrom: readonly Certificate[],
+): 'valid' | 'invalid' | { unsupported: string } {
   const crypto = nodeCrypto();
   if (!crypto) return { unsupported: 'DSA is not verifiable on this platform (WebCrypto has no DSA)' };
   if (!isDsaKey(signer)) return 'invalid';
   let params = dssParameters(signer);
   if (!params) {
-    params = inheritFrom.filter(isDsaKey).map(dssParameters).find((p) => p !== undefined);
-    if (!params) return { unsupported: `the DSA key of "${signer.subject.display}" inherits domain parameters from an issuer not at hand` };
+    params = inheritFrom
+      .filter(isDsaKey)
+      .map(dssParameters)
+      .find((p) => p !== undefined);
+    if (!params)
+      return {
+        unsupported: `the DSA key of "${signer.subject.display}" inherits domain parameters from an issuer not at hand`,
+      };
   }
   const spki = tlv(0x30, tlv(0x30, derOid(ID_DSA), params), tlv(0x03, Uint8Array.of(0), signer.facts.publicKeyBits));
   try {
-    return crypto.verify(hash, data, crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' }), signature) ? 'valid' : 'invalid';
+    return crypto.verify(hash, data, crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' }), signature)
+      ? 'valid'
+      : 'invalid';
   } catch (e) {
     return { unsupported: `DSA verification failed to run: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -55,7 +55,10 @@ export function certificatePolicies(cert: Certificate): { policy: string; qualif
   if (!v) return undefined;
   return readChildren(v, readTlv(v, 0)).map((info) => {
     const [id, quals] = readChildren(v, info);
-    return { policy: readOid(v, id!), qualifiers: quals ? readChildren(v, quals).map((q) => v.slice(q.start, q.end)) : [] };
+    return {
+      policy: readOid(v, id!),
+      qualifiers: quals ? readChildren(v, quals).map((q) => v.slice(q.start, q.end)) : [],
+    };
   });
 }
 
@@ -76,7 +79,9 @@ function smallUnsigned(v: Uint8Array, start: number, end: number): number {
 }
 
 /** policyConstraints: requireExplicitPolicy [0] and inhibitPolicyMapping [1] skip counts. */
-export function policyConstraints(cert: Certificate): { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } | undefined {
+export function policyConstraints(
+  cert: Certificate,
+): { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } | undefined {
   const v = extension(cert, PATH_OID.policyConstraints);
   if (!v) return undefined;
   const out: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } = {};
@@ -96,7 +101,9 @@ export function inhibitAnyPolicy(cert: Certificate): number | undefined {
 }
 
 /** nameConstraints: the bases of the permitted and excluded subtrees (minimum/maximum are always 0/absent in PKIX). */
-export function nameConstraints(cert: Certificate): { permitted?: GeneralName[]; excluded?: GeneralName[] } | undefined {
+export function nameConstraints(
+  cert: Certificate,
+): { permitted?: GeneralName[]; excluded?: GeneralName[] } | undefined {
   const v = extension(cert, PATH_OID.nameConstraints);
   if (!v) return undefined;
   const out: { permitted?: GeneralName[]; excluded?: GeneralName[] } = {};

@@ -32,14 +32,20 @@ export class NameConstraintState {
     const sans = subjectAltNames(cert);
     names.push(...sans);
     // An e-mail address in the subject DN is constrained as an rfc822Name (RFC 5280 §4.2.1.10).
-    for (const a of readNameAttributes(cert.subjectDer)) if (a.oid === OID.emailAddress) names.push({ kind: 'rfc822Name', value: a.value });
+    for (const a of readNameAttributes(cert.subjectDer))
+      if (a.oid === OID.emailAddress) names.push({ kind: 'rfc822Name', value: a.value });
     for (const name of names) {
       for (const c of this.constraints) {
         const sameKind = (bases?: GeneralName[]) => (bases ?? []).filter((b) => kindOf(b) === kindOf(name));
         const permitted = sameKind(c.permitted);
-        if (permitted.length && !permitted.some((b) => within(name, b))) return `${describe(name)} of "${cert.subject.display}" is outside the names "${c.from}" permits`;
-        if (sameKind(c.excluded).some((b) => within(name, b))) return `${describe(name)} of "${cert.subject.display}" is among the names "${c.from}" excludes`;
-        if (name.kind === 'other' && (c.permitted ?? []).concat(c.excluded ?? []).some((b) => kindOf(b) === kindOf(name))) {
+        if (permitted.length && !permitted.some((b) => within(name, b)))
+          return `${describe(name)} of "${cert.subject.display}" is outside the names "${c.from}" permits`;
+        if (sameKind(c.excluded).some((b) => within(name, b)))
+          return `${describe(name)} of "${cert.subject.display}" is among the names "${c.from}" excludes`;
+        if (
+          name.kind === 'other' &&
+          (c.permitted ?? []).concat(c.excluded ?? []).some((b) => kindOf(b) === kindOf(name))
+        ) {
           return `a name of "${cert.subject.display}" is of a kind whose constraints kyso does not apply`;
         }
       }
@@ -69,12 +75,16 @@ function within(name: GeneralName, base: GeneralName): boolean {
     const at = name.value.lastIndexOf('@');
     if (base.value.includes('@')) return name.value.toLowerCase() === base.value.toLowerCase();
     const host = at >= 0 ? name.value.slice(at + 1) : name.value;
-    return base.value.startsWith('.') ? host.toLowerCase().endsWith(base.value.toLowerCase()) : host.toLowerCase() === base.value.toLowerCase();
+    return base.value.startsWith('.')
+      ? host.toLowerCase().endsWith(base.value.toLowerCase())
+      : host.toLowerCase() === base.value.toLowerCase();
   }
   if (name.kind === 'uniformResourceIdentifier' && base.kind === 'uniformResourceIdentifier') {
     const host = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(name.value)?.[1];
     if (!host) return false;
-    return base.value.startsWith('.') ? host.toLowerCase().endsWith(base.value.toLowerCase()) : host.toLowerCase() === base.value.toLowerCase();
+    return base.value.startsWith('.')
+      ? host.toLowerCase().endsWith(base.value.toLowerCase())
+      : host.toLowerCase() === base.value.toLowerCase();
   }
   if (name.kind === 'iPAddress' && base.kind === 'iPAddress') {
     const len = name.value.length;

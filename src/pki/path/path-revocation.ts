@@ -18,7 +18,11 @@ export type RevocationMode = 'checked-when-available' | 'required' | 'off';
 /** What {@link checkPathRevocation} needs besides the path. */
 export interface PathRevocationContext extends PathValidationOptions {
   pool: readonly Certificate[];
-  failure: (status: PathValidationResult['status'], subIndication: SubIndication, problem: string) => PathValidationResult;
+  failure: (
+    status: PathValidationResult['status'],
+    subIndication: SubIndication,
+    problem: string,
+  ) => PathValidationResult;
   /** Certificates whose own path is being validated further up (as CRL signers). */
   visiting: ReadonlySet<string>;
   /** Validates the path of a CRL signer that is not part of the path. */
@@ -26,7 +30,11 @@ export interface PathRevocationContext extends PathValidationOptions {
 }
 
 /** Checks each certificate of `path` but the anchor; returns `valid` (with the statuses) or the failure. */
-export async function checkPathRevocation(path: Certificate[], valid: PathValidationResult, o: PathRevocationContext): Promise<PathValidationResult> {
+export async function checkPathRevocation(
+  path: Certificate[],
+  valid: PathValidationResult,
+  o: PathRevocationContext,
+): Promise<PathValidationResult> {
   const mode = o.revocationMode ?? 'checked-when-available';
   if (mode === 'off' || path.length === 1) return valid;
   if (!o.revocation && !o.revocationData && mode !== 'required') return valid;
@@ -37,7 +45,9 @@ export async function checkPathRevocation(path: Certificate[], valid: PathValida
   for (let i = 0; i + 1 < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1]!;
-    const check = o.revocation ? await o.revocation(cert, issuer, { time: o.time }) : await fromData(cert, issuer, path, crls, o);
+    const check = o.revocation
+      ? await o.revocation(cert, issuer, { time: o.time })
+      : await fromData(cert, issuer, path, crls, o);
     revocation.push({
       subject: cert.subject.commonName ?? cert.subject.display,
       status: check.status,
@@ -46,18 +56,34 @@ export async function checkPathRevocation(path: Certificate[], valid: PathValida
       ...(check.revocationTime && { revocationTime: check.revocationTime }),
       problems: check.problems,
     });
-    if (check.status === 'revoked' && check.revocationTime && check.revocationTime.getTime() <= o.time.getTime()) revoked ??= { cert, at: check.revocationTime };
+    if (check.status === 'revoked' && check.revocationTime && check.revocationTime.getTime() <= o.time.getTime())
+      revoked ??= { cert, at: check.revocationTime };
     if (check.status !== 'good' && check.status !== 'revoked') missing ??= { cert, check };
   }
   if (revoked) {
-    return { ...o.failure('revoked', 'REVOKED', `"${revoked.cert.subject.display}" was revoked on ${revoked.at.toISOString()}`), revocation, revokedAt: revoked.at };
+    return {
+      ...o.failure(
+        'revoked',
+        'REVOKED',
+        `"${revoked.cert.subject.display}" was revoked on ${revoked.at.toISOString()}`,
+      ),
+      revocation,
+      revokedAt: revoked.at,
+    };
   }
   if (missing && mode === 'required') {
     // Data that exists but does not speak for the validation time is out of bounds; no data at all may come later.
     const stale = missing.check.problems.some((p) => /stale/.test(p));
     const sub: SubIndication = stale ? 'REVOCATION_OUT_OF_BOUNDS_NO_POE' : 'TRY_LATER';
     const why = missing.check.problems.join('; ') || missing.check.status;
-    return { ...o.failure('revocation-unknown', sub, `the revocation status of "${missing.cert.subject.display}" at ${o.time.toISOString()} is not established: ${why}`), revocation };
+    return {
+      ...o.failure(
+        'revocation-unknown',
+        sub,
+        `the revocation status of "${missing.cert.subject.display}" at ${o.time.toISOString()} is not established: ${why}`,
+      ),
+      revocation,
+    };
   }
   return { ...valid, revocation };
 }
@@ -75,20 +101,35 @@ function parseAll(ders: readonly Uint8Array[]): Crl[] {
 }
 
 /** The status from the revocation data at hand: OCSP responses first, then CRLs (RFC 5280 §6.3). */
-async function fromData(cert: Certificate, issuer: Certificate, path: Certificate[], crls: Crl[], o: PathRevocationContext): Promise<RevocationCheck> {
+async function fromData(
+  cert: Certificate,
+  issuer: Certificate,
+  path: Certificate[],
+  crls: Crl[],
+  o: PathRevocationContext,
+): Promise<RevocationCheck> {
   const problems: string[] = [];
   for (const der of o.revocationData?.ocsps ?? []) {
     try {
       const r = await checkOcspResponse(der, { certificate: cert, issuer, time: o.time });
       if (r.status === 'unknown') continue;
-      return { status: r.status, ...(r.revocationTime && { revocationTime: r.revocationTime }), source: 'ocsp', origin: 'embedded', issuedAt: r.producedAt, der: r.der, problems };
+      return {
+        status: r.status,
+        ...(r.revocationTime && { revocationTime: r.revocationTime }),
+        source: 'ocsp',
+        origin: 'embedded',
+        issuedAt: r.producedAt,
+        der: r.der,
+        problems,
+      };
     } catch (e) {
       if (isKysoError(e) && /stale/.test(e.message)) problems.push(e.message);
     }
   }
   // A signer above `cert` in this path, or one whose own path is being validated up the stack (a CRL issuer
   // whose certificate its own indirect CRL covers), needs no second validation.
-  const trustedAlready = (c: Certificate) => (path.includes(c) && path.indexOf(c) > path.indexOf(cert)) || o.visiting.has(c.fingerprintSha256);
+  const trustedAlready = (c: Certificate) =>
+    (path.includes(c) && path.indexOf(c) > path.indexOf(cert)) || o.visiting.has(c.fingerprintSha256);
   if (crls.length) {
     const verdict = await crlStatus({
       certificate: cert,
@@ -100,7 +141,11 @@ async function fromData(cert: Certificate, issuer: Certificate, path: Certificat
         const wanted = comparableName(name);
         const all = [issuer, ...o.trust.anchors, ...o.pool].filter((c, k, a) => a.indexOf(c) === k);
         return all
-          .filter((c) => comparableSubject(c) === wanted && (!keyId || !c.subjectKeyIdentifier || c.subjectKeyIdentifier === keyId))
+          .filter(
+            (c) =>
+              comparableSubject(c) === wanted &&
+              (!keyId || !c.subjectKeyIdentifier || c.subjectKeyIdentifier === keyId),
+          )
           .map((c) => ({ certificate: c, usable: async () => (trustedAlready(c) ? true : o.validateSigner(c)) }));
       },
     });

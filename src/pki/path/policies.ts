@@ -29,7 +29,13 @@ export interface PolicyInputs {
 
 /** The policy state of a path being processed. */
 export class PolicyState {
-  private root: PolicyNode | undefined = { validPolicy: ANY, qualifiers: [], expected: new Set([ANY]), depth: 0, children: [] };
+  private root: PolicyNode | undefined = {
+    validPolicy: ANY,
+    qualifiers: [],
+    expected: new Set([ANY]),
+    depth: 0,
+    children: [],
+  };
   private explicit: number;
   private anyInhibit: number;
   private mapping: number;
@@ -64,7 +70,8 @@ export class PolicyState {
 
   /** Removes the nodes above `depth` left without children. */
   private prune(depth: number): void {
-    for (let d = depth - 1; d >= 0; d--) for (const node of this.nodesAt(d)) if (node.children.length === 0) this.remove(node);
+    for (let d = depth - 1; d >= 0; d--)
+      for (const node of this.nodesAt(d)) if (node.children.length === 0) this.remove(node);
   }
 
   /** 6.1.3 (d)–(f) for certificate `i` (1-based from the anchor). Returns a problem, or undefined. */
@@ -76,7 +83,9 @@ export class PolicyState {
         if (policy === ANY) continue;
         const matching = parents.filter((p) => p.expected.has(policy));
         if (matching.length) for (const p of matching) this.add(p, policy, qualifiers, new Set([policy]));
-        else for (const p of parents.filter((p) => p.validPolicy === ANY)) this.add(p, policy, qualifiers, new Set([policy]));
+        else
+          for (const p of parents.filter((p) => p.validPolicy === ANY))
+            this.add(p, policy, qualifiers, new Set([policy]));
       }
       const any = policies.find((p) => p.policy === ANY);
       if (any && (this.anyInhibit > 0 || (i < this.n && cert.selfIssued))) {
@@ -89,7 +98,8 @@ export class PolicyState {
       this.prune(i);
     }
     if (!policies) this.root = undefined;
-    if (this.explicit <= 0 && !this.root) return `no acceptable certificate policy at "${cert.subject.display}" while an explicit policy is required`;
+    if (this.explicit <= 0 && !this.root)
+      return `no acceptable certificate policy at "${cert.subject.display}" while an explicit policy is required`;
     return undefined;
   }
 
@@ -97,7 +107,8 @@ export class PolicyState {
   prepareNext(cert: Certificate, i: number): string | undefined {
     const mappings = policyMappings(cert);
     if (mappings) {
-      if (mappings.some((m) => m.issuer === ANY || m.subject === ANY)) return `"${cert.subject.display}" maps anyPolicy, which RFC 5280 forbids`;
+      if (mappings.some((m) => m.issuer === ANY || m.subject === ANY))
+        return `"${cert.subject.display}" maps anyPolicy, which RFC 5280 forbids`;
       const byIssuer = new Map<string, Set<string>>();
       for (const m of mappings) byIssuer.set(m.issuer, (byIssuer.get(m.issuer) ?? new Set()).add(m.subject));
       for (const [idp, subjects] of byIssuer) {
@@ -121,8 +132,10 @@ export class PolicyState {
       if (this.anyInhibit > 0) this.anyInhibit--;
     }
     const pc = policyConstraints(cert);
-    if (pc?.requireExplicitPolicy !== undefined && pc.requireExplicitPolicy < this.explicit) this.explicit = pc.requireExplicitPolicy;
-    if (pc?.inhibitPolicyMapping !== undefined && pc.inhibitPolicyMapping < this.mapping) this.mapping = pc.inhibitPolicyMapping;
+    if (pc?.requireExplicitPolicy !== undefined && pc.requireExplicitPolicy < this.explicit)
+      this.explicit = pc.requireExplicitPolicy;
+    if (pc?.inhibitPolicyMapping !== undefined && pc.inhibitPolicyMapping < this.mapping)
+      this.mapping = pc.inhibitPolicyMapping;
     const inhibit = inhibitAnyPolicy(cert);
     if (inhibit !== undefined && inhibit < this.anyInhibit) this.anyInhibit = inhibit;
     return undefined;
@@ -152,7 +165,8 @@ export class PolicyState {
       }
       if (this.root) this.prune(this.n);
     }
-    if (this.explicit <= 0 && !this.root) return { problem: 'the path has no certificate policy acceptable to the validation (explicit policy required)' };
+    if (this.explicit <= 0 && !this.root)
+      return { problem: 'the path has no certificate policy acceptable to the validation (explicit policy required)' };
     return { policies: this.root ? [...new Set(this.nodesAt(this.n).map((node) => node.validPolicy))] : [] };
   }
 }

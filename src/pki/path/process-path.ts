@@ -15,17 +15,37 @@ export interface PathRefusal {
 }
 
 /** Runs §6.1.2–§6.1.5 over `path` (leaf first, trust anchor last). */
-export function processPath(path: readonly Certificate[], time: Date, inputs: PolicyInputs): { policies: string[] } | PathRefusal {
+export function processPath(
+  path: readonly Certificate[],
+  time: Date,
+  inputs: PolicyInputs,
+): { policies: string[] } | PathRefusal {
   const t = time.getTime();
   for (const c of path) {
-    if (t < c.notBefore.getTime()) return { status: 'not-yet-valid', subIndication: 'NOT_YET_VALID', problem: `"${c.subject.display}" is not valid before ${c.notBefore.toISOString()}` };
-    if (t > c.notAfter.getTime()) return { status: 'expired', subIndication: 'OUT_OF_BOUNDS_NO_POE', problem: `"${c.subject.display}" expired on ${c.notAfter.toISOString()}` };
+    if (t < c.notBefore.getTime())
+      return {
+        status: 'not-yet-valid',
+        subIndication: 'NOT_YET_VALID',
+        problem: `"${c.subject.display}" is not valid before ${c.notBefore.toISOString()}`,
+      };
+    if (t > c.notAfter.getTime())
+      return {
+        status: 'expired',
+        subIndication: 'OUT_OF_BOUNDS_NO_POE',
+        problem: `"${c.subject.display}" expired on ${c.notAfter.toISOString()}`,
+      };
   }
-  const refuse = (problem: string, status: PathRefusal['status'] = 'constraints'): PathRefusal => ({ status, subIndication: 'CHAIN_CONSTRAINTS_FAILURE', problem });
+  const refuse = (problem: string, status: PathRefusal['status'] = 'constraints'): PathRefusal => ({
+    status,
+    subIndication: 'CHAIN_CONSTRAINTS_FAILURE',
+    problem,
+  });
   const anchor = path[path.length - 1]!;
   const oldStyleRoot = anchor.selfIssued && !anchor.basicConstraints;
-  if (!oldStyleRoot && !anchor.basicConstraints?.ca) return refuse(`"${anchor.subject.display}" is not a CA certificate`, 'not-ca');
-  if (anchor.keyUsage && !anchor.keyUsage.includes('keyCertSign')) return refuse(`"${anchor.subject.display}" may not sign certificates`, 'not-ca');
+  if (!oldStyleRoot && !anchor.basicConstraints?.ca)
+    return refuse(`"${anchor.subject.display}" is not a CA certificate`, 'not-ca');
+  if (anchor.keyUsage && !anchor.keyUsage.includes('keyCertSign'))
+    return refuse(`"${anchor.subject.display}" may not sign certificates`, 'not-ca');
 
   const n = path.length - 1;
   const policies = new PolicyState(n, inputs);
@@ -42,19 +62,24 @@ export function processPath(path: readonly Certificate[], time: Date, inputs: Po
     const policyProblem = policies.processCertificate(cert, i);
     if (policyProblem) return refuse(policyProblem);
     const unknown = unknownCriticalExtensions(cert);
-    if (unknown.length) return refuse(`"${cert.subject.display}" has a critical extension kyso does not understand (${unknown.join(', ')})`);
+    if (unknown.length)
+      return refuse(
+        `"${cert.subject.display}" has a critical extension kyso does not understand (${unknown.join(', ')})`,
+      );
     if (isLeaf) break;
     const mappingProblem = policies.prepareNext(cert, i);
     if (mappingProblem) return refuse(mappingProblem);
     names.add(cert);
     if (!cert.basicConstraints?.ca) return refuse(`"${cert.subject.display}" is not a CA certificate`, 'not-ca');
     if (!cert.selfIssued) {
-      if (maxPathLength <= 0) return refuse(`the path is longer than a pathLenConstraint above "${cert.subject.display}" allows`, 'not-ca');
+      if (maxPathLength <= 0)
+        return refuse(`the path is longer than a pathLenConstraint above "${cert.subject.display}" allows`, 'not-ca');
       maxPathLength--;
     }
     const pathLength = cert.basicConstraints.pathLength;
     if (pathLength !== undefined && pathLength < maxPathLength) maxPathLength = pathLength;
-    if (cert.keyUsage && !cert.keyUsage.includes('keyCertSign')) return refuse(`"${cert.subject.display}" may not sign certificates`, 'not-ca');
+    if (cert.keyUsage && !cert.keyUsage.includes('keyCertSign'))
+      return refuse(`"${cert.subject.display}" may not sign certificates`, 'not-ca');
   }
   const outcome = policies.wrapUp(path[0]!);
   return 'problem' in outcome ? refuse(outcome.problem) : outcome;

@@ -55,10 +55,27 @@ export const CHANGE_KINDS = [
 export const CHANGE_STATUSES = ['permitted', 'reported', 'not-permitted'] as const satisfies readonly ChangeStatus[];
 
 export type CoverageVerdict = ModificationReport['verdict'];
-export const COVERAGE_VERDICTS = ['whole-document', 'permitted-changes', 'changes-reported', 'not-permitted-changes'] as const satisfies readonly CoverageVerdict[];
+export const COVERAGE_VERDICTS = [
+  'whole-document',
+  'permitted-changes',
+  'changes-reported',
+  'not-permitted-changes',
+] as const satisfies readonly CoverageVerdict[];
 
 export type ChainStatus = PathValidationResult['status'];
-export const CHAIN_STATUSES = ['valid', 'no-chain', 'expired', 'not-yet-valid', 'signature-invalid', 'not-ca', 'key-usage', 'revoked', 'constraints', 'algorithm', 'revocation-unknown'] as const satisfies readonly ChainStatus[];
+export const CHAIN_STATUSES = [
+  'valid',
+  'no-chain',
+  'expired',
+  'not-yet-valid',
+  'signature-invalid',
+  'not-ca',
+  'key-usage',
+  'revoked',
+  'constraints',
+  'algorithm',
+  'revocation-unknown',
+] as const satisfies readonly ChainStatus[];
 
 export type PadesLevel = NonNullable<PdfSignatureReport['level']>;
 export const PADES_LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const satisfies readonly PadesLevel[];

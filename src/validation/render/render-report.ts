@@ -8,7 +8,8 @@ import type { PdfSignatureReport, PdfVerificationReport, SignerFacts } from '../
 import { CATALOGUES, type Catalogue, type Locale } from './messages/index.js';
 
 /** Any report kyso's verifiers return. */
-export type VerificationReport = PdfVerificationReport | XmlVerificationReport | DetachedVerificationReport | TimestampVerificationReport;
+export type VerificationReport =
+  PdfVerificationReport | XmlVerificationReport | DetachedVerificationReport | TimestampVerificationReport;
 
 /** Options of {@link renderReport}. */
 export interface RenderReportOptions {
@@ -62,10 +63,12 @@ export function renderUnreadable(error: { code: string; message: string }, optio
 }
 
 /** The signer's Vietnamese identifiers, e.g. `MST 0101234567, CCCD 001…`: written the same in both languages. */
-const vnIds = (taxCode?: string, citizenId?: string) => [taxCode && `MST ${taxCode}`, citizenId && `CCCD ${citizenId}`].filter(Boolean).join(', ');
+const vnIds = (taxCode?: string, citizenId?: string) =>
+  [taxCode && `MST ${taxCode}`, citizenId && `CCCD ${citizenId}`].filter(Boolean).join(', ');
 
 /** The CN of an RFC 4514 subject (`UID=MST:…,CN=Nguyễn Văn An,O=…`), or the whole subject when it has none. */
-const commonNameOf = (subject: string) => /(?:^|,)CN=((?:\\.|[^,\\])*)/.exec(subject)?.[1]?.replace(/\\(.)/g, '$1') ?? subject;
+const commonNameOf = (subject: string) =>
+  /(?:^|,)CN=((?:\\.|[^,\\])*)/.exec(subject)?.[1]?.replace(/\\(.)/g, '$1') ?? subject;
 
 /** The quoted field name a change's detail names, if any. */
 const fieldOf = (detail: string) => /"([^"]+)"/.exec(detail)?.[1];
@@ -129,35 +132,74 @@ class Renderer {
 
   /** The trust line: the anchor the signer's path reached, or why it reached none. */
   private trust(chain: PathValidationResult): string {
-    return this.line('trust', chain.status === 'valid' ? this.m.text.trustChain(chain.chain.at(-1)?.subject.commonName ?? '?') : this.m.chainStatus[chain.status]);
+    return this.line(
+      'trust',
+      chain.status === 'valid'
+        ? this.m.text.trustChain(chain.chain.at(-1)?.subject.commonName ?? '?')
+        : this.m.chainStatus[chain.status],
+    );
   }
 
   private timestamps(list: readonly { genTime?: string; tsa?: string; valid: boolean }[]): string[] {
-    return list.map((ts) => this.line('timestamp', this.m.text.timestampLine({ ...(ts.genTime && { time: this.time(ts.genTime) }), ...(ts.tsa && { tsa: ts.tsa }), valid: ts.valid })));
+    return list.map((ts) =>
+      this.line(
+        'timestamp',
+        this.m.text.timestampLine({
+          ...(ts.genTime && { time: this.time(ts.genTime) }),
+          ...(ts.tsa && { tsa: ts.tsa }),
+          valid: ts.valid,
+        }),
+      ),
+    );
   }
 
   private pdfSignature(s: PdfSignatureReport): string {
     const { m } = this;
     const t = m.text;
-    const kind = s.hidden ? 'hidden' : s.kind === 'document-timestamp' ? 'document-timestamp' : s.certification ? 'certification' : 'signature';
+    const kind = s.hidden
+      ? 'hidden'
+      : s.kind === 'document-timestamp'
+        ? 'document-timestamp'
+        : s.certification
+          ? 'certification'
+          : 'signature';
     const changed = s.modifications?.verdict === 'not-permitted-changes';
-    const lines = [`${t.signatureTitle({ kind, index: s.index, field: s.fieldName, ...(s.hidden && { hidden: s.hidden }), ...(s.role && { role: s.role }) })}: ${this.verdict(s)}`];
+    const lines = [
+      `${t.signatureTitle({ kind, index: s.index, field: s.fieldName, ...(s.hidden && { hidden: s.hidden }), ...(s.role && { role: s.role }) })}: ${this.verdict(s)}`,
+    ];
     lines.push(...this.why(s, changed));
     if (s.signer) lines.push(...this.signer(s.signer));
     if (s.claimedSigningTime) {
-      const claim = t.claimedTime({ source: s.claimedSigningTimeSource ?? '/M', ...(s.certificateValidAtClaimedTime !== undefined && { validThen: s.certificateValidAtClaimedTime }) });
+      const claim = t.claimedTime({
+        source: s.claimedSigningTimeSource ?? '/M',
+        ...(s.certificateValidAtClaimedTime !== undefined && { validThen: s.certificateValidAtClaimedTime }),
+      });
       lines.push(this.line('signedAt', `${this.time(s.claimedSigningTime)} (${claim})`));
     }
     lines.push(...this.timestamps(s.timestamps));
     if (s.reason) lines.push(this.line('reason', s.reason));
     if (s.location) lines.push(this.line('location', s.location));
     lines.push(this.line('integrity', t.pdfIntegrity(s.integrity)));
-    if (s.digestAlgorithm || s.signatureAlgorithm) lines.push(this.line('algorithms', [s.subFilter, s.signatureAlgorithm, s.digestAlgorithm && t.digestAlgorithm(s.digestAlgorithm)].filter(Boolean).join(', ')));
+    if (s.digestAlgorithm || s.signatureAlgorithm)
+      lines.push(
+        this.line(
+          'algorithms',
+          [s.subFilter, s.signatureAlgorithm, s.digestAlgorithm && t.digestAlgorithm(s.digestAlgorithm)]
+            .filter(Boolean)
+            .join(', '),
+        ),
+      );
     if (s.chain) lines.push(this.trust(s.chain));
     if (s.level) lines.push(this.line('level', m.level[s.level]));
     if (s.certification) lines.push(this.line('certifies', t.certifies(s.certification.permissions)));
     for (const l of s.fieldLocks ?? []) lines.push(this.line('locks', t.locks(l)));
-    if (s.modifications) lines.push(this.line('coverage', `${m.coverage[s.modifications.verdict]}${s.revision !== undefined ? t.signsRevision(s.revision + 1) : ''}`));
+    if (s.modifications)
+      lines.push(
+        this.line(
+          'coverage',
+          `${m.coverage[s.modifications.verdict]}${s.revision !== undefined ? t.signsRevision(s.revision + 1) : ''}`,
+        ),
+      );
     for (const c of s.modifications?.changes.filter((c) => c.status !== 'permitted') ?? []) {
       const field = fieldOf(c.detail);
       lines.push(`    - ${t.change({ status: c.status, kind: c.kind, detail: c.detail, ...(field && { field }) })}`);
@@ -168,7 +210,10 @@ class Renderer {
 
   pdf(report: PdfVerificationReport): string {
     const orphans = report.hiddenSignatures.filter((s) => s.hidden === 'not-in-form').length;
-    const head = this.head(this.verdict(report), this.m.text.pdfHead({ signatures: report.signatures.length, revisions: report.revisions, orphans }));
+    const head = this.head(
+      this.verdict(report),
+      this.m.text.pdfHead({ signatures: report.signatures.length, revisions: report.revisions, orphans }),
+    );
     const blocks = [...report.signatures, ...report.hiddenSignatures].map((s) => this.pdfSignature(s));
     const doc = this.problems(report.errors, report.warnings, '');
     if (report.emptySignatureFields.length) doc.push(`· ${this.m.text.emptyFields(report.emptySignatureFields)}`);
@@ -177,19 +222,60 @@ class Renderer {
 
   xml(report: XmlVerificationReport): string {
     const t = this.m.text;
-    const lines = [this.head(this.verdict(report), t.xmlHead({ signatures: report.signatures.length, ...(report.profile && { profile: report.profile }) }))];
+    const lines = [
+      this.head(
+        this.verdict(report),
+        t.xmlHead({ signatures: report.signatures.length, ...(report.profile && { profile: report.profile }) }),
+      ),
+    ];
     report.signatures.forEach((s, i) => {
-      lines.push(`${t.xmlSignatureTitle({ index: i + 1, path: s.path, ...(s.role && { role: s.role }) })}: ${this.verdict(s)}`);
+      lines.push(
+        `${t.xmlSignatureTitle({ index: i + 1, path: s.path, ...(s.role && { role: s.role }) })}: ${this.verdict(s)}`,
+      );
       lines.push(...this.why(s));
       if (s.certificate) {
         const id = vnIds(s.certificate.mst, s.certificate.cccd);
         lines.push(this.line('signer', `${commonNameOf(s.certificate.subject)}${id ? ` (${id})` : ''}`));
       }
-      if (s.signingTime) lines.push(this.line('signedAt', t.xmlSigningTime({ time: s.signingTime.time ? this.time(s.signingTime.time) : s.signingTime.value, signed: s.signingTime.signed })));
+      if (s.signingTime)
+        lines.push(
+          this.line(
+            'signedAt',
+            t.xmlSigningTime({
+              time: s.signingTime.time ? this.time(s.signingTime.time) : s.signingTime.value,
+              signed: s.signingTime.signed,
+            }),
+          ),
+        );
       lines.push(...this.timestamps(s.timestamps ?? []));
-      lines.push(this.line('integrity', t.xmlIntegrity({ ok: s.integrity, references: s.references.map((r) => ({ uri: r.uri, ok: r.digestValid })) })));
-      if (s.businessElement) lines.push(this.line('signedData', t.xmlSignedData({ signed: s.businessElement.signed, ...(s.businessElement.altered && { altered: true }), what: s.businessElement.signed ? (s.businessElement.path ?? s.businessElement.rule) : s.businessElement.rule })));
-      else lines.push(this.line('signedData', t.xmlSignedWithoutProfile(s.references.filter((r) => r.digestValid && r.resolvedPath).map((r) => r.resolvedPath!))));
+      lines.push(
+        this.line(
+          'integrity',
+          t.xmlIntegrity({ ok: s.integrity, references: s.references.map((r) => ({ uri: r.uri, ok: r.digestValid })) }),
+        ),
+      );
+      if (s.businessElement)
+        lines.push(
+          this.line(
+            'signedData',
+            t.xmlSignedData({
+              signed: s.businessElement.signed,
+              ...(s.businessElement.altered && { altered: true }),
+              what: s.businessElement.signed
+                ? (s.businessElement.path ?? s.businessElement.rule)
+                : s.businessElement.rule,
+            }),
+          ),
+        );
+      else
+        lines.push(
+          this.line(
+            'signedData',
+            t.xmlSignedWithoutProfile(
+              s.references.filter((r) => r.digestValid && r.resolvedPath).map((r) => r.resolvedPath!),
+            ),
+          ),
+        );
       lines.push(...this.problems(s.errors, s.warnings));
     });
     lines.push(...this.problems(report.errors, [], ''));
@@ -199,9 +285,15 @@ class Renderer {
   cades(report: DetachedVerificationReport): string {
     const t = this.m.text;
     const signers = report.signers ?? [];
-    const name = (s: DetachedSignerReport) => s.signer && t.detachedSigner(s.signer.subject.commonName ?? s.signer.subject.display);
+    const name = (s: DetachedSignerReport) =>
+      s.signer && t.detachedSigner(s.signer.subject.commonName ?? s.signer.subject.display);
     // one signer: its facts under the head line; several (every SignerInfo is verified): a block each
-    const lines = [this.head(`${t.detachedHead}: ${this.verdict(report)}`, signers.length > 1 ? t.detachedSigners(signers.length) : name(report))];
+    const lines = [
+      this.head(
+        `${t.detachedHead}: ${this.verdict(report)}`,
+        signers.length > 1 ? t.detachedSigners(signers.length) : name(report),
+      ),
+    ];
     lines.push(...this.why(report));
     if (signers.length > 1) {
       signers.forEach((s, i) => {
@@ -220,7 +312,10 @@ class Renderer {
   private signerInfo(s: DetachedSignerReport, nested = false): string[] {
     const lines: string[] = [];
     if (s.signer) lines.push(...this.signer(s.signer));
-    if (s.signingTime) lines.push(this.line('signedAt', `${this.time(s.signingTime)} (${this.m.text.claimedTime({ source: 'signing-time' })})`));
+    if (s.signingTime)
+      lines.push(
+        this.line('signedAt', `${this.time(s.signingTime)} (${this.m.text.claimedTime({ source: 'signing-time' })})`),
+      );
     lines.push(...this.timestamps(s.timestamps));
     if (s.chain) lines.push(this.trust(s.chain));
     return nested ? lines.map((l) => `  ${l}`) : lines;
@@ -228,7 +323,12 @@ class Renderer {
 
   timestamp(report: TimestampVerificationReport): string {
     const t = this.m.text;
-    const lines = [this.head(`${t.timestampHead}: ${this.verdict(report, this.m.timestampVerdict)}`, report.genTime && this.time(report.genTime))];
+    const lines = [
+      this.head(
+        `${t.timestampHead}: ${this.verdict(report, this.m.timestampVerdict)}`,
+        report.genTime && this.time(report.genTime),
+      ),
+    ];
     lines.push(...this.why(report));
     if (report.tsa) lines.push(this.line('tsa', report.tsa));
     if (report.serialNumber) lines.push(this.line('serial', report.serialNumber));

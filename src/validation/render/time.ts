@@ -22,5 +22,12 @@ const FORMAT = new Intl.DateTimeFormat('en-GB', {
 /** `d` as read on a clock in Vietnam (Asia/Ho_Chi_Minh), field by field, for the catalogues to arrange. */
 export function vietnamTime(d: Date): VietnamTime {
   const parts = Object.fromEntries(FORMAT.formatToParts(d).map((p) => [p.type, p.value]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+  };
 }

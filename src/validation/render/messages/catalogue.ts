@@ -55,7 +55,13 @@ export interface Catalogue {
   >;
   text: {
     /** The signature block's title: `Signature #1 "Signature1"`. */
-    signatureTitle: Text<{ kind: 'signature' | 'certification' | 'document-timestamp' | 'hidden'; index: number; field: string; hidden?: 'not-in-form' | 'superseded'; role?: string }>;
+    signatureTitle: Text<{
+      kind: 'signature' | 'certification' | 'document-timestamp' | 'hidden';
+      index: number;
+      field: string;
+      hidden?: 'not-in-form' | 'superseded';
+      role?: string;
+    }>;
     /** A signer's role in a workflow or an XML profile (`approved`, `seller`…), as this language names it. */
     role: Text<string>;
     /** `orphans`: signatures found only outside the form (a merged or re-saved copy): they no longer cover the document. */
@@ -73,7 +79,13 @@ export interface Catalogue {
     claimedTime: Text<{ source: '/M' | 'signing-time'; validThen?: boolean }>;
     timestampLine: Text<{ time?: string; tsa?: string; valid: boolean }>;
     certificate: Text<{ from: string; to: string; key: string; keyUsage?: string; serial: string }>;
-    pdfIntegrity: Text<{ byteRange: boolean; format: boolean; digest: boolean | null; signatureValue: boolean | null; signingCertificate: 'match' | 'mismatch' | 'absent' }>;
+    pdfIntegrity: Text<{
+      byteRange: boolean;
+      format: boolean;
+      digest: boolean | null;
+      signatureValue: boolean | null;
+      signingCertificate: 'match' | 'mismatch' | 'absent';
+    }>;
     digestAlgorithm: Text<string>;
     trustChain: Text<string>;
     certifies: Text<1 | 2 | 3>;

@@ -16,8 +16,10 @@ export const en: Catalogue = {
     SIG_CRYPTO_FAILURE: 'the signature value does not check out against the signer’s certificate',
     SIGNED_DATA_NOT_FOUND: 'the content the signature refers to cannot be found',
     NO_SIGNING_CERTIFICATE_FOUND: 'the signer’s certificate is not in the signature, so the signer is unknown',
-    NO_CERTIFICATE_CHAIN_FOUND: 'the signer’s certificate does not lead to a trusted certification authority (or no trust anchors were chosen)',
-    CHAIN_CONSTRAINTS_FAILURE: 'a certificate on the way to the trusted authority is not allowed to vouch for the signer',
+    NO_CERTIFICATE_CHAIN_FOUND:
+      'the signer’s certificate does not lead to a trusted certification authority (or no trust anchors were chosen)',
+    CHAIN_CONSTRAINTS_FAILURE:
+      'a certificate on the way to the trusted authority is not allowed to vouch for the signer',
     CERTIFICATE_CHAIN_GENERAL_FAILURE: 'the signer’s certificate could not be confirmed by a trusted authority',
     CRYPTO_CONSTRAINTS_FAILURE: 'the signature uses an algorithm or key size that is no longer considered safe',
     SIG_CONSTRAINTS_FAILURE: 'the signature breaks a rule of the validation policy (e.g. it names another certificate)',
@@ -28,7 +30,8 @@ export const en: Catalogue = {
     TRY_LATER: 'the revocation status of the certificate is not available yet; try again later',
     EXPIRED: 'the signer’s certificate had expired at the time that counts',
     NOT_YET_VALID: 'the signer’s certificate was not yet valid at the time that counts',
-    REVOCATION_OUT_OF_BOUNDS_NO_POE: 'the revocation data at hand is too old for the time that counts, and no proof shows the signature existed before',
+    REVOCATION_OUT_OF_BOUNDS_NO_POE:
+      'the revocation data at hand is too old for the time that counts, and no proof shows the signature existed before',
   },
   changedAfterSigning: 'the document was changed after signing in a way the signature does not allow',
   change: {
@@ -70,7 +73,11 @@ export const en: Catalogue = {
     'revocation-unknown': 'revocation-unknown',
   },
   level: { 'B-B': 'PAdES B-B', 'B-T': 'PAdES B-T', 'B-LT': 'PAdES B-LT', 'B-LTA': 'PAdES B-LTA' },
-  docMdp: { 1: 'no changes allowed', 2: 'form filling and signing allowed', 3: 'form filling, signing and annotations allowed' },
+  docMdp: {
+    1: 'no changes allowed',
+    2: 'form filling and signing allowed',
+    3: 'form filling, signing and annotations allowed',
+  },
   label: {
     signer: 'Signer',
     organisation: 'Organisation',
@@ -94,16 +101,28 @@ export const en: Catalogue = {
   },
   text: {
     signatureTitle: ({ kind, index, field, hidden, role }) => {
-      const title = { signature: 'Signature', certification: 'Certification signature', 'document-timestamp': 'Document timestamp', hidden: 'Hidden signature' }[kind];
-      const where = hidden ? (hidden === 'superseded' ? ' (an earlier version of a redefined signature dictionary)' : ' (in no signature field of the form)') : ` "${field}"`;
+      const title = {
+        signature: 'Signature',
+        certification: 'Certification signature',
+        'document-timestamp': 'Document timestamp',
+        hidden: 'Hidden signature',
+      }[kind];
+      const where = hidden
+        ? hidden === 'superseded'
+          ? ' (an earlier version of a redefined signature dictionary)'
+          : ' (in no signature field of the form)'
+        : ` "${field}"`;
       return `${title} #${index}${where}${role ? ` [${role}]` : ''}`;
     },
     role: (r) => r,
     pdfHead: ({ signatures, revisions, orphans }) => {
       const counts = `${plural(signatures, 'signature')}${orphans ? ' in the form' : ''}, ${plural(revisions, 'revision')}`;
-      return orphans ? `${plural(orphans, 'signature')} no longer cover${orphans === 1 ? 's' : ''} the document (${counts})` : counts;
+      return orphans
+        ? `${plural(orphans, 'signature')} no longer cover${orphans === 1 ? 's' : ''} the document (${counts})`
+        : counts;
     },
-    xmlHead: ({ signatures, profile }) => `${plural(signatures, 'XML signature')}${profile ? `, profile ${profile}` : ''}`,
+    xmlHead: ({ signatures, profile }) =>
+      `${plural(signatures, 'XML signature')}${profile ? `, profile ${profile}` : ''}`,
     xmlSignatureTitle: ({ index, path, role }) => `Signature #${index} at ${path}${role ? ` (${role})` : ''}`,
     detachedHead: 'detached signature',
     detachedSigners: (n) => `${n} signers`,
@@ -117,23 +136,32 @@ export const en: Catalogue = {
       const t = vietnamTime(d);
       return `${t.year}-${t.month}-${t.day}`;
     },
-    claimedTime: ({ source, validThen }) => `claimed, ${source === 'signing-time' ? 'CMS signing-time' : '/M'}${validThen === undefined ? '' : validThen ? ', certificate valid then' : ', certificate NOT valid then'}`,
+    claimedTime: ({ source, validThen }) =>
+      `claimed, ${source === 'signing-time' ? 'CMS signing-time' : '/M'}${validThen === undefined ? '' : validThen ? ', certificate valid then' : ', certificate NOT valid then'}`,
     timestampLine: ({ time, tsa, valid }) => `${time ?? '?'}${tsa ? ` by ${tsa}` : ''}: ${valid ? 'valid' : 'INVALID'}`,
-    certificate: ({ from, to, key, keyUsage, serial }) => `${from} – ${to}, ${key}${keyUsage ? `, ${keyUsage}` : ''}, serial ${serial}`,
+    certificate: ({ from, to, key, keyUsage, serial }) =>
+      `${from} – ${to}, ${key}${keyUsage ? `, ${keyUsage}` : ''}, serial ${serial}`,
     pdfIntegrity: (i) =>
       `ByteRange ${i.byteRange ? 'ok' : 'BROKEN'}, format ${i.format ? 'ok' : 'BROKEN'}, digest ${okOr(i.digest, 'matches', 'MISMATCH')}, signature ${okOr(i.signatureValue, 'valid', 'INVALID')}, signing certificate attribute ${i.signingCertificate === 'mismatch' ? 'MISMATCH' : i.signingCertificate}`,
     digestAlgorithm: (d) => `digest ${d}`,
     trustChain: (anchor) => `chain to "${anchor}"`,
     certifies: (p) => `DocMDP P=${p} (${en.docMdp[p]})`,
-    locks: ({ action, fields }) => (action === 'All' ? 'every field' : `${action === 'Include' ? '' : 'all fields but '}${fields.join(', ')}`),
+    locks: ({ action, fields }) =>
+      action === 'All' ? 'every field' : `${action === 'Include' ? '' : 'all fields but '}${fields.join(', ')}`,
     signsRevision: (n) => ` (signs revision ${n})`,
     change: ({ status, detail }) => `${status === 'not-permitted' ? 'NOT PERMITTED' : 'reported'}: ${detail}`,
     emptyFields: (names) => `empty signature fields: ${names.join(', ')}`,
     xmlSigningTime: ({ time, signed }) => `${time}${signed ? '' : ' (not covered by the signature)'}`,
-    xmlIntegrity: ({ ok, references }) => `${ok ? 'every reference and the signature value check out' : 'BROKEN'}; references: ${references.map((r) => `${r.uri || '""'} ${r.ok ? 'ok' : 'MISMATCH'}`).join(', ')}`,
-    xmlSignedWithoutProfile: (paths) => `${paths.join(', ') || 'none'} (no profile says which element an application reads)`,
+    xmlIntegrity: ({ ok, references }) =>
+      `${ok ? 'every reference and the signature value check out' : 'BROKEN'}; references: ${references.map((r) => `${r.uri || '""'} ${r.ok ? 'ok' : 'MISMATCH'}`).join(', ')}`,
+    xmlSignedWithoutProfile: (paths) =>
+      `${paths.join(', ') || 'none'} (no profile says which element an application reads)`,
     xmlSignedData: ({ signed, altered, what }) =>
-      signed ? `exactly ${what}` : altered ? `${what} — the signature references it, but it changed after signing (digest mismatch)` : `NOT the ${what} an application reads`,
+      signed
+        ? `exactly ${what}`
+        : altered
+          ? `${what} — the signature references it, but it changed after signing (digest mismatch)`
+          : `NOT the ${what} an application reads`,
     detachedSigner: (name) => `signed by ${name}`,
     timestampImprint: (ok) => (ok ? 'the time-stamp is over exactly this file' : 'the time-stamp is over other data'),
     unreadable: ({ message, code }) => `FAILED — ${message} [${code}]`,

@@ -17,33 +17,47 @@ const ROLE: Record<string, string> = {
 const role = (r: string) => ROLE[r] ?? r;
 
 /** XML profiles, by the kind of document. */
-const PROFILE: Record<string, string> = { einvoice: 'hóa đơn điện tử', tax: 'tờ khai thuế', bhxh: 'hồ sơ bảo hiểm xã hội' };
+const PROFILE: Record<string, string> = {
+  einvoice: 'hóa đơn điện tử',
+  tax: 'tờ khai thuế',
+  bhxh: 'hồ sơ bảo hiểm xã hội',
+};
 
 /** Tiếng Việt: lời văn hành chính cho người đọc không chuyên (văn thư, kế toán, người dân). */
 export const vi: Catalogue = {
   locale: 'vi',
   labelWidth: 13,
   verdict: { TOTAL_PASSED: 'Chữ ký hợp lệ', INDETERMINATE: 'Không xác định', TOTAL_FAILED: 'Chữ ký không hợp lệ' },
-  timestampVerdict: { TOTAL_PASSED: 'Dấu thời gian hợp lệ', INDETERMINATE: 'Không xác định', TOTAL_FAILED: 'Dấu thời gian không hợp lệ' },
+  timestampVerdict: {
+    TOTAL_PASSED: 'Dấu thời gian hợp lệ',
+    INDETERMINATE: 'Không xác định',
+    TOTAL_FAILED: 'Dấu thời gian không hợp lệ',
+  },
   subIndication: {
     FORMAT_FAILURE: 'Chữ ký không đúng định dạng theo tiêu chuẩn, hoặc tệp chứa chữ ký bị hỏng.',
     HASH_FAILURE: 'Nội dung đã ký bị thay đổi sau khi ký nên không còn khớp với chữ ký.',
     SIG_CRYPTO_FAILURE: 'Giá trị chữ ký không khớp với chứng thư số của người ký.',
     SIGNED_DATA_NOT_FOUND: 'Không tìm thấy nội dung mà chữ ký xác nhận.',
     NO_SIGNING_CERTIFICATE_FOUND: 'Chữ ký không kèm chứng thư số của người ký nên không xác định được người ký.',
-    NO_CERTIFICATE_CHAIN_FOUND: 'Không xác minh được chứng thư số của người ký là do một tổ chức chứng thực được tin cậy cấp (hoặc chưa chọn nguồn tin cậy).',
-    CHAIN_CONSTRAINTS_FAILURE: 'Một chứng thư trong chuỗi chứng thực không được phép bảo đảm cho chứng thư của người ký.',
-    CERTIFICATE_CHAIN_GENERAL_FAILURE: 'Không xác minh được chuỗi chứng thực từ chứng thư số của người ký tới tổ chức chứng thực được tin cậy.',
+    NO_CERTIFICATE_CHAIN_FOUND:
+      'Không xác minh được chứng thư số của người ký là do một tổ chức chứng thực được tin cậy cấp (hoặc chưa chọn nguồn tin cậy).',
+    CHAIN_CONSTRAINTS_FAILURE:
+      'Một chứng thư trong chuỗi chứng thực không được phép bảo đảm cho chứng thư của người ký.',
+    CERTIFICATE_CHAIN_GENERAL_FAILURE:
+      'Không xác minh được chuỗi chứng thực từ chứng thư số của người ký tới tổ chức chứng thực được tin cậy.',
     CRYPTO_CONSTRAINTS_FAILURE: 'Chữ ký dùng thuật toán hoặc độ dài khóa không còn được coi là an toàn.',
     SIG_CONSTRAINTS_FAILURE: 'Chữ ký vi phạm quy tắc kiểm tra (ví dụ: chữ ký ghi nhận một chứng thư số khác).',
-    OUT_OF_BOUNDS_NO_POE: 'Chứng thư số của người ký đã hết hạn và không có bằng chứng chữ ký được tạo trước thời điểm đó.',
+    OUT_OF_BOUNDS_NO_POE:
+      'Chứng thư số của người ký đã hết hạn và không có bằng chứng chữ ký được tạo trước thời điểm đó.',
     OUT_OF_BOUNDS_NOT_REVOKED: 'Chứng thư số của người ký đã hết hạn (không bị thu hồi).',
     REVOKED: 'Chứng thư số của người ký đã bị thu hồi trước thời điểm ký.',
-    REVOKED_NO_POE: 'Chứng thư số của người ký đã bị thu hồi và không có bằng chứng chữ ký được tạo trước thời điểm thu hồi.',
+    REVOKED_NO_POE:
+      'Chứng thư số của người ký đã bị thu hồi và không có bằng chứng chữ ký được tạo trước thời điểm thu hồi.',
     TRY_LATER: 'Chưa có thông tin về tình trạng thu hồi của chứng thư số; đề nghị kiểm tra lại sau.',
     EXPIRED: 'Chứng thư số của người ký đã hết hạn tại thời điểm cần xét.',
     NOT_YET_VALID: 'Chứng thư số của người ký chưa có hiệu lực tại thời điểm cần xét.',
-    REVOCATION_OUT_OF_BOUNDS_NO_POE: 'Thông tin thu hồi hiện có đã quá cũ so với thời điểm cần xét, và không có bằng chứng chữ ký đã tồn tại trước đó.',
+    REVOCATION_OUT_OF_BOUNDS_NO_POE:
+      'Thông tin thu hồi hiện có đã quá cũ so với thời điểm cần xét, và không có bằng chứng chữ ký đã tồn tại trước đó.',
   },
   changedAfterSigning: 'Tài liệu đã bị sửa đổi sau khi ký theo cách mà chữ ký không cho phép.',
   change: {
@@ -90,7 +104,11 @@ export const vi: Catalogue = {
     'B-LT': 'PAdES B-LT (kèm dữ liệu kiểm tra dài hạn)',
     'B-LTA': 'PAdES B-LTA (lưu trữ dài hạn, dữ liệu kiểm tra có dấu thời gian)',
   },
-  docMdp: { 1: 'không cho phép sửa đổi', 2: 'cho phép điền biểu mẫu và ký tiếp', 3: 'cho phép điền biểu mẫu, ký tiếp và thêm ghi chú' },
+  docMdp: {
+    1: 'không cho phép sửa đổi',
+    2: 'cho phép điền biểu mẫu và ký tiếp',
+    3: 'cho phép điền biểu mẫu, ký tiếp và thêm ghi chú',
+  },
   label: {
     signer: 'Người ký',
     organisation: 'Tổ chức',
@@ -114,8 +132,17 @@ export const vi: Catalogue = {
   },
   text: {
     signatureTitle: ({ kind, index, field, hidden, role: r }) => {
-      const title = { signature: 'Chữ ký số', certification: 'Chữ ký chứng nhận', 'document-timestamp': 'Dấu thời gian tài liệu', hidden: 'Chữ ký ẩn' }[kind];
-      const where = hidden ? (hidden === 'superseded' ? ' (bản cũ của một chữ ký đã bị thay thế trong tệp)' : ' (không nằm trong ô chữ ký nào của biểu mẫu)') : ` “${field}”`;
+      const title = {
+        signature: 'Chữ ký số',
+        certification: 'Chữ ký chứng nhận',
+        'document-timestamp': 'Dấu thời gian tài liệu',
+        hidden: 'Chữ ký ẩn',
+      }[kind];
+      const where = hidden
+        ? hidden === 'superseded'
+          ? ' (bản cũ của một chữ ký đã bị thay thế trong tệp)'
+          : ' (không nằm trong ô chữ ký nào của biểu mẫu)'
+        : ` “${field}”`;
       return `${title} #${index}${where}${r ? ` [${role(r)}]` : ''}`;
     },
     role,
@@ -123,7 +150,8 @@ export const vi: Catalogue = {
       orphans
         ? `${orphans} chữ ký không còn bao trùm tài liệu (${signatures} chữ ký trong biểu mẫu, ${revisions} phiên bản)`
         : `${signatures} chữ ký, ${revisions} phiên bản`,
-    xmlHead: ({ signatures, profile }) => `${signatures} chữ ký XML${profile ? `, ${PROFILE[profile] ?? `loại tài liệu ${profile}`}` : ''}`,
+    xmlHead: ({ signatures, profile }) =>
+      `${signatures} chữ ký XML${profile ? `, ${PROFILE[profile] ?? `loại tài liệu ${profile}`}` : ''}`,
     xmlSignatureTitle: ({ index, path, role: r }) => `Chữ ký #${index} tại ${path}${r ? ` (${role(r)})` : ''}`,
     detachedHead: 'chữ ký tách rời',
     detachedSigners: (n) => `${n} người ký`,
@@ -137,8 +165,10 @@ export const vi: Catalogue = {
       const t = vietnamTime(d);
       return `${t.day}/${t.month}/${t.year}`;
     },
-    claimedTime: ({ validThen }) => `do phần mềm ký ghi nhận${validThen === undefined ? '' : validThen ? ', khi đó chứng thư còn hiệu lực' : ', khi đó chứng thư KHÔNG còn hiệu lực'}`,
-    timestampLine: ({ time, tsa, valid }) => `${time ?? '?'}${tsa ? `, cấp bởi ${tsa}` : ''}: ${valid ? 'hợp lệ' : 'KHÔNG hợp lệ'}`,
+    claimedTime: ({ validThen }) =>
+      `do phần mềm ký ghi nhận${validThen === undefined ? '' : validThen ? ', khi đó chứng thư còn hiệu lực' : ', khi đó chứng thư KHÔNG còn hiệu lực'}`,
+    timestampLine: ({ time, tsa, valid }) =>
+      `${time ?? '?'}${tsa ? `, cấp bởi ${tsa}` : ''}: ${valid ? 'hợp lệ' : 'KHÔNG hợp lệ'}`,
     certificate: ({ from, to, key, serial }) => `hiệu lực từ ${from} đến ${to}, khóa ${key}, số hiệu ${serial}`,
     pdfIntegrity: (i) => {
       const wrong = [
@@ -149,19 +179,31 @@ export const vi: Catalogue = {
         i.signatureValue === false && 'giá trị chữ ký sai',
         i.signingCertificate === 'mismatch' && 'chữ ký ghi nhận một chứng thư khác',
       ].filter(Boolean);
-      return wrong.length ? `KHÔNG toàn vẹn: ${wrong.join('; ')}` : 'nội dung đã ký còn nguyên vẹn, giá trị chữ ký đúng';
+      return wrong.length
+        ? `KHÔNG toàn vẹn: ${wrong.join('; ')}`
+        : 'nội dung đã ký còn nguyên vẹn, giá trị chữ ký đúng';
     },
     digestAlgorithm: (d) => `hàm băm ${d}`,
     trustChain: (anchor) => `được xác nhận bởi “${anchor}”`,
     certifies: (p) => `DocMDP P=${p} (${vi.docMdp[p]})`,
-    locks: ({ action, fields }) => (action === 'All' ? 'mọi ô của biểu mẫu' : `${action === 'Include' ? 'các ô ' : 'mọi ô trừ '}${fields.join(', ')}`),
+    locks: ({ action, fields }) =>
+      action === 'All' ? 'mọi ô của biểu mẫu' : `${action === 'Include' ? 'các ô ' : 'mọi ô trừ '}${fields.join(', ')}`,
     signsRevision: (n) => ` (chữ ký áp dụng cho phiên bản ${n})`,
-    change: ({ status, kind, field }) => `${vi.changeStatus[status]}: ${vi.change[kind]}${field ? ` (ô “${field}”)` : ''}`,
+    change: ({ status, kind, field }) =>
+      `${vi.changeStatus[status]}: ${vi.change[kind]}${field ? ` (ô “${field}”)` : ''}`,
     emptyFields: (names) => `ô chữ ký còn trống: ${names.join(', ')}`,
     xmlSigningTime: ({ time, signed }) => `${time}${signed ? '' : ' (thời điểm này không được chữ ký bảo vệ)'}`,
     xmlIntegrity: ({ ok, references }) =>
-      ok ? 'mọi phần đã ký và giá trị chữ ký đều đúng' : `KHÔNG toàn vẹn; phần bị thay đổi: ${references.filter((r) => !r.ok).map((r) => r.uri || 'toàn bộ tài liệu').join(', ') || 'giá trị chữ ký'}`,
-    xmlSignedWithoutProfile: (paths) => `${paths.join(', ') || 'không có'} (không có quy định nào cho biết phần mềm nghiệp vụ đọc phần nào)`,
+      ok
+        ? 'mọi phần đã ký và giá trị chữ ký đều đúng'
+        : `KHÔNG toàn vẹn; phần bị thay đổi: ${
+            references
+              .filter((r) => !r.ok)
+              .map((r) => r.uri || 'toàn bộ tài liệu')
+              .join(', ') || 'giá trị chữ ký'
+          }`,
+    xmlSignedWithoutProfile: (paths) =>
+      `${paths.join(', ') || 'không có'} (không có quy định nào cho biết phần mềm nghiệp vụ đọc phần nào)`,
     xmlSignedData: ({ signed, altered, what }) =>
       signed
         ? `đúng phần ${what}`
@@ -169,7 +211,8 @@ export const vi: Catalogue = {
           ? `phần ${what} — chữ ký tham chiếu đúng phần này nhưng nội dung đã bị thay đổi sau khi ký`
           : `KHÔNG phải phần ${what} mà phần mềm nghiệp vụ đọc`,
     detachedSigner: (name) => `người ký: ${name}`,
-    timestampImprint: (ok) => (ok ? 'dấu thời gian áp dụng đúng cho tệp này' : 'dấu thời gian áp dụng cho dữ liệu khác, không phải tệp này'),
+    timestampImprint: (ok) =>
+      ok ? 'dấu thời gian áp dụng đúng cho tệp này' : 'dấu thời gian áp dụng cho dữ liệu khác, không phải tệp này',
     unreadable: ({ message, code }) => `Không kiểm tra được tệp — ${message} [${code}]`,
     technicalDetail: 'chi tiết kỹ thuật: ',
   },
