@@ -6,6 +6,7 @@ export type ConstraintLevel = 'fail' | 'warn' | 'ignore';
 
 /** PAdES / XAdES baseline levels, lowest first. */
 export const BASELINE_LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+/** A PAdES / XAdES baseline level: `B-B`, `B-T` (a signature time-stamp), `B-LT` (validation data), `B-LTA`. */
 export type BaselineLevel = (typeof BASELINE_LEVELS)[number];
 
 /** Who must have signed: every given key must match (a list means any of its values). */

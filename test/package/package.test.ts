@@ -39,7 +39,8 @@ describe('npm pack', () => {
   it('stays within its size budget (fonts apart)', () => {
     const fonts = packed!.files.filter((f) => f.path.startsWith('assets/fonts/')).reduce((n, f) => n + f.size, 0);
     // 2.7 MB today, most of it the self-contained browser bundle (fontkit 0.98 MB, node-forge 0.3 MB);
-    // the budget catches a regression such as source maps (12.5 MB) coming back
-    expect(packed!.unpackedSize - fonts).toBeLessThan(3_000_000);
+    // the budget catches a regression such as source maps (12.5 MB) coming back; 3.9 MB today, of which the
+    // browser's on-demand chunks (fontkit 0.98 MB, pdf.js 0.47 MB, node-forge 0.30 MB) are the most
+    expect(packed!.unpackedSize - fonts).toBeLessThan(4_000_000);
   });
 });

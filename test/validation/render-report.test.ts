@@ -132,6 +132,13 @@ describe('renderReport', () => {
     const text = renderReport(await verifyPdf(twice), { locale: 'vi' });
     expect(text.split('\n')[0]).toBe('Không xác định — 2 chữ ký, 3 phiên bản');
     expect(text).toContain(`Giải thích:   ${CATALOGUES.vi.subIndication.NO_CERTIFICATE_CHAIN_FOUND}`);
+    // each finding in Vietnamese by its code, the verifier's English message only as the technical detail
+    expect(text).toContain(
+      `  ! ${CATALOGUES.vi.finding['no-trust-anchors']} (chi tiết kỹ thuật: no trust anchors were given`,
+    );
+    expect(renderReport(await verifyPdf(twice), { locale: 'en' })).not.toContain(
+      CATALOGUES.en.finding['no-trust-anchors'],
+    );
   });
   it('in English by default, as renderPdfReport always wrote it, plus the reason in plain words', async () => {
     const text = renderReport(await verifyPdf(twice));

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import type { AddressInfo } from 'node:net';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';

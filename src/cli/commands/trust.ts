@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../parse-args.js';
 import {
   isVnTrustName,
   parseCertificate,

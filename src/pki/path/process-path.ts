@@ -42,9 +42,11 @@ export function processPath(
   });
   const anchor = path[path.length - 1]!;
   const oldStyleRoot = anchor.selfIssued && !anchor.basicConstraints;
-  if (!oldStyleRoot && !anchor.basicConstraints?.ca)
+  // a certificate trusted directly (the signer's own, as a self-signed test certificate is) vouches for no one else
+  const trustedDirectly = path.length === 1;
+  if (!trustedDirectly && !oldStyleRoot && !anchor.basicConstraints?.ca)
     return refuse(`"${anchor.subject.display}" is not a CA certificate`, 'not-ca');
-  if (anchor.keyUsage && !anchor.keyUsage.includes('keyCertSign'))
+  if (!trustedDirectly && anchor.keyUsage && !anchor.keyUsage.includes('keyCertSign'))
     return refuse(`"${anchor.subject.display}" may not sign certificates`, 'not-ca');
 
   const n = path.length - 1;

@@ -2,6 +2,7 @@ import type { Indication, SubIndication } from '../../core/indication.js';
 import type { PathValidationResult } from '../../pki/chain.js';
 import type { ChangeStatus, ModificationReport, PdfChange } from '../../pdf/modification-analysis.js';
 import type { PdfSignatureReport } from '../verify-pdf.js';
+import { FINDING_CODES } from '../findings.js';
 
 /*
  * Every code a verification report carries that a person reads: the message catalogues are keyed by these lists,
@@ -89,6 +90,7 @@ export const MESSAGE_CODES = {
   coverage: COVERAGE_VERDICTS,
   chainStatus: CHAIN_STATUSES,
   level: PADES_LEVELS,
+  finding: FINDING_CODES,
 } as const;
 
 /** `true` when `List` names every member of `Union`: a new member of a report's type without a list entry does not compile. */

@@ -2,6 +2,7 @@ import { describePublicKey } from '../../pki/certificate.js';
 import type { Indication, SubIndication } from '../../core/indication.js';
 import type { PathValidationResult } from '../../pki/chain.js';
 import type { XmlVerificationReport } from '../../xml/verify-xml.js';
+import type { Finding } from '../findings.js';
 import type { DetachedSignerReport, DetachedVerificationReport } from '../cades.js';
 import type { TimestampVerificationReport } from '../verify-timestamp.js';
 import type { PdfSignatureReport, PdfVerificationReport, SignerFacts } from '../verify-pdf.js';
@@ -104,8 +105,23 @@ class Renderer {
     return r.subIndication ? [this.line('why', this.m.subIndication[r.subIndication])] : [];
   }
 
-  private problems(errors: readonly string[], warnings: readonly string[], indent = '  '): string[] {
+  /**
+   * The `!` error and `·` warning lines. In English the verifier's own messages say it; in another language each
+   * finding is said in that language by its code, the verifier's message following as the technical detail.
+   */
+  private problems(
+    errors: readonly string[],
+    warnings: readonly string[],
+    indent = '  ',
+    findings?: readonly Finding[],
+  ): string[] {
     const t = this.m.text.technicalDetail;
+    if (this.m.locale !== 'en' && findings?.length) {
+      const said = (f: Finding) => `${this.m.finding[f.code]} (${t}${f.message})`;
+      const errs = findings.filter((f) => f.severity === 'error');
+      const warns = findings.filter((f) => f.severity !== 'error');
+      return [...errs.map((f) => `${indent}! ${said(f)}`), ...warns.map((f) => `${indent}· ${said(f)}`)];
+    }
     return [...errors.map((e) => `${indent}! ${t}${e}`), ...warnings.map((w) => `${indent}· ${t}${w}`)];
   }
 
@@ -204,7 +220,7 @@ class Renderer {
       const field = fieldOf(c.detail);
       lines.push(`    - ${t.change({ status: c.status, kind: c.kind, detail: c.detail, ...(field && { field }) })}`);
     }
-    lines.push(...this.problems(s.errors, s.warnings));
+    lines.push(...this.problems(s.errors, s.warnings, '  ', s.findings));
     return lines.join('\n');
   }
 
@@ -215,7 +231,7 @@ class Renderer {
       this.m.text.pdfHead({ signatures: report.signatures.length, revisions: report.revisions, orphans }),
     );
     const blocks = [...report.signatures, ...report.hiddenSignatures].map((s) => this.pdfSignature(s));
-    const doc = this.problems(report.errors, report.warnings, '');
+    const doc = this.problems(report.errors, report.warnings, '', report.findings);
     if (report.emptySignatureFields.length) doc.push(`· ${this.m.text.emptyFields(report.emptySignatureFields)}`);
     return [head, ...blocks, ...doc].join('\n');
   }
@@ -276,9 +292,9 @@ class Renderer {
             ),
           ),
         );
-      lines.push(...this.problems(s.errors, s.warnings));
+      lines.push(...this.problems(s.errors, s.warnings, '  ', s.findings));
     });
-    lines.push(...this.problems(report.errors, [], ''));
+    lines.push(...this.problems(report.errors, [], '', report.findings));
     return lines.join('\n');
   }
 
@@ -299,12 +315,12 @@ class Renderer {
       signers.forEach((s, i) => {
         lines.push(`  ${t.detachedSignerTitle(i + 1)}: ${this.verdict(s)}${s.signer ? ` — ${name(s)}` : ''}`);
         lines.push(...this.signerInfo(s, true));
-        lines.push(...this.problems(s.errors, s.warnings, '    '));
+        lines.push(...this.problems(s.errors, s.warnings, '    ', s.findings));
       });
       return lines.join('\n');
     }
     lines.push(...this.signerInfo(report));
-    lines.push(...this.problems(report.errors, report.warnings));
+    lines.push(...this.problems(report.errors, report.warnings, '  ', report.findings));
     return lines.join('\n');
   }
 
@@ -334,7 +350,7 @@ class Renderer {
     if (report.serialNumber) lines.push(this.line('serial', report.serialNumber));
     lines.push(this.line('integrity', t.timestampImprint(report.imprintMatches)));
     if (report.chain) lines.push(this.trust(report.chain));
-    lines.push(...this.problems(report.errors, []));
+    lines.push(...this.problems(report.errors, [], '  ', report.findings));
     return lines.join('\n');
   }
 }

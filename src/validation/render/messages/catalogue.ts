@@ -1,4 +1,5 @@
 import type { Indication, SubIndication } from '../../../core/indication.js';
+import type { FindingCode } from '../../findings.js';
 import type { ChangeStatus } from '../../../pdf/modification-analysis.js';
 import type { ChainStatus, ChangeKind, CoverageVerdict, PadesLevel } from '../codes.js';
 
@@ -22,6 +23,8 @@ export interface Catalogue {
   timestampVerdict: Record<Indication, string>;
   /** What a sub-indication means, in plain words. */
   subIndication: Record<SubIndication, string>;
+  /** What a finding of a verifier means, in plain words (its message adds the technical detail). */
+  finding: Record<FindingCode, string>;
   /** Why a signature failed when the cause is a change after signing that is not permitted. */
   changedAfterSigning: string;
   /** What a change after signing is, in a clerk's words. */
