@@ -43,20 +43,21 @@ export interface RevocationOptions {
 }
 
 /**
- * The revocation status of `certificate`: from embedded OCSP responses, then embedded CRLs, then — only
- * when `online` — its OCSP responder, then its CRL distribution points. Never throws: what cannot be known
- * is `unavailable`, with the reasons.
+ * The first embedded OCSP response about `certificate` that knows its status (`good` or `revoked`; an `unknown`
+ * answer lets CRLs speak), checked at `time`. Responses about other certificates are passed over; a stale one
+ * is noted in `problems`.
  */
-export async function checkRevocation(
+export async function embeddedOcspStatus(
+  ocsps: readonly Uint8Array[],
   certificate: Certificate,
   issuer: Certificate,
-  options: RevocationOptions = {},
-): Promise<RevocationCheck> {
-  const problems: string[] = [];
-  const note = (e: unknown) => problems.push(isKysoError(e) ? e.message : String(e));
-  for (const der of options.embedded?.ocsps ?? []) {
+  time: Date | undefined,
+  problems: string[],
+): Promise<RevocationCheck | undefined> {
+  for (const der of ocsps) {
     try {
-      const r = await checkOcspResponse(der, { certificate, issuer, ...(options.time && { time: options.time }) });
+      const r = await checkOcspResponse(der, { certificate, issuer, ...(time && { time }) });
+      if (r.status === 'unknown') continue;
       return {
         status: r.status,
         ...(r.revocationTime && { revocationTime: r.revocationTime }),
@@ -68,9 +69,26 @@ export async function checkRevocation(
       };
     } catch (e) {
       // a response about another certificate: keep looking; one too old is worth saying
-      if (isKysoError(e) && /stale/.test(e.message)) note(e);
+      if (isKysoError(e) && /stale/.test(e.message)) problems.push(e.message);
     }
   }
+  return undefined;
+}
+
+/**
+ * The revocation status of `certificate`: from embedded OCSP responses, then embedded CRLs, then — only
+ * when `online` — its OCSP responder, then its CRL distribution points. Never throws: what cannot be known
+ * is `unavailable`, with the reasons.
+ */
+export async function checkRevocation(
+  certificate: Certificate,
+  issuer: Certificate,
+  options: RevocationOptions = {},
+): Promise<RevocationCheck> {
+  const problems: string[] = [];
+  const note = (e: unknown) => problems.push(isKysoError(e) ? e.message : String(e));
+  const fromOcsp = await embeddedOcspStatus(options.embedded?.ocsps ?? [], certificate, issuer, options.time, problems);
+  if (fromOcsp) return fromOcsp;
   for (const der of options.embedded?.crls ?? []) {
     try {
       const crl = parseCrl(der);

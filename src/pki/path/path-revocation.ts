@@ -2,12 +2,10 @@
 // the revocation modes of EN 319 102-1: a revoked certificate fails the path; missing data is only reported
 // when revocation is checked "when available", and makes the path INDETERMINATE when it is "required".
 import type { SubIndication } from '../../core/indication.js';
-import { isKysoError } from '../../core/errors.js';
 import type { Certificate } from '../certificate.js';
 import type { PathRevocation, PathValidationOptions, PathValidationResult } from '../chain.js';
 import { parseCrl, type Crl } from '../crl.js';
-import { checkOcspResponse } from '../ocsp.js';
-import type { RevocationCheck } from '../revocation.js';
+import { embeddedOcspStatus, type RevocationCheck } from '../revocation.js';
 import { checkSignedStructure } from '../chain.js';
 import { crlStatus } from './crl-validation.js';
 import { comparableName, comparableSubject } from './names.js';
@@ -109,23 +107,8 @@ async function fromData(
   o: PathRevocationContext,
 ): Promise<RevocationCheck> {
   const problems: string[] = [];
-  for (const der of o.revocationData?.ocsps ?? []) {
-    try {
-      const r = await checkOcspResponse(der, { certificate: cert, issuer, time: o.time });
-      if (r.status === 'unknown') continue;
-      return {
-        status: r.status,
-        ...(r.revocationTime && { revocationTime: r.revocationTime }),
-        source: 'ocsp',
-        origin: 'embedded',
-        issuedAt: r.producedAt,
-        der: r.der,
-        problems,
-      };
-    } catch (e) {
-      if (isKysoError(e) && /stale/.test(e.message)) problems.push(e.message);
-    }
-  }
+  const fromOcsp = await embeddedOcspStatus(o.revocationData?.ocsps ?? [], cert, issuer, o.time, problems);
+  if (fromOcsp) return fromOcsp;
   // A signer above `cert` in this path, or one whose own path is being validated up the stack (a CRL issuer
   // whose certificate its own indirect CRL covers), needs no second validation.
   const trustedAlready = (c: Certificate) =>
