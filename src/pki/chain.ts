@@ -12,6 +12,8 @@ import { processPath } from './path/process-path.js';
 import type { PolicyInputs } from './path/policies.js';
 import { DSA_SIGNATURES, isDsaKey, verifyDsa } from './path/dsa.js';
 import { checkPathRevocation, type RevocationMode } from './path/path-revocation.js';
+
+export type { RevocationMode } from './path/path-revocation.js';
 import { judgeCertificateSignatures, signatureAcceptableByDate } from './algorithm-dates.js';
 import { diagnoseNoChain, type MissingIssuer } from './missing-issuer.js';
 
@@ -50,8 +52,8 @@ export interface PathValidationOptions extends PolicyInputs {
    */
   revocationData?: RevocationData;
   /**
-   * `checked-when-available` (default): a certificate found revoked fails the path, missing data is only
-   * reported; `required`: missing or stale data makes the path INDETERMINATE (TRY_LATER /
+   * `check-if-available` (default): a certificate found revoked fails the path, missing data is only
+   * reported; `require`: missing or stale data makes the path INDETERMINATE (TRY_LATER /
    * REVOCATION_OUT_OF_BOUNDS_NO_POE); `off`: not checked.
    */
   revocationMode?: RevocationMode;

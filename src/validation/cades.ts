@@ -19,9 +19,10 @@ import { parseTimestampToken, verifyTimestampToken, type TimestampSource } from 
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
 import type { TimestampReport } from './verify-pdf.js';
 import {
+  chainFinding,
   checkRevocationEstablished,
   createValidationContext,
-  revocationCheckerIfAsked,
+  pathRevocationIfAsked,
   type ValidationContext,
   type ValidationOptions,
 } from './context.js';
@@ -300,9 +301,9 @@ async function verifyOneSigner(
   }
   const intermediates = [...cms.certificates, ...context.intermediates];
   const embedded = { ocsps: cms.otherRevocation.map((o) => o.value), crls: cms.crls };
-  const revocation = revocationCheckerIfAsked(context, embedded);
+  const revocation = pathRevocationIfAsked(context, embedded);
   const path = (time: Date) =>
-    validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
+    validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...revocation });
   let chain = await path(context.time);
   if (chain.status === 'expired' && poe) {
     const atPoe = await path(poe);
@@ -317,8 +318,8 @@ async function verifyOneSigner(
   report.chain = chain;
   for (const note of chain.notes ?? []) v.warn('algorithm-accepted-by-date', note);
   if (chain.status !== 'valid')
-    v.doubt('chain-invalid', chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; '));
-  else checkRevocationEstablished(chain, context, v);
+    v.doubt(chainFinding(chain), chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; '));
+  else checkRevocationEstablished(chain, v);
   return done();
 }
 

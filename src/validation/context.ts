@@ -1,19 +1,21 @@
 import type { BinaryInput } from '../core/bytes.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { splitCertificates, type Certificate } from '../pki/certificate.js';
-import { checkRevocation, type RevocationCheck, type RevocationData } from '../pki/revocation.js';
+import { splitCertificates } from '../pki/certificate.js';
+import { checkRevocation, type RevocationData } from '../pki/revocation.js';
 import { withIssuerFetching } from '../pki/issuer-fetch.js';
 import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 import type { TrustStore } from '../pki/trust-store.js';
-import type { PathValidationResult } from '../pki/chain.js';
+import type { PathValidationOptions, PathValidationResult, RevocationMode } from '../pki/chain.js';
 import type { VerdictBuilder } from './findings.js';
 import { withDefaults, type ResolvedPolicy, type ValidationPolicy } from './policy.js';
 
 /**
- * What to do about revocation: `check-if-available` (the default) uses the revocation data at hand and says so
- * when there is none; `require` makes missing revocation data INDETERMINATE (TRY_LATER); `off` checks nothing.
+ * What to do about revocation — one setting for the verifiers and the path validation under them:
+ * `check-if-available` (the default) uses the revocation data at hand and says so when there is none; `require`
+ * makes missing revocation data INDETERMINATE (TRY_LATER; stale data REVOCATION_OUT_OF_BOUNDS_NO_POE); `off`
+ * checks nothing.
  */
-export type RevocationMode = 'check-if-available' | 'require' | 'off';
+export type { RevocationMode };
 
 /** The settings every verifier takes (`verifyPdf`, `verifyXml`, `verifyDetached`, `verifyTimestamp`). */
 export interface ValidationOptions {
@@ -91,63 +93,59 @@ export async function createValidationContext(options: ValidationOptions = {}): 
 }
 
 /**
- * The revocation check a path validation runs under the context's mode, looking first in `embedded` (what the
- * document carries) and the caller's data; undefined when the mode is `off`.
+ * What a path validation under the context is given for revocation: the context's mode, which the path
+ * validation applies (RFC 5280 §6.3 and EN 319 102-1: `require` without data is TRY_LATER), and the check —
+ * `embedded` (what the document carries) and the caller's data first, online only when allowed — judged at the
+ * time the path is validated at (the validation time, or a proof of existence). No check under `off`.
  */
-export function revocationCheckerOf(
+export function pathRevocationOf(
   context: ValidationContext,
   embedded: RevocationData = { ocsps: [], crls: [] },
-): ((certificate: Certificate, issuer: Certificate, at: { time: Date }) => Promise<RevocationCheck>) | undefined {
+): Pick<PathValidationOptions, 'revocation' | 'revocationMode'> {
   const r = context.revocation;
-  if (r.mode === 'off') return undefined;
+  if (r.mode === 'off') return { revocationMode: 'off' };
   const data: RevocationData = {
     ocsps: [...embedded.ocsps, ...r.data.ocsps],
     crls: [...embedded.crls, ...r.data.crls],
   };
-  // judged at the time the path is validated at (the validation time, or a proof of existence)
-  return (certificate, issuer, at) =>
-    checkRevocation(certificate, issuer, {
-      embedded: data,
-      online: r.online,
-      time: at.time,
-      ...(r.fetch && { fetch: r.fetch }),
-    });
+  return {
+    revocationMode: r.mode,
+    revocation: (certificate, issuer, at) =>
+      checkRevocation(certificate, issuer, {
+        embedded: data,
+        online: r.online,
+        time: at.time,
+        ...(r.fetch && { fetch: r.fetch }),
+      }),
+  };
 }
 
 /**
- * Like {@link revocationCheckerOf}, for formats whose documents rarely carry revocation data (XML, detached CMS):
- * a checker only when there is something to check with — data embedded or given, online access — or the mode
- * `require`s it; otherwise undefined, and the path is validated without revocation as before.
+ * Like {@link pathRevocationOf}, for formats whose documents rarely carry revocation data (XML, detached CMS):
+ * a check only when there is something to check with — data embedded or given, online access — or the mode
+ * `require`s it; otherwise the path is validated without revocation.
  */
-export function revocationCheckerIfAsked(
+export function pathRevocationIfAsked(
   context: ValidationContext,
   embedded: RevocationData = { ocsps: [], crls: [] },
-): ReturnType<typeof revocationCheckerOf> {
+): Pick<PathValidationOptions, 'revocation' | 'revocationMode'> {
   const r = context.revocation;
   const asked =
     r.mode === 'require' ||
     r.online ||
     embedded.ocsps.length + embedded.crls.length + r.data.ocsps.length + r.data.crls.length > 0;
-  return asked ? revocationCheckerOf(context, embedded) : undefined;
+  return asked ? pathRevocationOf(context, embedded) : { revocationMode: 'off' };
 }
 
-/**
- * After a valid path: revocation status not established for some certificate is a warning, or under the
- * `require` revocation mode INDETERMINATE / TRY_LATER (EN 319 102-1: the data may come later).
- */
-export function checkRevocationEstablished(
-  chain: PathValidationResult,
-  context: ValidationContext,
-  v: VerdictBuilder,
-): void {
+/** The finding code of a path that is not valid: revocation the mode requires, or the path itself. */
+export function chainFinding(chain: PathValidationResult): 'revocation-required' | 'chain-invalid' {
+  return chain.status === 'revocation-unknown' ? 'revocation-required' : 'chain-invalid';
+}
+
+/** After a valid path: revocation status not established for some certificate is said (`require` has refused it already). */
+export function checkRevocationEstablished(chain: PathValidationResult, v: VerdictBuilder): void {
   const open = chain.revocation?.filter((r) => r.status === 'unavailable' || r.status === 'unknown') ?? [];
-  if (context.revocation.mode === 'require' && (!chain.revocation || open.length)) {
-    v.doubt(
-      'revocation-required',
-      'TRY_LATER',
-      `revocation status required by the validation and not established${open.length ? `: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}` : ''}`,
-    );
-  } else if (open.length) {
+  if (open.length) {
     v.warn(
       'revocation-unknown',
       `revocation status not established: ${open.map((r) => `${r.subject}: ${r.problems[0] ?? r.status}`).join('; ')}`,

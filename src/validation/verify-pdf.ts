@@ -17,9 +17,10 @@ import { PdfReader, type PdfRevision } from '../pdf/reader.js';
 import { findHiddenSignatures, findSignatureFields, type HiddenSignature } from '../pdf/signature-scan.js';
 import { decodeTextString, parsePdfDate } from '../pdf/text-string.js';
 import {
+  chainFinding,
   checkRevocationEstablished,
   createValidationContext,
-  revocationCheckerOf,
+  pathRevocationOf,
   type ValidationContext,
   type ValidationOptions,
 } from './context.js';
@@ -579,9 +580,9 @@ async function checkSignature(
     ],
     crls: [...ctx.dss.crls, ...cms.crls, ...(si.adbeRevocationInfoArchival?.crls ?? [])],
   };
-  const revocation = revocationCheckerOf(ctx.context, embedded);
+  const revocation = pathRevocationOf(ctx.context, embedded);
   const path = (time: Date) =>
-    validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...(revocation && { revocation }) });
+    validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...revocation });
   let chain = await path(ctx.context.time);
   if ((chain.status === 'expired' || (chain.status === 'revoked' && chain.revokedAt! > poe!)) && poe) {
     const atPoe = await path(poe);
@@ -611,11 +612,11 @@ async function checkSignature(
       );
   } else if (chain.status !== 'valid')
     v.doubt(
-      'chain-invalid',
+      chainFinding(chain),
       chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE',
       chain.problems.join('; ') || `certificate path: ${chain.status}`,
     );
-  else checkRevocationEstablished(chain, ctx.context, v);
+  else checkRevocationEstablished(chain, v);
 }
 
 /** Largest decoded DSS entry: a CRL of a national CA is a few megabytes; a bomb stops here. */

@@ -95,7 +95,7 @@ export async function checkCertificateChain(
   intermediates: readonly Uint8Array[],
   trust: TrustStore | undefined,
   time: Date,
-  revocation?: PathValidationOptions['revocation'],
+  revocation: Pick<PathValidationOptions, 'revocation' | 'revocationMode'> = {},
 ): Promise<{ chain: XmlChainReport; path?: PathValidationResult }> {
   if (!trust || trust.anchors.length === 0)
     return {
@@ -107,7 +107,7 @@ export async function checkCertificateChain(
     trust,
     time,
     purpose: 'signing',
-    ...(revocation && { revocation }),
+    ...revocation,
   });
   const out: XmlChainReport = {
     status: r.status === 'valid' ? 'valid' : 'invalid',

@@ -20,7 +20,8 @@ import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import {
   checkRevocationEstablished,
   createValidationContext,
-  revocationCheckerIfAsked,
+  pathRevocationIfAsked,
+  chainFinding,
   type ValidationContext,
   type ValidationOptions,
 } from '../validation/context.js';
@@ -633,7 +634,7 @@ async function checkSignature(
 
   // Trust.
   if (signer) {
-    const revocation = revocationCheckerIfAsked(ctx.validation);
+    const revocation = pathRevocationIfAsked(ctx.validation);
     const { chain, path } = await checkCertificateChain(
       signer,
       candidates,
@@ -649,9 +650,10 @@ async function checkSignature(
           'INDETERMINATE',
           chain.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND',
           chain.detail ?? 'the certificate chain was not validated',
+          path ? chainFinding(path) : 'chain-invalid',
         ),
       );
-    } else if (path) checkRevocationEstablished(path, ctx.validation, v);
+    } else if (path) checkRevocationEstablished(path, v);
   }
 }
 

@@ -247,7 +247,7 @@ describe('CRLs at the validation time', () => {
     ca = await issue({ subject: simpleDn('CRL CA'), issuer: root, ca: true });
     leaf = await issue({ subject: simpleDn('Leaf'), issuer: ca });
   });
-  const withCrls = async (crls: Uint8Array[], revocationMode: PathValidationOptions['revocationMode'] = 'required') =>
+  const withCrls = async (crls: Uint8Array[], revocationMode: PathValidationOptions['revocationMode'] = 'require') =>
     validate(leaf, [ca], { revocationData: { crls: [await crl(root), ...crls], ocsps: [] }, revocationMode });
 
   it('a current CRL: good, or revoked', async () => {
@@ -261,10 +261,10 @@ describe('CRLs at the validation time', () => {
     expect(revoked.revokedAt?.toISOString()).toBe('2025-06-01T00:00:00.000Z');
   });
   it('revocation required: no data is TRY_LATER; checked when available: a warning; off: not looked at', async () => {
-    const none = await validate(leaf, [ca], { revocationMode: 'required' });
+    const none = await validate(leaf, [ca], { revocationMode: 'require' });
     expect(none.status).toBe('revocation-unknown');
     expect(none.subIndication).toBe('TRY_LATER');
-    const lenient = await withCrls([], 'checked-when-available');
+    const lenient = await withCrls([], 'check-if-available');
     expect(lenient.status).toBe('valid');
     expect(lenient.revocation?.[0]?.status).toBe('unavailable');
     const revokedButOff = await withCrls([await crl(ca, { revoked: [{ cert: leaf }] })], 'off');
@@ -280,7 +280,7 @@ describe('CRLs at the validation time', () => {
     const fine = await validate(leaf, [ca], {
       time: new Date('2025-01-05T00:00:00Z'),
       revocationData: { crls: [await crl(root, old), await crl(ca, old)], ocsps: [] },
-      revocationMode: 'required',
+      revocationMode: 'require',
     });
     expect(fine.status, fine.problems.join()).toBe('valid');
     const revoked = await withCrls([
@@ -308,7 +308,7 @@ describe('CRLs at the validation time', () => {
     const l = await issue({ subject: simpleDn('Leaf'), issuer: noCrlSign });
     const r = await validate(l, [noCrlSign], {
       revocationData: { crls: [await crl(root), await crl(noCrlSign)], ocsps: [] },
-      revocationMode: 'required',
+      revocationMode: 'require',
     });
     expect(r.status).toBe('revocation-unknown');
     expect(r.problems[0]).toMatch(/cRLSign/);
@@ -370,7 +370,7 @@ describe('malformed extensions', () => {
     const bad = await crl(ca, { extensions: [ext('2.5.29.28', true, Uint8Array.of(0x30, 0x03, 0x81, 0x05, 0x00))] });
     const r = await validate(leaf, [ca], {
       revocationData: { crls: [await crl(root), bad], ocsps: [] },
-      revocationMode: 'required',
+      revocationMode: 'require',
     });
     expect(r.status).toBe('revocation-unknown');
   });

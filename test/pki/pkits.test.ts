@@ -73,7 +73,7 @@ if (!dir) {
           time: TIME,
           purpose: 'any',
           revocationData: { crls: ['TrustAnchorRootCRL.crl', ...(c.crls ?? [])].map(crl), ocsps: [] },
-          revocationMode: c.revocation === false ? 'checked-when-available' : 'required',
+          revocationMode: c.revocation === false ? 'check-if-available' : 'require',
           ...(p.user_initial_policy_set && { initialPolicySet: p.user_initial_policy_set }),
           ...(p.initial_explicit_policy && { explicitPolicy: true }),
           ...(p.initial_policy_mapping_inhibit && { inhibitPolicyMapping: true }),

@@ -11,7 +11,7 @@ import { crlStatus } from './crl-validation.js';
 import { comparableName, comparableSubject } from './names.js';
 
 /** How revocation is checked: see {@link PathValidationOptions.revocationMode}. */
-export type RevocationMode = 'checked-when-available' | 'required' | 'off';
+export type RevocationMode = 'check-if-available' | 'require' | 'off';
 
 /** What {@link checkPathRevocation} needs besides the path. */
 export interface PathRevocationContext extends PathValidationOptions {
@@ -33,9 +33,9 @@ export async function checkPathRevocation(
   valid: PathValidationResult,
   o: PathRevocationContext,
 ): Promise<PathValidationResult> {
-  const mode = o.revocationMode ?? 'checked-when-available';
+  const mode = o.revocationMode ?? 'check-if-available';
   if (mode === 'off' || path.length === 1) return valid;
-  if (!o.revocation && !o.revocationData && mode !== 'required') return valid;
+  if (!o.revocation && !o.revocationData && mode !== 'require') return valid;
   const crls = parseAll(o.revocationData?.crls ?? []);
   const revocation: PathRevocation[] = [];
   let revoked: { cert: Certificate; at: Date } | undefined;
@@ -69,7 +69,7 @@ export async function checkPathRevocation(
       revokedAt: revoked.at,
     };
   }
-  if (missing && mode === 'required') {
+  if (missing && mode === 'require') {
     // Data that exists but does not speak for the validation time is out of bounds; no data at all may come later.
     const stale = missing.check.problems.some((p) => /stale/.test(p));
     const sub: SubIndication = stale ? 'REVOCATION_OUT_OF_BOUNDS_NO_POE' : 'TRY_LATER';
