@@ -425,19 +425,7 @@ function detachedCard(m, r) {
           }),
         ),
       );
-  return el(
-    'section',
-    { class: `card tone-${TONE[r.indication]}`, dataset: { signature: '1' } },
-    el(
-      'div',
-      { class: 'card-head' },
-      el('span', { class: 'num' }, '#1'),
-      el('span', { class: 'card-title' }, t().detached),
-      badge(r.indication, m.verdict),
-    ),
-    ...why(m, r),
-    dl,
-  );
+  return singleCard(m, r, t().detached, m.verdict, dl);
 }
 
 function timestampCard(m, r) {
@@ -445,6 +433,11 @@ function timestampCard(m, r) {
   if (r.genTime) dl.append(...field(m.label.timestamp, m.text.time(new Date(r.genTime))));
   if (r.tsa) dl.append(...field(m.label.tsa, r.tsa));
   dl.append(...field(m.label.integrity, m.text.timestampImprint(r.imprintMatches)));
+  return singleCard(m, r, t().timestamp, m.timestampVerdict, dl);
+}
+
+/** The one card of a file with a single verdict (a .p7s, a .tsr): title, badge, why, and the facts. */
+function singleCard(m, r, title, verdicts, dl) {
   return el(
     'section',
     { class: `card tone-${TONE[r.indication]}`, dataset: { signature: '1' } },
@@ -452,8 +445,8 @@ function timestampCard(m, r) {
       'div',
       { class: 'card-head' },
       el('span', { class: 'num' }, '#1'),
-      el('span', { class: 'card-title' }, t().timestamp),
-      badge(r.indication, m.timestampVerdict),
+      el('span', { class: 'card-title' }, title),
+      badge(r.indication, verdicts),
     ),
     ...why(m, r),
     dl,

@@ -16,7 +16,7 @@ import {
 } from '../../src/cms/signed-data.js';
 import { verifySignerInfo } from '../../src/cms/verify-signer-info.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
-import { describeWithTools, run, scratchDir } from '../fixtures/tools.js';
+import { describeWithTools, opensslCmsVerify, run, scratchDir } from '../fixtures/tools.js';
 import { testSigner, type LeafName } from './test-signer.js';
 
 const CASES: { name: string; leaf: LeafName; alg: SignatureAlgorithm }[] = [
@@ -49,23 +49,7 @@ async function signContent(
 function opensslVerify(dir: string, cms: Uint8Array, content: Uint8Array) {
   writeFileSync(join(dir, 'sig.der'), cms);
   writeFileSync(join(dir, 'content.bin'), content);
-  return run('openssl', [
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    join(dir, 'sig.der'),
-    '-content',
-    join(dir, 'content.bin'),
-    '-CAfile',
-    pkiPath('root.cert.pem'),
-    '-purpose',
-    'any',
-    '-out',
-    join(dir, 'out.bin'),
-  ]);
+  return opensslCmsVerify(join(dir, 'sig.der'), join(dir, 'content.bin'), join(dir, 'out.bin'));
 }
 
 function flip(bytes: Uint8Array, at: number): Uint8Array {

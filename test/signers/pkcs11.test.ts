@@ -13,7 +13,7 @@ import {
 } from '../../src/index.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
 import { SOFTHSM_MODULE, TOKEN_PIN, makeSoftHsmToken } from '../fixtures/softhsm.js';
-import { describeWithTools, pdfsig, run, scratchDir } from '../fixtures/tools.js';
+import { describeWithTools, opensslCmsVerify, pdfsig, run, scratchDir } from '../fixtures/tools.js';
 import { kyso } from '../cli/cli-helpers.js';
 
 const samplePath = fileURLToPath(new URL('../../examples/documents/quyet-dinh-mau.pdf', import.meta.url));
@@ -79,23 +79,7 @@ describeWithTools(
       const data = join(dir, 'data.bin');
       writeFileSync(data, 'dữ liệu');
       expect(kyso(['sign', data, '--detached', ...common], env).status).toBe(0);
-      const cms = run('openssl', [
-        'cms',
-        '-verify',
-        '-binary',
-        '-inform',
-        'DER',
-        '-in',
-        `${data}.p7s`,
-        '-content',
-        data,
-        '-CAfile',
-        pkiPath('root.cert.pem'),
-        '-purpose',
-        'any',
-        '-out',
-        '/dev/null',
-      ]);
+      const cms = opensslCmsVerify(`${data}.p7s`, data);
       expect(cms.status, cms.stderr).toBe(0);
     });
     it('detached CMS through the API, and kyso tokens lists the token and its certificates', async () => {

@@ -11,7 +11,7 @@ import { parseSignedData } from '../../src/cms/index.js';
 import { signXml, verifyDetached, verifyXml, type Signer } from '../../src/index.js';
 import { kyso } from '../cli/cli-helpers.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
-import { describeWithTools, run, scratchDir } from '../fixtures/tools.js';
+import { describeWithTools, opensslCmsVerify, run, scratchDir } from '../fixtures/tools.js';
 import { fixture, testSigner } from '../xml/helpers.js';
 
 const root = () => [pkiFile('root.cert.pem')];
@@ -46,24 +46,7 @@ function opensslSign(out: string, signers: string[], extra: string[] = []): Uint
   return readFileSync(out);
 }
 
-const opensslVerify = (p7s: string) =>
-  run('openssl', [
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    p7s,
-    '-content',
-    data,
-    '-CAfile',
-    pkiPath('root.cert.pem'),
-    '-purpose',
-    'any',
-    '-out',
-    '/dev/null',
-  ]).status;
+const opensslVerify = (p7s: string) => opensslCmsVerify(p7s, data).status;
 
 describeWithTools(['openssl'], 'detached CMS: the same signer check and policy as PDFs', () => {
   it('a SHA-1 .p7s (openssl cms -sign -md sha1) is not TOTAL_PASSED: INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE unless the policy allows SHA-1', async () => {
