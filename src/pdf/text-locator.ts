@@ -154,7 +154,8 @@ export function pageTextRuns(reader: PdfReader, pageDict: PdfDict): TextRun[] {
   return runs;
 }
 
-function mul(a: number[], b: number[]): number[] {
+/** The product of two PDF transformation matrices `[a b c d e f]` (a then b). */
+export function mul(a: number[], b: number[]): number[] {
   return [
     a[0]! * b[0]! + a[1]! * b[2]!,
     a[0]! * b[1]! + a[1]! * b[3]!,

@@ -306,7 +306,8 @@ function failure(
   return { status, subIndication, chain: path.map(summary), problems: [problem] };
 }
 
-function summary(c: Certificate): PathValidationResult['chain'][number] {
+/** What a report keeps of a certificate of a path: names, serial, validity, fingerprint. */
+export function summary(c: Certificate): PathValidationResult['chain'][number] {
   return {
     subject: c.subject,
     issuer: c.issuer,

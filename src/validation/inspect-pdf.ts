@@ -1,6 +1,7 @@
 import { toBytes, type BinaryInput } from '../core/bytes.js';
 import { parseSignedData } from '../cms/index.js';
 import { parseCertificate, type CertificateInfo } from '../pki/certificate.js';
+import { summary } from '../pki/chain.js';
 import { signedRangeEnd, revisionEndingAt } from '../pdf/byte-range.js';
 import { PdfString, nameOf } from '../pdf/objects.js';
 import { PdfReader } from '../pdf/reader.js';
@@ -52,15 +53,7 @@ export async function inspectPdf(pdf: BinaryInput): Promise<PdfInspection> {
     if (contents instanceof PdfString) {
       try {
         for (const der of parseSignedData(contents.bytes).certificates) {
-          const c = await parseCertificate(der);
-          certificates.push({
-            subject: c.subject,
-            issuer: c.issuer,
-            serialNumber: c.serialNumber,
-            notBefore: c.notBefore,
-            notAfter: c.notAfter,
-            fingerprintSha256: c.fingerprintSha256,
-          });
+          certificates.push(summary(await parseCertificate(der)));
         }
       } catch {
         // inspect lists what it can read; verify says why the rest is broken

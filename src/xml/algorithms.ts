@@ -1,4 +1,5 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
+import { NODE_NAMES } from '../crypto/digest.js';
 
 // Algorithm identifiers of XMLDSig 1.1 and RFC 6931 ("Additional XML Security URIs").
 
@@ -10,16 +11,6 @@ const DIGEST_URIS: Record<DigestAlgorithm, string> = {
   'SHA3-256': 'http://www.w3.org/2007/05/xmldsig-more#sha3-256',
   'SHA3-384': 'http://www.w3.org/2007/05/xmldsig-more#sha3-384',
   'SHA3-512': 'http://www.w3.org/2007/05/xmldsig-more#sha3-512',
-};
-
-const HASH_NAMES: Record<DigestAlgorithm, string> = {
-  'SHA-1': 'sha1',
-  'SHA-256': 'sha256',
-  'SHA-384': 'sha384',
-  'SHA-512': 'sha512',
-  'SHA3-256': 'sha3-256',
-  'SHA3-384': 'sha3-384',
-  'SHA3-512': 'sha3-512',
 };
 
 /** The `DigestMethod/@Algorithm` URI of a digest. */
@@ -34,7 +25,7 @@ export function digestFromUri(uri: string): DigestAlgorithm | undefined {
 
 /** The `SignatureMethod/@Algorithm` URI of a signature algorithm. */
 export function signatureUri(alg: SignatureAlgorithm): string {
-  const h = HASH_NAMES[alg.hash];
+  const h = NODE_NAMES[alg.hash];
   switch (alg.scheme) {
     case 'RSASSA-PKCS1-v1_5':
       return alg.hash === 'SHA-1'
@@ -48,7 +39,7 @@ export function signatureUri(alg: SignatureAlgorithm): string {
 }
 
 const SIGNATURE_URIS = new Map<string, SignatureAlgorithm>();
-for (const hash of Object.keys(HASH_NAMES) as DigestAlgorithm[]) {
+for (const hash of Object.keys(NODE_NAMES) as DigestAlgorithm[]) {
   for (const scheme of ['RSASSA-PKCS1-v1_5', 'ECDSA', 'RSA-PSS'] as const)
     SIGNATURE_URIS.set(signatureUri({ scheme, hash }), { scheme, hash });
 }

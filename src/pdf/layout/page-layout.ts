@@ -1,3 +1,4 @@
+import { mul } from '../text-locator.js';
 import { openPdfjs, loadPdfjs, type PdfjsDocument, type PdfjsPage } from './pdfjs.js';
 
 /**
@@ -231,14 +232,6 @@ async function drawnBoxes(
   const stack: { ctm: number[]; fill: string }[] = [];
   let fill = '#000000';
   let annotation: { rect: number[]; images: Box[] } | undefined;
-  const mul = (a: number[], b: number[]) => [
-    a[0]! * b[0]! + a[1]! * b[2]!,
-    a[0]! * b[1]! + a[1]! * b[3]!,
-    a[2]! * b[0]! + a[3]! * b[2]!,
-    a[2]! * b[1]! + a[3]! * b[3]!,
-    a[4]! * b[0]! + a[5]! * b[2]! + b[4]!,
-    a[4]! * b[1]! + a[5]! * b[3]! + b[5]!,
-  ];
   const apply = (x: number, y: number) =>
     toView(ctm[0]! * x + ctm[2]! * y + ctm[4]!, ctm[1]! * x + ctm[3]! * y + ctm[5]!);
   const area = (x1: number, y1: number, x2: number, y2: number) =>
