@@ -22,12 +22,12 @@ export { TrustPinError, type BundledCertificate } from './pki/trust-bundle.js';
 export { withIssuerFetching, fetchCaIssuers, type IssuerFetchOptions } from './pki/issuer-fetch.js';
 export { type MissingIssuer } from './pki/missing-issuer.js';
 export { signPdf, type SignPdfOptions, type PadesLevel } from './pades/sign-pades.js';
-export { preparePdfSigning, finishPdfSigning, type PdfSigningState } from './pdf/sign-pdf.js';
-export { timestampPdf } from './pdf/timestamp-pdf.js';
+export { preparePdfSigning, finishPdfSigning, type PdfSigningState } from './pades/sign-pdf.js';
+export { timestampPdf } from './pades/timestamp-pdf.js';
 export { addSignatureField } from './pdf/signature-field.js';
-export { signPdfsRemotely } from './pdf/remote-batch.js';
-export { verifyPdf, type PdfVerificationReport, type VerifyPdfOptions } from './validation/verify-pdf.js';
-export { inspectPdf } from './validation/inspect-pdf.js';
+export { signPdfsRemotely } from './pades/remote-batch.js';
+export { verifyPdf, type VerifyPdfOptions } from './pades/verify-pdf.js';
+export { inspectPdf } from './pades/inspect-pdf.js';
 export { renderPdfReport } from './validation/render-text.js';
 export {
   renderReport,
@@ -38,9 +38,10 @@ export {
 } from './validation/render/render-report.js';
 export type { Catalogue, Locale } from './validation/render/messages/index.js';
 export { verifyTimestamp, type TimestampVerificationReport } from './validation/verify-timestamp.js';
-export { addLtv } from './validation/add-ltv.js';
-export { signDetached, verifyDetached } from './validation/cades.js';
+export { addLtv } from './pades/add-ltv.js';
+export { signDetached, verifyDetached } from './cades/detached.js';
 export { HttpTimestampSource, type TimestampSource } from './tsa/index.js';
 export { timestamp } from './tsa/timestamp-data.js';
-export { signXml, type SignXmlOptions } from './xml/sign-xml.js';
-export { verifyXml, type XmlVerificationReport } from './xml/verify-xml.js';
+export { signXml, type SignXmlOptions } from './xades/sign-xml.js';
+export { verifyXml } from './xades/verify-xml.js';
+export type { PdfVerificationReport, XmlVerificationReport } from './validation/reports.js';

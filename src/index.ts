@@ -52,14 +52,15 @@ export {
   type PreparePdfSigningOptions,
   type PreparedPdfSigning,
   type PdfSigningState,
-} from './pdf/sign-pdf.js';
+} from './pades/sign-pdf.js';
 
 export { addSignatureField, type AddFieldOptions } from './pdf/signature-field.js';
 
 // large files by path (Node)
-export { signPdfFile, timestampPdfFile, type SignPdfFileOptions } from './pdf/pdf-file.js';
-export { verifyPdfFile } from './validation/verify-pdf-file.js';
-export { addLtvFile } from './validation/add-ltv-file.js';
+export { signPdfFile, timestampPdfFile } from './pades/sign-pdf-file.js';
+export type { SignPdfFileOptions } from './pdf/pdf-file.js';
+export { verifyPdfFile } from './pades/verify-pdf-file.js';
+export { addLtvFile } from './pades/add-ltv-file.js';
 
 // visible signatures (Decree 30/2020)
 export {
@@ -71,18 +72,11 @@ export {
   previewPdfSignature,
   type PreviewPdfSignatureOptions,
   type PdfSignaturePreview,
-} from './pdf/preview-signature.js';
+} from './pades/preview-signature.js';
 
 // verification
-export {
-  verifyPdf,
-  type VerifyPdfOptions,
-  type PdfVerificationReport,
-  type PdfSignatureReport,
-  type TimestampReport,
-  type SignerFacts,
-} from './validation/verify-pdf.js';
-export { inspectPdf, type PdfInspection } from './validation/inspect-pdf.js';
+export { verifyPdf, type VerifyPdfOptions, type SignerFacts } from './pades/verify-pdf.js';
+export { inspectPdf, type PdfInspection } from './pades/inspect-pdf.js';
 export { renderPdfReport } from './validation/render-text.js';
 export {
   renderReport,
@@ -118,7 +112,7 @@ export {
 } from './pki/chain.js';
 
 // time-stamps
-export { timestampPdf, type TimestampPdfOptions } from './pdf/timestamp-pdf.js';
+export { timestampPdf, type TimestampPdfOptions } from './pades/timestamp-pdf.js';
 export { timestamp, type TimestampDataOptions, type TimestampResult } from './tsa/timestamp-data.js';
 export {
   HttpTimestampSource,
@@ -130,15 +124,8 @@ export {
 export { verifyTimestamp, type TimestampVerificationReport } from './validation/verify-timestamp.js';
 
 // XML declarations and e-invoices
-export { signXml, type SignXmlOptions } from './xml/sign-xml.js';
-export {
-  verifyXml,
-  parseSignedContent,
-  type VerifyXmlOptions,
-  type XmlVerificationReport,
-  type XmlSignatureReport,
-  type XmlReferenceReport,
-} from './xml/verify-xml.js';
+export { signXml, type SignXmlOptions } from './xades/sign-xml.js';
+export { verifyXml, parseSignedContent, type VerifyXmlOptions } from './xades/verify-xml.js';
 export {
   PROFILES,
   type ProfileName,
@@ -155,20 +142,18 @@ export {
   prepareDetachedSigning,
   finishDetachedSigning,
   type SignDetachedOptions,
-  type DetachedVerificationReport,
-  type DetachedSignerReport,
   type DetachedData,
   type DetachedSigningState,
-} from './validation/cades.js';
+} from './cades/detached.js';
 export {
   prepareXmlSigning,
   finishXmlSigning,
   type XmlSigningState,
   type PrepareXmlSigningOptions,
-} from './xml/staged-xml.js';
+} from './xades/staged-xml.js';
 
 // long-term validation
-export { addLtv, type AddLtvOptions, type AddLtvResult } from './validation/add-ltv.js';
+export { addLtv, type AddLtvOptions, type AddLtvResult } from './pades/add-ltv.js';
 export {
   checkRevocation,
   type RevocationCheck,
@@ -188,7 +173,7 @@ export {
   type CscClientOptions,
   type RemoteSignOptions,
 } from './signers/remote-signing.js';
-export { signPdfsRemotely, type RemotePdfSigningOptions } from './pdf/remote-batch.js';
+export { signPdfsRemotely, type RemotePdfSigningOptions } from './pades/remote-batch.js';
 
 // types that appear in the signatures and reports above, exported so that a caller can name them
 export type { CertificateFacts, ExtensionFacts, PublicKeyFacts } from './pki/certificate-facts.js';
@@ -200,4 +185,17 @@ export type { XmlLimits } from './xml/scan.js';
 export type { ParsedSignedData } from './cms/parse-signed-data.js';
 export type { XmlTrust, XmlCertificateFacts, XmlChainReport } from './xml/certificates.js';
 export type { EnvelopedRule } from './xml/references.js';
-export type { XmlBusinessElementReport, XmlSigningTime, XmlTimestampReport } from './xml/verify-xml.js';
+
+export type {
+  DetachedSignerReport,
+  DetachedVerificationReport,
+  PdfSignatureReport,
+  PdfVerificationReport,
+  TimestampReport,
+  XmlBusinessElementReport,
+  XmlReferenceReport,
+  XmlSignatureReport,
+  XmlSigningTime,
+  XmlTimestampReport,
+  XmlVerificationReport,
+} from './validation/reports.js';

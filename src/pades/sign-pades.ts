@@ -2,10 +2,10 @@
 // then a document timestamp), as a library call. It sits above pdf/ (mechanics) and validation/ (LTV data).
 import { concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
-import { signPdfToUpdate, type SignPdfOptions as PdfSignOptions } from '../pdf/sign-pdf.js';
+import { signPdfToUpdate, type SignPdfOptions as PdfSignOptions } from './sign-pdf.js';
 import type { PdfFileStep } from '../pdf/pdf-file.js';
-import { timestampPdfToUpdate } from '../pdf/timestamp-pdf.js';
-import { addLtvToUpdate } from '../validation/add-ltv.js';
+import { timestampPdfToUpdate } from './timestamp-pdf.js';
+import { addLtvToUpdate } from './add-ltv.js';
 
 /** PAdES baseline levels a signature can be made at. */
 export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';

@@ -2,8 +2,6 @@ import { closeSync, copyFileSync, fstatSync, fsyncSync, openSync, readSync } fro
 import { replaceFile, writeAll } from '../core/atomic-file.js';
 import { KysoError } from '../core/errors.js';
 import { registerLazyBytes } from './lazy-bytes.js';
-import { signPdfToUpdate, type SignPdfOptions } from './sign-pdf.js';
-import { timestampPdfToUpdate, type TimestampPdfOptions } from './timestamp-pdf.js';
 
 // Node only: path-based APIs for documents of any size. The file is never held whole: the parser reads the
 // regions it needs, ranges are hashed as a stream, and the signed output is the input copied on disk with the
@@ -45,39 +43,10 @@ export function openLazyFile(path: string): { bytes: Uint8Array; close(): void }
   return { bytes, close: () => closeSync(fd) };
 }
 
-/** Options of the path-based APIs ({@link signPdfFile}, {@link timestampPdfFile}, `addLtvFile`). */
+/** Options of the path-based APIs (`signPdfFile`, `timestampPdfFile`, `addLtvFile`). */
 export interface SignPdfFileOptions {
   /** Replace an existing output. Default: false. */
   overwrite?: boolean;
-}
-
-/**
- * Signs the PDF at `input` into `output` without holding the document in memory: for archives of scanned
- * documents of hundreds of megabytes. Same signatures as {@link signPdf}; the output is written atomically.
- *
- * @example
- * ```ts
- * await signPdfFile('scan-2026.pdf', 'scan-2026-signed.pdf', { signer });
- * ```
- */
-export async function signPdfFile(
-  input: string,
-  output: string,
-  options: SignPdfOptions & SignPdfFileOptions,
-): Promise<void> {
-  await extendPdfFile(input, output, [async (bytes) => (await signPdfToUpdate(bytes, options)).update], options);
-}
-
-/**
- * Adds a document timestamp to the PDF at `input`, written to `output`, without holding the document in
- * memory (see {@link timestampPdf}).
- */
-export async function timestampPdfFile(
-  input: string,
-  output: string,
-  options: TimestampPdfOptions & SignPdfFileOptions,
-): Promise<void> {
-  await extendPdfFile(input, output, [async (bytes) => (await timestampPdfToUpdate(bytes, options)).update], options);
 }
 
 /** One step of {@link extendPdfFile}: from the document so far (read lazily), the incremental update to append. */

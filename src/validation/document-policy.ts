@@ -3,7 +3,7 @@ import type { ValidationContext } from './context.js';
 import type { Finding } from './findings.js';
 import { BASELINE_LEVELS, type BaselineLevel, type RequiredSigner, type ResolvedPolicy } from './policy.js';
 import type { SignerFacts } from './signer-check.js';
-import type { PdfVerificationReport } from './verify-pdf.js';
+import type { PdfVerificationReport } from './reports.js';
 
 /** One signature as the document rules of a policy see it, whatever its format. */
 export interface PolicySignature {

@@ -1,6 +1,5 @@
-import type { XmlVerificationReport } from '../xml/verify-xml.js';
+import type { PdfVerificationReport, XmlVerificationReport } from './reports.js';
 import { renderReport } from './render/render-report.js';
-import type { PdfVerificationReport } from './verify-pdf.js';
 
 /**
  * The report as text for people, in English, e.g. `kyso verify`'s default output: a head line with the

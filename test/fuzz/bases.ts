@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { loadPkcs12Signer, signDetached, signPdf } from '../../src/index.js';
-import { signXml } from '../../src/xml/sign-xml.js';
+import { signXml } from '../../src/xades/sign-xml.js';
 import { formDocument } from '../fixtures/pdf-updates.js';
 import { P12_PASSWORD, generateTestPki, pkiFile } from '../fixtures/pki.js';
 import { fixture, testSigner } from '../xml/helpers.js';

@@ -5,7 +5,7 @@
  */
 import { isKysoError } from '../../src/core/errors.js';
 import { verifyDetached, verifyPdf } from '../../src/index.js';
-import { verifyXml } from '../../src/xml/verify-xml.js';
+import { verifyXml } from '../../src/xades/verify-xml.js';
 import type { FuzzCase } from './cases.js';
 
 export interface Outcome {

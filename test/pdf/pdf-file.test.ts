@@ -18,9 +18,9 @@ import {
   type TimestampSource,
 } from '../../src/index.js';
 import { extendPdfFile } from '../../src/pdf/pdf-file.js';
-import { signPdfToUpdate } from '../../src/pdf/sign-pdf.js';
-import { timestampPdfToUpdate } from '../../src/pdf/timestamp-pdf.js';
-import { addLtvToUpdate } from '../../src/validation/add-ltv.js';
+import { signPdfToUpdate } from '../../src/pades/sign-pdf.js';
+import { timestampPdfToUpdate } from '../../src/pades/timestamp-pdf.js';
+import { addLtvToUpdate } from '../../src/pades/add-ltv.js';
 import { createTsaIdentity, startTsaServer, type TsaServer } from '../fixtures/tsa-server.js';
 import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
 import { scratchDir } from '../fixtures/tools.js';

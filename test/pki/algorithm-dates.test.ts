@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCertificatePath } from '../../src/pki/chain.js';
 import { createTrustStore } from '../../src/pki/trust-store.js';
 import { miniCert, type MiniCert } from './mini-pki.js';
-import { signDetached, verifyDetached } from '../../src/validation/cades.js';
+import { signDetached, verifyDetached } from '../../src/cades/detached.js';
 import { createCryptoKeySigner } from '../../src/signers/crypto-key-signer.js';
 
 // SHA-1 certificate signatures are acceptable when made before the cutoff (2025-01-01), whenever validated

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isBase64 } from '../../src/core/bytes.js';
-import { signXml } from '../../src/xml/sign-xml.js';
-import { verifyXml } from '../../src/xml/verify-xml.js';
+import { signXml } from '../../src/xades/sign-xml.js';
+import { verifyXml } from '../../src/xades/verify-xml.js';
 import { pkiFile } from '../fixtures/pki.js';
 import { fixture, testSigner } from './helpers.js';
 

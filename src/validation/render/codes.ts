@@ -1,7 +1,7 @@
 import type { Indication, SubIndication } from '../../core/indication.js';
 import type { PathValidationResult } from '../../pki/chain.js';
 import type { ChangeStatus, ModificationReport, PdfChange } from '../../pdf/modification-analysis.js';
-import type { PdfSignatureReport } from '../verify-pdf.js';
+import type { PdfSignatureReport } from '../reports.js';
 import { FINDING_CODES } from '../findings.js';
 
 /*

@@ -1,12 +1,19 @@
 import { describePublicKey } from '../../pki/certificate.js';
 import type { Indication, SubIndication } from '../../core/indication.js';
 import type { PathValidationResult } from '../../pki/chain.js';
-import type { XmlVerificationReport } from '../../xml/verify-xml.js';
+
 import type { Finding } from '../findings.js';
-import type { DetachedSignerReport, DetachedVerificationReport } from '../cades.js';
+
 import type { TimestampVerificationReport } from '../verify-timestamp.js';
-import type { PdfSignatureReport, PdfVerificationReport, SignerFacts } from '../verify-pdf.js';
+import type { SignerFacts } from '../signer-check.js';
 import { CATALOGUES, type Catalogue, type Locale } from './messages/index.js';
+import type {
+  DetachedSignerReport,
+  DetachedVerificationReport,
+  PdfSignatureReport,
+  PdfVerificationReport,
+  XmlVerificationReport,
+} from '../reports.js';
 
 /** Any report kyso's verifiers return. */
 export type VerificationReport =

@@ -1,7 +1,7 @@
 import type { DigestAlgorithm } from '../core/algorithms.js';
 import { concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
 import type { TimestampSource } from '../tsa/index.js';
-import { digestPrepared, preparePdfSignature, signedUpdate } from './signature-field.js';
+import { digestPrepared, preparePdfSignature, signedUpdate } from '../pdf/signature-field.js';
 
 /** Options of {@link timestampPdf}. */
 export interface TimestampPdfOptions {

@@ -5,9 +5,17 @@ import { digest } from '../crypto/digest.js';
 import { randomBytes } from '../crypto/webcrypto.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import type { TimestampSource } from '../tsa/timestamp-source.js';
-import { signatureUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
-import { canonicalize, type C14nMethod } from './c14n.js';
-import { childElements, dsigChildren, elementsById, elementsInOrder, parseXml, utf8, type ParsedXml } from './dom.js';
+import { signatureUri, XADES_SIGNED_PROPERTIES_TYPE } from '../xml/algorithms.js';
+import { canonicalize, type C14nMethod } from '../xml/c14n.js';
+import {
+  childElements,
+  dsigChildren,
+  elementsById,
+  elementsInOrder,
+  parseXml,
+  utf8,
+  type ParsedXml,
+} from '../xml/dom.js';
 import {
   detectProfile,
   elementsAtPath,
@@ -17,9 +25,9 @@ import {
   type ProfileDefinition,
   type ProfileName,
   type ProfileRole,
-} from './profiles.js';
-import { referenceOctets, resolveReferenceUri, type ReferenceTransform } from './references.js';
-import type { ElementSpan, XmlLimits } from './scan.js';
+} from '../xml/profiles.js';
+import { referenceOctets, resolveReferenceUri, type ReferenceTransform } from '../xml/references.js';
+import type { ElementSpan, XmlLimits } from '../xml/scan.js';
 import {
   formatVietnamTime,
   renderSignature,
@@ -27,7 +35,7 @@ import {
   renderXadesObject,
   type SignatureTemplate,
   type TemplateReference,
-} from './signature-template.js';
+} from '../xml/signature-template.js';
 
 /** Options of {@link signXml}. */
 export interface SignXmlOptions {

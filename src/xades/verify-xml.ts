@@ -1,18 +1,16 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
 import { bytesEqual, fromBase64, isBase64, toBase64 } from '../core/bytes.js';
-import { KysoError, isKysoError, type KysoErrorCode } from '../core/errors.js';
+import { KysoError, isKysoError } from '../core/errors.js';
 import { worstIndication, type Indication, type SubIndication } from '../core/indication.js';
 import { digest, digestAvailable } from '../crypto/digest.js';
-import { digestFromUri, signatureFromUri, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
-import { C14N_URIS, c14nFromUri, canonicalize, type C14nMethod } from './c14n.js';
+import { digestFromUri, signatureFromUri, XADES_SIGNED_PROPERTIES_TYPE } from '../xml/algorithms.js';
+import { C14N_URIS, c14nFromUri, canonicalize, type C14nMethod } from '../xml/c14n.js';
 import {
   checkCertificateChain,
   xmlCertificateFacts,
   verifyWithCertificate,
-  type XmlCertificateFacts,
-  type XmlChainReport,
   type XmlTrust,
-} from './certificates.js';
+} from '../xml/certificates.js';
 import type { PublicKeyFacts } from '../pki/certificate-facts.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 // Until XML signature verification moves to xades/ (on top of xml/ and validation/, see design.md), it reaches
@@ -26,7 +24,7 @@ import {
   type ValidationOptions,
 } from '../validation/context.js';
 import { VerdictBuilder, type Finding, type FindingCode } from '../validation/findings.js';
-import { checkAlgorithmPolicy, signerFactsOf, type SignerFacts } from '../validation/signer-check.js';
+import { checkAlgorithmPolicy, signerFactsOf } from '../validation/signer-check.js';
 import { addPolicyFindings, documentPolicyFindings } from '../validation/document-policy.js';
 import {
   DSIG_NS,
@@ -42,7 +40,7 @@ import {
   textOf,
   utf8,
   type ParsedXml,
-} from './dom.js';
+} from '../xml/dom.js';
 import {
   detectProfile,
   elementsAtPath,
@@ -53,7 +51,7 @@ import {
   type ProfileDocument,
   type ProfileRole,
   type ProfileName,
-} from './profiles.js';
+} from '../xml/profiles.js';
 import {
   inclusivePrefixesOf,
   isSameDocumentUri,
@@ -65,139 +63,17 @@ import {
   type ReferenceOutput,
   type ReferenceTarget,
   type ReferenceTransform,
-} from './references.js';
-import type { XmlLimits } from './scan.js';
+} from '../xml/references.js';
+import type { XmlLimits } from '../xml/scan.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/timestamp-token.js';
-
-/** One Reference of a signature, as verified. */
-export interface XmlReferenceReport {
-  /** `Reference/@URI` (`""` is the whole document). */
-  uri: string;
-  /** `Reference/@Type`, e.g. XAdES SignedProperties. */
-  type?: string;
-  /** Path of the element the URI resolved to (`/HDon[1]/DLHDon[1]`); the root's path for `""`. */
-  resolvedPath?: string;
-  /** Transform algorithm URIs, in order. */
-  transforms: string[];
-  /** `DigestMethod/@Algorithm`. */
-  digestMethod: string;
-  /** True when the recomputed digest equals DigestValue. */
-  digestValid: boolean;
-  /**
-   * Which enveloped-signature reading matched: `spec` (XMLDSig) or `dotnet` (.NET SignedXml, which
-   * digests an in-signature Object as it stands). Absent when no digest matched.
-   */
-  rule?: EnvelopedRule;
-  /** Why the reference could not be processed. */
-  error?: string;
-  /**
-   * What was signed: the canonical octets this reference digested, as UTF-8 text (under the rule that
-   * matched). Parse it with {@link parseSignedContent} for a fresh DOM; never read the input tree.
-   */
-  signedXml?: string;
-  /** What was signed when the transforms end in binary data (Base64 transform), base64. */
-  signedData?: string;
-}
-
-/** The time a signature claims it was made. */
-export interface XmlSigningTime {
-  /** The value as written. */
-  value: string;
-  /** ISO 8601 UTC instant; a value without a zone is read as Vietnam time (UTC+07:00). */
-  time?: string;
-  /** Where it was found. */
-  source: 'SignatureProperty' | 'XAdES';
-  /** True when a valid reference of the signature covers it; an unsigned time is only a claim. */
-  signed: boolean;
-}
-
-/** A XAdES SignatureTimeStamp, checked. */
-export interface XmlTimestampReport {
-  /** The token's genTime, ISO 8601. */
-  genTime?: string;
-  /** The TSA name the token gives. */
-  tsa?: string;
-  /** Token signature, TSA certificate purpose and messageImprint over the SignatureValue all check out. */
-  valid: boolean;
-  problems: string[];
-}
-
-/** The profile's business element (the one an application reads) and whether exactly it was signed. */
-export interface XmlBusinessElementReport {
-  /** The profile path (`DLHDon`), or `document`. */
-  rule: string;
-  /** Path of the element found at that place, when exactly one was found. */
-  path?: string;
-  /** True when a valid reference resolved to exactly that element (or the whole document). */
-  signed: boolean;
-  /** Why not. */
-  detail?: string;
-  /** The signature references this very element, but its digest no longer matches: it changed after signing. */
-  altered?: boolean;
-}
-
-/** Verification of one `Signature` element. */
-export interface XmlSignatureReport {
-  /** Path of the Signature element. */
-  path: string;
-  /** `Signature/@Id`. */
-  id?: string;
-  /** The profile role its place means (`seller`, `buyer`, `tax-authority`…). */
-  role?: string;
-  indication: Indication;
-  subIndication?: SubIndication;
-  /** Why the indication is not TOTAL_PASSED, most important first. */
-  errors: string[];
-  /** Things worth knowing that did not change the indication. */
-  warnings: string[];
-  /** True when structure, every reference digest and the SignatureValue check out (trust aside). */
-  integrity: boolean;
-  /** `CanonicalizationMethod/@Algorithm`. */
-  canonicalizationMethod?: string;
-  /** `SignatureMethod/@Algorithm`. */
-  signatureMethod?: string;
-  signatureAlgorithm?: SignatureAlgorithm;
-  references: XmlReferenceReport[];
-  /** Result of the SignatureValue check. */
-  signatureValue: 'valid' | 'invalid' | 'not-checked';
-  /** The certificate whose key verifies the SignatureValue. */
-  certificate?: XmlCertificateFacts;
-  /** The same certificate in the signer model every report uses (PDF, XML, CMS): names, MST/CCCD, key. */
-  signer?: SignerFacts;
-  /** The XAdES baseline level: B-T with a valid signature time-stamp, else B-B. */
-  level?: 'B-B' | 'B-T';
-  /** Everything found, as data: the errors and warnings with their stable codes. */
-  findings: Finding[];
-  /** Number of certificates in KeyInfo/X509Data. */
-  keyInfoCertificates: number;
-  chain: XmlChainReport;
-  signingTime?: XmlSigningTime;
-  /** Whether the signing certificate's validity period contains the (signed) signing time. */
-  validAtSigningTime?: boolean;
-  /** XAdES-T signature time-stamps (RFC 3161 tokens over the canonical SignatureValue). */
-  timestamps?: XmlTimestampReport[];
-  /** XAdES signed properties: whether covered, and whether SigningCertificate(V2) names the signer. */
-  xades?: { signedPropertiesSigned: boolean; signingCertificate: 'match' | 'mismatch' | 'absent' };
-  /** Algorithm policy: SHA-1 anywhere is flagged, and accepted only when `allowSha1` was set. */
-  algorithms: { sha1: boolean; accepted: boolean };
-  businessElement?: XmlBusinessElementReport;
-}
-
-/** Verification of a document. */
-export interface XmlVerificationReport {
-  /** The worst indication over all signatures. */
-  indication: Indication;
-  subIndication?: SubIndication;
-  /** The profile applied, when one was. */
-  profile?: string;
-  signatures: XmlSignatureReport[];
-  /** Document-level problems (unreadable XML, no signature). */
-  errors: string[];
-  /** The KysoError code when the document could not be read at all. */
-  errorCode?: KysoErrorCode;
-  /** The document's own findings (its errors with their stable codes; policy findings among them). */
-  findings?: Finding[];
-}
+import type {
+  XmlBusinessElementReport,
+  XmlReferenceReport,
+  XmlSignatureReport,
+  XmlSigningTime,
+  XmlTimestampReport,
+  XmlVerificationReport,
+} from '../validation/reports.js';
 
 /** Options of {@link verifyXml}. */
 export interface VerifyXmlOptions extends ValidationOptions {

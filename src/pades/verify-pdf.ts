@@ -7,11 +7,11 @@ import { parseSignedData, type ParsedSignedData } from '../cms/index.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { digest, digestAvailable } from '../crypto/digest.js';
 import { decodeStream } from '../pdf/filters.js';
-import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
+import { validateCertificatePath } from '../pki/chain.js';
 import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
 import { checkByteRange, revisionEndingAt, signedRangeEnd } from '../pdf/byte-range.js';
 import { digestRanges, ensureRange } from '../pdf/lazy-bytes.js';
-import { analyseModifications, type FieldLock, type ModificationReport } from '../pdf/modification-analysis.js';
+import { analyseModifications, type FieldLock } from '../pdf/modification-analysis.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
 import { PdfReader, type PdfRevision } from '../pdf/reader.js';
 import { findHiddenSignatures, findSignatureFields, type HiddenSignature } from '../pdf/signature-scan.js';
@@ -23,10 +23,11 @@ import {
   pathRevocationOf,
   type ValidationContext,
   type ValidationOptions,
-} from './context.js';
-import { VerdictBuilder, type Finding } from './findings.js';
-import { checkSigner, signerFactsOf, type SignerFacts } from './signer-check.js';
-import { applyDocumentPolicy } from './document-policy.js';
+} from '../validation/context.js';
+import { VerdictBuilder } from '../validation/findings.js';
+import { checkSigner, signerFactsOf } from '../validation/signer-check.js';
+import { applyDocumentPolicy } from '../validation/document-policy.js';
+import type { PdfSignatureReport, PdfVerificationReport, TimestampReport } from '../validation/reports.js';
 
 /**
  * Options of {@link verifyPdf}: the settings of every verifier (trust, intermediates, time, clock, policy,
@@ -34,105 +35,8 @@ import { applyDocumentPolicy } from './document-policy.js';
  */
 export type VerifyPdfOptions = ValidationOptions;
 
-/** A timestamp found with a signature, checked. */
-export interface TimestampReport {
-  kind: 'signature-timestamp' | 'document-timestamp';
-  genTime?: string;
-  tsa?: string;
-  valid: boolean;
-  problems: string[];
-}
-
 /** The signer's certificate as the report shows it (the same model for PDF, XML and detached signatures). */
-export type { SignerFacts } from './signer-check.js';
-
-/** Verification of one signature (or document timestamp) of a PDF. */
-export interface PdfSignatureReport {
-  /** 1-based, in the order of the revisions they sign (hidden signatures are numbered on their own). */
-  index: number;
-  /** Fully qualified name of the signature field; empty for a hidden signature. */
-  fieldName: string;
-  /**
-   * Set when no signature field of the form shows this signature: `not-in-form` (a signature dictionary nothing
-   * in the form refers to) or `superseded` (an older version of an object a later revision redefined).
-   */
-  hidden?: 'not-in-form' | 'superseded';
-  kind: 'signature' | 'document-timestamp';
-  subFilter?: string;
-  /** 0-based index of the revision the signature covers. */
-  revision?: number;
-  byteRange?: number[];
-  /** The claimed signing time, ISO 8601: `/M`, else the CMS signing-time attribute. Claimed, not proven. */
-  claimedSigningTime?: string;
-  /** Where the claimed signing time was read. */
-  claimedSigningTimeSource?: '/M' | 'signing-time';
-  /** Whether the signer's certificate was within its validity period at the claimed signing time. */
-  certificateValidAtClaimedTime?: boolean;
-  reason?: string;
-  location?: string;
-  contactInfo?: string;
-  name?: string;
-  /** DocMDP level when this is a certification signature. */
-  certification?: { permissions: 1 | 2 | 3 };
-  /** Fields this signature locks against later change (FieldMDP in its /Reference, or its field's /Lock). */
-  fieldLocks?: FieldLock[];
-  /** Its role in the workflow, when the signing tool recorded it (kyso: `approved`, `issued`, `appendix`, `copy`). */
-  role?: string;
-  /** The PAdES baseline level the signature reaches: B-B, B-T (trusted time), B-LT (validation data in the document), B-LTA (time-stamped validation data). */
-  level?: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
-  integrity: {
-    /** /ByteRange is well formed, covers a whole revision but the /Contents gap, and the gap is this dictionary's /Contents. */
-    byteRange: boolean;
-    /** /Contents holds what the SubFilter requires: one SignerInfo, detached content (or an RFC 3161 token), a known digest. */
-    format: boolean;
-    /** The message digest (or timestamp imprint) equals the digest of the signed bytes. */
-    digest: boolean | null;
-    signatureValue: boolean | null;
-    /** signing-certificate(-v2) names the signer: `match`, `mismatch` or `absent`. */
-    signingCertificate: 'match' | 'mismatch' | 'absent';
-  };
-  digestAlgorithm?: string;
-  signatureAlgorithm?: string;
-  signer?: SignerFacts;
-  chain?: PathValidationResult;
-  timestamps: TimestampReport[];
-  modifications?: ModificationReport;
-  indication: Indication;
-  subIndication?: SubIndication;
-  /** Why not TOTAL_PASSED, most important first. */
-  errors: string[];
-  warnings: string[];
-  /** Everything found, as data: the errors and warnings above with their stable codes. */
-  findings: Finding[];
-}
-
-/**
- * Verification of a whole PDF. JSON-serialisable; its JSON form is documented by
- * docs/pdf-verification-report.schema.json, which changes only by addition within a `schemaVersion`.
- */
-export interface PdfVerificationReport {
-  /** The version of this report's shape (docs/pdf-verification-report.schema.json). */
-  schemaVersion: 1;
-  /** The worst indication over all signatures (INDETERMINATE when the document has none). */
-  indication: Indication;
-  subIndication?: SubIndication;
-  /** The validation time used, ISO 8601. */
-  validationTime: string;
-  revisions: number;
-  signatures: PdfSignatureReport[];
-  /**
-   * Signature dictionaries found in the bytes that no signature field shows, each verified like the others.
-   * They do not count towards the document's indication (a viewer does not show them); a warning says they exist.
-   */
-  hiddenSignatures: PdfSignatureReport[];
-  /** Empty signature fields, by name. */
-  emptySignatureFields: string[];
-  /** Problems of the document as a whole. */
-  errors: string[];
-  warnings: string[];
-  /** The document's own findings (its errors and warnings with their stable codes). */
-  findings: Finding[];
-}
+export type { SignerFacts } from '../validation/signer-check.js';
 
 /**
  * Verifies every signature and document timestamp of a PDF: ByteRange and /Contents, message digest,

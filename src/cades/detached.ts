@@ -2,7 +2,7 @@ import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js'
 import { fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import type { Indication, SubIndication } from '../core/indication.js';
+
 import { createHasher, digestData } from '../crypto/digest.js';
 import {
   assembleSignedData,
@@ -13,11 +13,11 @@ import {
   type ParsedSignerInfo,
 } from '../cms/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
-import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
+import { validateCertificatePath } from '../pki/chain.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import { parseTimestampToken, verifyTimestampToken, type TimestampSource } from '../tsa/index.js';
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
-import type { TimestampReport } from './verify-pdf.js';
+
 import {
   chainFinding,
   checkRevocationEstablished,
@@ -25,10 +25,11 @@ import {
   pathRevocationIfAsked,
   type ValidationContext,
   type ValidationOptions,
-} from './context.js';
-import { VerdictBuilder, verdictOf, type Finding } from './findings.js';
-import { checkSigner, signerFactsOf, type SignerFacts } from './signer-check.js';
-import { addPolicyFindings, documentPolicyFindings } from './document-policy.js';
+} from '../validation/context.js';
+import { VerdictBuilder, verdictOf, type Finding } from '../validation/findings.js';
+import { checkSigner, signerFactsOf } from '../validation/signer-check.js';
+import { addPolicyFindings, documentPolicyFindings } from '../validation/document-policy.js';
+import type { DetachedSignerReport, DetachedVerificationReport } from '../validation/reports.js';
 
 /** Data to sign or verify: bytes, or a stream of chunks (a large file is hashed without being held). */
 export type DetachedData = BinaryInput | AsyncIterable<Uint8Array>;
@@ -119,33 +120,6 @@ export function finishDetachedSigning(state: DetachedSigningState, signature: Bi
     certificate: fromBase64(state.certificate),
     chain: state.chain.map(fromBase64),
   });
-}
-
-/** Verification of one SignerInfo of a detached CAdES signature. */
-export interface DetachedSignerReport {
-  indication: Indication;
-  subIndication?: SubIndication;
-  digest: boolean | null;
-  signatureValue: boolean;
-  signingTime?: string;
-  /** The PAdES/CAdES baseline level: B-T with a valid signature time-stamp, else B-B. */
-  level?: 'B-B' | 'B-T';
-  signer?: SignerFacts;
-  chain?: PathValidationResult;
-  timestamps: TimestampReport[];
-  errors: string[];
-  warnings: string[];
-  findings: Finding[];
-}
-
-/**
- * Verification of a detached CAdES signature: every SignerInfo in `signers`, the file passing only if all do.
- * The top-level fields but `indication`, `subIndication`, `errors`, `warnings` and `findings` are the first
- * signer's (kept for readers of one-signer reports).
- */
-export interface DetachedVerificationReport extends DetachedSignerReport {
-  /** Every SignerInfo, in the file's order. */
-  signers: DetachedSignerReport[];
 }
 
 /**

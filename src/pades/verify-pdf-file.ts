@@ -1,5 +1,6 @@
 import { openLazyFile } from '../pdf/pdf-file.js';
-import { verifyPdf, type PdfVerificationReport, type VerifyPdfOptions } from './verify-pdf.js';
+import { verifyPdf, type VerifyPdfOptions } from './verify-pdf.js';
+import type { PdfVerificationReport } from '../validation/reports.js';
 
 /**
  * Verifies the PDF at `path` without holding it in memory (Node only): the parser reads the regions it needs

@@ -8,11 +8,12 @@ import type { Signer } from '../../src/signers/signer.js';
 import { signatureFromUri } from '../../src/xml/algorithms.js';
 import { c14nFromUri, canonicalize } from '../../src/xml/c14n.js';
 import { DSIG_NS, dsigChildren, parseXml, utf8 } from '../../src/xml/dom.js';
-import { signXml, type SignXmlOptions } from '../../src/xml/sign-xml.js';
-import { parseSignedContent, verifyXml, type XmlVerificationReport } from '../../src/xml/verify-xml.js';
+import { signXml, type SignXmlOptions } from '../../src/xades/sign-xml.js';
+import { parseSignedContent, verifyXml } from '../../src/xades/verify-xml.js';
 import { pkiFile, pkiPath } from '../fixtures/pki.js';
 import { describeWithTools, run, scratchDir } from '../fixtures/tools.js';
-import { fixture, fixtureText, testSigner, XMLSEC_ID_ATTRS, xmlsecVerify } from './helpers.js';
+import { fixture, fixtureText, testSigner, XMLSEC_ID_ATTRS, xmlsecVerify } from '../xml/helpers.js';
+import type { XmlVerificationReport } from '../../src/validation/reports.js';
 
 const TIME = new Date('2024-04-15T03:00:00Z');
 const rsa = testSigner('rsa2048');

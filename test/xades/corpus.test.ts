@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyXml } from '../../src/xml/verify-xml.js';
-import { FIXTURES } from './helpers.js';
+import { verifyXml } from '../../src/xades/verify-xml.js';
+import { FIXTURES } from '../xml/helpers.js';
 import { CORPUS_DIR as SHARED, SHARED_SKIP_NOTE } from '../corpus/corpus.js';
 
 interface Entry {

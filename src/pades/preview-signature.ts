@@ -1,9 +1,9 @@
 import { concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
-import type { AppearanceOptions, AppearancePlacement } from './appearance/appearance.js';
-import { renderPagePng } from './layout/render-page.js';
-import { PdfReader } from './reader.js';
+import type { AppearanceOptions, AppearancePlacement } from '../pdf/appearance/appearance.js';
+import { renderPagePng } from '../pdf/layout/render-page.js';
+import { PdfReader } from '../pdf/reader.js';
 import { widgetFor } from './sign-pdf.js';
-import { preparePdfSignature } from './signature-field.js';
+import { preparePdfSignature } from '../pdf/signature-field.js';
 
 /** Options of {@link previewPdfSignature}. */
 export interface PreviewPdfSignatureOptions {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HttpTimestampSource } from '../../src/tsa/http-timestamp-source.js';
-import { signXml } from '../../src/xml/sign-xml.js';
-import { verifyXml } from '../../src/xml/verify-xml.js';
+import { signXml } from '../../src/xades/sign-xml.js';
+import { verifyXml } from '../../src/xades/verify-xml.js';
 import { describeWithTools } from '../fixtures/tools.js';
 import { createTsaIdentity, startTsaServer, type TsaServer } from '../fixtures/tsa-server.js';
-import { fixture, testSigner, xmlsecVerify } from './helpers.js';
+import { fixture, testSigner, xmlsecVerify } from '../xml/helpers.js';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const token = (xml: string) => /<xades:EncapsulatedTimeStamp>([^<]+)</.exec(xml)![1]!;

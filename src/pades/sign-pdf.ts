@@ -16,12 +16,12 @@ import {
   type PrepareSignatureOptions,
   type PreparedSignature,
   type SignatureWidget,
-} from './signature-field.js';
-import { buildAppearance, type AppearanceOptions, type AppearancePlacement } from './appearance/appearance.js';
-import { openLayout, type LayoutSource } from './layout/page-layout.js';
-import { ensureRange } from './lazy-bytes.js';
-import { PdfReader } from './reader.js';
-import { findSignatureFields } from './signature-scan.js';
+} from '../pdf/signature-field.js';
+import { buildAppearance, type AppearanceOptions, type AppearancePlacement } from '../pdf/appearance/appearance.js';
+import { openLayout, type LayoutSource } from '../pdf/layout/page-layout.js';
+import { ensureRange } from '../pdf/lazy-bytes.js';
+import { PdfReader } from '../pdf/reader.js';
+import { findSignatureFields } from '../pdf/signature-scan.js';
 
 /** SubFilters kyso writes for approval signatures. */
 export type PdfSignatureSubFilter = 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { isKysoError } from '../../src/core/errors.js';
 import { createKeySigner } from '../../src/signers/key-signer.js';
 import { DSIG_NS, parseXml } from '../../src/xml/dom.js';
-import { signXml, type SignXmlOptions } from '../../src/xml/sign-xml.js';
+import { signXml, type SignXmlOptions } from '../../src/xades/sign-xml.js';
 import { pkiFile } from '../fixtures/pki.js';
 import { describeWithTools } from '../fixtures/tools.js';
-import { fixture, fixtureText, testSigner, xmlsecVerify } from './helpers.js';
+import { fixture, fixtureText, testSigner, xmlsecVerify } from '../xml/helpers.js';
 
 const TIME = new Date('2024-04-15T03:00:00Z');
 const rsa = testSigner('rsa2048');
