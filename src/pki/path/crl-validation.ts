@@ -181,7 +181,7 @@ function unknownCritical(crl: Crl): string | undefined {
 /** Why the caller's algorithm policy refuses `crl`'s signature by `signer`, noted in `refused`; undefined if not. */
 function refusal(crl: Crl, signer: Certificate, o: CrlStatusOptions, refused: string[]): string | undefined {
   const why = revocationSignatureRefusal(o.signatureAcceptable, revocationSignatureOf('CRL', crl.der, signer));
-  if (why) refused.push(why);
+  if (why && !refused.includes(why)) refused.push(why); // a CRL is looked at once per scope
   return why;
 }
 
