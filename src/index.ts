@@ -162,6 +162,7 @@ export {
 } from './pki/revocation.js';
 export { fetchOcsp, checkOcspResponse, type OcspStatus, type FetchOcspOptions } from './pki/ocsp.js';
 export { fetchCrl, checkCrl, type Crl, type CrlStatus } from './pki/crl.js';
+export type { RevocationSignature, RevocationSignatureCheck } from './pki/revocation-signature.js';
 
 // remote (hash) signing services
 export {

@@ -15,7 +15,7 @@ import {
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
 import { validateCertificatePath } from '../pki/chain.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
-import { parseTimestampToken, verifyTimestampToken, type TimestampSource } from '../tsa/index.js';
+import type { TimestampSource } from '../tsa/index.js';
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
 
 import {
@@ -28,6 +28,7 @@ import {
 } from '../validation/context.js';
 import { VerdictBuilder, verdictOf, type Finding } from '../validation/findings.js';
 import { checkSigner, signerFactsOf } from '../validation/signer-check.js';
+import { checkSignatureTimestamp } from '../validation/timestamp-check.js';
 import { addPolicyFindings, documentPolicyFindings } from '../validation/document-policy.js';
 import type { DetachedSignerReport, DetachedVerificationReport } from '../validation/reports.js';
 
@@ -243,23 +244,16 @@ async function verifyOneSigner(
   report.signatureValue = verification.signatureValid;
   let poe: Date | undefined;
   for (const der of si.signatureTimeStampTokens) {
-    try {
-      const token = parseTimestampToken(der);
-      const t = await verifyTimestampToken(token, { data: si.signature, extraCertificates: context.intermediates });
-      report.timestamps.push({
-        kind: 'signature-timestamp',
-        genTime: token.genTime.toISOString(),
-        ...(token.tsaName && { tsa: token.tsaName }),
-        valid: t.valid,
-        problems: t.problems.map((p) => p.message),
-      });
-      if (t.valid && (!poe || token.genTime < poe)) poe = token.genTime;
-    } catch (e) {
-      report.timestamps.push({ kind: 'signature-timestamp', valid: false, problems: [(e as Error).message] });
-    }
+    const { check, findings: said, ...t } = await checkSignatureTimestamp(der, {
+      imprint: { data: si.signature },
+      extraCertificates: context.intermediates,
+      policy: context.policy,
+    });
+    report.timestamps.push({ kind: 'signature-timestamp', ...t });
+    v.add(...said);
+    const genTime = check?.token.genTime;
+    if (t.valid && genTime && (!poe || genTime < poe)) poe = genTime;
   }
-  for (const t of report.timestamps)
-    if (!t.valid) v.warn('timestamp-invalid', `a signature timestamp does not verify: ${t.problems.join('; ')}`);
   report.level = poe ? 'B-T' : 'B-B';
   if (!verification.signerCertificate) return done();
   const cert = await parseCertificate(verification.signerCertificate);
@@ -293,7 +287,7 @@ async function verifyOneSigner(
   for (const note of chain.notes ?? []) v.warn('algorithm-accepted-by-date', note);
   if (chain.status !== 'valid')
     v.doubt(chainFinding(chain), chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE', chain.problems.join('; '));
-  else checkRevocationEstablished(chain, v);
+  checkRevocationEstablished(chain, v);
   return done();
 }
 

@@ -8,7 +8,7 @@ import { parseCertificate } from '../pki/certificate.js';
 import { digest, digestAvailable } from '../crypto/digest.js';
 import { decodeStream } from '../pdf/filters.js';
 import { validateCertificatePath } from '../pki/chain.js';
-import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
+import { parseTimestampToken } from '../tsa/index.js';
 import { checkByteRange, revisionEndingAt, signedRangeEnd } from '../pdf/byte-range.js';
 import { digestRanges, ensureRange } from '../pdf/lazy-bytes.js';
 import { analyseModifications, type FieldLock } from '../pdf/modification-analysis.js';
@@ -26,8 +26,9 @@ import {
 } from '../validation/context.js';
 import { VerdictBuilder } from '../validation/findings.js';
 import { checkSigner, signerFactsOf } from '../validation/signer-check.js';
+import { checkSignatureTimestamp, checkTimestampToken } from '../validation/timestamp-check.js';
 import { applyDocumentPolicy } from '../validation/document-policy.js';
-import type { PdfSignatureReport, PdfVerificationReport, TimestampReport } from '../validation/reports.js';
+import type { PdfSignatureReport, PdfVerificationReport } from '../validation/reports.js';
 
 /**
  * Options of {@link verifyPdf}: the settings of every verifier (trust, intermediates, time, clock, policy,
@@ -443,14 +444,15 @@ async function checkSignature(
   // signature timestamps: proof that the signature existed at genTime
   let poe: Date | undefined;
   for (const der of si.signatureTimeStampTokens) {
-    const ts = await checkToken(der, { data: si.signature }, 'signature-timestamp', [
-      ...cms.certificates,
-      ...ctx.context.intermediates,
-    ]);
-    report.timestamps.push(ts.report);
-    if (ts.report.valid && ts.genTime && (!poe || ts.genTime < poe)) poe = ts.genTime;
-    if (!ts.report.valid)
-      v.warn('timestamp-invalid', `a signature timestamp does not verify: ${ts.report.problems.join('; ')}`);
+    const { check, findings, ...ts } = await checkSignatureTimestamp(der, {
+      imprint: { data: si.signature },
+      extraCertificates: [...cms.certificates, ...ctx.context.intermediates],
+      policy: ctx.context.policy,
+    });
+    report.timestamps.push({ kind: 'signature-timestamp', ...ts });
+    v.add(...findings);
+    const genTime = check?.token.genTime;
+    if (ts.valid && genTime && (!poe || genTime < poe)) poe = genTime;
   }
   if (!report.claimedSigningTime && si.signingTime) {
     report.claimedSigningTime = si.signingTime.toISOString();
@@ -520,7 +522,7 @@ async function checkSignature(
       chain.subIndication ?? 'CERTIFICATE_CHAIN_GENERAL_FAILURE',
       chain.problems.join('; ') || `certificate path: ${chain.status}`,
     );
-  else checkRevocationEstablished(chain, v);
+  checkRevocationEstablished(chain, v);
 }
 
 /** Largest decoded DSS entry: a CRL of a national CA is a few megabytes; a bomb stops here. */
@@ -558,7 +560,7 @@ function assignLevels(reports: PdfSignatureReport[], ctx: Ctx): void {
   for (const r of reports) {
     if (r.kind !== 'signature') continue;
     const laterDocTs = reports.some(
-      (d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) > (r.revision ?? Infinity),
+      (d) => provesTime(d) && (d.revision ?? -1) > (r.revision ?? Infinity),
     );
     const timed = r.timestamps.some((t) => t.valid) || laterDocTs;
     const embeddedRevocation = r.chain?.revocation?.length
@@ -568,12 +570,15 @@ function assignLevels(reports: PdfSignatureReport[], ctx: Ctx): void {
       ? 'B-B'
       : !(hasDss && embeddedRevocation)
         ? 'B-T'
-        : reports.some(
-              (d) => d.kind === 'document-timestamp' && d.integrity.digest && (d.revision ?? -1) >= lastDssRevision,
-            )
+        : reports.some((d) => provesTime(d) && (d.revision ?? -1) >= lastDssRevision)
           ? 'B-LTA'
           : 'B-LT';
   }
+}
+
+/** A document time-stamp over its revision whose token verifies and the algorithm policy accepts. */
+function provesTime(d: PdfSignatureReport): boolean {
+  return d.kind === 'document-timestamp' && d.integrity.digest === true && d.timestamps.some((t) => t.valid);
 }
 
 function lastRevisionWithDss(ctx: Ctx): number {
@@ -618,20 +623,33 @@ async function checkDocumentTimestamp(
   }
   report.digestAlgorithm = hash;
   const digest = await digestRanges(ctx.bytes, hash, ranges);
-  const ts = await checkToken(token, { digest }, 'document-timestamp', ctx.context.intermediates);
-  report.timestamps.push(ts.report);
+  const ts = await checkTimestampToken(parsed, {
+    imprint: { digest },
+    extraCertificates: ctx.context.intermediates,
+    policy: ctx.context.policy,
+  });
+  const { verification } = ts;
+  report.timestamps.push({
+    kind: 'document-timestamp',
+    genTime: parsed.genTime.toISOString(),
+    ...(parsed.tsaName && { tsa: parsed.tsaName }),
+    valid: ts.valid,
+    problems: ts.problems,
+  });
   report.integrity.digest = bytesEqual(parsed.messageImprint.digest, digest);
-  report.integrity.signatureValue = ts.signatureValid;
+  report.integrity.signatureValue = verification.signature.signatureValid;
   if (!report.integrity.digest)
     v.fail('digest-mismatch', 'HASH_FAILURE', 'the document timestamp imprint does not match the signed bytes');
-  else if (!ts.report.valid)
+  else if (!verification.valid)
     v.fail(
       'signature-invalid',
       'SIG_CRYPTO_FAILURE',
-      `the document timestamp does not verify: ${ts.report.problems.join('; ')}`,
+      `the document timestamp does not verify: ${verification.problems.map((p) => p.message).join('; ')}`,
     );
-  if (ts.signerCertificate) {
-    const cert = await parseCertificate(ts.signerCertificate);
+  // the algorithm policy judges the time-stamp as it judges a signer: INDETERMINATE, never FAILED
+  v.add(...ts.policyFindings);
+  if (verification.signerCertificate) {
+    const cert = await parseCertificate(verification.signerCertificate);
     report.signer = signerFactsOf(cert);
     if (v.indication !== 'TOTAL_PASSED') return;
     const trust = ctx.context.trust;
@@ -655,32 +673,6 @@ async function checkDocumentTimestamp(
         'NO_CERTIFICATE_CHAIN_FOUND',
         'no trust anchors were given, so the time-stamping authority cannot be trusted',
       );
-  }
-}
-
-async function checkToken(
-  der: Uint8Array,
-  imprint: { data?: Uint8Array; digest?: Uint8Array },
-  kind: TimestampReport['kind'],
-  extraCertificates: Uint8Array[],
-): Promise<{ report: TimestampReport; genTime?: Date; signatureValid: boolean; signerCertificate?: Uint8Array }> {
-  try {
-    const token = parseTimestampToken(der);
-    const v = await verifyTimestampToken(token, { ...imprint, extraCertificates });
-    return {
-      report: {
-        kind,
-        genTime: token.genTime.toISOString(),
-        ...(token.tsaName && { tsa: token.tsaName }),
-        valid: v.valid,
-        problems: v.problems.map((p) => p.message),
-      },
-      genTime: token.genTime,
-      signatureValid: v.signature.signatureValid,
-      ...(v.signerCertificate && { signerCertificate: v.signerCertificate }),
-    };
-  } catch (e) {
-    return { report: { kind, valid: false, problems: [(e as Error).message] }, signatureValid: false };
   }
 }
 

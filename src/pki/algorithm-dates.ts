@@ -1,6 +1,6 @@
-import { signatureFromOid, type DigestAlgorithm, type SignatureAlgorithm } from '../core/algorithms.js';
-import { readChildren, readOid, readTlv } from '../core/der.js';
+import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
 import type { Certificate } from './certificate.js';
+import { signedStructureAlgorithm } from './revocation-signature.js';
 
 /**
  * The last day on which a certificate signature with each digest is still accepted, as DSS's cryptographic
@@ -27,10 +27,8 @@ export interface AlgorithmJudgement {
 /** The algorithm of a certificate's own signature (the one its issuer made), when it names a digest. */
 export function certificateSignatureAlgorithm(cert: Certificate): SignatureAlgorithm | undefined {
   try {
-    const der = cert.der;
-    const algId = readChildren(der, readTlv(der, 0))[1]!;
-    const named = signatureFromOid(readOid(der, readChildren(der, algId)[0]!));
-    return named?.hash ? { scheme: named.scheme, hash: named.hash } : undefined;
+    const { scheme, hash } = signedStructureAlgorithm(cert.der);
+    return scheme && hash ? { scheme, hash } : undefined;
   } catch {
     return undefined;
   }

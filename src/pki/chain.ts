@@ -16,6 +16,7 @@ import { checkPathRevocation, type RevocationMode } from './path/path-revocation
 export type { RevocationMode } from './path/path-revocation.js';
 import { judgeCertificateSignatures, signatureAcceptableByDate } from './algorithm-dates.js';
 import { diagnoseNoChain, type MissingIssuer } from './missing-issuer.js';
+import { algorithmName, signedStructureAlgorithm, type RevocationSignatureCheck } from './revocation-signature.js';
 
 /** What the certificate is used for; decides the key usage and extended key usage required of the leaf. */
 export type CertificatePurpose = 'signing' | 'timestamping' | 'any';
@@ -58,6 +59,12 @@ export interface PathValidationOptions extends PolicyInputs {
    */
   revocationMode?: RevocationMode;
   /**
+   * The caller's algorithm policy over the OCSP responses and CRLs of `revocationData` (and the CRLs of CRL
+   * signers' own paths): a refused one establishes no status. Default: every algorithm the platform verifies.
+   * A `revocation` callback applies its own.
+   */
+  revocationSignatureAcceptable?: RevocationSignatureCheck;
+  /**
    * Consulted for the signature of each certificate of the path (the anchor's excluded): `true` to accept,
    * `false` or a reason to refuse (CRYPTO_CONSTRAINTS_FAILURE). Default: by date
    * ({@link signatureAcceptableByDate}: SHA-1 when the certificate was issued before SHA-1's cutoff).
@@ -77,6 +84,8 @@ export interface PathRevocation {
   origin?: RevocationCheck['origin'];
   revocationTime?: Date;
   problems: string[];
+  /** Revocation data about it that the caller's algorithm policy refused, and why (also in `problems`). */
+  refused?: string[];
 }
 
 /** Outcome of {@link validateCertificatePath}; JSON-serialisable. */
@@ -219,17 +228,12 @@ async function validate(leaf: Certificate, run: Run): Promise<PathValidationResu
 }
 
 function algorithmRefused(cert: Certificate, run: Run): string | undefined {
-  const oid = signatureAlgorithmOid(cert.der);
-  const named = signatureFromOid(oid);
+  const algorithm = signedStructureAlgorithm(cert.der);
   const verdict = run.signatureAlgorithmAcceptable
-    ? run.signatureAlgorithmAcceptable(
-        { oid, ...(named && { scheme: named.scheme }), ...(named?.hash && { hash: named.hash }) },
-        cert,
-        run.time,
-      )
+    ? run.signatureAlgorithmAcceptable(algorithm, cert, run.time)
     : signatureAcceptableByDate(cert);
   if (verdict === true) return undefined;
-  return `the signature algorithm of "${cert.subject.display}" (${named ? `${named.scheme}${named.hash ? ` with ${named.hash}` : ''}` : oid}) is not accepted${typeof verdict === 'string' ? `: ${verdict}` : ''}`;
+  return `the signature algorithm of "${cert.subject.display}" (${algorithmName(algorithm)}) is not accepted${typeof verdict === 'string' ? `: ${verdict}` : ''}`;
 }
 
 async function checkCandidate(path: Certificate[], run: Run): Promise<PathValidationResult> {
@@ -316,11 +320,6 @@ export function summary(c: Certificate): PathValidationResult['chain'][number] {
     notAfter: c.notAfter,
     fingerprintSha256: c.fingerprintSha256,
   };
-}
-
-function signatureAlgorithmOid(der: Uint8Array): string {
-  const [, algId] = readChildren(der, readTlv(der, 0));
-  return readOid(der, readChildren(der, algId!)[0]!);
 }
 
 /**

@@ -6,6 +6,7 @@ import { httpFetchBytes, type HttpTransportOptions } from '../core/http.js';
 import type { Certificate } from './certificate.js';
 import { verifySignedStructure } from './chain.js';
 import { crlStatus } from './path/crl-validation.js';
+import { revocationSignatureOf, type RevocationSignature } from './revocation-signature.js';
 
 /** A decoded certificate revocation list. */
 export interface Crl {
@@ -40,6 +41,8 @@ export interface CrlStatus {
   thisUpdate: Date;
   nextUpdate?: Date;
   der: Uint8Array;
+  /** Its signature: algorithm and the issuer's key, for an algorithm policy to judge. */
+  signature: RevocationSignature;
 }
 
 const MAX_CRL_BYTES = 64 * 1024 * 1024;
@@ -120,6 +123,7 @@ export async function checkCrl(
     thisUpdate: crl.thisUpdate,
     ...(crl.nextUpdate && { nextUpdate: crl.nextUpdate }),
     der: crl.der,
+    signature: revocationSignatureOf('CRL', crl.der, o.issuer),
   };
 }
 

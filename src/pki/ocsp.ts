@@ -17,6 +17,7 @@ import { digest } from '../crypto/digest.js';
 import { randomBytes } from '../crypto/webcrypto.js';
 import { parseCertificate, type Certificate } from './certificate.js';
 import { verifySignedStructure } from './chain.js';
+import { revocationSignatureOf, type RevocationSignature } from './revocation-signature.js';
 
 const OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
 const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
@@ -45,6 +46,8 @@ export interface OcspStatus {
   responderCertificate?: Uint8Array;
   /** DER of the whole OCSPResponse (what a DSS /OCSPs stream holds). */
   der: Uint8Array;
+  /** Its signature: algorithm and the responder's key, for an algorithm policy to judge. */
+  signature: RevocationSignature;
 }
 
 /** An OCSP request for `certificate` issued by `issuer`, with a nonce. */
@@ -135,6 +138,7 @@ export async function checkOcspResponse(
     responder: responder.kind,
     ...(responder.kind === 'delegated' && { responderCertificate: responder.cert.der }),
     der: response.slice(0, readTlv(response, 0).end),
+    signature: revocationSignatureOf('OCSP response', basic, responder.cert),
   };
   if (statusChoice.tag === 0xa1) {
     const info = readChildren(basic, statusChoice);

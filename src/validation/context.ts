@@ -6,8 +6,10 @@ import { withIssuerFetching } from '../pki/issuer-fetch.js';
 import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 import type { TrustStore } from '../pki/trust-store.js';
 import type { PathValidationOptions, PathValidationResult, RevocationMode } from '../pki/chain.js';
+import type { RevocationSignatureCheck } from '../pki/revocation-signature.js';
 import type { VerdictBuilder } from './findings.js';
 import { withDefaults, type ResolvedPolicy, type ValidationPolicy } from './policy.js';
+import { algorithmPolicyVerdict } from './signer-check.js';
 
 /**
  * What to do about revocation — one setting for the verifiers and the path validation under them:
@@ -93,10 +95,19 @@ export async function createValidationContext(options: ValidationOptions = {}): 
 }
 
 /**
+ * The context's algorithm policy over OCSP responses and CRLs, the same as over signers (digest, RSA/EC key
+ * size): a refused one establishes no revocation status.
+ */
+export function revocationSignaturePolicy(context: ValidationContext): RevocationSignatureCheck {
+  return (s) => algorithmPolicyVerdict({ hashes: [s.algorithm.hash], key: s.key }, context.policy);
+}
+
+/**
  * What a path validation under the context is given for revocation: the context's mode, which the path
  * validation applies (RFC 5280 §6.3 and EN 319 102-1: `require` without data is TRY_LATER), and the check —
  * `embedded` (what the document carries) and the caller's data first, online only when allowed — judged at the
- * time the path is validated at (the validation time, or a proof of existence). No check under `off`.
+ * time the path is validated at (the validation time, or a proof of existence), each response and CRL under
+ * the context's algorithm policy. No check under `off`.
  */
 export function pathRevocationOf(
   context: ValidationContext,
@@ -108,6 +119,7 @@ export function pathRevocationOf(
     ocsps: [...embedded.ocsps, ...r.data.ocsps],
     crls: [...embedded.crls, ...r.data.crls],
   };
+  const signatureAcceptable = revocationSignaturePolicy(context);
   return {
     revocationMode: r.mode,
     revocation: (certificate, issuer, at) =>
@@ -115,6 +127,7 @@ export function pathRevocationOf(
         embedded: data,
         online: r.online,
         time: at.time,
+        signatureAcceptable,
         ...(r.fetch && { fetch: r.fetch }),
       }),
   };
@@ -142,8 +155,14 @@ export function chainFinding(chain: PathValidationResult): 'revocation-required'
   return chain.status === 'revocation-unknown' ? 'revocation-required' : 'chain-invalid';
 }
 
-/** After a valid path: revocation status not established for some certificate is said (`require` has refused it already). */
+/**
+ * After any path: OCSP responses and CRLs the algorithm policy refused are said; after a valid one, revocation
+ * status not established for some certificate too (`require` has refused the path already).
+ */
 export function checkRevocationEstablished(chain: PathValidationResult, v: VerdictBuilder): void {
+  for (const refusal of new Set(chain.revocation?.flatMap((r) => r.refused ?? [])))
+    v.warn('revocation-algorithm-refused', refusal);
+  if (chain.status !== 'valid') return;
   const open = chain.revocation?.filter((r) => r.status === 'unavailable' || r.status === 'unknown') ?? [];
   if (open.length) {
     v.warn(

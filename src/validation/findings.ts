@@ -32,11 +32,13 @@ export const FINDING_CODES = [
   'revoked-no-poe',
   'revocation-unknown',
   'revocation-required',
+  'revocation-algorithm-refused',
   'expired-poe',
   'algorithm-accepted-by-date',
   'revoked-after-poe',
   'claimed-time-outside-validity',
   'timestamp-invalid',
+  'timestamp-algorithm-refused',
   'timestamp-later-than-signing-time',
   // document changes and placement
   'changes-not-permitted',

@@ -183,6 +183,17 @@ export function checkAlgorithmPolicy(
   return out;
 }
 
+/**
+ * {@link checkAlgorithmPolicy} as a yes or no: `true`, or why not (the first constraint at `fail`; `warn` and
+ * `ignore` accept). For what the policy judges but a report has no place for: OCSP responses and CRLs.
+ */
+export function algorithmPolicyVerdict(
+  used: Parameters<typeof checkAlgorithmPolicy>[0],
+  policy: ResolvedPolicy,
+): true | string {
+  return checkAlgorithmPolicy(used, policy).find((f) => f.severity === 'error')?.message ?? true;
+}
+
 /** A policy constraint that is not met: `fail` lowers the indication, `warn` lists it, `ignore` drops it. */
 function constrain(out: Finding[], level: ConstraintLevel, code: Finding['code'], message: string): void {
   if (level === 'fail') out.push(doubt(code, 'CRYPTO_CONSTRAINTS_FAILURE', message));

@@ -2,11 +2,11 @@ import type { BinaryInput } from '../core/bytes.js';
 import type { Indication, SubIndication } from '../core/indication.js';
 import { digestData } from '../crypto/digest.js';
 import { validateCertificatePath, type PathValidationResult } from '../pki/chain.js';
-import { parseTimestampToken, verifyTimestampToken } from '../tsa/index.js';
+import { parseTimestampToken } from '../tsa/index.js';
 import { tokenFromResponseOrToken } from '../tsa/timestamp-data.js';
 import { createValidationContext, type ValidationOptions } from './context.js';
 import { VerdictBuilder, type Finding } from './findings.js';
-import { checkAlgorithmPolicy } from './signer-check.js';
+import { checkTimestampToken } from './timestamp-check.js';
 
 /** Verification of an RFC 3161 time-stamp over some data. */
 export interface TimestampVerificationReport {
@@ -65,9 +65,10 @@ export async function verifyTimestamp(
     );
     return finish({ imprintMatches: false, tokenValid: false });
   }
-  const check = await verifyTimestampToken(token, {
-    digest: await digestData(hash, data),
+  const { verification: check, policyFindings } = await checkTimestampToken(token, {
+    imprint: { digest: await digestData(hash, data) },
     extraCertificates: context.intermediates,
+    policy: context.policy,
   });
   const base = {
     genTime: token.genTime.toISOString(),
@@ -86,13 +87,7 @@ export async function verifyTimestamp(
       v.doubt('algorithm-unsupported', 'CRYPTO_CONSTRAINTS_FAILURE', unsupported.message);
     else for (const p of check.problems) v.fail('signature-invalid', 'SIG_CRYPTO_FAILURE', p.message);
   }
-  const si = token.signedData.signerInfos[0];
-  v.add(
-    ...checkAlgorithmPolicy(
-      { hashes: [hash, si?.digestAlgorithm, si?.signatureAlgorithm?.hash], key: check.signature.signerKey },
-      context.policy,
-    ),
-  );
+  v.add(...policyFindings);
   if (v.indication !== 'TOTAL_PASSED') return finish(base);
   const trust = context.trust;
   if (!trust || !check.signerCertificate) {

@@ -25,6 +25,7 @@ import {
 } from '../validation/context.js';
 import { VerdictBuilder, type Finding, type FindingCode } from '../validation/findings.js';
 import { checkAlgorithmPolicy, signerFactsOf } from '../validation/signer-check.js';
+import { checkSignatureTimestamp } from '../validation/timestamp-check.js';
 import { addPolicyFindings, documentPolicyFindings } from '../validation/document-policy.js';
 import {
   DSIG_NS,
@@ -65,7 +66,6 @@ import {
   type ReferenceTransform,
 } from '../xml/references.js';
 import type { XmlLimits } from '../xml/scan.js';
-import { parseTimestampToken, verifyTimestampToken } from '../tsa/timestamp-token.js';
 import type {
   XmlBusinessElementReport,
   XmlReferenceReport,
@@ -484,7 +484,7 @@ async function checkSignature(
       v.warn('claimed-time-outside-validity', 'the signing time lies outside the certificate validity period');
   }
   if (signer) await checkXades(sig, signedRefs, report, signer, fail);
-  await checkTimestamps(sig, report, v);
+  await checkTimestamps(sig, report, v, ctx.validation);
   report.level = report.timestamps?.some((t) => t.valid) ? 'B-T' : 'B-B';
 
   // Profile: the signature's place gives its role, and the role's business element must be exactly
@@ -529,7 +529,8 @@ async function checkSignature(
           path ? chainFinding(path) : 'chain-invalid',
         ),
       );
-    } else if (path) checkRevocationEstablished(path, v);
+    }
+    if (path) checkRevocationEstablished(path, v);
   }
 }
 
@@ -793,8 +794,16 @@ async function checkXades(
 
 const MAX_TIMESTAMPS = 4;
 
-/** XAdES SignatureTimeStamps: each token must time-stamp the canonical SignatureValue element. */
-async function checkTimestamps(sig: Element, report: XmlSignatureReport, v: VerdictBuilder): Promise<void> {
+/**
+ * XAdES SignatureTimeStamps: each token must time-stamp the canonical SignatureValue element, and pass the
+ * context's algorithm policy to prove a time.
+ */
+async function checkTimestamps(
+  sig: Element,
+  report: XmlSignatureReport,
+  v: VerdictBuilder,
+  context: ValidationContext,
+): Promise<void> {
   const stamps = dsigChildren(sig, 'Object')
     .flatMap((o) => childElements(o).filter((q) => isElement(q, XADES_NS, 'QualifyingProperties')))
     .flatMap((q) => childElements(q).filter((u) => isElement(u, XADES_NS, 'UnsignedProperties')))
@@ -805,28 +814,29 @@ async function checkTimestamps(sig: Element, report: XmlSignatureReport, v: Verd
   const signatureValue = dsigChildren(sig, 'SignatureValue')[0]!;
   report.timestamps = [];
   for (const stamp of stamps) {
-    const out: XmlTimestampReport = { valid: false, problems: [] };
-    report.timestamps.push(out);
+    let out: XmlTimestampReport;
     try {
       const cm = dsigChildren(stamp, 'CanonicalizationMethod')[0];
       const method = cm ? c14nFromUri(cm.getAttribute('Algorithm') ?? '') : 'c14n';
       if (!method) throw new Error(`canonicalization method ${cm!.getAttribute('Algorithm')} is not supported`);
       const encapsulated = childElements(stamp).find((e) => isElement(e, XADES_NS, 'EncapsulatedTimeStamp'));
       if (!encapsulated) throw new Error('no EncapsulatedTimeStamp');
-      const token = parseTimestampToken(base64Value(encapsulated, 'EncapsulatedTimeStamp'));
-      out.genTime = token.genTime.toISOString();
-      if (token.tsaName) out.tsa = token.tsaName;
       const data = utf8(
         canonicalize(signatureValue, method, { inclusivePrefixes: cm ? inclusivePrefixesOf(cm) : undefined }),
       );
-      const check = await verifyTimestampToken(token, { data });
-      out.valid = check.valid;
-      out.problems = check.problems.map((p) => p.message);
+      const { check: _check, findings, ...checked } = await checkSignatureTimestamp(
+        base64Value(encapsulated, 'EncapsulatedTimeStamp'),
+        { imprint: { data }, extraCertificates: context.intermediates, policy: context.policy },
+      );
+      out = checked;
+      v.add(...findings);
     } catch (e) {
-      out.problems.push(e instanceof Error ? e.message : String(e));
+      const problems = [e instanceof Error ? e.message : String(e)];
+      out = { valid: false, problems };
+      v.warn('timestamp-invalid', `a signature time-stamp does not verify: ${problems.join('; ')}`);
     }
-    if (!out.valid) v.warn('timestamp-invalid', `a signature time-stamp does not verify: ${out.problems.join('; ')}`);
-    else if (report.signingTime?.time && out.genTime && report.signingTime.time > out.genTime) {
+    report.timestamps.push(out);
+    if (out.valid && report.signingTime?.time && out.genTime && report.signingTime.time > out.genTime) {
       v.warn('timestamp-later-than-signing-time', 'the claimed signing time is later than the signature time-stamp');
     }
   }

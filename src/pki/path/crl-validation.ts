@@ -17,6 +17,11 @@ import {
 } from './distribution-points.js';
 import { readGeneralNames, type GeneralName } from './general-names.js';
 import { namesEqual } from './names.js';
+import {
+  revocationSignatureOf,
+  revocationSignatureRefusal,
+  type RevocationSignatureCheck,
+} from '../revocation-signature.js';
 
 const CRL_OID = {
   crlNumber: '2.5.29.20',
@@ -61,6 +66,8 @@ export interface CrlVerdict {
   /** True when CRLs were found but none was current at the validation time. */
   stale: boolean;
   problems: string[];
+  /** CRLs the caller's algorithm policy refused, and why (also in `problems`). */
+  refused: string[];
 }
 
 /** Options of {@link crlStatus}. */
@@ -80,6 +87,8 @@ export interface CrlStatusOptions {
     authorityKeyId: string | undefined,
   ) => Promise<{ certificate: Certificate; usable: () => Promise<true | string> }[]>;
   verify: (crl: Crl, signer: Certificate) => Promise<boolean>;
+  /** The caller's algorithm policy over the CRLs' signatures: a refused CRL is not used. Default: none. */
+  signatureAcceptable?: RevocationSignatureCheck;
 }
 
 interface ReadCrl {
@@ -169,14 +178,34 @@ function unknownCritical(crl: Crl): string | undefined {
   return undefined;
 }
 
-/** §6.3.3 (f), (g): a certificate whose key signed the CRL, with cRLSign, on a path to the same anchor. */
-async function findSigner(r: ReadCrl, o: CrlStatusOptions, problems: string[]): Promise<Certificate | undefined> {
+/** Why the caller's algorithm policy refuses `crl`'s signature by `signer`, noted in `refused`; undefined if not. */
+function refusal(crl: Crl, signer: Certificate, o: CrlStatusOptions, refused: string[]): string | undefined {
+  const why = revocationSignatureRefusal(o.signatureAcceptable, revocationSignatureOf('CRL', crl.der, signer));
+  if (why && !refused.includes(why)) refused.push(why); // a CRL is looked at once per scope
+  return why;
+}
+
+/**
+ * §6.3.3 (f), (g): a certificate whose key signed the CRL, with cRLSign, on a path to the same anchor — and
+ * whose signature on it the caller's algorithm policy accepts.
+ */
+async function findSigner(
+  r: ReadCrl,
+  o: CrlStatusOptions,
+  problems: string[],
+  refused: string[],
+): Promise<Certificate | undefined> {
   for (const { certificate, usable } of await o.signers(r.crl.issuerDer, r.authorityKeyId)) {
     if (certificate.keyUsage && !certificate.keyUsage.includes('cRLSign')) {
       problems.push(`"${certificate.subject.display}" may not sign CRLs (no cRLSign)`);
       continue;
     }
     if (!(await o.verify(r.crl, certificate))) continue;
+    const weak = refusal(r.crl, certificate, o, refused);
+    if (weak) {
+      problems.push(weak);
+      continue;
+    }
     const ok = await usable();
     if (ok === true) return certificate;
     problems.push(`the CRL signer "${certificate.subject.display}" cannot be trusted: ${ok}`);
@@ -190,13 +219,15 @@ async function findSigner(r: ReadCrl, o: CrlStatusOptions, problems: string[]): 
  * cannot be decided is `unknown`, with the reasons.
  */
 export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
+  const refused: string[] = [];
   try {
-    return await decide(o);
+    return { ...(await decide(o, refused)), refused };
   } catch (cause) {
     // a malformed extension of the certificate or of a CRL: nothing can be concluded from them
     return {
       status: 'unknown',
       stale: false,
+      refused,
       problems: [
         `the CRL or the certificate's distribution points cannot be decoded: ${cause instanceof Error ? cause.message : String(cause)}`,
       ],
@@ -204,7 +235,7 @@ export async function crlStatus(o: CrlStatusOptions): Promise<CrlVerdict> {
   }
 }
 
-async function decide(o: CrlStatusOptions): Promise<CrlVerdict> {
+async function decide(o: CrlStatusOptions, refused: string[]): Promise<Omit<CrlVerdict, 'refused'>> {
   const problems: string[] = [];
   const all = o.crls.map(read);
   const complete = all.filter((r) => r.deltaBase === undefined);
@@ -227,7 +258,7 @@ async function decide(o: CrlStatusOptions): Promise<CrlVerdict> {
         continue;
       }
       const signerProblems: string[] = [];
-      const signer = await findSigner(r, o, signerProblems);
+      const signer = await findSigner(r, o, signerProblems, refused);
       if (!signer) {
         problems.push(...signerProblems);
         continue;
@@ -244,7 +275,7 @@ async function decide(o: CrlStatusOptions): Promise<CrlVerdict> {
         );
         continue;
       }
-      const delta = await freshestDelta(r, deltas, signer, o, problems);
+      const delta = await freshestDelta(r, deltas, signer, o, problems, refused);
       if (delta === null) continue;
       const fromDelta = delta && entryFor(delta, o.certificate);
       const entry = fromDelta ?? entryFor(r, o.certificate);
@@ -258,7 +289,7 @@ async function decide(o: CrlStatusOptions): Promise<CrlVerdict> {
   return { status: 'unknown', stale, problems };
 }
 
-function revokedBy(entry: CrlEntry, crl: Crl, problems: string[]): CrlVerdict {
+function revokedBy(entry: CrlEntry, crl: Crl, problems: string[]): Omit<CrlVerdict, 'refused'> {
   const reason = reasonOf(entry);
   return {
     status: 'revoked',
@@ -272,7 +303,8 @@ function revokedBy(entry: CrlEntry, crl: Crl, problems: string[]): CrlVerdict {
 
 /**
  * The delta CRL to apply to complete CRL `base` (same issuer, key and scope, fresh, based on it or an
- * earlier one), undefined when there is none, null when a delta that should apply cannot be used.
+ * earlier one), undefined when there is none, null when a delta that should apply cannot be used (stale, or
+ * refused by the algorithm policy).
  */
 async function freshestDelta(
   base: ReadCrl,
@@ -280,16 +312,27 @@ async function freshestDelta(
   signer: Certificate,
   o: CrlStatusOptions,
   problems: string[],
+  refused: string[],
 ): Promise<ReadCrl | undefined | null> {
   if (base.number === undefined) return undefined;
   let best: ReadCrl | undefined;
+  let weak: string | undefined;
   for (const d of deltas) {
     if (!namesEqual(d.crl.issuerDer, base.crl.issuerDer) || d.idpDer !== base.idpDer) continue;
     if (d.deltaBase! > base.number || d.number === undefined || d.number <= base.number) continue;
     if (!current(d.crl, o.time)) continue;
     if (unknownCritical(d.crl)) continue;
     if (!(await o.verify(d.crl, signer))) continue;
+    const why = refusal(d.crl, signer, o, refused);
+    if (why) {
+      weak ??= why;
+      continue;
+    }
     if (!best || d.number > best.number!) best = d;
+  }
+  if (!best && weak) {
+    problems.push(weak);
+    return null;
   }
   if (
     !best &&

@@ -5,7 +5,7 @@ import type { SubIndication } from '../../core/indication.js';
 import type { Certificate } from '../certificate.js';
 import type { PathRevocation, PathValidationOptions, PathValidationResult } from '../chain.js';
 import { parseCrl, type Crl } from '../crl.js';
-import { embeddedOcspStatus, type RevocationCheck } from '../revocation.js';
+import { embeddedOcspStatus, type RevocationCheck, type RevocationNotes } from '../revocation.js';
 import { checkSignedStructure } from '../chain.js';
 import { crlStatus } from './crl-validation.js';
 import { comparableName, comparableSubject } from './names.js';
@@ -53,6 +53,7 @@ export async function checkPathRevocation(
       ...(check.origin && { origin: check.origin }),
       ...(check.revocationTime && { revocationTime: check.revocationTime }),
       problems: check.problems,
+      ...(check.refused && { refused: check.refused }),
     });
     if (check.status === 'revoked' && check.revocationTime && check.revocationTime.getTime() <= o.time.getTime())
       revoked ??= { cert, at: check.revocationTime };
@@ -106,8 +107,16 @@ async function fromData(
   crls: Crl[],
   o: PathRevocationContext,
 ): Promise<RevocationCheck> {
-  const problems: string[] = [];
-  const fromOcsp = await embeddedOcspStatus(o.revocationData?.ocsps ?? [], cert, issuer, o.time, problems);
+  const notes: RevocationNotes = { problems: [], refused: [] };
+  const { problems, refused } = notes;
+  const fromOcsp = await embeddedOcspStatus(
+    o.revocationData?.ocsps ?? [],
+    cert,
+    issuer,
+    o.time,
+    notes,
+    o.revocationSignatureAcceptable,
+  );
   if (fromOcsp) return fromOcsp;
   // A signer above `cert` in this path, or one whose own path is being validated up the stack (a CRL issuer
   // whose certificate its own indirect CRL covers), needs no second validation.
@@ -119,6 +128,7 @@ async function fromData(
       issuer,
       crls,
       time: o.time,
+      ...(o.revocationSignatureAcceptable && { signatureAcceptable: o.revocationSignatureAcceptable }),
       verify: async (crl, signer) => (await checkSignedStructure(crl.der, signer, path)) === 'valid',
       signers: async (name, keyId) => {
         const wanted = comparableName(name);
@@ -133,6 +143,7 @@ async function fromData(
       },
     });
     problems.push(...verdict.problems);
+    refused.push(...verdict.refused);
     if (verdict.status !== 'unknown') {
       return {
         status: verdict.status,
@@ -141,9 +152,10 @@ async function fromData(
         origin: 'embedded',
         ...(verdict.crl && { issuedAt: verdict.crl.thisUpdate, der: verdict.crl.der }),
         problems,
+        ...(refused.length && { refused }),
       };
     }
   }
   if (problems.length === 0) problems.push('no revocation data for it at hand');
-  return { status: 'unavailable', problems };
+  return { status: 'unavailable', problems, ...(refused.length && { refused }) };
 }

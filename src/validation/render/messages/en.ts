@@ -57,12 +57,16 @@ export const en: Catalogue = {
     'revoked-no-poe': 'the certificate was revoked and nothing proves the signature was made before',
     'revocation-unknown': 'the revocation status of a certificate is not established',
     'revocation-required': 'the policy requires revocation data that is not at hand',
+    'revocation-algorithm-refused':
+      'an OCSP response or CRL is signed with an algorithm or key the policy refuses, so it proves no revocation status',
     'expired-poe': 'the certificate has expired, but a time-stamp proves the signature was made while it was valid',
     'algorithm-accepted-by-date':
       'an old algorithm (SHA-1) accepted because the certificate was issued before its cutoff',
     'revoked-after-poe': 'the certificate was revoked after the time-stamped signing time',
     'claimed-time-outside-validity': 'the claimed signing time is outside the certificate’s validity',
     'timestamp-invalid': 'a time-stamp does not verify',
+    'timestamp-algorithm-refused':
+      'a time-stamp uses an algorithm or key the policy refuses, so it proves no signing time',
     'timestamp-later-than-signing-time': 'the time-stamp is much later than the claimed signing time',
     'changes-not-permitted': 'the document was changed after signing in a way that is not permitted',
     'changes-reported': 'the document has changes after signing worth reading',

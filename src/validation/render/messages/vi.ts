@@ -83,12 +83,16 @@ export const vi: Catalogue = {
     'revoked-no-poe': 'Chứng thư số đã bị thu hồi và không có bằng chứng chữ ký được tạo trước đó',
     'revocation-unknown': 'Chưa xác định được tình trạng thu hồi của chứng thư số',
     'revocation-required': 'Chính sách yêu cầu kiểm tra tình trạng thu hồi nhưng chưa có dữ liệu',
+    'revocation-algorithm-refused':
+      'Phản hồi OCSP hoặc danh sách thu hồi (CRL) được ký bằng thuật toán hoặc khóa mà chính sách không chấp nhận, nên không chứng minh được tình trạng thu hồi',
     'expired-poe': 'Chứng thư số đã hết hạn, nhưng dấu thời gian chứng minh chữ ký được tạo khi chứng thư còn hiệu lực',
     'algorithm-accepted-by-date':
       'Thuật toán cũ (SHA-1) được chấp nhận vì chứng thư được cấp trước thời hạn ngừng sử dụng',
     'revoked-after-poe': 'Chứng thư số bị thu hồi sau thời điểm ký đã được dấu thời gian chứng minh',
     'claimed-time-outside-validity': 'Thời điểm ký khai báo nằm ngoài thời hạn hiệu lực của chứng thư số',
     'timestamp-invalid': 'Dấu thời gian không hợp lệ',
+    'timestamp-algorithm-refused':
+      'Dấu thời gian dùng thuật toán hoặc khóa mà chính sách không chấp nhận, nên không chứng minh được thời điểm ký',
     'timestamp-later-than-signing-time': 'Dấu thời gian muộn hơn nhiều so với thời điểm ký khai báo',
     'changes-not-permitted': 'Tài liệu đã bị thay đổi sau khi ký theo cách không được phép',
     'changes-reported': 'Tài liệu có thay đổi sau khi ký cần được xem xét',
