@@ -442,11 +442,7 @@ function sectionIn(bytes: Uint8Array, offset: number, shared: SharedParse): Xref
   return section;
 }
 
-function readSectionChain(
-  bytes: Uint8Array,
-  startxref: number,
-  read: (offset: number) => XrefSection,
-): XrefSection[] {
+function readSectionChain(bytes: Uint8Array, startxref: number, read: (offset: number) => XrefSection): XrefSection[] {
   const sections: XrefSection[] = [];
   const seen = new Set<number>();
   let offset: number | undefined = startxref;
