@@ -724,7 +724,7 @@ class Context {
   /** The form's field list may only grow; a new signature field is permitted, any other new field only reported (and not at all on a certified document). */
   private classifyFieldList(n: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
     const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
-    if (!Array.isArray(newVal) || [...was].some((k) => !newVal.some((x) => serialize(x) === k))) {
+    if (!Array.isArray(newVal) || !containsAll(newVal, was)) {
       return add({
         kind: 'form-field',
         status: 'not-permitted',
@@ -885,7 +885,7 @@ class Context {
     add: (c: PdfChange) => void,
   ): void {
     const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
-    if (!Array.isArray(newVal) || [...was].some((k) => !newVal.some((x) => serialize(x) === k))) {
+    if (!Array.isArray(newVal) || !containsAll(newVal, was)) {
       return add({ kind: 'annotation', status: 'not-permitted', object: n, detail: 'annotations were removed' });
     }
     for (const a of newVal) {
@@ -1105,6 +1105,13 @@ function safePages(reader: PdfReader) {
   } catch {
     return [];
   }
+}
+
+/** True when every serialized entry of `was` is still in `list` (one pass: lists grow with each signature). */
+function containsAll(list: readonly PdfObject[], was: ReadonlySet<string>): boolean {
+  const now = new Set(list.map((x) => serialize(x)));
+  for (const k of was) if (!now.has(k)) return false;
+  return true;
 }
 
 function changedKeys(a: PdfDict, b: PdfDict): string[] {
