@@ -579,7 +579,7 @@ function assignLevels(reports: PdfSignatureReport[], ctx: Ctx): void {
 function lastRevisionWithDss(ctx: Ctx): number {
   for (let i = ctx.revisions.length - 1; i >= 0; i--) {
     try {
-      const r = PdfReader.open(ctx.bytes.subarray(0, ctx.revisions[i]!.end));
+      const r = ctx.reader.prefix(ctx.revisions[i]!.end);
       if (!r.catalog().has('DSS')) return i + 1;
     } catch {
       return i + 1;
