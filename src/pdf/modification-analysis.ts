@@ -227,6 +227,7 @@ function appendedWithoutXref(
   add: (c: PdfChange) => void,
 ): void {
   for (const { offset, num } of objectHeaders(
+    current,
     bytes,
     from,
     Math.min(bytes.length, from + MAX_TAIL_SCAN),
@@ -257,8 +258,11 @@ interface ObjectHeader {
   wordAfter: boolean;
 }
 
-/** The headers found in [from, to) of a file, kept for the analyses of its other signatures. */
-const headerScans = new WeakMap<Uint8Array, { from: number; to: number; headers: ObjectHeader[] }>();
+/**
+ * The headers found in [from, to) of a file, kept for the analyses of its other signatures: by the reader of
+ * one verification (never by the bytes, which a caller may refill between two).
+ */
+const headerScans = new WeakMap<PdfReader, { bytes: Uint8Array; from: number; to: number; headers: ObjectHeader[] }>();
 
 /** White space as a regular expression's `\s` sees a byte (latin-1), and word characters (`\w`). */
 const SPACE = new Uint8Array(256);
@@ -273,13 +277,20 @@ const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 
  * scanned once per file (from `scanFrom` on, where the first signed revision ends): each signature's analysis
  * picks its part of the one list.
  */
-function objectHeaders(bytes: Uint8Array, from: number, to: number, scanFrom: number): ObjectHeader[] {
-  let scan = headerScans.get(bytes);
+function objectHeaders(
+  reader: PdfReader,
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  scanFrom: number,
+): ObjectHeader[] {
+  let scan = headerScans.get(reader);
+  if (scan?.bytes !== bytes) scan = undefined;
   if (!scan || scan.from > from || scan.to < to) {
     const start = Math.min(from, scanFrom, scan?.from ?? from);
     const end = Math.max(to, scan?.to ?? to);
-    scan = { from: start, to: end, headers: scanHeaders(bytes, start, end) };
-    headerScans.set(bytes, scan);
+    scan = { bytes, from: start, to: end, headers: scanHeaders(bytes, start, end) };
+    headerScans.set(reader, scan);
   }
   const out: ObjectHeader[] = [];
   const atFrom = headerAt(bytes, from, to);
