@@ -67,7 +67,7 @@ export async function addLtvToUpdate(
   const bytes = toBytes(pdf, 'pdf');
   const reader = PdfReader.open(bytes);
   if (reader.isEncrypted) throw new KysoError('ERR_PDF_ENCRYPTED', 'the PDF is encrypted');
-  const { signed } = findSignatureFields(reader);
+  const { signed } = findSignatureFields(reader, { pageIndexes: false });
   if (signed.length === 0)
     throw new KysoError('ERR_INVALID_ARGUMENT', 'the PDF has no signature to add validation data for');
   const extra = (options.certificates ?? []).flatMap((c) => splitCertificates(c));

@@ -57,7 +57,7 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
   const reader = PdfReader.open(bytes);
   const context = await createValidationContext(options);
   const revisions = reader.revisions();
-  const { signed, empty } = findSignatureFields(reader);
+  const { signed, empty } = findSignatureFields(reader, { pageIndexes: false }); // no report shows a page
   const docMdp = certificationLevel(reader);
   const hiddenFound = findHiddenSignatures(reader, signed);
   const all: Candidate[] = [
@@ -584,7 +584,7 @@ function provesTime(d: PdfSignatureReport): boolean {
 function lastRevisionWithDss(ctx: Ctx): number {
   for (let i = ctx.revisions.length - 1; i >= 0; i--) {
     try {
-      const r = PdfReader.open(ctx.bytes.subarray(0, ctx.revisions[i]!.end));
+      const r = ctx.reader.prefix(ctx.revisions[i]!.end);
       if (!r.catalog().has('DSS')) return i + 1;
     } catch {
       return i + 1;

@@ -1,11 +1,9 @@
-import { fromLatin1 } from '../core/bytes.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, dictOf, nameOf, numberOf, type PdfObject } from './objects.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfReader, type PdfRevision } from './reader.js';
 import { serialize } from './serialize.js';
 import { pageTextRuns } from './text-locator.js';
 import { decodeTextString } from './text-string.js';
-import { readXrefSection } from './xref.js';
 
 /** How a later change stands. */
 export type ChangeStatus = 'permitted' | 'reported' | 'not-permitted';
@@ -109,7 +107,8 @@ export function analyseModifications(
   }
   let before: PdfReader;
   try {
-    before = PdfReader.open(bytes.subarray(0, coveredEnd));
+    // what PdfReader.open(bytes.subarray(0, coveredEnd)) reads, with what the other signatures' analyses parsed
+    before = current.prefix(coveredEnd);
   } catch {
     add({ kind: 'unreadable-revision', status: 'not-permitted', detail: 'the signed revision cannot be read' });
     return finish(changes, later.length, options);
@@ -117,7 +116,7 @@ export function analyseModifications(
   const numbers = new Set<number>();
   const offsets = new Set<number>();
   for (const r of later) {
-    const section = r.readable ? sectionOf(bytes, r) : undefined;
+    const section = r.readable ? sectionOf(current, r) : undefined;
     if (!section) {
       add({
         kind: 'unreadable-revision',
@@ -129,7 +128,7 @@ export function analyseModifications(
     for (const n of section.numbers) numbers.add(n);
     for (const o of section.offsets) offsets.add(o);
   }
-  appendedWithoutXref(bytes, coveredEnd, offsets, numbers, current, add);
+  appendedWithoutXref(bytes, coveredEnd, revisions[0]!.end, offsets, numbers, current, add);
   try {
     const ctx = new Context(before, current, options);
     ctx.classifyTrailer(add);
@@ -197,14 +196,14 @@ function onlyWhitespace(bytes: Uint8Array, from: number, to: number): boolean {
  * (a freed object reads as null, so freeing a page's content stream changes what the page shows without
  * rewriting any object) — with the hybrid file's /XRefStm stream merged in, and the offsets it gives.
  */
-function sectionOf(bytes: Uint8Array, r: PdfRevision): { numbers: number[]; offsets: number[] } | undefined {
+function sectionOf(reader: PdfReader, r: PdfRevision): { numbers: number[]; offsets: number[] } | undefined {
   try {
-    const table = readXrefSection(bytes, r.xrefOffset);
+    const table = reader.sectionAt(r.xrefOffset);
     const offsets = [r.xrefOffset];
     const entries = [...table.entries];
     const stm = numberOf(table.trailer.get('XRefStm'));
     if (table.kind === 'table' && stm !== undefined) {
-      entries.push(...readXrefSection(bytes, stm).entries);
+      entries.push(...reader.sectionAt(stm).entries);
       offsets.push(stm);
     }
     for (const [, e] of entries) if (e.type === 1) offsets.push(e.offset);
@@ -214,20 +213,26 @@ function sectionOf(bytes: Uint8Array, r: PdfRevision): { numbers: number[]; offs
   }
 }
 
-/** Objects written after the signed range that no later cross-reference section lists (an ISA variant). */
+/**
+ * Objects written after the signed range that no later cross-reference section lists (an ISA variant): every
+ * `N G obj` header in the first {@link MAX_TAIL_SCAN} bytes from `from`, at `from` or after white space.
+ */
 function appendedWithoutXref(
   bytes: Uint8Array,
   from: number,
+  firstRevisionEnd: number,
   listed: Set<number>,
   listedNumbers: Set<number>,
   current: PdfReader,
   add: (c: PdfChange) => void,
 ): void {
-  const tail = fromLatin1(bytes, from, Math.min(bytes.length, from + MAX_TAIL_SCAN));
-  const re = /(?:^|[\r\n\s])(\d{1,10})\s+(\d{1,5})\s+obj\b/g;
-  for (let m = re.exec(tail); m; m = re.exec(tail)) {
-    const offset = from + m.index + (m[0].length - m[0].trimStart().length);
-    const num = Number(m[1]);
+  for (const { offset, num } of objectHeaders(
+    current,
+    bytes,
+    from,
+    Math.min(bytes.length, from + MAX_TAIL_SCAN),
+    firstRevisionEnd,
+  )) {
     // writers differ on whether an xref offset points at the object or at the end-of-line before it
     if (listed.has(offset) || listed.has(offset - 1) || listed.has(offset - 2) || listed.has(offset + 1)) continue;
     // an unlisted definition that a later, listed one supersedes is dead bytes, not a change
@@ -243,6 +248,113 @@ function appendedWithoutXref(
       detail: `object ${num} was appended at byte ${offset} without a cross-reference entry`,
     });
   }
+}
+
+/** An `N G obj` header: where N starts, where `obj` ends, and whether a word character follows it. */
+interface ObjectHeader {
+  offset: number;
+  num: number;
+  end: number;
+  wordAfter: boolean;
+}
+
+/**
+ * The headers found in [from, to) of a file, kept for the analyses of its other signatures: by the reader of
+ * one verification (never by the bytes, which a caller may refill between two).
+ */
+const headerScans = new WeakMap<PdfReader, { bytes: Uint8Array; from: number; to: number; headers: ObjectHeader[] }>();
+
+/** White space as a regular expression's `\s` sees a byte (latin-1), and word characters (`\w`). */
+const SPACE = new Uint8Array(256);
+for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]) SPACE[c] = 1;
+const WORD = new Uint8Array(256);
+for (let c = 0; c < 256; c++) if (/\w/.test(String.fromCharCode(c))) WORD[c] = 1;
+const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+
+/**
+ * The headers `N G obj` (N of 1–10 digits, G of 1–5, white space between, no word character after `obj`) that
+ * lie in [from, to) and begin at `from` or after a white space at or after `from`, in order. The bytes are
+ * scanned once per file (from `scanFrom` on, where the first signed revision ends): each signature's analysis
+ * picks its part of the one list.
+ */
+function objectHeaders(
+  reader: PdfReader,
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  scanFrom: number,
+): ObjectHeader[] {
+  let scan = headerScans.get(reader);
+  if (scan?.bytes !== bytes) scan = undefined;
+  if (!scan || scan.from > from || scan.to < to) {
+    const start = Math.min(from, scanFrom, scan?.from ?? from);
+    const end = Math.max(to, scan?.to ?? to);
+    scan = { bytes, from: start, to: end, headers: scanHeaders(bytes, start, end) };
+    headerScans.set(reader, scan);
+  }
+  const out: ObjectHeader[] = [];
+  const atFrom = headerAt(bytes, from, to);
+  if (atFrom) out.push(atFrom);
+  const hs = scan.headers;
+  let lo = 0;
+  for (let hi = hs.length; lo < hi;) {
+    const mid = (lo + hi) >>> 1;
+    if (hs[mid]!.offset <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < hs.length && hs[i]!.offset < to; i++) {
+    const h = hs[i]!;
+    if (h.end <= to && (!h.wordAfter || h.end === to)) out.push(h);
+  }
+  return out;
+}
+
+/** Every header in [from, to) preceded by a white space at or after `from`. */
+function scanHeaders(bytes: Uint8Array, from: number, to: number): ObjectHeader[] {
+  ensureRange(bytes, from, to - from);
+  const out: ObjectHeader[] = [];
+  for (let o = bytes.indexOf(0x6f, from); o >= 0 && o + 3 <= to; o = bytes.indexOf(0x6f, o + 1)) {
+    if (bytes[o + 1] !== 0x62 || bytes[o + 2] !== 0x6a) continue; // obj
+    let i = o - 1;
+    if (i < from || !SPACE[bytes[i]!]) continue;
+    while (i >= from && SPACE[bytes[i]!]) i--;
+    const genEnd = i;
+    while (i >= from && isDigit(bytes[i])) i--;
+    if (genEnd - i < 1 || genEnd - i > 5 || i < from || !SPACE[bytes[i]!]) continue;
+    while (i >= from && SPACE[bytes[i]!]) i--;
+    const numEnd = i;
+    while (i >= from && isDigit(bytes[i])) i--;
+    if (numEnd - i < 1 || numEnd - i > 10 || i < from || !SPACE[bytes[i]!]) continue;
+    out.push({
+      offset: i + 1,
+      num: digitsAt(bytes, i + 1, numEnd + 1),
+      end: o + 3,
+      wordAfter: WORD[bytes[o + 3] ?? 0x20] === 1,
+    });
+  }
+  return out;
+}
+
+/** The header that begins exactly at `at` (whatever precedes it) and ends by `to`, if any. */
+function headerAt(bytes: Uint8Array, at: number, to: number): ObjectHeader | undefined {
+  let i = at;
+  while (i < to && isDigit(bytes[i])) i++;
+  const numEnd = i;
+  if (numEnd - at < 1 || numEnd - at > 10 || i >= to || !SPACE[bytes[i]!]) return undefined;
+  while (i < to && SPACE[bytes[i]!]) i++;
+  const genStart = i;
+  while (i < to && isDigit(bytes[i])) i++;
+  if (i - genStart < 1 || i - genStart > 5 || i >= to || !SPACE[bytes[i]!]) return undefined;
+  while (i < to && SPACE[bytes[i]!]) i++;
+  if (i + 3 > to || bytes[i] !== 0x6f || bytes[i + 1] !== 0x62 || bytes[i + 2] !== 0x6a) return undefined;
+  if (i + 3 < to && WORD[bytes[i + 3]!]) return undefined;
+  return { offset: at, num: digitsAt(bytes, at, numEnd), end: i + 3, wordAfter: false };
+}
+
+function digitsAt(bytes: Uint8Array, from: number, to: number): number {
+  let v = 0;
+  for (let k = from; k < to; k++) v = v * 10 + bytes[k]! - 0x30;
+  return v;
 }
 
 /** Annotation kinds that mark text rather than paint over it; added after a P=3 certification they are reported. */
@@ -623,7 +735,7 @@ class Context {
   /** The form's field list may only grow; a new signature field is permitted, any other new field only reported (and not at all on a certified document). */
   private classifyFieldList(n: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
     const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
-    if (!Array.isArray(newVal) || [...was].some((k) => !newVal.some((x) => serialize(x) === k))) {
+    if (!Array.isArray(newVal) || !containsAll(newVal, was)) {
       return add({
         kind: 'form-field',
         status: 'not-permitted',
@@ -784,7 +896,7 @@ class Context {
     add: (c: PdfChange) => void,
   ): void {
     const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
-    if (!Array.isArray(newVal) || [...was].some((k) => !newVal.some((x) => serialize(x) === k))) {
+    if (!Array.isArray(newVal) || !containsAll(newVal, was)) {
       return add({ kind: 'annotation', status: 'not-permitted', object: n, detail: 'annotations were removed' });
     }
     for (const a of newVal) {
@@ -1004,6 +1116,13 @@ function safePages(reader: PdfReader) {
   } catch {
     return [];
   }
+}
+
+/** True when every serialized entry of `was` is still in `list` (one pass: lists grow with each signature). */
+function containsAll(list: readonly PdfObject[], was: ReadonlySet<string>): boolean {
+  const now = new Set(list.map((x) => serialize(x)));
+  for (const k of was) if (!now.has(k)) return false;
+  return true;
 }
 
 function changedKeys(a: PdfDict, b: PdfDict): string[] {

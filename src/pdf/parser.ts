@@ -36,6 +36,8 @@ function fail(message: string, at: number): never {
  */
 export class PdfParser {
   pos: number;
+  /** True once stream data was found by searching for `endstream` although /Length gave a number. */
+  private lengthSearched = false;
   constructor(
     readonly bytes: Uint8Array,
     pos = 0,
@@ -282,6 +284,18 @@ export class PdfParser {
     return { ref: new PdfRef(num, gen), value };
   }
 
+  /**
+   * After {@link readIndirectObject}: how long a prefix of the bytes must be to read the same object — past the
+   * `endobj` that closes it and the byte that ends that keyword. Undefined when no `endobj` follows, or when a
+   * stream's data was found by searching for `endstream` because its /Length did not fit (in a longer prefix
+   * it might): such an object is read again in each prefix.
+   */
+  closedReach(): number | undefined {
+    if (this.lengthSearched) return undefined;
+    const p = new PdfParser(this.bytes, this.pos);
+    return p.peekKeyword() === 'endobj' ? p.pos + 7 : undefined;
+  }
+
   private readStreamData(dict: PdfDict): PdfStream {
     const b = this.bytes;
     this.pos += 6; // stream
@@ -294,6 +308,7 @@ export class PdfParser {
     if (typeof len === 'number' && len >= 0 && start + len <= b.length && this.endsStreamAt(start + len)) {
       this.pos = start + len;
     } else {
+      if (typeof len === 'number') this.lengthSearched = true;
       const end = indexOfBytes(b, ENDSTREAM, start);
       if (end < 0) fail('stream without endstream', start);
       let e = end;

@@ -29,6 +29,36 @@ export interface PdfRevision {
   readable: boolean;
 }
 
+/**
+ * What the readers of one file and of its earlier revisions (see {@link PdfReader.prefix}) share: every
+ * cross-reference section and object is parsed once, and reused by a reader of a prefix long enough to hold
+ * all the bytes its parse looked at (its `reach`), so reading k revisions costs what their objects cost once.
+ */
+interface SharedParse {
+  sections: Map<number, XrefSection>;
+  /** Objects by offset; `lengths` are the indirect /Length values the parse used, checked again on reuse. */
+  objects: Map<number, { num: number; value: PdfObject; reach: number; lengths: [PdfRef, number | undefined][] }>;
+  objStreams: WeakMap<PdfStream, ObjectStream>;
+  prefixes: Map<number, PdfReader>;
+}
+
+interface ObjectStream {
+  parser: PdfParser;
+  offsets: number[];
+  first: number;
+  /** The most its data was allowed to inflate to. */
+  bound: number;
+  /** Its objects, by index, as parsed. */
+  parsed: Map<number, PdfObject>;
+}
+
+const newSharedParse = (): SharedParse => ({
+  sections: new Map(),
+  objects: new Map(),
+  objStreams: new WeakMap(),
+  prefixes: new Map(),
+});
+
 const MAX_SECTIONS = 10_000;
 const MAX_PAGES = 100_000;
 const MAX_REF_CHAIN = 32;
@@ -64,8 +94,8 @@ export class PdfReader {
 
   private readonly entries = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfObject>();
-  private readonly objStreams = new Map<number, { parser: PdfParser; offsets: number[]; first: number }>();
   private readonly resolving = new Set<number>();
+  private readonly shared: SharedParse;
 
   private constructor(
     readonly bytes: Uint8Array,
@@ -77,8 +107,10 @@ export class PdfReader {
       repaired: boolean;
       trailer: PdfDict;
       entries?: Map<number, XrefEntry>;
+      shared: SharedParse;
     },
   ) {
+    this.shared = init.shared;
     this.version = init.version;
     this.headerOffset = init.headerOffset;
     this.sections = init.sections;
@@ -91,15 +123,19 @@ export class PdfReader {
 
   /** Opens `bytes` as a PDF. */
   static open(bytes: Uint8Array): PdfReader {
+    return PdfReader.openShared(bytes, newSharedParse());
+  }
+
+  private static openShared(bytes: Uint8Array, shared: SharedParse): PdfReader {
     ensureRange(bytes, 0, 1024);
     const head = fromLatin1(bytes, 0, Math.min(bytes.length, 1024));
     const h = head.indexOf('%PDF-');
     if (h < 0) throw new KysoError('ERR_PDF_MALFORMED', 'not a PDF: no %PDF- header in the first 1 KiB');
     const version = head.slice(h + 5, h + 8).match(/^\d\.\d/)?.[0] ?? '1.0';
-    const init = { version, headerOffset: h };
+    const init = { version, headerOffset: h, shared };
     try {
       const startxref = findStartxref(bytes, bytes.length);
-      const sections = readSectionChain(bytes, startxref);
+      const sections = readSectionChain(bytes, startxref, (offset) => sectionIn(bytes, offset, shared));
       const trailer = sections[0]!.trailer;
       if (!(trailer.get('Root') instanceof PdfRef)) throw new KysoError('ERR_PDF_MALFORMED', 'trailer without /Root');
       const reader = new PdfReader(bytes, { ...init, sections, startxref, repaired: false, trailer });
@@ -124,6 +160,24 @@ export class PdfReader {
       reader.catalog();
       return reader;
     }
+  }
+
+  /**
+   * The document as its first `end` bytes were (an earlier revision): what `PdfReader.open(bytes.subarray(0,
+   * end))` reads, reusing the sections and objects this reader's family has parsed.
+   */
+  prefix(end: number): PdfReader {
+    let reader = this.shared.prefixes.get(end);
+    if (!reader) {
+      reader = PdfReader.openShared(this.bytes.subarray(0, end), this.shared);
+      this.shared.prefixes.set(end, reader);
+    }
+    return reader;
+  }
+
+  /** The cross-reference section at `offset` (shared: do not change it). */
+  sectionAt(offset: number): XrefSection {
+    return sectionIn(this.bytes, offset, this.shared);
   }
 
   /** True when the document is encrypted (a trailer /Encrypt entry). */
@@ -185,16 +239,31 @@ export class PdfReader {
 
   /** The pages in order, with inherited attributes. Cycles and absurd trees are refused. */
   pages(): PdfPage[] {
-    const out: PdfPage[] = [];
+    return [...this.walkPages()];
+  }
+
+  /**
+   * Page `index` (zero-based), or undefined past the last page. The page tree is walked only as far as that
+   * page: a damaged or huge tree after it costs nothing, which {@link pages} would refuse or read whole.
+   */
+  page(index: number): PdfPage | undefined {
+    let i = 0;
+    for (const page of this.walkPages()) if (i++ === index) return page;
+    return undefined;
+  }
+
+  private *walkPages(): Generator<PdfPage> {
+    let count = 0;
     const seen = new Set<number>();
-    const walk = (
+    const walk = function* (
+      this: PdfReader,
       ref: PdfObject | undefined,
       inherited: { mediaBox?: number[]; cropBox?: number[]; rotate: number; resources?: PdfObject },
       depth: number,
-    ) => {
+    ): Generator<PdfPage> {
       if (!(ref instanceof PdfRef))
         throw new KysoError('ERR_PDF_MALFORMED', 'page tree node is not an indirect object');
-      if (seen.has(ref.num) || depth > 64 || out.length > MAX_PAGES)
+      if (seen.has(ref.num) || depth > 64 || count > MAX_PAGES)
         throw new KysoError('ERR_PDF_MALFORMED', 'the page tree has a cycle or is too deep');
       seen.add(ref.num);
       const node = this.resolveDict(ref);
@@ -211,19 +280,19 @@ export class PdfReader {
       const kids = this.resolve(node.get('Kids'));
       if (nameOf(node.get('Type')) === 'Pages' || (Array.isArray(kids) && nameOf(node.get('Type')) !== 'Page')) {
         if (!Array.isArray(kids)) throw new KysoError('ERR_PDF_MALFORMED', 'a /Pages node without /Kids');
-        for (const kid of kids) walk(kid, here, depth + 1);
+        for (const kid of kids) yield* walk.call(this, kid, here, depth + 1);
       } else {
-        out.push({
+        count++;
+        yield {
           ref,
           dict: node,
           rotate: ((here.rotate % 360) + 360) % 360,
           ...(here.mediaBox && { mediaBox: here.mediaBox }),
           ...(here.cropBox && { cropBox: here.cropBox }),
-        });
+        };
       }
     };
-    walk(this.catalog().get('Pages'), { rotate: 0 }, 0);
-    return out;
+    yield* walk.call(this, this.catalog().get('Pages'), { rotate: 0 }, 0);
   }
 
   /**
@@ -255,7 +324,7 @@ export class PdfReader {
       const offsets: number[] = [xrefOffset];
       let readable = true;
       try {
-        for (const [n, e] of readXrefSection(b, xrefOffset).entries) {
+        for (const [n, e] of this.sectionAt(xrefOffset).entries) {
           if (e.type !== 0) objects.push(n);
           if (e.type === 1) offsets.push(e.offset);
         }
@@ -273,25 +342,41 @@ export class PdfReader {
     if (e.type === 1) {
       if (e.offset < 0 || e.offset >= this.bytes.length)
         throw new KysoError('ERR_PDF_MALFORMED', `object ${num} points outside the file`);
-      const p = new PdfParser(this.bytes, e.offset, (r) => numberOf(this.resolve(r)));
-      const { ref, value } = p.readIndirectObject();
-      if (ref.num !== num)
-        throw new KysoError('ERR_PDF_MALFORMED', `the xref entry of object ${num} points at object ${ref.num}`);
-      return value;
+      let parsed = this.shared.objects.get(e.offset);
+      if (
+        !parsed ||
+        parsed.reach > this.bytes.length ||
+        !parsed.lengths.every(([r, v]) => numberOf(this.resolve(r)) === v)
+      ) {
+        const lengths: [PdfRef, number | undefined][] = [];
+        const p = new PdfParser(this.bytes, e.offset, (r) => {
+          const v = numberOf(this.resolve(r));
+          lengths.push([r, v]);
+          return v;
+        });
+        const { ref, value } = p.readIndirectObject();
+        parsed = { num: ref.num, value, reach: p.closedReach() ?? Infinity, lengths };
+        if (parsed.reach !== Infinity) this.shared.objects.set(e.offset, parsed);
+      }
+      if (parsed.num !== num)
+        throw new KysoError('ERR_PDF_MALFORMED', `the xref entry of object ${num} points at object ${parsed.num}`);
+      return parsed.value;
     }
     return this.loadCompressed(num, e.stream, e.index);
   }
 
   private loadCompressed(num: number, streamNum: number, index: number): PdfObject {
-    let os = this.objStreams.get(streamNum);
-    if (!os) {
-      const stream = this.getObject(streamNum);
-      if (!(stream instanceof PdfStream) || nameOf(stream.dict.get('Type')) !== 'ObjStm') {
-        throw new KysoError('ERR_PDF_MALFORMED', `object ${num} is in ${streamNum}, which is not an object stream`);
-      }
-      const n = numberOf(stream.dict.get('N')) ?? 0;
-      const first = numberOf(stream.dict.get('First')) ?? 0;
-      const data = decodeStream(stream, { maxBytes: objectStreamBound(n, first, this.bytes.length) });
+    const stream = this.getObject(streamNum);
+    if (!(stream instanceof PdfStream) || nameOf(stream.dict.get('Type')) !== 'ObjStm') {
+      throw new KysoError('ERR_PDF_MALFORMED', `object ${num} is in ${streamNum}, which is not an object stream`);
+    }
+    const n = numberOf(stream.dict.get('N')) ?? 0;
+    const first = numberOf(stream.dict.get('First')) ?? 0;
+    const bound = objectStreamBound(n, first, this.bytes.length);
+    let os = this.shared.objStreams.get(stream);
+    // decoded under another bound (a longer prefix allows more): decode again, to refuse it alike
+    if (!os || os.bound !== bound) {
+      const data = decodeStream(stream, { maxBytes: bound });
       const parser = new PdfParser(data, 0);
       const offsets: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -299,16 +384,20 @@ export class PdfReader {
         const off = parser.readInteger();
         offsets.push(objNum, off);
       }
-      os = { parser, offsets, first };
-      this.objStreams.set(streamNum, os);
+      os = { parser, offsets, first, bound, parsed: new Map() };
+      this.shared.objStreams.set(stream, os);
     }
     if (os.offsets[index * 2] !== num) {
       const i = os.offsets.findIndex((v, k) => k % 2 === 0 && v === num);
       if (i < 0) throw new KysoError('ERR_PDF_MALFORMED', `object ${num} is not in object stream ${streamNum}`);
       index = i / 2;
     }
-    const p = new PdfParser(os.parser.bytes, os.first + os.offsets[index * 2 + 1]!);
-    return p.readObject();
+    let value = os.parsed.get(index);
+    if (value === undefined) {
+      value = new PdfParser(os.parser.bytes, os.first + os.offsets[index * 2 + 1]!).readObject();
+      os.parsed.set(index, value);
+    }
+    return value;
   }
 }
 
@@ -344,7 +433,16 @@ function findStartxref(bytes: Uint8Array, before: number): number {
   return p.readInteger();
 }
 
-function readSectionChain(bytes: Uint8Array, startxref: number): XrefSection[] {
+/** The section at `offset` of `bytes`, read once for the readers that share `shared` (see {@link SharedParse}). */
+function sectionIn(bytes: Uint8Array, offset: number, shared: SharedParse): XrefSection {
+  const known = shared.sections.get(offset);
+  if (known && known.reach! <= bytes.length) return known;
+  const section = readXrefSection(bytes, offset);
+  if (section.reach !== undefined) shared.sections.set(offset, section);
+  return section;
+}
+
+function readSectionChain(bytes: Uint8Array, startxref: number, read: (offset: number) => XrefSection): XrefSection[] {
   const sections: XrefSection[] = [];
   const seen = new Set<number>();
   let offset: number | undefined = startxref;
@@ -352,17 +450,20 @@ function readSectionChain(bytes: Uint8Array, startxref: number): XrefSection[] {
     if (seen.has(offset)) break; // a /Prev cycle ends the chain
     if (sections.length >= MAX_SECTIONS) throw new KysoError('ERR_PDF_MALFORMED', 'too many cross-reference sections');
     seen.add(offset);
-    const section = readXrefSection(bytes, offset);
-    sections.push(section);
+    let section = read(offset);
     const stm = numberOf(section.trailer.get('XRefStm'));
     if (section.kind === 'table' && stm !== undefined && !seen.has(stm)) {
       try {
-        const hidden = readXrefSection(bytes, stm);
-        for (const [k, v] of hidden.entries) if (!section.entries.has(k)) section.entries.set(k, v);
+        const hidden = read(stm);
+        // merged into a copy: the section read is shared with the readers of other revisions
+        const entries = new Map(section.entries);
+        for (const [k, v] of hidden.entries) if (!entries.has(k)) entries.set(k, v);
+        section = { ...section, entries };
       } catch {
         // a hybrid file's hidden section is optional for readers that use the table
       }
     }
+    sections.push(section);
     offset = numberOf(section.trailer.get('Prev'));
   }
   return sections;

@@ -91,13 +91,13 @@ export function preparePdfSignature(
     throw new KysoError('ERR_INVALID_ARGUMENT', 'contentsSize must be a positive number of bytes');
   }
   const { writer, catalogRef, catalog, form } = openForUpdate(reader);
-  const pages = reader.pages();
   const pageIndex = options.widget?.pageIndex ?? 0;
-  const page = pages[pageIndex];
+  // the page tree is read only as far as this page: the first, for an invisible signature
+  const page = reader.page(pageIndex);
   if (!page)
     throw new KysoError(
       'ERR_INVALID_ARGUMENT',
-      `page ${pageIndex + 1} does not exist (the document has ${pages.length})`,
+      `page ${pageIndex + 1} does not exist (the document has ${reader.pages().length})`,
     );
 
   const sigRef = writer.allocate();
@@ -177,7 +177,7 @@ export function preparePdfSignature(
     form.addField(fieldRef);
   }
   form.write(writer, catalog);
-  if (options.stamp) addStamp(reader, writer, pages, options.stamp);
+  if (options.stamp) addStamp(reader, writer, options.stamp);
   if (!writer.has(catalogRef) && catalogChanged(reader.catalog(), catalog)) writer.set(catalogRef, catalog);
 
   const { update, offsets } = writer.build();
@@ -204,7 +204,7 @@ export function addSignatureField(input: Uint8Array, options: AddFieldOptions): 
   const reader = PdfReader.open(input);
   const { writer, catalogRef, catalog, form } = openForUpdate(reader);
   if (form.find(options.name)) throw new KysoError('ERR_PDF_FIELD', `a field named "${options.name}" exists already`);
-  const page = reader.pages()[options.pageIndex ?? 0];
+  const page = reader.page(options.pageIndex ?? 0);
   if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${(options.pageIndex ?? 0) + 1} does not exist`);
   const field = writer.allocate();
   writer.set(
@@ -320,10 +320,9 @@ function openForUpdate(reader: PdfReader) {
 function addStamp(
   reader: PdfReader,
   writer: IncrementalWriter,
-  pages: { ref: PdfRef; dict: PdfDict }[],
   o: NonNullable<PrepareSignatureOptions['stamp']>,
 ): void {
-  const page = pages[o.pageIndex];
+  const page = reader.page(o.pageIndex);
   if (!page) throw new KysoError('ERR_INVALID_ARGUMENT', `page ${o.pageIndex + 1} does not exist`);
   const ap = writer.set(writer.allocate(), o.build(writer));
   const annot = writer.set(

@@ -39,8 +39,12 @@ const MAX_FIELDS = 100_000;
  * The signature fields of the document: signed ones (with their signature dictionaries) and empty ones.
  * The field tree is walked with /Kids, bounded against cycles and depth. A signature dictionary that
  * several fields reach is one signature (the first field names it; {@link FoundSignature.alsoInFields} the rest).
+ * `pageIndexes: false` leaves out the widgets' page numbers, which cost a walk of the whole page tree.
  */
-export function findSignatureFields(reader: PdfReader): { signed: FoundSignature[]; empty: EmptySignatureField[] } {
+export function findSignatureFields(
+  reader: PdfReader,
+  options: { pageIndexes?: boolean } = {},
+): { signed: FoundSignature[]; empty: EmptySignatureField[] } {
   const signed: FoundSignature[] = [];
   const empty: EmptySignatureField[] = [];
   const form = reader.resolveDict(reader.catalog().get('AcroForm'));
@@ -49,7 +53,7 @@ export function findSignatureFields(reader: PdfReader): { signed: FoundSignature
   const bySignature = new Map<number, FoundSignature>();
   const pageOf = new Map<number, number>();
   try {
-    reader.pages().forEach((p, i) => pageOf.set(p.ref.num, i));
+    if (options.pageIndexes !== false) reader.pages().forEach((p, i) => pageOf.set(p.ref.num, i));
   } catch {
     // a broken page tree leaves the widgets' pages unknown; the signatures are still there to verify
   }

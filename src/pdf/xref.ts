@@ -16,6 +16,11 @@ export interface XrefSection {
   /** The trailer dictionary (the stream's dictionary for an xref stream). */
   trailer: PdfDict;
   entries: Map<number, XrefEntry>;
+  /**
+   * Reading this section in any prefix of the file at least `reach` bytes long gives the same section (the
+   * readers of a file's earlier revisions share it); undefined when that cannot be shown.
+   */
+  reach?: number;
 }
 
 /** Largest object number kyso accepts (keeps /Size and /Index honest). */
@@ -60,7 +65,7 @@ function readTable(p: PdfParser, offset: number): XrefSection {
   p.expectKeyword('trailer');
   const trailer = p.readObject();
   if (!(trailer instanceof PdfDict)) throw new KysoError('ERR_PDF_MALFORMED', 'trailer is not a dictionary');
-  return { offset, kind: 'table', trailer, entries };
+  return { offset, kind: 'table', trailer, entries, reach: p.pos + 1 };
 }
 
 function readStream(p: PdfParser, offset: number): XrefSection {
@@ -73,7 +78,21 @@ function readStream(p: PdfParser, offset: number): XrefSection {
   if (!(obj instanceof PdfStream) || nameOf(obj.dict.get('Type')) !== 'XRef') {
     throw new KysoError('ERR_PDF_MALFORMED', `no cross-reference section at byte ${offset}`);
   }
-  return { offset, kind: 'stream', trailer: obj.dict, entries: xrefStreamEntries(obj, p.bytes.length) };
+  const closed = p.closedReach();
+  // the rows read are capped by the file's length: a prefix too short to hold them all reads fewer
+  const rows = declaredRows(obj.dict);
+  const reach = closed === undefined ? undefined : Math.max(closed, Math.ceil((rows - 1024) / 4));
+  const entries = xrefStreamEntries(obj, p.bytes.length);
+  return { offset, kind: 'stream', trailer: obj.dict, entries, ...(reach !== undefined && { reach }) };
+}
+
+/** The number of rows an xref stream's /Index (or /Size) declares. */
+function declaredRows(d: PdfDict): number {
+  const indexRaw = d.get('Index');
+  const index = Array.isArray(indexRaw) ? indexRaw.map((x) => numberOf(x) ?? -1) : [0, numberOf(d.get('Size')) ?? 0];
+  let declared = 0;
+  for (let s = 1; s < index.length; s += 2) declared += Math.max(0, index[s]!);
+  return declared;
 }
 
 /**
@@ -91,9 +110,7 @@ export function xrefStreamEntries(stream: PdfStream, fileLength: number): Map<nu
   const indexRaw = d.get('Index');
   const index = Array.isArray(indexRaw) ? indexRaw.map((x) => numberOf(x) ?? -1) : [0, size];
   const rowLen = widths[0]! + widths[1]! + widths[2]!;
-  let declared = 0;
-  for (let s = 1; s < index.length; s += 2) declared += Math.max(0, index[s]!);
-  const rows = Math.min(declared, MAX_OBJECTS, 4 * fileLength + 1024);
+  const rows = Math.min(declaredRows(d), MAX_OBJECTS, 4 * fileLength + 1024);
   const data = decodeStream(stream, { maxBytes: rows * (rowLen + 1) + 1024 });
   const entries = new Map<number, XrefEntry>();
   let at = 0;
