@@ -1,6 +1,7 @@
 import { toHex, fromLatin1, isPem, parsePem, toBytes, type BinaryInput } from '../core/bytes.js';
 import { readChildren, readOid, readTlv, type Tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
+import { deepFreeze } from '../core/frozen.js';
 import { LruCache } from '../core/lru.js';
 import { digest } from '../crypto/digest.js';
 import { OID } from '../core/oids.js';
@@ -110,15 +111,6 @@ export async function parseCertificate(input: BinaryInput | string): Promise<Cer
       throw new KysoError('ERR_KEY_DECODE', 'the certificate cannot be decoded', { cause });
     }
   });
-}
-
-/** Freezes `value`'s objects and arrays, all the way down (byte arrays and dates cannot be, and are left). */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof Date) return value;
-  if (Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const v of Object.values(value)) deepFreeze(v);
-  return value;
 }
 
 /** Every certificate in `input`: PEM with one or more blocks, or a single DER certificate. */
