@@ -17,7 +17,7 @@ describe('the signer certificate worked out once per signer (cms)', () => {
     expect(hash).toEqual(await digest('SHA-256', buffer));
     // SEQUENCE, TBSCertificate SEQUENCE, [0] version, serialNumber INTEGER: change its 2nd byte in place
     expect([buffer[0], buffer[4], buffer[8], buffer[13]]).toEqual([0x30, 0x30, 0xa0, 0x02]);
-    buffer[16] ^= 0xff;
+    buffer[16] = buffer[16]! ^ 0xff;
     const second = signerCertificate(buffer);
     expect(second).not.toBe(first);
     expect(second.facts.serialNumber).not.toEqual(first.facts.serialNumber);

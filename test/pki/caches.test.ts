@@ -21,7 +21,7 @@ describe('decoded certificates are kept (pki)', () => {
     const first = await parseCertificate(buffer);
     // SEQUENCE, TBSCertificate SEQUENCE (long lengths), [0] version (5 bytes), serialNumber INTEGER: its 2nd byte
     expect([buffer[0], buffer[4], buffer[8], buffer[13]]).toEqual([0x30, 0x30, 0xa0, 0x02]);
-    buffer[16] ^= 0xff;
+    buffer[16] = buffer[16]! ^ 0xff;
     const second = await parseCertificate(buffer);
     expect(second.serialNumber).not.toBe(first.serialNumber);
     expect(second.fingerprintSha256).not.toBe(first.fingerprintSha256);
@@ -33,7 +33,7 @@ describe('decoded certificates are kept (pki)', () => {
     const good = der('rsa2048.cert.pem');
     expect((await validateCertificatePath({ certificate: good, intermediates, trust, time: at })).status).toBe('valid');
     const tampered = good.slice();
-    tampered[tampered.length - 10] ^= 0x01; // inside the signature value
+    tampered[tampered.length - 10] = tampered[tampered.length - 10]! ^ 0x01; // inside the signature value
     const r = await validateCertificatePath({ certificate: tampered, intermediates, trust, time: at });
     expect(r.status).toBe('signature-invalid');
     expect((await validateCertificatePath({ certificate: good, intermediates, trust, time: at })).status).toBe('valid');
