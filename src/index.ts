@@ -44,6 +44,7 @@ export { createSelfSignedCertificate, type SelfSignedOptions } from './pki/self-
 
 // PDF
 export { signPdf, type SignPdfOptions, type PadesLevel } from './pades/sign-pades.js';
+export { signPdfs, type SignPdfsOptions } from './pades/sign-pdfs.js';
 export {
   preparePdfSigning,
   finishPdfSigning,

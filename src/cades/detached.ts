@@ -13,7 +13,6 @@ import {
   type ParsedSignerInfo,
 } from '../cms/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
-import { validateCertificatePath } from '../pki/chain.js';
 import { chooseAlgorithm, type Signer } from '../signers/signer.js';
 import type { TimestampSource } from '../tsa/index.js';
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
@@ -22,7 +21,7 @@ import {
   chainFinding,
   checkRevocationEstablished,
   createValidationContext,
-  pathRevocationIfAsked,
+  validatePathInContext,
   type ValidationContext,
   type ValidationOptions,
 } from '../validation/context.js';
@@ -269,9 +268,8 @@ async function verifyOneSigner(
   }
   const intermediates = [...cms.certificates, ...context.intermediates];
   const embedded = { ocsps: cms.otherRevocation.map((o) => o.value), crls: cms.crls };
-  const revocation = pathRevocationIfAsked(context, embedded);
   const path = (time: Date) =>
-    validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...revocation });
+    validatePathInContext(context, { certificate: cert.der, intermediates, time, embedded, revocation: 'if-asked' });
   let chain = await path(context.time);
   if (chain.status === 'expired' && poe) {
     const atPoe = await path(poe);

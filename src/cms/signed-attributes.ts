@@ -2,9 +2,9 @@ import { assertSigningDigest, digestLength, type DigestAlgorithm } from '../core
 import type { BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
-import { digest } from '../crypto/digest.js';
 import { digestAlgorithmIdentifier } from './algorithm-identifiers.js';
-import { certificateFacts, type CertificateFacts } from '../pki/certificate-facts.js';
+import type { CertificateFacts } from '../pki/certificate-facts.js';
+import { signerCertificate } from './signer-certificate.js';
 import { inputBytes, derOid, derTime, sortSetOf, tlv } from '../core/der.js';
 
 /** A CMS Attribute: its type and the DER of each of its values. */
@@ -52,13 +52,12 @@ export function encodeAttribute(attr: CmsAttribute): Uint8Array {
  * ```
  */
 export async function buildSignedAttributes(options: SignedAttributesOptions): Promise<Uint8Array> {
-  const cert = certificateFacts(inputBytes(options.signerCertificate, 'signerCertificate'));
+  const signer = signerCertificate(inputBytes(options.signerCertificate, 'signerCertificate'));
   assertSigningDigest(options.hash);
-  const certHash = await digest(options.hash, cert.der);
   return encodeSignedAttributes(
     { ...options, contentDigest: inputBytes(options.contentDigest, 'contentDigest') },
-    cert,
-    certHash,
+    signer.facts,
+    await signer.hash(options.hash),
   );
 }
 

@@ -1,11 +1,12 @@
 import { CURVES, digestLength, type DigestAlgorithm, type SignatureAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, concatBytes, type BinaryInput } from '../core/bytes.js';
+import { concatBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError, isKysoError } from '../core/errors.js';
 import { OID } from '../core/oids.js';
 import { isDerEcdsaSignature, p1363ToDer } from '../crypto/ecdsa-signature.js';
 import type { Signer } from '../signers/signer.js';
 import { digestAlgorithmIdentifier, signatureAlgorithmIdentifier } from './algorithm-identifiers.js';
-import { certificateFacts, type PublicKeyFacts } from '../pki/certificate-facts.js';
+import type { PublicKeyFacts } from '../pki/certificate-facts.js';
+import { signerCertificate } from './signer-certificate.js';
 import {
   inputBytes,
   derOid,
@@ -56,8 +57,8 @@ export interface AssembleSignedDataOptions {
  * ```
  */
 export function assembleSignedData(options: AssembleSignedDataOptions): Uint8Array {
-  const certificate = inputBytes(options.certificate, 'certificate');
-  const cert = certificateFacts(certificate);
+  const signer = signerCertificate(inputBytes(options.certificate, 'certificate'));
+  const cert = signer.facts;
   const signedAttributes = inputBytes(options.signedAttributes, 'signedAttributes');
   let attrsTlv: Tlv | undefined;
   try {
@@ -75,11 +76,7 @@ export function assembleSignedData(options: AssembleSignedDataOptions): Uint8Arr
   const digestAlgorithm = digestAlgorithmIdentifier(options.digestAlgorithm ?? algorithm.hash);
   const signature = signatureValue(inputBytes(options.signature, 'signature'), algorithm, cert.key);
 
-  const certificates: Uint8Array[] = [certificate];
-  for (const c of options.chain ?? []) {
-    const der = inputBytes(c, 'chain certificate');
-    if (!certificates.some((known) => bytesEqual(known, der))) certificates.push(der);
-  }
+  const certificates = signer.certificateSet((options.chain ?? []).map((c) => inputBytes(c, 'chain certificate')));
   const unsigned = options.unsignedAttributes?.length
     ? [tlv(0xa1, ...options.unsignedAttributes.map(encodeAttribute))]
     : [];
@@ -100,7 +97,7 @@ export function assembleSignedData(options: AssembleSignedDataOptions): Uint8Arr
     derSmallInteger(contentType === OID.data ? 1 : 3), // RFC 5652 §5.1
     tlv(0x31, digestAlgorithm),
     tlv(0x30, derOid(contentType)),
-    tlv(0xa0, ...certificates),
+    certificates,
     tlv(0x31, signerInfo),
   );
   return tlv(0x30, derOid(OID.signedData), tlv(0xa0, signedData));
@@ -291,7 +288,7 @@ const LATER_ATTRIBUTE_OVERHEAD = 64;
  */
 export function estimateSignedDataSize(options: SignedDataSizeOptions): number {
   const certificate = inputBytes(options.certificate, 'certificate');
-  const cert = certificateFacts(certificate);
+  const cert = signerCertificate(certificate).facts;
   const { algorithm } = options;
   const hash = options.hash ?? algorithm.hash;
   const zeros = (n: number) => new Uint8Array(n);

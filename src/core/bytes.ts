@@ -73,15 +73,22 @@ export function hexDigit(c: number): number {
 
 /** Bytes of a string whose characters are all below U+0100 (PDF syntax is byte-oriented). */
 export function latin1(s: string): Uint8Array {
-  // most PDF text is ASCII, where latin1 and UTF-8 agree and the native encoder is many times faster
-  if (s.length > 32 && ASCII.test(s)) return ASCII_ENCODER.encode(s);
   const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  // Node's latin1 writer is native and takes the low byte of each character, as the loop does; a signature
+  // reserves kilobytes of /Contents hex that every signing call writes
+  if (NodeBuffer && s.length > 32) NodeBuffer.from(out.buffer, 0, out.length).write(s, 0, 'latin1');
+  else for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
   return out;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-const ASCII_ENCODER = new TextEncoder();
+/** Node's Buffer where there is one (not in browsers); found without an import, like nodeCrypto. */
+const NodeBuffer = (
+  globalThis as {
+    Buffer?: {
+      from(b: ArrayBufferLike, offset: number, length: number): { write(s: string, o: number, e: 'latin1'): number };
+    };
+  }
+).Buffer;
 
 /** String of one character per byte (the inverse of {@link latin1}). */
 export function fromLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {

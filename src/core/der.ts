@@ -24,8 +24,19 @@ export function encodeLength(n: number): Uint8Array {
 
 /** One DER element: `tag` (a single identifier octet) with `content`. */
 export function tlv(tag: number, ...content: readonly Uint8Array[]): Uint8Array {
-  const body = content.length === 1 ? content[0]! : concatBytes(content);
-  return concatBytes([Uint8Array.of(tag), encodeLength(body.length), body]);
+  // one allocation and one copy of each part: CMS nests a few kilobytes of certificates five levels deep
+  let size = 0;
+  for (const c of content) size += c.length;
+  const length = encodeLength(size);
+  const out = new Uint8Array(1 + length.length + size);
+  out[0] = tag;
+  out.set(length, 1);
+  let at = 1 + length.length;
+  for (const c of content) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** DER `INTEGER` of a small non-negative number. */

@@ -2,7 +2,7 @@
 // then a document timestamp), as a library call. It sits above pdf/ (mechanics) and validation/ (LTV data).
 import { concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
-import { signPdfToUpdate, type SignPdfOptions as PdfSignOptions } from './sign-pdf.js';
+import { signPdf as signOnce, signPdfToUpdate, type SignPdfOptions as PdfSignOptions } from './sign-pdf.js';
 import type { PdfFileStep } from '../pdf/pdf-file.js';
 import { timestampPdfToUpdate } from './timestamp-pdf.js';
 import { addLtvToUpdate } from './add-ltv.js';
@@ -43,9 +43,17 @@ export interface SignPdfOptions extends PdfSignOptions {
  * than asked, silently), and those of signing.
  */
 export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promise<Uint8Array> {
-  let document = toBytes(pdf, 'pdf');
-  for (const step of padesSteps(options)) document = concatBytes([document, await step(document)]);
+  const [, ...later] = padesSteps(options);
+  // the signature is written straight into the output: one copy of the document, not two
+  let document = await signOnce(toBytes(pdf, 'pdf'), signingOptions(options));
+  for (const step of later) document = concatBytes([document, await step(document)]);
   return document;
+}
+
+/** The options of the signature itself, without those of the later stages. */
+function signingOptions(options: SignPdfOptions): PdfSignOptions {
+  const { level: _level, crls: _crls, ocsps: _ocsps, online: _online, fetch: _fetch, ...signing } = options;
+  return signing;
 }
 
 /**
@@ -58,8 +66,8 @@ export function padesSteps(options: SignPdfOptions): PdfFileStep[] {
     throw new KysoError('ERR_INVALID_ARGUMENT', `level must be B-B, B-T, B-LT or B-LTA, not ${level}`);
   if (level !== 'B-B' && !options.tsa)
     throw new KysoError('ERR_INVALID_ARGUMENT', `PAdES ${level} needs a time-stamping authority (options.tsa)`);
-  const { level: _level, crls, ocsps, online, fetch, ...signing } = options;
-  const steps: PdfFileStep[] = [async (pdf) => (await signPdfToUpdate(pdf, signing)).update];
+  const { crls, ocsps, online, fetch } = options;
+  const steps: PdfFileStep[] = [async (pdf) => (await signPdfToUpdate(pdf, signingOptions(options))).update];
   if (level === 'B-LT' || level === 'B-LTA') {
     steps.push(async (pdf) => {
       const { update, revocation } = await addLtvToUpdate(pdf, {

@@ -1,5 +1,5 @@
 import type { DigestAlgorithm, SignatureAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, concatBytes, fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
+import { bytesEqual, fromBase64, toBase64, toBytes, type BinaryInput } from '../core/bytes.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { KysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
@@ -90,9 +90,8 @@ const TIMESTAMP_RESERVE = 16 * 1024;
  * @throws KysoError `ERR_PDF_MALFORMED`, `ERR_PDF_ENCRYPTED`, `ERR_PDF_FIELD`, `ERR_SIGNER_FAILED`, …
  */
 export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promise<Uint8Array> {
-  const input = toBytes(pdf, 'pdf');
-  const { update } = await signPdfToUpdate(input, options);
-  return concatBytes([input, update]);
+  const { session, cms } = await signSession(toBytes(pdf, 'pdf'), options);
+  return embedSignature(session.prepared, cms);
 }
 
 /**
@@ -100,12 +99,18 @@ export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promis
  * for large files, whose bytes are copied on disk rather than in memory.
  */
 export async function signPdfToUpdate(pdf: BinaryInput, options: SignPdfOptions): Promise<{ update: Uint8Array }> {
+  const { session, cms } = await signSession(toBytes(pdf, 'pdf'), options);
+  return { update: signedUpdate(session.prepared, cms) };
+}
+
+/** The prepared update and the CMS signed for it. */
+async function signSession(input: Uint8Array, options: SignPdfOptions): Promise<{ session: Session; cms: Uint8Array }> {
   const { signer } = options;
   if (!signer || typeof signer.sign !== 'function')
     throw new KysoError('ERR_INVALID_ARGUMENT', 'options.signer is required');
   const algorithm = chooseAlgorithm(signer, { hash: options.hash, pss: options.pss });
   const extraReservedBytes = (options.extraReservedBytes ?? 0) + (options.tsa ? TIMESTAMP_RESERVE : 0);
-  const session = await startSession(toBytes(pdf, 'pdf'), {
+  const session = await startSession(input, {
     ...options,
     extraReservedBytes,
     certificate: signer.certificate,
@@ -113,7 +118,7 @@ export async function signPdfToUpdate(pdf: BinaryInput, options: SignPdfOptions)
     algorithm,
   });
   const signature = await signer.sign(session.signedAttributes, algorithm);
-  return { update: signedUpdate(session.prepared, await finishCms(session, signature, options.tsa)) };
+  return { session, cms: await finishCms(session, signature, options.tsa) };
 }
 
 /** Options of {@link preparePdfSigning}: the certificate side of a signer whose key is elsewhere. */

@@ -20,7 +20,7 @@ import {
   chainFinding,
   checkRevocationEstablished,
   createValidationContext,
-  pathRevocationOf,
+  validatePathInContext,
   type ValidationContext,
   type ValidationOptions,
 } from '../validation/context.js';
@@ -486,9 +486,8 @@ async function checkSignature(
     ],
     crls: [...ctx.dss.crls, ...cms.crls, ...(si.adbeRevocationInfoArchival?.crls ?? [])],
   };
-  const revocation = pathRevocationOf(ctx.context, embedded);
   const path = (time: Date) =>
-    validateCertificatePath({ certificate: cert.der, intermediates, trust, time, ...revocation });
+    validatePathInContext(ctx.context, { certificate: cert.der, intermediates, time, embedded, revocation: 'always' });
   let chain = await path(ctx.context.time);
   if ((chain.status === 'expired' || (chain.status === 'revoked' && chain.revokedAt! > poe!)) && poe) {
     const atPoe = await path(poe);

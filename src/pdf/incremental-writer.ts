@@ -144,11 +144,11 @@ function xrefStream(entries: { num: number; gen: number; offset: number }[], tra
 
 /** 16 bytes from FNV-1a over the first ID and the update's position (identification, not security). */
 function revisionId(first: Uint8Array, size: number, startxref: number, objects: number): Uint8Array {
-  const input = [...first, ...latin1(`${size}:${startxref}:${objects}`)];
+  const input = concatBytes([first, latin1(`${size}:${startxref}:${objects}`)]);
   const out = new Uint8Array(16);
   for (let lane = 0; lane < 4; lane++) {
     let h = (0x811c9dc5 ^ (lane * 0x9e3779b9)) >>> 0;
-    for (const b of input) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    for (let i = 0; i < input.length; i++) h = Math.imul(h ^ input[i]!, 0x01000193) >>> 0;
     out.set([h >>> 24, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff], lane * 4);
   }
   return out;

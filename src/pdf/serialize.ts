@@ -4,7 +4,11 @@ import { PdfDict, PdfName, PdfRaw, PdfReal, PdfRef, PdfStream, PdfString, type P
 const REGULAR = /^[!-~]$/;
 const NAME_ESCAPE = new Set('()<>[]{}/%#'.split(''));
 
+/** A name every character of which is written as is: most names, spared the loop. */
+const PLAIN_NAME = /^[^\x00-\x20\x7f-\uffff()<>[\]{}/%#]*$/;
+
 function writeName(n: string): string {
+  if (PLAIN_NAME.test(n)) return `/${n}`;
   let s = '/';
   for (const ch of n) {
     const c = ch.charCodeAt(0);

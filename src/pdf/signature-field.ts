@@ -241,7 +241,12 @@ export function digestPrepared(p: PreparedSignature, hash: DigestAlgorithm): Pro
  * @throws KysoError `ERR_PDF_SIGNATURE_TOO_LARGE` when `cms` does not fit the reservation.
  */
 export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Array {
-  return concatBytes([p.input, signedUpdate(p, cms)]);
+  checkFits(p, cms);
+  const out = new Uint8Array(p.input.length + p.update.length);
+  out.set(p.input);
+  out.set(p.update, p.input.length);
+  writeHex(out, p.contentsHexOffset, cms);
+  return out;
 }
 
 /**
@@ -251,20 +256,30 @@ export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Arra
  * @throws KysoError `ERR_PDF_SIGNATURE_TOO_LARGE` when `cms` does not fit the reservation.
  */
 export function signedUpdate(p: PreparedSignature, cms: Uint8Array): Uint8Array {
+  checkFits(p, cms);
+  const out = p.update.slice();
+  writeHex(out, p.contentsHexOffset - p.input.length, cms);
+  return out;
+}
+
+function checkFits(p: PreparedSignature, cms: Uint8Array): void {
   if (cms.length * 2 > p.contentsHexLength) {
     throw new KysoError(
       'ERR_PDF_SIGNATURE_TOO_LARGE',
       `the signature (${cms.length} bytes) exceeds the ${p.contentsHexLength / 2} bytes reserved for /Contents`,
     );
   }
-  const out = p.update.slice();
-  const HEX = '0123456789abcdef';
-  let at = p.contentsHexOffset - p.input.length;
-  for (const byte of cms) {
-    out[at++] = HEX.charCodeAt(byte >> 4);
-    out[at++] = HEX.charCodeAt(byte & 15);
+}
+
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** Writes `bytes` as lower-case hex digits into `out` from `at`. */
+function writeHex(out: Uint8Array, at: number, bytes: Uint8Array): void {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    out[at++] = HEX_DIGITS[byte >> 4]!;
+    out[at++] = HEX_DIGITS[byte & 15]!;
   }
-  return out;
 }
 
 function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number): PreparedSignature {

@@ -1,6 +1,9 @@
 import { toHex, fromLatin1, isPem, parsePem, toBytes, type BinaryInput } from '../core/bytes.js';
 import { readChildren, readOid, readTlv, type Tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
+import { deepFreeze } from '../core/frozen.js';
+import { LruCache } from '../core/lru.js';
+import { digest } from '../crypto/digest.js';
 import { OID } from '../core/oids.js';
 import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
 import { formatName, readNameAttributes, type NameAttribute } from './name.js';
@@ -84,16 +87,30 @@ export function describePublicKey(k: CertificateInfo['publicKey']): string {
   return k.type === 'RSA' ? `RSA ${k.bits}` : k.type === 'EC' ? `EC ${k.curve}` : k.oid;
 }
 
-/** Decodes one certificate from DER or PEM (the first `CERTIFICATE` block). */
+/**
+ * Certificates decoded, by SHA-256 of their DER: a verifier meets the same CA and signer certificates in
+ * document after document and in every trust store it is given.
+ */
+const decoded = new LruCache<string, Promise<Certificate>>(2048);
+
+/**
+ * Decodes one certificate from DER or PEM (the first `CERTIFICATE` block). A certificate is decoded once and
+ * the result shared (a bounded cache keyed by the DER's SHA-256), so it is frozen: copy what you want to change.
+ */
 export async function parseCertificate(input: BinaryInput | string): Promise<Certificate> {
   const der = certificateDer(input);
-  const facts = certificateFacts(der);
-  try {
-    return await describe(der, facts);
-  } catch (cause) {
-    if (cause instanceof KysoError && cause.code === 'ERR_KEY_DECODE') throw cause;
-    throw new KysoError('ERR_KEY_DECODE', 'the certificate cannot be decoded', { cause });
-  }
+  const fingerprint = await digest('SHA-256', der);
+  return decoded.getOrSet(toHex(fingerprint), async () => {
+    // the cache keeps its own copy: the caller may reuse its buffer
+    const own = der.slice();
+    const facts = certificateFacts(own);
+    try {
+      return deepFreeze(describe(own, facts, fingerprint));
+    } catch (cause) {
+      if (cause instanceof KysoError && cause.code === 'ERR_KEY_DECODE') throw cause;
+      throw new KysoError('ERR_KEY_DECODE', 'the certificate cannot be decoded', { cause });
+    }
+  });
 }
 
 /** Every certificate in `input`: PEM with one or more blocks, or a single DER certificate. */
@@ -113,7 +130,7 @@ function certificateDer(input: BinaryInput | string): Uint8Array {
   return splitCertificates(input)[0]!;
 }
 
-async function describe(der: Uint8Array, facts: CertificateFacts): Promise<Certificate> {
+function describe(der: Uint8Array, facts: CertificateFacts, fingerprint: Uint8Array): Certificate {
   const { issuer: issuerDer, subject: subjectDer } = facts;
   const ext = (oid: string) => facts.extensions.find((e) => e.oid === oid)?.value;
   const aia = readAccessDescriptions(ext(OID.authorityInfoAccess));
@@ -122,7 +139,6 @@ async function describe(der: Uint8Array, facts: CertificateFacts): Promise<Certi
   const bc = ext(OID.basicConstraints);
   const aki = ext(OID.authorityKeyIdentifier);
   const key = facts.key;
-  const fingerprint = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new Uint8Array(der)));
   return {
     der,
     subjectDer,

@@ -1,5 +1,6 @@
 import type { SubIndication } from '../core/indication.js';
 import { bytesEqual } from '../core/bytes.js';
+import { LruCache } from '../core/lru.js';
 import { signatureFromOid, type SignatureAlgorithm } from '../core/algorithms.js';
 import { readChildren, readOid, readTlv } from '../core/der.js';
 import { OID } from '../core/oids.js';
@@ -182,11 +183,7 @@ async function validate(leaf: Certificate, run: Run): Promise<PathValidationResu
       (c) => !path.includes(c) && comparableSubject(c) === wanted && keyIdsAgree(current, c),
     );
     for (const issuer of issuers) {
-      const signature = await checkSignedStructure(
-        current.der,
-        issuer,
-        isDsaKey(issuer) ? candidates.filter((c) => comparableSubject(c) === comparableName(issuer.issuerDer)) : [],
-      );
+      const signature = await checkLink(current, issuer, candidates);
       if (signature !== 'valid') {
         const f =
           signature === 'invalid'
@@ -225,6 +222,23 @@ async function validate(leaf: Certificate, run: Run): Promise<PathValidationResu
     ...failure([leaf], 'no-chain', 'NO_CERTIFICATE_CHAIN_FOUND', diagnosis.problem),
     ...(diagnosis.missingIssuer && { missingIssuer: diagnosis.missingIssuer }),
   };
+}
+
+/**
+ * What the signature of `child` says checked with `issuer`'s key: bytes and key alone decide it, so the answer is
+ * kept (bounded) for the next document signed under the same CA — whatever its trust, time or policy, which
+ * the path checks apply afresh. A DSA key that inherits its parameters is checked each time.
+ */
+const links = new LruCache<string, Promise<Awaited<ReturnType<typeof checkSignedStructure>>>>(4096);
+
+function checkLink(child: Certificate, issuer: Certificate, candidates: readonly Certificate[]) {
+  if (isDsaKey(issuer)) {
+    const from = candidates.filter((c) => comparableSubject(c) === comparableName(issuer.issuerDer));
+    return checkSignedStructure(child.der, issuer, from);
+  }
+  return links.getOrSet(`${child.fingerprintSha256}<${issuer.fingerprintSha256}`, () =>
+    checkSignedStructure(child.der, issuer),
+  );
 }
 
 function algorithmRefused(cert: Certificate, run: Run): string | undefined {

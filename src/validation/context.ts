@@ -1,11 +1,21 @@
-import type { BinaryInput } from '../core/bytes.js';
+import { latin1, toHex, type BinaryInput } from '../core/bytes.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { KysoError } from '../core/errors.js';
+import { deepFreeze } from '../core/frozen.js';
+import { LruCache } from '../core/lru.js';
+import { digest } from '../crypto/digest.js';
 import { splitCertificates } from '../pki/certificate.js';
 import { checkRevocation, type RevocationData } from '../pki/revocation.js';
 import { withIssuerFetching } from '../pki/issuer-fetch.js';
 import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
 import type { TrustStore } from '../pki/trust-store.js';
-import type { PathValidationOptions, PathValidationResult, RevocationMode } from '../pki/chain.js';
+import {
+  validateCertificatePath,
+  type CertificatePurpose,
+  type PathValidationOptions,
+  type PathValidationResult,
+  type RevocationMode,
+} from '../pki/chain.js';
 import type { RevocationSignatureCheck } from '../pki/revocation-signature.js';
 import type { VerdictBuilder } from './findings.js';
 import { withDefaults, type ResolvedPolicy, type ValidationPolicy } from './policy.js';
@@ -148,6 +158,74 @@ export function pathRevocationIfAsked(
     r.online ||
     embedded.ocsps.length + embedded.crls.length + r.data.ocsps.length + r.data.crls.length > 0;
   return asked ? pathRevocationOf(context, embedded) : { revocationMode: 'off' };
+}
+
+/** What a verifier asks of a path under its context (trust, revocation mode and data come from the context). */
+export interface PathRequest {
+  /** DER of the end-entity certificate. */
+  certificate: Uint8Array;
+  /** DER of the candidate intermediates (the signature's, the caller's, the document's). */
+  intermediates: readonly Uint8Array[];
+  /** The time the path is validated at: the context's, or a proof of existence. */
+  time: Date;
+  /** Default: `signing`. */
+  purpose?: CertificatePurpose;
+  /** Revocation data the document carries. Default: none. */
+  embedded?: RevocationData;
+  /** Revocation as {@link pathRevocationOf} (`always`) or {@link pathRevocationIfAsked} (`if-asked`) decides. */
+  revocation: 'always' | 'if-asked';
+}
+
+/** Path results kept across verifications; each entry is keyed by every input of the result. */
+export const PATH_CACHE_SIZE = 1024;
+const paths = new LruCache<string, Promise<PathValidationResult>>(PATH_CACHE_SIZE);
+
+/**
+ * {@link validateCertificatePath} under the context, its result remembered: a batch of documents signed by the
+ * same people under the same CAs validates each path once. The result is shared only by a request with the same
+ * certificate, intermediates (in order), trust anchors and intermediates, time, purpose, revocation mode,
+ * algorithm policy and revocation data (by their SHA-256) — never across different trust, time or revocation settings. Nothing is
+ * kept when the answer may change by itself: online checks, or a trust store that fetches issuers. The result
+ * is frozen.
+ *
+ * @throws KysoError `ERR_INVALID_ARGUMENT` when the context has no trust anchors.
+ */
+export async function validatePathInContext(
+  context: ValidationContext,
+  request: PathRequest,
+): Promise<PathValidationResult> {
+  const trust = context.trust;
+  if (!trust) throw new KysoError('ERR_INVALID_ARGUMENT', 'a path needs trust anchors');
+  const embedded = request.embedded ?? { ocsps: [], crls: [] };
+  const revocation =
+    request.revocation === 'always' ? pathRevocationOf(context, embedded) : pathRevocationIfAsked(context, embedded);
+  const run = () =>
+    validateCertificatePath({
+      certificate: request.certificate,
+      intermediates: request.intermediates,
+      trust,
+      time: request.time,
+      ...(request.purpose && { purpose: request.purpose }),
+      ...revocation,
+    }).then(deepFreeze);
+  if (trust.issuerSource || context.revocation.online) return run();
+  const fingerprints = async (list: readonly Uint8Array[]) =>
+    (await Promise.all(list.map((der) => digest('SHA-256', der)))).map(toHex).join(',');
+  const checked = revocation.revocationMode !== 'off';
+  const key = [
+    request.purpose ?? 'signing',
+    revocation.revocationMode,
+    request.time.getTime(),
+    // the algorithm policy judges the OCSP responses and CRLs the path relies on
+    checked ? JSON.stringify(context.policy) : '',
+    await fingerprints([request.certificate]),
+    await fingerprints(request.intermediates),
+    trust.anchors.map((a) => a.fingerprintSha256).join(','),
+    (trust.intermediates ?? []).map((c) => c.fingerprintSha256).join(','),
+    checked ? await fingerprints([...embedded.ocsps, ...context.revocation.data.ocsps]) : '',
+    checked ? await fingerprints([...embedded.crls, ...context.revocation.data.crls]) : '',
+  ].join('|');
+  return paths.getOrSet(toHex(await digest('SHA-256', latin1(key))), run);
 }
 
 /** The finding code of a path that is not valid: revocation the mode requires, or the path itself. */
