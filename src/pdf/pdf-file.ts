@@ -1,7 +1,8 @@
 import { closeSync, copyFileSync, fstatSync, fsyncSync, openSync, readSync } from 'node:fs';
 import { replaceFile, writeAll } from '../core/atomic-file.js';
 import { KysoError } from '../core/errors.js';
-import { registerLazyBytes } from './lazy-bytes.js';
+import type { Hasher } from '../crypto/digest.js';
+import { knowPrefix, prefixHasher, registerLazyBytes } from './lazy-bytes.js';
 
 // Node only: path-based APIs for documents of any size. The file is never held whole: the parser reads the
 // regions it needs, ranges are hashed as a stream, and the signed output is the input copied on disk with the
@@ -52,39 +53,76 @@ export interface SignPdfFileOptions {
 /** One step of {@link extendPdfFile}: from the document so far (read lazily), the incremental update to append. */
 export type PdfFileStep = (document: Uint8Array) => Promise<Uint8Array>;
 
+/** Options of {@link extendPdfFile}. */
+export interface ExtendPdfFileOptions extends SignPdfFileOptions {
+  /** Also give the SHA-256 of the input and of the output (what a manifest records). */
+  sha256?: boolean;
+}
+
+/** The SHA-256 of `extendPdfFile`'s input and output. */
+export interface PdfFileDigests {
+  input: Uint8Array;
+  output: Uint8Array;
+}
+
 /**
  * Appends the updates of `steps`, in order, to a copy of `input`, and writes it atomically as `output` — a
  * signature, then validation data, then a document timestamp, say, with one copy of a large file. Each step
  * reads the document as the steps before it left it, lazily; the first reads `input` itself, so a step that
  * fails before any copy costs no copy. On failure nothing is left but `input`, untouched.
+ *
+ * The input is read once (and copied by the operating system): a step's digest of the whole document so far
+ * goes on from the state the steps before it left, and with `sha256` the input's and the output's digests
+ * come from that same pass (the output is the input and the updates).
  */
 export async function extendPdfFile(
   input: string,
   output: string,
   steps: readonly PdfFileStep[],
-  options: SignPdfFileOptions = {},
-): Promise<void> {
+  options: ExtendPdfFileOptions = {},
+): Promise<PdfFileDigests | undefined> {
+  let digests: PdfFileDigests | undefined;
   await replaceFile(
     output,
     async (tmp) => {
       let copied = false;
+      let sha256: Hasher | undefined;
+      let inputSha256: Uint8Array | undefined;
+      const open = () => openLazyFile(copied ? tmp : input);
       for (const step of steps) {
-        const { bytes, close } = openLazyFile(copied ? tmp : input);
+        const { bytes, close } = open();
         let update: Uint8Array;
         try {
+          if (sha256) knowPrefix(bytes, 'SHA-256', bytes.length, sha256);
           update = await step(bytes);
+          if (options.sha256 && !sha256) {
+            sha256 = prefixHasher(bytes, 'SHA-256', bytes.length);
+            inputSha256 = await sha256.copy().digest();
+          }
         } finally {
           close();
         }
         if (!copied) copyFileSync(input, tmp);
         copied = true;
         append(tmp, update, false);
+        sha256?.update(update);
+      }
+      if (options.sha256 && !sha256) {
+        const { bytes, close } = open();
+        try {
+          sha256 = prefixHasher(bytes, 'SHA-256', bytes.length);
+        } finally {
+          close();
+        }
+        inputSha256 = await sha256.copy().digest();
       }
       if (!copied) copyFileSync(input, tmp);
       append(tmp, new Uint8Array(0), true);
+      if (sha256) digests = { input: inputSha256!, output: await sha256.digest() };
     },
     { overwrite: options.overwrite, overwriteHint: 'pass overwrite' },
   );
+  return digests;
 }
 
 function append(path: string, bytes: Uint8Array, flush: boolean): void {
