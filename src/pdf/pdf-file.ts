@@ -1,4 +1,5 @@
-import { closeSync, copyFileSync, fstatSync, fsyncSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync } from 'node:fs';
+import { copyFile, open as openFile } from 'node:fs/promises';
 import { replaceFile, writeAll } from '../core/atomic-file.js';
 import { KysoError } from '../core/errors.js';
 import type { Hasher } from '../crypto/digest.js';
@@ -68,8 +69,8 @@ export interface PdfFileDigests {
 /**
  * Appends the updates of `steps`, in order, to a copy of `input`, and writes it atomically as `output` — a
  * signature, then validation data, then a document timestamp, say, with one copy of a large file. Each step
- * reads the document as the steps before it left it, lazily; the first reads `input` itself, so a step that
- * fails before any copy costs no copy. On failure nothing is left but `input`, untouched.
+ * reads the document as the steps before it left it, lazily; the first reads `input` itself while the
+ * operating system copies it (and flushes the copy) beside. On failure nothing is left but `input`, untouched.
  *
  * The input is read once (and copied by the operating system): a step's digest of the whole document so far
  * goes on from the state the steps before it left, and with `sha256` the input's and the output's digests
@@ -89,40 +90,61 @@ export async function extendPdfFile(
       let sha256: Hasher | undefined;
       let inputSha256: Uint8Array | undefined;
       const open = () => openLazyFile(copied ? tmp : input);
-      for (const step of steps) {
-        const { bytes, close } = open();
-        let update: Uint8Array;
-        try {
-          if (sha256) knowPrefix(bytes, 'SHA-256', bytes.length, sha256);
-          update = await step(bytes);
-          if (options.sha256 && !sha256) {
-            sha256 = prefixHasher(bytes, 'SHA-256', bytes.length);
-            inputSha256 = await sha256.copy().digest();
+      // the operating system copies the input and flushes the copy on its own threads while the first step reads
+      // and hashes the input here
+      const copy = copyAndFlush(input, tmp);
+      copy.catch(() => undefined);
+      try {
+        await runSteps();
+      } finally {
+        await copy.catch(() => undefined); // settled before a failure removes the temporary file
+      }
+      async function runSteps(): Promise<void> {
+        for (const step of steps) {
+          const { bytes, close } = open();
+          let update: Uint8Array;
+          try {
+            if (sha256) knowPrefix(bytes, 'SHA-256', bytes.length, sha256);
+            update = await step(bytes);
+            if (options.sha256 && !sha256) {
+              sha256 = prefixHasher(bytes, 'SHA-256', bytes.length);
+              inputSha256 = await sha256.copy().digest();
+            }
+          } finally {
+            close();
           }
-        } finally {
-          close();
+          if (!copied) await copy;
+          copied = true;
+          append(tmp, update, false);
+          sha256?.update(update);
         }
-        if (!copied) copyFileSync(input, tmp);
-        copied = true;
-        append(tmp, update, false);
-        sha256?.update(update);
-      }
-      if (options.sha256 && !sha256) {
-        const { bytes, close } = open();
-        try {
-          sha256 = prefixHasher(bytes, 'SHA-256', bytes.length);
-        } finally {
-          close();
+        if (options.sha256 && !sha256) {
+          const { bytes, close } = open();
+          try {
+            sha256 = prefixHasher(bytes, 'SHA-256', bytes.length);
+          } finally {
+            close();
+          }
+          inputSha256 = await sha256.copy().digest();
         }
-        inputSha256 = await sha256.copy().digest();
+        if (!copied) await copy;
+        append(tmp, new Uint8Array(0), true);
+        if (sha256) digests = { input: inputSha256!, output: await sha256.digest() };
       }
-      if (!copied) copyFileSync(input, tmp);
-      append(tmp, new Uint8Array(0), true);
-      if (sha256) digests = { input: inputSha256!, output: await sha256.digest() };
     },
     { overwrite: options.overwrite, overwriteHint: 'pass overwrite' },
   );
   return digests;
+}
+
+async function copyAndFlush(input: string, copy: string): Promise<void> {
+  await copyFile(input, copy);
+  const file = await openFile(copy, 'r+');
+  try {
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
 }
 
 function append(path: string, bytes: Uint8Array, flush: boolean): void {
