@@ -4,11 +4,12 @@
  * The table is also written to bench/RESULTS.md.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  PASSWORD,
   PKI,
   WORK,
   largePdfOnDisk,
@@ -19,6 +20,7 @@ import {
   type Measurement,
 } from './common.js';
 import { interleave, ratio, type Contender, type Summary } from './rounds.js';
+import { parseMeasurements, pdfbox, pyhanko, type Peer } from './peers/peers.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const N = Number(process.env.KYSO_BENCH_DOCS ?? 500);
@@ -29,14 +31,6 @@ const ONE_CORE = hasCommand('taskset') ? ['taskset', '-c', '0'] : [];
 
 function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
-
-function parseMeasurements(out: string): Measurement[] {
-  return out
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Measurement);
 }
 
 function worker(script: string, args: string[], prefix: string[] = []): Measurement[] {
@@ -126,10 +120,30 @@ for (const m of limits) summaryRow('machine: RSA-2048 signatures', m, 'the raw k
 const rawRsa = byName(limits, 'WebCrypto RSA-2048 sign, one at a time');
 
 const peerN = Math.max(10, Math.floor(N / 5));
+// PDFBox and pyHanko, where installed; `count` documents each (PDFBox, fast once warm, gets as many as kyso)
+const PEERS: { peer: Peer; count: (n: number) => number }[] = [
+  { peer: pdfbox(), count: (n) => n },
+  { peer: pyhanko(), count: (n) => Math.max(5, Math.floor(n / 5)) },
+];
+/** The installed peers' contenders for a task: `args(count)` gives a peer's arguments for `count` documents. */
+const peerContenders = (args: (count: number) => string[], n: number): Contender[] =>
+  PEERS.flatMap(({ peer, count }) => ('run' in peer ? [peer.run(args(count(n)))] : []));
+/** The rows that say which peers did not run, and why. */
+const missingPeers = (task: string) => {
+  for (const { peer } of PEERS) if ('missing' in peer) rows.push([task, peer.name, '-', '-', '-', '-', peer.missing]);
+};
+/** The peers' rows beside kyso's `m`: each peer's rates and kyso's ratio to it. */
+const peerRows = (task: string, kyso: Summary, summaries: Summary[], note = '') => {
+  for (const { peer } of PEERS) {
+    const p = summaries.find((x) => x.name.startsWith(peer.name));
+    if (p) summaryRow(task, p, `peer${note}; kyso ${ratio(kyso, p)}`);
+  }
+  missingPeers(task);
+};
 const oneCoreSign: Contender[] = ONE_CORE.length
   ? [workerC('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)], ONE_CORE)]
   : [];
-const [kysoSign, peerSign, pinnedSign] = await interleave(
+const signRuns = await interleave(
   [
     workerC('sign-kyso.ts', [inputs.pdf, inputs.p12, String(N)]),
     workerC('sign-signpdf.ts', [inputs.pdf, inputs.legacyP12, String(peerN)]),
@@ -138,15 +152,19 @@ const [kysoSign, peerSign, pinnedSign] = await interleave(
         async () =>
           (await c()).map((m) => ({ ...m, name: `${m.name} (taskset -c 0)` })),
     ),
+    ...peerContenders((n) => ['sign', inputs.pdf, inputs.p12, PASSWORD, String(n)], N),
   ],
   ROUNDS,
 );
+const [kysoSign, peerSign] = signRuns;
+const pinnedSign = signRuns.find((m) => m.name.endsWith('(taskset -c 0)'));
 summaryRow(
   'sign B-B one page, in process',
   kysoSign!,
   `${ratio(kysoSign!, peerSign!)} @signpdf; ${((kysoSign!.median / rawRsa.median) * 100).toFixed(0)}% of the raw WebCrypto RSA rate (median)`,
 );
 summaryRow('sign B-B one page, in process', peerSign!, 'peer (decodes its .p12 on every signature)');
+peerRows('sign B-B one page, in process', kysoSign!, signRuns, ', warm');
 if (pinnedSign) summaryRow('sign B-B one page, in process', pinnedSign, 'one core; target: 500 docs/s');
 // The machine's own scaling for this work: two signing processes at once against one, with runs long enough
 // (4N signatures each) that the pair overlaps for nearly all of its time, the single run measured just before.
@@ -193,6 +211,7 @@ const verifyRuns = await interleave(
       ['-nssdir', `sql:${nss}`, signed],
       pdfsigTrusted,
     ),
+    ...peerContenders((n) => ['verify', signed, root, String(n)], N),
   ],
   ROUNDS,
 );
@@ -204,6 +223,7 @@ summaryRow(
   `${ratio(verifyCli!, pdfsigRun!)} pdfsig, both a process per file with trust`,
 );
 summaryRow('verify one page', pdfsigRun!, 'peer');
+peerRows('verify one page', verifyApi!, verifyRuns, ', warm, chain to the root checked every time');
 
 // Growth: what a document's size in pages and in signatures costs.
 const growthN = (units: number) => Math.max(5, Math.floor(N / Math.max(1, units / 10)));
@@ -216,29 +236,48 @@ for (const pages of [1, 100, 1000]) {
     { env: { ...process.env, KYSO_BENCH_PW: 'kyso-test' } },
   );
   const n = growthN(pages);
-  const [s, v] = await interleave(
-    [workerC('sign-kyso.ts', [pdf, inputs.p12, String(n)]), workerC('verify-kyso.ts', [signedPages, root, String(n)])],
+  const signGrowth = await interleave(
+    [
+      workerC('sign-kyso.ts', [pdf, inputs.p12, String(n)]),
+      ...peerContenders((c) => ['sign', pdf, inputs.p12, PASSWORD, String(c)], n),
+    ],
     ROUNDS,
   );
+  const verifyGrowth = await interleave(
+    [
+      workerC('verify-kyso.ts', [signedPages, root, String(n)]),
+      ...peerContenders((c) => ['verify', signedPages, root, String(c)], n),
+    ],
+    ROUNDS,
+  );
+  const [s, v] = [signGrowth[0], verifyGrowth[0]];
   summaryRow(
     `growth: ${pages} page(s)`,
     s!,
     pages === 1 ? '' : `${(s!.median / kysoSign!.median).toFixed(2)}x the one-page rate`,
   );
+  peerRows(`growth: ${pages} page(s)`, s!, signGrowth, ', sign');
   summaryRow(
     `growth: ${pages} page(s)`,
     v!,
     pages === 1 ? '' : `${(v!.median / verifyApi!.median).toFixed(2)}x the one-page rate`,
   );
+  peerRows(`growth: ${pages} page(s)`, v!, verifyGrowth, ', verify');
 }
 for (const count of [1, 10, 50]) {
   const pdf = await pdfWithSignatures(inputs.pdf, inputs.p12, count);
-  const [v] = await interleave([workerC('verify-kyso.ts', [pdf, root, String(growthN(count * 2))])], ROUNDS);
+  const n = growthN(count * 2);
+  const runs = await interleave(
+    [workerC('verify-kyso.ts', [pdf, root, String(n)]), ...peerContenders((c) => ['verify', pdf, root, String(c)], n)],
+    ROUNDS,
+  );
+  const v = runs[0];
   summaryRow(
     `growth: ${count} signature(s)`,
     v!,
     `${(v!.minSeconds * 1000).toFixed(1)} ms per document (best); ${((v!.minSeconds * 1000) / count).toFixed(2)} ms per signature`,
   );
+  peerRows(`growth: ${count} signature(s)`, v!, runs, ', verify');
 }
 
 // a visible signature placed by the signature block (pdf.js reads the last page), beside a plain B-B one
@@ -267,20 +306,42 @@ summaryRow(
 
 // Large files: OpenSSL's SHA-256 over the file is the yardstick (one read, the fastest hash here).
 const large = largePdfOnDisk(LARGE_MB);
+/** A command timed once; it must exit 0 (for a verifier: the file is valid). */
 const timed =
   (name: string, cmd: string, args: string[]): Contender =>
   () => {
     const start = performance.now();
-    execFileSync(cmd, args, { stdio: 'ignore' });
+    execFileSync(cmd, args, { stdio: 'ignore', env: { ...process.env, KYSO_BENCH_PW: PASSWORD } });
     const seconds = (performance.now() - start) / 1000;
     return [{ name, docs: 1, seconds, docsPerSecond: 1 / seconds, maxRssMB: 0 }];
   };
 const p7sPeer = join(WORK, 'large.openssl.p7s');
+const cliSign = (output: string) => [
+  KYSO_CLI,
+  'sign',
+  large,
+  '-o',
+  output,
+  '--p12',
+  inputs.p12,
+  '--password-env',
+  'KYSO_BENCH_PW',
+  '--force',
+];
+const largeCliSigned = join(WORK, `large-${LARGE_MB}mb-cli-signed.pdf`);
+const largeCliOut = join(WORK, `large-${LARGE_MB}mb-cli-out.pdf`);
+timed('', process.execPath, cliSign(largeCliSigned))();
 const largeRuns = await interleave(
   [
     timed('openssl dgst -sha256', 'openssl', ['dgst', '-sha256', large]),
     workerC('large-file.ts', [large, inputs.p12, root, join(WORK, `large-${LARGE_MB}mb-signed.pdf`)]),
     workerC('large-cades.ts', [large, inputs.p12, root]),
+    // no earlier output to replace (its blocks freed within the timed run), as for the API's worker
+    () => {
+      rmSync(largeCliOut, { force: true });
+      return timed('kyso sign FILE (CLI)', process.execPath, cliSign(largeCliOut))();
+    },
+    timed('kyso verify FILE --trust (CLI)', process.execPath, [KYSO_CLI, 'verify', largeCliSigned, '--trust', root]),
     timed('openssl cms -sign (detached, binary)', 'openssl', [
       'cms',
       '-sign',
@@ -327,13 +388,21 @@ summaryRow(`${LARGE_MB} MB file`, sha, `${(LARGE_MB / sha.medianSeconds).toFixed
 for (const name of [
   'kyso signPdfFile',
   'kyso verifyPdfFile',
+  'kyso sign FILE',
+  'kyso verify FILE',
   'kyso signDetached',
   'kyso verifyDetached',
   'openssl cms -sign',
   'openssl cms -verify',
 ]) {
   const m = byName(largeRuns, name);
-  summaryRow(`${LARGE_MB} MB file`, m, timesSha(m));
+  const target =
+    {
+      'kyso verifyPdfFile': '; target: 1.3x',
+      'kyso verify FILE': '; target: 1.3x',
+      'kyso sign FILE': '; target: 1.5x',
+    }[name] ?? '';
+  summaryRow(`${LARGE_MB} MB file`, m, timesSha(m) + target);
 }
 
 // GNU time reports the CLI's peak RSS (all its threads); without it the column says 0

@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { HttpTimestampSource, loadPkcs12Signer, signPdf } from '../dist/index.js';
 import { createTsaIdentity, startTsaServer } from '../test/fixtures/tsa-server.js';
-import { measure, PASSWORD } from './common.js';
+import { measure, PASSWORD, PKI } from './common.js';
 
 const [pdfPath, p12Path, count] = process.argv.slice(2);
 const pdf = readFileSync(pdfPath!);
 const signer = await loadPkcs12Signer(readFileSync(p12Path!), { password: PASSWORD });
-const server = await startTsaServer({ identity: createTsaIdentity() });
+const server = await startTsaServer({ identity: createTsaIdentity({ pkiDir: PKI }) });
 const tsa = new HttpTimestampSource({ url: server.url });
 const digest = new Uint8Array(32);
 await signPdf(pdf, { signer, tsa });

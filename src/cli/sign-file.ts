@@ -15,7 +15,6 @@ import {
   type Signer,
 } from '../index.js';
 import { concatBytes, toHex } from '../core/bytes.js';
-import { digestData } from '../crypto/digest.js';
 import { extendPdfFile, type PdfFileStep } from '../pdf/pdf-file.js';
 import { padesSteps } from '../pades/sign-pades.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -214,9 +213,9 @@ export async function signOneFile(
     const steps = await pdfSteps(signer, s, common, (p) => (placement = p));
     const placed = <T extends SignedFile>(r: T): T => (placement ? { ...r, placement } : r);
     if (!source.bytes) {
-      const sha256Before = await hashFileStream(input);
-      await extendPdfFile(input, output, steps, { overwrite });
-      return placed({ mode, sha256Before, sha256After: await hashFileStream(output) });
+      // the manifest's digests come from the pass the signature's digest makes anyway
+      const sha256 = (await extendPdfFile(input, output, steps, { overwrite, sha256: true }))!;
+      return placed({ mode, sha256Before: toHex(sha256.input), sha256After: toHex(sha256.output) });
     }
     const sha256Before = createHash('sha256').update(source.bytes).digest('hex');
     // the document grows by one update per step; it is joined in memory only when a later step must read it
@@ -348,8 +347,4 @@ async function written(
   const after = createHash('sha256');
   for (const part of parts) after.update(part);
   return { mode, sha256Before, sha256After: after.digest('hex') };
-}
-
-async function hashFileStream(path: string): Promise<string> {
-  return toHex(await digestData('SHA-256', createReadStream(path, { highWaterMark: 1024 * 1024 })));
 }

@@ -16,11 +16,17 @@ export async function digest(hash: DigestAlgorithm, data: Uint8Array): Promise<U
 export interface Hasher {
   update(chunk: Uint8Array): void;
   digest(): Promise<Uint8Array>;
+  /**
+   * A second hasher in this one's state, to go on with other bytes: the digest of a prefix and of the prefix
+   * with something appended, from one pass over the prefix.
+   */
+  copy(): Hasher;
 }
 
 interface NodeHash {
   update(data: Uint8Array): NodeHash;
   digest(): Uint8Array;
+  copy(): NodeHash;
 }
 type CreateHash = (name: string) => NodeHash;
 
@@ -51,17 +57,22 @@ function findNodeCreateHash(): CreateHash | null {
 /** A new incremental {@link Hasher} for `hash`. */
 export function createHasher(hash: DigestAlgorithm): Hasher {
   const createHash = findNodeCreateHash();
-  if (createHash) {
-    const h = createHash(NODE_NAMES[hash]);
-    return {
-      update: (chunk) => void h.update(chunk),
-      digest: async () => new Uint8Array(h.digest()),
-    };
-  }
-  const chunks: Uint8Array[] = [];
+  return createHash ? nodeHasher(createHash(NODE_NAMES[hash])) : gatheringHasher(hash, []);
+}
+
+function nodeHasher(h: NodeHash): Hasher {
+  return {
+    update: (chunk) => void h.update(chunk),
+    digest: async () => new Uint8Array(h.digest()),
+    copy: () => nodeHasher(h.copy()),
+  };
+}
+
+function gatheringHasher(hash: DigestAlgorithm, chunks: Uint8Array[]): Hasher {
   return {
     update: (chunk) => void chunks.push(chunk.slice()),
     digest: () => digest(hash, concatBytes(chunks)),
+    copy: () => gatheringHasher(hash, [...chunks]),
   };
 }
 

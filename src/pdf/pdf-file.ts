@@ -1,7 +1,9 @@
-import { closeSync, copyFileSync, fstatSync, fsyncSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync } from 'node:fs';
+import { copyFile, open as openFile } from 'node:fs/promises';
 import { replaceFile, writeAll } from '../core/atomic-file.js';
 import { KysoError } from '../core/errors.js';
-import { registerLazyBytes } from './lazy-bytes.js';
+import type { Hasher } from '../crypto/digest.js';
+import { knowPrefix, prefixHasher, registerLazyBytes } from './lazy-bytes.js';
 
 // Node only: path-based APIs for documents of any size. The file is never held whole: the parser reads the
 // regions it needs, ranges are hashed as a stream, and the signed output is the input copied on disk with the
@@ -52,39 +54,97 @@ export interface SignPdfFileOptions {
 /** One step of {@link extendPdfFile}: from the document so far (read lazily), the incremental update to append. */
 export type PdfFileStep = (document: Uint8Array) => Promise<Uint8Array>;
 
+/** Options of {@link extendPdfFile}. */
+export interface ExtendPdfFileOptions extends SignPdfFileOptions {
+  /** Also give the SHA-256 of the input and of the output (what a manifest records). */
+  sha256?: boolean;
+}
+
+/** The SHA-256 of `extendPdfFile`'s input and output. */
+export interface PdfFileDigests {
+  input: Uint8Array;
+  output: Uint8Array;
+}
+
 /**
  * Appends the updates of `steps`, in order, to a copy of `input`, and writes it atomically as `output` — a
  * signature, then validation data, then a document timestamp, say, with one copy of a large file. Each step
- * reads the document as the steps before it left it, lazily; the first reads `input` itself, so a step that
- * fails before any copy costs no copy. On failure nothing is left but `input`, untouched.
+ * reads the document as the steps before it left it, lazily; the first reads `input` itself while the
+ * operating system copies it (and flushes the copy) beside. On failure nothing is left but `input`, untouched.
+ *
+ * The input is read once (and copied by the operating system): a step's digest of the whole document so far
+ * goes on from the state the steps before it left, and with `sha256` the input's and the output's digests
+ * come from that same pass (the output is the input and the updates).
  */
 export async function extendPdfFile(
   input: string,
   output: string,
   steps: readonly PdfFileStep[],
-  options: SignPdfFileOptions = {},
-): Promise<void> {
+  options: ExtendPdfFileOptions = {},
+): Promise<PdfFileDigests | undefined> {
+  let digests: PdfFileDigests | undefined;
   await replaceFile(
     output,
     async (tmp) => {
       let copied = false;
-      for (const step of steps) {
-        const { bytes, close } = openLazyFile(copied ? tmp : input);
-        let update: Uint8Array;
-        try {
-          update = await step(bytes);
-        } finally {
-          close();
-        }
-        if (!copied) copyFileSync(input, tmp);
-        copied = true;
-        append(tmp, update, false);
+      let sha256: Hasher | undefined;
+      let inputSha256: Uint8Array | undefined;
+      const open = () => openLazyFile(copied ? tmp : input);
+      // the operating system copies the input and flushes the copy on its own threads while the first step reads
+      // and hashes the input here
+      const copy = copyAndFlush(input, tmp);
+      copy.catch(() => undefined);
+      try {
+        await runSteps();
+      } finally {
+        await copy.catch(() => undefined); // settled before a failure removes the temporary file
       }
-      if (!copied) copyFileSync(input, tmp);
-      append(tmp, new Uint8Array(0), true);
+      async function runSteps(): Promise<void> {
+        for (const step of steps) {
+          const { bytes, close } = open();
+          let update: Uint8Array;
+          try {
+            if (sha256) knowPrefix(bytes, 'SHA-256', bytes.length, sha256);
+            update = await step(bytes);
+            if (options.sha256 && !sha256) {
+              sha256 = prefixHasher(bytes, 'SHA-256', bytes.length);
+              inputSha256 = await sha256.copy().digest();
+            }
+          } finally {
+            close();
+          }
+          if (!copied) await copy;
+          copied = true;
+          append(tmp, update, false);
+          sha256?.update(update);
+        }
+        if (options.sha256 && !sha256) {
+          const { bytes, close } = open();
+          try {
+            sha256 = prefixHasher(bytes, 'SHA-256', bytes.length);
+          } finally {
+            close();
+          }
+          inputSha256 = await sha256.copy().digest();
+        }
+        if (!copied) await copy;
+        append(tmp, new Uint8Array(0), true);
+        if (sha256) digests = { input: inputSha256!, output: await sha256.digest() };
+      }
     },
     { overwrite: options.overwrite, overwriteHint: 'pass overwrite' },
   );
+  return digests;
+}
+
+async function copyAndFlush(input: string, copy: string): Promise<void> {
+  await copyFile(input, copy);
+  const file = await openFile(copy, 'r+');
+  try {
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
 }
 
 function append(path: string, bytes: Uint8Array, flush: boolean): void {

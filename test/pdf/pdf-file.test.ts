@@ -17,7 +17,8 @@ import {
   type Signer,
   type TimestampSource,
 } from '../../src/index.js';
-import { extendPdfFile } from '../../src/pdf/pdf-file.js';
+import { extendPdfFile, openLazyFile } from '../../src/pdf/pdf-file.js';
+import { findAll } from '../../src/pdf/lazy-bytes.js';
 import { signPdfToUpdate } from '../../src/pades/sign-pdf.js';
 import { timestampPdfToUpdate } from '../../src/pades/timestamp-pdf.js';
 import { addLtvToUpdate } from '../../src/pades/add-ltv.js';
@@ -115,5 +116,69 @@ describe('large files by path', () => {
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
     expect(sha256(readFileSync(input))).toBe(before);
+  });
+
+  // Bytes this process read and wrote through system calls (Linux), the operating system's copy included.
+  const io = () => {
+    const text = readFileSync('/proc/self/io', 'utf8');
+    return { read: Number(/rchar: (\d+)/.exec(text)![1]), written: Number(/wchar: (\d+)/.exec(text)![1]) };
+  };
+  it.skipIf(!existsSync('/proc/self/io'))(
+    'a large file is read once per pass: signing (manifest digests included) hashes it once, verifying scans it once and hashes it once',
+    async () => {
+      const size = readFileSync(input).length;
+      const out = join(dir, 'counted.pdf');
+      let before = io();
+      const digests = await extendPdfFile(
+        input,
+        out,
+        [
+          async (pdf) => (await signPdfToUpdate(pdf, { signer, signingTime: at })).update,
+          async (pdf) => (await timestampPdfToUpdate(pdf, { tsa })).update,
+        ],
+        { sha256: true },
+      );
+      let used = io();
+      // one read to hash (the signature's, the timestamp's and both manifest digests), one the copy
+      expect((used.read - before.read) / size).toBeLessThan(2.05);
+      expect((used.written - before.written) / size).toBeLessThan(1.05);
+      const output = readFileSync(out);
+      expect(Buffer.from(digests!.input).toString('hex')).toBe(sha256(readFileSync(input)));
+      expect(Buffer.from(digests!.output).toString('hex')).toBe(sha256(output));
+
+      before = io();
+      const report = await verifyPdfFile(out, { trust: [pkiFile('root.cert.pem')] });
+      used = io();
+      expect(report.indication).toBe('TOTAL_PASSED');
+      expect(report.signatures).toHaveLength(2);
+      // one scan for the signatures and revisions, one pass hashing both signed ranges (the second goes on from the first)
+      expect((used.read - before.read) / size).toBeLessThan(2.05);
+
+      const tampered = Uint8Array.from(output);
+      tampered[size >> 1] = tampered[size >> 1]! ^ 1;
+      writeFileSync(join(dir, 'counted-tampered.pdf'), tampered);
+      const bad = await verifyPdfFile(join(dir, 'counted-tampered.pdf'), { trust: [pkiFile('root.cert.pem')] });
+      expect(bad.signatures.map((s) => s.subIndication)).toEqual(['HASH_FAILURE', 'HASH_FAILURE']);
+    },
+  );
+  it('a lazy file finds its marks in one pass, across the read chunks, as in memory', () => {
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 17).fill(0x20);
+    const put = (at: number, s: string) => bytes.set(Buffer.from(s, 'latin1'), at);
+    const mib = 1024 * 1024;
+    for (const at of [0, mib - 3, 2 * mib + 5, bytes.length - 10]) put(at, '/ByteRange');
+    for (const at of [2 * mib - 2, bytes.length - 30, 3 * mib - 1]) put(at, '%%EOF');
+    const path = join(dir, 'marks.bin');
+    writeFileSync(path, bytes);
+    const lazy = openLazyFile(path);
+    try {
+      for (const mark of ['/ByteRange', '%%EOF', '/Byte']) {
+        const needle = Buffer.from(mark, 'latin1');
+        expect(findAll(lazy.bytes, needle)).toEqual(findAll(bytes, needle));
+      }
+      expect(findAll(lazy.bytes, Buffer.from('%%EOF'))).toEqual([2 * mib - 2, bytes.length - 30, 3 * mib - 1]);
+      expect(findAll(lazy.bytes, Buffer.from('/ByteRange'), 2)).toEqual([0, mib - 3]);
+    } finally {
+      lazy.close();
+    }
   });
 });
