@@ -2,24 +2,19 @@ import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from '../parse-args.js';
-import {
-  createValidationContext,
-  verifyDetached,
-  verifyPdf,
-  verifyPdfFile,
-  verifyTimestamp,
-  verifyXml,
-  renderReport,
-  renderUnreadable,
-  localeFromEnvironment,
-  isKysoError,
-  type Locale,
-  parseCertificate,
-  type DetachedVerificationReport,
-  type PdfVerificationReport,
-  type XmlVerificationReport,
-  type ValidationOptions,
-} from '../../index.js';
+import { createValidationContext, type ValidationOptions } from '../../validation/context.js';
+import { verifyPdf } from '../../pades/verify-pdf.js';
+import { verifyPdfFile } from '../../pades/verify-pdf-file.js';
+import { renderReport, renderUnreadable } from '../../validation/render/render-report.js';
+import { localeFromEnvironment } from '../../validation/render/messages/index.js';
+import { isKysoError } from '../../core/errors.js';
+import type { Locale } from '../../validation/render/messages/catalogue.js';
+import { parseCertificate } from '../../pki/certificate.js';
+import type {
+  DetachedVerificationReport,
+  PdfVerificationReport,
+  XmlVerificationReport,
+} from '../../validation/reports.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { loadVerifyPolicy } from '../verify-policy.js';
 import { renderJunit, type JunitCase } from '../junit.js';
@@ -160,6 +155,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     try {
       if (detachedSignature) {
         const p7s = await readInput(detachedSignature);
+        const { verifyDetached } = await import('../../cades/detached.js');
         result = {
           file: dataFile,
           kind: 'cades',
@@ -167,6 +163,8 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         };
       } else if (looksLikeXml(source.head)) {
         const bytes = source.bytes ?? (await readInput(dataFile));
+        // the XML stack (its DOM and canonicalisation libraries) is loaded by the runs that meet XML
+        const { verifyXml } = await import('../../xades/verify-xml.js');
         result = { file, kind: 'xml', report: await verifyXml(bytes, options) };
       } else {
         result = {
@@ -249,6 +247,7 @@ async function verifyTsr(
 ): Promise<number> {
   if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
   const [data, tsr] = [await readInput(files[0]!), await readInput(tsrPath)];
+  const { verifyTimestamp } = await import('../../validation/verify-timestamp.js');
   const report = await verifyTimestamp(data, tsr, options);
   if (json) console.log(JSON.stringify(report, null, 2));
   else console.log(renderReport(report, { locale, file: files[0]! }));
