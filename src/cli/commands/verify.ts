@@ -144,7 +144,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   // a CI job that checked nothing must not go green
   if (files.length === 0 && !values['allow-empty'])
     throw new UsageError(`no files to verify in ${positionals.join(' ')} (--allow-empty accepts that)`);
-  const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
+  // each report is reduced, once made, to what the output needs (its indication, and its text or JUnit case;
+  // the JSON output needs all of it): a folder's reports are not all held until the end
+  const verifyOne = async (
+    file: string,
+  ): Promise<{ indication: string; result?: Result; text?: string; junit?: JunitCase }> => {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
@@ -177,7 +181,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       if (!isKysoError(e)) throw e;
       result = { file, kind: 'error', error: { code: e.code, message: e.message } };
     }
-    return { result, junit: junitCase(result, (performance.now() - started) / 1000) };
+    const indication = result.report?.indication ?? 'TOTAL_FAILED';
+    if (format === 'junit') return { indication, junit: junitCase(result, (performance.now() - started) / 1000) };
+    return format === 'json' ? { indication, result } : { indication, text: render(result, locale) };
   };
   // a few files in flight: each waits on WebCrypto's thread pool and the disk for about half its time;
   // reports keep the files' order
@@ -190,17 +196,21 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       done[i] = await verifyOne(files[i]!);
     },
   );
-  const results = done.map((d) => d.result);
-  const cases = done.map((d) => d.junit);
   let exit: number = EXIT.OK;
-  for (const r of results) {
-    const indication = r.report?.indication ?? 'TOTAL_FAILED';
+  for (const { indication } of done) {
     if (indication === 'TOTAL_FAILED') exit = EXIT.FAILED;
     else if (indication === 'INDETERMINATE' && exit === EXIT.OK) exit = EXIT.INDETERMINATE;
   }
-  if (format === 'json') console.log(JSON.stringify(results, null, 2));
-  else if (format === 'junit') process.stdout.write(renderJunit(cases));
-  else for (const r of results) console.log(render(r, locale), '\n');
+  if (format === 'json')
+    console.log(
+      JSON.stringify(
+        done.map((d) => d.result),
+        null,
+        2,
+      ),
+    );
+  else if (format === 'junit') process.stdout.write(renderJunit(done.map((d) => d.junit!)));
+  else for (const d of done) console.log(d.text, '\n');
   return exit;
 }
 
