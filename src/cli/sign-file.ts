@@ -193,10 +193,11 @@ export async function signOneFile(
   }
   const common = { ...(s.hash && { hash: s.hash }), ...(s.pss && { pss: true }), ...(tsa && { tsa }) };
   if (s.detached) {
+    // loaded before the stream flows (its 'data' listener starts it), so that no chunk passes unsigned
+    const { signDetached } = await import('../cades/detached.js');
     const hasher = createHash('sha256');
     const stream = createReadStream(input);
     stream.on('data', (c) => hasher.update(c));
-    const { signDetached } = await import('../cades/detached.js');
     const signed = await signDetached(stream, { signer, ...common });
     return written(output, signed, overwrite, 'detached', hasher.digest('hex'));
   }
