@@ -3,8 +3,6 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from '../parse-args.js';
 import { createValidationContext, type ValidationOptions } from '../../validation/context.js';
-import { verifyPdf } from '../../pades/verify-pdf.js';
-import { verifyPdfFile } from '../../pades/verify-pdf-file.js';
 import { renderReport, renderUnreadable } from '../../validation/render/render-report.js';
 import { localeFromEnvironment } from '../../validation/render/messages/index.js';
 import { isKysoError } from '../../core/errors.js';
@@ -167,15 +165,14 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         };
       } else if (looksLikeXml(source.head)) {
         const bytes = source.bytes ?? (await readInput(dataFile));
-        // the XML stack (its DOM and canonicalisation libraries) is loaded by the runs that meet XML
+        // each format's stack (XML: its DOM and canonicalisation packages) is loaded by the runs that meet it
         const { verifyXml } = await import('../../xades/verify-xml.js');
         result = { file, kind: 'xml', report: await verifyXml(bytes, options) };
       } else {
-        result = {
-          file,
-          kind: 'pdf',
-          report: source.bytes ? await verifyPdf(source.bytes, options) : await verifyPdfFile(file, options),
-        };
+        const report = source.bytes
+          ? await (await import('../../pades/verify-pdf.js')).verifyPdf(source.bytes, options)
+          : await (await import('../../pades/verify-pdf-file.js')).verifyPdfFile(file, options);
+        result = { file, kind: 'pdf', report };
       }
     } catch (e) {
       if (!isKysoError(e)) throw e;
