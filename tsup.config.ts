@@ -13,9 +13,10 @@ const node = {
 
 export default defineConfig([
   {
-    // the library and the CLI in one build: the CLI's modules share the library's chunk instead of a copy of it
-    // (the CLI entries begin with their own #! line)
-    entry: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts', 'cli/sign-worker': 'src/cli/batch/sign-worker.ts' },
+    // the library and the CLI in one build: the CLI's modules share the library's chunks instead of a copy of it
+    // (the CLI entries begin with their own #! line). Each command is a chunk of its own, loaded when it runs.
+    // A batch's worker thread is started by its URL relative to the chunk that starts it: it sits beside the chunks.
+    entry: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts', 'sign-worker': 'src/cli/batch/sign-worker.ts' },
     format: ['esm'],
     dts: { entry: { index: 'src/index.ts' } },
     clean: true,

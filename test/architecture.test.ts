@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 
 // The layers of src/ (design.md): a module imports only from its own folder or a lower layer. pdf/ and xml/
 // are format mechanics side by side; pades/, cades/ and xades/ are the standards on top of them and of the
-// validation core; the CLI calls the library through src/index.ts. The key interface (signers/) sits under
-// cms/, which asks a Signer for the signature value.
+// validation core; the CLI, on top, calls the public API's functions from the modules that define them (not
+// through src/index.ts, which would load the whole library for every command). The key interface (signers/)
+// sits under cms/, which asks a Signer for the signature value.
 const LAYERS: readonly (readonly string[])[] = [
   ['core'],
   ['crypto'],

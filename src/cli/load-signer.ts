@@ -1,4 +1,6 @@
-import { createKeySigner, openPkcs11Signer, type Signer } from '../index.js';
+import { createKeySigner } from '../signers/key-signer.js';
+import { openPkcs11Signer } from '../signers/pkcs11-signer.js';
+import type { Signer } from '../signers/signer.js';
 import { readPkcs12Key } from '../signers/pkcs12-signer.js';
 import { readSecret } from './secrets.js';
 import { UsageError } from './usage-error.js';

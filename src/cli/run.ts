@@ -1,52 +1,50 @@
-import { isKysoError } from '../index.js';
+import { isKysoError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 import { didYouMean } from './suggest.js';
-import { signCommand, SIGN_HELP } from './commands/sign.js';
-import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
-import { inspectCommand, INSPECT_HELP } from './commands/inspect.js';
-import { timestampCommand, TIMESTAMP_HELP } from './commands/timestamp.js';
-import { ltvCommand, LTV_HELP } from './commands/ltv.js';
-import { tokensCommand, TOKENS_HELP } from './commands/tokens.js';
-import { serveVerifyCommand, SERVE_VERIFY_HELP } from './commands/serve-verify.js';
-import { trustCommand, TRUST_HELP } from './commands/trust.js';
-import { certCommand, CERT_HELP } from './commands/cert.js';
 
-type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
+type CommandModule = { run: (argv: string[]) => Promise<number>; help: string };
+type Command = { summary: string; load: () => Promise<CommandModule> };
 
+// Each command's module (and the part of the library it needs) is loaded only when that command runs: start-up
+// is most of a one-file run, and `kyso --help` needs none of them.
 const COMMANDS: Record<string, Command> = {
-  sign: { run: signCommand, help: SIGN_HELP, summary: 'sign a PDF (PAdES)' },
-  verify: {
-    run: verifyCommand,
-    help: VERIFY_HELP,
-    summary: 'verify the signatures of PDFs (exit 0 passed, 1 failed, 2 indeterminate)',
+  sign: {
+    summary: 'sign a PDF (PAdES)',
+    load: () => import('./commands/sign.js').then((m) => ({ run: m.signCommand, help: m.SIGN_HELP })),
   },
-  timestamp: { run: timestampCommand, help: TIMESTAMP_HELP, summary: 'time-stamp any file (RFC 3161) into FILE.tsr' },
-  ltv: { run: ltvCommand, help: LTV_HELP, summary: 'add long-term validation data (PAdES B-LT; B-LTA with --tsa)' },
+  verify: {
+    summary: 'verify the signatures of PDFs (exit 0 passed, 1 failed, 2 indeterminate)',
+    load: () => import('./commands/verify.js').then((m) => ({ run: m.verifyCommand, help: m.VERIFY_HELP })),
+  },
+  timestamp: {
+    summary: 'time-stamp any file (RFC 3161) into FILE.tsr',
+    load: () => import('./commands/timestamp.js').then((m) => ({ run: m.timestampCommand, help: m.TIMESTAMP_HELP })),
+  },
+  ltv: {
+    summary: 'add long-term validation data (PAdES B-LT; B-LTA with --tsa)',
+    load: () => import('./commands/ltv.js').then((m) => ({ run: m.ltvCommand, help: m.LTV_HELP })),
+  },
   tokens: {
-    run: tokensCommand,
-    help: TOKENS_HELP,
     summary: 'list USB tokens / HSM slots and their certificates (PKCS#11)',
+    load: () => import('./commands/tokens.js').then((m) => ({ run: m.tokensCommand, help: m.TOKENS_HELP })),
   },
   inspect: {
-    run: inspectCommand,
-    help: INSPECT_HELP,
     summary: "list a PDF's revisions, signature fields and certificates",
+    load: () => import('./commands/inspect.js').then((m) => ({ run: m.inspectCommand, help: m.INSPECT_HELP })),
   },
   'serve-verify': {
-    run: serveVerifyCommand,
-    help: SERVE_VERIFY_HELP,
     summary: 'serve the in-browser verification page on 127.0.0.1 (files stay in the browser)',
+    load: () =>
+      import('./commands/serve-verify.js').then((m) => ({ run: m.serveVerifyCommand, help: m.SERVE_VERIFY_HELP })),
   },
   trust: {
-    run: trustCommand,
-    help: TRUST_HELP,
     summary: 'list the trust anchors and intermediates (kyso trust list vn), or show where a certificate chains to',
+    load: () => import('./commands/trust.js').then((m) => ({ run: m.trustCommand, help: m.TRUST_HELP })),
   },
   cert: {
-    run: certCommand,
-    help: CERT_HELP,
     summary: 'make a self-signed TEST certificate in a .p12 (cert create --self-signed)',
+    load: () => import('./commands/cert.js').then((m) => ({ run: m.certCommand, help: m.CERT_HELP })),
   },
 };
 
@@ -68,6 +66,10 @@ Run "kyso COMMAND --help" for a command's options.
 Exit codes: 0 success (verify: all passed), 1 failure, 2 indeterminate (verify), 3 usage or I/O error.`;
 }
 
+/** The command of that name (not a property every object has, such as "constructor"). */
+const commandNamed = (name: string): Command | undefined =>
+  Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -78,25 +80,26 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    console.log(topic && COMMANDS[topic] ? COMMANDS[topic].help : mainHelp());
+    const command = topic === undefined ? undefined : commandNamed(topic);
+    console.log(command ? (await command.load()).help : mainHelp());
     return EXIT.OK;
   }
   if (name === '--version' || name === '-V') {
     console.log(VERSION);
     return EXIT.OK;
   }
-  const command = COMMANDS[name];
+  const command = commandNamed(name);
   try {
     if (!command)
       throw new UsageError(`unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))}`.replace(/\.$/, ''));
-    return await command.run(rest);
+    return await (await command.load()).run(rest);
   } catch (e) {
     return report(e, name);
   }
 }
 
 function report(e: unknown, command: string): number {
-  const known = COMMANDS[command] !== undefined;
+  const known = commandNamed(command) !== undefined;
   const prefix = known ? `kyso ${command}: ` : 'kyso: ';
   // one prefix per message, whoever wrote the message
   const message = (m: string) => {

@@ -1,19 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import {
-  HttpTimestampSource,
-  KysoError,
-  parseCertificate,
-  signDetached,
-  signXml,
-  previewPdfSignature,
-  type AppearanceOptions,
-  type AppearancePlacement,
-  type AppearancePreset,
-  type DigestAlgorithm,
-  type ProfileName,
-  type Signer,
-} from '../index.js';
+import { HttpTimestampSource } from '../tsa/http-timestamp-source.js';
+import { KysoError } from '../core/errors.js';
+import { parseCertificate } from '../pki/certificate.js';
+import type { AppearanceOptions, AppearancePlacement, AppearancePreset } from '../pdf/appearance/appearance.js';
+import type { DigestAlgorithm } from '../core/algorithms.js';
+import type { ProfileName } from '../xml/profiles.js';
+import type { Signer } from '../signers/signer.js';
 import { concatBytes, toHex } from '../core/bytes.js';
 import { extendPdfFile, type PdfFileStep } from '../pdf/pdf-file.js';
 import { padesSteps } from '../pades/sign-pades.js';
@@ -199,6 +192,8 @@ export async function signOneFile(
   }
   const common = { ...(s.hash && { hash: s.hash }), ...(s.pss && { pss: true }), ...(tsa && { tsa }) };
   if (s.detached) {
+    // loaded before the stream flows (its 'data' listener starts it), so that no chunk passes unsigned
+    const { signDetached } = await import('../cades/detached.js');
     const hasher = createHash('sha256');
     const stream = createReadStream(input);
     stream.on('data', (c) => hasher.update(c));
@@ -229,6 +224,8 @@ export async function signOneFile(
   }
   const bytes = source.bytes ?? (await readInput(input)); // a large XML file: its DOM needs it whole anyway
   const sha256Before = createHash('sha256').update(bytes).digest('hex');
+  // the XML stack (its DOM and canonicalisation libraries) is loaded by the runs that sign XML, not by every start
+  const { signXml } = await import('../xades/sign-xml.js');
   const signed = await signXml(bytes, {
     signer,
     // Receivers rarely hold the signer's intermediate CA: ship the chain in KeyInfo.
@@ -319,6 +316,7 @@ export async function previewOneFile(
   overwrite: boolean,
 ): Promise<AppearancePlacement> {
   if (!s.appearance) throw new UsageError('--preview shows a visible signature: add --appearance');
+  const { previewPdfSignature } = await import('../pades/preview-signature.js');
   const preview = await previewPdfSignature(await readInput(input), {
     certificate: signer.certificate,
     appearance: await appearanceOptions(s.appearance),

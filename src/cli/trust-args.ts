@@ -1,14 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import {
-  createTrustStore,
-  isVnTrustName,
-  loadTrustFolder,
-  mergeTrustStores,
-  userTrustFolder,
-  vnTrustStore,
-  withIssuerFetching,
-  type TrustStore,
-} from '../index.js';
+import { createTrustStore, mergeTrustStores, type TrustStore } from '../pki/trust-store.js';
+import { isVnTrustName, vnTrustStore } from '../pki/vn-trust.js';
+import { loadTrustFolder, userTrustFolder } from '../pki/trust-folder.js';
+import { withIssuerFetching } from '../pki/issuer-fetch.js';
 import { UsageError } from './usage-error.js';
 
 /**

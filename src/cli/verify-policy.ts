@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { isVnTrustName, type ConstraintLevel, type ValidationPolicy } from '../index.js';
+import { isVnTrustName } from '../pki/vn-trust.js';
+import type { ConstraintLevel, ValidationPolicy } from '../validation/policy.js';
 import { UsageError } from './usage-error.js';
 
 /**

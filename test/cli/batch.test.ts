@@ -1,13 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { verifyPdf } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
 import { scratchDir } from '../fixtures/tools.js';
 import { CLI, kyso, kysoAsync } from './cli-helpers.js';
 import { runOnTestDisk, testDisksAvailable } from '../fixtures/full-disk.js';
+import { defaultJobs } from '../../src/cli/batch/run-batch.js';
 
 const pw = { PW: P12_PASSWORD };
 const key = () => ['--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'];
@@ -54,6 +56,43 @@ if (!testDisksAvailable() && !process.env.CI)
   console.warn('[batch] skipping the full- and read-only-disk tests: cannot mount a tmpfs here (unshare)');
 
 describe('kyso sign over many files', () => {
+  it('one signing thread per 1.5 cores by default (one thread already keeps 1.5 busy)', () => {
+    expect([1, 2, 3, 4, 8].map(defaultJobs)).toEqual([1, 1, 2, 2, 5]);
+  });
+
+  it('without --jobs it runs the default threads and says so; --jobs 1 and --jobs 2 sign the same files alike', async () => {
+    const dir = scratchDir('kyso-batch-jobs-');
+    await makeTree(join(dir, 'in'), 7, 4);
+    const cores = availableParallelism();
+    const threads = Math.min(defaultJobs(cores), 7);
+    const runs = [[], ['--jobs', '1'], ['--jobs', '2']].map((jobs, i) => {
+      const out = join(dir, `out-${i}`);
+      const r = kyso(['sign', join(dir, 'in'), '-o', out, ...key(), ...jobs], pw);
+      const manifest = JSON.parse(readFileSync(join(out, 'kyso-manifest.json'), 'utf8')) as Entry[];
+      return { r, out, manifest };
+    });
+    const [byDefault, one, two] = runs;
+    const s = (n: number) => (n === 1 ? '' : 's');
+    expect(byDefault!.r.stderr).toContain(
+      `signing 7 files in ${threads} thread${s(threads)} (the fastest for ${cores} core${s(cores)}; --jobs N to choose)`,
+    );
+    expect(one!.r.stderr).toMatch(/^signing 7 files in 1 thread\n/);
+    expect(two!.r.stderr).toMatch(/^signing 7 files in 2 threads\n/);
+    // the same outcome whatever the threads: exit code, each file's status, error and input hash, valid outputs
+    const outcome = ({ r, out, manifest }: (typeof runs)[number]) => ({
+      status: r.status,
+      files: manifest.map((e) => [relative(out, e.output), e.status, e.error?.code, e.sha256Before]),
+    });
+    expect(outcome(one!)).toEqual(outcome(byDefault!));
+    expect(outcome(two!)).toEqual(outcome(byDefault!));
+    expect(outcome(one!).status).toBe(1);
+    for (const { manifest } of runs)
+      for (const e of manifest.filter((m) => m.status === 'signed')) {
+        const report = await verifyPdf(readFileSync(e.output), { trust: [pkiFile('root.cert.pem')] });
+        expect(report.indication, e.output).toBe('TOTAL_PASSED');
+      }
+  });
+
   it('a folder with a corrupt file in the middle: the rest is signed, the bad one recorded, exit 1, tree mirrored, manifest written', async () => {
     const dir = scratchDir('kyso-batch-');
     await makeTree(join(dir, 'in'), 12, 5);

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { loadPkcs12Signer, signDetached, signPdf } from '../../src/index.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
 import { scratchDir } from '../fixtures/tools.js';
-import { kyso } from './cli-helpers.js';
+import { spawn } from 'node:child_process';
+import { dirname, sep } from 'node:path';
+import { CLI, kyso } from './cli-helpers.js';
 
 let dir: string;
 let pdf: string;
@@ -83,5 +85,26 @@ describe('kyso serve-verify', () => {
     expect(r.stderr).toContain('npm run build:verify');
     expect(kyso(['serve-verify', '--port', 'http']).status).toBe(3);
     expect(kyso(['serve-verify', '--help']).stdout).toContain('127.0.0.1');
+  });
+  it('serves the page built into dist/verify by default (whichever chunk of the build holds the command)', async () => {
+    const page = join(dirname(dirname(CLI)), 'verify') + sep;
+    const child = spawn(process.execPath, [CLI, 'serve-verify', '--port', '0']);
+    let out = '';
+    const url = await new Promise<string | undefined>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+        if (m) resolve(m[0]);
+      });
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', () => resolve(undefined));
+    });
+    try {
+      // without a built page (npm run build:verify) it says where it looked
+      if (url === undefined) expect(out).toContain(`no verification page in ${page}`);
+      else expect(await (await fetch(url)).text()).toBe(readFileSync(join(page, 'index.html'), 'utf8'));
+    } finally {
+      child.kill();
+    }
   });
 });

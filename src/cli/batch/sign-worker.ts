@@ -5,7 +5,8 @@
  * another's parsing — and reports each result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKeySigner, type Signer } from '../../index.js';
+import { createKeySigner } from '../../signers/key-signer.js';
+import type { Signer } from '../../signers/signer.js';
 import { signOneFile } from '../sign-file.js';
 import {
   fileError,

@@ -2,7 +2,9 @@
  * The messages between `kyso sign --jobs N` and its worker threads. Plain data: everything crosses threads
  * by structured clone.
  */
-import { KysoError, isKysoError, type KysoErrorCode, type SignatureAlgorithm, type Signer } from '../../index.js';
+import { KysoError, isKysoError, type KysoErrorCode } from '../../core/errors.js';
+import type { SignatureAlgorithm } from '../../core/algorithms.js';
+import type { Signer } from '../../signers/signer.js';
 import type { PortableKey } from '../load-signer.js';
 import type { SignSettings, SignedFile } from '../sign-file.js';
 import { UsageError } from '../usage-error.js';

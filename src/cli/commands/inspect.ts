@@ -1,5 +1,5 @@
 import { parseArgs } from '../parse-args.js';
-import { inspectPdf } from '../../index.js';
+import { inspectPdf } from '../../pades/inspect-pdf.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { readInput } from '../read-input.js';

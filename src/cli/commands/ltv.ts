@@ -1,6 +1,7 @@
 import { parseArgs } from '../parse-args.js';
 import { extname } from 'node:path';
-import { HttpTimestampSource, KysoError } from '../../index.js';
+import { HttpTimestampSource } from '../../tsa/http-timestamp-source.js';
+import { KysoError } from '../../core/errors.js';
 import { extendPdfFile, type PdfFileStep } from '../../pdf/pdf-file.js';
 import { timestampPdfToUpdate } from '../../pades/timestamp-pdf.js';
 import { addLtvToUpdate } from '../../pades/add-ltv.js';

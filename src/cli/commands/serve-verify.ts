@@ -16,8 +16,8 @@ the files never leave it) on http://127.0.0.1:PORT/ for use on this computer. St
   --dir DIR    the built page (default: the one shipped with kyso, made by "npm run build:verify")
   -h, --help   this help`;
 
-/** Where `npm run build:verify` puts the page: dist/verify, beside this command's bundle (dist/cli/main.js). */
-const BUILT_PAGE = fileURLToPath(new URL('../verify/', import.meta.url));
+/** Where `npm run build:verify` puts the page: dist/verify, beside this command's chunk (dist/serve-verify-….js). */
+const BUILT_PAGE = fileURLToPath(new URL('./verify/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

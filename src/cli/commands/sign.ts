@@ -72,7 +72,8 @@ Visible signature (Decree 30/2020; coordinates in points, origin at the lower-le
   --force                  replace OUT if it exists (never the input: OUT equal to IN is refused)
   --in-place               replace IN itself (signed into a file beside it, then renamed over it); no -o
 Batch (several inputs, a folder or a glob such as "in/**/*.pdf"; the output folder mirrors the input tree):
-  --jobs N                 worker threads, the key loaded once in each (default: the machine's cores)
+  --jobs N                 signing threads, the key loaded once in each (default: one per 1.5 cores, the fastest:
+                           one thread already keeps 1.5 cores busy; the batch says how many it runs)
   --resume                 skip outputs already present and signed by this signer
   --fail-fast              stop at the first failure (default: record it and go on)
   --json                   a JSON line per file and a summary on standard output

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parseArgs } from '../parse-args.js';
-import { HttpTimestampSource, timestamp } from '../../index.js';
+import { HttpTimestampSource } from '../../tsa/http-timestamp-source.js';
+import { timestamp } from '../../tsa/timestamp-data.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';

@@ -1,11 +1,6 @@
 import { parseArgs } from '../parse-args.js';
-import {
-  findTokenDrivers,
-  listTokens,
-  TOKEN_DRIVER_HINTS,
-  type FoundTokenDriver,
-  type TokenListing,
-} from '../../index.js';
+import { findTokenDrivers, TOKEN_DRIVER_HINTS, type FoundTokenDriver } from '../../signers/token-drivers.js';
+import { listTokens, type TokenListing } from '../../signers/pkcs11-signer.js';
 import { readSecret } from '../secrets.js';
 import { EXIT } from '../exit-codes.js';
 

@@ -1,17 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from '../parse-args.js';
-import {
-  isVnTrustName,
-  parseCertificate,
-  splitCertificates,
-  trustFolderFiles,
-  validateCertificatePath,
-  vnTrustBundle,
-  vnTrustStore,
-  type BundledCertificate,
-  type Certificate,
-  type PathValidationResult,
-} from '../../index.js';
+import { isVnTrustName, vnTrustBundle, vnTrustStore } from '../../pki/vn-trust.js';
+import { parseCertificate, splitCertificates, type Certificate } from '../../pki/certificate.js';
+import { trustFolderFiles } from '../../pki/trust-folder.js';
+import { validateCertificatePath, type PathValidationResult } from '../../pki/chain.js';
+import type { BundledCertificate } from '../../pki/trust-bundle.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { trustFromArgs } from '../trust-args.js';

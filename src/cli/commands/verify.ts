@@ -2,24 +2,17 @@ import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from '../parse-args.js';
-import {
-  createValidationContext,
-  verifyDetached,
-  verifyPdf,
-  verifyPdfFile,
-  verifyTimestamp,
-  verifyXml,
-  renderReport,
-  renderUnreadable,
-  localeFromEnvironment,
-  isKysoError,
-  type Locale,
-  parseCertificate,
-  type DetachedVerificationReport,
-  type PdfVerificationReport,
-  type XmlVerificationReport,
-  type ValidationOptions,
-} from '../../index.js';
+import { createValidationContext, type ValidationOptions } from '../../validation/context.js';
+import { renderReport, renderUnreadable } from '../../validation/render/render-report.js';
+import { localeFromEnvironment } from '../../validation/render/messages/index.js';
+import { isKysoError } from '../../core/errors.js';
+import type { Locale } from '../../validation/render/messages/catalogue.js';
+import { parseCertificate } from '../../pki/certificate.js';
+import type {
+  DetachedVerificationReport,
+  PdfVerificationReport,
+  XmlVerificationReport,
+} from '../../validation/reports.js';
 import { collectInputs } from '../batch/collect-inputs.js';
 import { loadVerifyPolicy } from '../verify-policy.js';
 import { renderJunit, type JunitCase } from '../junit.js';
@@ -149,7 +142,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   // a CI job that checked nothing must not go green
   if (files.length === 0 && !values['allow-empty'])
     throw new UsageError(`no files to verify in ${positionals.join(' ')} (--allow-empty accepts that)`);
-  const verifyOne = async (file: string): Promise<{ result: Result; junit: JunitCase }> => {
+  // each report is reduced, once made, to what the output needs (its indication, and its text or JUnit case;
+  // the JSON output needs all of it): a folder's reports are not all held until the end
+  const verifyOne = async (
+    file: string,
+  ): Promise<{ indication: string; result?: Result; text?: string; junit?: JunitCase }> => {
     const started = performance.now();
     const detachedSignature = values.p7s ?? (file.toLowerCase().endsWith('.p7s') ? file : undefined);
     const dataFile = values.p7s || !detachedSignature ? file : file.slice(0, -4);
@@ -160,6 +157,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     try {
       if (detachedSignature) {
         const p7s = await readInput(detachedSignature);
+        const { verifyDetached } = await import('../../cades/detached.js');
         result = {
           file: dataFile,
           kind: 'cades',
@@ -167,19 +165,22 @@ export async function verifyCommand(argv: string[]): Promise<number> {
         };
       } else if (looksLikeXml(source.head)) {
         const bytes = source.bytes ?? (await readInput(dataFile));
+        // each format's stack (XML: its DOM and canonicalisation packages) is loaded by the runs that meet it
+        const { verifyXml } = await import('../../xades/verify-xml.js');
         result = { file, kind: 'xml', report: await verifyXml(bytes, options) };
       } else {
-        result = {
-          file,
-          kind: 'pdf',
-          report: source.bytes ? await verifyPdf(source.bytes, options) : await verifyPdfFile(file, options),
-        };
+        const report = source.bytes
+          ? await (await import('../../pades/verify-pdf.js')).verifyPdf(source.bytes, options)
+          : await (await import('../../pades/verify-pdf-file.js')).verifyPdfFile(file, options);
+        result = { file, kind: 'pdf', report };
       }
     } catch (e) {
       if (!isKysoError(e)) throw e;
       result = { file, kind: 'error', error: { code: e.code, message: e.message } };
     }
-    return { result, junit: junitCase(result, (performance.now() - started) / 1000) };
+    const indication = result.report?.indication ?? 'TOTAL_FAILED';
+    if (format === 'junit') return { indication, junit: junitCase(result, (performance.now() - started) / 1000) };
+    return format === 'json' ? { indication, result } : { indication, text: render(result, locale) };
   };
   // a few files in flight: each waits on WebCrypto's thread pool and the disk for about half its time;
   // reports keep the files' order
@@ -192,17 +193,21 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       done[i] = await verifyOne(files[i]!);
     },
   );
-  const results = done.map((d) => d.result);
-  const cases = done.map((d) => d.junit);
   let exit: number = EXIT.OK;
-  for (const r of results) {
-    const indication = r.report?.indication ?? 'TOTAL_FAILED';
+  for (const { indication } of done) {
     if (indication === 'TOTAL_FAILED') exit = EXIT.FAILED;
     else if (indication === 'INDETERMINATE' && exit === EXIT.OK) exit = EXIT.INDETERMINATE;
   }
-  if (format === 'json') console.log(JSON.stringify(results, null, 2));
-  else if (format === 'junit') process.stdout.write(renderJunit(cases));
-  else for (const r of results) console.log(render(r, locale), '\n');
+  if (format === 'json')
+    console.log(
+      JSON.stringify(
+        done.map((d) => d.result),
+        null,
+        2,
+      ),
+    );
+  else if (format === 'junit') process.stdout.write(renderJunit(done.map((d) => d.junit!)));
+  else for (const d of done) console.log(d.text, '\n');
   return exit;
 }
 
@@ -249,6 +254,7 @@ async function verifyTsr(
 ): Promise<number> {
   if (files.length !== 1) throw new UsageError('--tsr goes with exactly one data file');
   const [data, tsr] = [await readInput(files[0]!), await readInput(tsrPath)];
+  const { verifyTimestamp } = await import('../../validation/verify-timestamp.js');
   const report = await verifyTimestamp(data, tsr, options);
   if (json) console.log(JSON.stringify(report, null, 2));
   else console.log(renderReport(report, { locale, file: files[0]! }));
