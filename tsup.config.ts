@@ -1,4 +1,7 @@
-import { defineConfig } from 'tsup';
+import { writeFile } from 'node:fs/promises';
+import { defineConfig, type Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
 // No source maps: they were two thirds of the package (npm pack). The Node builds drop white space and keep
 // their names (stack traces stay legible); the browser bundle is minified.
@@ -11,6 +14,74 @@ const node = {
   external: ['pkcs11js', 'pdfjs-dist', '@napi-rs/canvas'],
 };
 
+/**
+ * Stands in for the modules `filter` matches with one that throws when loaded. Only guarded dynamic imports reach
+ * them (the shipped fonts' file and pdf.js's data folders under Node; pdf.js, canvas and tokens where a bundle
+ * leaves them out), so the import() rejects with the reason and the caller's typed error follows; a static import
+ * fails the build (no such export).
+ */
+function unavailable(filter: RegExp, where: string): EsbuildPlugin {
+  return {
+    name: 'kyso-unavailable',
+    setup(build) {
+      build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'kyso-unavailable' }));
+      build.onLoad({ filter: /.*/, namespace: 'kyso-unavailable' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is not available in ${where}`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** What both browser builds share: one minified ES module, on-demand parts in browser-chunks/, no Node built-in. */
+const browser = {
+  format: ['esm'],
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  // the `node:` prefix stays, for the plugin above to find
+  removeNodeProtocol: false,
+  esbuildOptions(options) {
+    // xml-crypto's utilities require Node's crypto; the parts kyso uses never call it (the shim says so if they do)
+    options.alias = { crypto: './src/xml/browser-crypto-shim.ts' };
+    options.chunkNames = 'browser-chunks/[name]-[hash]';
+  },
+} satisfies Options;
+
+/**
+ * A browser bundle with every dependency inside, for a page without a bundler (examples/browser,
+ * examples/verify): `entry` maps output names to modules. pdf.js, the canvas and tokens are left out (a
+ * placement by the page's content or a preview fails with kyso's typed error there), and the packages in
+ * `leaveOut` too.
+ */
+export function selfContainedBrowserBuild(
+  entry: Record<string, string>,
+  outDir: string,
+  leaveOut: string[] = [],
+): Options {
+  const packages = ['pdfjs-dist', '@napi-rs/canvas', 'pkcs11js', ...leaveOut].map((p) => p.replace(/[/.-]/g, '\\$&'));
+  return {
+    ...browser,
+    entry,
+    outDir,
+    config: false,
+    clean: true,
+    silent: true,
+    treeshake: true,
+    noExternal: [/.*/],
+    esbuildPlugins: [unavailable(new RegExp(`^(node:|(${packages.join('|')})(/|$))`), 'this browser bundle')],
+  };
+}
+
+/** dist/index.cjs, the CommonJS entry: the ES module through require(esm). */
+async function writeCommonJsEntry(): Promise<void> {
+  await writeFile(
+    'dist/index.cjs',
+    "'use strict';\n// kyso is an ES module; require() loads it through require(esm) (Node >= 20.19 or 22.12)\n" +
+      "module.exports = require('./index.js');\n",
+  );
+}
+
 export default defineConfig([
   {
     // the library and the CLI in one build: the CLI's modules share the library's chunks instead of a copy of it
@@ -22,32 +93,27 @@ export default defineConfig([
     clean: true,
     treeshake: true,
     splitting: true,
+    onSuccess: writeCommonJsEntry,
     ...node,
   },
   {
+    // CommonJS callers get the ES module itself through Node's require(esm) (Node >= 20.19): a second, CommonJS
+    // copy of the library was half a megabyte of the package, and two copies are two KysoError classes
     entry: { index: 'src/index.ts' },
     format: ['cjs'],
-    dts: true,
-    treeshake: true,
-    // import.meta.url in the CommonJS build (the shipped fonts are found relative to the module)
-    shims: true,
-    ...node,
+    // declarations only: dist/index.cjs is written by writeCommonJsEntry
+    dts: { only: true },
   },
   {
-    // the browser bundle: one ES module with its dependencies, no Node built-in
+    // the browser build, for an application's bundler, which resolves kyso's dependencies as it does for the Node
+    // builds: a copy of them here would ship twice (fontkit, pdf.js and node-forge were 1.8 MB of the package).
+    // xml-crypto is the exception: its utilities require Node's `crypto`, which a browser bundler cannot resolve,
+    // so its three modules come inside with `crypto` mapped to a shim. Pages without a bundler use
+    // selfContainedBrowserBuild.
+    ...browser,
     entry: { browser: 'src/browser.ts' },
-    format: ['esm'],
-    platform: 'browser',
-    target: 'es2022',
     dts: true,
-    noExternal: [/.*/],
-    // pdf.js (placement by the page's content) is the page's own import, resolved by its bundler
-    external: ['node:fs/promises', 'node:module', 'node:path', 'pdfjs-dist', '@napi-rs/canvas'],
-    minify: true,
-    esbuildOptions(options) {
-      options.alias = { crypto: './src/xml/browser-crypto-shim.ts' };
-      // what loads on demand (fontkit for visible signatures, node-forge for legacy .p12 files) in a folder of its own
-      options.chunkNames = 'browser-chunks/[name]-[hash]';
-    },
+    noExternal: ['xml-crypto', 'xpath', '@xmldom/is-dom-node'],
+    esbuildPlugins: [unavailable(/^node:/, "kyso's browser build")],
   },
 ]);

@@ -6,7 +6,7 @@ import {
   renderPdfReport,
   signPdf,
   verifyPdf,
-} from '../../dist/browser.js';
+} from './kyso/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const bytesOf = async (input) => new Uint8Array(await input.files[0].arrayBuffer());

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { describeWithTools, pdfsig, scratchDir } from '../fixtures/tools.js';
 import { P12_PASSWORD } from '../fixtures/pki.js';
+import { buildBrowserExample } from '../../examples/browser/build.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TYPES: Record<string, string> = {
@@ -22,7 +23,8 @@ let browser: Browser;
 
 describeWithTools(['chromium', 'pdfsig', 'certutil'], 'kyso in the browser (headless Chromium)', () => {
   beforeAll(async () => {
-    // serves the repository (the example page and dist/browser.js) on 127.0.0.1
+    // the example's own bundle of kyso (examples/browser/kyso/), then the repository served on 127.0.0.1
+    await buildBrowserExample();
     server = createServer(async (req, res) => {
       const path = normalize(join(ROOT, decodeURIComponent((req.url ?? '/').split('?')[0]!)));
       if (!path.startsWith(ROOT)) return res.writeHead(403).end();
@@ -87,7 +89,7 @@ describeWithTools(['chromium', 'pdfsig', 'certutil'], 'kyso in the browser (head
     const xml = await readFile(join(ROOT, 'examples/xml/einvoice-tt78.xml'), 'utf8');
     // a string, so that the test runner does not rewrite the page's dynamic import
     const result = await page.evaluate(`(async () => {
-      const kyso = await import('/dist/browser.js');
+      const kyso = await import('/examples/browser/kyso/browser.js');
       const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
       const certificate = await kyso.createSelfSignedCertificate({ keys, commonName: 'Công ty Thử Nghiệm', uid: 'MST:0101234567' });
       const signer = await kyso.createCryptoKeySigner({ privateKey: keys.privateKey, certificate });
@@ -106,13 +108,13 @@ describeWithTools(['chromium', 'pdfsig', 'certutil'], 'kyso in the browser (head
     const page = await browser.newPage();
     const chunks: string[] = [];
     page.on('request', (r) => {
-      if (r.url().includes('/dist/browser-chunks/')) chunks.push(r.url());
+      if (r.url().includes('/examples/browser/kyso/browser-chunks/')) chunks.push(r.url());
     });
     await page.goto(`${base}/examples/browser/index.html`);
     const onDemand = (u: string) => /\/(fontkit|lib-)[^/]*\.js$/.test(u);
     const before = chunks.filter(onDemand);
     const result = await page.evaluate(`(async () => {
-      const kyso = await import('/dist/browser.js');
+      const kyso = await import('/examples/browser/kyso/browser.js');
       const bytes = async (path) => new Uint8Array(await (await fetch(path)).arrayBuffer());
       // An OpenSSL 3 default .p12 is read with WebCrypto alone; node-forge comes only for the legacy kind.
       await kyso.loadPkcs12Signer(await bytes('/test/.pki/rsa2048.p12'), { password: ${JSON.stringify(P12_PASSWORD)} });

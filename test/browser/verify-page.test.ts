@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -19,6 +19,7 @@ let browser: Browser;
 let docs: VerifyPageDocuments;
 let shots: string;
 let tsa: TsaServer;
+let site: string;
 
 type Upload = { name: string; mimeType: string; buffer: Buffer };
 const file = (name: string, bytes: Uint8Array, mimeType = 'application/octet-stream'): Upload => ({
@@ -95,7 +96,7 @@ function expectOffline(requests: string[]): void {
 
 describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headless Chromium)', () => {
   beforeAll(async () => {
-    const dir = await buildVerifyPage(join(scratchDir('kyso-verify-page-'), 'site'));
+    const dir = (site = await buildVerifyPage(join(scratchDir('kyso-verify-page-'), 'site')));
     shots = scratchDir('kyso-verify-shots-');
     tsa = await startTsaServer({ identity: createTsaIdentity() });
     docs = await makeVerifyPageDocuments(ROOT, tsa.url);
@@ -127,6 +128,14 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     await browser?.close();
     server?.kill();
     await tsa?.stop();
+  });
+
+  it('ships its own kyso bundle, without the signing-only packages (fontkit, node-forge): under 600 KB', async () => {
+    const kyso = join(site, 'kyso');
+    const files = (await readdir(kyso, { recursive: true })).filter((f) => f.endsWith('.js'));
+    const sizes = await Promise.all(files.map(async (f) => (await stat(join(kyso, f))).size));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(600_000);
+    expect(Math.max(...sizes)).toBeLessThan(450_000); // no chunk of fontkit (0.98 MB) or node-forge (0.3 MB)
   });
 
   it('serves the page on 127.0.0.1 only, with a policy that keeps scripts and styles to its own files', async () => {
