@@ -5,7 +5,18 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/.pki/', 'test/.tmp/', 'examples/out/', 'examples/browser/kyso/', 'bench/.work/', 'coverage/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'test/.pki/',
+      'test/.tmp/',
+      'examples/out/',
+      'examples/browser/kyso/',
+      'bench/.work/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -243,7 +243,11 @@ async function verifyOneSigner(
   report.signatureValue = verification.signatureValid;
   let poe: Date | undefined;
   for (const der of si.signatureTimeStampTokens) {
-    const { check, findings: said, ...t } = await checkSignatureTimestamp(der, {
+    const {
+      check,
+      findings: said,
+      ...t
+    } = await checkSignatureTimestamp(der, {
       imprint: { data: si.signature },
       extraCertificates: context.intermediates,
       policy: context.policy,

@@ -558,9 +558,7 @@ function assignLevels(reports: PdfSignatureReport[], ctx: Ctx): void {
   const lastDssRevision = hasDss ? lastRevisionWithDss(ctx) : -1; // opens earlier revisions: once, not per signature
   for (const r of reports) {
     if (r.kind !== 'signature') continue;
-    const laterDocTs = reports.some(
-      (d) => provesTime(d) && (d.revision ?? -1) > (r.revision ?? Infinity),
-    );
+    const laterDocTs = reports.some((d) => provesTime(d) && (d.revision ?? -1) > (r.revision ?? Infinity));
     const timed = r.timestamps.some((t) => t.valid) || laterDocTs;
     const embeddedRevocation = r.chain?.revocation?.length
       ? r.chain.revocation.every((x) => x.origin === 'embedded' && x.status === 'good')

@@ -125,8 +125,7 @@ export async function checkRevocation(
   const notes: RevocationNotes = { problems: [], refused: [] };
   const { problems } = notes;
   const note = (e: unknown) => problems.push(isKysoError(e) ? e.message : String(e));
-  const refused = (signature: RevocationSignature) =>
-    refusedSignature(options.signatureAcceptable, signature, notes);
+  const refused = (signature: RevocationSignature) => refusedSignature(options.signatureAcceptable, signature, notes);
   const fromOcsp = await embeddedOcspStatus(
     options.embedded?.ocsps ?? [],
     certificate,

@@ -824,10 +824,15 @@ async function checkTimestamps(
       const data = utf8(
         canonicalize(signatureValue, method, { inclusivePrefixes: cm ? inclusivePrefixesOf(cm) : undefined }),
       );
-      const { check: _check, findings, ...checked } = await checkSignatureTimestamp(
-        base64Value(encapsulated, 'EncapsulatedTimeStamp'),
-        { imprint: { data }, extraCertificates: context.intermediates, policy: context.policy },
-      );
+      const {
+        check: _check,
+        findings,
+        ...checked
+      } = await checkSignatureTimestamp(base64Value(encapsulated, 'EncapsulatedTimeStamp'), {
+        imprint: { data },
+        extraCertificates: context.intermediates,
+        policy: context.policy,
+      });
       out = checked;
       v.add(...findings);
     } catch (e) {
