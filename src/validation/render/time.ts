@@ -8,26 +8,20 @@ export interface VietnamTime {
   second: string;
 }
 
-const FORMAT = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Ho_Chi_Minh',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+// Vietnam has kept UTC+07:00 without daylight saving since 1975, long before any signature kyso reads; plain
+// arithmetic gives the same fields as an Intl formatter for Asia/Ho_Chi_Minh without its ~20 ms set-up at start.
+const OFFSET_MS = 7 * 3600 * 1000;
+const two = (n: number) => String(n).padStart(2, '0');
 
-/** `d` as read on a clock in Vietnam (Asia/Ho_Chi_Minh), field by field, for the catalogues to arrange. */
+/** `d` as read on a clock in Vietnam (UTC+07:00), field by field, for the catalogues to arrange. */
 export function vietnamTime(d: Date): VietnamTime {
-  const parts = Object.fromEntries(FORMAT.formatToParts(d).map((p) => [p.type, p.value]));
+  const t = new Date(d.getTime() + OFFSET_MS);
   return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
+    year: String(t.getUTCFullYear()),
+    month: two(t.getUTCMonth() + 1),
+    day: two(t.getUTCDate()),
+    hour: two(t.getUTCHours()),
+    minute: two(t.getUTCMinutes()),
+    second: two(t.getUTCSeconds()),
   };
 }
