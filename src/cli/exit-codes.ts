@@ -6,6 +6,6 @@ export const EXIT = {
   FAILED: 1,
   /** `verify` only: a signature is indeterminate (no trust anchor, missing revocation data, …). */
   INDETERMINATE: 2,
-  /** Wrong usage, unreadable input or unwritable output. */
+  /** Wrong usage, unreadable input, unwritable output, or an optional package to install (pdfjs-dist, …). */
   USAGE: 3,
 } as const;

@@ -1,4 +1,4 @@
-import { isKysoError } from '../core/errors.js';
+import { isKysoError, type KysoErrorCode } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 import { didYouMean } from './suggest.js';
@@ -98,6 +98,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Errors the user fixes in the environment (a file, the disk, a package to install): exit 3, as usage errors. */
+const ENVIRONMENT_ERRORS = new Set<KysoErrorCode>(['ERR_IO', 'ERR_DISK_FULL', 'ERR_DEPENDENCY_MISSING']);
+
 function report(e: unknown, command: string): number {
   const known = commandNamed(command) !== undefined;
   const prefix = known ? `kyso ${command}: ` : 'kyso: ';
@@ -112,7 +115,7 @@ function report(e: unknown, command: string): number {
   }
   if (isKysoError(e)) {
     console.error(`${message(e.message)} [${e.code}]`);
-    return e.code === 'ERR_IO' || e.code === 'ERR_DISK_FULL' ? EXIT.USAGE : EXIT.FAILED;
+    return ENVIRONMENT_ERRORS.has(e.code) ? EXIT.USAGE : EXIT.FAILED;
   }
   console.error(`${prefix}unexpected error: ${(e as Error)?.stack ?? String(e)}`);
   return EXIT.FAILED;

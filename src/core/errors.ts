@@ -74,7 +74,12 @@ export type KysoErrorCode =
   /** The signing certificate is expired or not yet valid at the signing time. */
   | 'ERR_CERTIFICATE_EXPIRED'
   /** A visible signature has no place: no signature block or anchor text found, or no free space that fits. */
-  | 'ERR_PDF_PLACEMENT';
+  | 'ERR_PDF_PLACEMENT'
+  /**
+   * An optional package the feature needs is not installed (`pdfjs-dist` for placement by the page's content,
+   * `@napi-rs/canvas` for previews): the message names the `npm install` that fixes it.
+   */
+  | 'ERR_DEPENDENCY_MISSING';
 
 /**
  * The one base class of every error kyso throws. `code` is stable; `message` says what went wrong and,

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { P12_PASSWORD, pkiPath } from '../fixtures/pki.js';
 import { describeWithTools, pdfsig, scratchDir } from '../fixtures/tools.js';
 import { kyso } from './cli-helpers.js';
@@ -81,6 +82,23 @@ describe('kyso sign', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('ERR_PDF_MALFORMED');
     expect(existsSync(join(dir, 'z.pdf'))).toBe(false);
+  });
+  it('exit 3 with "npm install pdfjs-dist" when placement by the page content needs the missing peer', () => {
+    const args = ['sign', input, '-o', join(dir, 'placed.pdf'), '--p12', pkiPath('rsa2048.p12')];
+    const withoutPdfjs = {
+      NODE_OPTIONS: `--import=${fileURLToPath(new URL('../fixtures/without-pdfjs.mjs', import.meta.url))}`,
+    };
+    const r = kyso([...args, '--password-env', 'KYSO_PW', '--appearance', 'approved'], { ...pw, ...withoutPdfjs });
+    expect(r.status, r.stderr).toBe(3);
+    expect(r.stderr).toContain('npm install pdfjs-dist');
+    expect(r.stderr).toContain('ERR_DEPENDENCY_MISSING');
+    expect(existsSync(join(dir, 'placed.pdf'))).toBe(false);
+    // a rectangle needs no page layout: the same process signs without pdf.js
+    const placed = kyso([...args, '--password-env', 'KYSO_PW', '--appearance', 'approved', '--rect', '36,36,200,80'], {
+      ...pw,
+      ...withoutPdfjs,
+    });
+    expect(placed.status, placed.stderr).toBe(0);
   });
 });
 

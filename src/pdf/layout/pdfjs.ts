@@ -17,7 +17,7 @@ export function loadPdfjs(): Promise<Pdfjs> {
   loaded ??= import('pdfjs-dist/legacy/build/pdf.mjs').catch((cause: unknown) => {
     loaded = undefined;
     throw new KysoError(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_DEPENDENCY_MISSING',
       'placing a signature by the page content needs the pdfjs-dist package (npm install pdfjs-dist)',
       { cause },
     );

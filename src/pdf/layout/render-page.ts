@@ -9,7 +9,7 @@ function loadCanvas(): Promise<Canvas> {
   canvasModule ??= import('@napi-rs/canvas').catch((cause: unknown) => {
     canvasModule = undefined;
     throw new KysoError(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_DEPENDENCY_MISSING',
       'previews need the @napi-rs/canvas package (npm install @napi-rs/canvas)',
       { cause },
     );
