@@ -49,17 +49,12 @@ const browser = {
 } satisfies Options;
 
 /**
- * A browser bundle with every dependency inside, for a page without a bundler (examples/browser,
- * examples/verify): `entry` maps output names to modules. pdf.js, the canvas and tokens are left out (a
- * placement by the page's content or a preview fails with kyso's typed error there), and the packages in
- * `leaveOut` too.
+ * A browser bundle with every dependency inside, for a page without a bundler that signs (examples/browser):
+ * `entry` maps output names to modules. pdf.js, the canvas and tokens are left out (a placement by the page's
+ * content or a preview fails with kyso's typed error there).
  */
-export function selfContainedBrowserBuild(
-  entry: Record<string, string>,
-  outDir: string,
-  leaveOut: string[] = [],
-): Options {
-  const packages = ['pdfjs-dist', '@napi-rs/canvas', 'pkcs11js', ...leaveOut].map((p) => p.replace(/[/.-]/g, '\\$&'));
+export function selfContainedBrowserBuild(entry: Record<string, string>, outDir: string): Options {
+  const packages = ['pdfjs-dist', '@napi-rs/canvas', 'pkcs11js'].map((p) => p.replace(/[/.-]/g, '\\$&'));
   return {
     ...browser,
     entry,
@@ -105,15 +100,15 @@ export default defineConfig([
     dts: { only: true },
   },
   {
-    // the browser build, for an application's bundler, which resolves kyso's dependencies as it does for the Node
-    // builds: a copy of them here would ship twice (fontkit, pdf.js and node-forge were 1.8 MB of the package).
-    // xml-crypto is the exception: its utilities require Node's `crypto`, which a browser bundler cannot resolve,
-    // so its three modules come inside with `crypto` mapped to a shim. Pages without a bundler use
-    // selfContainedBrowserBuild.
+    // the browser build, for an application's bundler, which resolves the large dependencies kyso loads on demand
+    // (fontkit, pdf.js and node-forge, 1.8 MB: a copy here would ship twice). What verification imports comes
+    // inside, so that the file loads as it is in a page without a bundler (the one `kyso serve-verify` serves):
+    // xml-crypto (its utilities require Node's `crypto`, mapped to a shim), xmldom and pako (together ~0.1 MB).
+    // Pages that also sign without a bundler use selfContainedBrowserBuild.
     ...browser,
     entry: { browser: 'src/browser.ts' },
     dts: true,
-    noExternal: ['xml-crypto', 'xpath', '@xmldom/is-dom-node'],
+    noExternal: ['xml-crypto', 'xpath', '@xmldom/is-dom-node', '@xmldom/xmldom', 'pako'],
     esbuildPlugins: [unavailable(/^node:/, "kyso's browser build")],
   },
 ]);

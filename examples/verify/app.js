@@ -112,9 +112,20 @@ async function verifyAll() {
   results.replaceChildren(...state.items.map((item) => renderItem(item, lib)));
   document.body.dataset.state = 'done';
   performance.mark('kyso:verdict');
-  for (const item of state.items)
-    if (item.type === 'pdf' && item.report)
-      showPdf(item).catch(() => item.viewerBox?.append(el('p', { class: 'muted' }, t().renderFailed)));
+  for (const item of state.items) if (item.type === 'pdf' && item.report) showPdfOrSayWhy(item);
+}
+
+/** The pages of a verified PDF, or a line saying why they cannot be shown (the verdict stands either way). */
+function showPdfOrSayWhy(item) {
+  return showPdf(item).catch((e) =>
+    item.viewerBox?.replaceChildren(
+      el(
+        'p',
+        { class: 'muted', dataset: { role: e?.code === 'NO_PDFJS' ? 'no-viewer' : 'render-failed' } },
+        e?.code === 'NO_PDFJS' ? t().noViewer : t().renderFailed,
+      ),
+    ),
+  );
 }
 
 function rerender() {
@@ -122,7 +133,7 @@ function rerender() {
   if (!kysoModule || !state.items.length) return;
   kysoModule.then((lib) => {
     $('#results').replaceChildren(...state.items.map((item) => renderItem(item, lib)));
-    for (const item of state.items) if (item.type === 'pdf' && item.report) showPdf(item);
+    for (const item of state.items) if (item.type === 'pdf' && item.report) showPdfOrSayWhy(item);
   });
 }
 
@@ -321,7 +332,8 @@ function pdfCard(m, item, s) {
           class: 'button',
           type: 'button',
           dataset: { role: 'view-signed', signature: String(s.index) },
-          onclick: () => compare(item, s),
+          // without pdf.js the pages cannot be compared: the viewer's place says why
+          onclick: () => compare(item, s).catch((e) => e?.code === 'NO_PDFJS' && showPdfOrSayWhy(item)),
         },
         t().viewSigned,
       ),

@@ -38,6 +38,8 @@ export const PAGE_MESSAGES = {
     missingData: (name) => `Thiếu tệp dữ liệu gốc của ${name}: hãy chọn cả hai tệp cùng lúc.`,
     unsupported: 'Không nhận ra loại tệp. Chọn PDF, XML, hoặc tệp dữ liệu kèm .p7s/.tsr của nó.',
     renderFailed: 'Không hiển thị được trang PDF.',
+    noViewer:
+      'Kết quả kiểm tra ở trên đầy đủ; chỉ không xem được trang PDF vì máy chủ chưa cài pdf.js: chạy "npm install pdfjs-dist" rồi mở lại kyso serve-verify.',
     footer: 'kyso — kiểm tra chữ ký số PAdES, XMLDSig, CAdES và dấu thời gian RFC 3161 ngay trong trình duyệt.',
   },
   en: {
@@ -78,6 +80,8 @@ export const PAGE_MESSAGES = {
     missingData: (name) => `The data file of ${name} is missing: choose both files together.`,
     unsupported: 'Unknown file type. Choose a PDF, an XML document, or a data file with its .p7s/.tsr.',
     renderFailed: 'The PDF page could not be shown.',
+    noViewer:
+      'The verdict above is complete; only the pages cannot be shown, because pdf.js is not installed where kyso serve-verify runs: "npm install pdfjs-dist", then start it again.',
     footer: 'kyso — PAdES, XMLDSig, CAdES and RFC 3161 time-stamps verified in the browser.',
   },
 };

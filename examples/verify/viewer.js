@@ -1,15 +1,22 @@
-// PDF rendering for the verification page: pdf.js is loaded only when a PDF is shown, its worker and font data
-// come from this page's own folder, and the bytes are handed over as copies (pdf.js detaches what it is given).
+// PDF rendering for the verification page: pdf.js is loaded only when a PDF is shown, with its worker and font
+// data from /vendor/, where kyso serve-verify serves the installed pdfjs-dist package (nothing when it is not
+// installed: the page then verifies without showing pages). The bytes are handed over as copies (pdf.js detaches
+// what it is given).
 
 let pdfjs;
 const vendor = new URL('./vendor/', import.meta.url).href;
 
-/** pdf.js, loaded on first use. */
+/** pdf.js, loaded on first use; without it, an error whose code is NO_PDFJS. */
 function loadPdfjs() {
-  pdfjs ??= import('./vendor/pdf.min.mjs').then((lib) => {
-    lib.GlobalWorkerOptions.workerSrc = `${vendor}pdf.worker.min.mjs`;
-    return lib;
-  });
+  pdfjs ??= import('./vendor/pdf.min.mjs').then(
+    (lib) => {
+      lib.GlobalWorkerOptions.workerSrc = `${vendor}pdf.worker.min.mjs`;
+      return lib;
+    },
+    (cause) => {
+      throw Object.assign(new Error('pdf.js is not available', { cause }), { code: 'NO_PDFJS' });
+    },
+  );
   return pdfjs;
 }
 

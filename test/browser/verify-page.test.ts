@@ -12,6 +12,8 @@ import { makeVerifyPageDocuments, type VerifyPageDocuments } from './verify-page
 import { createTsaIdentity, startTsaServer, type TsaServer } from '../fixtures/tsa-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli/main.js');
+const PDFJS = join(ROOT, 'node_modules/pdfjs-dist');
 const vi = reportMessages('vi');
 let server: ChildProcess;
 let base: string;
@@ -34,8 +36,9 @@ const file = (name: string, bytes: Uint8Array, mimeType = 'application/octet-str
  */
 async function verifyOnPage(
   files: Upload[],
-  options: { lang?: 'vi' | 'en'; trust?: 'vn' | 'own' } = {},
+  options: { lang?: 'vi' | 'en'; trust?: 'vn' | 'own'; base?: string } = {},
 ): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+  const site = options.base ?? base;
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const requests: string[] = [];
   const errors: string[] = [];
@@ -45,9 +48,9 @@ async function verifyOnPage(
   await page.route('**/*', (route) => {
     const url = route.request().url();
     requests.push(`${route.request().method()} ${url}`);
-    return url.startsWith(`${base}/`) ? route.continue() : route.abort();
+    return url.startsWith(`${site}/`) ? route.continue() : route.abort();
   });
-  await page.goto(`${base}/?lang=${options.lang ?? 'vi'}`);
+  await page.goto(`${site}/?lang=${options.lang ?? 'vi'}`);
   if ((options.trust ?? 'own') === 'own') await page.setInputFiles('#root', pkiPath('root.cert.pem'));
   await page.setInputFiles('#files', files);
   await page.waitForSelector('body[data-state=done]', { timeout: 60_000 });
@@ -89,9 +92,31 @@ const RED_OUTLINE: [number, number, number] = [198, 40, 40]; // --failed
 const RED_BOX: [number, number, number] = [217, 26, 26]; // what modified.pdf draws after signing (0.85 0.1 0.1 rg)
 
 /** Only GETs of the page's own files: no document, report or anything else left the page. */
-function expectOffline(requests: string[]): void {
+function expectOffline(requests: string[], site = base): void {
   expect(requests.length).toBeGreaterThan(0);
-  expect(requests.filter((r) => !r.startsWith(`GET ${base}/`))).toEqual([]);
+  expect(requests.filter((r) => !r.startsWith(`GET ${site}/`))).toEqual([]);
+}
+
+/** `kyso serve-verify` on a free port for the page in `dir` (`node` options first): the process and its address. */
+async function serveVerify(
+  dir: string,
+  node: string[] = [],
+): Promise<{ server: ChildProcess; base: string; stderr: () => string }> {
+  const server = spawn(process.execPath, [...node, CLI, 'serve-verify', '--port', '0', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  server.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+  const base = await new Promise<string>((resolve, reject) => {
+    server.stdout!.on('data', (d: Buffer) => {
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(String(d));
+      if (m) resolve(m[0]);
+    });
+    server.once('exit', (code) => reject(new Error(`kyso serve-verify exited with ${code}: ${stderr}`)));
+  });
+  // the note about a missing pdf.js follows the address at once
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { server, base, stderr: () => stderr };
 }
 
 describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headless Chromium)', () => {
@@ -100,16 +125,7 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     shots = scratchDir('kyso-verify-shots-');
     tsa = await startTsaServer({ identity: createTsaIdentity() });
     docs = await makeVerifyPageDocuments(ROOT, tsa.url);
-    server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve-verify', '--port', '0', '--dir', dir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    base = await new Promise<string>((resolve, reject) => {
-      server.stdout!.on('data', (d: Buffer) => {
-        const m = /http:\/\/127\.0\.0\.1:\d+/.exec(String(d));
-        if (m) resolve(m[0]);
-      });
-      server.once('exit', (code) => reject(new Error(`kyso serve-verify exited with ${code}`)));
-    });
+    ({ server, base } = await serveVerify(dir));
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -130,12 +146,50 @@ describeWithTools(['chromium'], 'the verification page (kyso serve-verify, headl
     await tsa?.stop();
   });
 
-  it('ships its own kyso bundle, without the signing-only packages (fontkit, node-forge): under 600 KB', async () => {
-    const kyso = join(site, 'kyso');
-    const files = (await readdir(kyso, { recursive: true })).filter((f) => f.endsWith('.js'));
-    const sizes = await Promise.all(files.map(async (f) => (await stat(join(kyso, f))).size));
-    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(600_000);
-    expect(Math.max(...sizes)).toBeLessThan(450_000); // no chunk of fontkit (0.98 MB) or node-forge (0.3 MB)
+  it('is only its HTML, CSS and scripts: no file over 32 KB, under 64 KB in all (no copy of kyso or pdf.js)', async () => {
+    const files = await readdir(site, { recursive: true, withFileTypes: true });
+    const sizes = await Promise.all(
+      files.filter((f) => f.isFile()).map(async (f) => (await stat(join(f.parentPath, f.name))).size),
+    );
+    expect(sizes.length).toBeGreaterThan(3);
+    expect(Math.max(...sizes)).toBeLessThan(32_000);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(64_000);
+  });
+
+  it("serves kyso's browser build (dist/) and pdf.js from the installed pdfjs-dist peer", async () => {
+    const body = async (path: string) => Buffer.from(await (await fetch(`${base}${path}`)).arrayBuffer());
+    expect((await body('/kyso/browser.js')).equals(await readFile(join(ROOT, 'dist/browser.js')))).toBe(true);
+    expect((await body('/vendor/pdf.min.mjs')).equals(await readFile(join(PDFJS, 'build/pdf.min.mjs')))).toBe(true);
+    const worker = await fetch(`${base}/vendor/pdf.worker.min.mjs`);
+    expect(worker.headers.get('content-type')).toContain('text/javascript');
+    expect(Number(worker.headers.get('content-length'))).toBe(
+      (await stat(join(PDFJS, 'build/pdf.worker.min.mjs'))).size,
+    );
+    expect((await fetch(`${base}/vendor/cmaps/78-H.bcmap`)).status).toBe(200);
+    // the package's other files stay out of reach
+    expect((await fetch(`${base}/kyso/index.js`)).status).toBe(404);
+    expect((await fetch(`${base}/vendor/cmaps/..%2f..%2fpackage.json`)).status).toBe(403);
+  });
+
+  it('without pdfjs-dist: the page is served and verifies, and says why it shows no pages', async () => {
+    const without = await serveVerify(site, ['--import', join(ROOT, 'test/fixtures/without-pdfjs.mjs')]);
+    try {
+      expect(without.stderr()).toContain('npm install pdfjs-dist');
+      expect((await fetch(`${without.base}/vendor/pdf.min.mjs`)).status).toBe(404);
+      const { page, requests } = await verifyOnPage([file('quyet-dinh.pdf', docs.valid, 'application/pdf')], {
+        base: without.base,
+      });
+      const doc = page.locator('article.doc');
+      expect(await doc.getAttribute('data-indication')).toBe('TOTAL_PASSED');
+      expect(await doc.locator('.card').count()).toBe(2);
+      await page.waitForSelector('[data-role=viewer] [data-role=no-viewer]', { timeout: 30_000 });
+      expect(await page.locator('[data-role=no-viewer]').textContent()).toContain('npm install pdfjs-dist');
+      expect(await page.locator('.page').count()).toBe(0);
+      expectOffline(requests, without.base);
+      await page.close();
+    } finally {
+      without.server.kill();
+    }
   });
 
   it('serves the page on 127.0.0.1 only, with a policy that keeps scripts and styles to its own files', async () => {

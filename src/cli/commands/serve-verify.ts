@@ -6,11 +6,14 @@ import { parseArgs } from '../parse-args.js';
 import type { AddressInfo } from 'node:net';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+import { browserBuild, pdfjsFolder, VerifyPageFiles } from '../verify-page-files.js';
 
 export const SERVE_VERIFY_HELP = `Usage: kyso serve-verify [--port N] [--dir DIR]
 
 Serves the verification page (a PDF, an XML document, or a file with its .p7s/.tsr, verified in the browser:
 the files never leave it) on http://127.0.0.1:PORT/ for use on this computer. Stop with Ctrl+C.
+The page shows a PDF's pages with pdf.js when the pdfjs-dist package is installed (npm install pdfjs-dist);
+without it, it verifies and says why it shows no pages.
 
   --port N     the port (default 8180; 0 picks a free one)
   --dir DIR    the built page (default: the one shipped with kyso, made by "npm run build:verify")
@@ -62,7 +65,11 @@ export async function serveVerifyCommand(argv: string[]): Promise<number> {
   const root = normalize(values.dir ?? BUILT_PAGE).replace(/[\\/]?$/, sep);
   if (!(await stat(join(root, 'index.html')).catch(() => undefined)))
     throw new UsageError(`no verification page in ${root}: build it with "npm run build:verify"`);
-  const server = createServer((req, res) => void serve(root, req, res));
+  const kyso = browserBuild();
+  if (!kyso) throw new UsageError(`kyso's browser build (dist/browser.js) is missing: build it with "npm run build"`);
+  const pdfjs = pdfjsFolder();
+  const files = new VerifyPageFiles(root, kyso, pdfjs);
+  const server = createServer((req, res) => void serve(files, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(e.code === 'EADDRINUSE' ? new UsageError(`port ${port} is in use; choose another with --port`) : e),
@@ -72,6 +79,8 @@ export async function serveVerifyCommand(argv: string[]): Promise<number> {
   console.log(
     `kyso: verification page at http://127.0.0.1:${(server.address() as AddressInfo).port}/ (files stay in the browser; Ctrl+C stops)`,
   );
+  if (!pdfjs)
+    console.error('kyso: pdfjs-dist is not installed: the page verifies but shows no pages (npm install pdfjs-dist)');
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
     process.once('SIGINT', stop);
@@ -80,16 +89,15 @@ export async function serveVerifyCommand(argv: string[]): Promise<number> {
   return EXIT.OK;
 }
 
-async function serve(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(files: VerifyPageFiles, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { Allow: 'GET, HEAD' }).end();
-  let path: string;
+  let path: string | undefined;
   try {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    path = normalize(join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname));
+    path = files.fileFor(decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname));
   } catch {
     return void res.writeHead(400).end();
   }
-  if (!path.startsWith(root)) return void res.writeHead(403).end();
+  if (!path) return void res.writeHead(403).end();
   let body: Buffer;
   try {
     body = await readFile(path);
