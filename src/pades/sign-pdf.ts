@@ -17,7 +17,7 @@ import {
   type PreparedSignature,
   type SignatureWidget,
 } from '../pdf/signature-field.js';
-import { buildAppearance, type AppearanceOptions, type AppearancePlacement } from '../pdf/appearance/appearance.js';
+import type { AppearanceOptions, AppearancePlacement } from '../pdf/appearance/appearance.js';
 import { openLayout, type LayoutSource } from '../pdf/layout/page-layout.js';
 import { ensureRange } from '../pdf/lazy-bytes.js';
 import { PdfReader } from '../pdf/reader.js';
@@ -276,6 +276,8 @@ export async function widgetFor(
     )
     .at(-1);
   const cert = await parseCertificate(certificate);
+  // the fonts, images and their compression load with the first visible signature, not with every signing
+  const { buildAppearance } = await import('../pdf/appearance/appearance.js');
   // pdf.js reads the page content only when the placement asks for it
   let source: Promise<LayoutSource> | undefined;
   try {
