@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
@@ -33,6 +34,19 @@ function unavailable(filter: RegExp, where: string): EsbuildPlugin {
   };
 }
 
+/**
+ * Under Node, PDF streams inflate with Node's zlib (src/pdf/inflate.ts); a browser has none, so the browser builds
+ * take src/pdf/inflate-pako.ts in its place.
+ */
+const pakoInflate: EsbuildPlugin = {
+  name: 'kyso-pako-inflate',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/inflate\.js$/ }, (args) =>
+      /[\\/]src[\\/]pdf$/.test(args.resolveDir) ? { path: join(args.resolveDir, 'inflate-pako.ts') } : undefined,
+    );
+  },
+};
+
 /** What both browser builds share: one minified ES module, on-demand parts in browser-chunks/, no Node built-in. */
 const browser = {
   format: ['esm'],
@@ -64,7 +78,10 @@ export function selfContainedBrowserBuild(entry: Record<string, string>, outDir:
     silent: true,
     treeshake: true,
     noExternal: [/.*/],
-    esbuildPlugins: [unavailable(new RegExp(`^(node:|(${packages.join('|')})(/|$))`), 'this browser bundle')],
+    esbuildPlugins: [
+      pakoInflate,
+      unavailable(new RegExp(`^(node:|(${packages.join('|')})(/|$))`), 'this browser bundle'),
+    ],
   };
 }
 
@@ -109,6 +126,6 @@ export default defineConfig([
     entry: { browser: 'src/browser.ts' },
     dts: true,
     noExternal: ['xml-crypto', 'xpath', '@xmldom/is-dom-node', '@xmldom/xmldom', 'pako'],
-    esbuildPlugins: [unavailable(/^node:/, "kyso's browser build")],
+    esbuildPlugins: [pakoInflate, unavailable(/^node:/, "kyso's browser build")],
   },
 ]);

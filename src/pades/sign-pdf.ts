@@ -17,10 +17,10 @@ import {
   type PreparedSignature,
   type SignatureWidget,
 } from '../pdf/signature-field.js';
-import { buildAppearance, type AppearanceOptions, type AppearancePlacement } from '../pdf/appearance/appearance.js';
+import type { AppearanceOptions, AppearancePlacement } from '../pdf/appearance/appearance.js';
 import { openLayout, type LayoutSource } from '../pdf/layout/page-layout.js';
 import { ensureRange } from '../pdf/lazy-bytes.js';
-import { PdfReader } from '../pdf/reader.js';
+import { PdfReader, type PdfPage } from '../pdf/reader.js';
 import { findSignatureFields } from '../pdf/signature-scan.js';
 
 /** SubFilters kyso writes for approval signatures. */
@@ -255,14 +255,15 @@ export async function widgetFor(
   signingTime: Date,
   fieldName?: string,
 ): Promise<SignatureWidget & { stamp?: PrepareSignatureOptions['stamp']; placement: AppearancePlacement }> {
-  const pages = reader.pages();
+  // only the pages the placement asks for are read: a page given by number costs the pages up to it, not the tree
+  const pages = pagesOnDemand(reader);
   // signing a prepared empty field: the appearance fills the field's own rectangle
   const target = fieldName
     ? findSignatureFields(reader).empty.find((f) => f.fieldName === fieldName && f.rect)
     : undefined;
   if (target) {
     const [x1, y1, x2, y2] = target.rect as [number, number, number, number];
-    const page = pages[target.pageIndex ?? 0]!;
+    const page = pages.page(target.pageIndex ?? 0)!;
     const box = page.cropBox ?? page.mediaBox ?? [0, 0, 0, 0];
     appearance = {
       ...appearance,
@@ -276,6 +277,8 @@ export async function widgetFor(
     )
     .at(-1);
   const cert = await parseCertificate(certificate);
+  // the fonts, images and their compression load with the first visible signature, not with every signing
+  const { buildAppearance } = await import('../pdf/appearance/appearance.js');
   // pdf.js reads the page content only when the placement asks for it
   let source: Promise<LayoutSource> | undefined;
   try {
@@ -289,9 +292,12 @@ export async function widgetFor(
         ...(cert.subject.taxCode && { taxCode: cert.subject.taxCode }),
       },
       {
-        count: pages.length,
+        get count() {
+          return pages.count();
+        },
+        has: (i) => pages.page(i) !== undefined,
         box: (i) => {
-          const p = pages[i]!;
+          const p = pages.page(i)!;
           const b = p.cropBox ?? p.mediaBox ?? [0, 0, 595, 842];
           return {
             x1: Math.min(b[0]!, b[2]!),
@@ -322,6 +328,18 @@ export async function widgetFor(
   } finally {
     if (source) await (await source.catch(() => undefined))?.close();
   }
+}
+
+/** The reader's pages, each read when first asked for; all of them only when their number is. */
+function pagesOnDemand(reader: PdfReader): { page(i: number): PdfPage | undefined; count(): number } {
+  let all: PdfPage[] | undefined;
+  const some = new Map<number, PdfPage | undefined>();
+  const page = (i: number) => {
+    if (all) return all[i];
+    if (!some.has(i)) some.set(i, reader.page(i));
+    return some.get(i);
+  };
+  return { page, count: () => (all ??= reader.pages()).length };
 }
 
 const commonNames = new WeakMap<Uint8Array, Promise<string | undefined>>();

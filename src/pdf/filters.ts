@@ -1,6 +1,5 @@
-import { Inflate } from 'pako';
-import { concatBytes } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
+import { inflateAtMost } from './inflate.js';
 import { dictOf, nameOf, numberOf, type PdfObject, type PdfStream } from './objects.js';
 
 /** Largest decoded stream kyso inflates when the caller knows no tighter bound (never page content rendering). */
@@ -33,31 +32,6 @@ export function decodeStream(stream: PdfStream, options: DecodeOptions = {}): Ui
     data = unpredict(inflateAtMost(data, max), parms[i] ?? null);
   });
   return data;
-}
-
-/** Inflates `data` chunk by chunk, refusing (`ERR_PDF_LIMIT`) as soon as the output passes `max` bytes. */
-function inflateAtMost(data: Uint8Array, max: number): Uint8Array {
-  const inflater = new Inflate({ chunkSize: 64 * 1024 });
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  inflater.onData = (data) => {
-    const chunk = data as Uint8Array; // binary output: pako gives strings only with { to: 'string' }
-    total += chunk.length;
-    if (total > max)
-      throw new KysoError(
-        'ERR_PDF_LIMIT',
-        `a compressed stream inflates past ${max} bytes, more than its structure can hold`,
-      );
-    chunks.push(chunk);
-  };
-  try {
-    inflater.push(data, true);
-  } catch (e) {
-    if (e instanceof KysoError) throw e;
-    throw new KysoError('ERR_PDF_MALFORMED', 'a compressed stream cannot be inflated', { cause: e });
-  }
-  if (inflater.err) throw new KysoError('ERR_PDF_MALFORMED', `a compressed stream cannot be inflated: ${inflater.msg}`);
-  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 function unpredict(data: Uint8Array, parmsObj: PdfObject): Uint8Array {

@@ -156,6 +156,24 @@ describe('long documents: only the pages the work needs (issue 19)', () => {
     ).toThrow(/page 1001 does not exist \(the document has 1000\)/);
   });
 
+  it('signs visibly on page 3 of 1,000 reading only the pages up to it, and refuses page 1,001 saying how many there are', async () => {
+    const appearance = {
+      preset: 'approved' as const,
+      pageIndex: 2,
+      rect: [72, 72, 200, 80] as [number, number, number, number],
+    };
+    const { result, objects } = await countParses(() => signPdf(thousand, { signer, appearance }));
+    expect(objects.length).toBeLessThan(10);
+    const report = await verify(result);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    const after = PdfReader.open(result);
+    expect(after.resolveDict(pageRef(2))!.get('Annots')).toHaveLength(1);
+    expect(after.resolveDict(pageRef(1))!.has('Annots')).toBe(false);
+    await expect(signPdf(thousand, { signer, appearance: { ...appearance, pageIndex: 1000 } })).rejects.toThrow(
+      /page 1001 does not exist \(the document has 1000\)/,
+    );
+  });
+
   it('page(i) is pages()[i], inherited attributes included, in a nested tree', () => {
     const nested = buildPdf([
       '<</Type/Catalog/Pages 2 0 R>>',

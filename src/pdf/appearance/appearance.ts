@@ -93,7 +93,10 @@ export interface BuiltAppearance {
 
 /** Page geometry a placement needs. */
 export interface PageGeometry {
+  /** How many pages (may walk the whole page tree: asked only when the placement needs the last page or all). */
   count: number;
+  /** Whether page `pageIndex` exists, reading the page tree no further than it. */
+  has(pageIndex: number): boolean;
   box(pageIndex: number): { x1: number; y1: number; x2: number; y2: number; rotate: number };
   /** The last signature widget with a visible rectangle, for the `issued` seal. */
   leaderWidget?: { pageIndex: number; rect: number[] };
@@ -300,7 +303,7 @@ const NO_PLACE =
 /** Decides the page and rectangle: given, by an anchor, by the signature block, in free space or over the leader's signature. */
 async function place(o: AppearanceOptions, pages: PageGeometry, text: TextMeasure): Promise<Placed> {
   const checkPage = (i: number) => {
-    if (i < 0 || i >= pages.count)
+    if (i < 0 || !pages.has(i))
       throw new KysoError('ERR_INVALID_ARGUMENT', `page ${i + 1} does not exist (the document has ${pages.count})`);
     return i;
   };

@@ -1,0 +1,40 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { writeLargePdf } from '../fixtures/large-pdf.js';
+import { P12_PASSWORD, pkiPath } from '../fixtures/pki.js';
+import { scratchDir } from '../fixtures/tools.js';
+import { kyso } from './cli-helpers.js';
+
+// Bytes the kyso process read and wrote through system calls (Linux: /proc/self/io, all its threads, the
+// operating system's copy included), printed as it exits.
+const IO_ENV = {
+  NODE_OPTIONS:
+    "--import=data:text/javascript,process.on('exit',()=>process.stderr.write(process.getBuiltinModule('fs').readFileSync('/proc/self/io','utf8')))",
+  PW: P12_PASSWORD,
+};
+const counted = (stderr: string, what: 'rchar' | 'wchar') => Number(new RegExp(`${what}: (\\d+)`).exec(stderr)?.[1]);
+
+let big: string;
+beforeAll(() => {
+  big = join(scratchDir('kyso-cli-large-'), 'scan.pdf');
+  writeLargePdf(big, 80); // past the CLI's 64 MB: read lazily, copied by the operating system
+});
+
+it.skipIf(!existsSync('/proc/self/io'))(
+  'kyso sign of a large PDF reads it once to hash (signature and manifest digests alike) and once to copy, writes it once',
+  () => {
+    const out = `${big}.signed.pdf`;
+    const r = kyso(['sign', big, '-o', out, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'], IO_ENV);
+    expect(r.status, r.stderr).toBe(0);
+    const size = statSync(big).size;
+    // the slack is the CLI's own modules and the key file, a few megabytes
+    expect(counted(r.stderr, 'rchar')).toBeLessThan(2 * size + 8 * 1024 * 1024);
+    expect(counted(r.stderr, 'rchar')).toBeGreaterThan(size); // the count sees the reads at all
+    expect(counted(r.stderr, 'wchar')).toBeLessThan(size + 1024 * 1024);
+    expect(statSync(out).size).toBeGreaterThan(size);
+    const v = kyso(['verify', out, '--trust', pkiPath('root.cert.pem')]);
+    expect(v.status, v.stdout).toBe(0);
+    expect(readFileSync(out).subarray(0, size).equals(readFileSync(big))).toBe(true);
+  },
+);
