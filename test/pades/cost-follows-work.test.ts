@@ -120,6 +120,24 @@ describe('verifying k signatures costs k times one (issue 19)', () => {
     expect(forty / ten).toBeLessThan(1.2);
   });
 
+  it("reads each revision's cross-reference listing once for all the signatures' change analyses", async () => {
+    const lookups = async (k: number) => {
+      const bytes = await signedTimes(k);
+      const sectionAt = vi.spyOn(PdfReader.prototype, 'sectionAt');
+      const report = await verify(bytes);
+      const calls = sectionAt.mock.calls.length;
+      vi.restoreAllMocks();
+      expect(report.signatures.map((s) => s.modifications?.verdict)).toEqual([
+        ...Array<string>(k - 1).fill('permitted-changes'),
+        'whole-document',
+      ]);
+      return calls;
+    };
+    const [ten, forty] = [await lookups(10), await lookups(40)];
+    // each signature going through the sections of all the revisions after it made this quadratic (56 and 821)
+    expect(forty / ten).toBeLessThan(4.5);
+  });
+
   it('still finds an object appended without a cross-reference entry after the second of three signatures', async () => {
     let bytes: Uint8Array = pagesDocument(1);
     for (let i = 0; i < 2; i++) bytes = await signPdf(bytes, { signer });
