@@ -576,7 +576,7 @@ class Context {
       return;
     }
     if (newVal === null) return;
-    collectRefs(newVal, this.referenced, 0);
+    for (const r of refsOf(newVal)) this.referenced.add(r);
     if (oldVal === null) {
       this.defined.add(n);
       this.classifyNew(n, newVal, add);
@@ -1139,6 +1139,24 @@ function isStructural(reader: PdfReader, n: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The object numbers `o` refers to directly, once per parsed object: the current document's objects are the
+ * same in every signature's analysis.
+ */
+const directRefs = new WeakMap<object, readonly number[]>();
+
+function refsOf(o: PdfObject): readonly number[] {
+  if (o === null || typeof o !== 'object') return [];
+  let refs = directRefs.get(o);
+  if (!refs) {
+    const found = new Set<number>();
+    collectRefs(o, found, 0);
+    refs = [...found];
+    directRefs.set(o, refs);
+  }
+  return refs;
 }
 
 /** Adds the object numbers `o` refers to directly (not through other indirect objects). */
