@@ -10,7 +10,7 @@ import { decodeStream } from '../pdf/filters.js';
 import { validateCertificatePath } from '../pki/chain.js';
 import { parseTimestampToken } from '../tsa/index.js';
 import { checkByteRange, revisionEndingAt, signedRangeEnd } from '../pdf/byte-range.js';
-import { digestRanges, ensureRange } from '../pdf/lazy-bytes.js';
+import { digestRanges, ensureRange, type PrefixDigests } from '../pdf/lazy-bytes.js';
 import { analyseModifications, type FieldLock } from '../pdf/modification-analysis.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, nameOf, numberOf, type PdfObject } from '../pdf/objects.js';
 import { PdfReader, type PdfRevision } from '../pdf/reader.js';
@@ -83,13 +83,18 @@ export async function verifyPdf(pdf: BinaryInput, options: VerifyPdfOptions = {}
     context,
     ...(docMdp && { docMdp }),
     dss: readDss(reader),
+    prefixes: new Map(),
     locks: candidates
       .filter((c) => !c.hidden)
       .flatMap((c) => fieldLocksOf(reader, c).map((lock) => ({ coveredEnd: coveredEnd(c.signature), lock }))),
   };
 
-  const verified: PdfSignatureReport[] = [];
-  for (const c of candidates) verified.push(await verifyOne(ctx, c));
+  // in the order of their coverage, so that each signature's digest goes on from the one before it
+  const verified: PdfSignatureReport[] = new Array(candidates.length);
+  const inOrder = candidates
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => coveredEnd(a.c.signature) - coveredEnd(b.c.signature));
+  for (const { c, i } of inOrder) verified[i] = await verifyOne(ctx, c);
   const byCoverage = (a: PdfSignatureReport, b: PdfSignatureReport) =>
     (a.byteRange?.[2] ?? 0) + (a.byteRange?.[3] ?? 0) - ((b.byteRange?.[2] ?? 0) + (b.byteRange?.[3] ?? 0));
   const reports = verified.filter((r) => !r.hidden).sort(byCoverage);
@@ -180,6 +185,8 @@ interface Ctx {
   docMdp?: { level: 1 | 2 | 3; signature: PdfDict };
   /** Validation data the document carries in its DSS. */
   dss: { certificates: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] };
+  /** The digest states of the file's prefixes hashed so far: the signatures' digests share one pass. */
+  prefixes: PrefixDigests;
   /** Every FieldMDP lock of the form's signatures, with where the locking signature's coverage ends. */
   locks: { coveredEnd: number; lock: FieldLock }[];
 }
@@ -375,12 +382,12 @@ async function checkSignature(
     );
     return;
   }
-  const documentDigest = await digestRanges(ctx.bytes, hash, ranges);
+  const documentDigest = await digestRanges(ctx.bytes, hash, ranges, { prefixes: ctx.prefixes });
   let checked;
   let sha1Matches = false;
   if (subFilter === 'adbe.pkcs7.sha1') {
     // The signed content is the SHA-1 digest of the signed bytes.
-    const sha1 = await digestRanges(ctx.bytes, 'SHA-1', ranges);
+    const sha1 = await digestRanges(ctx.bytes, 'SHA-1', ranges, { prefixes: ctx.prefixes });
     sha1Matches = cms.eContent !== undefined && bytesEqual(cms.eContent, sha1);
     if (!sha1Matches)
       v.fail('digest-mismatch', 'HASH_FAILURE', 'the signed SHA-1 digest does not match the signed bytes');
@@ -619,7 +626,7 @@ async function checkDocumentTimestamp(
     return;
   }
   report.digestAlgorithm = hash;
-  const digest = await digestRanges(ctx.bytes, hash, ranges);
+  const digest = await digestRanges(ctx.bytes, hash, ranges, { prefixes: ctx.prefixes });
   const ts = await checkTimestampToken(parsed, {
     imprint: { digest },
     extraCertificates: ctx.context.intermediates,

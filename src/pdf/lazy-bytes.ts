@@ -15,10 +15,16 @@ export interface LazySource {
   stream(offset: number, length: number, onChunk: (chunk: Uint8Array) => void): void;
 }
 
-/** A lazy file, and the digest states of its prefixes already hashed (so that no prefix is hashed twice). */
+/**
+ * The digest states of a file's prefixes already hashed, by digest (the last one taken), so that no prefix is
+ * hashed twice: a file of k signatures hashes its bytes once, not k times, when they are digested in order.
+ */
+export type PrefixDigests = Map<DigestAlgorithm, { length: number; hasher: Hasher }>;
+
+/** A lazy file, and the digest states of its prefixes already hashed. */
 interface Lazy {
   source: LazySource;
-  prefixes: Map<DigestAlgorithm, { length: number; hasher: Hasher }>;
+  prefixes: PrefixDigests;
   /** Offsets of the {@link MARKS} in the whole file, once scanned. */
   marks?: Map<string, number[]>;
 }
@@ -54,11 +60,12 @@ export function forEachChunk(
 /**
  * A hasher that has taken in `bytes[0, length)`, to go on with. A lazy file remembers the state, so that the
  * prefix is read and hashed once however many digests start with it: a signature's digest, and the digests of
- * the input and the output a manifest records, come from one pass.
+ * the input and the output a manifest records, come from one pass. In-memory bytes remember it in `memo`, kept
+ * by the caller for as long as it knows the bytes unchanged (one verification, say).
  */
-export function prefixHasher(bytes: Uint8Array, hash: DigestAlgorithm, length: number): Hasher {
-  const lazy = bytes.byteOffset === 0 ? sources.get(bytes.buffer) : undefined;
-  const known = lazy?.prefixes.get(hash);
+export function prefixHasher(bytes: Uint8Array, hash: DigestAlgorithm, length: number, memo?: PrefixDigests): Hasher {
+  const prefixes = (bytes.byteOffset === 0 ? sources.get(bytes.buffer)?.prefixes : undefined) ?? memo;
+  const known = prefixes?.get(hash);
   let h: Hasher;
   let from = 0;
   if (known && known.length <= length) {
@@ -66,7 +73,7 @@ export function prefixHasher(bytes: Uint8Array, hash: DigestAlgorithm, length: n
     from = known.length;
   } else h = createHasher(hash);
   forEachChunk(bytes, from, length - from, (c) => h.update(c));
-  if (lazy && from < length) lazy.prefixes.set(hash, { length, hasher: h.copy() });
+  if (prefixes && from < length) prefixes.set(hash, { length, hasher: h.copy() });
   return h;
 }
 
@@ -79,15 +86,23 @@ export function knowPrefix(bytes: Uint8Array, hash: DigestAlgorithm, length: num
   lazy?.prefixes.set(hash, { length, hasher: hasher.copy() });
 }
 
+/** Options of {@link digestRanges}. */
+export interface DigestRangesOptions {
+  /** Bytes taken in after the ranges (a prepared update not yet written). */
+  extra?: readonly Uint8Array[];
+  /** Where the states of prefixes already hashed are kept, for in-memory bytes (see {@link prefixHasher}). */
+  prefixes?: PrefixDigests;
+}
+
 /** Digest of several `[offset, length]` ranges of `bytes` taken as one message. */
 export async function digestRanges(
   bytes: Uint8Array,
   hash: DigestAlgorithm,
   ranges: readonly [number, number][],
-  extra: readonly Uint8Array[] = [],
+  { extra = [], prefixes }: DigestRangesOptions = {},
 ): Promise<Uint8Array> {
   const [first, ...rest] = ranges;
-  const h = first && first[0] === 0 ? prefixHasher(bytes, hash, first[1]) : createHasher(hash);
+  const h = first && first[0] === 0 ? prefixHasher(bytes, hash, first[1], prefixes) : createHasher(hash);
   for (const [offset, length] of first && first[0] === 0 ? rest : ranges)
     forEachChunk(bytes, offset, length, (c) => h.update(c));
   for (const e of extra) h.update(e);

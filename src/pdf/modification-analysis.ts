@@ -113,26 +113,30 @@ export function analyseModifications(
     add({ kind: 'unreadable-revision', status: 'not-permitted', detail: 'the signed revision cannot be read' });
     return finish(changes, later.length, options);
   }
-  const numbers = new Set<number>();
-  const offsets = new Set<number>();
-  for (const r of later) {
-    const section = r.readable ? sectionOf(current, r) : undefined;
-    if (!section) {
-      add({
-        kind: 'unreadable-revision',
-        status: 'not-permitted',
-        detail: `the revision ending at byte ${r.end} has no readable cross-reference section`,
-      });
-      continue;
-    }
-    for (const n of section.numbers) numbers.add(n);
-    for (const o of section.offsets) offsets.add(o);
+  const listed = listingsOf(current, revisions);
+  const firstLater = revisions.length - later.length;
+  for (let i = firstLater; i < revisions.length; i++) {
+    if (listed.readable[i]) continue;
+    add({
+      kind: 'unreadable-revision',
+      status: 'not-permitted',
+      detail: `the revision ending at byte ${revisions[i]!.end} has no readable cross-reference section`,
+    });
   }
-  appendedWithoutXref(bytes, coveredEnd, revisions[0]!.end, offsets, numbers, current, add);
+  const listedLater = (last: number | undefined) => last !== undefined && last >= firstLater;
+  appendedWithoutXref(
+    bytes,
+    coveredEnd,
+    revisions[0]!.end,
+    (offset) => listedLater(listed.offsets.get(offset)),
+    (num) => listedLater(listed.numbers.get(num)),
+    current,
+    add,
+  );
   try {
     const ctx = new Context(before, current, options);
     ctx.classifyTrailer(add);
-    for (const n of [...numbers].sort((a, b) => a - b)) ctx.classify(n, add);
+    for (const n of listed.ascending) if (listedLater(listed.numbers.get(n))) ctx.classify(n, add);
     ctx.checkLateDefinitions(add);
   } catch (e) {
     // a structure that cannot be read (a reference cycle, say) cannot be shown to be unchanged
@@ -214,6 +218,40 @@ function sectionOf(reader: PdfReader, r: PdfRevision): { numbers: number[]; offs
 }
 
 /**
+ * What the revisions' sections list, read once for all the signatures of a file: each object number and offset
+ * with the last revision that lists it, so that "listed after the signed revision" is one lookup rather than a
+ * union of every later section, made again for each signature.
+ */
+interface Listings {
+  /** Whether each revision's section can be read. */
+  readable: boolean[];
+  /** Object number → the index of the last revision listing it. */
+  numbers: Map<number, number>;
+  /** Offset (of an object, or of a section) → the index of the last revision listing it. */
+  offsets: Map<number, number>;
+  /** The numbers listed, in ascending order. */
+  ascending: number[];
+}
+
+/** By the reader of one verification, for the revisions it was given (never by the bytes: see {@link headerScans}). */
+const listingsCache = new WeakMap<PdfReader, { revisions: PdfRevision[]; listings: Listings }>();
+
+function listingsOf(reader: PdfReader, revisions: PdfRevision[]): Listings {
+  const cached = listingsCache.get(reader);
+  if (cached?.revisions === revisions) return cached.listings;
+  const listings: Listings = { readable: [], numbers: new Map(), offsets: new Map(), ascending: [] };
+  revisions.forEach((r, i) => {
+    const section = r.readable ? sectionOf(reader, r) : undefined;
+    listings.readable.push(section !== undefined);
+    for (const n of section?.numbers ?? []) listings.numbers.set(n, i);
+    for (const o of section?.offsets ?? []) listings.offsets.set(o, i);
+  });
+  listings.ascending = [...listings.numbers.keys()].sort((a, b) => a - b);
+  listingsCache.set(reader, { revisions, listings });
+  return listings;
+}
+
+/**
  * Objects written after the signed range that no later cross-reference section lists (an ISA variant): every
  * `N G obj` header in the first {@link MAX_TAIL_SCAN} bytes from `from`, at `from` or after white space.
  */
@@ -221,8 +259,8 @@ function appendedWithoutXref(
   bytes: Uint8Array,
   from: number,
   firstRevisionEnd: number,
-  listed: Set<number>,
-  listedNumbers: Set<number>,
+  listed: (offset: number) => boolean,
+  listedNumber: (num: number) => boolean,
   current: PdfReader,
   add: (c: PdfChange) => void,
 ): void {
@@ -234,13 +272,13 @@ function appendedWithoutXref(
     firstRevisionEnd,
   )) {
     // writers differ on whether an xref offset points at the object or at the end-of-line before it
-    if (listed.has(offset) || listed.has(offset - 1) || listed.has(offset - 2) || listed.has(offset + 1)) continue;
+    if (listed(offset) || listed(offset - 1) || listed(offset - 2) || listed(offset + 1)) continue;
     // an unlisted definition that a later, listed one supersedes is dead bytes, not a change
     const effective = current.offsetOf(num);
     if (effective !== undefined && effective > offset) continue;
     // a later section lists the object but at a wrong offset (the reader found it by scanning): the object
     // is part of that update and is classified with it
-    if (effective === offset && listedNumbers.has(num)) continue;
+    if (effective === offset && listedNumber(num)) continue;
     add({
       kind: 'appended-without-xref',
       status: 'not-permitted',
@@ -538,7 +576,7 @@ class Context {
       return;
     }
     if (newVal === null) return;
-    collectRefs(newVal, this.referenced, 0);
+    for (const r of refsOf(newVal)) this.referenced.add(r);
     if (oldVal === null) {
       this.defined.add(n);
       this.classifyNew(n, newVal, add);
@@ -734,7 +772,7 @@ class Context {
 
   /** The form's field list may only grow; a new signature field is permitted, any other new field only reported (and not at all on a certified document). */
   private classifyFieldList(n: number, oldVal: PdfObject, newVal: PdfObject, add: (c: PdfChange) => void): void {
-    const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
+    const was = itemsOf(oldVal).set;
     if (!Array.isArray(newVal) || !containsAll(newVal, was)) {
       return add({
         kind: 'form-field',
@@ -743,8 +781,9 @@ class Context {
         detail: 'the form field list lost entries',
       });
     }
-    for (const f of newVal) {
-      if (was.has(serialize(f))) continue;
+    const now = itemsOf(newVal).list;
+    for (const [i, f] of newVal.entries()) {
+      if (was.has(now[i]!)) continue;
       const num = f instanceof PdfRef ? f.num : n;
       if (this.isSignatureField(f)) {
         add(
@@ -895,12 +934,13 @@ class Context {
     newVal: PdfObject,
     add: (c: PdfChange) => void,
   ): void {
-    const was = new Set((Array.isArray(oldVal) ? oldVal : []).map((x) => serialize(x)));
+    const was = itemsOf(oldVal).set;
     if (!Array.isArray(newVal) || !containsAll(newVal, was)) {
       return add({ kind: 'annotation', status: 'not-permitted', object: n, detail: 'annotations were removed' });
     }
-    for (const a of newVal) {
-      if (was.has(serialize(a))) continue;
+    const now = itemsOf(newVal).list;
+    for (const [i, a] of newVal.entries()) {
+      if (was.has(now[i]!)) continue;
       const d = this.after.resolveDict(a);
       const subtype = nameOf(d?.get('Subtype')) ?? '';
       const num = a instanceof PdfRef ? a.num : n;
@@ -1101,6 +1141,24 @@ function isStructural(reader: PdfReader, n: number): boolean {
   }
 }
 
+/**
+ * The object numbers `o` refers to directly, once per parsed object: the current document's objects are the
+ * same in every signature's analysis.
+ */
+const directRefs = new WeakMap<object, readonly number[]>();
+
+function refsOf(o: PdfObject): readonly number[] {
+  if (o === null || typeof o !== 'object') return [];
+  let refs = directRefs.get(o);
+  if (!refs) {
+    const found = new Set<number>();
+    collectRefs(o, found, 0);
+    refs = [...found];
+    directRefs.set(o, refs);
+  }
+  return refs;
+}
+
 /** Adds the object numbers `o` refers to directly (not through other indirect objects). */
 function collectRefs(o: PdfObject, out: Set<number>, depth: number): void {
   if (depth > 64) return;
@@ -1119,10 +1177,29 @@ function safePages(reader: PdfReader) {
 }
 
 /** True when every serialized entry of `was` is still in `list` (one pass: lists grow with each signature). */
-function containsAll(list: readonly PdfObject[], was: ReadonlySet<string>): boolean {
-  const now = new Set(list.map((x) => serialize(x)));
+function containsAll(list: PdfObject[], was: ReadonlySet<string>): boolean {
+  const now = itemsOf(list).set;
   for (const k of was) if (!now.has(k)) return false;
   return true;
+}
+
+/**
+ * The serialized entries of an array as parsed (a field list, a page's /Annots), once per array: the readers of
+ * a file's revisions share their parsed objects, so the document's lists are the same arrays in the analysis of
+ * every signature (and each grows by one entry per signature).
+ */
+const serializedItems = new WeakMap<PdfObject[], { list: string[]; set: Set<string> }>();
+const NO_ITEMS: PdfObject[] = [];
+
+function itemsOf(o: PdfObject): { list: string[]; set: Set<string> } {
+  const arr = Array.isArray(o) ? o : NO_ITEMS;
+  let items = serializedItems.get(arr);
+  if (!items) {
+    const list = arr.map((x) => serialize(x));
+    items = { list, set: new Set(list) };
+    serializedItems.set(arr, items);
+  }
+  return items;
 }
 
 function changedKeys(a: PdfDict, b: PdfDict): string[] {

@@ -232,7 +232,7 @@ export function addSignatureField(input: Uint8Array, options: AddFieldOptions): 
 export function digestPrepared(p: PreparedSignature, hash: DigestAlgorithm): Promise<Uint8Array> {
   const n = p.input.length;
   const [, a, b] = p.byteRange;
-  return digestRanges(p.input, hash, [[0, n]], [p.update.subarray(0, a - n), p.update.subarray(b - n)]);
+  return digestRanges(p.input, hash, [[0, n]], { extra: [p.update.subarray(0, a - n), p.update.subarray(b - n)] });
 }
 
 /**
