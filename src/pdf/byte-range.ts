@@ -1,4 +1,4 @@
-import { hexDigit, latin1 } from '../core/bytes.js';
+import { bytesEqual, hexDigit, hexDigitsToBytes, latin1 } from '../core/bytes.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfString, numberOf } from './objects.js';
 import { lastIndexOfBytes, objectHeaderBefore } from './parser.js';
@@ -56,7 +56,9 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   ensureRange(bytes, a - 256 * 1024, b - a + 256 * 1024 + 16);
   if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e)
     return result(['the gap between the signed ranges is not a hexadecimal string']);
-  for (let i = a + 1; i < b - 1; i++) {
+  const gap = hexDigitsToBytes(bytes, a + 1, b - 1);
+  // only a gap that does not decode is searched for the byte to name
+  for (let i = a + 1; !gap && i < b - 1; i++) {
     if (hexDigit(bytes[i]!) < 0)
       return result([`the gap between the signed ranges holds a non-hexadecimal byte at ${i}`]);
   }
@@ -68,7 +70,7 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   if (signatureNumber !== undefined && enclosingObject(bytes, keyAt)?.num !== signatureNumber) {
     return result(['the /Contents in the gap belongs to another object than the signature dictionary']);
   }
-  if (contents && !sameHex(bytes, a + 1, b - 1, contents))
+  if (contents && !(gap && bytesEqual(gap, contents)))
     return result(['the /Contents value differs from the bytes in the gap (a second /Contents?)']);
   return result([]);
 }
@@ -84,16 +86,6 @@ export function enclosingObject(bytes: Uint8Array, at: number): { num: number; o
   if (objAt < 0 || lastIndexOfBytes(bytes, latin1('endobj'), at, objAt) >= 0) return undefined;
   const header = objectHeaderBefore(bytes, objAt);
   return header && { num: header.num, offset: header.start };
-}
-
-function sameHex(bytes: Uint8Array, from: number, to: number, value: Uint8Array): boolean {
-  if (to - from !== value.length * 2) return false;
-  for (let i = 0; i < value.length; i++) {
-    const hi = hexDigit(bytes[from + 2 * i]!);
-    const lo = hexDigit(bytes[from + 2 * i + 1]!);
-    if (hi < 0 || lo < 0 || ((hi << 4) | lo) !== value[i]) return false;
-  }
-  return true;
 }
 
 /** Where a signature dictionary's /ByteRange says the signed bytes end (`b + c`), when it is four numbers. */
