@@ -71,6 +71,29 @@ export function hexDigit(c: number): number {
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }
 
+/**
+ * The bytes the hexadecimal digits `bytes[from, to)` spell, or undefined when one of them is not a digit (white
+ * space included) or there is an odd number of them. Native under Node: a signature's /Contents is kilobytes of
+ * hexadecimal that every verification reads.
+ */
+export function hexDigitsToBytes(bytes: Uint8Array, from: number, to: number): Uint8Array | undefined {
+  const length = to - from;
+  if (length % 2 !== 0) return undefined;
+  const out = new Uint8Array(length / 2);
+  if (NodeBuffer && length > 64) {
+    const text = NodeBuffer.from(bytes.buffer, bytes.byteOffset + from, length).toString('latin1');
+    // Node's hex writer stops at the first pair that is not two digits
+    return NodeBuffer.from(out.buffer, 0, out.length).write(text, 0, 'hex') === out.length ? out : undefined;
+  }
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexDigit(bytes[from + 2 * i]!);
+    const lo = hexDigit(bytes[from + 2 * i + 1]!);
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
 /** Bytes of a string whose characters are all below U+0100 (PDF syntax is byte-oriented). */
 export function latin1(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
@@ -85,7 +108,11 @@ export function latin1(s: string): Uint8Array {
 const NodeBuffer = (
   globalThis as {
     Buffer?: {
-      from(b: ArrayBufferLike, offset: number, length: number): { write(s: string, o: number, e: 'latin1'): number };
+      from(
+        b: ArrayBufferLike,
+        offset: number,
+        length: number,
+      ): { write(s: string, o: number, e: 'latin1' | 'hex'): number; toString(e: 'latin1'): string };
     };
   }
 ).Buffer;

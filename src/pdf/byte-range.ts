@@ -1,4 +1,4 @@
-import { hexDigit, latin1 } from '../core/bytes.js';
+import { bytesEqual, hexDigit, hexDigitsToBytes, latin1 } from '../core/bytes.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfString, numberOf } from './objects.js';
 import { lastIndexOfBytes, objectHeaderBefore } from './parser.js';
@@ -56,9 +56,12 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   ensureRange(bytes, a - 256 * 1024, b - a + 256 * 1024 + 16);
   if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e)
     return result(['the gap between the signed ranges is not a hexadecimal string']);
-  const gap = readGap(bytes, a + 1, b - 1, contents);
-  if (gap.nonHex >= 0)
-    return result([`the gap between the signed ranges holds a non-hexadecimal byte at ${gap.nonHex}`]);
+  const gap = hexDigitsToBytes(bytes, a + 1, b - 1);
+  // only a gap that does not decode is searched for the byte to name
+  for (let i = a + 1; !gap && i < b - 1; i++) {
+    if (hexDigit(bytes[i]!) < 0)
+      return result([`the gap between the signed ranges holds a non-hexadecimal byte at ${i}`]);
+  }
   // The gap must be this dictionary's /Contents: the key right before it, and the same value.
   let k = a - 1;
   while (k > 0 && (bytes[k] === 0x20 || bytes[k] === 0x0a || bytes[k] === 0x0d || bytes[k] === 0x09)) k--;
@@ -67,7 +70,7 @@ export function checkByteRange(bytes: Uint8Array, sig: PdfDict, signatureNumber:
   if (signatureNumber !== undefined && enclosingObject(bytes, keyAt)?.num !== signatureNumber) {
     return result(['the /Contents in the gap belongs to another object than the signature dictionary']);
   }
-  if (contents && !gap.same)
+  if (contents && !(gap && bytesEqual(gap, contents)))
     return result(['the /Contents value differs from the bytes in the gap (a second /Contents?)']);
   return result([]);
 }
@@ -83,30 +86,6 @@ export function enclosingObject(bytes: Uint8Array, at: number): { num: number; o
   if (objAt < 0 || lastIndexOfBytes(bytes, latin1('endobj'), at, objAt) >= 0) return undefined;
   const header = objectHeaderBefore(bytes, objAt);
   return header && { num: header.num, offset: header.start };
-}
-
-/** Hexadecimal digit values by byte, -1 for any other byte. */
-const HEX = Int8Array.from({ length: 256 }, (_, c) => hexDigit(c));
-
-/**
- * The gap's bytes in one pass: the first that is not a hexadecimal digit (-1 when all are), and whether the
- * digits spell `value` (the /Contents as parsed).
- */
-function readGap(
-  bytes: Uint8Array,
-  from: number,
-  to: number,
-  value: Uint8Array | undefined,
-): { nonHex: number; same: boolean } {
-  let same = value !== undefined && to - from === value.length * 2;
-  for (let i = from; i < to; i += 2) {
-    const hi = HEX[bytes[i]!]!;
-    const lo = i + 1 < to ? HEX[bytes[i + 1]!]! : 0;
-    if (hi < 0) return { nonHex: i, same: false };
-    if (lo < 0) return { nonHex: i + 1, same: false };
-    if (same && ((hi << 4) | lo) !== value![(i - from) >> 1]) same = false;
-  }
-  return { nonHex: -1, same };
 }
 
 /** Where a signature dictionary's /ByteRange says the signed bytes end (`b + c`), when it is four numbers. */

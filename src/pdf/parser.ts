@@ -1,4 +1,4 @@
-import { fromLatin1, hexDigit } from '../core/bytes.js';
+import { fromLatin1, hexDigit, hexDigitsToBytes } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { ensureRange } from './lazy-bytes.js';
 import { PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
@@ -250,6 +250,12 @@ export class PdfParser {
     let i = this.pos + 1;
     const end = b.indexOf(0x3e, i);
     if (end < 0) fail('unterminated hex string', this.pos);
+    const plain = hexDigitsToBytes(b, i, end);
+    if (plain) {
+      this.pos = end + 1;
+      return new PdfString(plain, true);
+    }
+    // white space, an odd digit count, or a bad character
     const out = new Uint8Array(Math.ceil((end - i) / 2));
     let n = 0;
     let hi = -1;
