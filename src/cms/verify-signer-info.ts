@@ -1,10 +1,11 @@
 import { digestLength, type SignatureAlgorithm } from '../core/algorithms.js';
-import { bytesEqual, toHex, type BinaryInput } from '../core/bytes.js';
+import { bytesEqual, isPem, toHex, type BinaryInput } from '../core/bytes.js';
 import { isKysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
 import { certificateFacts, type CertificateFacts, type PublicKeyFacts } from '../pki/certificate-facts.js';
 import { inputBytes } from '../core/der.js';
 import { formatName } from '../pki/name.js';
+import { parseCertificate } from '../pki/certificate.js';
 import type { EssCertId, ParsedSignedData, ParsedSignerInfo, SignerIdentifier } from './parse-signed-data.js';
 import type { Problem as CmsProblem } from '../core/problem.js';
 import { verifyWithCertificate } from '../pki/public-key.js';
@@ -204,7 +205,7 @@ export async function findSignerCertificate(
   sid: SignerIdentifier,
   candidates: readonly Uint8Array[],
 ): Promise<CertificateFacts | undefined> {
-  const certs = readCertificates(candidates);
+  const certs = await decodeCertificates(candidates);
   const found = certs.find((c) => matchesSignerIdentifier(sid, c));
   if (found || 'issuer' in sid) return found;
   for (const cert of certs) {
@@ -223,6 +224,21 @@ export function matchSignerCertificate(
   candidates: readonly Uint8Array[],
 ): CertificateFacts | undefined {
   return readCertificates(candidates).find((c) => matchesSignerIdentifier(sid, c));
+}
+
+/**
+ * {@link readCertificates}, through the cache of decoded certificates: the signer's certificate and its CA
+ * come with every signature of a batch.
+ */
+async function decodeCertificates(candidates: readonly Uint8Array[]): Promise<CertificateFacts[]> {
+  const out: CertificateFacts[] = [];
+  for (const der of candidates) {
+    // PEM text is no CMS certificate, and a certificate the cache refuses is read as before
+    const decoded = isPem(der) ? undefined : await parseCertificate(der).catch(() => undefined);
+    if (decoded) out.push(decoded.facts);
+    else out.push(...readCertificates([der]));
+  }
+  return out;
 }
 
 function readCertificates(candidates: readonly Uint8Array[]): CertificateFacts[] {

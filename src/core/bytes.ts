@@ -167,9 +167,21 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-/** True when `bytes` look like PEM text rather than DER. */
+const PEM_BEGIN = Array.from('-----BEGIN ', (c) => c.charCodeAt(0));
+
+/**
+ * True when `bytes` look like PEM text rather than DER: `-----BEGIN ` within their first 4 KB. Searched in the
+ * bytes, not a string made of them: every certificate decoded (DER nearly always) asks first.
+ */
 export function isPem(bytes: Uint8Array): boolean {
-  return fromLatin1(bytes, 0, Math.min(bytes.length, 4096)).includes('-----BEGIN ');
+  const end = Math.min(bytes.length, 4096) - PEM_BEGIN.length;
+  for (let i = 0; i <= end; i++) {
+    if (bytes[i] !== 0x2d) continue;
+    let k = 1;
+    while (k < PEM_BEGIN.length && bytes[i + k] === PEM_BEGIN[k]) k++;
+    if (k === PEM_BEGIN.length) return true;
+  }
+  return false;
 }
 
 /** All PEM blocks in `text`, in order. Headers such as `Proc-Type` are not supported (encrypted PEM). */

@@ -1,4 +1,7 @@
-import type { BinaryInput } from '../core/bytes.js';
+import { toBytes, toHex, type BinaryInput } from '../core/bytes.js';
+import { deepFreeze } from '../core/frozen.js';
+import { LruCache } from '../core/lru.js';
+import { createHasher } from '../crypto/digest.js';
 import { createTrustStore, mergeTrustStores, type TrustStore } from './trust-store.js';
 import { isVnTrustName, vnTrustStore, type VnTrustName } from './vn-trust.js';
 
@@ -20,8 +23,27 @@ export async function resolveTrust(trust: TrustInput | undefined): Promise<Trust
     else if (isTrustStore(t)) stores.push(t);
     else certificates.push(t);
   }
-  if (certificates.length) stores.push(await createTrustStore(certificates));
+  if (certificates.length) stores.push(await storeOf(certificates));
   return mergeTrustStores(stores);
+}
+
+/**
+ * Stores made from certificates, by the SHA-256 of the bytes given: a caller verifying a batch passes the same
+ * anchors with every call (often freshly read), and they are split, decoded and deduplicated once. A store is
+ * what its bytes say, so the same bytes may share it; it is frozen.
+ */
+const stores = new LruCache<string, Promise<TrustStore>>(64);
+
+async function storeOf(certificates: readonly (BinaryInput | string)[]): Promise<TrustStore> {
+  const hasher = createHasher('SHA-256');
+  for (const c of certificates) {
+    const bytes = typeof c === 'string' ? new TextEncoder().encode(c) : toBytes(c, 'trust anchor');
+    // each input's length first: the same bytes cut into other certificates are another input
+    hasher.update(new Uint8Array(new Float64Array([bytes.length]).buffer));
+    hasher.update(bytes);
+  }
+  const key = toHex(await hasher.digest());
+  return stores.getOrSet(key, () => createTrustStore(certificates).then(deepFreeze));
 }
 
 function isTrustStore(t: unknown): t is TrustStore {

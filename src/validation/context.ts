@@ -4,7 +4,7 @@ import { KysoError } from '../core/errors.js';
 import { deepFreeze } from '../core/frozen.js';
 import { LruCache } from '../core/lru.js';
 import { digest } from '../crypto/digest.js';
-import { splitCertificates } from '../pki/certificate.js';
+import { parseCertificate, splitCertificates, type Certificate } from '../pki/certificate.js';
 import { checkRevocation, type RevocationData } from '../pki/revocation.js';
 import { withIssuerFetching } from '../pki/issuer-fetch.js';
 import { resolveTrust, type TrustInput } from '../pki/trust-input.js';
@@ -184,9 +184,15 @@ const paths = new LruCache<string, Promise<PathValidationResult>>(PATH_CACHE_SIZ
  * {@link validateCertificatePath} under the context, its result remembered: a batch of documents signed by the
  * same people under the same CAs validates each path once. The result is shared only by a request with the same
  * certificate, intermediates (in order), trust anchors and intermediates, time, purpose, revocation mode,
- * algorithm policy and revocation data (by their SHA-256) — never across different trust, time or revocation settings. Nothing is
- * kept when the answer may change by itself: online checks, or a trust store that fetches issuers. The result
- * is frozen.
+ * algorithm policy and revocation data (by their SHA-256) — never across different trust, time or revocation
+ * settings. Nothing is kept when the answer may change by itself: online checks, or a trust store that fetches
+ * issuers. The result is frozen.
+ *
+ * "The same time" is the same instant when revocation data is at hand or required (their freshness and the
+ * reports depend on it). Without any, time enters a path only as each certificate's validity: then two
+ * instants are the same time when every certificate the path may be built from is, at both, in the same one of
+ * before / within / after its validity — a batch validated "now" shares one result while no certificate
+ * starts or ends between its documents.
  *
  * @throws KysoError `ERR_INVALID_ARGUMENT` when the context has no trust anchors.
  */
@@ -209,23 +215,52 @@ export async function validatePathInContext(
       ...revocation,
     }).then(deepFreeze);
   if (trust.issuerSource || context.revocation.online) return run();
-  const fingerprints = async (list: readonly Uint8Array[]) =>
-    (await Promise.all(list.map((der) => digest('SHA-256', der)))).map(toHex).join(',');
+  const leaf = await parseCertificate(request.certificate);
+  const pool = await Promise.all(request.intermediates.map(decodedOrDigest));
   const checked = revocation.revocationMode !== 'off';
+  const ocsps = checked ? [...embedded.ocsps, ...context.revocation.data.ocsps] : [];
+  const crls = checked ? [...embedded.crls, ...context.revocation.data.crls] : [];
+  const exactTime = revocation.revocationMode === 'require' || ocsps.length + crls.length > 0;
+  const candidates = [leaf, ...pool, ...trust.anchors, ...(trust.intermediates ?? [])];
   const key = [
     request.purpose ?? 'signing',
     revocation.revocationMode,
-    request.time.getTime(),
+    exactTime ? request.time.getTime() : validityClass(request.time, candidates),
     // the algorithm policy judges the OCSP responses and CRLs the path relies on
     checked ? JSON.stringify(context.policy) : '',
-    await fingerprints([request.certificate]),
-    await fingerprints(request.intermediates),
+    leaf.fingerprintSha256,
+    pool.map((c) => c.fingerprintSha256).join(','),
     trust.anchors.map((a) => a.fingerprintSha256).join(','),
     (trust.intermediates ?? []).map((c) => c.fingerprintSha256).join(','),
-    checked ? await fingerprints([...embedded.ocsps, ...context.revocation.data.ocsps]) : '',
-    checked ? await fingerprints([...embedded.crls, ...context.revocation.data.crls]) : '',
+    await fingerprints(ocsps),
+    await fingerprints(crls),
   ].join('|');
   return paths.getOrSet(toHex(await digest('SHA-256', latin1(key))), run);
+}
+
+/** A certificate decoded, or for bytes that are none (a path skips them) just their SHA-256. */
+async function decodedOrDigest(der: Uint8Array): Promise<Pick<Certificate, 'fingerprintSha256'> & Partial<Certificate>> {
+  try {
+    return await parseCertificate(der);
+  } catch {
+    return { fingerprintSha256: toHex(await digest('SHA-256', der)) };
+  }
+}
+
+async function fingerprints(list: readonly Uint8Array[]): Promise<string> {
+  return (await Promise.all(list.map((der) => digest('SHA-256', der)))).map(toHex).join(',');
+}
+
+/**
+ * Where `time` falls against each certificate's validity, as the path processing compares them (RFC 5280
+ * §6.1.3 (a)(2)): `b` before notBefore, `a` after notAfter, `v` within.
+ */
+function validityClass(time: Date, certificates: readonly Partial<Certificate>[]): string {
+  const t = time.getTime();
+  let out = '';
+  for (const c of certificates)
+    out += !c.notBefore || !c.notAfter ? '-' : t < c.notBefore.getTime() ? 'b' : t > c.notAfter.getTime() ? 'a' : 'v';
+  return out;
 }
 
 /** The finding code of a path that is not valid: revocation the mode requires, or the path itself. */

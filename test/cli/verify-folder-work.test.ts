@@ -85,12 +85,23 @@ describe('kyso verify DIR: work per run, not per file', () => {
     expect(work.keyImports).toBeLessThanOrEqual(5);
   });
 
-  it('keys what it keeps by validation time: another --time validates the paths again, the same one does not', async () => {
+  it('keys what it keeps by where the validation time falls against the validities: another --time inside them validates nothing again, one past the signers\' expiry does', async () => {
     const again = await verify(['--json', '--time', '2026-06-01T00:00:00Z']);
     expect(again.work.paths).toBe(0);
+    // no certificate of either path starts or ends between June and July 2026: the same results hold
     const later = await verify(['--json', '--time', '2026-07-01T00:00:00Z']);
-    expect(later.work.paths).toBe(2);
+    expect(later.work.paths).toBe(0);
     expect(later.exit).toBe(EXIT.FAILED);
+    // both signers' certificates end on 2036-01-01: after it the paths are validated again, and expired
+    const expired = await verify(['--json', '--time', '2036-01-01T00:00:00.001Z']);
+    expect(expired.work.paths).toBe(2);
+    const results = JSON.parse(expired.stdout) as { file: string; report: { indication: string } }[];
+    const copy = results.find((r) => r.file === join(dir, 'doc-00.pdf'))!.report as {
+      indication: string;
+      signatures: { chain?: { status: string } }[];
+    };
+    expect(copy.indication).toBe('INDETERMINATE');
+    expect(copy.signatures[0]!.chain?.status).toBe('expired');
   });
 
   it('the text report: one per file in the folder order, with the exit code of the worst', async () => {

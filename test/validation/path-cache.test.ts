@@ -67,7 +67,8 @@ describe('path results kept across verifications', () => {
     expect((await validatePathInContext(context, { ...request, intermediates: [] })).status).toBe('no-chain');
   });
   it('is bounded: past its size the oldest results are validated again', async () => {
-    const context = await createValidationContext({ trust: [root], revocationMode: 'off' });
+    // revocation required: the result speaks of the very instant, which is then part of its key
+    const context = await createValidationContext({ trust: [root], revocationMode: 'require' });
     const request = (time: Date) => ({
       certificate: der('rsa2048.cert.pem'),
       intermediates: [der('intermediate.cert.pem')],
@@ -75,6 +76,7 @@ describe('path results kept across verifications', () => {
       revocation: 'always' as const,
     });
     const first = await validatePathInContext(context, request(at));
+    expect(first.status).toBe('revocation-unknown');
     for (let i = 1; i <= PATH_CACHE_SIZE; i++)
       await validatePathInContext(context, request(new Date(at.getTime() + i)));
     const again = await validatePathInContext(context, request(at));
