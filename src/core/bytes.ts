@@ -112,7 +112,11 @@ const NodeBuffer = (
         b: ArrayBufferLike,
         offset: number,
         length: number,
-      ): { write(s: string, o: number, e: 'latin1' | 'hex'): number; toString(e: 'latin1'): string };
+      ): {
+        write(s: string, o: number, e: 'latin1' | 'hex'): number;
+        toString(e: 'latin1'): string;
+        indexOf(s: string, o: number, e: 'latin1'): number;
+      };
     };
   }
 ).Buffer;
@@ -167,18 +171,18 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-const PEM_BEGIN = Array.from('-----BEGIN ', (c) => c.charCodeAt(0));
+const PEM_BEGIN = '-----BEGIN ';
 
 /**
  * True when `bytes` look like PEM text rather than DER: `-----BEGIN ` within their first 4 KB. Searched in the
- * bytes, not a string made of them: every certificate decoded (DER nearly always) asks first.
+ * bytes (natively under Node), not in a string made of them: every certificate decoded, DER nearly always, asks.
  */
 export function isPem(bytes: Uint8Array): boolean {
-  const end = Math.min(bytes.length, 4096) - PEM_BEGIN.length;
-  for (let i = 0; i <= end; i++) {
-    if (bytes[i] !== 0x2d) continue;
-    let k = 1;
-    while (k < PEM_BEGIN.length && bytes[i + k] === PEM_BEGIN[k]) k++;
+  const length = Math.min(bytes.length, 4096);
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, length).indexOf(PEM_BEGIN, 0, 'latin1') >= 0;
+  for (let i = 0; i + PEM_BEGIN.length <= length; i++) {
+    let k = 0;
+    while (k < PEM_BEGIN.length && bytes[i + k] === PEM_BEGIN.charCodeAt(k)) k++;
     if (k === PEM_BEGIN.length) return true;
   }
   return false;

@@ -1,4 +1,4 @@
-import { latin1, toHex, type BinaryInput } from '../core/bytes.js';
+import { toHex, type BinaryInput } from '../core/bytes.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { KysoError } from '../core/errors.js';
 import { deepFreeze } from '../core/frozen.js';
@@ -220,14 +220,15 @@ export async function validatePathInContext(
   const checked = revocation.revocationMode !== 'off';
   const ocsps = checked ? [...embedded.ocsps, ...context.revocation.data.ocsps] : [];
   const crls = checked ? [...embedded.crls, ...context.revocation.data.crls] : [];
-  const exactTime = revocation.revocationMode === 'require' || ocsps.length + crls.length > 0;
+  const data = ocsps.length + crls.length > 0;
+  const exactTime = revocation.revocationMode === 'require' || data;
   const candidates = [leaf, ...pool, ...trust.anchors, ...(trust.intermediates ?? [])];
   const key = [
     request.purpose ?? 'signing',
     revocation.revocationMode,
     exactTime ? request.time.getTime() : validityClass(request.time, candidates),
-    // the algorithm policy judges the OCSP responses and CRLs the path relies on
-    checked ? JSON.stringify(context.policy) : '',
+    // the algorithm policy judges the OCSP responses and CRLs the path relies on, and nothing else of it
+    data ? JSON.stringify(context.policy) : '',
     leaf.fingerprintSha256,
     pool.map((c) => c.fingerprintSha256).join(','),
     trust.anchors.map((a) => a.fingerprintSha256).join(','),
@@ -235,7 +236,7 @@ export async function validatePathInContext(
     await fingerprints(ocsps),
     await fingerprints(crls),
   ].join('|');
-  return paths.getOrSet(toHex(await digest('SHA-256', latin1(key))), run);
+  return paths.getOrSet(key, run);
 }
 
 /** A certificate decoded, or for bytes that are none (a path skips them) just their SHA-256. */
