@@ -240,7 +240,9 @@ export async function validatePathInContext(
 }
 
 /** A certificate decoded, or for bytes that are none (a path skips them) just their SHA-256. */
-async function decodedOrDigest(der: Uint8Array): Promise<Pick<Certificate, 'fingerprintSha256'> & Partial<Certificate>> {
+async function decodedOrDigest(
+  der: Uint8Array,
+): Promise<Pick<Certificate, 'fingerprintSha256'> & Partial<Certificate>> {
   try {
     return await parseCertificate(der);
   } catch {

@@ -85,7 +85,7 @@ describe('kyso verify DIR: work per run, not per file', () => {
     expect(work.keyImports).toBeLessThanOrEqual(5);
   });
 
-  it('keys what it keeps by where the validation time falls against the validities: another --time inside them validates nothing again, one past the signers\' expiry does', async () => {
+  it("keys what it keeps by where the validation time falls against the validities: another --time inside them validates nothing again, one past the signers' expiry does", async () => {
     const again = await verify(['--json', '--time', '2026-06-01T00:00:00Z']);
     expect(again.work.paths).toBe(0);
     // no certificate of either path starts or ends between June and July 2026: the same results hold

@@ -7,6 +7,8 @@ import { validateCertificatePath } from '../../src/pki/chain.js';
 import { createTrustStore } from '../../src/pki/trust-store.js';
 import { createValidationContext, validatePathInContext, PATH_CACHE_SIZE } from '../../src/validation/context.js';
 import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
+import { AT, crl, issue, simpleDn, type Party } from '../fixtures/path-pki.js';
+import * as x509 from '@peculiar/x509';
 
 // Path results are kept across verifications (validation/context.ts): each must be reused only for the very
 // same inputs. Every test first fills the cache with a valid path, then changes one input.
@@ -82,5 +84,95 @@ describe('path results kept across verifications', () => {
     const again = await validatePathInContext(context, request(at));
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
+  });
+});
+
+describe('the validation time of a kept path', () => {
+  // the leaf rsa2048 is valid 2024-01-01 to 2036-01-01, its CA and root 2020 to 2045; no revocation data
+  const request = (time: Date) => ({
+    certificate: der('rsa2048.cert.pem'),
+    intermediates: [der('intermediate.cert.pem')],
+    time,
+    revocation: 'always' as const,
+  });
+
+  it('instants alike against every validity share one result; one past a validity is validated again', async () => {
+    const context = await createValidationContext({ trust: [root] });
+    const first = await validatePathInContext(context, request(at));
+    expect(first.status).toBe('valid');
+    // a batch validated "now": later instants inside every validity are the same time to a path
+    expect(await validatePathInContext(context, request(new Date(at.getTime() + 1)))).toBe(first);
+    expect(await validatePathInContext(context, request(new Date('2030-06-01T00:00:00Z')))).toBe(first);
+    // the last instant of the leaf's validity still is; the next one is not
+    expect(await validatePathInContext(context, request(new Date('2036-01-01T00:00:00Z')))).toBe(first);
+    const after = await validatePathInContext(context, request(new Date('2036-01-01T00:00:00.001Z')));
+    expect(after.status).toBe('expired');
+    expect(after.problems.join()).toMatch(/expired on 2036-01-01/);
+    const before = await validatePathInContext(context, request(new Date('2023-12-31T23:59:59.999Z')));
+    expect(before.status).toBe('not-yet-valid');
+    expect(await validatePathInContext(context, request(at))).toBe(first);
+  });
+
+  it("through verifyPdf: a document verified at its signer's expiry is not served the pass of the day before", async () => {
+    expect((await verifyPdf(signed, { trust: [root], time: new Date('2035-12-31T00:00:00Z') })).indication).toBe(
+      'TOTAL_PASSED',
+    );
+    const expired = await verifyPdf(signed, { trust: [root], time: new Date('2036-01-01T00:00:01Z') });
+    expect(expired.indication).toBe('INDETERMINATE');
+    expect(expired.signatures[0]!.chain?.status).toBe('expired');
+  });
+});
+
+describe('revocation data makes the very instant part of the key', () => {
+  let rootCa: Party;
+  let ca: Party;
+  let leaf: Party;
+  let crls: { revoking: Uint8Array[]; clean: Uint8Array[] };
+  beforeAll(async () => {
+    rootCa = await issue({ subject: simpleDn('Cache Root'), ca: true });
+    ca = await issue({ subject: simpleDn('Cache CA'), issuer: rootCa, ca: true });
+    leaf = await issue({ subject: simpleDn('Cache Leaf'), issuer: ca });
+    // the CA's CRL revokes the leaf as of 2025-06-01; both CRLs are current 2025-12-31 to 2026-01-07
+    const revoked = [{ cert: leaf, reason: x509.X509CrlReason.keyCompromise }];
+    crls = {
+      revoking: [await crl(rootCa), await crl(ca, { revoked })],
+      clean: [await crl(rootCa), await crl(ca)],
+    };
+  });
+  const path = async (time: Date, crlList?: Uint8Array[]) => {
+    const context = await createValidationContext({
+      trust: [rootCa.der],
+      ...(crlList && { revocationData: { crls: crlList, ocsps: [] } }),
+    });
+    return validatePathInContext(context, {
+      certificate: leaf.der,
+      intermediates: [ca.der],
+      time,
+      revocation: 'always',
+    });
+  };
+
+  it('a revoked certificate is caught whatever was kept without the data, and only from its revocation on', async () => {
+    const hour = new Date(AT.getTime() + 3_600_000);
+    expect((await path(AT)).status).toBe('valid');
+    const revoked = await path(AT, crls.revoking);
+    expect(revoked.status).toBe('revoked');
+    expect(revoked.revokedAt?.toISOString()).toBe('2025-06-01T00:00:00.000Z');
+    expect((await path(hour)).status).toBe('valid');
+    expect((await path(hour, crls.revoking)).status).toBe('revoked');
+    // the same validity class, before the revocation: the kept "revoked" is not served
+    const earlier = await path(new Date('2025-05-01T00:00:00Z'), crls.revoking);
+    expect(earlier.status).toBe('valid');
+    expect(earlier.revocation?.[0]?.status).toBe('revoked');
+    expect((await path(AT, crls.revoking)).status).toBe('revoked');
+  });
+
+  it('data that speaks for one instant is not taken for another: a CRL past its nextUpdate is stale', async () => {
+    const current = await path(AT, crls.clean);
+    expect(current.revocation?.map((r) => r.status)).toEqual(['good', 'good']);
+    const later = await path(new Date('2026-02-01T00:00:00Z'), crls.clean);
+    expect(later).not.toBe(current);
+    expect(later.revocation?.map((r) => r.status)).not.toEqual(['good', 'good']);
+    expect(later.revocation?.[0]?.problems.join()).toMatch(/stale|nextUpdate/);
   });
 });
