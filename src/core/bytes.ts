@@ -36,9 +36,10 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** True when both arrays hold the same bytes. */
+/** True when both arrays hold the same bytes (natively under Node past a few dozen: certificates are compared whole). */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
+  if (NodeBuffer && a.length > 64) return NodeBuffer.from(a.buffer, a.byteOffset, a.length).equals(b);
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -116,6 +117,7 @@ const NodeBuffer = (
         write(s: string, o: number, e: 'latin1' | 'hex'): number;
         toString(e: 'latin1'): string;
         indexOf(s: string, o: number, e: 'latin1'): number;
+        equals(other: Uint8Array): boolean;
       };
     };
   }

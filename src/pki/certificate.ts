@@ -1,4 +1,4 @@
-import { toHex, fromLatin1, isPem, parsePem, toBytes, type BinaryInput } from '../core/bytes.js';
+import { bytesEqual, toHex, fromLatin1, isPem, parsePem, toBytes, type BinaryInput } from '../core/bytes.js';
 import { readChildren, readOid, readTlv, type Tlv } from '../core/der.js';
 import { KysoError } from '../core/errors.js';
 import { deepFreeze } from '../core/frozen.js';
@@ -98,9 +98,24 @@ const decoded = new LruCache<string, Promise<Certificate>>(2048);
  * the result shared (a bounded cache keyed by the DER's SHA-256), so it is frozen: copy what you want to change.
  */
 export async function parseCertificate(input: BinaryInput | string): Promise<Certificate> {
+  const known = input instanceof Uint8Array ? lastDecoded.get(input) : undefined;
+  if (known && bytesEqual(known.der, input as Uint8Array)) return known;
   const der = certificateDer(input);
   const fingerprint = await digest('SHA-256', der);
-  return decoded.getOrSet(toHex(fingerprint), async () => {
+  const cert = await decodedOnce(toHex(fingerprint), der, fingerprint);
+  if (input instanceof Uint8Array && input === der) lastDecoded.set(input, cert);
+  return cert;
+}
+
+/**
+ * What each DER array was last decoded to: one verification hands the same arrays (the signature's
+ * certificates, the cache's own copies) to several checks, and comparing bytes costs less than hashing them.
+ * A hit is taken only while the array still holds those bytes.
+ */
+const lastDecoded = new WeakMap<Uint8Array, Certificate>();
+
+function decodedOnce(key: string, der: Uint8Array, fingerprint: Uint8Array): Promise<Certificate> {
+  return decoded.getOrSet(key, async () => {
     // the cache keeps its own copy: the caller may reuse its buffer
     const own = der.slice();
     const facts = certificateFacts(own);

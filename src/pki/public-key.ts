@@ -50,7 +50,7 @@ export async function verifyWithCertificate(
           return problem('signature-invalid', 'the ECDSA signature is not a DER ECDSA-Sig-Value for this curve');
         }
       }
-      const publicKey = await importVerifyKey(cert.spki, { name: 'ECDSA', namedCurve: key.curve });
+      const publicKey = await verifyKeyOf(cert, { name: 'ECDSA', namedCurve: key.curve }, () => cert.spki);
       const valid = await subtle().verify(
         { name: 'ECDSA', hash: algorithm.hash },
         publicKey,
@@ -62,12 +62,13 @@ export async function verifyWithCertificate(
     if (key.type !== 'RSA')
       return problem('key-algorithm-mismatch', `an ${algorithm.scheme} signature with a ${key.type} key`);
     // WebCrypto imports RSA keys under rsaEncryption only; a PSS-restricted SPKI is rewritten to it.
-    const spki = tlv(
-      0x30,
-      tlv(0x30, derOid(OID.rsaEncryption), DER_NULL),
-      tlv(0x03, concatBytes([Uint8Array.of(0), cert.publicKeyBits])),
-    );
-    const publicKey = await importVerifyKey(spki, { name: algorithm.scheme, hash: algorithm.hash });
+    const spki = () =>
+      tlv(
+        0x30,
+        tlv(0x30, derOid(OID.rsaEncryption), DER_NULL),
+        tlv(0x03, concatBytes([Uint8Array.of(0), cert.publicKeyBits])),
+      );
+    const publicKey = await verifyKeyOf(cert, { name: algorithm.scheme, hash: algorithm.hash }, spki);
     const params =
       algorithm.scheme === 'RSA-PSS'
         ? { name: 'RSA-PSS', saltLength: saltLength ?? digestLength(algorithm.hash) }
@@ -125,6 +126,30 @@ function verifyWithNode(
         }
       : { padding: node.constants.RSA_PKCS1_PADDING };
   return { valid: node.verify(name, data, { key, ...padding }, signature), problems: [] };
+}
+
+/**
+ * The imported keys of each certificate's facts, by algorithm: the facts of a decoded certificate are shared
+ * (pki/certificate keeps them), so a batch finds its signer's and CAs' keys without rewriting or hex-encoding
+ * their SPKI. Held only as long as the facts are.
+ */
+const keysOfCertificate = new WeakMap<CertificateFacts, Map<string, Promise<CryptoKey>>>();
+
+function verifyKeyOf(
+  cert: CertificateFacts,
+  params: RsaHashedImportParams | EcKeyImportParams,
+  spki: () => Uint8Array,
+): Promise<CryptoKey> {
+  const id = `${params.name}/${'hash' in params ? String(params.hash) : params.namedCurve}`;
+  let keys = keysOfCertificate.get(cert);
+  if (!keys) keysOfCertificate.set(cert, (keys = new Map()));
+  let key = keys.get(id);
+  if (!key) {
+    const imported = importVerifyKey(spki(), params);
+    imported.catch(() => keys.get(id) === imported && keys.delete(id));
+    keys.set(id, (key = imported));
+  }
+  return key;
 }
 
 const importedKeys = new Map<string, Promise<CryptoKey>>();
