@@ -219,9 +219,28 @@ export function spliceInside(
   return inner;
 }
 
-/** The dotted string of an `OBJECT IDENTIFIER` element. */
+/**
+ * The dotted string of an `OBJECT IDENTIFIER` element. Arcs are read as numbers while they fit in 52 bits —
+ * every OID a signature carries, read many times per verification; a longer arc (a UUID under 2.25) is read
+ * again as BigInt.
+ */
 export function readOid(bytes: Uint8Array, el: Tlv): string {
   if (el.tag !== 0x06 || el.contentEnd === el.contentStart) malformed('expected an OBJECT IDENTIFIER');
+  let out = '';
+  let v = 0;
+  for (let i = el.contentStart; i < el.contentEnd; i++) {
+    const b = bytes[i]!;
+    if (v >= 2 ** 45) return readLongOid(bytes, el);
+    v = v * 128 + (b & 0x7f);
+    if (!(b & 0x80)) {
+      out += out ? `.${v}` : v < 80 ? `${Math.floor(v / 40)}.${v % 40}` : `2.${v - 80}`;
+      v = 0;
+    } else if (i === el.contentEnd - 1) malformed('truncated OBJECT IDENTIFIER');
+  }
+  return out;
+}
+
+function readLongOid(bytes: Uint8Array, el: Tlv): string {
   const arcs: bigint[] = [];
   let v = 0n;
   for (let i = el.contentStart; i < el.contentEnd; i++) {
