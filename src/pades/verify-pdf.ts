@@ -237,17 +237,23 @@ async function verifyOne(ctx: Ctx, found: Candidate): Promise<PdfSignatureReport
   const role = nameOf(ctx.reader.resolveDict(ctx.reader.resolveDict(sig.get('Prop_Build'))?.get('Kyso'))?.get('Role'));
   if (role) report.role = role;
   const v = new VerdictBuilder();
-  await checkOne(ctx, found, report, kind, subFilter, v);
+  await checkOne(ctx, found, report, { kind, subFilter, claimed }, v);
   Object.assign(report, v.verdict());
   return report;
+}
+
+/** What {@link verifyOne} read of a signature dictionary before checking it; `claimed` is its /M. */
+interface SignatureHead {
+  kind: PdfSignatureReport['kind'];
+  subFilter: string | undefined;
+  claimed: Date | undefined;
 }
 
 async function checkOne(
   ctx: Ctx,
   found: Candidate,
   report: PdfSignatureReport,
-  kind: PdfSignatureReport['kind'],
-  subFilter: string | undefined,
+  { kind, subFilter, claimed }: SignatureHead,
   v: VerdictBuilder,
 ): Promise<void> {
   const sig = found.signature;
@@ -296,7 +302,7 @@ async function checkOne(
   ];
   report.integrity.format = true;
   if (kind === 'document-timestamp') await checkDocumentTimestamp(ctx, report, br.contents, ranges, v);
-  else await checkSignature(ctx, report, cms, ranges, subFilter, v);
+  else await checkSignature(ctx, report, cms, ranges, { kind, subFilter, claimed }, v);
 
   // 3. Changes after it
   if (br.coveredEnd !== undefined) {
@@ -339,7 +345,7 @@ async function checkSignature(
   report: PdfSignatureReport,
   cms: ParsedSignedData,
   ranges: [number, number][],
-  subFilter: string | undefined,
+  { subFilter, claimed: claimedInDictionary }: SignatureHead,
   v: VerdictBuilder,
 ): Promise<void> {
   const si = cms.signerInfos[0];
@@ -461,13 +467,15 @@ async function checkSignature(
     const genTime = check?.token.genTime;
     if (ts.valid && genTime && (!poe || genTime < poe)) poe = genTime;
   }
-  if (!report.claimedSigningTime && si.signingTime) {
-    report.claimedSigningTime = si.signingTime.toISOString();
+  let claimed = claimedInDictionary;
+  if (!claimed && si.signingTime) {
+    claimed = si.signingTime;
+    report.claimedSigningTime = claimed.toISOString();
     report.claimedSigningTimeSource = 'signing-time';
   }
-  const claimed: Date | undefined = report.claimedSigningTime ? new Date(report.claimedSigningTime) : undefined;
   if (claimed) {
-    report.certificateValidAtClaimedTime = claimed >= cert.notBefore && claimed <= cert.notAfter;
+    const t = claimed.getTime();
+    report.certificateValidAtClaimedTime = t >= cert.notBefore.getTime() && t <= cert.notAfter.getTime();
     if (!report.certificateValidAtClaimedTime)
       v.warn(
         'claimed-time-outside-validity',
