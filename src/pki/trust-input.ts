@@ -37,7 +37,7 @@ const stores = new LruCache<string, Promise<TrustStore>>(64);
 async function storeOf(certificates: readonly (BinaryInput | string)[]): Promise<TrustStore> {
   const hasher = createHasher('SHA-256');
   for (const c of certificates) {
-    const bytes = typeof c === 'string' ? new TextEncoder().encode(c) : toBytes(c, 'trust anchor');
+    const bytes = typeof c === 'string' ? new TextEncoder().encode(c) : toBytes(c, 'certificate');
     // each input's length first: the same bytes cut into other certificates are another input
     hasher.update(new Uint8Array(new Float64Array([bytes.length]).buffer));
     hasher.update(bytes);
