@@ -5,30 +5,28 @@
  * still checked — work counted, not timed. Whatever is kept, other anchors give another verdict.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PDFDocument } from 'pdf-lib';
-import { loadPkcs12Signer, signPdf, verifyPdf } from '../../src/index.js';
-import { P12_PASSWORD, pkiFile } from '../fixtures/pki.js';
+import { verifyPdf } from '../../src/index.js';
+import { pkiFile } from '../fixtures/pki.js';
+import { signedOnePage } from '../fixtures/signed-pdf.js';
 
-const work = vi.hoisted(() => ({ paths: 0, stores: 0 }));
+const { work, counting } = vi.hoisted(() => {
+  const work = { paths: 0, stores: 0 };
+  /** `f`, counting its calls in `work[what]`. */
+  const counting =
+    <A extends unknown[], R>(what: keyof typeof work, f: (...args: A) => R) =>
+    (...args: A): R => {
+      work[what]++;
+      return f(...args);
+    };
+  return { work, counting };
+});
 vi.mock('../../src/pki/chain.js', async (original) => {
   const chain = await original<typeof import('../../src/pki/chain.js')>();
-  return {
-    ...chain,
-    validateCertificatePath: (...args: Parameters<typeof chain.validateCertificatePath>) => {
-      work.paths++;
-      return chain.validateCertificatePath(...args);
-    },
-  };
+  return { ...chain, validateCertificatePath: counting('paths', chain.validateCertificatePath) };
 });
 vi.mock('../../src/pki/trust-store.js', async (original) => {
   const store = await original<typeof import('../../src/pki/trust-store.js')>();
-  return {
-    ...store,
-    createTrustStore: (...args: Parameters<typeof store.createTrustStore>) => {
-      work.stores++;
-      return store.createTrustStore(...args);
-    },
-  };
+  return { ...store, createTrustStore: counting('stores', store.createTrustStore) };
 });
 
 const rootPem = pkiFile('root.cert.pem');
@@ -37,10 +35,7 @@ const start = new Date('2026-03-01T08:00:00Z');
 let signed: Uint8Array;
 
 beforeAll(async () => {
-  const signer = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
-  const doc = await PDFDocument.create();
-  doc.addPage([595, 842]);
-  signed = await signPdf(await doc.save({ useObjectStreams: false }), { signer });
+  signed = await signedOnePage();
 });
 
 afterEach(() => vi.restoreAllMocks());

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PDFDocument } from 'pdf-lib';
-import { loadPkcs12Signer, signPdf, verifyPdf } from '../../src/index.js';
+import { verifyPdf } from '../../src/index.js';
 import { splitCertificates } from '../../src/pki/certificate.js';
 import { validateCertificatePath } from '../../src/pki/chain.js';
 import { createTrustStore } from '../../src/pki/trust-store.js';
 import { createValidationContext, validatePathInContext, PATH_CACHE_SIZE } from '../../src/validation/context.js';
-import { P12_PASSWORD, pkiFile, pkiPath } from '../fixtures/pki.js';
+import { pkiFile, pkiPath } from '../fixtures/pki.js';
+import { signedOnePage } from '../fixtures/signed-pdf.js';
 import { AT, crl, issue, simpleDn, type Party } from '../fixtures/path-pki.js';
 import * as x509 from '@peculiar/x509';
 
@@ -19,10 +19,7 @@ const der = (f: string) => splitCertificates(readFileSync(pkiPath(f)))[0]!;
 let signed: Uint8Array;
 
 beforeAll(async () => {
-  const signer = await loadPkcs12Signer(pkiFile('rsa2048.p12'), { password: P12_PASSWORD });
-  const doc = await PDFDocument.create();
-  doc.addPage([595, 842]);
-  signed = await signPdf(await doc.save({ useObjectStreams: false }), { signer });
+  signed = await signedOnePage();
 });
 
 describe('path results kept across verifications', () => {
