@@ -24,7 +24,8 @@ import type { PdfVerificationReport } from '../validation/reports.js';
 export async function verifyPdfFile(path: string, options: VerifyPdfOptions = {}): Promise<PdfVerificationReport> {
   const { bytes, close } = openLazyFile(path);
   try {
-    await readAhead(bytes, { marks: true, hashes: formSignatureDigests(bytes) });
+    const hashes = formSignatureDigests(bytes);
+    if (hashes) await readAhead(bytes, { marks: true, hashes });
     return await verifyPdf(bytes, options);
   } finally {
     close();
@@ -33,14 +34,15 @@ export async function verifyPdfFile(path: string, options: VerifyPdfOptions = {}
 
 /**
  * The digests the signatures of the form use, as their CMS names them: what the file's one pass should
- * compute. Anything unreadable is left to the verification to report (its digest, if any, then costs a pass).
+ * compute; undefined when the file is no readable PDF (the verification then says why, without a pass).
+ * A signature unreadable here is left to the verification to report (its digest, if any, then costs a pass).
  */
-function formSignatureDigests(bytes: Uint8Array): DigestAlgorithm[] {
+function formSignatureDigests(bytes: Uint8Array): DigestAlgorithm[] | undefined {
   let reader: PdfReader;
   try {
     reader = PdfReader.open(bytes);
   } catch {
-    return [];
+    return undefined;
   }
   const digests = new Set<DigestAlgorithm>();
   for (const { signature } of findSignatureFieldsOrNone(reader)) {

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, read, readSync } from 'node:fs';
 import { copyFile, open as openFile } from 'node:fs/promises';
 import { replaceFile, writeAll } from '../core/atomic-file.js';
 import { KysoError } from '../core/errors.js';
@@ -183,7 +183,8 @@ export async function extendPdfFile(
 }
 
 async function copyAndFlush(input: string, copy: string): Promise<void> {
-  await copyFile(input, copy);
+  // a copy-on-write clone where the file system makes one (Btrfs, XFS): no data copied; else a kernel copy
+  await copyFile(input, copy, constants.COPYFILE_FICLONE);
   const file = await openFile(copy, 'r+');
   try {
     await file.datasync();
