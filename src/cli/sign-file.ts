@@ -217,7 +217,11 @@ export async function signOneFile(
     const placed = <T extends SignedFile>(r: T): T => (placement ? { ...r, placement } : r);
     if (!source.bytes) {
       // the manifest's digests come from the pass the signature's digest makes anyway, which starts at once
-      const sha256 = (await extendPdfFile(input, output, stepsReady, { overwrite, sha256: true }))!;
+      const sha256 = (await extendPdfFile(input, output, stepsReady, {
+        overwrite,
+        sha256: true,
+        ...(s.hash && { hashes: [s.hash] }),
+      }))!;
       return placed({ mode, sha256Before: toHex(sha256.input), sha256After: toHex(sha256.output) });
     }
     const steps = await stepsReady;

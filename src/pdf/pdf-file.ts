@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, fsyncSync, openSync, read, readSync } 
 import { copyFile, open as openFile } from 'node:fs/promises';
 import { replaceFile, writeAll } from '../core/atomic-file.js';
 import { KysoError } from '../core/errors.js';
+import type { DigestAlgorithm } from '../core/algorithms.js';
 import type { Hasher } from '../crypto/digest.js';
 import { knowPrefix, prefixHasher, readAhead, registerLazyBytes } from './lazy-bytes.js';
 
@@ -89,6 +90,11 @@ export type PdfFileStep = (document: Uint8Array) => Promise<Uint8Array>;
 export interface ExtendPdfFileOptions extends SignPdfFileOptions {
   /** Also give the SHA-256 of the input and of the output (what a manifest records). */
   sha256?: boolean;
+  /**
+   * Digests the first step takes of the whole input (its signature's): computed in a pass that starts at once,
+   * before the steps are ready, reading on another thread while hashing.
+   */
+  hashes?: readonly DigestAlgorithm[];
 }
 
 /** The SHA-256 of `extendPdfFile`'s input and output. */
@@ -106,7 +112,8 @@ export interface PdfFileDigests {
  * The input is read once (and copied by the operating system): a step's digest of the whole document so far
  * goes on from the state the steps before it left, and with `sha256` the input's and the output's digests
  * come from that same pass (the output is the input and the updates). `steps` may still be in the making (a
- * signer being loaded): with `sha256` the pass over the input starts at once and the steps go on from it.
+ * signer being loaded): with `sha256` or `hashes` the pass over the input starts at once and the steps go on
+ * from it.
  */
 export async function extendPdfFile(
   input: string,
@@ -141,9 +148,10 @@ export async function extendPdfFile(
         await copy.catch(() => undefined); // settled before a failure removes the temporary file
       }
       async function runSteps(): Promise<void> {
-        if (options.sha256) {
+        const hashes = [...(options.sha256 ? ['SHA-256' as const] : []), ...(options.hashes ?? [])];
+        if (hashes.length) {
           ahead = openLazyFile(input);
-          await readAhead(ahead.bytes, { hashes: ['SHA-256'], signal: stepsFailed.signal });
+          await readAhead(ahead.bytes, { hashes, signal: stepsFailed.signal });
         }
         for (const step of await ready) {
           const { bytes, close } = open();

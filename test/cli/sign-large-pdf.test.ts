@@ -42,6 +42,23 @@ it.skipIf(!existsSync('/proc/self/io'))(
   },
 );
 
+it.skipIf(!existsSync('/proc/self/io'))(
+  'kyso sign --hash sha512 of a large PDF takes both digests (signature and manifest) from one read',
+  () => {
+    const out = `${big}.sha512.pdf`;
+    const r = kyso(
+      ['sign', big, '-o', out, '--hash', 'sha512', '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'],
+      IO_ENV,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const size = statSync(big).size;
+    expect(counted(r.stderr, 'rchar')).toBeLessThan(2 * size + 8 * 1024 * 1024); // one hashing read, one copy
+    const v = kyso(['verify', out, '--trust', pkiPath('root.cert.pem'), '--json']);
+    expect(v.status, v.stdout).toBe(0);
+    expect(JSON.parse(v.stdout)[0].report.signatures[0].digestAlgorithm).toBe('SHA-512');
+  },
+);
+
 it('kyso sign of a large PDF with a wrong password (the key loads while the file is read) leaves nothing behind', () => {
   const before = readdirSync(dirname(big)).sort();
   const out = `${big}.wrong.pdf`;
