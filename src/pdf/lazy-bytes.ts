@@ -17,29 +17,28 @@ export interface LazySource {
   streamAhead(offset: number, length: number, onChunk: (chunk: Uint8Array) => void): Promise<void>;
 }
 
-/** A digest's state after the first `length` bytes of a file. */
-interface PrefixState {
-  length: number;
-  hasher: Hasher;
-}
-
 /**
- * The digest states of a file's prefixes already hashed, by digest, so that no prefix is hashed twice: a file
- * of k signatures hashes its bytes once, not k times, when they are digested in order.
+ * The digest states of a file's prefixes already hashed, by digest and by the length each has taken in, so that
+ * no prefix is hashed twice: a file of k signatures hashes its bytes once, not k times.
  */
-export type PrefixDigests = Map<DigestAlgorithm, PrefixState[]>;
+export type PrefixDigests = Map<DigestAlgorithm, Map<number, Hasher>>;
 
 /** Keeps a copy of `hasher`, which has taken in the first `length` bytes. */
 function rememberPrefix(prefixes: PrefixDigests, hash: DigestAlgorithm, length: number, hasher: Hasher): void {
-  const states = prefixes.get(hash) ?? [];
-  if (!states.some((s) => s.length === length)) states.push({ length, hasher: hasher.copy() });
+  const states = prefixes.get(hash) ?? new Map<number, Hasher>();
+  if (!states.has(length)) states.set(length, hasher.copy());
   prefixes.set(hash, states);
 }
 
-/** The state of the longest prefix known not longer than `length`. */
-function longestPrefix(prefixes: PrefixDigests | undefined, hash: DigestAlgorithm, length: number) {
-  let best: PrefixState | undefined;
-  for (const s of prefixes?.get(hash) ?? []) if (s.length <= length && s.length > (best?.length ?? -1)) best = s;
+/** The longest prefix known not longer than `length`: its length and state. */
+function longestPrefix(
+  prefixes: PrefixDigests | undefined,
+  hash: DigestAlgorithm,
+  length: number,
+): { length: number; hasher: Hasher } | undefined {
+  let best: { length: number; hasher: Hasher } | undefined;
+  for (const [n, hasher] of prefixes?.get(hash) ?? [])
+    if (n <= length && n > (best?.length ?? -1)) best = { length: n, hasher };
   return best;
 }
 
@@ -121,6 +120,9 @@ export interface ReadAheadOptions {
  */
 export const CHECKPOINT = 16 * 1024 * 1024;
 
+/** At most so many chunks holding a mark keep their states (a file of marks everywhere keeps the checkpoints). */
+const MARKED_CHUNKS = 2048;
+
 /**
  * Reads a lazy file once, ahead of the code that asks for its digests and marks, so that they cost no further
  * pass: the offsets of its marks come from this one, and so do the digests of its prefixes — states are kept
@@ -143,13 +145,14 @@ export async function readAhead(
   const remember = (states: readonly Hasher[], length: number) =>
     hashers.forEach(({ hash }, i) => rememberPrefix(lazy.prefixes, hash, length, states[i]!));
   let at = 0;
+  let marked = 0;
   let before = { at: 0, states: hashers.map(({ hasher }) => hasher.copy()) }; // at the previous chunk's start
   await lazy.source.streamAhead(0, bytes.length, (chunk) => {
     signal?.throwIfAborted();
     const seen = scanner?.count() ?? 0;
     scanner?.feed(chunk);
     const states = hashers.map(({ hasher }) => hasher.copy());
-    if (hashers.length && (scanner?.count() ?? 0) > seen) {
+    if (hashers.length && (scanner?.count() ?? 0) > seen && marked++ < MARKED_CHUNKS) {
       remember(before.states, before.at);
       remember(states, at);
     }
