@@ -149,14 +149,16 @@ export async function readAhead(
   let before = { at: 0, states: hashers.map(({ hasher }) => hasher.copy()) }; // at the previous chunk's start
   await lazy.source.streamAhead(0, bytes.length, (chunk) => {
     signal?.throwIfAborted();
-    const seen = scanner?.count() ?? 0;
-    scanner?.feed(chunk);
-    const states = hashers.map(({ hasher }) => hasher.copy());
-    if (hashers.length && (scanner?.count() ?? 0) > seen && marked++ < MARKED_CHUNKS) {
-      remember(before.states, before.at);
-      remember(states, at);
+    if (scanner) {
+      const seen = scanner.count();
+      scanner.feed(chunk);
+      const states = hashers.map(({ hasher }) => hasher.copy());
+      if (hashers.length && scanner.count() > seen && marked++ < MARKED_CHUNKS) {
+        remember(before.states, before.at);
+        remember(states, at);
+      }
+      before = { at, states };
     }
-    before = { at, states };
     for (const { hasher } of hashers) hasher.update(chunk);
     const checkpoint = Math.floor(at / CHECKPOINT) < Math.floor((at + chunk.length) / CHECKPOINT);
     at += chunk.length;
