@@ -5,7 +5,7 @@ import { openLazyFile } from '../pdf/pdf-file.js';
 import { readAhead } from '../pdf/lazy-bytes.js';
 import { PdfString } from '../pdf/objects.js';
 import { PdfReader } from '../pdf/reader.js';
-import { findSignatureFields } from '../pdf/signature-scan.js';
+import { findSignatureFields, type FoundSignature } from '../pdf/signature-scan.js';
 import { verifyPdf, type VerifyPdfOptions } from './verify-pdf.js';
 import type { PdfVerificationReport } from '../validation/reports.js';
 
@@ -34,18 +34,18 @@ export async function verifyPdfFile(path: string, options: VerifyPdfOptions = {}
 
 /**
  * The digests the signatures of the form use, as their CMS names them: what the file's one pass should
- * compute; undefined when the file is no readable PDF (the verification then says why, without a pass).
- * A signature unreadable here is left to the verification to report (its digest, if any, then costs a pass).
+ * compute; undefined when the file or its form is not readable (the verification then says why, reading what
+ * it needs itself). A signature unreadable here is left to the verification to report.
  */
 function formSignatureDigests(bytes: Uint8Array): DigestAlgorithm[] | undefined {
-  let reader: PdfReader;
+  let signed: FoundSignature[];
   try {
-    reader = PdfReader.open(bytes);
+    signed = findSignatureFields(PdfReader.open(bytes), { pageIndexes: false }).signed;
   } catch {
     return undefined;
   }
   const digests = new Set<DigestAlgorithm>();
-  for (const { signature } of findSignatureFieldsOrNone(reader)) {
+  for (const { signature } of signed) {
     const contents = signature.get('Contents');
     if (!(contents instanceof PdfString)) continue;
     try {
@@ -57,12 +57,4 @@ function formSignatureDigests(bytes: Uint8Array): DigestAlgorithm[] | undefined 
     }
   }
   return [...digests];
-}
-
-function findSignatureFieldsOrNone(reader: PdfReader) {
-  try {
-    return findSignatureFields(reader, { pageIndexes: false }).signed;
-  } catch {
-    return [];
-  }
 }
