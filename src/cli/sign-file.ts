@@ -176,15 +176,22 @@ export interface SignedFile {
 
 const tsaSources = new Map<string, HttpTimestampSource>();
 
-/** Signs `input` into `output` (atomically) with the settings. Each input is opened once and read once. */
+/**
+ * Signs `input` into `output` (atomically) with the settings. Each input is opened once and read once. The
+ * signer may still be loading: a large PDF's copy and digest start without it (the key is wanted at the end).
+ */
 export async function signOneFile(
   input: string,
   output: string,
-  signer: Signer,
+  signerOrLoading: Signer | Promise<Signer>,
   s: SignSettings,
   overwrite: boolean,
 ): Promise<SignedFile> {
-  if (!s.allowExpired) await checkCertificateValidNow(signer);
+  const ready = Promise.resolve(signerOrLoading).then(async (signer) => {
+    if (!s.allowExpired) await checkCertificateValidNow(signer);
+    return signer;
+  });
+  ready.catch(() => undefined); // awaited where the signer is wanted, which throws its failure there
   let tsa: HttpTimestampSource | undefined;
   if (s.tsa) {
     tsa = tsaSources.get(s.tsa) ?? new HttpTimestampSource({ url: s.tsa, headers: s.tsaHeaders });
@@ -192,6 +199,7 @@ export async function signOneFile(
   }
   const common = { ...(s.hash && { hash: s.hash }), ...(s.pss && { pss: true }), ...(tsa && { tsa }) };
   if (s.detached) {
+    const signer = await ready;
     // loaded before the stream flows (its 'data' listener starts it), so that no chunk passes unsigned
     const { signDetached } = await import('../cades/detached.js');
     const hasher = createHash('sha256');
@@ -205,13 +213,18 @@ export async function signOneFile(
   const mode = modeOfHead(source.head, s);
   if (mode === 'pdf') {
     let placement: AppearancePlacement | undefined;
-    const steps = await pdfSteps(signer, s, common, (p) => (placement = p));
+    const stepsReady = ready.then((signer) => pdfSteps(signer, s, common, (p) => (placement = p)));
     const placed = <T extends SignedFile>(r: T): T => (placement ? { ...r, placement } : r);
     if (!source.bytes) {
-      // the manifest's digests come from the pass the signature's digest makes anyway
-      const sha256 = (await extendPdfFile(input, output, steps, { overwrite, sha256: true }))!;
+      // the manifest's digests come from the pass the signature's digest makes anyway, which starts at once
+      const sha256 = (await extendPdfFile(input, output, stepsReady, {
+        overwrite,
+        sha256: true,
+        ...(s.hash && { hashes: [s.hash] }),
+      }))!;
       return placed({ mode, sha256Before: toHex(sha256.input), sha256After: toHex(sha256.output) });
     }
+    const steps = await stepsReady;
     const sha256Before = createHash('sha256').update(source.bytes).digest('hex');
     // the document grows by one update per step; it is joined in memory only when a later step must read it
     let document = source.bytes;
@@ -227,7 +240,7 @@ export async function signOneFile(
   // the XML stack (its DOM and canonicalisation libraries) is loaded by the runs that sign XML, not by every start
   const { signXml } = await import('../xades/sign-xml.js');
   const signed = await signXml(bytes, {
-    signer,
+    signer: await ready,
     // Receivers rarely hold the signer's intermediate CA: ship the chain in KeyInfo.
     includeChain: true,
     // without --profile, the profile verify would apply (root element and namespace), or none

@@ -1,3 +1,5 @@
+import type { DigestAlgorithm } from '../core/algorithms.js';
+import { chooseAlgorithm } from '../signers/signer.js';
 import { extendPdfFile, type SignPdfFileOptions } from '../pdf/pdf-file.js';
 import { signPdfToUpdate, type SignPdfOptions } from './sign-pdf.js';
 import { timestampPdfToUpdate, type TimestampPdfOptions } from './timestamp-pdf.js';
@@ -16,7 +18,19 @@ export async function signPdfFile(
   output: string,
   options: SignPdfOptions & SignPdfFileOptions,
 ): Promise<void> {
-  await extendPdfFile(input, output, [async (bytes) => (await signPdfToUpdate(bytes, options)).update], options);
+  await extendPdfFile(input, output, [async (bytes) => (await signPdfToUpdate(bytes, options)).update], {
+    ...options,
+    hashes: signatureDigest(options),
+  });
+}
+
+/** The digest the signature takes of the whole input, read ahead with the copy; none when the options are wrong. */
+function signatureDigest(options: SignPdfOptions): DigestAlgorithm[] {
+  try {
+    return [chooseAlgorithm(options.signer, { hash: options.hash, pss: options.pss }).hash];
+  } catch {
+    return []; // signing says what is wrong
+  }
 }
 
 /**

@@ -13,13 +13,34 @@ export interface LazySource {
   load(offset: number, length: number): void;
   /** Reads `[offset, offset + length)` from the file in chunks, without keeping them. */
   stream(offset: number, length: number, onChunk: (chunk: Uint8Array) => void): void;
+  /** {@link stream}, the next chunk read on another thread while `onChunk` works on the one before. */
+  streamAhead(offset: number, length: number, onChunk: (chunk: Uint8Array) => void): Promise<void>;
 }
 
 /**
- * The digest states of a file's prefixes already hashed, by digest (the last one taken), so that no prefix is
- * hashed twice: a file of k signatures hashes its bytes once, not k times, when they are digested in order.
+ * The digest states of a file's prefixes already hashed, by digest and by the length each has taken in, so that
+ * no prefix is hashed twice: a file of k signatures hashes its bytes once, not k times.
  */
-export type PrefixDigests = Map<DigestAlgorithm, { length: number; hasher: Hasher }>;
+export type PrefixDigests = Map<DigestAlgorithm, Map<number, Hasher>>;
+
+/** Keeps a copy of `hasher`, which has taken in the first `length` bytes. */
+function rememberPrefix(prefixes: PrefixDigests, hash: DigestAlgorithm, length: number, hasher: Hasher): void {
+  const states = prefixes.get(hash) ?? new Map<number, Hasher>();
+  if (!states.has(length)) states.set(length, hasher.copy());
+  prefixes.set(hash, states);
+}
+
+/** The longest prefix known not longer than `length`: its length and state. */
+function longestPrefix(
+  prefixes: PrefixDigests | undefined,
+  hash: DigestAlgorithm,
+  length: number,
+): { length: number; hasher: Hasher } | undefined {
+  let best: { length: number; hasher: Hasher } | undefined;
+  for (const [n, hasher] of prefixes?.get(hash) ?? [])
+    if (n <= length && n > (best?.length ?? -1)) best = { length: n, hasher };
+  return best;
+}
 
 /** A lazy file, and the digest states of its prefixes already hashed. */
 interface Lazy {
@@ -65,15 +86,11 @@ export function forEachChunk(
  */
 export function prefixHasher(bytes: Uint8Array, hash: DigestAlgorithm, length: number, memo?: PrefixDigests): Hasher {
   const prefixes = (bytes.byteOffset === 0 ? sources.get(bytes.buffer)?.prefixes : undefined) ?? memo;
-  const known = prefixes?.get(hash);
-  let h: Hasher;
-  let from = 0;
-  if (known && known.length <= length) {
-    h = known.hasher.copy();
-    from = known.length;
-  } else h = createHasher(hash);
+  const known = longestPrefix(prefixes, hash, length);
+  const h = known ? known.hasher.copy() : createHasher(hash);
+  const from = known?.length ?? 0;
   forEachChunk(bytes, from, length - from, (c) => h.update(c));
-  if (prefixes && from < length) prefixes.set(hash, { length, hasher: h.copy() });
+  if (prefixes && from < length) rememberPrefix(prefixes, hash, length, h);
   return h;
 }
 
@@ -83,7 +100,75 @@ export function prefixHasher(bytes: Uint8Array, hash: DigestAlgorithm, length: n
  */
 export function knowPrefix(bytes: Uint8Array, hash: DigestAlgorithm, length: number, hasher: Hasher): void {
   const lazy = bytes.byteOffset === 0 ? sources.get(bytes.buffer) : undefined;
-  lazy?.prefixes.set(hash, { length, hasher: hasher.copy() });
+  if (lazy) rememberPrefix(lazy.prefixes, hash, length, hasher);
+}
+
+/** What {@link readAhead} takes from the file's one pass. */
+export interface ReadAheadOptions {
+  /** Digests of the whole file to go on from (see {@link readAhead} for the states kept). */
+  hashes?: readonly DigestAlgorithm[];
+  /** Find the offsets {@link findAll} gives for the marks PDF code looks for. */
+  marks?: boolean;
+  /** Stops the pass (which throws the reason) when aborted: its results will not be wanted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * How far apart the states of a whole-file digest are kept at least: a later digest of any prefix goes on from
+ * the nearest state before its end, hashing at most this much again (16 MiB: some milliseconds, and some
+ * thousand states for a file of 100 GB).
+ */
+export const CHECKPOINT = 16 * 1024 * 1024;
+
+/** At most so many chunks holding a mark keep their states (a file of marks everywhere keeps the checkpoints). */
+const MARKED_CHUNKS = 2048;
+
+/**
+ * Reads a lazy file once, ahead of the code that asks for its digests and marks, so that they cost no further
+ * pass: the offsets of its marks come from this one, and so do the digests of its prefixes — states are kept
+ * at its end, every {@link CHECKPOINT} bytes, and where a signature's signed range may end (at the start of a
+ * chunk holding a mark, and of the chunk before it). The file is read on another thread while the chunk
+ * before is hashed. No-op for in-memory bytes.
+ */
+export async function readAhead(
+  bytes: Uint8Array,
+  { hashes = [], marks = false, signal }: ReadAheadOptions,
+): Promise<void> {
+  const lazy = bytes.byteOffset === 0 ? sources.get(bytes.buffer) : undefined;
+  if (!lazy) return;
+  const todo = [...new Set(hashes)].filter(
+    (h) => longestPrefix(lazy.prefixes, h, bytes.length)?.length !== bytes.length,
+  );
+  const scanner = marks && !lazy.marks ? markScanner() : undefined;
+  if (!todo.length && !scanner) return;
+  const hashers = todo.map((hash) => ({ hash, hasher: createHasher(hash) }));
+  const remember = (states: readonly Hasher[], length: number) =>
+    hashers.forEach(({ hash }, i) => rememberPrefix(lazy.prefixes, hash, length, states[i]!));
+  let at = 0;
+  let marked = 0;
+  let before = { at: 0, states: hashers.map(({ hasher }) => hasher.copy()) }; // at the previous chunk's start
+  await lazy.source.streamAhead(0, bytes.length, (chunk) => {
+    signal?.throwIfAborted();
+    if (scanner) {
+      const seen = scanner.count();
+      scanner.feed(chunk);
+      const states = hashers.map(({ hasher }) => hasher.copy());
+      if (hashers.length && scanner.count() > seen && marked++ < MARKED_CHUNKS) {
+        remember(before.states, before.at);
+        remember(states, at);
+      }
+      before = { at, states };
+    }
+    for (const { hasher } of hashers) hasher.update(chunk);
+    const checkpoint = Math.floor(at / CHECKPOINT) < Math.floor((at + chunk.length) / CHECKPOINT);
+    at += chunk.length;
+    if (checkpoint || at === bytes.length)
+      remember(
+        hashers.map(({ hasher }) => hasher),
+        at,
+      );
+  });
+  if (scanner) lazy.marks = scanner.found();
 }
 
 /** Options of {@link digestRanges}. */
@@ -151,24 +236,38 @@ const MAX_FOUND = 1_000_000;
 export function findAll(bytes: Uint8Array, needle: Uint8Array, max = MAX_FOUND): number[] {
   const lazy = bytes.byteOffset === 0 ? sources.get(bytes.buffer) : undefined;
   const key = String.fromCharCode(...needle);
-  if (!lazy || !MARKS.includes(key)) return scan(bytes, [needle], max)[0]!;
-  lazy.marks ??= new Map(
-    scan(
-      bytes,
-      MARKS.map((m) => Uint8Array.from(m, (c) => c.charCodeAt(0))),
-      MAX_FOUND,
-    ).map((found, i) => [MARKS[i]!, found]),
-  );
+  if (!lazy || !MARKS.includes(key)) {
+    const scanner = needleScanner([needle], max);
+    forEachChunk(bytes, 0, bytes.length, scanner.feed);
+    return scanner.found()[0]!;
+  }
+  if (!lazy.marks) {
+    const scanner = markScanner();
+    forEachChunk(bytes, 0, bytes.length, scanner.feed);
+    lazy.marks = scanner.found();
+  }
   return lazy.marks.get(key)!.slice(0, max);
 }
 
-/** The offsets of each needle in `bytes`, in one pass. */
-function scan(bytes: Uint8Array, needles: readonly Uint8Array[], max: number): number[][] {
+/** A scanner of the {@link MARKS}, by mark. */
+function markScanner(): { feed(chunk: Uint8Array): void; count(): number; found(): Map<string, number[]> } {
+  const scanner = needleScanner(
+    MARKS.map((m) => Uint8Array.from(m, (c) => c.charCodeAt(0))),
+    MAX_FOUND,
+  );
+  return { ...scanner, found: () => new Map(scanner.found().map((found, i) => [MARKS[i]!, found])) };
+}
+
+/** The offsets of each needle (at most `max` each) in the chunks fed to it in order, sorted. */
+function needleScanner(
+  needles: readonly Uint8Array[],
+  max: number,
+): { feed(chunk: Uint8Array): void; count(): number; found(): number[][] } {
   const found = needles.map((): number[] => []);
   const longest = Math.max(...needles.map((n) => n.length));
   let base = 0;
   let carry = new Uint8Array(0);
-  forEachChunk(bytes, 0, bytes.length, (chunk) => {
+  const feed = (chunk: Uint8Array) => {
     const window = carry.length ? Uint8Array.from([...carry, ...chunk.subarray(0, longest)]) : new Uint8Array(0);
     needles.forEach((needle, n) => {
       const out = found[n]!;
@@ -186,6 +285,10 @@ function scan(bytes: Uint8Array, needles: readonly Uint8Array[], max: number): n
     });
     carry = chunk.slice(Math.max(0, chunk.length - longest + 1));
     base += chunk.length;
-  });
-  return found.map((out) => out.sort((a, b) => a - b));
+  };
+  return {
+    feed,
+    count: () => found.reduce((n, out) => n + out.length, 0),
+    found: () => found.map((out) => out.sort((a, b) => a - b)),
+  };
 }

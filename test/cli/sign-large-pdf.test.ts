@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { writeLargePdf } from '../fixtures/large-pdf.js';
 import { P12_PASSWORD, pkiPath } from '../fixtures/pki.js';
@@ -33,8 +33,42 @@ it.skipIf(!existsSync('/proc/self/io'))(
     expect(counted(r.stderr, 'rchar')).toBeGreaterThan(size); // the count sees the reads at all
     expect(counted(r.stderr, 'wchar')).toBeLessThan(size + 1024 * 1024);
     expect(statSync(out).size).toBeGreaterThan(size);
-    const v = kyso(['verify', out, '--trust', pkiPath('root.cert.pem')]);
+    // verifying reads it once: the pass that finds the signatures and revisions also hashes the signed ranges
+    const v = kyso(['verify', out, '--trust', pkiPath('root.cert.pem')], IO_ENV);
     expect(v.status, v.stdout).toBe(0);
+    expect(counted(v.stderr, 'rchar')).toBeLessThan(size + 8 * 1024 * 1024);
+    expect(counted(v.stderr, 'rchar')).toBeGreaterThan(size);
     expect(readFileSync(out).subarray(0, size).equals(readFileSync(big))).toBe(true);
   },
 );
+
+it.skipIf(!existsSync('/proc/self/io'))(
+  'kyso sign --hash sha512 of a large PDF takes both digests (signature and manifest) from one read',
+  () => {
+    const out = `${big}.sha512.pdf`;
+    const r = kyso(
+      ['sign', big, '-o', out, '--hash', 'sha512', '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'],
+      IO_ENV,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const size = statSync(big).size;
+    expect(counted(r.stderr, 'rchar')).toBeLessThan(2 * size + 8 * 1024 * 1024); // one hashing read, one copy
+    // verifying hashes with the digest the signature names in the pass that finds the signatures
+    const v = kyso(['verify', out, '--trust', pkiPath('root.cert.pem'), '--json'], IO_ENV);
+    expect(v.status, v.stdout).toBe(0);
+    expect(JSON.parse(v.stdout)[0].report.signatures[0].digestAlgorithm).toBe('SHA-512');
+    expect(counted(v.stderr, 'rchar')).toBeLessThan(size + 8 * 1024 * 1024);
+  },
+);
+
+it('kyso sign of a large PDF with a wrong password (the key loads while the file is read) leaves nothing behind', () => {
+  const before = readdirSync(dirname(big)).sort();
+  const out = `${big}.wrong.pdf`;
+  const r = kyso(['sign', big, '-o', out, '--p12', pkiPath('rsa2048.p12'), '--password-env', 'PW'], {
+    PW: 'wrong',
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain('ERR_WRONG_PASSWORD');
+  expect(existsSync(out)).toBe(false);
+  expect(readdirSync(dirname(big)).sort()).toEqual(before); // no temporary copy left
+});

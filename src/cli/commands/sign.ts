@@ -153,10 +153,13 @@ export async function signCommand(argv: string[]): Promise<number> {
     mode === 'detached' ? `${input}.p7s` : defaultOutput(input, mode === 'xml' ? '.xml' : '.pdf'),
   );
   if (!values['in-place']) await refuseInputAsOutput(input, output, mode !== 'detached');
-  const signer = await loadSigner(values);
+  // the password first (it may be asked for on the terminal); the key is then decrypted while signOneFile
+  // already copies and hashes a large file
+  const signer = loadSigner(values, await signerPassword(signerArgsOf(values)));
+  signer.catch(() => undefined); // awaited below, which throws its failure
   if (values.preview !== undefined) {
     if (mode !== 'pdf') throw new UsageError('--preview shows a visible signature on a PDF');
-    const placement = await previewOneFile(input, values.preview, signer, settings, values.force ?? false);
+    const placement = await previewOneFile(input, values.preview, await signer, settings, values.force ?? false);
     if (values.json) console.log(JSON.stringify({ input, preview: values.preview, placement }));
     console.error(`${describePlacement(placement)}; preview written to ${values.preview}, nothing signed`);
     return EXIT.OK;
