@@ -4,7 +4,7 @@ import type { Signer } from '../signers/signer.js';
 import { readPkcs12Key } from '../signers/pkcs12-signer.js';
 import { readSecret } from './secrets.js';
 import { UsageError } from './usage-error.js';
-import { readInput } from './read-input.js';
+import { checkReadable, readInput } from './read-input.js';
 
 const text = { type: 'string' } as const;
 
@@ -49,7 +49,10 @@ Password (never on the command line):
 export async function signerPassword(args: SignerArgs): Promise<string | undefined> {
   if (args.pkcs11) return readSecret({ env: args['pin-env'], file: args['pin-file'], prompt: 'Token PIN: ' });
   const secret = { env: args['password-env'], file: args['password-file'] };
-  if (args.p12) return readSecret({ ...secret, prompt: `Password for ${args.p12}: ` });
+  if (args.p12) {
+    await checkReadable(args.p12); // a missing file is said before the password is typed
+    return readSecret({ ...secret, prompt: `Password for ${args.p12}: ` });
+  }
   return secret.env || secret.file ? readSecret({ ...secret, prompt: '' }) : undefined;
 }
 

@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import { fromLatin1, isPem, parsePem } from '../core/bytes.js';
 import { UsageError } from './usage-error.js';
 
@@ -9,10 +9,17 @@ import { UsageError } from './usage-error.js';
  * `slice` keeps its copying meaning downstream.
  */
 export async function readInput(path: string): Promise<Uint8Array> {
-  const b = await readFile(path).catch((e: Error) => {
-    throw new UsageError(`cannot read ${path}: ${e.message}`);
-  });
+  const b = await readFile(path).catch((e: Error) => cannotRead(path, e));
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Fails as {@link readInput} would when `path` cannot be read: before asking for a password that opens it. */
+export async function checkReadable(path: string): Promise<void> {
+  await access(path, constants.R_OK).catch((e: Error) => cannotRead(path, e));
+}
+
+function cannotRead(path: string, e: Error): never {
+  throw new UsageError(`cannot read ${path}: ${e.message}`);
 }
 
 const crlFiles = new Map<string, Promise<Uint8Array[]>>();

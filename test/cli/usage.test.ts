@@ -55,6 +55,14 @@ describe('how the CLI answers mistakes', () => {
     expect(kyso(['tokens', '--pin', '1234']).stderr).toContain('--pin-env VAR or --pin-file FILE');
   });
 
+  it('says a missing .p12 before asking for its password', () => {
+    const missing = join(dir, 'missing.p12');
+    const r = kyso(['sign', input, '-o', join(dir, 'y.pdf'), '--p12', missing], {}, 'typed password\n');
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(`cannot read ${missing}`);
+    expect(r.stderr).not.toContain('Password for');
+  });
+
   it('says each message with one prefix', () => {
     for (const args of [['sign'], ['verify'], ['ltv'], ['timestamp'], ['inspect'], ['sign', input, '--bogus']]) {
       const r = kyso(args);
