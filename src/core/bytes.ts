@@ -47,6 +47,8 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** Lower-case hexadecimal of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
+  if (NodeBuffer && bytes.length > 32)
+    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
   return s;
@@ -94,6 +96,15 @@ export function hexDigitsToBytes(bytes: Uint8Array, from: number, to: number): U
   return out;
 }
 
+/**
+ * Writes the lower-case hexadecimal digits of `bytes` into `out` from `at`: natively under Node, where a signature's
+ * kilobytes of CMS go into its /Contents on every signing.
+ */
+export function writeHexDigits(out: Uint8Array, at: number, bytes: Uint8Array): void {
+  if (NodeBuffer) NodeBuffer.from(out.buffer, out.byteOffset, out.length).write(toHex(bytes), at, 'latin1');
+  else out.set(latin1(toHex(bytes)), at);
+}
+
 /** Bytes of a string whose characters are all below U+0100 (PDF syntax is byte-oriented). */
 export function latin1(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
@@ -112,7 +123,7 @@ const NodeBuffer = (
         b: ArrayBufferLike,
         offset: number,
         length: number,
-      ): { write(s: string, o: number, e: 'latin1' | 'hex'): number; toString(e: 'latin1'): string };
+      ): { write(s: string, o: number, e: 'latin1' | 'hex'): number; toString(e: 'latin1' | 'hex'): string };
     };
   }
 ).Buffer;

@@ -62,6 +62,7 @@ const newSharedParse = (): SharedParse => ({
 const MAX_SECTIONS = 10_000;
 const MAX_PAGES = 100_000;
 const MAX_REF_CHAIN = 32;
+const HEADER = latin1('%PDF-');
 const STARTXREF = latin1('startxref');
 const EOF_MARK = latin1('%%EOF');
 const XREF_LINE = latin1('\nxref');
@@ -128,10 +129,10 @@ export class PdfReader {
 
   private static openShared(bytes: Uint8Array, shared: SharedParse): PdfReader {
     ensureRange(bytes, 0, 1024);
-    const head = fromLatin1(bytes, 0, Math.min(bytes.length, 1024));
-    const h = head.indexOf('%PDF-');
+    const headEnd = Math.min(bytes.length, 1024);
+    const h = indexOfBytes(bytes, HEADER, 0, headEnd);
     if (h < 0) throw new KysoError('ERR_PDF_MALFORMED', 'not a PDF: no %PDF- header in the first 1 KiB');
-    const version = head.slice(h + 5, h + 8).match(/^\d\.\d/)?.[0] ?? '1.0';
+    const version = fromLatin1(bytes, h + 5, Math.min(h + 8, headEnd)).match(/^\d\.\d/)?.[0] ?? '1.0';
     const init = { version, headerOffset: h, shared };
     try {
       const startxref = findStartxref(bytes, bytes.length);

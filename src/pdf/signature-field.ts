@@ -1,4 +1,4 @@
-import { concatBytes, latin1 } from '../core/bytes.js';
+import { concatBytes, latin1, writeHexDigits } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { IncrementalWriter } from './incremental-writer.js';
 import { PdfDict, PdfRaw, PdfRef, PdfStream, dictOf, name, nameOf, type PdfObject } from './objects.js';
@@ -181,7 +181,7 @@ export function preparePdfSignature(
   if (!writer.has(catalogRef) && catalogChanged(reader.catalog(), catalog)) writer.set(catalogRef, catalog);
 
   const { update, offsets } = writer.build();
-  return fixByteRange(input, update, offsets.get(sigRef.num)!);
+  return fixByteRange(input, update, offsets.get(sigRef.num)!, options.contentsSize * 2);
 }
 
 /** Options of {@link addSignatureField}. */
@@ -245,7 +245,7 @@ export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Arra
   const out = new Uint8Array(p.input.length + p.update.length);
   out.set(p.input);
   out.set(p.update, p.input.length);
-  writeHex(out, p.contentsHexOffset, cms);
+  writeHexDigits(out, p.contentsHexOffset, cms);
   return out;
 }
 
@@ -258,7 +258,7 @@ export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Arra
 export function signedUpdate(p: PreparedSignature, cms: Uint8Array): Uint8Array {
   checkFits(p, cms);
   const out = p.update.slice();
-  writeHex(out, p.contentsHexOffset - p.input.length, cms);
+  writeHexDigits(out, p.contentsHexOffset - p.input.length, cms);
   return out;
 }
 
@@ -271,23 +271,16 @@ function checkFits(p: PreparedSignature, cms: Uint8Array): void {
   }
 }
 
-const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const BYTE_RANGE_MARK = latin1(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`);
+const CONTENTS_MARK = latin1('/Contents <');
 
-/** Writes `bytes` as lower-case hex digits into `out` from `at`. */
-function writeHex(out: Uint8Array, at: number, bytes: Uint8Array): void {
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    out[at++] = HEX_DIGITS[byte >> 4]!;
-    out[at++] = HEX_DIGITS[byte & 15]!;
-  }
-}
-
-function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number): PreparedSignature {
-  const br = indexOfBytes(update, latin1(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`), sigOffset);
-  const contents = indexOfBytes(update, latin1('/Contents <'), sigOffset);
-  if (br < 0 || contents < 0) throw new Error('signature placeholders not found in the update');
-  const hexStart = contents + '/Contents <'.length;
-  const hexEnd = update.indexOf(0x3e, hexStart); // '>'
+function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number, hexLength: number): PreparedSignature {
+  const br = indexOfBytes(update, BYTE_RANGE_MARK, sigOffset);
+  const contents = indexOfBytes(update, CONTENTS_MARK, sigOffset);
+  const hexStart = contents + CONTENTS_MARK.length;
+  const hexEnd = hexStart + hexLength;
+  if (br < 0 || contents < 0 || update[hexEnd] !== 0x3e)
+    throw new Error('signature placeholders not found in the update');
   const base = input.length;
   const gapStart = base + hexStart - 1;
   const gapEnd = base + hexEnd + 1;
@@ -296,7 +289,7 @@ function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number):
   const text = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
   if (text.length !== BYTE_RANGE_PLACEHOLDER.length)
     throw new KysoError('ERR_PDF_MALFORMED', 'the document is too large for a 10-digit /ByteRange');
-  update.set(latin1(text), br + '/ByteRange '.length);
+  update.set(latin1(text), br + BYTE_RANGE_MARK.length - BYTE_RANGE_PLACEHOLDER.length);
   return { input, update, byteRange, contentsHexOffset: base + hexStart, contentsHexLength: hexEnd - hexStart };
 }
 
