@@ -108,11 +108,16 @@ export function writeHexDigits(out: Uint8Array, at: number, bytes: Uint8Array): 
 /** Bytes of a string whose characters are all below U+0100 (PDF syntax is byte-oriented). */
 export function latin1(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
+  writeLatin1(out, 0, s);
+  return out;
+}
+
+/** Writes the bytes of `s` (characters below U+0100, as {@link latin1}) into `out` from `at`. */
+export function writeLatin1(out: Uint8Array, at: number, s: string): void {
   // Node's latin1 writer is native and takes the low byte of each character, as the loop does; a signature
   // reserves kilobytes of /Contents hex that every signing call writes
-  if (NodeBuffer && s.length > 32) NodeBuffer.from(out.buffer, 0, out.length).write(s, 0, 'latin1');
-  else for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
+  if (NodeBuffer && s.length > 32) NodeBuffer.from(out.buffer, out.byteOffset, out.length).write(s, at, 'latin1');
+  else for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i) & 0xff;
 }
 
 /** Node's Buffer where there is one (not in browsers); found without an import, like nodeCrypto. */
@@ -123,7 +128,7 @@ const NodeBuffer = (
         b: ArrayBufferLike,
         offset: number,
         length: number,
-      ): { write(s: string, o: number, e: 'latin1' | 'hex'): number; toString(e: 'latin1' | 'hex'): string };
+      ): { write(s: string, offset: number, e: 'latin1' | 'hex'): number; toString(e: 'latin1' | 'hex'): string };
     };
   }
 ).Buffer;

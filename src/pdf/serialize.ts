@@ -60,10 +60,17 @@ export function serialize(o: PdfObject): string {
 
 /** Bytes of `num gen obj … endobj`, stream data included. */
 export function serializeIndirect(ref: PdfRef, o: PdfObject): Uint8Array[] {
-  const enc = latin1;
+  return indirectParts(ref, o).map((part) => (typeof part === 'string' ? latin1(part) : part));
+}
+
+/**
+ * {@link serializeIndirect} as the syntax (strings of one character per byte) and stream data (bytes) it is
+ * made of, for a writer that puts them straight into its output.
+ */
+export function indirectParts(ref: PdfRef, o: PdfObject): (string | Uint8Array)[] {
   if (o instanceof PdfStream) {
     const dict = o.dict.clone().set('Length', o.data.length);
-    return [enc(`${ref.num} ${ref.gen} obj\n${serialize(dict)}\nstream\n`), o.data, enc('\nendstream\nendobj\n')];
+    return [`${ref.num} ${ref.gen} obj\n${serialize(dict)}\nstream\n`, o.data, '\nendstream\nendobj\n'];
   }
-  return [enc(`${ref.num} ${ref.gen} obj\n${serialize(o)}\nendobj\n`)];
+  return [`${ref.num} ${ref.gen} obj\n${serialize(o)}\nendobj\n`];
 }
