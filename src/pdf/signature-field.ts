@@ -321,7 +321,7 @@ function openForUpdate(reader: PdfReader) {
   const writer = new IncrementalWriter(reader);
   const catalogRef = reader.trailer.get('Root') as PdfRef;
   const catalog = reader.catalog().clone();
-  return { writer, catalogRef, catalog, form: openAcroForm(reader, catalog) };
+  return { writer, catalogRef, catalog, form: new AcroForm(reader, catalog) };
 }
 
 /** Adds a locked, printed /Stamp annotation whose appearance is `build`'s form XObject. */
@@ -351,42 +351,56 @@ interface FieldRef {
   dict: PdfDict;
 }
 
-/** The document's interactive form, to find fields by name and add one. */
-function openAcroForm(reader: PdfReader, catalog: PdfDict) {
-  const formObj = catalog.get('AcroForm');
-  const formRef = formObj instanceof PdfRef ? formObj : undefined;
-  const form = (reader.resolveDict(formObj) ?? new PdfDict()).clone();
-  const fieldsObj = form.get('Fields');
-  const fieldsRef = fieldsObj instanceof PdfRef ? fieldsObj : undefined;
-  const resolvedFields = reader.resolve(fieldsObj);
-  const fields: PdfObject[] = Array.isArray(resolvedFields) ? [...resolvedFields] : [];
-  const all: { name: string; field: FieldRef }[] = [];
-  walkFormFields(reader, fields, (f) => {
-    if (f.partial) all.push({ name: f.name, field: { ref: f.ref, dict: f.dict } });
-  });
-  let added = false;
-  return {
-    find: (fieldName: string): FieldRef | undefined => all.find((f) => f.name === fieldName)?.field,
-    hasSignatures: (): boolean =>
-      all.some((f) => nameOf(f.field.dict.get('FT')) === 'Sig' && f.field.dict.get('V') !== undefined),
-    uniqueName(stem: string): string {
-      for (let i = 1; ; i++) if (!all.some((f) => f.name === `${stem}${i}`)) return `${stem}${i}`;
-    },
-    addField(ref: PdfRef) {
-      fields.push(ref);
-      added = true;
-    },
-    write(writer: IncrementalWriter, cat: PdfDict) {
-      const hadFlags = dictOf(form)?.get('SigFlags');
-      if (!added && hadFlags === 3) return;
-      if (fieldsRef) {
-        if (added) writer.set(fieldsRef, fields);
-      } else form.set('Fields', fields);
-      form.set('SigFlags', 3);
-      if (formRef) writer.set(formRef, form);
-      else cat.set('AcroForm', form);
-    },
-  };
+/** The document's interactive form, to find fields by name and add one (a class: every signing opens it). */
+class AcroForm {
+  private readonly formRef: PdfRef | undefined;
+  private readonly form: PdfDict;
+  private readonly fieldsRef: PdfRef | undefined;
+  private readonly fields: PdfObject[];
+  private readonly all: { name: string; field: FieldRef }[] = [];
+  private added = false;
+
+  constructor(reader: PdfReader, catalog: PdfDict) {
+    const formObj = catalog.get('AcroForm');
+    this.formRef = formObj instanceof PdfRef ? formObj : undefined;
+    this.form = (reader.resolveDict(formObj) ?? new PdfDict()).clone();
+    const fieldsObj = this.form.get('Fields');
+    this.fieldsRef = fieldsObj instanceof PdfRef ? fieldsObj : undefined;
+    const resolvedFields = reader.resolve(fieldsObj);
+    this.fields = Array.isArray(resolvedFields) ? [...resolvedFields] : [];
+    walkFormFields(reader, this.fields, (f) => {
+      if (f.partial) this.all.push({ name: f.name, field: { ref: f.ref, dict: f.dict } });
+    });
+  }
+
+  find(fieldName: string): FieldRef | undefined {
+    return this.all.find((f) => f.name === fieldName)?.field;
+  }
+
+  hasSignatures(): boolean {
+    return this.all.some((f) => nameOf(f.field.dict.get('FT')) === 'Sig' && f.field.dict.get('V') !== undefined);
+  }
+
+  uniqueName(stem: string): string {
+    for (let i = 1; ; i++) if (!this.all.some((f) => f.name === `${stem}${i}`)) return `${stem}${i}`;
+  }
+
+  addField(ref: PdfRef): void {
+    this.fields.push(ref);
+    this.added = true;
+  }
+
+  write(writer: IncrementalWriter, cat: PdfDict): void {
+    const { form, fields, added } = this;
+    const hadFlags = dictOf(form)?.get('SigFlags');
+    if (!added && hadFlags === 3) return;
+    if (this.fieldsRef) {
+      if (added) writer.set(this.fieldsRef, fields);
+    } else form.set('Fields', fields);
+    form.set('SigFlags', 3);
+    if (this.formRef) writer.set(this.formRef, form);
+    else cat.set('AcroForm', form);
+  }
 }
 
 function catalogChanged(before: PdfDict, after: PdfDict): boolean {
