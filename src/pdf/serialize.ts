@@ -7,7 +7,19 @@ const NAME_ESCAPE = new Set('()<>[]{}/%#'.split(''));
 /** A name every character of which is written as is: most names, spared the loop. */
 const PLAIN_NAME = /^[^\x00-\x20\x7f-\uffff()<>[\]{}/%#]*$/;
 
+/** Names as written, by name: a document's few dozen names recur in every update (bounded like PdfName's). */
+const writtenNames = new Map<string, string>();
+
 function writeName(n: string): string {
+  let written = writtenNames.get(n);
+  if (written === undefined) {
+    written = encodeName(n);
+    if (writtenNames.size < 10_000) writtenNames.set(n, written);
+  }
+  return written;
+}
+
+function encodeName(n: string): string {
   if (PLAIN_NAME.test(n)) return `/${n}`;
   let s = '/';
   for (const ch of n) {
