@@ -19,6 +19,7 @@ export {
   type SignDetachedDigestOptions,
   type SignedDataSizeOptions,
 } from './signed-data.js';
+export { cmsSigningPlan, type CmsSigningPlan } from './signing-plan.js';
 export {
   MAX_SIGNED_DATA_SIZE,
   parseSignedData,

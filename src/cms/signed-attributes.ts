@@ -67,25 +67,41 @@ export function encodeSignedAttributes(
   cert: CertificateFacts,
   certHash: Uint8Array,
 ): Uint8Array {
-  const { hash, contentDigest } = options;
-  if (contentDigest.length !== digestLength(hash)) {
-    throw new KysoError(
-      'ERR_INVALID_ARGUMENT',
-      `contentDigest is ${contentDigest.length} bytes; a ${hash} digest has ${digestLength(hash)}`,
-    );
-  }
+  return signedAttributesEncoder(options, cert, certHash)(options.contentDigest);
+}
+
+/**
+ * {@link encodeSignedAttributes} for one certificate and set of options, worked out once: of the attributes
+ * only message-digest differs from one document to the next.
+ */
+export function signedAttributesEncoder(
+  options: Omit<SignedAttributesOptions, 'signerCertificate' | 'contentDigest'>,
+  cert: CertificateFacts,
+  certHash: Uint8Array,
+): (contentDigest: Uint8Array) => Uint8Array {
+  const { hash } = options;
   const attrs: CmsAttribute[] = [
     { oid: OID.contentType, values: [derOid(options.contentType ?? OID.data)] },
-    { oid: OID.messageDigest, values: [tlv(0x04, contentDigest)] },
     { oid: OID.signingCertificateV2, values: [signingCertificateV2(cert, hash, certHash)] },
   ];
   if (options.signingTime) attrs.push({ oid: OID.signingTime, values: [derTime(options.signingTime)] });
   for (const extra of options.extraAttributes ?? []) {
-    if (attrs.some((a) => a.oid === extra.oid))
+    if (extra.oid === OID.messageDigest || attrs.some((a) => a.oid === extra.oid))
       throw new KysoError('ERR_INVALID_ARGUMENT', `signed attribute ${extra.oid} is given twice`);
     attrs.push(extra);
   }
-  return tlv(0x31, ...sortSetOf(attrs.map(encodeAttribute)));
+  const encoded = attrs.map(encodeAttribute);
+  const messageDigestType = derOid(OID.messageDigest);
+  return (contentDigest) => {
+    if (contentDigest.length !== digestLength(hash)) {
+      throw new KysoError(
+        'ERR_INVALID_ARGUMENT',
+        `contentDigest is ${contentDigest.length} bytes; a ${hash} digest has ${digestLength(hash)}`,
+      );
+    }
+    const messageDigest = tlv(0x30, messageDigestType, tlv(0x31, tlv(0x04, contentDigest)));
+    return tlv(0x31, ...sortSetOf([...encoded, messageDigest]));
+  };
 }
 
 // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }

@@ -9,7 +9,9 @@ import type { PublicKeyFacts } from '../pki/certificate-facts.js';
 import { signerCertificate } from './signer-certificate.js';
 import {
   inputBytes,
+  derElement,
   derOid,
+  encodeDer,
   derSmallInteger,
   readChildren,
   readOid,
@@ -57,50 +59,75 @@ export interface AssembleSignedDataOptions {
  * ```
  */
 export function assembleSignedData(options: AssembleSignedDataOptions): Uint8Array {
+  return signedDataAssembler(options)(
+    inputBytes(options.signedAttributes, 'signedAttributes'),
+    inputBytes(options.signature, 'signature'),
+  );
+}
+
+/** What {@link signedDataAssembler} is given once: the options of {@link assembleSignedData} less what each signature brings. */
+export type SignedDataAssemblerOptions = Omit<AssembleSignedDataOptions, 'signedAttributes' | 'signature'>;
+
+/**
+ * {@link assembleSignedData} for one certificate, chain and algorithm, worked out once: the parts of the
+ * SignedData that do not change from one signature to the next are encoded here, and each call writes the
+ * whole once, around the signed attributes and the signature it is given.
+ */
+export function signedDataAssembler(
+  options: SignedDataAssemblerOptions,
+): (signedAttributes: Uint8Array, signature: Uint8Array) => Uint8Array {
   const signer = signerCertificate(inputBytes(options.certificate, 'certificate'));
   const cert = signer.facts;
-  const signedAttributes = inputBytes(options.signedAttributes, 'signedAttributes');
-  let attrsTlv: Tlv | undefined;
-  try {
-    attrsTlv = readTlv(signedAttributes, 0);
-  } catch {
-    // reported below
-  }
-  if (attrsTlv?.tag !== 0x31 || attrsTlv.end !== signedAttributes.length) {
-    throw new KysoError(
-      'ERR_INVALID_ARGUMENT',
-      'signedAttributes must be the DER SET OF Attribute (tag 0x31) that was signed',
-    );
-  }
   const { algorithm } = options;
   const digestAlgorithm = digestAlgorithmIdentifier(options.digestAlgorithm ?? algorithm.hash);
-  const signature = signatureValue(inputBytes(options.signature, 'signature'), algorithm, cert.key);
-
   const certificates = signer.certificateSet((options.chain ?? []).map((c) => inputBytes(c, 'chain certificate')));
   const unsigned = options.unsignedAttributes?.length
     ? [tlv(0xa1, ...options.unsignedAttributes.map(encodeAttribute))]
     : [];
-  const signerInfo = tlv(
-    0x30,
-    derSmallInteger(1),
-    tlv(0x30, cert.issuer, tlv(0x02, cert.serialNumber)),
-    digestAlgorithm,
-    // [0] IMPLICIT: the same bytes as signed, only the tag changes.
-    concatBytes([Uint8Array.of(0xa0), signedAttributes.subarray(1)]),
-    signatureAlgorithmIdentifier(algorithm),
-    tlv(0x04, signature),
-    ...unsigned,
-  );
+  const version = derSmallInteger(1);
+  const sid = tlv(0x30, cert.issuer, tlv(0x02, cert.serialNumber));
+  const signatureAlgorithm = signatureAlgorithmIdentifier(algorithm);
   const contentType = options.contentType ?? OID.data;
-  const signedData = tlv(
-    0x30,
-    derSmallInteger(contentType === OID.data ? 1 : 3), // RFC 5652 §5.1
-    tlv(0x31, digestAlgorithm),
-    tlv(0x30, derOid(contentType)),
-    certificates,
-    tlv(0x31, signerInfo),
-  );
-  return tlv(0x30, derOid(OID.signedData), tlv(0xa0, signedData));
+  const signedDataVersion = derSmallInteger(contentType === OID.data ? 1 : 3); // RFC 5652 §5.1
+  const digestAlgorithms = tlv(0x31, digestAlgorithm);
+  const encapContentInfo = tlv(0x30, derOid(contentType));
+  const signedDataType = derOid(OID.signedData);
+  return (signedAttributes, sig) => {
+    let attrsTlv: Tlv | undefined;
+    try {
+      attrsTlv = readTlv(signedAttributes, 0);
+    } catch {
+      // reported below
+    }
+    if (attrsTlv?.tag !== 0x31 || attrsTlv.end !== signedAttributes.length) {
+      throw new KysoError(
+        'ERR_INVALID_ARGUMENT',
+        'signedAttributes must be the DER SET OF Attribute (tag 0x31) that was signed',
+      );
+    }
+    const signature = signatureValue(sig, algorithm, cert.key);
+    const signerInfo = derElement(
+      0x30,
+      version,
+      sid,
+      digestAlgorithm,
+      // [0] IMPLICIT: the same bytes as signed, only the tag changes.
+      Uint8Array.of(0xa0),
+      signedAttributes.subarray(1),
+      signatureAlgorithm,
+      derElement(0x04, signature),
+      ...unsigned,
+    );
+    const signedData = derElement(
+      0x30,
+      signedDataVersion,
+      digestAlgorithms,
+      encapContentInfo,
+      certificates,
+      derElement(0x31, signerInfo),
+    );
+    return encodeDer(derElement(0x30, signedDataType, derElement(0xa0, signedData)));
+  };
 }
 
 function signatureValue(sig: Uint8Array, algorithm: SignatureAlgorithm, key: PublicKeyFacts): Uint8Array {

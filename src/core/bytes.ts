@@ -48,6 +48,8 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** Lower-case hexadecimal of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
+  if (NodeBuffer && bytes.length > 32)
+    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
   return s;
@@ -95,14 +97,28 @@ export function hexDigitsToBytes(bytes: Uint8Array, from: number, to: number): U
   return out;
 }
 
+/**
+ * Writes the lower-case hexadecimal digits of `bytes` into `out` from `at`: natively under Node, where a signature's
+ * kilobytes of CMS go into its /Contents on every signing.
+ */
+export function writeHexDigits(out: Uint8Array, at: number, bytes: Uint8Array): void {
+  if (NodeBuffer) NodeBuffer.from(out.buffer, out.byteOffset, out.length).write(toHex(bytes), at, 'latin1');
+  else out.set(latin1(toHex(bytes)), at);
+}
+
 /** Bytes of a string whose characters are all below U+0100 (PDF syntax is byte-oriented). */
 export function latin1(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
+  writeLatin1(out, 0, s);
+  return out;
+}
+
+/** Writes the bytes of `s` (characters below U+0100, as {@link latin1}) into `out` from `at`. */
+export function writeLatin1(out: Uint8Array, at: number, s: string): void {
   // Node's latin1 writer is native and takes the low byte of each character, as the loop does; a signature
   // reserves kilobytes of /Contents hex that every signing call writes
-  if (NodeBuffer && s.length > 32) NodeBuffer.from(out.buffer, 0, out.length).write(s, 0, 'latin1');
-  else for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
+  if (NodeBuffer && s.length > 32) NodeBuffer.from(out.buffer, out.byteOffset, out.length).write(s, at, 'latin1');
+  else for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i) & 0xff;
 }
 
 /** Node's Buffer where there is one (not in browsers); found without an import, like nodeCrypto. */
@@ -114,8 +130,8 @@ const NodeBuffer = (
         offset: number,
         length: number,
       ): {
-        write(s: string, o: number, e: 'latin1' | 'hex'): number;
-        toString(e: 'latin1'): string;
+        write(s: string, offset: number, e: 'latin1' | 'hex'): number;
+        toString(e: 'latin1' | 'hex'): string;
         indexOf(s: string, o: number, e: 'latin1'): number;
         equals(other: Uint8Array): boolean;
       };

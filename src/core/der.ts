@@ -16,27 +16,73 @@ export function inputBytes(input: BinaryInput, what: string): Uint8Array {
 
 /** DER length octets of `n`. */
 export function encodeLength(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
+  const out = new Uint8Array(lengthOctets(n));
+  writeLength(out, 0, n);
+  return out;
+}
+
+/** How many octets the DER length `n` takes. */
+function lengthOctets(n: number): number {
+  let octets = 1;
+  if (n >= 0x80) for (let v = n; v > 0; v = Math.floor(v / 256)) octets++;
+  return octets;
+}
+
+/** Writes the DER length `n` into `out` at `at`; returns the offset after it. */
+function writeLength(out: Uint8Array, at: number, n: number): number {
+  const octets = lengthOctets(n);
+  if (octets === 1) {
+    out[at] = n;
+    return at + 1;
+  }
+  out[at] = 0x80 | (octets - 1);
+  for (let i = octets - 1, v = n; i > 0; i--, v = Math.floor(v / 256)) out[at + i] = v & 0xff;
+  return at + octets;
+}
+
+/**
+ * A DER element not yet written: its tag and its content, bytes or further elements. A structure built of
+ * these is sized first and written once by {@link encodeDer}, each part copied once, where nesting
+ * {@link tlv} copies the inner parts again at every level (a CMS nests kilobytes of certificates five deep).
+ */
+export interface DerElement {
+  readonly tag: number;
+  readonly content: readonly (Uint8Array | DerElement)[];
+  /** Length of the content in octets. */
+  readonly size: number;
+  /** Length of the whole element in octets. */
+  readonly length: number;
+}
+
+/** A {@link DerElement}: `tag` (a single identifier octet) with `content`. */
+export function derElement(tag: number, ...content: readonly (Uint8Array | DerElement)[]): DerElement {
+  let size = 0;
+  for (const c of content) size += c.length;
+  return { tag, content, size, length: 1 + lengthOctets(size) + size };
+}
+
+/** The DER of `element`, in one allocation. */
+export function encodeDer(element: DerElement): Uint8Array {
+  const out = new Uint8Array(element.length);
+  writeElement(out, 0, element);
+  return out;
+}
+
+function writeElement(out: Uint8Array, at: number, element: DerElement): number {
+  out[at] = element.tag;
+  at = writeLength(out, at + 1, element.size);
+  for (const c of element.content) {
+    if (c instanceof Uint8Array) {
+      out.set(c, at);
+      at += c.length;
+    } else at = writeElement(out, at, c);
+  }
+  return at;
 }
 
 /** One DER element: `tag` (a single identifier octet) with `content`. */
 export function tlv(tag: number, ...content: readonly Uint8Array[]): Uint8Array {
-  // one allocation and one copy of each part: CMS nests a few kilobytes of certificates five levels deep
-  let size = 0;
-  for (const c of content) size += c.length;
-  const length = encodeLength(size);
-  const out = new Uint8Array(1 + length.length + size);
-  out[0] = tag;
-  out.set(length, 1);
-  let at = 1 + length.length;
-  for (const c of content) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return encodeDer(derElement(tag, ...content));
 }
 
 /** DER `INTEGER` of a small non-negative number. */

@@ -57,15 +57,21 @@ function findNodeCreateHash(): CreateHash | null {
 /** A new incremental {@link Hasher} for `hash`. */
 export function createHasher(hash: DigestAlgorithm): Hasher {
   const createHash = findNodeCreateHash();
-  return createHash ? nodeHasher(createHash(NODE_NAMES[hash])) : gatheringHasher(hash, []);
+  return createHash ? new NodeHasher(createHash(NODE_NAMES[hash])) : gatheringHasher(hash, []);
 }
 
-function nodeHasher(h: NodeHash): Hasher {
-  return {
-    update: (chunk) => void h.update(chunk),
-    digest: async () => new Uint8Array(h.digest()),
-    copy: () => nodeHasher(h.copy()),
-  };
+/** A class, not an object of closures: a signing makes one per document. */
+class NodeHasher implements Hasher {
+  constructor(private readonly h: NodeHash) {}
+  update(chunk: Uint8Array): void {
+    this.h.update(chunk);
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+  copy(): Hasher {
+    return new NodeHasher(this.h.copy());
+  }
 }
 
 function gatheringHasher(hash: DigestAlgorithm, chunks: Uint8Array[]): Hasher {

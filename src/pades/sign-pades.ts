@@ -2,7 +2,7 @@
 // then a document timestamp), as a library call. It sits above pdf/ (mechanics) and validation/ (LTV data).
 import { concatBytes, toBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
-import { signPdf as signOnce, signPdfToUpdate, type SignPdfOptions as PdfSignOptions } from './sign-pdf.js';
+import { pdfSigner, signPdfToUpdate, type SignPdfOptions as PdfSignOptions } from './sign-pdf.js';
 import type { PdfFileStep } from '../pdf/pdf-file.js';
 import { timestampPdfToUpdate } from './timestamp-pdf.js';
 import { addLtvToUpdate } from './add-ltv.js';
@@ -43,11 +43,22 @@ export interface SignPdfOptions extends PdfSignOptions {
  * than asked, silently), and those of signing.
  */
 export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promise<Uint8Array> {
+  return (await padesSigner(options))(toBytes(pdf, 'pdf'));
+}
+
+/**
+ * {@link signPdf} with what repeats per document worked out once (the stages, the signature's algorithm,
+ * reservation and CMS): {@link signPdfs} signs every document of a batch with one.
+ */
+export async function padesSigner(options: SignPdfOptions): Promise<(pdf: Uint8Array) => Promise<Uint8Array>> {
   const [, ...later] = padesSteps(options);
-  // the signature is written straight into the output: one copy of the document, not two
-  let document = await signOnce(toBytes(pdf, 'pdf'), signingOptions(options));
-  for (const step of later) document = concatBytes([document, await step(document)]);
-  return document;
+  const signOnce = await pdfSigner(signingOptions(options));
+  return async (pdf) => {
+    // the signature is written straight into the output: one copy of the document, not two
+    let document = await signOnce(pdf);
+    for (const step of later) document = concatBytes([document, await step(document)]);
+    return document;
+  };
 }
 
 /** The options of the signature itself, without those of the later stages. */

@@ -3,7 +3,7 @@ import { bytesEqual, fromBase64, toBase64, toBytes, type BinaryInput } from '../
 import { systemClock, type Clock } from '../core/clock.js';
 import { KysoError } from '../core/errors.js';
 import { digest } from '../crypto/digest.js';
-import { assembleSignedData, buildSignedAttributes, estimateSignedDataSize } from '../cms/index.js';
+import { cmsSigningPlan, estimateSignedDataSize, type CmsSigningPlan } from '../cms/index.js';
 import { addSignatureTimestamp } from '../tsa/signature-timestamp.js';
 import type { TimestampSource } from '../tsa/index.js';
 import { parseCertificate, splitCertificates } from '../pki/certificate.js';
@@ -90,8 +90,7 @@ const TIMESTAMP_RESERVE = 16 * 1024;
  * @throws KysoError `ERR_PDF_MALFORMED`, `ERR_PDF_ENCRYPTED`, `ERR_PDF_FIELD`, `ERR_SIGNER_FAILED`, …
  */
 export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promise<Uint8Array> {
-  const { session, cms } = await signSession(toBytes(pdf, 'pdf'), options);
-  return embedSignature(session.prepared, cms);
+  return (await pdfSigner(options))(toBytes(pdf, 'pdf'));
 }
 
 /**
@@ -99,26 +98,42 @@ export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promis
  * for large files, whose bytes are copied on disk rather than in memory.
  */
 export async function signPdfToUpdate(pdf: BinaryInput, options: SignPdfOptions): Promise<{ update: Uint8Array }> {
-  const { session, cms } = await signSession(toBytes(pdf, 'pdf'), options);
+  const plan = await planSigning(options);
+  const { session, cms } = await signSession(toBytes(pdf, 'pdf'), plan, options);
   return { update: signedUpdate(session.prepared, cms) };
 }
 
-/** The prepared update and the CMS signed for it. */
-async function signSession(input: Uint8Array, options: SignPdfOptions): Promise<{ session: Session; cms: Uint8Array }> {
+/**
+ * {@link signPdf} with what repeats per document worked out once (the algorithm, the reservation, the
+ * signer's name, the CMS around the signature): {@link signPdfs} signs every document of a batch with one.
+ */
+export async function pdfSigner(options: SignPdfOptions): Promise<(pdf: Uint8Array) => Promise<Uint8Array>> {
+  const plan = await planSigning(options);
+  return async (pdf) => {
+    const { session, cms } = await signSession(pdf, plan, options);
+    return embedSignature(session.prepared, cms);
+  };
+}
+
+/** What signing with one signer and one set of options works out before any document. */
+async function planSigning(options: SignPdfOptions): Promise<SigningPlan> {
   const { signer } = options;
   if (!signer || typeof signer.sign !== 'function')
     throw new KysoError('ERR_INVALID_ARGUMENT', 'options.signer is required');
   const algorithm = chooseAlgorithm(signer, { hash: options.hash, pss: options.pss });
   const extraReservedBytes = (options.extraReservedBytes ?? 0) + (options.tsa ? TIMESTAMP_RESERVE : 0);
-  const session = await startSession(input, {
-    ...options,
-    extraReservedBytes,
-    certificate: signer.certificate,
-    chain: signer.chain,
-    algorithm,
-  });
-  const signature = await signer.sign(session.signedAttributes, algorithm);
-  return { session, cms: await finishCms(session, signature, options.tsa) };
+  return plan({ ...options, extraReservedBytes }, signer.certificate, signer.chain, algorithm);
+}
+
+/** The prepared update and the CMS signed for it. */
+async function signSession(
+  input: Uint8Array,
+  plan: SigningPlan,
+  options: SignPdfOptions,
+): Promise<{ session: Session; cms: Uint8Array }> {
+  const session = await startSession(input, plan, options);
+  const signature = await options.signer.sign(session.signedAttributes, plan.cms.algorithm);
+  return { session, cms: await finishCms(plan.cms, session.signedAttributes, signature, options.tsa) };
 }
 
 /** Options of {@link preparePdfSigning}: the certificate side of a signer whose key is elsewhere. */
@@ -175,7 +190,11 @@ export async function preparePdfSigning(
 ): Promise<PreparedPdfSigning> {
   const certificate = splitCertificates(options.certificate)[0]!;
   const chain = (options.chain ?? []).flatMap((c) => splitCertificates(c));
-  const session = await startSession(toBytes(pdf, 'pdf'), { ...options, certificate, chain });
+  const session = await startSession(
+    toBytes(pdf, 'pdf'),
+    await plan(options, certificate, chain, options.algorithm),
+    options,
+  );
   return {
     toBeSigned: session.signedAttributes,
     digest: await digest(options.algorithm.hash, session.signedAttributes),
@@ -222,29 +241,17 @@ export async function finishPdfSigning(
     contentsHexLength: state.contentsHexLength,
   };
   const signedAttributes = fromBase64(state.signedAttributes);
-  const certificate = fromBase64(state.certificate);
+  const cms = await cmsSigningPlan(fromBase64(state.certificate), state.chain.map(fromBase64), state.algorithm);
   // The signed attributes are built deterministically from the document digest: rebuilding them from the
   // digest of this input gives the same bytes only if it is the prepared input.
-  const contentDigest = await digestPrepared(prepared, state.algorithm.hash);
-  const rebuilt = await buildSignedAttributes({
-    contentDigest,
-    hash: state.algorithm.hash,
-    signerCertificate: certificate,
-  });
+  const rebuilt = cms.signedAttributes(await digestPrepared(prepared, state.algorithm.hash));
   if (!bytesEqual(rebuilt, signedAttributes)) {
     throw new KysoError(
       'ERR_SIGNING_STATE',
       'the PDF is not the one the signature was prepared for (its digest differs)',
     );
   }
-  const session = {
-    prepared,
-    signedAttributes,
-    algorithm: state.algorithm,
-    certificate,
-    chain: state.chain.map(fromBase64),
-  };
-  return embedSignature(prepared, await finishCms(session, toBytes(signature, 'signature'), options.tsa));
+  return embedSignature(prepared, await finishCms(cms, signedAttributes, toBytes(signature, 'signature'), options.tsa));
 }
 
 /** Lays out a visible appearance on the document as it is. */
@@ -369,36 +376,27 @@ function cmsSizeOf(certificate: Uint8Array, chain: readonly Uint8Array[], algori
   return size;
 }
 
-interface Session {
-  prepared: PreparedSignature;
-  signedAttributes: Uint8Array;
-  algorithm: SignatureAlgorithm;
-  certificate: Uint8Array;
-  chain: readonly Uint8Array[];
+/** What signing documents with one signer and one set of options works out once. */
+interface SigningPlan {
+  cms: CmsSigningPlan;
+  /** The options of {@link preparePdfSignature} but the signing time. */
+  fields: Omit<PrepareSignatureOptions, 'signingTime'>;
 }
 
-async function startSession(
-  input: Uint8Array,
-  o: PdfSignatureFields & { certificate: Uint8Array; chain: readonly Uint8Array[]; algorithm: SignatureAlgorithm },
-): Promise<Session> {
-  const extra = o.extraReservedBytes ?? 0;
-  const contentsSize = cmsSizeOf(o.certificate, o.chain, o.algorithm) + extra;
-  const name = o.name ?? (await commonNameOf(o.certificate));
-  const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
-  const reader = PdfReader.open(input); // once, for the appearance's layout and the update
-  const widget = o.appearance
-    ? await widgetFor(reader, o.appearance, o.certificate, signingTime, o.fieldName)
-    : undefined;
-  if (widget) o.onPlacement?.(widget.placement);
-  const prepared = preparePdfSignature(
-    input,
-    {
-      ...(widget && { widget: { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance } }),
-      ...(widget?.stamp && { stamp: widget.stamp }),
+async function plan(
+  o: PdfSignatureFields,
+  certificate: Uint8Array,
+  chain: readonly Uint8Array[],
+  algorithm: SignatureAlgorithm,
+): Promise<SigningPlan> {
+  const cms = await cmsSigningPlan(certificate, chain, algorithm);
+  const name = o.name ?? (await commonNameOf(certificate));
+  return {
+    cms,
+    fields: {
       subFilter: o.subFilter ?? 'ETSI.CAdES.detached',
       type: 'Sig',
-      contentsSize,
-      signingTime,
+      contentsSize: cmsSizeOf(certificate, chain, algorithm) + (o.extraReservedBytes ?? 0),
       ...(o.fieldName !== undefined && { fieldName: o.fieldName }),
       ...(name !== undefined && { name }),
       ...(o.reason !== undefined && { reason: o.reason }),
@@ -407,24 +405,38 @@ async function startSession(
       ...(o.certify && { docMdp: o.certify }),
       ...(o.appearance && o.appearance.preset !== 'custom' && { role: o.appearance.preset }),
     },
-    reader,
-  );
-  const contentDigest = await digestPrepared(prepared, o.algorithm.hash);
-  const signedAttributes = await buildSignedAttributes({
-    contentDigest,
-    hash: o.algorithm.hash,
-    signerCertificate: o.certificate,
-  });
-  return { prepared, signedAttributes, algorithm: o.algorithm, certificate: o.certificate, chain: o.chain };
+  };
 }
 
-async function finishCms(s: Session, signature: Uint8Array, tsa?: TimestampSource): Promise<Uint8Array> {
-  const cms = assembleSignedData({
-    signedAttributes: s.signedAttributes,
-    signature,
-    algorithm: s.algorithm,
-    certificate: s.certificate,
-    chain: s.chain,
-  });
-  return tsa ? addSignatureTimestamp(cms, tsa, s.algorithm.hash) : cms;
+interface Session {
+  prepared: PreparedSignature;
+  signedAttributes: Uint8Array;
+}
+
+async function startSession(input: Uint8Array, plan: SigningPlan, o: PdfSignatureFields): Promise<Session> {
+  const signingTime = o.signingTime ?? (o.clock ?? systemClock)();
+  const reader = PdfReader.open(input); // once, for the appearance's layout and the update
+  const widget = o.appearance
+    ? await widgetFor(reader, o.appearance, plan.cms.certificate, signingTime, o.fieldName)
+    : undefined;
+  if (widget) o.onPlacement?.(widget.placement);
+  // Object.assign, not a spread: Node 20 spreads an object of this size by a slow path (a microsecond a document)
+  const fields: PrepareSignatureOptions = Object.assign({ signingTime }, plan.fields);
+  if (widget) fields.widget = { pageIndex: widget.pageIndex, rect: widget.rect, appearance: widget.appearance };
+  if (widget?.stamp) fields.stamp = widget.stamp;
+  const prepared = preparePdfSignature(input, fields, reader);
+  return {
+    prepared,
+    signedAttributes: plan.cms.signedAttributes(await digestPrepared(prepared, plan.cms.algorithm.hash)),
+  };
+}
+
+async function finishCms(
+  cms: CmsSigningPlan,
+  signedAttributes: Uint8Array,
+  signature: Uint8Array,
+  tsa?: TimestampSource,
+): Promise<Uint8Array> {
+  const signed = cms.assemble(signedAttributes, signature);
+  return tsa ? addSignatureTimestamp(signed, tsa, cms.algorithm.hash) : signed;
 }

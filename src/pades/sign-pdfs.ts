@@ -1,6 +1,6 @@
 import { toBytes, type BinaryInput } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
-import { signPdf, type SignPdfOptions } from './sign-pades.js';
+import { padesSigner, type SignPdfOptions } from './sign-pades.js';
 
 /** Options of {@link signPdfs}: those of {@link signPdf}, the same for every document, and how many in flight. */
 export interface SignPdfsOptions extends SignPdfOptions {
@@ -41,12 +41,15 @@ export async function* signPdfs(
       : (pdfs as Iterable<BinaryInput | Promise<BinaryInput>>)[Symbol.iterator]();
   const inFlight: Promise<Uint8Array>[] = [];
   let done = false;
+  // worked out with the first document, so that a batch that has none asks nothing of its options
+  let sign: Promise<(pdf: Uint8Array) => Promise<Uint8Array>> | undefined;
   const refill = async () => {
     while (!done && inFlight.length < concurrency) {
       const next = await source.next();
       if (next.done) done = true;
       else {
-        const signed = Promise.resolve(next.value).then((pdf) => signPdf(toBytes(pdf, 'pdf'), signing));
+        sign ??= padesSigner(signing);
+        const signed = Promise.all([next.value, sign]).then(([pdf, signOne]) => signOne(toBytes(pdf, 'pdf')));
         signed.catch(() => undefined); // awaited in order below; a later failure must not go unhandled meanwhile
         inFlight.push(signed);
       }

@@ -1,7 +1,7 @@
-import { concatBytes, latin1 } from '../core/bytes.js';
+import { concatBytes, latin1, writeLatin1 } from '../core/bytes.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, name, type PdfObject } from './objects.js';
 import type { PdfReader } from './reader.js';
-import { serialize, serializeIndirect } from './serialize.js';
+import { indirectParts, serialize } from './serialize.js';
 
 /** An incremental update in the making: new and replaced objects, written after the original bytes. */
 export class IncrementalWriter {
@@ -41,18 +41,19 @@ export class IncrementalWriter {
   build(): { update: Uint8Array; offsets: Map<number, number> } {
     const base = this.reader.bytes.length;
     const last = this.reader.bytes[base - 1];
-    const parts: Uint8Array[] = [];
+    // the syntax stays text until the update is written, in one piece: no buffer per object, no second copy
+    const parts: (string | Uint8Array)[] = [];
     let size = 0;
-    const push = (b: Uint8Array) => {
-      parts.push(b);
-      size += b.length;
+    const push = (part: string | Uint8Array) => {
+      parts.push(part);
+      size += part.length;
     };
-    if (last !== 0x0a && last !== 0x0d) push(latin1('\n'));
+    if (last !== 0x0a && last !== 0x0d) push('\n');
     const offsets = new Map<number, number>();
     const sorted = [...this.objects.values()].sort((a, b) => a.ref.num - b.ref.num);
     for (const { ref, value } of sorted) {
       offsets.set(ref.num, size);
-      for (const b of serializeIndirect(ref, value)) push(b);
+      for (const part of indirectParts(ref, value)) push(part);
     }
     const trailer = this.trailer();
     if (this.reader.xrefKind === 'stream') {
@@ -66,8 +67,8 @@ export class IncrementalWriter {
         ],
         trailer,
       );
-      for (const b of serializeIndirect(xref, stream)) push(b);
-      push(latin1(`startxref\n${base + offsets.get(xref.num)!}\n%%EOF\n`));
+      for (const part of indirectParts(xref, stream)) push(part);
+      push(`startxref\n${base + offsets.get(xref.num)!}\n%%EOF\n`);
     } else {
       const xrefAt = base + size;
       trailer.set('Size', this.next);
@@ -79,9 +80,16 @@ export class IncrementalWriter {
           table += `${String(base + offsets.get(num)!).padStart(10, '0')} ${String(o.ref.gen).padStart(5, '0')} n\r\n`;
         }
       }
-      push(latin1(`${table}trailer\n${serialize(trailer)}\nstartxref\n${xrefAt}\n%%EOF\n`));
+      push(`${table}trailer\n${serialize(trailer)}\nstartxref\n${xrefAt}\n%%EOF\n`);
     }
-    return { update: concatBytes(parts), offsets };
+    const update = new Uint8Array(size);
+    let at = 0;
+    for (const part of parts) {
+      if (typeof part === 'string') writeLatin1(update, at, part);
+      else update.set(part, at);
+      at += part.length;
+    }
+    return { update, offsets };
   }
 
   private trailer(): PdfDict {

@@ -77,10 +77,18 @@ export class PdfParser {
 
   /** Reads a non-negative integer token. */
   readInteger(): number {
-    const k = this.peekKeyword();
-    if (k === undefined || !/^\d{1,15}$/.test(k)) fail('expected an integer', this.pos);
-    this.pos += k.length;
-    return Number(k);
+    // read as digits, not as a token's text: every cross-reference entry and object header is two of these
+    this.skipWhite();
+    const b = this.bytes;
+    const start = this.pos;
+    let end = start;
+    let n = 0;
+    for (let c = b[end]; end - start <= 15 && c !== undefined && c >= 0x30 && c <= 0x39; c = b[++end])
+      n = n * 10 + (c - 0x30);
+    // one to fifteen digits, and there the token ends
+    if (end === start || end - start > 15 || !isEnd(b[end])) fail('expected an integer', start);
+    this.pos = end;
+    return n;
   }
 
   /** Parses one object (an `R` reference is recognised after two integers). */

@@ -7,7 +7,19 @@ const NAME_ESCAPE = new Set('()<>[]{}/%#'.split(''));
 /** A name every character of which is written as is: most names, spared the loop. */
 const PLAIN_NAME = /^[^\x00-\x20\x7f-\uffff()<>[\]{}/%#]*$/;
 
+/** Names as written, by name: a document's few dozen names recur in every update (bounded like PdfName's). */
+const writtenNames = new Map<string, string>();
+
 function writeName(n: string): string {
+  let written = writtenNames.get(n);
+  if (written === undefined) {
+    written = encodeName(n);
+    if (writtenNames.size < 10_000) writtenNames.set(n, written);
+  }
+  return written;
+}
+
+function encodeName(n: string): string {
   if (PLAIN_NAME.test(n)) return `/${n}`;
   let s = '/';
   for (const ch of n) {
@@ -60,10 +72,17 @@ export function serialize(o: PdfObject): string {
 
 /** Bytes of `num gen obj … endobj`, stream data included. */
 export function serializeIndirect(ref: PdfRef, o: PdfObject): Uint8Array[] {
-  const enc = latin1;
+  return indirectParts(ref, o).map((part) => (typeof part === 'string' ? latin1(part) : part));
+}
+
+/**
+ * {@link serializeIndirect} as the syntax (strings of one character per byte) and stream data (bytes) it is
+ * made of, for a writer that puts them straight into its output.
+ */
+export function indirectParts(ref: PdfRef, o: PdfObject): (string | Uint8Array)[] {
   if (o instanceof PdfStream) {
     const dict = o.dict.clone().set('Length', o.data.length);
-    return [enc(`${ref.num} ${ref.gen} obj\n${serialize(dict)}\nstream\n`), o.data, enc('\nendstream\nendobj\n')];
+    return [`${ref.num} ${ref.gen} obj\n${serialize(dict)}\nstream\n`, o.data, '\nendstream\nendobj\n'];
   }
-  return [enc(`${ref.num} ${ref.gen} obj\n${serialize(o)}\nendobj\n`)];
+  return [`${ref.num} ${ref.gen} obj\n${serialize(o)}\nendobj\n`];
 }

@@ -1,4 +1,4 @@
-import { concatBytes, latin1 } from '../core/bytes.js';
+import { concatBytes, latin1, writeHexDigits } from '../core/bytes.js';
 import { KysoError } from '../core/errors.js';
 import { IncrementalWriter } from './incremental-writer.js';
 import { PdfDict, PdfRaw, PdfRef, PdfStream, dictOf, name, nameOf, type PdfObject } from './objects.js';
@@ -181,7 +181,7 @@ export function preparePdfSignature(
   if (!writer.has(catalogRef) && catalogChanged(reader.catalog(), catalog)) writer.set(catalogRef, catalog);
 
   const { update, offsets } = writer.build();
-  return fixByteRange(input, update, offsets.get(sigRef.num)!);
+  return fixByteRange(input, update, offsets.get(sigRef.num)!, options.contentsSize * 2);
 }
 
 /** Options of {@link addSignatureField}. */
@@ -245,7 +245,7 @@ export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Arra
   const out = new Uint8Array(p.input.length + p.update.length);
   out.set(p.input);
   out.set(p.update, p.input.length);
-  writeHex(out, p.contentsHexOffset, cms);
+  writeHexDigits(out, p.contentsHexOffset, cms);
   return out;
 }
 
@@ -258,7 +258,7 @@ export function embedSignature(p: PreparedSignature, cms: Uint8Array): Uint8Arra
 export function signedUpdate(p: PreparedSignature, cms: Uint8Array): Uint8Array {
   checkFits(p, cms);
   const out = p.update.slice();
-  writeHex(out, p.contentsHexOffset - p.input.length, cms);
+  writeHexDigits(out, p.contentsHexOffset - p.input.length, cms);
   return out;
 }
 
@@ -271,23 +271,16 @@ function checkFits(p: PreparedSignature, cms: Uint8Array): void {
   }
 }
 
-const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const BYTE_RANGE_MARK = latin1(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`);
+const CONTENTS_MARK = latin1('/Contents <');
 
-/** Writes `bytes` as lower-case hex digits into `out` from `at`. */
-function writeHex(out: Uint8Array, at: number, bytes: Uint8Array): void {
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    out[at++] = HEX_DIGITS[byte >> 4]!;
-    out[at++] = HEX_DIGITS[byte & 15]!;
-  }
-}
-
-function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number): PreparedSignature {
-  const br = indexOfBytes(update, latin1(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`), sigOffset);
-  const contents = indexOfBytes(update, latin1('/Contents <'), sigOffset);
-  if (br < 0 || contents < 0) throw new Error('signature placeholders not found in the update');
-  const hexStart = contents + '/Contents <'.length;
-  const hexEnd = update.indexOf(0x3e, hexStart); // '>'
+function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number, hexLength: number): PreparedSignature {
+  const br = indexOfBytes(update, BYTE_RANGE_MARK, sigOffset);
+  const contents = indexOfBytes(update, CONTENTS_MARK, sigOffset);
+  const hexStart = contents + CONTENTS_MARK.length;
+  const hexEnd = hexStart + hexLength;
+  if (br < 0 || contents < 0 || update[hexEnd] !== 0x3e)
+    throw new Error('signature placeholders not found in the update');
   const base = input.length;
   const gapStart = base + hexStart - 1;
   const gapEnd = base + hexEnd + 1;
@@ -296,7 +289,7 @@ function fixByteRange(input: Uint8Array, update: Uint8Array, sigOffset: number):
   const text = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
   if (text.length !== BYTE_RANGE_PLACEHOLDER.length)
     throw new KysoError('ERR_PDF_MALFORMED', 'the document is too large for a 10-digit /ByteRange');
-  update.set(latin1(text), br + '/ByteRange '.length);
+  update.set(latin1(text), br + BYTE_RANGE_MARK.length - BYTE_RANGE_PLACEHOLDER.length);
   return { input, update, byteRange, contentsHexOffset: base + hexStart, contentsHexLength: hexEnd - hexStart };
 }
 
@@ -328,7 +321,7 @@ function openForUpdate(reader: PdfReader) {
   const writer = new IncrementalWriter(reader);
   const catalogRef = reader.trailer.get('Root') as PdfRef;
   const catalog = reader.catalog().clone();
-  return { writer, catalogRef, catalog, form: openAcroForm(reader, catalog) };
+  return { writer, catalogRef, catalog, form: new AcroForm(reader, catalog) };
 }
 
 /** Adds a locked, printed /Stamp annotation whose appearance is `build`'s form XObject. */
@@ -358,42 +351,56 @@ interface FieldRef {
   dict: PdfDict;
 }
 
-/** The document's interactive form, to find fields by name and add one. */
-function openAcroForm(reader: PdfReader, catalog: PdfDict) {
-  const formObj = catalog.get('AcroForm');
-  const formRef = formObj instanceof PdfRef ? formObj : undefined;
-  const form = (reader.resolveDict(formObj) ?? new PdfDict()).clone();
-  const fieldsObj = form.get('Fields');
-  const fieldsRef = fieldsObj instanceof PdfRef ? fieldsObj : undefined;
-  const resolvedFields = reader.resolve(fieldsObj);
-  const fields: PdfObject[] = Array.isArray(resolvedFields) ? [...resolvedFields] : [];
-  const all: { name: string; field: FieldRef }[] = [];
-  walkFormFields(reader, fields, (f) => {
-    if (f.partial) all.push({ name: f.name, field: { ref: f.ref, dict: f.dict } });
-  });
-  let added = false;
-  return {
-    find: (fieldName: string): FieldRef | undefined => all.find((f) => f.name === fieldName)?.field,
-    hasSignatures: (): boolean =>
-      all.some((f) => nameOf(f.field.dict.get('FT')) === 'Sig' && f.field.dict.get('V') !== undefined),
-    uniqueName(stem: string): string {
-      for (let i = 1; ; i++) if (!all.some((f) => f.name === `${stem}${i}`)) return `${stem}${i}`;
-    },
-    addField(ref: PdfRef) {
-      fields.push(ref);
-      added = true;
-    },
-    write(writer: IncrementalWriter, cat: PdfDict) {
-      const hadFlags = dictOf(form)?.get('SigFlags');
-      if (!added && hadFlags === 3) return;
-      if (fieldsRef) {
-        if (added) writer.set(fieldsRef, fields);
-      } else form.set('Fields', fields);
-      form.set('SigFlags', 3);
-      if (formRef) writer.set(formRef, form);
-      else cat.set('AcroForm', form);
-    },
-  };
+/** The document's interactive form, to find fields by name and add one (a class: every signing opens it). */
+class AcroForm {
+  private readonly formRef: PdfRef | undefined;
+  private readonly form: PdfDict;
+  private readonly fieldsRef: PdfRef | undefined;
+  private readonly fields: PdfObject[];
+  private readonly all: { name: string; field: FieldRef }[] = [];
+  private added = false;
+
+  constructor(reader: PdfReader, catalog: PdfDict) {
+    const formObj = catalog.get('AcroForm');
+    this.formRef = formObj instanceof PdfRef ? formObj : undefined;
+    this.form = (reader.resolveDict(formObj) ?? new PdfDict()).clone();
+    const fieldsObj = this.form.get('Fields');
+    this.fieldsRef = fieldsObj instanceof PdfRef ? fieldsObj : undefined;
+    const resolvedFields = reader.resolve(fieldsObj);
+    this.fields = Array.isArray(resolvedFields) ? [...resolvedFields] : [];
+    walkFormFields(reader, this.fields, (f) => {
+      if (f.partial) this.all.push({ name: f.name, field: { ref: f.ref, dict: f.dict } });
+    });
+  }
+
+  find(fieldName: string): FieldRef | undefined {
+    return this.all.find((f) => f.name === fieldName)?.field;
+  }
+
+  hasSignatures(): boolean {
+    return this.all.some((f) => nameOf(f.field.dict.get('FT')) === 'Sig' && f.field.dict.get('V') !== undefined);
+  }
+
+  uniqueName(stem: string): string {
+    for (let i = 1; ; i++) if (!this.all.some((f) => f.name === `${stem}${i}`)) return `${stem}${i}`;
+  }
+
+  addField(ref: PdfRef): void {
+    this.fields.push(ref);
+    this.added = true;
+  }
+
+  write(writer: IncrementalWriter, cat: PdfDict): void {
+    const { form, fields, added } = this;
+    const hadFlags = dictOf(form)?.get('SigFlags');
+    if (!added && hadFlags === 3) return;
+    if (this.fieldsRef) {
+      if (added) writer.set(this.fieldsRef, fields);
+    } else form.set('Fields', fields);
+    form.set('SigFlags', 3);
+    if (this.formRef) writer.set(this.formRef, form);
+    else cat.set('AcroForm', form);
+  }
 }
 
 function catalogChanged(before: PdfDict, after: PdfDict): boolean {

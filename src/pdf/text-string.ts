@@ -40,13 +40,17 @@ const VN_OFFSET_MINUTES = 7 * 60;
  */
 export function pdfDate(date: Date, offsetMinutes = VN_OFFSET_MINUTES): PdfString {
   const local = new Date(date.getTime() + offsetMinutes * 60_000);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const sign = offsetMinutes >= 0 ? '+' : '-';
   const off = Math.abs(offsetMinutes);
   const text =
     `D:${p(local.getUTCFullYear(), 4)}${p(local.getUTCMonth() + 1)}${p(local.getUTCDate())}` +
     `${p(local.getUTCHours())}${p(local.getUTCMinutes())}${p(local.getUTCSeconds())}${sign}${p(Math.floor(off / 60))}'${p(off % 60)}'`;
   return new PdfString(latin1(text));
+}
+
+/** `n` in `width` digits, zeros in front. */
+function p(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
 }
 
 /** Parses a PDF date string (`D:YYYYMMDDHHmmSSOHH'mm'`, later parts optional); `undefined` when malformed. */
