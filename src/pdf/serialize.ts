@@ -1,4 +1,4 @@
-import { latin1, toHex } from '../core/bytes.js';
+import { toHex } from '../core/bytes.js';
 import { PdfDict, PdfName, PdfRaw, PdfReal, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 
 const REGULAR = /^[!-~]$/;
@@ -48,8 +48,8 @@ function writeString(s: PdfString): string {
 }
 
 /**
- * The PDF syntax of `o` as a string of one character per byte (latin1). Stream data is appended by
- * {@link serializeIndirect}, which writes bytes.
+ * The PDF syntax of `o` as a string of one character per byte (latin1). Stream data is added by
+ * {@link indirectParts}, as bytes.
  */
 export function serialize(o: PdfObject): string {
   if (o === null) return 'null';
@@ -70,14 +70,9 @@ export function serialize(o: PdfObject): string {
   throw new TypeError('not a PDF object');
 }
 
-/** Bytes of `num gen obj … endobj`, stream data included. */
-export function serializeIndirect(ref: PdfRef, o: PdfObject): Uint8Array[] {
-  return indirectParts(ref, o).map((part) => (typeof part === 'string' ? latin1(part) : part));
-}
-
 /**
- * {@link serializeIndirect} as the syntax (strings of one character per byte) and stream data (bytes) it is
- * made of, for a writer that puts them straight into its output.
+ * `num gen obj … endobj` as the syntax (strings of one character per byte) and stream data (bytes) it is made of,
+ * for a writer that puts them straight into its output.
  */
 export function indirectParts(ref: PdfRef, o: PdfObject): (string | Uint8Array)[] {
   if (o instanceof PdfStream) {

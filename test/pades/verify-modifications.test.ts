@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PDFDocument, PDFName, PDFRef, StandardFonts } from 'pdf-lib';
 import { concatBytes, latin1 } from '../../src/core/bytes.js';
-import { serialize, serializeIndirect } from '../../src/pdf/serialize.js';
+import { serialize } from '../../src/pdf/serialize.js';
 import { analyseModifications } from '../../src/pdf/modification-analysis.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, name } from '../../src/pdf/objects.js';
 import { PdfReader } from '../../src/pdf/reader.js';
@@ -23,6 +23,7 @@ import {
   fillField,
   firstPage,
   formDocument,
+  indirectBytes,
 } from '../fixtures/pdf-updates.js';
 
 let signer: Signer;
@@ -106,10 +107,10 @@ describe('what the trailer and the cross-reference sections change', () => {
     const contents = r.pages()[0]!.dict.get('Contents');
     const target = (Array.isArray(contents) ? contents[0] : contents) as PdfRef;
     const objAt = signed.length + 1;
-    const obj = serializeIndirect(target, contentStream('So tien: 9.000.000 dong'));
+    const obj = indirectBytes(target, contentStream('So tien: 9.000.000 dong'));
     const stmAt = objAt + obj.reduce((n, b) => n + b.length, 0);
     const row = [1, (objAt >>> 24) & 0xff, (objAt >>> 16) & 0xff, (objAt >>> 8) & 0xff, objAt & 0xff, 0, 0];
-    const stm = serializeIndirect(
+    const stm = indirectBytes(
       new PdfRef(r.size, 0),
       new PdfStream(
         new PdfDict()
