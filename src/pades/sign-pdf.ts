@@ -98,7 +98,7 @@ export async function signPdf(pdf: BinaryInput, options: SignPdfOptions): Promis
  * for large files, whose bytes are copied on disk rather than in memory.
  */
 export async function signPdfToUpdate(pdf: BinaryInput, options: SignPdfOptions): Promise<{ update: Uint8Array }> {
-  const plan = await planSigning(options);
+  const plan = await planForSigner(options);
   const { session, cms } = await signSession(toBytes(pdf, 'pdf'), plan, options);
   return { update: signedUpdate(session.prepared, cms) };
 }
@@ -108,21 +108,21 @@ export async function signPdfToUpdate(pdf: BinaryInput, options: SignPdfOptions)
  * signer's name, the CMS around the signature): {@link signPdfs} signs every document of a batch with one.
  */
 export async function pdfSigner(options: SignPdfOptions): Promise<(pdf: Uint8Array) => Promise<Uint8Array>> {
-  const plan = await planSigning(options);
+  const plan = await planForSigner(options);
   return async (pdf) => {
     const { session, cms } = await signSession(pdf, plan, options);
     return embedSignature(session.prepared, cms);
   };
 }
 
-/** What signing with one signer and one set of options works out before any document. */
-async function planSigning(options: SignPdfOptions): Promise<SigningPlan> {
+/** The plan for a {@link Signer} in the options: its algorithm and reservation chosen, then {@link planForCertificate}. */
+async function planForSigner(options: SignPdfOptions): Promise<SigningPlan> {
   const { signer } = options;
   if (!signer || typeof signer.sign !== 'function')
     throw new KysoError('ERR_INVALID_ARGUMENT', 'options.signer is required');
   const algorithm = chooseAlgorithm(signer, { hash: options.hash, pss: options.pss });
   const extraReservedBytes = (options.extraReservedBytes ?? 0) + (options.tsa ? TIMESTAMP_RESERVE : 0);
-  return plan({ ...options, extraReservedBytes }, signer.certificate, signer.chain, algorithm);
+  return planForCertificate({ ...options, extraReservedBytes }, signer.certificate, signer.chain, algorithm);
 }
 
 /** The prepared update and the CMS signed for it. */
@@ -192,7 +192,7 @@ export async function preparePdfSigning(
   const chain = (options.chain ?? []).flatMap((c) => splitCertificates(c));
   const session = await startSession(
     toBytes(pdf, 'pdf'),
-    await plan(options, certificate, chain, options.algorithm),
+    await planForCertificate(options, certificate, chain, options.algorithm),
     options,
   );
   return {
@@ -383,7 +383,8 @@ interface SigningPlan {
   fields: Omit<PrepareSignatureOptions, 'signingTime'>;
 }
 
-async function plan(
+/** The plan for a certificate whose key may be elsewhere (remote signing prepares with it, too). */
+async function planForCertificate(
   o: PdfSignatureFields,
   certificate: Uint8Array,
   chain: readonly Uint8Array[],
