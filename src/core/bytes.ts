@@ -61,10 +61,7 @@ export function fromHex(hex: string): Uint8Array {
   if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) {
     throw new KysoError('ERR_INVALID_ARGUMENT', 'not a hexadecimal string');
   }
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++)
-    out[i] = (hexDigit(clean.charCodeAt(2 * i)) << 4) | hexDigit(clean.charCodeAt(2 * i + 1));
-  return out;
+  return hexDigitsToBytes(latin1(clean), 0, clean.length)!;
 }
 
 /** The value of the ASCII hexadecimal digit `c` (a character code or byte), or -1. */
